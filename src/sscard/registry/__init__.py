@@ -1,0 +1,1 @@
+"""Registry: persons, identity documents, cities, banks, outlets, city policies, calendar."""
