@@ -1,0 +1,47 @@
+"""Application tables."""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, Date, ForeignKey, Index, Integer, LargeBinary, String, Table
+
+from sscard.db import Id, UTCDateTime, metadata
+
+applications = Table(
+    "applications",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("reference", String(32), nullable=False, unique=True),
+    Column("person_id", Id, ForeignKey("persons.id"), nullable=False, index=True),
+    Column("kind", String(16), nullable=False),
+    Column("channel", String(32), nullable=False),
+    Column("outlet_id", Id, ForeignKey("outlets.id"), nullable=True, index=True),
+    Column("city_code", String(4), ForeignKey("cities.code"), nullable=False),
+    Column("bank_code", String(16), ForeignKey("banks.code"), nullable=False),
+    Column("making", String(16), nullable=False),
+    Column("status", String(32), nullable=False),
+    Column("fee_fen", Integer, nullable=False),
+    Column("accepted_on", Date, nullable=False),
+    Column("due_date", Date, nullable=True),
+    Column("due_year_unknown", Integer, nullable=True, comment="calendar year missing for due"),
+    Column("card_id", Id, ForeignKey("cards.id", use_alter=True), nullable=True),
+    Column("version", Integer, nullable=False),
+    Column("accepted_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+Index("ix_applications_status_due_date", applications.c.status, applications.c.due_date)
+Index("ix_applications_due_year_unknown", applications.c.due_year_unknown)
+
+representatives = Table(
+    "application_representatives",
+    metadata,
+    Column("application_id", Id, ForeignKey("applications.id"), primary_key=True),
+    Column("role", String(16), nullable=False, comment="guardian | agent"),
+    Column("relationship", String(32), nullable=False),
+    Column("name_enc", LargeBinary, nullable=False),
+    Column("name_masked", String(64), nullable=False),
+    Column("doc_type", String(32), nullable=False),
+    Column("number_index", String(64), nullable=False),
+    Column("number_enc", LargeBinary, nullable=False),
+    Column("number_masked", String(32), nullable=False),
+    Column("proof", String(32), nullable=True, comment="proof of guardianship or support"),
+)

@@ -1,0 +1,149 @@
+"""Every query for applications."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from sscard.applications.models import applications, representatives
+from sscard.applications.process import OPEN_STATUSES, ApplicationStatus
+from sscard.errors import Conflict
+from sscard.registry.models import outlets, persons
+
+Row = dict[str, Any]
+
+_VIEW = select(
+    applications,
+    outlets.c.code.label("outlet_code"),
+    outlets.c.name_zh.label("outlet_name_zh"),
+    persons.c.name_masked.label("person_name_masked"),
+    persons.c.ssn_masked.label("person_ssn_masked"),
+).select_from(
+    applications.join(persons, persons.c.id == applications.c.person_id).outerjoin(
+        outlets, outlets.c.id == applications.c.outlet_id
+    )
+)
+
+
+async def insert_application(conn: AsyncConnection, values: Row) -> int:
+    stmt = insert(applications).values(**values).returning(applications.c.id)
+    return (await conn.execute(stmt)).scalar_one()
+
+
+async def insert_representative(conn: AsyncConnection, values: Row) -> None:
+    await conn.execute(insert(representatives).values(**values))
+
+
+async def get_by_reference(conn: AsyncConnection, reference: str) -> Row | None:
+    r = (await conn.execute(_VIEW.where(applications.c.reference == reference))).first()
+    return dict(r._mapping) if r else None
+
+
+async def get(conn: AsyncConnection, application_id: int) -> Row | None:
+    r = (await conn.execute(_VIEW.where(applications.c.id == application_id))).first()
+    return dict(r._mapping) if r else None
+
+
+async def open_application_of(conn: AsyncConnection, person_id: int) -> Row | None:
+    stmt = select(applications.c.reference).where(
+        and_(
+            applications.c.person_id == person_id,
+            applications.c.status.in_([s.value for s in OPEN_STATUSES]),
+        )
+    )
+    r = (await conn.execute(stmt.limit(1))).first()
+    return dict(r._mapping) if r else None
+
+
+async def representative_of(conn: AsyncConnection, application_id: int) -> Row | None:
+    stmt = select(representatives).where(representatives.c.application_id == application_id)
+    r = (await conn.execute(stmt)).first()
+    return dict(r._mapping) if r else None
+
+
+async def move(
+    conn: AsyncConnection,
+    app: Row,
+    to: ApplicationStatus,
+    at: Any,
+    **values: Any,
+) -> Row:
+    """Compare-and-set transition: refused as a conflict if anyone moved the application first."""
+    stmt = (
+        update(applications)
+        .where(
+            applications.c.id == app["id"],
+            applications.c.version == app["version"],
+            applications.c.status == app["status"],
+        )
+        .values(status=to.value, version=app["version"] + 1, updated_at=at, **values)
+    )
+    if (await conn.execute(stmt)).rowcount != 1:
+        raise Conflict(field="reference")
+    return {**app, **values, "status": to.value, "version": app["version"] + 1, "updated_at": at}
+
+
+async def search(
+    conn: AsyncConnection,
+    *,
+    city_code: str | None = None,
+    outlet_id: int | None = None,
+    person_id: int | None = None,
+    status: str | None = None,
+    overdue_on: date | None = None,
+    due_unknown: bool = False,
+    after_id: int = 0,
+    limit: int = 100,
+) -> list[Row]:
+    """Keyset-paged listing; every filter is served by an index."""
+    stmt = _VIEW.where(applications.c.id > after_id)
+    if city_code:
+        stmt = stmt.where(applications.c.city_code == city_code)
+    if outlet_id:
+        stmt = stmt.where(applications.c.outlet_id == outlet_id)
+    if person_id:
+        stmt = stmt.where(applications.c.person_id == person_id)
+    if status:
+        stmt = stmt.where(applications.c.status == status)
+    if overdue_on:
+        waiting = [ApplicationStatus.ACCEPTED, ApplicationStatus.IN_PRODUCTION, ApplicationStatus.PRODUCED]
+        stmt = stmt.where(
+            applications.c.status.in_([s.value for s in waiting]),
+            applications.c.due_date < overdue_on,
+        )
+    if due_unknown:
+        stmt = stmt.where(applications.c.due_year_unknown.is_not(None))
+    stmt = stmt.order_by(applications.c.id).limit(limit)
+    return [dict(r._mapping) for r in await conn.execute(stmt)]
+
+
+async def pending_due_groups(conn: AsyncConnection, year: int) -> list[Row]:
+    """(city, accepted_on, making) groups whose due date waits for the given calendar year."""
+    stmt = (
+        select(applications.c.city_code, applications.c.accepted_on, applications.c.making)
+        .where(applications.c.due_year_unknown == year)
+        .group_by(applications.c.city_code, applications.c.accepted_on, applications.c.making)
+    )
+    return [dict(r._mapping) for r in await conn.execute(stmt)]
+
+
+async def set_due_for_group(conn: AsyncConnection, group: Row, due: date | None, unknown: int | None) -> int:
+    stmt = (
+        update(applications)
+        .where(
+            applications.c.city_code == group["city_code"],
+            applications.c.accepted_on == group["accepted_on"],
+            applications.c.making == group["making"],
+            applications.c.due_year_unknown.is_not(None),
+        )
+        .values(due_date=due, due_year_unknown=unknown)
+    )
+    return (await conn.execute(stmt)).rowcount
+
+
+async def count_by_status(conn: AsyncConnection) -> dict[str, int]:
+    stmt = select(applications.c.status, func.count()).group_by(applications.c.status)
+    return {s: n for s, n in (await conn.execute(stmt)).all()}

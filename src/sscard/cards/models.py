@@ -1,0 +1,32 @@
+"""Card tables."""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, Date, ForeignKey, Index, Integer, LargeBinary, String, Table
+
+from sscard.db import Id, UTCDateTime, metadata
+
+cards = Table(
+    "cards",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("card_number", String(9), nullable=False, unique=True),
+    Column("identification_code", String(32), nullable=False, unique=True),
+    Column("person_id", Id, ForeignKey("persons.id"), nullable=False),
+    Column("application_id", Id, ForeignKey("applications.id"), nullable=False, unique=True),
+    Column("city_code", String(4), ForeignKey("cities.code"), nullable=False),
+    Column("issuing_area_code", String(6), nullable=False),
+    Column("bank_code", String(16), ForeignKey("banks.code"), nullable=False),
+    Column("generation", Integer, nullable=False),
+    Column("spec_version", String(8), nullable=False),
+    Column("issue_date", Date, nullable=False),
+    Column("expiry_date", Date, nullable=False),
+    Column("hr_status", String(32), nullable=False),
+    Column("financial_status", String(32), nullable=False),
+    Column("account_number_enc", LargeBinary, nullable=True),
+    Column("account_masked", String(32), nullable=True),
+    Column("version", Integer, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+Index("ix_cards_person_id_hr_status", cards.c.person_id, cards.c.hr_status)

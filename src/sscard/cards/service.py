@@ -1,0 +1,86 @@
+"""Card use cases at issue: produce the card data, activate the hr function on collection."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sscard.cards import lifecycle as lc
+from sscard.cards import repository as repo
+from sscard.context import Ctx
+from sscard.platform import outbox, sequences
+from sscard.platform.history import Change, record
+from sscard.registry import repository as registry
+
+CARD_NUMBER_SEQUENCE = "card_number"
+
+
+async def produce_card(ctx: Ctx, application: dict[str, Any]) -> int:
+    """SPEC ISS-1: card number, identification code, issue date, 10-year expiry; ask the bank."""
+    city = await registry.get_city(ctx.conn, application["city_code"])
+    assert city is not None  # the application's city is a foreign key
+    (seq,) = await sequences.take(ctx.conn, CARD_NUMBER_SEQUENCE)
+    issue = ctx.today
+    values = {
+        "card_number": lc.card_number(seq),
+        "identification_code": lc.identification_code(city["area_code"]),
+        "person_id": application["person_id"],
+        "application_id": application["id"],
+        "city_code": application["city_code"],
+        "issuing_area_code": city["area_code"],
+        "bank_code": application["bank_code"],
+        "generation": lc.GENERATION,
+        "spec_version": lc.SPEC_VERSION,
+        "issue_date": issue,
+        "expiry_date": lc.expiry_date(issue),
+        "hr_status": lc.HrStatus.PRODUCED.value,
+        "financial_status": lc.FinancialStatus.ACCOUNT_REQUESTED.value,
+        "version": 1,
+        "created_at": ctx.now,
+        "updated_at": ctx.now,
+    }
+    card_id = await repo.insert_card(ctx.conn, values)
+    await record(
+        ctx.conn, ctx.actor, ctx.now, Change("card", card_id, "produced", None, lc.HrStatus.PRODUCED)
+    )
+    # SPEC ISS-1/ISS-2: the bank opens the account on this; personal data is read at delivery,
+    # not copied into the outbox.
+    await outbox.enqueue(
+        ctx.conn,
+        topic="bank.account_requested",
+        recipient=application["bank_code"],
+        ordering_key=f"card:{card_id}",
+        payload={
+            "card_id": card_id,
+            "card_number": values["card_number"],
+            "application_reference": application["reference"],
+            "city_code": application["city_code"],
+        },
+        at=ctx.now,
+    )
+    return card_id
+
+
+async def activate_hr_on_collection(ctx: Ctx, card_id: int) -> None:
+    """SPEC ISS-4: collection makes the hr function active by itself."""
+    card = await repo.get(ctx.conn, card_id)
+    assert card is not None
+    state = lc.HrStatus(card["hr_status"])
+    to = lc.next_hr_status(state, lc.CardEvent.COLLECT)
+    await repo.move_hr(ctx.conn, card, to, ctx.now)
+    await record(ctx.conn, ctx.actor, ctx.now, Change("card", card_id, "hr_activated", state, to))
+
+
+def card_view(card: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "card_number": card["card_number"],
+        "identification_code": card["identification_code"],
+        "city_code": card["city_code"],
+        "bank_code": card["bank_code"],
+        "generation": card["generation"],
+        "spec_version": card["spec_version"],
+        "issue_date": card["issue_date"],
+        "expiry_date": card["expiry_date"],
+        "hr_status": card["hr_status"],
+        "financial_status": card["financial_status"],
+        "account": card["account_masked"],
+    }

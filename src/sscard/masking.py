@@ -1,0 +1,28 @@
+"""Masked forms of personal data for listings, logs and errors (SPEC ID-6)."""
+
+from __future__ import annotations
+
+
+def mask_number(value: str, keep_head: int = 3, keep_tail: int = 2) -> str:
+    """320***********12: keeps the first and last characters of an ID-like number."""
+    if len(value) <= keep_head + keep_tail:
+        return "*" * len(value)
+    return value[:keep_head] + "*" * (len(value) - keep_head - keep_tail) + value[-keep_tail:]
+
+
+def mask_name(name: str) -> str:
+    """张*, 欧阳** , J*** S****: keeps the first character of a Chinese name or of each word."""
+    name = name.strip()
+    if not name:
+        return ""
+    if " " in name:
+        return " ".join(w[0] + "*" * (len(w) - 1) for w in name.split())
+    return name[0] + "*" * max(len(name) - 1, 1)
+
+
+def mask_phone(phone: str) -> str:
+    """138****0000."""
+    digits = phone.strip()
+    if len(digits) < 7:
+        return "*" * len(digits)
+    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]

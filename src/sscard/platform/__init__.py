@@ -1,0 +1,1 @@
+"""Cross-cutting records every context writes through: history, outbox, idempotency, sequences."""

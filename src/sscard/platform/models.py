@@ -1,0 +1,64 @@
+"""History (SPEC CH-2), outbox, idempotency keys, number sequences and service settings."""
+
+from __future__ import annotations
+
+from sqlalchemy import JSON, BigInteger, Column, ForeignKey, Index, Integer, String, Table, Text
+
+from sscard.db import Id, UTCDateTime, metadata
+
+history = Table(
+    "history",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("entity", String(16), nullable=False, comment="application | card | person"),
+    Column("entity_id", Id, nullable=False),
+    Column("event", String(48), nullable=False),
+    Column("from_state", String(32), nullable=True),
+    Column("to_state", String(32), nullable=True),
+    Column("actor_id", Id, ForeignKey("actors.id"), nullable=True),
+    Column("role", String(32), nullable=False),
+    Column("channel", String(32), nullable=False),
+    Column("outlet_id", Id, ForeignKey("outlets.id"), nullable=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("reason", Text, nullable=True),
+)
+Index("ix_history_entity_entity_id", history.c.entity, history.c.entity_id)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("topic", String(64), nullable=False),
+    Column("recipient", String(32), nullable=False, comment="bank code or other party"),
+    Column("ordering_key", String(64), nullable=False, comment="events for one key go in order"),
+    Column("payload", JSON, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("delivered_at", UTCDateTime, nullable=True),
+    Column("attempts", Integer, nullable=False, default=0),
+)
+Index("ix_outbox_delivered_at_id", outbox.c.delivered_at, outbox.c.id)
+
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("actor_id", Id, ForeignKey("actors.id"), primary_key=True),
+    Column("key", String(128), primary_key=True),
+    Column("request_hash", String(64), nullable=False),
+    Column("status_code", Integer, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+sequences = Table(
+    "sequences",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("next_value", BigInteger, nullable=False),
+)
+
+settings = Table(
+    "settings",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
