@@ -10,7 +10,7 @@ DEFAULT_VAR_DIR = Path("var")
 
 
 def async_database_url(url: str) -> str:
-    """Name the async driver for a plain database URL (postgresql:// -> asyncpg, sqlite -> aiosqlite)."""
+    """Name the async driver for a plain URL (postgresql:// -> asyncpg, sqlite -> aiosqlite)."""
     for plain, driver in (
         ("postgresql://", "postgresql+asyncpg://"),
         ("postgres://", "postgresql+asyncpg://"),

@@ -51,7 +51,9 @@ def make_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
         engine = create_async_engine(url, connect_args={"timeout": 30})
         _tune_sqlite(engine)
         return engine
-    return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=False)
+    return create_async_engine(
+        url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=False
+    )
 
 
 def _tune_sqlite(engine: AsyncEngine) -> None:
@@ -69,11 +71,23 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        readonly = conn.get_execution_options().get(READONLY, False)
+        conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+
+
+READONLY = "sscard_readonly"
 
 
 @asynccontextmanager
-async def transaction(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
-    """One unit of work: commits when the block ends normally, rolls back on any exception."""
-    async with engine.begin() as conn:
-        yield conn
+async def transaction(
+    engine: AsyncEngine, *, readonly: bool = False
+) -> AsyncIterator[AsyncConnection]:
+    """One unit of work: commits when the block ends normally, rolls back on any exception.
+
+    A read-only unit on SQLite takes a shared (deferred) transaction so readers do not queue.
+    """
+    async with engine.connect() as conn:
+        if readonly:
+            await conn.execution_options(**{READONLY: True})
+        async with conn.begin():
+            yield conn

@@ -52,7 +52,7 @@ class Forbidden(DomainError):
     code = "forbidden"
     status = 403
     rule = "CH-1"
-    message_zh = "角色“{role}”无权执行操作“{operation}”"
+    message_zh = "“{role_zh}”无权办理“{operation_zh}”"
     message_en = "Role '{role}' may not perform operation '{operation}'"
 
 

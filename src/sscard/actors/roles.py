@@ -49,6 +49,32 @@ class Operation(StrEnum):
     MOVE_CLOCK = "move_clock"
 
 
+ROLE_ZH: dict[Role, str] = {
+    Role.OUTLET_CLERK: "网点柜员",
+    Role.HOTLINE_AGENT: "12333坐席",
+    Role.BANK_SYSTEM: "银行系统",
+    Role.CENTRE_ADMIN: "卡管中心管理员",
+    Role.CARDHOLDER: "持卡人",
+    Role.UNIT_AGENT: "单位经办人",
+}
+OPERATION_ZH: dict[Operation, str] = {
+    Operation.REGISTER_PERSON: "人员登记",
+    Operation.ATTACH_PHOTO: "采集照片",
+    Operation.LOOKUP_PERSON: "查询人员",
+    Operation.SUBMIT_APPLICATION: "申领社保卡",
+    Operation.VIEW_APPLICATION: "查看申领",
+    Operation.LIST_APPLICATIONS: "申领列表",
+    Operation.START_PRODUCTION: "开始制卡",
+    Operation.FINISH_PRODUCTION: "完成制卡",
+    Operation.DELIVER_TO_OUTLET: "送达网点",
+    Operation.COLLECT_CARD: "领卡",
+    Operation.VIEW_HISTORY: "查看操作记录",
+    Operation.EDIT_REFERENCE_DATA: "维护基础数据",
+    Operation.LOAD_CALENDAR_YEAR: "载入节假日安排",
+    Operation.CREATE_ACTOR: "管理操作员",
+    Operation.MOVE_CLOCK: "调整时钟",
+}
+
 R = Role
 PERMISSIONS: dict[Operation, frozenset[Role]] = {
     Operation.REGISTER_PERSON: frozenset({R.OUTLET_CLERK}),
@@ -91,9 +117,12 @@ class Actor:
     bank_code: str | None = None
     person_id: int | None = None
     unit_code: str | None = None
+    via: Channel | None = None  # a fixed channel, e.g. the operator's command line
 
     @property
     def channel(self) -> Channel:
+        if self.via is not None:
+            return self.via
         if self.role is Role.OUTLET_CLERK:
             return Channel.BANK_OUTLET if self.outlet_kind == "bank" else Channel.HR_OUTLET
         return ROLE_CHANNEL[self.role]
@@ -107,20 +136,31 @@ ROLE_CHANNEL: dict[Role, Channel] = {
     Role.UNIT_AGENT: Channel.UNIT_BATCH,
 }
 
-OPERATOR = Actor(id=None, role=Role.CENTRE_ADMIN, display_name="operator (CLI)")
+OPERATOR = Actor(
+    id=None, role=Role.CENTRE_ADMIN, display_name="operator (CLI)", via=Channel.OPERATOR_CLI
+)
 
 
 class OutletDoesNotOffer(Forbidden):
     code = "outlet_does_not_offer"
     rule = "GOV-1"
-    message_zh = "本网点不办理“{operation}”业务"
+    message_zh = "本网点不办理“{operation_zh}”业务"
     message_en = "This outlet does not offer '{operation}'"
+
+
+def forbidden(role: Role, operation: Operation) -> Forbidden:
+    return Forbidden(
+        role=role.value,
+        operation=operation.value,
+        role_zh=ROLE_ZH[role],
+        operation_zh=OPERATION_ZH[operation],
+    )
 
 
 def authorize(actor: Actor, operation: Operation) -> None:
     """Refuse unless the actor's role may do the operation (and its outlet offers it)."""
     if actor.role not in PERMISSIONS.get(operation, frozenset()):
-        raise Forbidden(role=actor.role.value, operation=operation.value)
+        raise forbidden(actor.role, operation)
     outlet_op = OUTLET_OPERATION.get(operation)
     if actor.role is Role.OUTLET_CLERK and outlet_op and outlet_op not in actor.outlet_operations:
-        raise OutletDoesNotOffer(operation=outlet_op)
+        raise OutletDoesNotOffer(operation=outlet_op, operation_zh=OPERATION_ZH[operation])

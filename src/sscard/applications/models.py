@@ -23,7 +23,6 @@ applications = Table(
     Column("accepted_on", Date, nullable=False),
     Column("due_date", Date, nullable=True),
     Column("due_year_unknown", Integer, nullable=True, comment="calendar year missing for due"),
-    Column("card_id", Id, ForeignKey("cards.id", use_alter=True), nullable=True),
     Column("version", Integer, nullable=False),
     Column("accepted_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),

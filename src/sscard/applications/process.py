@@ -45,6 +45,17 @@ class ApplicationEvent(StrEnum):
 
 
 S, E = ApplicationStatus, ApplicationEvent
+LABEL_ZH: dict[str, str] = {
+    S.ACCEPTED: "已受理",
+    S.IN_PRODUCTION: "制卡中",
+    S.PRODUCED: "已制卡",
+    S.READY_FOR_COLLECTION: "待领卡（已到网点）",
+    S.COLLECTED: "已领卡",
+    E.START_PRODUCTION: "开始制卡",
+    E.FINISH_PRODUCTION: "完成制卡",
+    E.DELIVER_TO_OUTLET: "送达网点",
+    E.COLLECT: "领卡",
+}
 TRANSITIONS: dict[tuple[ApplicationStatus, ApplicationEvent], ApplicationStatus] = {
     (S.ACCEPTED, E.START_PRODUCTION): S.IN_PRODUCTION,
     (S.IN_PRODUCTION, E.FINISH_PRODUCTION): S.PRODUCED,
@@ -60,7 +71,7 @@ class ApplicationTransitionRefused(DomainError):
     code = "application_transition_refused"
     status = 409
     rule = "APP-7"
-    message_zh = "申领当前状态为“{state}”，不能执行“{event}”"
+    message_zh = "申领当前状态为“{state_zh}”，不能执行“{event_zh}”"
     message_en = "The application is '{state}'; '{event}' is not allowed"
 
 
@@ -68,7 +79,12 @@ def next_status(state: ApplicationStatus, event: ApplicationEvent) -> Applicatio
     try:
         return TRANSITIONS[(state, event)]
     except KeyError:
-        raise ApplicationTransitionRefused(state=state.value, event=event.value) from None
+        raise ApplicationTransitionRefused(
+            state=state.value,
+            event=event.value,
+            state_zh=LABEL_ZH[state],
+            event_zh=LABEL_ZH[event],
+        ) from None
 
 
 def due_date(accepted_on: date, making: Making, policy: CityPolicy, cal: WorkingCalendar) -> date:
@@ -91,7 +107,9 @@ class LiveCardExists(DomainError):
     code = "live_card_exists"
     status = 409
     rule = "ID-3"
-    message_zh = "该人员已持有有效社会保障卡（卡号{card_number}），省内一人一卡；如需新卡请办理补卡或换卡"
+    message_zh = (
+        "该人员已持有有效社会保障卡（卡号{card_number}），省内一人一卡；如需新卡请办理补卡或换卡"
+    )
     message_en = (
         "The person already holds a live card ({card_number}): one card per person in the "
         "province. Apply for a replacement or an exchange instead"

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sscard.applications.models import applications, representatives
 from sscard.applications.process import OPEN_STATUSES, ApplicationStatus
+from sscard.cards.models import cards
 from sscard.errors import Conflict
 from sscard.registry.models import outlets, persons
 
@@ -21,10 +22,11 @@ _VIEW = select(
     outlets.c.name_zh.label("outlet_name_zh"),
     persons.c.name_masked.label("person_name_masked"),
     persons.c.ssn_masked.label("person_ssn_masked"),
+    cards.c.id.label("card_id"),
 ).select_from(
-    applications.join(persons, persons.c.id == applications.c.person_id).outerjoin(
-        outlets, outlets.c.id == applications.c.outlet_id
-    )
+    applications.join(persons, persons.c.id == applications.c.person_id)
+    .outerjoin(outlets, outlets.c.id == applications.c.outlet_id)
+    .outerjoin(cards, cards.c.application_id == applications.c.id)
 )
 
 
@@ -109,7 +111,11 @@ async def search(
     if status:
         stmt = stmt.where(applications.c.status == status)
     if overdue_on:
-        waiting = [ApplicationStatus.ACCEPTED, ApplicationStatus.IN_PRODUCTION, ApplicationStatus.PRODUCED]
+        waiting = [
+            ApplicationStatus.ACCEPTED,
+            ApplicationStatus.IN_PRODUCTION,
+            ApplicationStatus.PRODUCED,
+        ]
         stmt = stmt.where(
             applications.c.status.in_([s.value for s in waiting]),
             applications.c.due_date < overdue_on,
@@ -130,14 +136,16 @@ async def pending_due_groups(conn: AsyncConnection, year: int) -> list[Row]:
     return [dict(r._mapping) for r in await conn.execute(stmt)]
 
 
-async def set_due_for_group(conn: AsyncConnection, group: Row, due: date | None, unknown: int | None) -> int:
+async def set_due_for_group(
+    conn: AsyncConnection, group: Row, year: int, due: date | None, unknown: int | None
+) -> int:
     stmt = (
         update(applications)
         .where(
             applications.c.city_code == group["city_code"],
             applications.c.accepted_on == group["accepted_on"],
             applications.c.making == group["making"],
-            applications.c.due_year_unknown.is_not(None),
+            applications.c.due_year_unknown == year,
         )
         .values(due_date=due, due_year_unknown=unknown)
     )

@@ -40,7 +40,10 @@ async def produce_card(ctx: Ctx, application: dict[str, Any]) -> int:
     }
     card_id = await repo.insert_card(ctx.conn, values)
     await record(
-        ctx.conn, ctx.actor, ctx.now, Change("card", card_id, "produced", None, lc.HrStatus.PRODUCED)
+        ctx.conn,
+        ctx.actor,
+        ctx.now,
+        Change("card", card_id, "produced", None, lc.HrStatus.PRODUCED),
     )
     # SPEC ISS-1/ISS-2: the bank opens the account on this; personal data is read at delivery,
     # not copied into the outbox.

@@ -1,4 +1,4 @@
-"""Append-only history (SPEC CH-2): who, role, channel, outlet, when, why — in the same transaction."""
+"""Append-only history (SPEC CH-2): who, role, channel, outlet, when, why — same transaction."""
 
 from __future__ import annotations
 

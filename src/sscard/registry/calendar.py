@@ -17,7 +17,9 @@ class UnknownCalendarYear(DomainError):
     status = 409
     rule = "APP-2"
     message_zh = "{year}年的法定节假日安排尚未载入，无法计算工作日"
-    message_en = "The statutory holiday calendar for {year} is not loaded; working days cannot be counted"
+    message_en = (
+        "The statutory holiday calendar for {year} is not loaded; working days cannot be counted"
+    )
 
     def __init__(self, year: int) -> None:
         self.year = year

@@ -40,7 +40,9 @@ def _policy_rows() -> list[dict[str, Any]]:
     for p in _load("policies.json"):
         effective = date.fromisoformat(p["effective_from"])
         CityPolicy.from_rules(p["city_code"], effective, p)  # refuse a malformed file early
-        rules = {k: v for k, v in p.items() if k not in ("city_code", "effective_from", "source", "note")}
+        rules = {
+            k: v for k, v in p.items() if k not in ("city_code", "effective_from", "source", "note")
+        }
         rows.append(
             {
                 "city_code": p["city_code"],
@@ -105,7 +107,9 @@ def packaged_calendar_days() -> list[dict[str, Any]]:
 
 async def seed_calendar(conn: AsyncConnection, at: datetime) -> int:
     """Seed the years the package knows; years an administrator loaded are left alone."""
-    years = [{"year": y, "source": CALENDAR_SOURCE, "loaded_at": at} for y in packaged_calendar_years()]
+    years = [
+        {"year": y, "source": CALENDAR_SOURCE, "loaded_at": at} for y in packaged_calendar_years()
+    ]
     await insert_rows(conn, calendar_years, years, keys=["year"], overwrite=False)
     await insert_rows(conn, calendar_days, packaged_calendar_days(), keys=["day"], overwrite=False)
     return len(years)

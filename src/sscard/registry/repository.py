@@ -125,7 +125,9 @@ async def policy_rows(conn: AsyncConnection, city_code: str) -> list[Row]:
 # ---- calendar ----
 
 
-async def working_calendar(conn: AsyncConnection, first_year: int, last_year: int) -> WorkingCalendar:
+async def working_calendar(
+    conn: AsyncConnection, first_year: int, last_year: int
+) -> WorkingCalendar:
     """The calendar for a span of years: which of them are known, and their special days."""
     years = select(calendar_years.c.year).where(
         calendar_years.c.year.between(first_year, last_year)
@@ -165,7 +167,9 @@ async def person_id_by_ssn_index(conn: AsyncConnection, ssn_index: str) -> int |
     return (await conn.execute(stmt)).scalar_one_or_none()
 
 
-async def person_id_by_document(conn: AsyncConnection, doc_type: str, number_index: str) -> int | None:
+async def person_id_by_document(
+    conn: AsyncConnection, doc_type: str, number_index: str
+) -> int | None:
     stmt = select(identity_documents.c.person_id).where(
         and_(
             identity_documents.c.doc_type == doc_type,
@@ -180,7 +184,9 @@ async def get_person(conn: AsyncConnection, person_id: int) -> Row | None:
 
 
 async def insert_person(conn: AsyncConnection, values: Row) -> int:
-    return (await conn.execute(insert(persons).values(**values).returning(persons.c.id))).scalar_one()
+    return (
+        await conn.execute(insert(persons).values(**values).returning(persons.c.id))
+    ).scalar_one()
 
 
 async def insert_document(conn: AsyncConnection, values: Row) -> None:
@@ -198,5 +204,7 @@ async def has_photo(conn: AsyncConnection, person_id: int) -> bool:
 
 
 async def save_photo(conn: AsyncConnection, values: Row) -> None:
-    await conn.execute(delete(person_photos).where(person_photos.c.person_id == values["person_id"]))
+    await conn.execute(
+        delete(person_photos).where(person_photos.c.person_id == values["person_id"])
+    )
     await conn.execute(insert(person_photos).values(**values))

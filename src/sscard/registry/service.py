@@ -95,7 +95,9 @@ def examine_registration(reg: PersonRegistration, today: date) -> ExaminedPerson
         today=today,
         field="document.type",
     )
-    return ExaminedPerson(reg, facts.number, birth, facts.gender or reg.gender, facts.citizen_number)
+    return ExaminedPerson(
+        reg, facts.number, birth, facts.gender or reg.gender, facts.citizen_number
+    )
 
 
 async def register_person(ctx: Ctx, reg: PersonRegistration) -> int:
@@ -105,13 +107,18 @@ async def register_person(ctx: Ctx, reg: PersonRegistration) -> int:
     city = await repo.get_city(ctx.conn, reg.city_code)
     if city is None:
         raise UnknownCity(
-            field="city_code", field_name="city_code", reason_zh="未知城市", reason_en="unknown city"
+            field="city_code",
+            field_name="city_code",
+            reason_zh="未知城市",
+            reason_en="unknown city",
         )
     ssn = examined.citizen_number or await _assign_ssn(ctx, city["area_code"], examined.birth_date)
     await _refuse_duplicates(ctx, ssn, reg.document.type, examined.number)
     person_id = await repo.insert_person(ctx.conn, _person_row(ctx, examined, ssn))
     await repo.insert_document(ctx.conn, _document_row(ctx, person_id, examined))
-    await record(ctx.conn, ctx.actor, ctx.now, Change("person", person_id, "registered", None, None))
+    await record(
+        ctx.conn, ctx.actor, ctx.now, Change("person", person_id, "registered", None, None)
+    )
     return person_id
 
 
@@ -198,7 +205,9 @@ async def store_photo(ctx: Ctx, person_id: int, photo: bytes) -> None:
             "checked_at": ctx.now,
         },
     )
-    await record(ctx.conn, ctx.actor, ctx.now, Change("person", person_id, "photo_attached", None, None))
+    await record(
+        ctx.conn, ctx.actor, ctx.now, Change("person", person_id, "photo_attached", None, None)
+    )
 
 
 async def policy_on(ctx: Ctx, city_code: str) -> CityPolicy:

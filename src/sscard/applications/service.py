@@ -1,0 +1,441 @@
+"""Application use cases: submit at the counter, produce, deliver, collect (SPEC APP, ISS)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sscard.actors.roles import Operation, Role, authorize, forbidden
+from sscard.applications import process as proc
+from sscard.applications import repository as repo
+from sscard.applications.process import ApplicationEvent, ApplicationKind, ApplicationStatus, Making
+from sscard.cards import repository as cards_repo
+from sscard.cards import service as cards
+from sscard.context import Ctx
+from sscard.errors import DomainError, NotFound
+from sscard.masking import mask_name
+from sscard.platform import sequences
+from sscard.platform.history import Change, entries, record
+from sscard.registry import repository as registry
+from sscard.registry.calendar import UnknownCalendarYear
+from sscard.registry.documents import IdentityDocument, examine_document, mask_number
+from sscard.registry.policy import CityPolicy, FeeKind, policy_in_force
+from sscard.registry.service import (
+    find_person_id,
+    person_age,
+    person_view,
+    policy_on,
+    require_person,
+)
+
+ENTITY = "application"
+
+
+@dataclass(frozen=True)
+class RepresentativeInput:
+    """The guardian or agent at the counter (SPEC ID-4), with their own document."""
+
+    role: proc.RepresentativeRole
+    relationship: str
+    name: str
+    document: IdentityDocument
+    proof: str | None = None
+
+
+@dataclass(frozen=True)
+class FirstApplication:
+    person_id: int
+    bank_code: str
+    representative: RepresentativeInput | None = None
+
+
+class WrongCollectionOutlet(DomainError):
+    code = "wrong_collection_outlet"
+    status = 409
+    rule = "ISS-3"
+    message_zh = "须到申领网点（{outlet_code}）领卡"
+    message_en = "The card is collected at the outlet where it was applied for ({outlet_code})"
+
+
+class DocumentDoesNotMatch(DomainError):
+    code = "document_does_not_match"
+    status = 422
+    rule = "ISS-3"
+    message_zh = "所出示的证件不属于申领人或其登记的代办人/监护人"
+    message_en = "The document shown belongs neither to the applicant nor to the recorded agent"
+
+
+class OutletBankOnly(DomainError):
+    code = "bank_outlet_own_bank_only"
+    status = 422
+    rule = "APP-6"
+    message_zh = "银行网点只能受理本行（{bank_code}）的社保卡申领"
+    message_en = "A bank outlet accepts applications for its own bank ({bank_code}) only"
+
+
+# ---- submit ----
+
+
+async def submit_first_application(ctx: Ctx, req: FirstApplication) -> dict[str, Any]:
+    """SPEC APP-1/2: a first application at the clerk's outlet; instant outlets make it at once."""
+    authorize(ctx.actor, Operation.SUBMIT_APPLICATION)
+    outlet = await _actor_outlet(ctx)
+    person = await require_person(ctx, req.person_id)
+    await _refuse_second_card(ctx, req.person_id)
+    policy = await policy_on(ctx, outlet["city_code"])
+    await _check_applicant(ctx, person, req, policy)
+    await _check_bank(ctx, outlet, req.bank_code)
+    making = Making(outlet["making"])
+    due, unknown_year = await _due(ctx, making, policy)
+    app_id = await repo.insert_application(
+        ctx.conn,
+        {
+            "reference": await _reference(ctx, outlet["city_code"]),
+            "person_id": req.person_id,
+            "kind": ApplicationKind.FIRST.value,
+            "channel": ctx.actor.channel.value,
+            "outlet_id": outlet["id"],
+            "city_code": outlet["city_code"],
+            "bank_code": req.bank_code,
+            "making": making.value,
+            "status": ApplicationStatus.ACCEPTED.value,
+            "fee_fen": policy.fee(FeeKind.FIRST_APPLICATION),  # SPEC APP-8
+            "accepted_on": ctx.today,
+            "due_date": due,
+            "due_year_unknown": unknown_year,
+            "version": 1,
+            "accepted_at": ctx.now,
+            "updated_at": ctx.now,
+        },
+    )
+    if req.representative:
+        await _store_representative(ctx, app_id, req.representative)
+    await record(ctx.conn, ctx.actor, ctx.now, Change(ENTITY, app_id, "accepted", None, "accepted"))
+    if making is Making.INSTANT:
+        for event in proc.INSTANT_EVENTS:  # SPEC APP-2: 立等可取
+            await _apply_event(ctx, await _get(ctx, app_id), event)
+    return await _get(ctx, app_id)
+
+
+async def _actor_outlet(ctx: Ctx) -> dict[str, Any]:
+    outlet = await registry.get_outlet(ctx.conn, ctx.actor.outlet_id or 0)
+    if outlet is None or not outlet["active"]:
+        raise forbidden(ctx.actor.role, Operation.SUBMIT_APPLICATION)
+    return outlet
+
+
+async def _refuse_second_card(ctx: Ctx, person_id: int) -> None:
+    """SPEC ID-3: one person, one card in the province."""
+    live = await cards_repo.live_card_of(ctx.conn, person_id)
+    if live is not None:
+        raise proc.LiveCardExists(field="person_id", card_number=live["card_number"])
+    pending = await repo.open_application_of(ctx.conn, person_id)
+    if pending is not None:
+        raise proc.ApplicationInProgress(field="person_id", reference=pending["reference"])
+
+
+async def _check_applicant(
+    ctx: Ctx, person: dict[str, Any], req: FirstApplication, policy: CityPolicy
+) -> None:
+    age = person_age(person, ctx.today)
+    rep = req.representative
+    representation = proc.Representation(rep.role, rep.relationship, rep.proof) if rep else None
+    proc.check_representation(age, person["civil_capacity"] == "full", representation, policy)
+    if rep is not None:
+        examine_document(rep.document, today=ctx.today, field="representative.document")
+    if age >= proc.PHOTO_REQUIRED_FROM_AGE and not await registry.has_photo(ctx.conn, person["id"]):
+        raise proc.PhotoRequired(field="photo")  # SPEC APP-5
+
+
+async def _check_bank(ctx: Ctx, outlet: dict[str, Any], bank_code: str) -> None:
+    """SPEC APP-6: a cooperating bank of the city; a bank outlet issues its own bank's card."""
+    if bank_code not in await registry.city_bank_codes(ctx.conn, outlet["city_code"]):
+        raise proc.BankNotInCityList(
+            field="bank_code", bank_code=bank_code, city_code=outlet["city_code"]
+        )
+    if outlet["kind"] == "bank" and outlet["bank_code"] != bank_code:
+        raise OutletBankOnly(field="bank_code", bank_code=outlet["bank_code"])
+
+
+async def _due(ctx: Ctx, making: Making, policy: CityPolicy) -> tuple[date | None, int | None]:
+    """The due date, or the calendar year it waits for (SPEC §17: never guessed)."""
+    cal = await registry.working_calendar(ctx.conn, ctx.today.year, ctx.today.year + 1)
+    try:
+        return proc.due_date(ctx.today, making, policy, cal), None
+    except UnknownCalendarYear as unknown:
+        return None, unknown.year
+
+
+async def _reference(ctx: Ctx, city_code: str) -> str:
+    """SQ + city + date + 6-digit daily sequence, e.g. SQ320420261122000042."""
+    day = f"{ctx.today:%Y%m%d}"
+    (seq,) = await sequences.take(ctx.conn, f"application:{city_code}:{day}")
+    return f"SQ{city_code}{day}{seq:06d}"
+
+
+async def _store_representative(ctx: Ctx, app_id: int, rep: RepresentativeInput) -> None:
+    number = examine_document(rep.document, today=ctx.today, field="representative.document").number
+    await repo.insert_representative(
+        ctx.conn,
+        {
+            "application_id": app_id,
+            "role": rep.role.value,
+            "relationship": rep.relationship,
+            "name_enc": ctx.vault.encrypt(rep.name.strip()),
+            "name_masked": mask_name(rep.name),
+            "doc_type": rep.document.type.value,
+            "number_index": ctx.vault.index(number),
+            "number_enc": ctx.vault.encrypt(number),
+            "number_masked": mask_number(number),
+            "proof": rep.proof,
+        },
+    )
+
+
+# ---- production and delivery (card centre) ----
+
+EVENT_OPERATION = {
+    ApplicationEvent.START_PRODUCTION: Operation.START_PRODUCTION,
+    ApplicationEvent.FINISH_PRODUCTION: Operation.FINISH_PRODUCTION,
+    ApplicationEvent.DELIVER_TO_OUTLET: Operation.DELIVER_TO_OUTLET,
+}
+
+
+async def advance(
+    ctx: Ctx, reference: str, event: ApplicationEvent, reason: str | None = None
+) -> dict[str, Any]:
+    """Move an application one step through production (SPEC APP-7, ISS-1)."""
+    operation = EVENT_OPERATION.get(event)
+    if operation is None:
+        raise proc.ApplicationTransitionRefused(
+            state="-", event=event.value, state_zh="-", event_zh=proc.LABEL_ZH[event]
+        )
+    authorize(ctx.actor, operation)
+    app = await _by_reference(ctx, reference)
+    await _apply_event(ctx, app, event, reason)
+    return await _get(ctx, app["id"])
+
+
+async def _apply_event(
+    ctx: Ctx, app: dict[str, Any], event: ApplicationEvent, reason: str | None = None
+) -> None:
+    state = ApplicationStatus(app["status"])
+    to = proc.next_status(state, event)
+    if event is ApplicationEvent.FINISH_PRODUCTION:
+        await cards.produce_card(ctx, app)  # SPEC ISS-1
+    await repo.move(ctx.conn, app, to, ctx.now)
+    await record(ctx.conn, ctx.actor, ctx.now, Change(ENTITY, app["id"], event, state, to, reason))
+
+
+# ---- collection (SPEC ISS-3, ISS-4) ----
+
+
+async def collect(ctx: Ctx, reference: str, presented: IdentityDocument) -> dict[str, Any]:
+    """Hand the card over at the applying outlet against the applicant's or agent's document."""
+    authorize(ctx.actor, Operation.COLLECT_CARD)
+    app = await _by_reference(ctx, reference)
+    if app["outlet_id"] != ctx.actor.outlet_id:
+        raise WrongCollectionOutlet(field="reference", outlet_code=app["outlet_code"])
+    number = examine_document(presented, today=ctx.today, field="document").number
+    await _check_presented(ctx, app, presented, number)
+    await _apply_event(ctx, app, ApplicationEvent.COLLECT)
+    await cards.activate_hr_on_collection(ctx, app["card_id"])
+    return await _get(ctx, app["id"])
+
+
+async def _check_presented(
+    ctx: Ctx, app: dict[str, Any], doc: IdentityDocument, number: str
+) -> None:
+    index = ctx.vault.index(number)
+    holder = await registry.person_id_by_document(ctx.conn, doc.type.value, index)
+    if holder == app["person_id"]:
+        return
+    rep = await repo.representative_of(ctx.conn, app["id"])
+    if rep is not None and rep["doc_type"] == doc.type.value and rep["number_index"] == index:
+        return
+    raise DocumentDoesNotMatch(field="document.number")
+
+
+# ---- reading (SPEC APP-7) ----
+
+
+async def view(ctx: Ctx, reference: str) -> dict[str, Any]:
+    authorize(ctx.actor, Operation.VIEW_APPLICATION)
+    app = await _by_reference(ctx, reference)
+    return await _detail(ctx, app)
+
+
+async def _by_reference(ctx: Ctx, reference: str) -> dict[str, Any]:
+    app = await repo.get_by_reference(ctx.conn, reference.strip().upper())
+    if app is None or not may_see(ctx, app):
+        # Not visible and not existing look the same, so references cannot be probed.
+        raise NotFound(field="reference", what_zh="申领", what_en="Application")
+    return app
+
+
+def may_see(ctx: Ctx, app: dict[str, Any]) -> bool:
+    """Who sees which applications: the holder their own, an outlet its own, a bank its own."""
+    actor = ctx.actor
+    if actor.role is Role.CARDHOLDER:
+        return actor.person_id == app["person_id"]
+    if actor.role is Role.OUTLET_CLERK:
+        return actor.outlet_id == app["outlet_id"]
+    if actor.role is Role.BANK_SYSTEM:
+        return actor.bank_code == app["bank_code"]
+    return actor.role in (Role.CENTRE_ADMIN, Role.HOTLINE_AGENT)
+
+
+async def _get(ctx: Ctx, app_id: int) -> dict[str, Any]:
+    app = await repo.get(ctx.conn, app_id)
+    assert app is not None
+    return app
+
+
+async def _detail(ctx: Ctx, app: dict[str, Any]) -> dict[str, Any]:
+    body = summary(app, ctx.today)
+    steps = await entries(ctx.conn, ENTITY, app["id"])
+    body["progress"] = [
+        {"status": s["to_state"], "at": s["at"], "channel": s["channel"], "reason": s["reason"]}
+        for s in steps
+        if s["to_state"]
+    ]
+    rep = await repo.representative_of(ctx.conn, app["id"])
+    body["representative"] = (
+        {
+            "role": rep["role"],
+            "relationship": rep["relationship"],
+            "name": rep["name_masked"],
+            "document_type": rep["doc_type"],
+            "document_number": rep["number_masked"],
+        }
+        if rep
+        else None
+    )
+    card = await cards_repo.get(ctx.conn, app["card_id"]) if app["card_id"] else None
+    body["card"] = cards.card_view(card) if card else None
+    return body
+
+
+def summary(app: dict[str, Any], today: date) -> dict[str, Any]:
+    """The listing form of an application: masked, with its deadline (SPEC APP-7, ID-6)."""
+    status = ApplicationStatus(app["status"])
+    return {
+        "reference": app["reference"],
+        "kind": app["kind"],
+        "status": status.value,
+        "channel": app["channel"],
+        "making": app["making"],
+        "city_code": app["city_code"],
+        "outlet_code": app["outlet_code"],
+        "outlet_name": app["outlet_name_zh"],
+        "bank_code": app["bank_code"],
+        "fee_fen": app["fee_fen"],
+        "person": {"name": app["person_name_masked"], "ssn": app["person_ssn_masked"]},
+        "accepted_on": app["accepted_on"],
+        "accepted_at": app["accepted_at"],
+        "due_date": app["due_date"],
+        "due_waits_for_calendar_year": app["due_year_unknown"],
+        "overdue": proc.is_overdue(status, app["due_date"], today),
+    }
+
+
+@dataclass(frozen=True)
+class ListFilter:
+    city_code: str | None = None
+    outlet_code: str | None = None
+    status: ApplicationStatus | None = None
+    overdue: bool = False
+    due_unknown: bool = False
+    after_id: int = 0
+    limit: int = 100
+
+
+async def list_applications(ctx: Ctx, f: ListFilter) -> tuple[list[dict[str, Any]], int | None]:
+    """A page of applications the actor may see, and the cursor of the next page."""
+    authorize(ctx.actor, Operation.LIST_APPLICATIONS)
+    scope = await _scope(ctx, f)
+    rows = await repo.search(
+        ctx.conn,
+        status=f.status.value if f.status else None,
+        overdue_on=ctx.today if f.overdue else None,
+        due_unknown=f.due_unknown,
+        after_id=f.after_id,
+        limit=f.limit,
+        **scope,
+    )
+    cursor = rows[-1]["id"] if len(rows) == f.limit else None
+    return [summary(r, ctx.today) for r in rows], cursor
+
+
+async def _scope(ctx: Ctx, f: ListFilter) -> dict[str, Any]:
+    actor = ctx.actor
+    if actor.role is Role.CARDHOLDER:
+        return {"person_id": actor.person_id or -1}
+    if actor.role is Role.OUTLET_CLERK:
+        return {"outlet_id": actor.outlet_id}
+    outlet_id = None
+    if f.outlet_code:
+        outlet = await registry.get_outlet_by_code(ctx.conn, f.outlet_code)
+        outlet_id = outlet["id"] if outlet else -1
+    return {"city_code": f.city_code, "outlet_id": outlet_id}
+
+
+# ---- calendar (SPEC §17) ----
+
+
+async def settle_due_dates(ctx: Ctx, year: int) -> int:
+    """After a calendar year is loaded, give waiting applications their due dates."""
+    updated = 0
+    for group in await repo.pending_due_groups(ctx.conn, year):
+        policy = await policy_on_day(ctx, group["city_code"], group["accepted_on"])
+        accepted = group["accepted_on"]
+        cal = await registry.working_calendar(ctx.conn, accepted.year, accepted.year + 1)
+        try:
+            due, unknown = proc.due_date(accepted, Making(group["making"]), policy, cal), None
+        except UnknownCalendarYear as still:
+            due, unknown = None, still.year
+        updated += await repo.set_due_for_group(ctx.conn, group, year, due, unknown)
+    return updated
+
+
+async def policy_on_day(ctx: Ctx, city_code: str, day: date) -> CityPolicy:
+    return policy_in_force(await registry.city_policies_of(ctx.conn, city_code), city_code, day)
+
+
+# ---- a person at the counter ----
+
+
+async def person_overview(ctx: Ctx, person_id: int) -> dict[str, Any]:
+    """What a clerk or agent needs: the person (masked), their cards, their open application."""
+    authorize(ctx.actor, Operation.LOOKUP_PERSON)
+    person = await require_person(ctx, person_id)
+    body = person_view(person, ctx.today)
+    body["documents"] = [
+        {"type": d["doc_type"], "number": d["number_masked"], "valid_until": d["valid_until"]}
+        for d in await registry.documents_of(ctx.conn, person_id)
+    ]
+    body["has_photo"] = await registry.has_photo(ctx.conn, person_id)
+    body["cards"] = [cards.card_view(c) for c in await cards_repo.cards_of(ctx.conn, person_id)]
+    pending = await repo.open_application_of(ctx.conn, person_id)
+    body["open_application"] = pending["reference"] if pending else None
+    return body
+
+
+async def lookup_by_ssn(ctx: Ctx, ssn: str) -> dict[str, Any]:
+    authorize(ctx.actor, Operation.LOOKUP_PERSON)
+    person_id = await find_person_id(ctx, ssn)
+    if person_id is None:
+        raise NotFound(field="social_security_number", what_zh="人员", what_en="Person")
+    return await person_overview(ctx, person_id)
+
+
+async def history_of(ctx: Ctx, reference: str) -> list[dict[str, Any]]:
+    """The application's and its card's history, oldest first (SPEC CH-2)."""
+    authorize(ctx.actor, Operation.VIEW_HISTORY)
+    app = await _by_reference(ctx, reference)
+    rows = await entries(ctx.conn, ENTITY, app["id"])
+    if app["card_id"]:
+        rows += await entries(ctx.conn, "card", app["card_id"])
+    rows.sort(key=lambda r: r["id"])
+    return rows

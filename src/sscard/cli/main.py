@@ -1,0 +1,69 @@
+"""The operator's command line: `sscard --help`."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import typer
+
+from sscard.cli.common import echo_json, run_with_runtime
+from sscard.config import Settings
+
+app = typer.Typer(
+    help="sscard: back office of the Jiangsu social security card", no_args_is_help=True
+)
+
+
+@app.command()
+def setup(
+    admin_token_file: Path = typer.Option(
+        Path("var/admin.token"), help="where the first administrator's token is written"
+    ),
+) -> None:
+    """Migrate the database, load reference data and the holiday calendar, create an admin."""
+    from sscard.setup import set_up
+
+    counts = run_with_runtime(lambda rt: set_up(rt, admin_token_file=admin_token_file))
+    echo_json(counts)
+    if admin_token_file.exists():
+        typer.echo(f"administrator token: {admin_token_file}")
+
+
+@app.command()
+def serve(
+    host: str | None = typer.Option(None, help="default SSCARD_HOST or 127.0.0.1"),
+    port: int | None = typer.Option(None, help="default SSCARD_PORT or 8000"),
+    workers: int | None = typer.Option(None, help="default SSCARD_WORKERS or 1"),
+) -> None:
+    """Start the HTTP service (API, OpenAPI at /docs)."""
+    import uvicorn
+
+    settings = Settings.from_env()
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(levelname)s %(name)s %(message)s"
+    )
+    uvicorn.run(
+        "sscard.http.server:app",
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers or settings.workers,
+        access_log=settings.access_log,
+        log_level=settings.log_level,
+    )
+
+
+def _register_groups() -> None:
+    from sscard.cli import calendar, data, db, tokens
+
+    app.add_typer(db.app, name="db")
+    app.add_typer(data.app, name="data")
+    app.add_typer(calendar.app, name="calendar")
+    app.add_typer(tokens.app, name="token")
+
+
+_register_groups()
+
+
+def main() -> None:
+    app()

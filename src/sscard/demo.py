@@ -1,0 +1,114 @@
+"""Demo data: generated persons, actors and applications. No real person's name or number."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sscard.actors import service as actors
+from sscard.actors.roles import OPERATOR, Actor, Role
+from sscard.applications import service as applications
+from sscard.registry.documents import (
+    DocumentType,
+    IdentityDocument,
+    PersonCategory,
+    gb11643_check_digit,
+)
+from sscard.registry.photo import Background, make_standard_photo
+from sscard.registry.service import PersonRegistration, register_person, store_photo
+from sscard.runtime import Runtime
+
+SURNAMES = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜"
+GIVEN = "安北晨东尔帆歌禾嘉景可朗铭楠鹏琦然森泰唯溪阳屹哲子悦云芸昭"
+
+DEMO_ACTORS = [
+    ("admin", Role.CENTRE_ADMIN, "演示管理员 demo admin", {}),
+    (
+        "clerk_instant",
+        Role.OUTLET_CLERK,
+        "演示柜员（即时） demo clerk",
+        {"outlet_code": "3204-HR-001"},
+    ),
+    (
+        "clerk_fast",
+        Role.OUTLET_CLERK,
+        "演示柜员（快速） demo clerk",
+        {"outlet_code": "3204-HR-002"},
+    ),
+    ("hotline", Role.HOTLINE_AGENT, "演示12333坐席 demo hotline agent", {}),
+    ("bank_icbc", Role.BANK_SYSTEM, "演示工行系统 demo ICBC system", {"bank_code": "ICBC"}),
+]
+
+
+def generated_name(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+
+
+def generated_citizen_number(rng: random.Random, city_code: str, birth: date) -> str:
+    """An 18-digit number with a valid check digit under a county of the city; not a real one."""
+    first17 = f"{city_code}{rng.randint(2, 12):02d}{birth:%Y%m%d}{rng.randint(0, 999):03d}"
+    return first17 + gb11643_check_digit(first17)
+
+
+def generated_birth(rng: random.Random, today: date) -> date:
+    return today - timedelta(days=rng.randint(18 * 365, 80 * 365))
+
+
+def generated_registration(rng: random.Random, city_code: str, today: date) -> PersonRegistration:
+    birth = generated_birth(rng, today)
+    number = generated_citizen_number(rng, city_code, birth)
+    return PersonRegistration(
+        name=generated_name(rng),
+        document=IdentityDocument(DocumentType.RESIDENT_ID, number, today + timedelta(days=3650)),
+        category=PersonCategory.MAINLAND,
+        nationality="CHN",
+        city_code=city_code,
+        phone=f"1{rng.choice('3589')}{rng.randint(0, 999_999_999):09d}",
+    )
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    tokens: dict[str, str]
+    persons: int
+    applications: list[str]
+
+
+async def load_demo(rt: Runtime, *, persons: int = 20, seed: int = 2026) -> DemoResult:
+    """Create demo actors, register generated persons with photos, submit applications."""
+    rng = random.Random(seed)
+    tokens = await _demo_actors(rt)
+    clerks = {key: await _actor(rt, tokens[key]) for key in ("clerk_instant", "clerk_fast")}
+    references: list[str] = []
+    for i in range(persons):
+        clerk = clerks["clerk_instant" if i % 2 == 0 else "clerk_fast"]
+        async with rt.unit(clerk) as ctx:
+            reg = generated_registration(rng, "3204", ctx.today)
+            person_id = await register_person(ctx, reg)
+            await store_photo(
+                ctx, person_id, make_standard_photo(seed + i, background=Background.WHITE)
+            )
+            app = await applications.submit_first_application(
+                ctx, applications.FirstApplication(person_id, rng.choice(["ICBC", "ABC", "JSB"]))
+            )
+            references.append(app["reference"])
+    return DemoResult(tokens, persons, references)
+
+
+async def _demo_actors(rt: Runtime) -> dict[str, str]:
+    tokens: dict[str, str] = {}
+    async with rt.unit(OPERATOR) as ctx:
+        for key, role, name, binding in DEMO_ACTORS:
+            _, tokens[key] = await actors.create_actor(ctx, actors.NewActor(role, name, **binding))
+    return tokens
+
+
+async def _actor(rt: Runtime, token: str) -> Actor:
+    async with rt.engine.connect() as conn:
+        return await actors.authenticate(conn, token)
+
+
+def summary(result: DemoResult) -> dict[str, Any]:
+    return {"persons": result.persons, "applications": result.applications, "tokens": result.tokens}

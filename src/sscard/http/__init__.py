@@ -1,0 +1,1 @@
+"""HTTP adapter: FastAPI application, problem+json errors, idempotent POSTs."""

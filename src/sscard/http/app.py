@@ -1,0 +1,65 @@
+"""The FastAPI application: routers, problem+json handlers, the runtime's lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from sqlalchemy import text
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from sscard import __version__
+from sscard.config import Settings
+from sscard.errors import DomainError
+from sscard.http import problems
+from sscard.http.routes import applications, persons, platform, reference
+from sscard.runtime import Runtime
+
+DESCRIPTION = """
+Back office of the Jiangsu social security card (社会保障卡, third generation).
+
+Every request carries `Authorization: Bearer <token>` of an actor (SPEC CH-1). Errors are
+`application/problem+json` with a stable `code`, the SPEC `rule`, the `field` at fault and the
+reason in Chinese (`detail_zh`) and English (`detail_en`); `detail` follows `Accept-Language`
+(Chinese unless it starts with `en`). Every POST that changes data honours `Idempotency-Key`.
+"""
+
+
+def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
+    """Build the app; tests pass their own runtime, the server builds one from the environment."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = runtime is None
+        app.state.runtime = runtime or Runtime(settings or Settings.from_env())
+        yield
+        if owned:
+            await app.state.runtime.dispose()
+
+    app = FastAPI(
+        title="sscard",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url="/docs",
+        openapi_url="/openapi.json",
+    )
+    if runtime is not None:
+        app.state.runtime = runtime
+    app.add_exception_handler(DomainError, problems.domain_error)
+    app.add_exception_handler(RequestValidationError, problems.validation_error)
+    app.add_exception_handler(StarletteHTTPException, problems.http_error)
+    app.add_exception_handler(Exception, problems.unexpected_error)
+    for module in (persons, applications, reference, platform):
+        app.include_router(module.router)
+
+    @app.get("/health", tags=["platform"], summary="Liveness and database reachability")
+    async def health() -> Any:
+        async with app.state.runtime.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+        return {"status": "ok"}
+
+    return app

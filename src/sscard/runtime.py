@@ -1,0 +1,51 @@
+"""The running service's parts, built once from Settings: engine, clock, vault; units of work."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from sscard.actors.roles import Actor
+from sscard.clock import AdjustableClock, Clock, SystemClock
+from sscard.config import Settings
+from sscard.context import Ctx
+from sscard.crypto import Vault, load_or_create_key
+from sscard.db import make_engine, transaction
+from sscard.platform.models import settings as settings_table
+from sscard.upsert import insert_rows
+
+CLOCK_OFFSET_KEY = "clock_offset_seconds"
+
+
+class Runtime:
+    def __init__(self, settings: Settings, engine: AsyncEngine | None = None) -> None:
+        self.settings = settings
+        self.engine = engine or make_engine(settings.database_url)
+        self.clock: Clock = AdjustableClock() if settings.adjustable_clock else SystemClock()
+        self.vault = Vault(load_or_create_key(settings.data_key_file, settings.data_key_hex))
+
+    @asynccontextmanager
+    async def unit(self, actor: Actor, *, readonly: bool = False) -> AsyncIterator[Ctx]:
+        """One transaction with the actor and one "now" for everything done in it."""
+        async with transaction(self.engine, readonly=readonly) as conn:
+            await self._sync_clock(conn)
+            yield Ctx(conn=conn, actor=actor, now=self.clock.now(), vault=self.vault)
+
+    async def _sync_clock(self, conn: AsyncConnection) -> None:
+        # The offset lives in the database so every worker process (and a restart) agrees on it.
+        if isinstance(self.clock, AdjustableClock):
+            stmt = select(settings_table.c.value).where(settings_table.c.key == CLOCK_OFFSET_KEY)
+            value = (await conn.execute(stmt)).scalar_one_or_none()
+            self.clock.set_offset(timedelta(seconds=float(value or 0)))
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+
+async def save_clock_offset(conn: AsyncConnection, offset: timedelta) -> None:
+    row = {"key": CLOCK_OFFSET_KEY, "value": str(offset.total_seconds())}
+    await insert_rows(conn, settings_table, [row], keys=["key"], overwrite=True)

@@ -1,0 +1,41 @@
+"""Bring a database to a working state: schema, reference data, calendar, a first administrator."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+
+from sscard.actors import service as actors
+from sscard.actors.models import actors as actors_table
+from sscard.actors.roles import OPERATOR, Role
+from sscard.context import Ctx
+from sscard.platform.migrate import upgrade_async
+from sscard.registry.reference import load_reference_data, seed_calendar
+from sscard.runtime import Runtime
+
+
+async def set_up(rt: Runtime, *, admin_token_file: Path | None = None) -> dict[str, int]:
+    """Idempotent: migrates, inserts missing reference data and calendar years, first admin."""
+    await upgrade_async(rt.settings.database_url)
+    async with rt.unit(OPERATOR) as ctx:
+        counts = await load_reference_data(ctx.conn)
+        counts["calendar_years"] = await seed_calendar(ctx.conn, ctx.now)
+        if admin_token_file is not None and not await _has_admin(ctx):
+            _, token = await actors.create_actor(
+                ctx, actors.NewActor(Role.CENTRE_ADMIN, "首个管理员 first administrator")
+            )
+            write_secret(admin_token_file, token)
+    return counts
+
+
+async def _has_admin(ctx: Ctx) -> bool:
+    conn = ctx.conn
+    stmt = select(actors_table.c.id).where(actors_table.c.role == Role.CENTRE_ADMIN.value)
+    return (await conn.execute(stmt.limit(1))).first() is not None
+
+
+def write_secret(path: Path, value: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600, exist_ok=True)
+    path.write_text(value + "\n")
