@@ -12,7 +12,6 @@ from alembic import op
 
 import sscard.db
 
-
 revision: str = "003d1f2dd530"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None

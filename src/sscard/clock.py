@@ -43,3 +43,23 @@ class AdjustableClock:
 def business_date(moment: datetime) -> date:
     """The Beijing calendar date of a moment; deadlines and issue dates are counted in it."""
     return moment.astimezone(CHINA).date()
+
+
+class ManualClock:
+    """A clock that stands still until moved; for tests that need exact dates."""
+
+    adjustable = False
+
+    def __init__(self, start: datetime) -> None:
+        if start.tzinfo is None:
+            raise ValueError("naive datetime")
+        self.current = start
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, delta: timedelta) -> None:
+        self.current += delta
+
+    def set(self, moment: datetime) -> None:
+        self.current = moment

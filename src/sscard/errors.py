@@ -31,6 +31,10 @@ class DomainError(Exception):
     def detail_en(self) -> str:
         return self.message_en.format(**self.params)
 
+    def extra(self) -> dict[str, Any] | None:
+        """Further members of the problem document, for refusals with several reasons."""
+        return None
+
 
 class NotFound(DomainError):
     code = "not_found"

@@ -49,7 +49,7 @@ def problem(
 
 def domain_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
-    extra = exc.extra() if hasattr(exc, "extra") else None
+    extra = exc.extra()
     return problem(
         request,
         status=exc.status,

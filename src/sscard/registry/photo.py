@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from io import BytesIO
+from typing import Any
 
 from PIL import Image, ImageDraw, ImageStat
 
@@ -114,6 +115,9 @@ class PhotoRejected(DomainError):
             reasons_zh="；".join(d.reason_zh for d in self.defects),
             reasons_en="; ".join(d.reason_en for d in self.defects),
         )
+
+    def extra(self) -> dict[str, Any]:
+        return {"defects": [vars(d) for d in self.defects]}
 
 
 def inspect_photo(data: bytes, *, background: Background = Background.WHITE) -> list[PhotoDefect]:

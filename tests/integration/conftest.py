@@ -1,0 +1,117 @@
+"""Integration fixtures: the real service in-process over HTTP, on SQLite or PostgreSQL.
+
+SSCARD_TEST_DATABASE_URL picks the database (default: a fresh SQLite file). Every test starts
+from migrated tables holding only the shipped reference data and calendar, with a clock that
+stands at Monday 2026-11-23 10:00 Beijing time until a test moves it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from sscard.actors import service as actors
+from sscard.actors.roles import OPERATOR, Role
+from sscard.clock import ManualClock
+from sscard.config import Settings, async_database_url
+from sscard.http.app import create_app
+from sscard.platform.migrate import upgrade_async
+from sscard.registry.reference import load_reference_data, seed_calendar
+from sscard.runtime import Runtime
+from sscard.tables import metadata
+from tests.support.api import Api
+
+START = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 10:00 in Beijing
+TEST_KEY = "ab" * 32
+
+ACTORS = {
+    "admin": (Role.CENTRE_ADMIN, {}),
+    "clerk_instant": (Role.OUTLET_CLERK, {"outlet_code": "3204-HR-001"}),
+    "clerk_fast": (Role.OUTLET_CLERK, {"outlet_code": "3204-HR-002"}),
+    "clerk_other": (Role.OUTLET_CLERK, {"outlet_code": "3204-HR-003"}),
+    "clerk_transport": (Role.OUTLET_CLERK, {"outlet_code": "3204-TRN-001"}),
+    "clerk_nantong": (Role.OUTLET_CLERK, {"outlet_code": "3206-HR-001"}),
+    "clerk_suzhou": (Role.OUTLET_CLERK, {"outlet_code": "3205-HR-001"}),
+    "clerk_nanjing_bank": (Role.OUTLET_CLERK, {"outlet_code": "3201-BANK-001"}),
+    "hotline": (Role.HOTLINE_AGENT, {}),
+    "bank_icbc": (Role.BANK_SYSTEM, {"bank_code": "ICBC"}),
+}
+
+
+def _database_url(tmp: Path) -> str:
+    url = os.environ.get("SSCARD_TEST_DATABASE_URL")
+    return async_database_url(url) if url else f"sqlite+aiosqlite:///{tmp / 'test.db'}"
+
+
+async def _recreate_postgres(url: str) -> None:
+    u = make_url(url)
+    conn = await asyncpg.connect(
+        host=u.host, port=u.port or 5432, user=u.username, password=u.password, database="postgres"
+    )
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{u.database}" WITH (FORCE)')
+        await conn.execute(f'CREATE DATABASE "{u.database}"')
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(scope="session")
+async def rt(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Runtime]:
+    tmp = tmp_path_factory.mktemp("db")
+    url = _database_url(tmp)
+    if url.startswith("postgresql"):
+        await _recreate_postgres(url)
+    settings = Settings.from_env(
+        {"SSCARD_DATABASE_URL": url, "SSCARD_DATA_KEY": TEST_KEY, "SSCARD_VAR_DIR": str(tmp)}
+    )
+    await upgrade_async(settings.database_url)
+    runtime = Runtime(settings)
+    yield runtime
+    await runtime.dispose()
+
+
+async def reset(runtime: Runtime) -> None:
+    """Empty every table, then load the shipped reference data and calendar again."""
+    names = [t.name for t in reversed(metadata.sorted_tables)]
+    async with runtime.unit(OPERATOR) as ctx:
+        if ctx.conn.dialect.name == "postgresql":
+            await ctx.conn.execute(text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
+        else:
+            for name in names:
+                await ctx.conn.execute(text(f"DELETE FROM {name}"))
+        await load_reference_data(ctx.conn)
+        await seed_calendar(ctx.conn, ctx.now)
+    actors.TokenCache.shared.clear()
+
+
+@pytest.fixture
+async def clock(rt: Runtime) -> ManualClock:
+    manual = ManualClock(START)
+    rt.clock = manual
+    await reset(rt)
+    return manual
+
+
+@pytest.fixture
+async def tokens(rt: Runtime, clock: ManualClock) -> dict[str, str]:
+    out: dict[str, str] = {}
+    async with rt.unit(OPERATOR) as ctx:
+        for key, (role, binding) in ACTORS.items():
+            _, out[key] = await actors.create_actor(ctx, actors.NewActor(role, key, **binding))
+    return out
+
+
+@pytest.fixture
+async def api(rt: Runtime, tokens: dict[str, str]) -> AsyncIterator[Api]:
+    app = create_app(runtime=rt)
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://sscard.test") as client:
+        yield Api(client, tokens, rt)
