@@ -72,7 +72,7 @@ class ExaminedPerson:
 
 def examine_registration(reg: PersonRegistration, today: date) -> ExaminedPerson:
     """All the pure checks of a registration (SPEC ID-1, ID-2); raises on the first refusal."""
-    facts = examine_document(reg.document, today=today, field="document.number")
+    facts = examine_document(reg.document, today=today, field="document")
     birth = facts.birth_date or reg.birth_date
     if birth is None:
         raise InvalidInput(
