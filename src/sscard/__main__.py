@@ -1,0 +1,5 @@
+"""`python -m sscard`: the operator CLI."""
+
+from sscard.cli.main import main
+
+main()
