@@ -1,0 +1,129 @@
+"""Set-based generation of persons for benchmarks: chunks of rows COPYed (PostgreSQL) or
+inserted with executemany (SQLite), in bounded memory. Every person is generated.
+
+Numbers use county codes 90-99 of each city, which no real county has, so a generated number
+can never be a real person's.
+"""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import asyncpg
+
+from sscard.crypto import Vault
+from sscard.masking import mask_name, mask_number, mask_phone
+from sscard.registry.documents import gb11643_check_digit
+from sscard.registry.documents import mask_number as mask_document
+
+CITIES = [f"32{n:02d}" for n in range(1, 14)]
+FIRST_BIRTH = date(1950, 1, 1)
+BIRTH_DAYS = 21_900  # 60 years
+SURNAMES = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜"
+GIVEN = "安北晨东尔帆歌禾嘉景可朗铭楠鹏琦然森泰唯溪阳屹哲子悦云芸昭"
+
+PERSON_COLUMNS = [
+    "id", "ssn_index", "ssn_enc", "ssn_masked", "person_code", "name_enc", "name_masked",
+    "gender", "birth_date", "category", "nationality", "phone_enc", "phone_masked",
+    "city_code", "civil_capacity", "created_at", "updated_at",
+]  # fmt: skip
+DOCUMENT_COLUMNS = [
+    "id", "person_id", "doc_type", "number_index", "number_enc", "number_masked",
+    "valid_from", "valid_until", "created_at",
+]  # fmt: skip
+
+
+def ssn_of(i: int) -> tuple[str, date, str]:
+    """The i-th generated citizen number: unique for i below 130 * 21,900 * 1,000."""
+    seq, rest = i % 1000, i // 1000
+    day, area = rest % BIRTH_DAYS, rest // BIRTH_DAYS
+    city = CITIES[area % len(CITIES)]
+    county = 90 + area // len(CITIES)
+    birth = FIRST_BIRTH + timedelta(days=day)
+    first17 = f"{city}{county:02d}{birth:%Y%m%d}{seq:03d}"
+    return first17 + gb11643_check_digit(first17), birth, city
+
+
+def rows(
+    vault: Vault, start: int, count: int, seed: int
+) -> Iterator[tuple[tuple[Any, ...], tuple[Any, ...]]]:
+    rng = random.Random(seed + start)
+    now = datetime.now(UTC)
+    for i in range(start, start + count):
+        ssn, birth, city = ssn_of(i)
+        index = vault.index(ssn)
+        ssn_enc = vault.encrypt(ssn)
+        name = rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN)
+        phone = f"139{i % 100_000_000:08d}"
+        pid = i + 1
+        person = (
+            pid, index, ssn_enc, mask_number(ssn, 6, 4), ssn[:4] + index[:12].upper(),
+            vault.encrypt(name), mask_name(name), "M" if int(ssn[16]) % 2 else "F", birth,
+            "mainland", "CHN", vault.encrypt(phone), mask_phone(phone), city, "full", now, now,
+        )  # fmt: skip
+        document = (pid, pid, "resident_id", index, ssn_enc, mask_document(ssn), None, None, now)
+        yield person, document
+
+
+def sample_ssns(count: int, total: int, seed: int = 7) -> list[str]:
+    rng = random.Random(seed)
+    return [ssn_of(rng.randrange(total))[0] for _ in range(count)]
+
+
+async def fill_postgres(
+    url: str, vault: Vault, start: int, count: int, *, chunk: int = 50_000, seed: int = 1
+) -> None:
+    conn = await asyncpg.connect(url)
+    try:
+        for offset in range(start, start + count, chunk):
+            n = min(chunk, start + count - offset)
+            batch = list(rows(vault, offset, n, seed))
+            async with conn.transaction():
+                await conn.copy_records_to_table(
+                    "persons", records=[p for p, _ in batch], columns=PERSON_COLUMNS
+                )
+                await conn.copy_records_to_table(
+                    "identity_documents", records=[d for _, d in batch], columns=DOCUMENT_COLUMNS
+                )
+        for table in ("persons", "identity_documents"):
+            await conn.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"(SELECT max(id) FROM {table}))"
+            )
+        await conn.execute("ANALYZE persons; ANALYZE identity_documents")
+    finally:
+        await conn.close()
+
+
+def fill_sqlite(
+    path: str, vault: Vault, start: int, count: int, *, chunk: int = 50_000, seed: int = 1
+) -> None:
+    db = sqlite3.connect(path)
+    try:
+        p_sql = _insert_sql("persons", PERSON_COLUMNS)
+        d_sql = _insert_sql("identity_documents", DOCUMENT_COLUMNS)
+        for offset in range(start, start + count, chunk):
+            n = min(chunk, start + count - offset)
+            batch = list(rows(vault, offset, n, seed))
+            with db:
+                db.executemany(p_sql, [_sqlite(p) for p, _ in batch])
+                db.executemany(d_sql, [_sqlite(d) for _, d in batch])
+        db.execute("ANALYZE")
+    finally:
+        db.close()
+
+
+def _sqlite(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    # The app stores UTC timestamps naive on SQLite (see sscard.db.UTCDateTime).
+    return tuple(
+        v.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ") if isinstance(v, datetime) else v
+        for v in row
+    )
+
+
+def _insert_sql(table: str, columns: list[str]) -> str:
+    return f"INSERT INTO {table} ({','.join(columns)}) VALUES ({','.join('?' * len(columns))})"

@@ -1,0 +1,391 @@
+"""`make bench`: applications accepted per second and SSN lookups, on SQLite and PostgreSQL.
+
+Each database is set up fresh, filled set-based with generated persons, served by the real
+server (`sscard serve`, 2 workers) and loaded by wrk from a second process. Results go to
+docs/BENCHMARKS.md with the machine they ran on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+from sqlalchemy.engine import make_url
+
+from benchmarks.generate import fill_postgres, fill_sqlite, sample_ssns
+from sscard.actors import service as actors
+from sscard.actors.roles import OPERATOR, Role
+from sscard.config import Settings
+from sscard.registry.photo import make_standard_photo
+from sscard.runtime import Runtime
+from sscard.setup import set_up
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "benchmarks" / "out"
+WRK = ROOT / "benchmarks" / "wrk"
+BENCH_KEY = "cd" * 32
+
+
+@dataclass
+class Result:
+    database: str
+    scenario: str
+    persons: int
+    connections: int
+    rate: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+    notes: list[str] = field(default_factory=list)
+
+
+# ---- databases ----
+
+
+async def fresh_postgres(url: str) -> None:
+    u = make_url(url)
+    conn = await asyncpg.connect(
+        host=u.host, port=u.port or 5432, user=u.username, database="postgres"
+    )
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{u.database}" WITH (FORCE)')
+        await conn.execute(f'CREATE DATABASE "{u.database}"')
+    finally:
+        await conn.close()
+
+
+def settings_for(url: str, var: Path) -> Settings:
+    return Settings.from_env(
+        {
+            "SSCARD_DATABASE_URL": url,
+            "SSCARD_DATA_KEY": BENCH_KEY,
+            "SSCARD_VAR_DIR": str(var),
+            "SSCARD_ACCESS_LOG": "0",
+            "SSCARD_LOG_LEVEL": "warning",
+        }
+    )
+
+
+async def prepare(settings: Settings) -> dict[str, str]:
+    """Schema, reference data and the actors the load runs as."""
+    rt = Runtime(settings)
+    try:
+        await set_up(rt)
+        tokens = {}
+        async with rt.unit(OPERATOR) as ctx:
+            for key, role, binding in [
+                ("clerk_fast", Role.OUTLET_CLERK, {"outlet_code": "3204-HR-002"}),
+                ("clerk_instant", Role.OUTLET_CLERK, {"outlet_code": "3204-HR-001"}),
+                ("hotline", Role.HOTLINE_AGENT, {}),
+            ]:
+                _, tokens[key] = await actors.create_actor(
+                    ctx, actors.NewActor(role, key, **binding)
+                )
+        return tokens
+    finally:
+        await rt.dispose()
+
+
+async def add_photos(settings: Settings, first_id: int, count: int) -> None:
+    """Every applicant of the application run gets a (generated, standard) photo, set-based."""
+    from sqlalchemy import insert
+
+    from sscard.registry.models import person_photos
+
+    rt = Runtime(settings)
+    try:
+        blob = rt.vault.encrypt(make_standard_photo(1))
+        now = datetime.now(UTC)
+        rows = [
+            {
+                "person_id": pid,
+                "photo_enc": blob,
+                "byte_size": len(blob),
+                "background": "white",
+                "checked_at": now,
+            }
+            for pid in range(first_id, first_id + count)
+        ]
+        async with rt.unit(OPERATOR) as ctx:
+            for i in range(0, len(rows), 5000):
+                await ctx.conn.execute(insert(person_photos), rows[i : i + 5000])
+    finally:
+        await rt.dispose()
+
+
+def fill(settings: Settings, vault_key: str, start: int, count: int) -> float:
+    from sscard.crypto import Vault
+
+    vault = Vault(bytes.fromhex(vault_key))
+    t = time.perf_counter()
+    if settings.is_sqlite:
+        fill_sqlite(make_url(settings.database_url).database or "", vault, start, count)
+    else:
+        url = settings.database_url.replace("postgresql+asyncpg", "postgresql")
+        asyncio.run(fill_postgres(url, vault, start, count))
+    return time.perf_counter() - t
+
+
+# ---- the server and the load ----
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def served(settings: Settings, workers: int) -> Iterator[str]:
+    port = free_port()
+    env = {
+        **os.environ,
+        "SSCARD_DATABASE_URL": settings.database_url,
+        "SSCARD_DATA_KEY": BENCH_KEY,
+        "SSCARD_ACCESS_LOG": "0",
+        "SSCARD_LOG_LEVEL": "warning",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sscard", "serve", "--port", str(port), "--workers", str(workers)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                if httpx.get(base + "/health").status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def wrk(
+    base: str, script: str, connections: int, seconds: int, env: dict[str, str]
+) -> dict[str, Any]:
+    threads = 2
+    done = subprocess.run(
+        [
+            "wrk",
+            f"-t{threads}",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--latency",
+            "-s",
+            str(WRK / script),
+            base,
+        ],
+        env={**os.environ, **env, "THREADS": str(threads)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return parse_wrk(done.stdout)
+
+
+def _ms(value: str) -> float:
+    number, unit = re.match(r"([\d.]+)(us|ms|s)", value).groups()  # type: ignore[union-attr]
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def parse_wrk(out: str) -> dict[str, Any]:
+    pct = dict(re.findall(r"^\s+(50|99)%\s+(\S+)", out, re.M))
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "rate": rate,
+        "p50_ms": _ms(pct["50"]),
+        "p99_ms": _ms(pct["99"]),
+        "errors": int(errors.group(1)) if errors else 0,
+        "raw": out,
+    }
+
+
+def warm(base: str, script: str, env: dict[str, str]) -> None:
+    wrk(base, script, 4, 2, env)
+
+
+# ---- scenarios ----
+
+
+def bench_applications(
+    name: str, settings: Settings, tokens: dict[str, str], persons: int, seconds: int
+) -> Result:
+    """Persons 1..persons have photos; the load applies for each at most once."""
+    with served(settings, workers=2) as base:
+        env = {"TOKEN": tokens["clerk_fast"], "FIRST_PERSON": "1"}
+        r = wrk(base, "apply.lua", 16, seconds, env)
+    (OUT / f"{name}-apply.txt").write_text(r["raw"])
+    return Result(
+        name,
+        "applications accepted (fast outlet)",
+        persons,
+        16,
+        r["rate"],
+        r["p50_ms"],
+        r["p99_ms"],
+        r["errors"],
+    )
+
+
+def bench_lookup(
+    name: str, settings: Settings, tokens: dict[str, str], persons: int, seconds: int
+) -> Result:
+    sample = OUT / f"{name}-ssns.txt"
+    sample.write_text("\n".join(sample_ssns(20_000, persons)) + "\n")
+    with served(settings, workers=2) as base:
+        env = {"TOKEN": tokens["hotline"], "SSN_FILE": str(sample)}
+        warm(base, "lookup.lua", env)
+        r = wrk(base, "lookup.lua", 16, seconds, env)
+    (OUT / f"{name}-lookup-{persons}.txt").write_text(r["raw"])
+    return Result(
+        name, "lookup by SSN", persons, 16, r["rate"], r["p50_ms"], r["p99_ms"], r["errors"]
+    )
+
+
+def run_database(name: str, url: str, args: argparse.Namespace) -> list[Result]:
+    var = OUT / name
+    shutil.rmtree(var, ignore_errors=True)
+    var.mkdir(parents=True)
+    if name == "postgresql":
+        asyncio.run(fresh_postgres(url))
+    settings = settings_for(url, var)
+    tokens = asyncio.run(prepare(settings))
+    results = []
+    # Applications: persons 1..apply_persons, with photos, none applied for yet.
+    took = fill(settings, BENCH_KEY, 0, args.persons)
+    print(f"[{name}] {args.persons} persons generated in {took:.0f}s", flush=True)
+    asyncio.run(add_photos(settings, 1, args.apply_persons))
+    results.append(bench_applications(name, settings, tokens, args.persons, args.seconds))
+    results.append(bench_lookup(name, settings, tokens, args.persons, args.seconds))
+    if name == "postgresql" and args.grow_to > args.persons:
+        took = fill(settings, BENCH_KEY, args.persons, args.grow_to - args.persons)
+        print(f"[{name}] grown to {args.grow_to} persons in {took:.0f}s", flush=True)
+        results.append(bench_lookup(name, settings, tokens, args.grow_to, args.seconds))
+    return results
+
+
+# ---- report ----
+
+
+def machine() -> dict[str, str]:
+    cpu = next(
+        (
+            ln.split(":", 1)[1].strip()
+            for ln in Path("/proc/cpuinfo").read_text().splitlines()
+            if ln.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    mem_kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))  # type: ignore[union-attr]
+    pg = subprocess.run(["psql", "--version"], capture_output=True, text=True).stdout.strip()
+    return {
+        "cpu": cpu,
+        "cores": str(os.cpu_count()),
+        "memory": f"{mem_kb / 1024 / 1024:.0f} GiB",
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "postgresql": pg,
+        "sqlite": __import__("sqlite3").sqlite_version,
+    }
+
+
+def report(results: list[Result], args: argparse.Namespace, peak_mb: float) -> str:
+    m = machine()
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC with `make bench` "
+        f"(`python -m benchmarks.run --persons {args.persons} --grow-to {args.grow_to} "
+        f"--seconds {args.seconds}`).",
+        "",
+        "Machine: " + "; ".join(f"{k} {v}" for k, v in m.items()) + ".",
+        "",
+        "The service runs as `sscard serve --workers 2`; wrk (2 threads, 16 connections) loads it",
+        "from a second process on the same 2 cores, so client and server share the CPU. Rates are",
+        "requests per second over the run; latencies are wrk's p50 and p99 (ms). Persons are",
+        "generated set-based (COPY on PostgreSQL, executemany on SQLite) in chunks of 50,000;",
+        f"the benchmark process peaked at {peak_mb:.0f} MB resident.",
+        "",
+        "| database | scenario | persons | rate (/s) | p50 ms | p99 ms | non-2xx |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r.database} | {r.scenario} | {r.persons:,} | {r.rate:,.0f} | {r.p50_ms:.2f} | "
+            f"{r.p99_ms:.2f} | {r.errors} |"
+        )
+    lookups = [r for r in results if r.database == "postgresql" and r.scenario == "lookup by SSN"]
+    if len(lookups) == 2:
+        lines += [
+            "",
+            f"p99 growth {lookups[0].persons:,} → {lookups[1].persons:,} persons: "
+            f"{lookups[1].p99_ms / lookups[0].p99_ms:.2f}×.",
+        ]
+    lines += [
+        "",
+        "Targets (issue 2): PostgreSQL lookups ≥ 5,000/s at 16 clients with p99 ≤ 10 ms;",
+        "p99 at 10 M persons ≤ 1.3× p99 at 1 M.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument(
+        "--postgres-url", default="postgresql://postgres@127.0.0.1:5432/sscard_bench"
+    )
+    parser.add_argument("--persons", type=int, default=1_000_000)
+    parser.add_argument("--apply-persons", type=int, default=60_000)
+    parser.add_argument("--grow-to", type=int, default=10_000_000)
+    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--only", choices=["sqlite", "postgresql"], default=None)
+    parser.add_argument("--report", type=Path, default=ROOT / "docs" / "BENCHMARKS.md")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is needed: apt-get install wrk")
+    OUT.mkdir(parents=True, exist_ok=True)
+    results: list[Result] = []
+    targets = {
+        "sqlite": f"sqlite:///{OUT / 'sqlite' / 'bench.db'}",
+        "postgresql": args.postgres_url,
+    }
+    for name, url in targets.items():
+        if args.only in (None, name):
+            results += run_database(name, url, args)
+            print(
+                json.dumps([r.__dict__ for r in results if r.database == name], indent=1),
+                flush=True,
+            )
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    args.report.parent.mkdir(exist_ok=True)
+    args.report.write_text(report(results, args, peak))
+    print(f"written {args.report}")
+
+
+if __name__ == "__main__":
+    main()
