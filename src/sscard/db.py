@@ -45,14 +45,21 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def make_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
-    """An async engine; SQLite gets WAL, foreign keys and IMMEDIATE write transactions."""
+def make_engine(url: str, *, pool_size: int = 10, autocommit: bool = False) -> AsyncEngine:
+    """An async engine; SQLite gets WAL, foreign keys and IMMEDIATE write transactions.
+
+    `autocommit` makes a PostgreSQL engine for reads: no BEGIN/COMMIT round trips.
+    """
     if url.startswith("sqlite"):
         engine = create_async_engine(url, connect_args={"timeout": 30})
         _tune_sqlite(engine)
         return engine
     return create_async_engine(
-        url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=False
+        url,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=False,
+        **({"isolation_level": "AUTOCOMMIT"} if autocommit else {}),
     )
 
 
@@ -87,7 +94,7 @@ async def transaction(
     A read-only unit on SQLite takes a shared (deferred) transaction so readers do not queue.
     """
     async with engine.connect() as conn:
-        if readonly:
+        if readonly and conn.dialect.name == "sqlite":
             await conn.execution_options(**{READONLY: True})
         async with conn.begin():
             yield conn

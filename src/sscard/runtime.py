@@ -25,13 +25,20 @@ class Runtime:
     def __init__(self, settings: Settings, engine: AsyncEngine | None = None) -> None:
         self.settings = settings
         self.engine = engine or make_engine(settings.database_url)
+        # PostgreSQL reads go through their own autocommit pool; SQLite has one engine.
+        self.read_engine = (
+            self.engine
+            if settings.is_sqlite or engine is not None
+            else make_engine(settings.database_url, pool_size=8, autocommit=True)
+        )
         self.clock: Clock = AdjustableClock() if settings.adjustable_clock else SystemClock()
         self.vault = Vault(load_or_create_key(settings.data_key_file, settings.data_key_hex))
 
     @asynccontextmanager
     async def unit(self, actor: Actor, *, readonly: bool = False) -> AsyncIterator[Ctx]:
         """One transaction with the actor and one "now" for everything done in it."""
-        async with transaction(self.engine, readonly=readonly) as conn:
+        engine = self.read_engine if readonly else self.engine
+        async with transaction(engine, readonly=readonly) as conn:
             await self._sync_clock(conn)
             yield Ctx(conn=conn, actor=actor, now=self.clock.now(), vault=self.vault)
 
@@ -44,6 +51,8 @@ class Runtime:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self.read_engine is not self.engine:
+            await self.read_engine.dispose()
 
 
 async def save_clock_offset(conn: AsyncConnection, offset: timedelta) -> None:

@@ -131,6 +131,11 @@ class TokenCache:
 TokenCache.shared = TokenCache()
 
 
+def cached_actor(token: str | None) -> Actor | None:
+    """The actor of a token seen in the last TTL seconds, without touching the database."""
+    return TokenCache.shared.get(token_index(token)) if token else None
+
+
 async def authenticate(conn: AsyncConnection, token: str | None) -> Actor:
     if not token:
         raise Unauthenticated()

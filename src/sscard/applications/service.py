@@ -22,7 +22,6 @@ from sscard.registry.calendar import UnknownCalendarYear
 from sscard.registry.documents import IdentityDocument, examine_document, mask_number
 from sscard.registry.policy import CityPolicy, FeeKind, policy_in_force
 from sscard.registry.service import (
-    find_person_id,
     person_age,
     person_view,
     policy_on,
@@ -409,25 +408,26 @@ async def policy_on_day(ctx: Ctx, city_code: str, day: date) -> CityPolicy:
 async def person_overview(ctx: Ctx, person_id: int) -> dict[str, Any]:
     """What a clerk or agent needs: the person (masked), their cards, their open application."""
     authorize(ctx.actor, Operation.LOOKUP_PERSON)
-    person = await require_person(ctx, person_id)
-    body = person_view(person, ctx.today)
-    body["documents"] = [
-        {"type": d["doc_type"], "number": d["number_masked"], "valid_until": d["valid_until"]}
-        for d in await registry.documents_of(ctx.conn, person_id)
-    ]
-    body["has_photo"] = await registry.has_photo(ctx.conn, person_id)
-    body["cards"] = [cards.card_view(c) for c in await cards_repo.cards_of(ctx.conn, person_id)]
-    pending = await repo.open_application_of(ctx.conn, person_id)
-    body["open_application"] = pending["reference"] if pending else None
-    return body
+    person = await repo.person_at_counter(ctx.conn, person_id=person_id)
+    return await _overview(ctx, person, "person_id")
 
 
 async def lookup_by_ssn(ctx: Ctx, ssn: str) -> dict[str, Any]:
     authorize(ctx.actor, Operation.LOOKUP_PERSON)
-    person_id = await find_person_id(ctx, ssn)
-    if person_id is None:
-        raise NotFound(field="social_security_number", what_zh="人员", what_en="Person")
-    return await person_overview(ctx, person_id)
+    index = ctx.vault.index(ssn.strip().upper())
+    person = await repo.person_at_counter(ctx.conn, ssn_index=index)
+    return await _overview(ctx, person, "social_security_number")
+
+
+async def _overview(ctx: Ctx, person: dict[str, Any] | None, field: str) -> dict[str, Any]:
+    if person is None:
+        raise NotFound(field=field, what_zh="人员", what_en="Person")
+    body = person_view(person, ctx.today)
+    body["documents"] = [d for d in person["documents"] or [] if d]
+    body["has_photo"] = bool(person["has_photo"])
+    body["cards"] = [c for c in person["cards"] or [] if c]
+    body["open_application"] = person["open_application"]
+    return body
 
 
 async def history_of(ctx: Ctx, reference: str) -> list[dict[str, Any]]:

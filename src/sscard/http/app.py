@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -35,6 +36,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = runtime is None
         app.state.runtime = runtime or Runtime(settings or Settings.from_env())
+        # Everything loaded at start-up lives for the process; keep the collector off it.
+        gc.collect()
+        gc.freeze()
         yield
         if owned:
             await app.state.runtime.dispose()

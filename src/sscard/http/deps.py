@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import orjson
 from fastapi import Depends, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, Response
@@ -14,7 +15,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from sscard.actors.roles import Actor
-from sscard.actors.service import authenticate
+from sscard.actors.service import authenticate, cached_actor
 from sscard.context import Ctx
 from sscard.errors import DomainError, InvalidInput
 from sscard.platform.models import idempotency_keys
@@ -33,9 +34,11 @@ async def current_actor(
     request: Request,
     creds: HTTPAuthorizationCredentials | None = Depends(bearer),
 ) -> Actor:
-    rt = runtime(request)
-    async with rt.engine.connect() as conn:
-        actor = await authenticate(conn, creds.credentials if creds else None)
+    token = creds.credentials if creds else None
+    actor = cached_actor(token)
+    if actor is None:
+        async with runtime(request).engine.connect() as conn:
+            actor = await authenticate(conn, token)
     request.state.actor = actor
     return actor
 
@@ -47,10 +50,11 @@ class IdempotencyKeyReused(DomainError):
     message_en = "This Idempotency-Key was already used for a different request"
 
 
-async def read(request: Request, actor: Actor, use_case: UseCase) -> Any:
+async def read(request: Request, actor: Actor, use_case: UseCase) -> Response:
     """Run a read-only use case in its own transaction."""
     async with runtime(request).unit(actor, readonly=True) as ctx:
-        return jsonable_encoder(await use_case(ctx))
+        result = await use_case(ctx)
+    return Response(orjson.dumps(result, default=jsonable_encoder), media_type="application/json")
 
 
 async def write(
