@@ -54,7 +54,9 @@ async def read(request: Request, actor: Actor, use_case: UseCase) -> Response:
     """Run a read-only use case in its own transaction."""
     async with runtime(request).unit(actor, readonly=True) as ctx:
         result = await use_case(ctx)
-    return Response(orjson.dumps(result, default=jsonable_encoder), media_type="application/json")
+    # Column names come back as str subclasses, which orjson takes only with this option.
+    body = orjson.dumps(result, default=jsonable_encoder, option=orjson.OPT_NON_STR_KEYS)
+    return Response(body, media_type="application/json")
 
 
 async def write(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import traceback
 from typing import Any
 
 from fastapi import Request
@@ -135,8 +136,11 @@ def http_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
-    # The exception text may hold personal data; log only its type and where it happened.
-    log.error("unexpected %s on %s %s", type(exc).__name__, request.method, request.url.path)
+    # The exception text may hold personal data; log its type and the frames, never its text.
+    frames = "".join(traceback.format_tb(exc.__traceback__))
+    log.error(
+        "unexpected %s on %s %s\n%s", type(exc).__name__, request.method, request.url.path, frames
+    )
     return problem(
         request,
         status=500,
