@@ -94,6 +94,12 @@ def due_date(accepted_on: date, making: Making, policy: CityPolicy, cal: Working
     return cal.add_working_days(accepted_on, policy.fast_making_working_days)
 
 
+def calendar_days_needed(working_days: int) -> int:
+    """Calendar days that surely hold `working_days` working days: China's longest run of
+    non-working days (Spring Festival or National Day with the weekends) is under 10 days."""
+    return working_days * 3 + 21
+
+
 def is_overdue(status: ApplicationStatus, due: date | None, today: date) -> bool:
     """Overdue: not yet at the outlet (or collected) after the due date (SPEC APP-7)."""
     waiting = status in (S.ACCEPTED, S.IN_PRODUCTION, S.PRODUCED)

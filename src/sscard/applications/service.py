@@ -159,7 +159,10 @@ async def _check_bank(ctx: Ctx, outlet: dict[str, Any], bank_code: str) -> None:
 
 async def _due(ctx: Ctx, making: Making, policy: CityPolicy) -> tuple[date | None, int | None]:
     """The due date, or the calendar year it waits for (SPEC §17: never guessed)."""
-    cal = await registry.working_calendar(ctx.conn, ctx.today.year, ctx.today.year + 1)
+    if making is Making.INSTANT:
+        return ctx.today, None
+    window = proc.calendar_days_needed(policy.fast_making_working_days)
+    cal = await registry.calendar_window(ctx.conn, ctx.today, window)
     try:
         return proc.due_date(ctx.today, making, policy, cal), None
     except UnknownCalendarYear as unknown:
@@ -389,7 +392,8 @@ async def settle_due_dates(ctx: Ctx, year: int) -> int:
     for group in await repo.pending_due_groups(ctx.conn, year):
         policy = await policy_on_day(ctx, group["city_code"], group["accepted_on"])
         accepted = group["accepted_on"]
-        cal = await registry.working_calendar(ctx.conn, accepted.year, accepted.year + 1)
+        window = proc.calendar_days_needed(policy.fast_making_working_days)
+        cal = await registry.calendar_window(ctx.conn, accepted, window)
         try:
             due, unknown = proc.due_date(accepted, Making(group["making"]), policy, cal), None
         except UnknownCalendarYear as still:

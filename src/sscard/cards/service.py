@@ -18,7 +18,7 @@ async def produce_card(ctx: Ctx, application: dict[str, Any]) -> int:
     """SPEC ISS-1: card number, identification code, issue date, 10-year expiry; ask the bank."""
     city = await registry.get_city(ctx.conn, application["city_code"])
     assert city is not None  # the application's city is a foreign key
-    (seq,) = await sequences.take(ctx.conn, CARD_NUMBER_SEQUENCE)
+    seq = await sequences.next_value(ctx.conn, CARD_NUMBER_SEQUENCE)
     issue = ctx.today
     values = {
         "card_number": lc.card_number(seq),

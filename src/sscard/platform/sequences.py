@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -31,3 +31,19 @@ async def _create(conn: AsyncConnection, name: str, start: int) -> None:
     except IntegrityError:
         pass  # another transaction created it first
     assert (await conn.execute(select(sequences.c.name).where(sequences.c.name == name))).first()
+
+
+# Sequences on the hot path of every application. On PostgreSQL they are database sequences,
+# which never hold a lock until commit (so concurrent applications do not queue on one row);
+# numbers taken by a transaction that rolls back are skipped. SQLite, with one writer at a
+# time, uses the table.
+DATABASE_SEQUENCES = ("card_number", "application_reference")
+
+
+async def next_value(conn: AsyncConnection, name: str) -> int:
+    if name not in DATABASE_SEQUENCES:
+        raise ValueError(f"unknown database sequence {name}")
+    if conn.dialect.name == "postgresql":
+        return int((await conn.execute(text(f"SELECT nextval('seq_{name}')"))).scalar_one())
+    (value,) = await take(conn, name)
+    return value

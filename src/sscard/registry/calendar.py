@@ -31,10 +31,13 @@ class WorkingCalendar:
     known_years: frozenset[int]
     holidays: frozenset[date]
     adjusted_workdays: frozenset[date]
+    window: tuple[date, date] | None = None  # loaded only for these days, when set
 
     def is_working_day(self, day: date) -> bool:
         if day.year not in self.known_years:
             raise UnknownCalendarYear(day.year)
+        if self.window and not self.window[0] <= day <= self.window[1]:
+            raise ValueError(f"{day} is outside the loaded window {self.window}")
         if day in self.adjusted_workdays:
             return True
         return day.weekday() < 5 and day not in self.holidays

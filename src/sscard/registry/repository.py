@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import and_, delete, func, insert, select, update
@@ -141,6 +141,22 @@ async def working_calendar(
         known_years=known,
         holidays=frozenset(r.day for r in rows if r.kind == "holiday"),
         adjusted_workdays=frozenset(r.day for r in rows if r.kind == "workday"),
+    )
+
+
+async def calendar_window(conn: AsyncConnection, start: date, days: int) -> WorkingCalendar:
+    """The calendar for the days from `start` on: enough for a deadline, a few rows to read."""
+    end = start + timedelta(days=days)
+    years = select(calendar_years.c.year).where(calendar_years.c.year.between(start.year, end.year))
+    special = select(calendar_days.c.day, calendar_days.c.kind).where(
+        calendar_days.c.day.between(start, end)
+    )
+    rows = (await conn.execute(special)).all()
+    return WorkingCalendar(
+        known_years=frozenset((await conn.execute(years)).scalars()),
+        holidays=frozenset(r.day for r in rows if r.kind == "holiday"),
+        adjusted_workdays=frozenset(r.day for r in rows if r.kind == "workday"),
+        window=(start, end),
     )
 
 
