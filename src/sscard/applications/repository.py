@@ -248,6 +248,7 @@ def _person_at_counter_statement(conn: AsyncConnection, by: str) -> Any:
         p.nationality,
         p.city_code,
         p.phone_masked,
+        p.civil_capacity,
         has_photo.label("has_photo"),
         open_reference.label("open_application"),
         documents.label("documents"),

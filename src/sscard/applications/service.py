@@ -12,10 +12,11 @@ from sscard.applications import repository as repo
 from sscard.applications.process import ApplicationEvent, ApplicationKind, ApplicationStatus, Making
 from sscard.cards import repository as cards_repo
 from sscard.cards import service as cards
+from sscard.cards.lifecycle import HrStatus, is_live
 from sscard.context import Ctx
 from sscard.errors import DomainError, NotFound
 from sscard.masking import mask_name
-from sscard.platform import sequences
+from sscard.platform import cache, sequences
 from sscard.platform.history import Change, entries, record
 from sscard.registry import repository as registry
 from sscard.registry.calendar import UnknownCalendarYear
@@ -25,7 +26,6 @@ from sscard.registry.service import (
     person_age,
     person_view,
     policy_on,
-    require_person,
 )
 
 ENTITY = "application"
@@ -80,8 +80,10 @@ async def submit_first_application(ctx: Ctx, req: FirstApplication) -> dict[str,
     """SPEC APP-1/2: a first application at the clerk's outlet; instant outlets make it at once."""
     authorize(ctx.actor, Operation.SUBMIT_APPLICATION)
     outlet = await _actor_outlet(ctx)
-    person = await require_person(ctx, req.person_id)
-    await _refuse_second_card(ctx, req.person_id)
+    person = await repo.person_at_counter(ctx.conn, person_id=req.person_id)
+    if person is None:
+        raise NotFound(field="person_id", what_zh="人员", what_en="Person")
+    _refuse_second_card(person)
     policy = await policy_on(ctx, outlet["city_code"])
     await _check_applicant(ctx, person, req, policy)
     await _check_bank(ctx, outlet, req.bank_code)
@@ -118,20 +120,22 @@ async def submit_first_application(ctx: Ctx, req: FirstApplication) -> dict[str,
 
 
 async def _actor_outlet(ctx: Ctx) -> dict[str, Any]:
-    outlet = await registry.get_outlet(ctx.conn, ctx.actor.outlet_id or 0)
+    outlet_id = ctx.actor.outlet_id or 0
+    outlet = await cache.cached(
+        ("outlet", outlet_id), lambda: registry.get_outlet(ctx.conn, outlet_id)
+    )
     if outlet is None or not outlet["active"]:
         raise forbidden(ctx.actor.role, Operation.SUBMIT_APPLICATION)
     return outlet
 
 
-async def _refuse_second_card(ctx: Ctx, person_id: int) -> None:
+def _refuse_second_card(person: dict[str, Any]) -> None:
     """SPEC ID-3: one person, one card in the province."""
-    live = await cards_repo.live_card_of(ctx.conn, person_id)
-    if live is not None:
-        raise proc.LiveCardExists(field="person_id", card_number=live["card_number"])
-    pending = await repo.open_application_of(ctx.conn, person_id)
-    if pending is not None:
-        raise proc.ApplicationInProgress(field="person_id", reference=pending["reference"])
+    for card in person["cards"] or []:
+        if card and is_live(HrStatus(card["hr_status"])):
+            raise proc.LiveCardExists(field="person_id", card_number=card["card_number"])
+    if person["open_application"] is not None:
+        raise proc.ApplicationInProgress(field="person_id", reference=person["open_application"])
 
 
 async def _check_applicant(
@@ -143,13 +147,17 @@ async def _check_applicant(
     proc.check_representation(age, person["civil_capacity"] == "full", representation, policy)
     if rep is not None:
         examine_document(rep.document, today=ctx.today, field="representative.document")
-    if age >= proc.PHOTO_REQUIRED_FROM_AGE and not await registry.has_photo(ctx.conn, person["id"]):
+    if age >= proc.PHOTO_REQUIRED_FROM_AGE and not person["has_photo"]:
         raise proc.PhotoRequired(field="photo")  # SPEC APP-5
 
 
 async def _check_bank(ctx: Ctx, outlet: dict[str, Any], bank_code: str) -> None:
     """SPEC APP-6: a cooperating bank of the city; a bank outlet issues its own bank's card."""
-    if bank_code not in await registry.city_bank_codes(ctx.conn, outlet["city_code"]):
+    city = outlet["city_code"]
+    banks = await cache.cached(
+        ("city_banks", city), lambda: registry.city_bank_codes(ctx.conn, city)
+    )
+    if bank_code not in banks:
         raise proc.BankNotInCityList(
             field="bank_code", bank_code=bank_code, city_code=outlet["city_code"]
         )
@@ -162,7 +170,10 @@ async def _due(ctx: Ctx, making: Making, policy: CityPolicy) -> tuple[date | Non
     if making is Making.INSTANT:
         return ctx.today, None
     window = proc.calendar_days_needed(policy.fast_making_working_days)
-    cal = await registry.calendar_window(ctx.conn, ctx.today, window)
+    cal = await cache.cached(
+        ("calendar", ctx.today, window),
+        lambda: registry.calendar_window(ctx.conn, ctx.today, window),
+    )
     try:
         return proc.due_date(ctx.today, making, policy, cal), None
     except UnknownCalendarYear as unknown:
@@ -170,10 +181,9 @@ async def _due(ctx: Ctx, making: Making, policy: CityPolicy) -> tuple[date | Non
 
 
 async def _reference(ctx: Ctx, city_code: str) -> str:
-    """SQ + city + date + 6-digit daily sequence, e.g. SQ320420261122000042."""
-    day = f"{ctx.today:%Y%m%d}"
-    (seq,) = await sequences.take(ctx.conn, f"application:{city_code}:{day}")
-    return f"SQ{city_code}{day}{seq:06d}"
+    """SQ + city + date + 8 digits of a province-wide sequence, e.g. SQ32042026112300000042."""
+    seq = await sequences.next_value(ctx.conn, "application_reference")
+    return f"SQ{city_code}{ctx.today:%Y%m%d}{seq % 100_000_000:08d}"
 
 
 async def _store_representative(ctx: Ctx, app_id: int, rep: RepresentativeInput) -> None:

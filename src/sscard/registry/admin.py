@@ -8,6 +8,7 @@ from typing import Any
 from sscard.actors.roles import Operation, authorize
 from sscard.context import Ctx
 from sscard.errors import InvalidInput, NotFound
+from sscard.platform import cache
 from sscard.platform.history import Change, record
 from sscard.registry import repository as repo
 from sscard.registry.models import city_policies
@@ -40,6 +41,7 @@ def _invalid(field: str, zh: str, en: str) -> InvalidInput:
 
 async def update_outlet(ctx: Ctx, code: str, changes: dict[str, Any]) -> dict[str, Any]:
     authorize(ctx.actor, Operation.EDIT_REFERENCE_DATA)
+    cache.clear()
     outlet = await repo.get_outlet_by_code(ctx.conn, code)
     if outlet is None:
         raise NotFound(field="outlet_code", what_zh="网点", what_en="Outlet")
@@ -62,6 +64,7 @@ async def update_outlet(ctx: Ctx, code: str, changes: dict[str, Any]) -> dict[st
 async def set_city_banks(ctx: Ctx, city_code: str, bank_codes: list[str], source: str) -> list[str]:
     """Replace a city's list of cooperating banks (SPEC CITY-2)."""
     authorize(ctx.actor, Operation.EDIT_REFERENCE_DATA)
+    cache.clear()
     city = await require_city(ctx, city_code)
     wanted = sorted({b.strip().upper() for b in bank_codes})
     unknown = set(wanted) - await repo.existing_bank_codes(ctx.conn, wanted)
@@ -84,6 +87,7 @@ async def add_policy(
 ) -> CityPolicy:
     """A new city policy from a date; earlier ones stay for the days they governed (CITY-3)."""
     authorize(ctx.actor, Operation.EDIT_REFERENCE_DATA)
+    cache.clear()
     city = await require_city(ctx, city_code)
     if effective_from < ctx.today:
         raise _invalid(
@@ -130,6 +134,7 @@ async def load_calendar_year(
 ) -> int:
     """Load (or correct) one year's statutory holidays and adjusted working days (§17)."""
     authorize(ctx.actor, Operation.LOAD_CALENDAR_YEAR)
+    cache.clear()
     _check_year_days(year, holidays, workdays)
     days = [{"day": d, "kind": "holiday", "name": n} for d, n in holidays]
     days += [{"day": d, "kind": "workday", "name": n} for d, n in workdays]

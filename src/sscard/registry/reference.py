@@ -14,6 +14,7 @@ from typing import Any
 import chinese_calendar
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from sscard.platform import cache
 from sscard.registry.models import (
     banks,
     calendar_days,
@@ -57,6 +58,7 @@ def _policy_rows() -> list[dict[str, Any]]:
 
 async def load_reference_data(conn: AsyncConnection, *, overwrite: bool = False) -> dict[str, int]:
     """Insert the shipped cities, banks, outlets, hotlines and policies; returns counts."""
+    cache.clear()
     city_rows = _load("cities.json")
     bank_rows = [{**b, "bins": b.get("bins", [])} for b in _load("banks.json")]
     link_rows = [

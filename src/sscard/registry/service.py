@@ -10,7 +10,7 @@ from sscard.actors.roles import Operation, authorize
 from sscard.context import Ctx
 from sscard.errors import DomainError, InvalidInput, NotFound
 from sscard.masking import mask_name, mask_number, mask_phone
-from sscard.platform import sequences
+from sscard.platform import cache, sequences
 from sscard.platform.history import Change, record
 from sscard.registry import repository as repo
 from sscard.registry.documents import (
@@ -212,7 +212,10 @@ async def store_photo(ctx: Ctx, person_id: int, photo: bytes) -> None:
 
 async def policy_on(ctx: Ctx, city_code: str) -> CityPolicy:
     """The city's policy in force today (SPEC CITY-3)."""
-    return policy_in_force(await repo.city_policies_of(ctx.conn, city_code), city_code, ctx.today)
+    policies = await cache.cached(
+        ("policies", city_code), lambda: repo.city_policies_of(ctx.conn, city_code)
+    )
+    return policy_in_force(policies, city_code, ctx.today)
 
 
 async def require_person(ctx: Ctx, person_id: int) -> dict[str, Any]:
