@@ -26,6 +26,7 @@ run: setup
 lint: $(STAMP)
 	$(BIN)/ruff check src tests migrations benchmarks
 	$(BIN)/ruff format --check src tests migrations benchmarks
+	$(BIN)/mypy src/sscard
 
 test: lint test-sqlite test-postgres
 

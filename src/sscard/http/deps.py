@@ -114,7 +114,7 @@ async def _write_once(
         await ctx.conn.execute(
             update(idempotency_keys)
             .where(idempotency_keys.c.actor_id == actor.id, idempotency_keys.c.key == key)
-            .values(status_code=status, body=response.body.decode())
+            .values(status_code=status, body=bytes(response.body).decode())
         )
         return response
 
