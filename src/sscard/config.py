@@ -32,6 +32,7 @@ class Settings:
     data_key_hex: str | None
     log_level: str
     access_log: bool
+    var_dir: Path
 
     @property
     def is_sqlite(self) -> bool:
@@ -52,4 +53,5 @@ class Settings:
             data_key_hex=env.get("SSCARD_DATA_KEY"),
             log_level=env.get("SSCARD_LOG_LEVEL", "info"),
             access_log=env.get("SSCARD_ACCESS_LOG", "1") == "1",
+            var_dir=var_dir,
         )

@@ -8,6 +8,7 @@ import typer
 
 from sscard.actors.roles import OPERATOR
 from sscard.cli.common import echo_json, run_with_runtime
+from sscard.config import Settings
 from sscard.registry.reference import load_reference_data
 from sscard.runtime import Runtime
 
@@ -31,7 +32,9 @@ def load_reference(
 def load_demo(
     persons: int = typer.Option(20, min=1, max=10_000),
     seed: int = typer.Option(2026),
-    tokens_file: Path = typer.Option(Path("var/demo-tokens.json")),
+    tokens_file: Path | None = typer.Option(
+        None, help="[default: $SSCARD_VAR_DIR/demo-tokens.json]"
+    ),
 ) -> None:
     """Generated persons (never real data) with photos and applications, plus demo actors."""
     import json
@@ -39,6 +42,7 @@ def load_demo(
     from sscard.demo import load_demo as load
     from sscard.setup import write_secret
 
+    tokens_file = tokens_file or Settings.from_env().var_dir / "demo-tokens.json"
     result = run_with_runtime(lambda rt: load(rt, persons=persons, seed=seed))
     write_secret(tokens_file, json.dumps(result.tokens, indent=2))
     echo_json({"persons": result.persons, "applications": result.applications[:10]})

@@ -17,12 +17,15 @@ app = typer.Typer(
 
 @app.command()
 def setup(
-    admin_token_file: Path = typer.Option(
-        Path("var/admin.token"), help="where the first administrator's token is written"
+    admin_token_file: Path | None = typer.Option(
+        None,
+        help="first administrator token file [default: $SSCARD_VAR_DIR/admin.token]",
     ),
 ) -> None:
     """Migrate the database, load reference data and the holiday calendar, create an admin."""
     from sscard.setup import set_up
+
+    admin_token_file = admin_token_file or Settings.from_env().var_dir / "admin.token"
 
     counts = run_with_runtime(lambda rt: set_up(rt, admin_token_file=admin_token_file))
     echo_json(counts)
