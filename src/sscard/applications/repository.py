@@ -13,7 +13,7 @@ from sqlalchemy import (
     exists,
     func,
     insert,
-    literal,
+    literal_column,
     select,
     update,
 )
@@ -171,7 +171,8 @@ async def count_by_status(conn: AsyncConnection) -> dict[str, int]:
 
 def _json_rows(conn: AsyncConnection, table: Table, fields: dict[str, Any], order: Any) -> Any:
     """A JSON array of objects, one per row, in whichever dialect the connection speaks."""
-    pairs = [x for name, column in fields.items() for x in (literal(name), column)]
+    # Keys are inlined (they are code constants) so the statement has only its one parameter.
+    pairs = [x for name, column in fields.items() for x in (literal_column(f"'{name}'"), column)]
     if conn.dialect.name == "postgresql":
         return func.json_agg(aggregate_order_by(func.json_build_object(*pairs), order), type_=JSON)
     return func.json_group_array(func.json_object(*pairs), type_=JSON)
@@ -219,9 +220,9 @@ def _person_at_counter_statement(conn: AsyncConnection, by: str) -> Any:
         select(applications.c.reference)
         .where(
             applications.c.person_id == p.id,
-            applications.c.status.in_([s.value for s in OPEN_STATUSES]),
+            applications.c.status.in_([literal_column(f"'{s.value}'") for s in OPEN_STATUSES]),
         )
-        .limit(1)
+        .limit(literal_column("1"))
         .scalar_subquery()
     )
     d = identity_documents.c
