@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+SHORTEST_PARTLY_SHOWN = 8  # below this, 3 + 2 visible characters would reveal most of it
+
 
 def mask_number(value: str, keep_head: int = 3, keep_tail: int = 2) -> str:
     """320***********12: keeps the first and last characters of an ID-like number."""
-    if len(value) <= keep_head + keep_tail:
+    if len(value) < SHORTEST_PARTLY_SHOWN or len(value) <= keep_head + keep_tail:
         return "*" * len(value)
     return value[:keep_head] + "*" * (len(value) - keep_head - keep_tail) + value[-keep_tail:]
 

@@ -123,9 +123,14 @@ def test_fast_application_goes_overdue_when_the_clock_moves(
             assert app.json()["due_waits_for_calendar_year"] == today.year + 1
             return
         days = (date.fromisoformat(due) - today).days + 1
-        moved = http.post("/api/v1/clock/advance", headers=admin, json={"days": days})
+        key = {**admin, "Idempotency-Key": "move-1"}
+        moved = http.post("/api/v1/clock/advance", headers=key, json={"days": days})
+        again = http.post("/api/v1/clock/advance", headers=key, json={"days": days})
         assert moved.status_code == 200, moved.text
+        assert again.json() == moved.json()  # a retried move does not move the clock twice
         assert moved.json()["business_date"] == (today + timedelta(days=days)).isoformat()
+        now = http.get("/api/v1/clock", headers=admin).json()
+        assert now["business_date"] == moved.json()["business_date"]
 
         overdue = http.get("/api/v1/applications", headers=admin, params={"overdue": "true"})
 

@@ -7,7 +7,6 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
-    Table,
     and_,
     bindparam,
     exists,
@@ -169,10 +168,12 @@ async def count_by_status(conn: AsyncConnection) -> dict[str, int]:
     return {s: n for s, n in (await conn.execute(stmt)).all()}
 
 
-def _json_rows(conn: AsyncConnection, table: Table, fields: dict[str, Any], order: Any) -> Any:
+def _json_rows(conn: AsyncConnection, fields: dict[str, Any], order: Any) -> Any:
     """A JSON array of objects, one per row, in whichever dialect the connection speaks."""
     # Keys are inlined (they are code constants) so the statement has only its one parameter.
-    pairs = [x for name, column in fields.items() for x in (literal_column(f"'{name}'"), column)]
+    pairs: list[Any] = []
+    for name, column in fields.items():
+        pairs += [literal_column(f"'{name}'"), column]
     if conn.dialect.name == "postgresql":
         return func.json_agg(aggregate_order_by(func.json_build_object(*pairs), order), type_=JSON)
     return func.json_group_array(func.json_object(*pairs), type_=JSON)
@@ -228,13 +229,11 @@ def _person_at_counter_statement(conn: AsyncConnection, by: str) -> Any:
     d = identity_documents.c
     document_fields = {"type": d.doc_type, "number": d.number_masked, "valid_until": d.valid_until}
     documents = (
-        select(_json_rows(conn, identity_documents, document_fields, d.id))
-        .where(d.person_id == p.id)
-        .scalar_subquery()
+        select(_json_rows(conn, document_fields, d.id)).where(d.person_id == p.id).scalar_subquery()
     )
     card_fields = {**{f: cards.c[f] for f in CARD_FIELDS}, "account": cards.c.account_masked}
     card_rows = (
-        select(_json_rows(conn, cards, card_fields, cards.c.id))
+        select(_json_rows(conn, card_fields, cards.c.id))
         .where(cards.c.person_id == p.id)
         .scalar_subquery()
     )

@@ -19,6 +19,7 @@ from typing import Final
 
 from stdnum.cn import ric, uscc
 
+from sscard import masking
 from sscard.errors import DomainError
 
 
@@ -246,7 +247,6 @@ class _BadNumber(Exception):
 _HALF_WIDTH: Final = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 # Below this length keeping 3 + 2 characters would reveal most of the number (SPEC ID-6).
-_MASK_MIN_LENGTH: Final = 8
 
 
 def normalise_number(raw: str) -> str:
@@ -257,9 +257,7 @@ def normalise_number(raw: str) -> str:
 
 def mask_number(number: str) -> str:
     """Mask a number for messages: keep the first 3 and last 2 characters (SPEC ID-6)."""
-    if len(number) < _MASK_MIN_LENGTH:
-        return "*" * len(number)
-    return number[:3] + "*" * (len(number) - 5) + number[-2:]
+    return masking.mask_number(number)
 
 
 # --- GB 11643 (citizen ID number) -------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -108,7 +108,8 @@ class ClockNotAdjustable(DomainError):
 @router.get("/clock", summary="The service's current time and business date")
 async def get_clock(request: Request, actor: Actor = Depends(current_actor)) -> Any:
     async def use_case(ctx: Ctx) -> Any:
-        return _clock_body(request, ctx)
+        offset = getattr(request.app.state.runtime.clock, "offset", timedelta(0))
+        return _clock_body(request, ctx.now, offset)
 
     return await read(request, actor, use_case)
 
@@ -116,24 +117,25 @@ async def get_clock(request: Request, actor: Actor = Depends(current_actor)) -> 
 @router.post("/clock/advance", summary="Move the clock forward (adjustable mode, admin)")
 async def advance_clock(
     body: ClockAdvanceIn, request: Request, actor: Actor = Depends(current_actor)
-) -> Any:
+) -> Response:
     rt = request.app.state.runtime
     if not rt.settings.adjustable_clock:
         raise ClockNotAdjustable()
     delta = timedelta(days=body.days, hours=body.hours, minutes=body.minutes)
-    async with rt.unit(actor) as ctx:
+
+    async def use_case(ctx: Ctx) -> Any:
         authorize(ctx.actor, Operation.MOVE_CLOCK)
+        # The unit has just read the stored offset into the clock; ctx.now is that moment.
         await save_clock_offset(ctx.conn, rt.clock.offset + delta)
-    async with rt.unit(actor, readonly=True) as ctx:
-        return _clock_body(request, ctx)
+        return _clock_body(request, ctx.now + delta, rt.clock.offset + delta)
+
+    return await write(request, actor, use_case)
 
 
-def _clock_body(request: Request, ctx: Ctx) -> dict[str, Any]:
-    rt = request.app.state.runtime
-    offset = getattr(rt.clock, "offset", timedelta(0))
+def _clock_body(request: Request, now: datetime, offset: timedelta) -> dict[str, Any]:
     return {
-        "now": ctx.now,
-        "business_date": business_date(ctx.now),
-        "adjustable": rt.settings.adjustable_clock,
+        "now": now,
+        "business_date": business_date(now),
+        "adjustable": request.app.state.runtime.settings.adjustable_clock,
         "offset_seconds": offset.total_seconds(),
     }
