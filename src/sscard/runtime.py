@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -32,15 +33,23 @@ class Runtime:
             else make_engine(settings.database_url, pool_size=8, autocommit=True)
         )
         self.clock: Clock = AdjustableClock() if settings.adjustable_clock else SystemClock()
+        self._write_lock = asyncio.Lock() if settings.is_sqlite else None
         self.vault = Vault(load_or_create_key(settings.data_key_file, settings.data_key_hex))
 
     @asynccontextmanager
     async def unit(self, actor: Actor, *, readonly: bool = False) -> AsyncIterator[Ctx]:
         """One transaction with the actor and one "now" for everything done in it."""
         engine = self.read_engine if readonly else self.engine
-        async with transaction(engine, readonly=readonly) as conn:
+        async with self._writer(readonly), transaction(engine, readonly=readonly) as conn:
             await self._sync_clock(conn)
             yield Ctx(conn=conn, actor=actor, now=self.clock.now(), vault=self.vault)
+
+    def _writer(self, readonly: bool) -> AbstractAsyncContextManager[object]:
+        # SQLite takes one writer at a time; queueing writers here, in order, beats letting
+        # them poll the database lock with growing sleeps.
+        if readonly or self._write_lock is None:
+            return nullcontext()
+        return self._write_lock
 
     async def _sync_clock(self, conn: AsyncConnection) -> None:
         # The offset lives in the database so every worker process (and a restart) agrees on it.

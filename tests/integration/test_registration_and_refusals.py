@@ -364,3 +364,20 @@ async def test_bank_outlet_issues_its_own_bank_only(api: Api) -> None:
 async def test_no_token_is_unauthenticated(api: Api) -> None:
     r = await api.client.get("/api/v1/applications")
     assert_problem(r, 401, "unauthenticated", "CH-2", None)  # type: ignore[arg-type]
+
+
+async def test_two_counters_at_once_make_one_application(api: Api) -> None:
+    """SPEC ID-3: two outlets submitting for the same person at the same moment: one wins."""
+    import asyncio
+
+    person = await api.person("clerk_fast")
+    results = await asyncio.gather(
+        api.submit(person["person_id"], "clerk_fast"),
+        api.submit(person["person_id"], "clerk_other"),
+        api.submit(person["person_id"], "clerk_fast"),
+    )
+    assert sorted(r.status_code for r in results) == [201, 409, 409]
+    assert {r.json()["code"] for r in results if r.status_code == 409} == {
+        "application_in_progress"
+    }
+    assert await api.count("applications") == 1

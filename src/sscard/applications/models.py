@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Date, ForeignKey, Index, Integer, LargeBinary, String, Table
+from sqlalchemy import Column, Date, ForeignKey, Index, Integer, LargeBinary, String, Table, text
 
 from sscard.db import Id, UTCDateTime, metadata
 
@@ -29,6 +29,15 @@ applications = Table(
 )
 Index("ix_applications_status_due_date", applications.c.status, applications.c.due_date)
 Index("ix_applications_due_year_unknown", applications.c.due_year_unknown)
+# SPEC ID-3: at most one open application per person, even for two counters at the same moment.
+OPEN_WHERE = text("status IN ('accepted', 'in_production', 'produced', 'ready_for_collection')")
+Index(
+    "uq_applications_open_person",
+    applications.c.person_id,
+    unique=True,
+    postgresql_where=OPEN_WHERE,
+    sqlite_where=OPEN_WHERE,
+)
 
 representatives = Table(
     "application_representatives",

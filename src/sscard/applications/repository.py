@@ -17,10 +17,11 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sscard.applications.models import applications, representatives
-from sscard.applications.process import OPEN_STATUSES, ApplicationStatus
+from sscard.applications.process import OPEN_STATUSES, ApplicationInProgress, ApplicationStatus
 from sscard.cards.models import cards
 from sscard.errors import Conflict
 from sscard.registry.models import identity_documents, outlets, person_photos, persons
@@ -42,8 +43,16 @@ _VIEW = select(
 
 
 async def insert_application(conn: AsyncConnection, values: Row) -> int:
+    """Insert; a concurrent open application for the same person is refused (SPEC ID-3)."""
     stmt = insert(applications).values(**values).returning(applications.c.id)
-    return (await conn.execute(stmt)).scalar_one()
+    try:
+        async with conn.begin_nested():
+            return int((await conn.execute(stmt)).scalar_one())
+    except IntegrityError:
+        pending = await open_application_of(conn, values["person_id"])
+        if pending is None:
+            raise
+        raise ApplicationInProgress(field="person_id", reference=pending["reference"]) from None
 
 
 async def insert_representative(conn: AsyncConnection, values: Row) -> None:

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from sscard.applications.process import (
+    OPEN_STATUSES,
     TRANSITIONS,
     AgentNotAllowed,
     ApplicationEvent,
@@ -154,3 +155,11 @@ def test_supported_cases_policy_needs_a_reason() -> None:
     check_representation(
         50, True, Representation(RepresentativeRole.AGENT, "friend", "elderly"), suzhou
     )
+
+
+def test_database_guard_names_the_same_open_statuses() -> None:
+    """SPEC ID-3: the partial unique index covers exactly the open statuses."""
+    from sscard.applications.models import OPEN_WHERE
+
+    named = set(str(OPEN_WHERE).split("(")[1].rstrip(")").replace("'", "").split(", "))
+    assert named == {s.value for s in OPEN_STATUSES}
