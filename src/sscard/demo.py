@@ -10,6 +10,7 @@ from typing import Any
 from sscard.actors import service as actors
 from sscard.actors.roles import OPERATOR, Actor, Role
 from sscard.applications import service as applications
+from sscard.context import Ctx
 from sscard.registry.documents import (
     DocumentType,
     IdentityDocument,
@@ -17,7 +18,12 @@ from sscard.registry.documents import (
     gb11643_check_digit,
 )
 from sscard.registry.photo import Background, make_standard_photo
-from sscard.registry.service import PersonRegistration, register_person, store_photo
+from sscard.registry.service import (
+    PersonAlreadyRegistered,
+    PersonRegistration,
+    register_person,
+    store_photo,
+)
 from sscard.runtime import Runtime
 
 SURNAMES = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜"
@@ -52,12 +58,13 @@ def generated_citizen_number(rng: random.Random, city_code: str, birth: date) ->
     return first17 + gb11643_check_digit(first17)
 
 
-def generated_birth(rng: random.Random, today: date) -> date:
-    return today - timedelta(days=rng.randint(18 * 365, 80 * 365))
+def generated_birth(rng: random.Random) -> date:
+    """Born 1946-2007: the same seed gives the same persons whatever the date of loading."""
+    return date(1946, 1, 1) + timedelta(days=rng.randint(0, 62 * 365))
 
 
 def generated_registration(rng: random.Random, city_code: str, today: date) -> PersonRegistration:
-    birth = generated_birth(rng, today)
+    birth = generated_birth(rng)
     number = generated_citizen_number(rng, city_code, birth)
     return PersonRegistration(
         name=generated_name(rng),
@@ -82,19 +89,26 @@ async def load_demo(rt: Runtime, *, persons: int = 20, seed: int = 2026) -> Demo
     tokens = await _demo_actors(rt)
     clerks = {key: await _actor(rt, tokens[key]) for key in ("clerk_instant", "clerk_fast")}
     references: list[str] = []
+    registered = 0
     for i in range(persons):
         clerk = clerks["clerk_instant" if i % 2 == 0 else "clerk_fast"]
-        async with rt.unit(clerk) as ctx:
-            reg = generated_registration(rng, "3204", ctx.today)
-            person_id = await register_person(ctx, reg)
-            await store_photo(
-                ctx, person_id, make_standard_photo(seed + i, background=Background.WHITE)
-            )
-            app = await applications.submit_first_application(
-                ctx, applications.FirstApplication(person_id, rng.choice(["ICBC", "ABC", "JSB"]))
-            )
-            references.append(app["reference"])
-    return DemoResult(tokens, persons, references)
+        try:
+            async with rt.unit(clerk) as ctx:
+                references.append(await _demo_person(ctx, rng, seed + i))
+                registered += 1
+        except PersonAlreadyRegistered:
+            continue  # loaded before with the same seed
+    return DemoResult(tokens, registered, references)
+
+
+async def _demo_person(ctx: Ctx, rng: random.Random, photo_seed: int) -> str:
+    person_id = await register_person(ctx, generated_registration(rng, "3204", ctx.today))
+    await store_photo(ctx, person_id, make_standard_photo(photo_seed, background=Background.WHITE))
+    bank = rng.choice(["ICBC", "ABC", "JSB"])
+    app = await applications.submit_first_application(
+        ctx, applications.FirstApplication(person_id, bank)
+    )
+    return str(app["reference"])
 
 
 async def _demo_actors(rt: Runtime) -> dict[str, str]:

@@ -150,3 +150,5 @@ def test_demo_data_loads_from_the_cli(served: tuple[str, dict[str, str], Path]) 
         base + "/api/v1/applications", headers={"Authorization": f"Bearer {tokens['admin']}"}
     )
     assert len(r.json()["items"]) >= 4
+    again = _cli(env, "data", "load-demo", "--persons", "4", "--tokens-file", str(var / "u.json"))
+    assert json.loads(again.split("\ndemo tokens")[0])["persons"] == 0  # same seed: already there
