@@ -63,12 +63,12 @@ def generated_birth(rng: random.Random) -> date:
     return date(1946, 1, 1) + timedelta(days=rng.randint(0, 62 * 365))
 
 
-def generated_registration(rng: random.Random, city_code: str, today: date) -> PersonRegistration:
+def generated_registration(rng: random.Random, city_code: str) -> PersonRegistration:
     birth = generated_birth(rng)
     number = generated_citizen_number(rng, city_code, birth)
     return PersonRegistration(
         name=generated_name(rng),
-        document=IdentityDocument(DocumentType.RESIDENT_ID, number, today + timedelta(days=3650)),
+        document=IdentityDocument(DocumentType.RESIDENT_ID, number),  # long-term validity
         category=PersonCategory.MAINLAND,
         nationality="CHN",
         city_code=city_code,
@@ -92,19 +92,20 @@ async def load_demo(rt: Runtime, *, persons: int = 20, seed: int = 2026) -> Demo
     registered = 0
     for i in range(persons):
         clerk = clerks["clerk_instant" if i % 2 == 0 else "clerk_fast"]
+        # Draw everything first, so that a skipped person leaves the sequence unchanged.
+        reg, bank = generated_registration(rng, "3204"), rng.choice(["ICBC", "ABC", "JSB"])
         try:
             async with rt.unit(clerk) as ctx:
-                references.append(await _demo_person(ctx, rng, seed + i))
+                references.append(await _demo_person(ctx, reg, bank, seed + i))
                 registered += 1
         except PersonAlreadyRegistered:
             continue  # loaded before with the same seed
     return DemoResult(tokens, registered, references)
 
 
-async def _demo_person(ctx: Ctx, rng: random.Random, photo_seed: int) -> str:
-    person_id = await register_person(ctx, generated_registration(rng, "3204", ctx.today))
+async def _demo_person(ctx: Ctx, reg: PersonRegistration, bank: str, photo_seed: int) -> str:
+    person_id = await register_person(ctx, reg)
     await store_photo(ctx, person_id, make_standard_photo(photo_seed, background=Background.WHITE))
-    bank = rng.choice(["ICBC", "ABC", "JSB"])
     app = await applications.submit_first_application(
         ctx, applications.FirstApplication(person_id, bank)
     )
