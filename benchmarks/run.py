@@ -184,20 +184,12 @@ def served(settings: Settings, workers: int) -> Iterator[str]:
 
 
 def wrk(
-    base: str, script: str, connections: int, seconds: int, env: dict[str, str]
+    base: str, script: str | None, connections: int, seconds: int, env: dict[str, str]
 ) -> dict[str, Any]:
     threads = 2
+    lua = ["-s", str(WRK / script)] if script else []
     done = subprocess.run(
-        [
-            "wrk",
-            f"-t{threads}",
-            f"-c{connections}",
-            f"-d{seconds}s",
-            "--latency",
-            "-s",
-            str(WRK / script),
-            base,
-        ],
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", *lua, base],
         env={**os.environ, **env, "THREADS": str(threads)},
         capture_output=True,
         text=True,
@@ -274,6 +266,21 @@ def bench_lookup(
     )
 
 
+def bench_ceiling(name: str, settings: Settings, seconds: int) -> list[Result]:
+    """What the stack itself does: no database (the OpenAPI page) and one trivial query."""
+    results = []
+    with served(settings, workers=workers_for(settings)) as base:
+        for path, label in [
+            ("/openapi.json", "stack only: GET /openapi.json"),
+            ("/health", "stack + SELECT 1: GET /health"),
+        ]:
+            r = wrk(base + path, None, 16, seconds, {})
+            results.append(
+                Result(name, label, 0, 16, r["rate"], r["p50_ms"], r["p99_ms"], r["errors"])
+            )
+    return results
+
+
 def run_database(name: str, url: str, args: argparse.Namespace) -> list[Result]:
     var = OUT / name
     shutil.rmtree(var, ignore_errors=True)
@@ -289,6 +296,7 @@ def run_database(name: str, url: str, args: argparse.Namespace) -> list[Result]:
     asyncio.run(add_photos(settings, 1, args.apply_persons))
     results.append(bench_applications(name, settings, tokens, args.persons, args.seconds))
     results.append(bench_lookup(name, settings, tokens, args.persons, args.seconds))
+    results += bench_ceiling(name, settings, args.seconds)
     if name == "postgresql" and args.grow_to > args.persons:
         took = fill(settings, BENCH_KEY, args.persons, args.grow_to - args.persons)
         print(f"[{name}] grown to {args.grow_to} persons in {took:.0f}s", flush=True)
@@ -354,6 +362,16 @@ def report(results: list[Result], args: argparse.Namespace, peak_mb: float) -> s
             f"p99 growth {lookups[0].persons:,} → {lookups[1].persons:,} persons: "
             f"{lookups[1].p99_ms / lookups[0].p99_ms:.2f}×.",
         ]
+    for db in ("sqlite", "postgresql"):
+        ceiling = [r for r in results if r.database == db and r.scenario.startswith("stack +")]
+        lookup = [r for r in results if r.database == db and r.scenario == "lookup by SSN"]
+        if ceiling and lookup:
+            lines += [
+                "",
+                f"{db}: the lookup at {lookup[0].persons:,} persons runs at "
+                f"{lookup[0].rate / ceiling[0].rate:.2f}× the rate of the same stack answering one "
+                "`SELECT 1` (GET /health).",
+            ]
     lines += [
         "",
         "Targets (issue 2): PostgreSQL lookups ≥ 5,000/s at 16 clients with p99 ≤ 10 ms;",
