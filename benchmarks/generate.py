@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import random
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -74,22 +75,41 @@ def sample_ssns(count: int, total: int, seed: int = 7) -> list[str]:
     return [ssn_of(rng.randrange(total))[0] for _ in range(count)]
 
 
+TABLES = ["persons", "identity_documents"]
+
+
+@asynccontextmanager
+async def secondary_indexes_dropped(conn: asyncpg.Connection) -> AsyncIterator[None]:
+    """Bulk loading into B-trees keyed by random hashes is slow; build them once afterwards."""
+    constraints = await conn.fetch(
+        "SELECT conrelid::regclass::text AS tab, conname, pg_get_constraintdef(oid) AS def "
+        "FROM pg_constraint WHERE contype = 'u' AND conrelid::regclass::text = ANY($1)",
+        TABLES,
+    )
+    indexes = await conn.fetch(
+        "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY($1) "
+        "AND indexname NOT IN (SELECT conname FROM pg_constraint)",
+        TABLES,
+    )
+    for c in constraints:
+        await conn.execute(f'ALTER TABLE {c["tab"]} DROP CONSTRAINT "{c["conname"]}"')
+    for i in indexes:
+        await conn.execute(f'DROP INDEX "{i["indexname"]}"')
+    yield
+    for c in constraints:
+        await conn.execute(f'ALTER TABLE {c["tab"]} ADD CONSTRAINT "{c["conname"]}" {c["def"]}')
+    for i in indexes:
+        await conn.execute(i["indexdef"])
+
+
 async def fill_postgres(
     url: str, vault: Vault, start: int, count: int, *, chunk: int = 50_000, seed: int = 1
 ) -> None:
     conn = await asyncpg.connect(url)
     try:
-        for offset in range(start, start + count, chunk):
-            n = min(chunk, start + count - offset)
-            batch = list(rows(vault, offset, n, seed))
-            async with conn.transaction():
-                await conn.copy_records_to_table(
-                    "persons", records=[p for p, _ in batch], columns=PERSON_COLUMNS
-                )
-                await conn.copy_records_to_table(
-                    "identity_documents", records=[d for _, d in batch], columns=DOCUMENT_COLUMNS
-                )
-        for table in ("persons", "identity_documents"):
+        async with secondary_indexes_dropped(conn):
+            await _copy_chunks(conn, vault, start, count, chunk, seed)
+        for table in TABLES:
             await conn.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                 f"(SELECT max(id) FROM {table}))"
@@ -97,6 +117,21 @@ async def fill_postgres(
         await conn.execute("ANALYZE persons; ANALYZE identity_documents")
     finally:
         await conn.close()
+
+
+async def _copy_chunks(
+    conn: asyncpg.Connection, vault: Vault, start: int, count: int, chunk: int, seed: int
+) -> None:
+    for offset in range(start, start + count, chunk):
+        n = min(chunk, start + count - offset)
+        batch = list(rows(vault, offset, n, seed))
+        async with conn.transaction():
+            await conn.copy_records_to_table(
+                "persons", records=[p for p, _ in batch], columns=PERSON_COLUMNS
+            )
+            await conn.copy_records_to_table(
+                "identity_documents", records=[d for _, d in batch], columns=DOCUMENT_COLUMNS
+            )
 
 
 def fill_sqlite(
