@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sscard import __version__
 from sscard.config import Settings
+from sscard.db import transaction
 from sscard.errors import DomainError
 from sscard.http import problems
 from sscard.http.routes import applications, persons, platform, reference
@@ -62,7 +63,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
     @app.get("/health", tags=["platform"], summary="Liveness and database reachability")
     async def health() -> Any:
-        async with app.state.runtime.engine.connect() as conn:
+        rt = app.state.runtime
+        async with transaction(rt.read_engine, readonly=True) as conn:
             await conn.execute(text("SELECT 1"))
         return {"status": "ok"}
 
