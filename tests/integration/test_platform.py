@@ -174,11 +174,13 @@ async def test_shipped_calendar_covers_2004_to_2026(api: Api) -> None:
 
 
 async def test_thirteen_cities_with_banks_policy_and_hotlines(api: Api) -> None:
+    """SPEC CITY-1 (13 cities), CITY-2 (Changzhou's 15 banks), CITY-3, GOV-2 (12333)."""
     cities = (await api.get("/api/v1/cities", "hotline")).json()
     assert len(cities) == 13
     assert {c["code"] for c in cities} == {f"32{n:02d}" for n in range(1, 14)}
     changzhou = (await api.get("/api/v1/cities/3204", "hotline")).json()
     assert "JNRCB" in changzhou["bank_codes"]
+    assert len(changzhou["bank_codes"]) == 15  # [000]: 目前共有15家合作银行
     fees = changzhou["policy_in_force"]["fees_fen"]
     assert set(fees.values()) == {0}  # SPEC APP-8: Changzhou now charges nothing
     assert "12333" in {h["number"] for h in changzhou["hotlines"]}
@@ -194,6 +196,7 @@ async def test_changzhou_2013_policy_charged_replacements(api: Api) -> None:
 
 
 async def test_outlets_show_kind_making_hours_operations(api: Api) -> None:
+    """SPEC GOV-1: outlets with kind, making, address, hours and operations."""
     outlets = (await api.get("/api/v1/outlets", "hotline", params={"city_code": "3204"})).json()
     instant = next(o for o in outlets if o["code"] == "3204-HR-001")
     assert instant["kind"] == "hr"
@@ -210,6 +213,7 @@ async def test_admin_switches_an_outlet_to_instant_making(api: Api) -> None:
 
 
 async def test_admin_edits_city_bank_list(api: Api) -> None:
+    """SPEC CITY-2: the list is data an administrator edits; APP-6 follows it at once."""
     r = await api.call("PUT", "/api/v1/cities/3204/banks", "admin", {"bank_codes": ["ICBC", "ABC"]})
     assert r.json()["bank_codes"] == ["ABC", "ICBC"]
     person = await api.person("clerk_instant")
