@@ -172,11 +172,6 @@ async def set_due_for_group(
     return (await conn.execute(stmt)).rowcount
 
 
-async def count_by_status(conn: AsyncConnection) -> dict[str, int]:
-    stmt = select(applications.c.status, func.count()).group_by(applications.c.status)
-    return {s: n for s, n in (await conn.execute(stmt)).all()}
-
-
 def _json_rows(conn: AsyncConnection, fields: dict[str, Any], order: Any) -> Any:
     """A JSON array of objects, one per row, in whichever dialect the connection speaks."""
     # Keys are inlined (they are code constants) so the statement has only its one parameter.

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from sscard.cards.lifecycle import DEAD_HR_STATES, HrStatus
+from sscard.cards.lifecycle import HrStatus
 from sscard.cards.models import cards
 from sscard.errors import Conflict
 
@@ -21,23 +21,6 @@ async def insert_card(conn: AsyncConnection, values: Row) -> int:
 async def get(conn: AsyncConnection, card_id: int) -> Row | None:
     r = (await conn.execute(select(cards).where(cards.c.id == card_id))).first()
     return dict(r._mapping) if r else None
-
-
-async def live_card_of(conn: AsyncConnection, person_id: int) -> Row | None:
-    """SPEC ID-3: the person's card whose hr function is neither cancelled nor superseded."""
-    stmt = select(cards).where(
-        and_(
-            cards.c.person_id == person_id,
-            cards.c.hr_status.not_in([s.value for s in DEAD_HR_STATES]),
-        )
-    )
-    r = (await conn.execute(stmt.limit(1))).first()
-    return dict(r._mapping) if r else None
-
-
-async def cards_of(conn: AsyncConnection, person_id: int) -> list[Row]:
-    stmt = select(cards).where(cards.c.person_id == person_id).order_by(cards.c.id)
-    return [dict(r._mapping) for r in await conn.execute(stmt)]
 
 
 async def move_hr(conn: AsyncConnection, card: Row, to: HrStatus, at: Any) -> Row:

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, select, update
+from sqlalchemy import and_, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sscard.registry.calendar import WorkingCalendar
@@ -125,25 +125,6 @@ async def policy_rows(conn: AsyncConnection, city_code: str) -> list[Row]:
 # ---- calendar ----
 
 
-async def working_calendar(
-    conn: AsyncConnection, first_year: int, last_year: int
-) -> WorkingCalendar:
-    """The calendar for a span of years: which of them are known, and their special days."""
-    years = select(calendar_years.c.year).where(
-        calendar_years.c.year.between(first_year, last_year)
-    )
-    known = frozenset((await conn.execute(years)).scalars())
-    days = select(calendar_days.c.day, calendar_days.c.kind).where(
-        calendar_days.c.day.between(date(first_year, 1, 1), date(last_year, 12, 31))
-    )
-    rows = (await conn.execute(days)).all()
-    return WorkingCalendar(
-        known_years=known,
-        holidays=frozenset(r.day for r in rows if r.kind == "holiday"),
-        adjusted_workdays=frozenset(r.day for r in rows if r.kind == "workday"),
-    )
-
-
 async def calendar_window(conn: AsyncConnection, start: date, days: int) -> WorkingCalendar:
     """The calendar for the days from `start` on: enough for a deadline, a few rows to read."""
     end = start + timedelta(days=days)
@@ -207,16 +188,6 @@ async def insert_person(conn: AsyncConnection, values: Row) -> int:
 
 async def insert_document(conn: AsyncConnection, values: Row) -> None:
     await conn.execute(insert(identity_documents).values(**values))
-
-
-async def documents_of(conn: AsyncConnection, person_id: int) -> list[Row]:
-    stmt = select(identity_documents).where(identity_documents.c.person_id == person_id)
-    return await _rows(conn, stmt.order_by(identity_documents.c.id))
-
-
-async def has_photo(conn: AsyncConnection, person_id: int) -> bool:
-    stmt = select(func.count()).where(person_photos.c.person_id == person_id)
-    return bool((await conn.execute(stmt)).scalar_one())
 
 
 async def save_photo(conn: AsyncConnection, values: Row) -> None:

@@ -229,10 +229,6 @@ def person_age(person: dict[str, Any], today: date) -> int:
     return age_on(person["birth_date"], today)
 
 
-async def find_person_id(ctx: Ctx, ssn: str) -> int | None:
-    return await repo.person_id_by_ssn_index(ctx.conn, ctx.vault.index(ssn.strip().upper()))
-
-
 def person_view(person: dict[str, Any], today: date) -> dict[str, Any]:
     """What a listing shows: masked (SPEC ID-6)."""
     return {
