@@ -291,3 +291,23 @@ async def test_migrations_match_the_tables(api: Api) -> None:
             lambda c: compare_metadata(MigrationContext.configure(c), metadata)
         )
     assert diff == []
+
+
+async def test_personal_data_is_encrypted_at_rest(api: Api) -> None:
+    """SPEC ID-6: names, numbers and phones are stored encrypted, with a masked copy."""
+    from sqlalchemy import select
+
+    from sscard.actors.roles import OPERATOR
+    from sscard.registry.models import persons
+
+    number = citizen_number(datetime(1993, 6, 6).date())
+    await api.register(
+        name="钱测试", phone="13912345678", document={"type": "resident_id", "number": number}
+    )
+    async with api.rt.unit(OPERATOR, readonly=True) as ctx:
+        row = (await ctx.conn.execute(select(persons))).mappings().one()
+    stored = b"".join(v if isinstance(v, bytes) else str(v).encode() for v in row.values())
+    for clear in (number, "钱测试", "13912345678"):
+        assert clear.encode() not in stored
+    async with api.rt.unit(OPERATOR, readonly=True) as ctx:
+        assert ctx.vault.decrypt(row["name_enc"]) == "钱测试"
