@@ -225,3 +225,17 @@ async def _document_number(api: Api, person_id: int) -> str:
         )
         blob = (await ctx.conn.execute(stmt)).scalar_one()
         return ctx.vault.decrypt(blob)
+
+
+async def test_answers_match_the_documented_shapes(api: Api) -> None:
+    """The OpenAPI document tells the truth about what comes back."""
+    from sscard.http.views import ApplicationPage, ApplicationView, PersonOverview, Problem
+
+    app = await api.applied("clerk_instant")
+    ApplicationView.model_validate(app)
+    person = await api.get(f"/api/v1/persons/{app['person_id']}", "clerk_instant")
+    PersonOverview.model_validate(person.json())
+    ApplicationPage.model_validate((await api.get("/api/v1/applications", "admin")).json())
+    Problem.model_validate((await api.submit(app["person_id"], "clerk_instant")).json())
+    spec = (await api.client.get("/openapi.json")).json()
+    assert "409" in spec["paths"]["/api/v1/applications"]["post"]["responses"]

@@ -13,11 +13,17 @@ from sscard.applications.process import ApplicationEvent, ApplicationStatus
 from sscard.context import Ctx
 from sscard.http.deps import current_actor, read, write
 from sscard.http.schemas import ApplicationIn, CollectIn, TransitionIn
+from sscard.http.views import ApplicationPage, ApplicationView, answers
 
 router = APIRouter(prefix="/api/v1/applications", tags=["applications"])
 
 
-@router.post("", status_code=201, summary="Submit a first application at the clerk's outlet")
+@router.post(
+    "",
+    status_code=201,
+    summary="Submit a first application at the clerk's outlet",
+    responses=answers(ApplicationView, 201),
+)
 async def submit(
     body: ApplicationIn, request: Request, actor: Actor = Depends(current_actor)
 ) -> Response:
@@ -28,7 +34,11 @@ async def submit(
     return await write(request, actor, use_case, status=201)
 
 
-@router.get("", summary="List applications the caller may see (keyset paging)")
+@router.get(
+    "",
+    summary="List applications the caller may see (keyset paging)",
+    responses=answers(ApplicationPage),
+)
 async def list_applications(
     request: Request,
     actor: Actor = Depends(current_actor),
@@ -49,7 +59,11 @@ async def list_applications(
     return await read(request, actor, use_case)
 
 
-@router.get("/{reference}", summary="An application with its progress and due date (APP-7)")
+@router.get(
+    "/{reference}",
+    summary="An application with its progress and due date (APP-7)",
+    responses=answers(ApplicationView),
+)
 async def get_application(
     reference: str, request: Request, actor: Actor = Depends(current_actor)
 ) -> Any:
@@ -74,7 +88,14 @@ def _transition(event: ApplicationEvent, summary: str) -> None:
         )
 
     path = "/{reference}/" + event.value.replace("_", "-")
-    router.add_api_route(path, endpoint, methods=["POST"], summary=summary, name=event.value)
+    router.add_api_route(
+        path,
+        endpoint,
+        methods=["POST"],
+        summary=summary,
+        name=event.value,
+        responses=answers(ApplicationView),
+    )
 
 
 async def _advance_and_view(
@@ -89,7 +110,11 @@ _transition(ApplicationEvent.FINISH_PRODUCTION, "Card made: number, codes, dates
 _transition(ApplicationEvent.DELIVER_TO_OUTLET, "Card delivered to the applying outlet")
 
 
-@router.post("/{reference}/collect", summary="Hand the card over; hr function active (ISS-3/4)")
+@router.post(
+    "/{reference}/collect",
+    summary="Hand the card over; hr function active (ISS-3/4)",
+    responses=answers(ApplicationView),
+)
 async def collect(
     reference: str, body: CollectIn, request: Request, actor: Actor = Depends(current_actor)
 ) -> Response:

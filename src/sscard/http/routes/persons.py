@@ -13,13 +13,19 @@ from sscard.context import Ctx
 from sscard.errors import InvalidInput
 from sscard.http.deps import current_actor, read, write
 from sscard.http.schemas import LookupIn, PersonIn
+from sscard.http.views import PersonOverview, answers
 from sscard.registry import service as registry
 
 router = APIRouter(prefix="/api/v1/persons", tags=["persons"])
 MAX_PHOTO_BYTES = 1_000_000
 
 
-@router.post("", status_code=201, summary="Register a person with an identity document")
+@router.post(
+    "",
+    status_code=201,
+    summary="Register a person with an identity document",
+    responses=answers(PersonOverview, 201),
+)
 async def register(
     body: PersonIn, request: Request, actor: Actor = Depends(current_actor)
 ) -> Response:
@@ -33,6 +39,7 @@ async def register(
 @router.put(
     "/{person_id}/photo",
     summary="Attach the person's photo (raw image/jpeg body), checked against the standard",
+    responses=answers(PersonOverview),
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -55,7 +62,11 @@ async def put_photo(person_id: int, request: Request, actor: Actor = Depends(cur
         return await applications.person_overview(ctx, person_id)
 
 
-@router.get("/{person_id}", summary="A person, masked, with cards and open application")
+@router.get(
+    "/{person_id}",
+    summary="A person, masked, with cards and open application",
+    responses=answers(PersonOverview),
+)
 async def get_person(
     person_id: int, request: Request, actor: Actor = Depends(current_actor)
 ) -> Any:
@@ -66,6 +77,7 @@ async def get_person(
     "/lookup",
     summary="Find a person by social security number (in the body, never in the URL)",
     description="Read-only, so naturally idempotent; an Idempotency-Key is accepted and ignored.",
+    responses=answers(PersonOverview),
 )
 async def lookup(body: LookupIn, request: Request, actor: Actor = Depends(current_actor)) -> Any:
     return await read(
