@@ -97,6 +97,33 @@ class Api:
     async def step(self, reference: str, action: str, as_: str = "admin") -> httpx.Response:
         return await self.post(f"/api/v1/applications/{reference}/{action}", as_)
 
+    async def card(
+        self,
+        as_: str = "clerk_instant",
+        bank: str = "ICBC",
+        birth: date = ADULT_BIRTH,
+        **over: Any,
+    ) -> dict[str, Any]:
+        """A person holding a collected card with an active hr function, made on the spot.
+
+        `as_` must be a clerk at an instant outlet; returns the card number, the person, the
+        application reference and the document number (needed again at some counters).
+        """
+        number = citizen_number(birth)
+        doc = {"type": "resident_id", "number": number}
+        person = await self.person(as_, birth=birth, document=doc, **over)
+        r = await self.submit(person["person_id"], as_, bank)
+        assert r.status_code == 201, r.text
+        ref = r.json()["reference"]
+        r = await self.post(f"/api/v1/applications/{ref}/collect", as_, {"document": doc})
+        assert r.status_code == 200, r.text
+        return {
+            "card_number": r.json()["card"]["card_number"],
+            "person_id": person["person_id"],
+            "reference": ref,
+            "document": doc,
+        }
+
     # ---- direct reads, to prove what was (not) stored ----
 
     async def count(self, table: str) -> int:

@@ -29,6 +29,7 @@ class Channel(StrEnum):
     SYSTEM = "system"
     CENTRE = "centre"
     OPERATOR_CLI = "operator_cli"
+    SWEEP = "sweep"  # the service itself, e.g. a temporary loss lifting after 7 days
 
 
 class Operation(StrEnum):
@@ -47,6 +48,30 @@ class Operation(StrEnum):
     LOAD_CALENDAR_YEAR = "load_calendar_year"
     CREATE_ACTOR = "create_actor"
     MOVE_CLOCK = "move_clock"
+    VIEW_CARD = "view_card"
+    REPORT_TEMPORARY_LOSS = "report_temporary_loss"
+    REPORT_FORMAL_LOSS = "report_formal_loss"
+    UNLOCK_CARD = "unlock_card"
+    CHECK_CARD_USE = "check_card_use"
+    SWEEP_LOSSES = "sweep_losses"
+    REPORT_FINANCIAL_STATUS = "report_financial_status"
+    APPLY_REPLACEMENT = "apply_replacement"
+    APPLY_EXCHANGE = "apply_exchange"
+    APPLY_UPGRADE = "apply_upgrade"
+    ISSUE_TEMPORARY_MEDICAL_CARD = "issue_temporary_medical_card"
+    CORRECT_BASE_DATA = "correct_base_data"
+    LIST_EXPIRING_CARDS = "list_expiring_cards"
+    RECORD_CREDIT_ENTRY = "record_credit_entry"
+    VIEW_CREDIT_RECORD = "view_credit_record"
+    VIEW_NOTIFICATIONS = "view_notifications"
+    DELIVER_NOTIFICATIONS = "deliver_notifications"
+    SET_HR_PASSWORD = "set_hr_password"
+    RESET_HR_PASSWORD = "reset_hr_password"
+    VERIFY_HR_PASSWORD = "verify_hr_password"
+    CANCEL_CARD = "cancel_card"
+    VIEW_CLOSURE_NOTICE = "view_closure_notice"
+    CHANGE_CARD_CITY = "change_card_city"
+    RESET_SOCIAL_DATA = "reset_social_data"
 
 
 ROLE_ZH: dict[Role, str] = {
@@ -73,6 +98,30 @@ OPERATION_ZH: dict[Operation, str] = {
     Operation.LOAD_CALENDAR_YEAR: "载入节假日安排",
     Operation.CREATE_ACTOR: "管理操作员",
     Operation.MOVE_CLOCK: "调整时钟",
+    Operation.VIEW_CARD: "查看卡片",
+    Operation.REPORT_TEMPORARY_LOSS: "临时挂失",
+    Operation.REPORT_FORMAL_LOSS: "正式挂失",
+    Operation.UNLOCK_CARD: "解挂",
+    Operation.CHECK_CARD_USE: "查询卡片可否使用",
+    Operation.SWEEP_LOSSES: "到期自动解挂",
+    Operation.REPORT_FINANCIAL_STATUS: "报送金融功能状态",
+    Operation.APPLY_REPLACEMENT: "补卡",
+    Operation.APPLY_EXCHANGE: "换卡",
+    Operation.APPLY_UPGRADE: "升级换代",
+    Operation.ISSUE_TEMPORARY_MEDICAL_CARD: "发放临时医保卡",
+    Operation.CORRECT_BASE_DATA: "基础信息变更",
+    Operation.LIST_EXPIRING_CARDS: "到期换卡提醒名单",
+    Operation.RECORD_CREDIT_ENTRY: "记入人社信用记录",
+    Operation.VIEW_CREDIT_RECORD: "查看人社信用记录",
+    Operation.VIEW_NOTIFICATIONS: "查看通知",
+    Operation.DELIVER_NOTIFICATIONS: "发送通知",
+    Operation.SET_HR_PASSWORD: "设置/修改社保密码",
+    Operation.RESET_HR_PASSWORD: "重置社保密码",
+    Operation.VERIFY_HR_PASSWORD: "校验社保密码",
+    Operation.CANCEL_CARD: "注销",
+    Operation.VIEW_CLOSURE_NOTICE: "查看金融销户通知书",
+    Operation.CHANGE_CARD_CITY: "变更管理城市",
+    Operation.RESET_SOCIAL_DATA: "重置社保数据",
 }
 
 R = Role
@@ -94,12 +143,53 @@ PERMISSIONS: dict[Operation, frozenset[Role]] = {
     Operation.LOAD_CALENDAR_YEAR: frozenset({R.CENTRE_ADMIN}),
     Operation.CREATE_ACTOR: frozenset({R.CENTRE_ADMIN}),
     Operation.MOVE_CLOCK: frozenset({R.CENTRE_ADMIN}),
+    Operation.VIEW_CARD: frozenset(
+        {R.OUTLET_CLERK, R.HOTLINE_AGENT, R.CENTRE_ADMIN, R.CARDHOLDER, R.BANK_SYSTEM}
+    ),
+    Operation.REPORT_TEMPORARY_LOSS: frozenset({R.HOTLINE_AGENT}),  # SPEC LOSS-1
+    Operation.REPORT_FORMAL_LOSS: frozenset({R.OUTLET_CLERK, R.CARDHOLDER}),  # SPEC LOSS-2
+    Operation.UNLOCK_CARD: frozenset({R.HOTLINE_AGENT, R.OUTLET_CLERK, R.CARDHOLDER}),
+    Operation.CHECK_CARD_USE: frozenset(
+        {R.OUTLET_CLERK, R.HOTLINE_AGENT, R.CENTRE_ADMIN, R.BANK_SYSTEM}
+    ),
+    Operation.SWEEP_LOSSES: frozenset({R.CENTRE_ADMIN}),
+    # Until the bank integration, the bank tells us its financial function's state here.
+    Operation.REPORT_FINANCIAL_STATUS: frozenset({R.BANK_SYSTEM}),
+    Operation.APPLY_REPLACEMENT: frozenset({R.OUTLET_CLERK}),  # SPEC REP-1
+    Operation.APPLY_EXCHANGE: frozenset({R.OUTLET_CLERK}),  # SPEC REP-2
+    Operation.APPLY_UPGRADE: frozenset({R.OUTLET_CLERK}),  # SPEC GEN-3
+    Operation.ISSUE_TEMPORARY_MEDICAL_CARD: frozenset({R.OUTLET_CLERK}),  # SPEC REP-1
+    Operation.CORRECT_BASE_DATA: frozenset({R.OUTLET_CLERK}),  # SPEC REP-2b
+    Operation.LIST_EXPIRING_CARDS: frozenset({R.CENTRE_ADMIN}),  # SPEC ISS-7
+    Operation.RECORD_CREDIT_ENTRY: frozenset({R.CENTRE_ADMIN}),  # SPEC REP-5
+    Operation.VIEW_CREDIT_RECORD: frozenset({R.CENTRE_ADMIN, R.OUTLET_CLERK, R.HOTLINE_AGENT}),
+    Operation.VIEW_NOTIFICATIONS: frozenset({R.CENTRE_ADMIN}),
+    Operation.DELIVER_NOTIFICATIONS: frozenset({R.CENTRE_ADMIN}),
+    Operation.SET_HR_PASSWORD: frozenset({R.OUTLET_CLERK}),  # SPEC PWD-1
+    Operation.RESET_HR_PASSWORD: frozenset({R.OUTLET_CLERK}),  # SPEC PWD-3
+    Operation.VERIFY_HR_PASSWORD: frozenset({R.OUTLET_CLERK, R.HOTLINE_AGENT, R.BANK_SYSTEM}),
+    Operation.CANCEL_CARD: frozenset({R.OUTLET_CLERK}),  # SPEC CAN-3
+    Operation.VIEW_CLOSURE_NOTICE: frozenset({R.OUTLET_CLERK, R.CENTRE_ADMIN, R.BANK_SYSTEM}),
+    Operation.CHANGE_CARD_CITY: frozenset({R.OUTLET_CLERK}),  # SPEC JUR-1
+    Operation.RESET_SOCIAL_DATA: frozenset({R.OUTLET_CLERK}),  # SPEC JUR-1
 }
 
 # Outlet operations (SPEC GOV-1) an outlet must offer before its clerks may do the operation.
 OUTLET_OPERATION: dict[Operation, str] = {
     Operation.SUBMIT_APPLICATION: "apply",
     Operation.COLLECT_CARD: "collect",
+    Operation.REPORT_FORMAL_LOSS: "formal_loss",
+    Operation.UNLOCK_CARD: "unlock",
+    Operation.APPLY_REPLACEMENT: "replace",
+    Operation.APPLY_EXCHANGE: "exchange",
+    Operation.APPLY_UPGRADE: "upgrade",
+    Operation.ISSUE_TEMPORARY_MEDICAL_CARD: "temporary_medical_card",
+    Operation.CORRECT_BASE_DATA: "base_data_change",
+    Operation.SET_HR_PASSWORD: "password",
+    Operation.RESET_HR_PASSWORD: "password",
+    Operation.CANCEL_CARD: "cancel",
+    Operation.CHANGE_CARD_CITY: "jurisdiction_change",
+    Operation.RESET_SOCIAL_DATA: "jurisdiction_change",
 }
 
 

@@ -7,9 +7,11 @@ transitions named in HR_TRANSITIONS can happen; anything else is refused by name
 from __future__ import annotations
 
 import secrets
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
+from sscard.actors.roles import Channel
 from sscard.errors import DomainError
 
 GENERATION = 3
@@ -20,6 +22,8 @@ VALIDITY_YEARS = 10
 class HrStatus(StrEnum):
     PRODUCED = "produced"  # made, sealed, not yet collected
     ACTIVE = "active"
+    TEMPORARILY_LOST = "temporarily_lost"  # 临时挂失: 7 days, then lifts by itself (LOSS-1)
+    FORMALLY_LOST = "formally_lost"  # 正式挂失 (LOSS-2)
     CANCELLED = "cancelled"
     SUPERSEDED = "superseded"
 
@@ -28,19 +32,61 @@ class FinancialStatus(StrEnum):
     ACCOUNT_REQUESTED = "account_requested"
     ACCOUNT_OPENED = "account_opened"
     ACTIVE = "active"
+    LOST = "lost"  # formal loss taken at the bank covers the financial function too
     CLOSED = "closed"
 
 
 class CardEvent(StrEnum):
     COLLECT = "collect"
+    REPORT_TEMPORARY_LOSS = "report_temporary_loss"
+    LIFT_TEMPORARY_LOSS = "lift_temporary_loss"
+    REPORT_FORMAL_LOSS = "report_formal_loss"
+    UNLOCK = "unlock"
+    APPLY_REPLACEMENT = "apply_replacement"  # the old card dies at once (LOSS-4)
+    APPLY_EXCHANGE = "apply_exchange"  # the old card is taken back (REP-3)
+    CANCEL = "cancel"
+    CHANGE_CITY = "change_city"
+    RESET_SOCIAL_DATA = "reset_social_data"
 
 
-# (state, event) -> next state  (SPEC ISS-4: collection makes the hr function active by itself)
-HR_TRANSITIONS: dict[tuple[HrStatus, CardEvent], HrStatus] = {
-    (HrStatus.PRODUCED, CardEvent.COLLECT): HrStatus.ACTIVE,
-}
+@dataclass(frozen=True)
+class Transition:
+    to: HrStatus
+    channels: frozenset[Channel]  # the channels that may make it
+    rule: str
+
+
+H, C, Ch = HrStatus, CardEvent, Channel
+OUTLETS = frozenset({Ch.HR_OUTLET, Ch.BANK_OUTLET})
+HOTLINE = frozenset({Ch.HOTLINE})
+SWEEP = frozenset({Ch.SWEEP})
+HOTLINE_BANK = frozenset({Ch.HOTLINE, Ch.BANK_OUTLET})
+BANK_ONLINE = frozenset({Ch.BANK_OUTLET, Ch.ONLINE})
+HR_DESK = frozenset({Ch.HR_OUTLET})
+# The hr function's lifecycle. A (state, event) pair not listed is refused; a listed one is
+# refused to any channel it does not name. Which bank outlet, and unlock by the channel that
+# took the loss, are checked on top (see check_loss_channel).
+HR_TABLE: dict[tuple[HrStatus, CardEvent], Transition] = {
+    (H.PRODUCED, C.COLLECT): Transition(H.ACTIVE, OUTLETS, "ISS-4"),
+    (H.ACTIVE, C.REPORT_TEMPORARY_LOSS): Transition(H.TEMPORARILY_LOST, HOTLINE, "LOSS-1"),
+    (H.TEMPORARILY_LOST, C.LIFT_TEMPORARY_LOSS): Transition(H.ACTIVE, SWEEP, "LOSS-1"),
+    (H.TEMPORARILY_LOST, C.UNLOCK): Transition(H.ACTIVE, HOTLINE_BANK, "LOSS-3"),
+    (H.ACTIVE, C.REPORT_FORMAL_LOSS): Transition(H.FORMALLY_LOST, BANK_ONLINE, "LOSS-2"),
+    (H.TEMPORARILY_LOST, C.REPORT_FORMAL_LOSS): Transition(H.FORMALLY_LOST, BANK_ONLINE, "LOSS-2"),
+    (H.FORMALLY_LOST, C.UNLOCK): Transition(H.ACTIVE, BANK_ONLINE, "LOSS-3"),
+    (H.FORMALLY_LOST, C.APPLY_REPLACEMENT): Transition(H.SUPERSEDED, OUTLETS, "REP-1"),
+    (H.ACTIVE, C.APPLY_EXCHANGE): Transition(H.SUPERSEDED, OUTLETS, "REP-3"),
+    (H.ACTIVE, C.CANCEL): Transition(H.CANCELLED, HR_DESK, "CAN-3"),
+    (H.TEMPORARILY_LOST, C.CANCEL): Transition(H.CANCELLED, HR_DESK, "CAN-3"),
+    (H.FORMALLY_LOST, C.CANCEL): Transition(H.CANCELLED, HR_DESK, "CAN-3"),
+    (H.ACTIVE, C.CHANGE_CITY): Transition(H.ACTIVE, HR_DESK, "JUR-1"),
+    (H.ACTIVE, C.RESET_SOCIAL_DATA): Transition(H.ACTIVE, HR_DESK, "JUR-1"),
+}  # fmt: skip
+HR_TRANSITIONS = {key: t.to for key, t in HR_TABLE.items()}
 
 DEAD_HR_STATES = frozenset({HrStatus.CANCELLED, HrStatus.SUPERSEDED})
+LOST_HR_STATES = frozenset({HrStatus.TEMPORARILY_LOST, HrStatus.FORMALLY_LOST})
+TEMPORARY_LOSS_DAYS = 7  # SPEC LOSS-1
 
 
 class CardTransitionRefused(DomainError):
@@ -50,11 +96,78 @@ class CardTransitionRefused(DomainError):
     message_en = "The card is '{state}'; '{event}' is not allowed"
 
 
+class ChannelNotAllowed(DomainError):
+    code = "channel_not_allowed"
+    status = 403
+    message_zh = "“{event}”不能通过渠道“{channel}”办理"
+    message_en = "'{event}' cannot be done through channel '{channel}'"
+
+
+def transition(state: HrStatus, event: CardEvent, channel: Channel) -> Transition:
+    """The allowed transition for this state, event and channel; refused by name otherwise."""
+    found = HR_TABLE.get((state, event))
+    if found is None:
+        raise CardTransitionRefused(state=state.value, event=event.value)
+    if channel not in found.channels:
+        refusal = ChannelNotAllowed(event=event.value, channel=channel.value)
+        refusal.rule = found.rule  # type: ignore[misc]
+        raise refusal
+    return found
+
+
 def next_hr_status(state: HrStatus, event: CardEvent) -> HrStatus:
     try:
         return HR_TRANSITIONS[(state, event)]
     except KeyError:
         raise CardTransitionRefused(state=state.value, event=event.value) from None
+
+
+def effective_hr_status(stored: HrStatus, loss_until: datetime | None, now: datetime) -> HrStatus:
+    """SPEC LOSS-1: a temporary loss past its 7 days has lifted, whether or not a sweep ran."""
+    if stored is HrStatus.TEMPORARILY_LOST and loss_until is not None and now >= loss_until:
+        return HrStatus.ACTIVE
+    return stored
+
+
+def temporary_loss_ends(reported_at: datetime) -> datetime:
+    return reported_at + timedelta(days=TEMPORARY_LOSS_DAYS)
+
+
+class CardUse(StrEnum):
+    """What a scene, the ecard or a bank may ask to do with the card (SPEC LOSS-5)."""
+
+    MEDICAL = "medical"
+    HR_SERVICE = "hr_service"
+    PAYMENT = "payment"
+    TRANSPORT = "transport"
+    SCENE_ENTRY = "scene_entry"
+    ECARD = "ecard"
+
+
+@dataclass(frozen=True)
+class UseAnswer:
+    allowed: bool
+    code: str
+    reason_zh: str
+    reason_en: str
+    rule: str | None
+
+
+_REFUSALS: dict[HrStatus, tuple[str, str, str, str]] = {
+    H.PRODUCED: ("not_collected", "卡片尚未领取", "not collected yet", "ISS-4"),
+    H.TEMPORARILY_LOST: ("card_lost", "卡片已临时挂失", "temporarily reported lost", "LOSS-5"),
+    H.FORMALLY_LOST: ("card_lost", "卡片已正式挂失", "formally reported lost", "LOSS-5"),
+    H.CANCELLED: ("card_dead", "卡片已注销", "cancelled", "CAN-5"),
+    H.SUPERSEDED: ("card_dead", "卡片已被新卡取代", "replaced by a new card", "LOSS-4"),
+}  # fmt: skip
+
+
+def may_use(state: HrStatus, use: CardUse) -> UseAnswer:
+    """SPEC LOSS-5: one answer for every use; while lost (or dead, or not collected) it is no."""
+    if state is HrStatus.ACTIVE:
+        return UseAnswer(True, "ok", "可以使用", "may be used", None)
+    code, zh, en, rule = _REFUSALS[state]
+    return UseAnswer(False, code, zh, en, rule)
 
 
 def is_live(state: HrStatus) -> bool:

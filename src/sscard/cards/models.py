@@ -25,8 +25,15 @@ cards = Table(
     Column("financial_status", String(32), nullable=False),
     Column("account_number_enc", LargeBinary, nullable=True),
     Column("account_masked", String(32), nullable=True),
+    Column("loss_reported_at", UTCDateTime, nullable=True),
+    Column("loss_until", UTCDateTime, nullable=True, comment="end of a temporary loss (LOSS-1)"),
+    Column("loss_channel", String(32), nullable=True, comment="channel that took the loss"),
+    Column("loss_outlet_id", Id, ForeignKey("outlets.id"), nullable=True),
+    Column("financial_before_loss", String(32), nullable=True),
     Column("version", Integer, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
 )
 Index("ix_cards_person_id_hr_status", cards.c.person_id, cards.c.hr_status)
+# The sweep finds temporary losses whose 7 days are over.
+Index("ix_cards_hr_status_loss_until", cards.c.hr_status, cards.c.loss_until)

@@ -33,3 +33,57 @@ async def move_hr(conn: AsyncConnection, card: Row, to: HrStatus, at: Any) -> Ro
     if (await conn.execute(stmt)).rowcount != 1:
         raise Conflict(field="card")
     return {**card, "hr_status": to.value, "version": card["version"] + 1, "updated_at": at}
+
+
+async def get_by_number(conn: AsyncConnection, card_number: str) -> Row | None:
+    r = (await conn.execute(select(cards).where(cards.c.card_number == card_number))).first()
+    return dict(r._mapping) if r else None
+
+
+async def change(conn: AsyncConnection, card: Row, at: Any, **values: Any) -> Row:
+    """Compare-and-set of any card fields: exactly one of two concurrent changes wins."""
+    stmt = (
+        update(cards)
+        .where(cards.c.id == card["id"], cards.c.version == card["version"])
+        .values(version=card["version"] + 1, updated_at=at, **values)
+    )
+    if (await conn.execute(stmt)).rowcount != 1:
+        raise Conflict(field="card_number")
+    return {**card, **values, "version": card["version"] + 1, "updated_at": at}
+
+
+LIFTED = {
+    "hr_status": HrStatus.ACTIVE.value,
+    "loss_until": None,
+    "loss_reported_at": None,
+    "loss_channel": None,
+    "loss_outlet_id": None,
+}
+
+
+async def expired_temporary_losses(conn: AsyncConnection, now: Any, limit: int) -> list[Row]:
+    stmt = (
+        select(cards.c.id, cards.c.loss_until)
+        .where(
+            cards.c.hr_status == HrStatus.TEMPORARILY_LOST.value,
+            cards.c.loss_until <= now,
+        )
+        .order_by(cards.c.loss_until)
+        .limit(limit)
+    )
+    return [dict(r._mapping) for r in await conn.execute(stmt)]
+
+
+async def lift_temporary_losses(conn: AsyncConnection, ids: list[int], at: Any) -> list[int]:
+    """One statement for a batch; returns the cards lifted (one changed meanwhile is not)."""
+    stmt = (
+        update(cards)
+        .where(
+            cards.c.id.in_(ids),
+            cards.c.hr_status == HrStatus.TEMPORARILY_LOST.value,
+            cards.c.loss_until <= at,
+        )
+        .values(version=cards.c.version + 1, updated_at=at, **LIFTED)
+        .returning(cards.c.id)
+    )
+    return [int(i) for i in (await conn.execute(stmt)).scalars()]

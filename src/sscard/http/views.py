@@ -43,6 +43,36 @@ class CardView(BaseModel):
     account: str | None = Field(description="masked bank account, once the bank opened it")
 
 
+class LossView(BaseModel):
+    reported_at: datetime
+    until: datetime | None = Field(description="end of a temporary loss (LOSS-1); null if formal")
+    channel: str = Field(description="channel that took the loss; a formal unlock uses it (LOSS-3)")
+
+
+class Reminder(BaseModel):
+    zh: str
+    en: str
+
+
+class CardStateView(CardView):
+    loss: LossView | None
+    reminder: Reminder | None = Field(None, description="e.g. report the bank side too (LOSS-2)")
+
+
+class UseAnswerView(BaseModel):
+    card_number: str
+    use: str
+    allowed: bool
+    code: str = Field(description="ok, card_lost, card_dead, not_collected, ...")
+    reason_zh: str
+    reason_en: str
+    rule: str | None
+
+
+class SweepResult(BaseModel):
+    lifted: int = Field(description="temporary losses recorded as lifted by this sweep")
+
+
 class PersonOverview(BaseModel):
     person_id: int
     person_code: str

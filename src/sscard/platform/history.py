@@ -21,6 +21,7 @@ class Change:
     from_state: str | None
     to_state: str | None
     reason: str | None = None
+    at: datetime | None = None  # when it happened, if not the moment of recording
 
 
 async def record(conn: AsyncConnection, actor: Actor, at: datetime, *changes: Change) -> None:
@@ -36,7 +37,7 @@ async def record(conn: AsyncConnection, actor: Actor, at: datetime, *changes: Ch
             "role": actor.role.value,
             "channel": actor.channel.value,
             "outlet_id": actor.outlet_id,
-            "at": at,
+            "at": c.at or at,
             "reason": c.reason,
         }
         for c in changes

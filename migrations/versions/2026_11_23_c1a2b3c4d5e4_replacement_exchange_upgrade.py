@@ -1,0 +1,21 @@
+"""replacement, exchange, upgrade, city transfer
+
+Revision ID: c1a2b3c4d5e4
+Revises: c1a2b3c4d5e3
+Create Date: 2026-11-23 15:00:00
+"""
+
+from collections.abc import Sequence
+
+revision: str = "c1a2b3c4d5e4"
+down_revision: str | None = "c1a2b3c4d5e3"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
