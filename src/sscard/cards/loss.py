@@ -9,9 +9,9 @@ from sscard.actors.roles import Actor, Channel, Operation, Role, authorize
 from sscard.cards import lifecycle as lc
 from sscard.cards import repository as repo
 from sscard.cards.lifecycle import CardEvent, HrStatus
+from sscard.cards.service import apply_event
 from sscard.context import Ctx
 from sscard.errors import DomainError, NotFound
-from sscard.platform import outbox
 from sscard.platform.history import Change, entries, record
 from sscard.registry import repository as registry
 from sscard.registry.service import policy_on
@@ -91,7 +91,7 @@ async def report_temporary_loss(ctx: Ctx, card_number: str, reason: str | None) 
     """SPEC LOSS-1: hotline only, hr function only, 7 days; the bank is told at once."""
     authorize(ctx.actor, Operation.REPORT_TEMPORARY_LOSS)
     card = await load(ctx, card_number)
-    return await _apply(
+    return await apply_event(
         ctx,
         card,
         CardEvent.REPORT_TEMPORARY_LOSS,
@@ -116,7 +116,7 @@ async def report_formal_loss(ctx: Ctx, card_number: str, reason: str | None) -> 
             "financial_status": lc.FinancialStatus.LOST.value,
             "financial_before_loss": card["financial_status"],
         }
-    card = await _apply(
+    card = await apply_event(
         ctx,
         card,
         CardEvent.REPORT_FORMAL_LOSS,
@@ -147,7 +147,7 @@ async def unlock(ctx: Ctx, card_number: str, reason: str | None) -> dict[str, An
             "financial_status": card["financial_before_loss"],
             "financial_before_loss": None,
         }
-    return await _apply(
+    return await apply_event(
         ctx,
         card,
         CardEvent.UNLOCK,
@@ -186,30 +186,6 @@ async def _check_formal_unlock(ctx: Ctx, card: dict[str, Any]) -> None:
             where_zh="本市规定须回原挂失网点",
             where_en="in this city, the outlet that took the loss",
         )
-
-
-async def _apply(
-    ctx: Ctx, card: dict[str, Any], event: CardEvent, reason: str | None, **values: Any
-) -> dict[str, Any]:
-    state = HrStatus(card["hr_status"])
-    step = lc.transition(state, event, ctx.actor.channel)
-    card = await repo.change(ctx.conn, card, ctx.now, hr_status=step.to.value, **values)
-    await record(
-        ctx.conn, ctx.actor, ctx.now, Change("card", card["id"], event, state, step.to, reason)
-    )
-    await outbox.enqueue(
-        ctx.conn,
-        topic="bank.card_status_changed",
-        recipient=card["bank_code"],
-        ordering_key=f"card:{card['id']}",
-        payload={
-            "card_number": card["card_number"],
-            "event": event.value,
-            "hr_status": step.to.value,
-        },
-        at=ctx.now,
-    )
-    return card
 
 
 async def may_use(ctx: Ctx, card_number: str, use: lc.CardUse) -> dict[str, Any]:

@@ -73,6 +73,31 @@ async def activate_hr_on_collection(ctx: Ctx, card_id: int) -> None:
     await record(ctx.conn, ctx.actor, ctx.now, Change("card", card_id, "hr_activated", state, to))
 
 
+async def apply_event(
+    ctx: Ctx, card: dict[str, Any], event: lc.CardEvent, reason: str | None, **values: Any
+) -> dict[str, Any]:
+    """Make a lifecycle transition: table check, CAS update, history, and a note to the bank."""
+    state = lc.HrStatus(card["hr_status"])
+    step = lc.transition(state, event, ctx.actor.channel)
+    card = await repo.change(ctx.conn, card, ctx.now, hr_status=step.to.value, **values)
+    await record(
+        ctx.conn, ctx.actor, ctx.now, Change("card", card["id"], event, state, step.to, reason)
+    )
+    await outbox.enqueue(
+        ctx.conn,
+        topic="bank.card_status_changed",
+        recipient=card["bank_code"],
+        ordering_key=f"card:{card['id']}",
+        payload={
+            "card_number": card["card_number"],
+            "event": event.value,
+            "hr_status": step.to.value,
+        },
+        at=ctx.now,
+    )
+    return card
+
+
 def card_view(card: dict[str, Any]) -> dict[str, Any]:
     return {
         "card_number": card["card_number"],
