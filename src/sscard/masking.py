@@ -28,3 +28,8 @@ def mask_phone(phone: str) -> str:
     if len(digits) < 7:
         return "*" * len(digits)
     return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+
+
+def mask_account(account: str) -> str:
+    """6222 **** **** 1234 becomes 6222********1234: a bank account shows its BIN head and tail."""
+    return mask_number(account.strip(), 4, 4)

@@ -41,8 +41,13 @@ ACTORS = {
     "clerk_nantong": (Role.OUTLET_CLERK, {"outlet_code": "3206-HR-001"}),
     "clerk_suzhou": (Role.OUTLET_CLERK, {"outlet_code": "3205-HR-001"}),
     "clerk_nanjing_bank": (Role.OUTLET_CLERK, {"outlet_code": "3201-BANK-001"}),
+    "clerk_nanjing_bank2": (Role.OUTLET_CLERK, {"outlet_code": "3201-BANK-002"}),
+    "clerk_changzhou_icbc": (Role.OUTLET_CLERK, {"outlet_code": "3204-BANK-001"}),
+    "clerk_suzhou_szb": (Role.OUTLET_CLERK, {"outlet_code": "3205-BANK-001"}),
+    "clerk_suzhou_icbc": (Role.OUTLET_CLERK, {"outlet_code": "3205-BANK-002"}),
     "hotline": (Role.HOTLINE_AGENT, {}),
     "bank_icbc": (Role.BANK_SYSTEM, {"bank_code": "ICBC"}),
+    "bank_szb": (Role.BANK_SYSTEM, {"bank_code": "SZB"}),
 }
 
 

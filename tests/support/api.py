@@ -104,10 +104,10 @@ class Api:
         birth: date = ADULT_BIRTH,
         **over: Any,
     ) -> dict[str, Any]:
-        """A person holding a collected card with an active hr function, made on the spot.
+        """A person holding a collected card with an active hr function, applied for at `as_`.
 
-        `as_` must be a clerk at an instant outlet; returns the card number, the person, the
-        application reference and the document number (needed again at some counters).
+        Returns the card number, the person, the application reference and the document
+        (needed again at some counters). A fast outlet's card is produced by the centre first.
         """
         number = citizen_number(birth)
         doc = {"type": "resident_id", "number": number}
@@ -115,6 +115,9 @@ class Api:
         r = await self.submit(person["person_id"], as_, bank)
         assert r.status_code == 201, r.text
         ref = r.json()["reference"]
+        if r.json()["status"] == "accepted":
+            for action in ("start-production", "finish-production", "deliver-to-outlet"):
+                assert (await self.step(ref, action)).status_code == 200
         r = await self.post(f"/api/v1/applications/{ref}/collect", as_, {"document": doc})
         assert r.status_code == 200, r.text
         return {
@@ -123,6 +126,26 @@ class Api:
             "reference": ref,
             "document": doc,
         }
+
+    async def cardholder(self, person_id: int) -> str:
+        """An online (cardholder) actor for the person; returns the key of its token."""
+        body = {"role": "cardholder", "display_name": "本人", "person_id": person_id}
+        r = await self.post("/api/v1/actors", "admin", body)
+        assert r.status_code == 201, r.text
+        key = f"cardholder:{person_id}"
+        self.tokens[key] = r.json()["token"]
+        return key
+
+    async def card_post(
+        self, number: str, action: str, as_: str, json: Any = None
+    ) -> httpx.Response:
+        return await self.post(f"/api/v1/cards/{number}/{action}", as_, json)
+
+    async def card_state(self, number: str) -> dict[str, Any]:
+        r = await self.get(f"/api/v1/cards/{number}", "admin")
+        assert r.status_code == 200, r.text
+        body: dict[str, Any] = r.json()
+        return body
 
     # ---- direct reads, to prove what was (not) stored ----
 

@@ -23,12 +23,17 @@ applications = Table(
     Column("accepted_on", Date, nullable=False),
     Column("due_date", Date, nullable=True),
     Column("due_year_unknown", Integer, nullable=True, comment="calendar year missing for due"),
+    # No foreign key: cards already point at applications, and a cycle would break table order.
+    Column("replaces_card_id", Id, nullable=True, unique=True, comment="card replaced/exchanged"),
+    Column("exchange_reason", String(32), nullable=True, comment="REP-2 kind of an exchange"),
     Column("version", Integer, nullable=False),
     Column("accepted_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
 )
 Index("ix_applications_status_due_date", applications.c.status, applications.c.due_date)
 Index("ix_applications_due_year_unknown", applications.c.due_year_unknown)
+# SPEC REP-5: a person's replacements and exchanges in the last month.
+Index("ix_applications_person_id_accepted_at", applications.c.person_id, applications.c.accepted_at)
 # SPEC ID-3: at most one open application per person, even for two counters at the same moment.
 OPEN_WHERE = text("status IN ('accepted', 'in_production', 'produced', 'ready_for_collection')")
 Index(

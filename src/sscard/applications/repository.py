@@ -70,7 +70,7 @@ async def get(conn: AsyncConnection, application_id: int) -> Row | None:
 
 
 async def open_application_of(conn: AsyncConnection, person_id: int) -> Row | None:
-    stmt = select(applications.c.reference).where(
+    stmt = select(applications.c.id, applications.c.reference, applications.c.kind).where(
         and_(
             applications.c.person_id == person_id,
             applications.c.status.in_([s.value for s in OPEN_STATUSES]),
@@ -258,3 +258,21 @@ def _person_at_counter_statement(conn: AsyncConnection, by: str) -> Any:
         documents.label("documents"),
         card_rows.label("cards"),
     ).where(p[by] == bindparam("key"))
+
+
+RENEWAL_KINDS = ("replacement", "exchange")
+
+
+async def renewals_since(conn: AsyncConnection, person_id: int, since: Any) -> int:
+    """REP-5: the person's replacements and exchanges accepted since a moment."""
+    stmt = select(func.count()).where(
+        applications.c.person_id == person_id,
+        applications.c.kind.in_(RENEWAL_KINDS),
+        applications.c.accepted_at >= since,
+    )
+    return int((await conn.execute(stmt)).scalar_one())
+
+
+async def person_exists(conn: AsyncConnection, person_id: int) -> bool:
+    stmt = select(persons.c.id).where(persons.c.id == person_id)
+    return (await conn.execute(stmt)).first() is not None

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from sscard.actors.roles import Operation, Role, authorize, forbidden
+from sscard.applications import handover
 from sscard.applications import process as proc
 from sscard.applications import repository as repo
 from sscard.applications.process import ApplicationEvent, ApplicationKind, ApplicationStatus, Making
@@ -79,47 +80,72 @@ class OutletBankOnly(DomainError):
 async def submit_first_application(ctx: Ctx, req: FirstApplication) -> dict[str, Any]:
     """SPEC APP-1/2: a first application at the clerk's outlet; instant outlets make it at once."""
     authorize(ctx.actor, Operation.SUBMIT_APPLICATION)
-    outlet = await _actor_outlet(ctx)
+    outlet = await actor_outlet(ctx)
     person = await repo.person_at_counter(ctx.conn, person_id=req.person_id)
     if person is None:
         raise NotFound(field="person_id", what_zh="人员", what_en="Person")
-    _refuse_second_card(person)
+    refuse_second_card(person)
     policy = await policy_on(ctx, outlet["city_code"])
-    await _check_applicant(ctx, person, req, policy)
-    await _check_bank(ctx, outlet, req.bank_code)
+    await check_applicant(ctx, person, req.representative, policy)
+    await check_bank(ctx, outlet, req.bank_code)
+    new = NewApplication(
+        ApplicationKind.FIRST, req.person_id, req.bank_code, FeeKind.FIRST_APPLICATION
+    )
+    app_id = await accept(ctx, outlet, policy, new)
+    if req.representative:
+        await store_representative(ctx, app_id, req.representative)
+    return await make_if_instant(ctx, outlet, app_id)
+
+
+@dataclass(frozen=True)
+class NewApplication:
+    kind: ApplicationKind
+    person_id: int
+    bank_code: str
+    fee: FeeKind
+    replaces_card_id: int | None = None
+    exchange_reason: str | None = None
+
+
+async def accept(ctx: Ctx, outlet: dict[str, Any], policy: CityPolicy, new: NewApplication) -> int:
+    """Record an accepted application with its due date and fee (SPEC APP-2, APP-7, APP-8)."""
     making = Making(outlet["making"])
     due, unknown_year = await _due(ctx, making, policy)
     app_id = await repo.insert_application(
         ctx.conn,
         {
             "reference": await _reference(ctx, outlet["city_code"]),
-            "person_id": req.person_id,
-            "kind": ApplicationKind.FIRST.value,
+            "person_id": new.person_id,
+            "kind": new.kind.value,
             "channel": ctx.actor.channel.value,
             "outlet_id": outlet["id"],
             "city_code": outlet["city_code"],
-            "bank_code": req.bank_code,
+            "bank_code": new.bank_code,
             "making": making.value,
             "status": ApplicationStatus.ACCEPTED.value,
-            "fee_fen": policy.fee(FeeKind.FIRST_APPLICATION),  # SPEC APP-8
+            "fee_fen": policy.fee(new.fee),  # SPEC APP-8
             "accepted_on": ctx.today,
             "due_date": due,
             "due_year_unknown": unknown_year,
+            "replaces_card_id": new.replaces_card_id,
+            "exchange_reason": new.exchange_reason,
             "version": 1,
             "accepted_at": ctx.now,
             "updated_at": ctx.now,
         },
     )
-    if req.representative:
-        await _store_representative(ctx, app_id, req.representative)
     await record(ctx.conn, ctx.actor, ctx.now, Change(ENTITY, app_id, "accepted", None, "accepted"))
-    if making is Making.INSTANT:
+    return app_id
+
+
+async def make_if_instant(ctx: Ctx, outlet: dict[str, Any], app_id: int) -> dict[str, Any]:
+    if Making(outlet["making"]) is Making.INSTANT:
         for event in proc.INSTANT_EVENTS:  # SPEC APP-2: 立等可取
             await _apply_event(ctx, await _get(ctx, app_id), event)
     return await _get(ctx, app_id)
 
 
-async def _actor_outlet(ctx: Ctx) -> dict[str, Any]:
+async def actor_outlet(ctx: Ctx) -> dict[str, Any]:
     outlet_id = ctx.actor.outlet_id or 0
     outlet = await cache.cached(
         ("outlet", outlet_id), lambda: registry.get_outlet(ctx.conn, outlet_id)
@@ -129,7 +155,7 @@ async def _actor_outlet(ctx: Ctx) -> dict[str, Any]:
     return outlet
 
 
-def _refuse_second_card(person: dict[str, Any]) -> None:
+def refuse_second_card(person: dict[str, Any]) -> None:
     """SPEC ID-3: one person, one card in the province."""
     for card in person["cards"] or []:
         if card and is_live(HrStatus(card["hr_status"])):
@@ -138,11 +164,11 @@ def _refuse_second_card(person: dict[str, Any]) -> None:
         raise proc.ApplicationInProgress(field="person_id", reference=person["open_application"])
 
 
-async def _check_applicant(
-    ctx: Ctx, person: dict[str, Any], req: FirstApplication, policy: CityPolicy
+async def check_applicant(
+    ctx: Ctx, person: dict[str, Any], rep: RepresentativeInput | None, policy: CityPolicy
 ) -> None:
+    """SPEC ID-4 representation and APP-5 photo, for every kind of application."""
     age = person_age(person, ctx.today)
-    rep = req.representative
     representation = proc.Representation(rep.role, rep.relationship, rep.proof) if rep else None
     proc.check_representation(age, person["civil_capacity"] == "full", representation, policy)
     if rep is not None:
@@ -151,7 +177,7 @@ async def _check_applicant(
         raise proc.PhotoRequired(field="photo")  # SPEC APP-5
 
 
-async def _check_bank(ctx: Ctx, outlet: dict[str, Any], bank_code: str) -> None:
+async def check_bank(ctx: Ctx, outlet: dict[str, Any], bank_code: str) -> None:
     """SPEC APP-6: a cooperating bank of the city; a bank outlet issues its own bank's card."""
     city = outlet["city_code"]
     banks = await cache.cached(
@@ -186,7 +212,7 @@ async def _reference(ctx: Ctx, city_code: str) -> str:
     return f"SQ{city_code}{ctx.today:%Y%m%d}{seq % 100_000_000:08d}"
 
 
-async def _store_representative(ctx: Ctx, app_id: int, rep: RepresentativeInput) -> None:
+async def store_representative(ctx: Ctx, app_id: int, rep: RepresentativeInput) -> None:
     number = examine_document(rep.document, today=ctx.today, field="representative.document").number
     await repo.insert_representative(
         ctx.conn,
@@ -253,6 +279,7 @@ async def collect(ctx: Ctx, reference: str, presented: IdentityDocument) -> dict
     await _check_presented(ctx, app, presented, number)
     await _apply_event(ctx, app, ApplicationEvent.COLLECT)
     await cards.activate_hr_on_collection(ctx, app["card_id"])
+    await handover.on_collected(ctx, app)
     return await _get(ctx, app["id"])
 
 

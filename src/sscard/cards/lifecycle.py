@@ -84,6 +84,53 @@ HR_TABLE: dict[tuple[HrStatus, CardEvent], Transition] = {
 }  # fmt: skip
 HR_TRANSITIONS = {key: t.to for key, t in HR_TABLE.items()}
 
+
+class FinancialEvent(StrEnum):
+    """What the card's bank tells us about the financial function it runs (mirrored here)."""
+
+    ACCOUNT_OPENED = "account_opened"  # ISS-2
+    ACTIVATED = "activated"  # ISS-4: by the holder at the bank
+    REPORTED_LOST = "reported_lost"  # the bank's own loss (LOSS-1/2: financial side)
+    LOSS_LIFTED = "loss_lifted"
+    CLOSED = "closed"  # CAN-3, REP-2c, REP-1a
+
+
+F, FE = FinancialStatus, FinancialEvent
+# The financial function's mirror. LOSS_LIFTED returns to the state before the loss, kept on
+# the card; it is listed here with ACTIVE as the usual answer.
+FINANCIAL_TABLE: dict[tuple[FinancialStatus, FinancialEvent], FinancialStatus] = {
+    (F.ACCOUNT_REQUESTED, FE.ACCOUNT_OPENED): F.ACCOUNT_OPENED,
+    (F.ACCOUNT_OPENED, FE.ACTIVATED): F.ACTIVE,
+    (F.ACCOUNT_OPENED, FE.REPORTED_LOST): F.LOST,
+    (F.ACTIVE, FE.REPORTED_LOST): F.LOST,
+    (F.LOST, FE.LOSS_LIFTED): F.ACTIVE,
+    (F.ACCOUNT_REQUESTED, FE.CLOSED): F.CLOSED,
+    (F.ACCOUNT_OPENED, FE.CLOSED): F.CLOSED,
+    (F.ACTIVE, FE.CLOSED): F.CLOSED,
+    (F.LOST, FE.CLOSED): F.CLOSED,
+}
+# The old bank's side is out of the way for a new bank or a new city (REP-2c, REP-1a, GEN-3).
+FINANCIAL_SETTLED = frozenset({F.ACCOUNT_REQUESTED, F.LOST, F.CLOSED})
+
+
+class FinancialTransitionRefused(DomainError):
+    code = "financial_transition_refused"
+    status = 409
+    message_zh = "金融功能当前状态为“{state}”，不能报送“{event}”"
+    message_en = "The financial function is '{state}'; '{event}' cannot be reported"
+
+
+def next_financial_status(
+    state: FinancialStatus, event: FinancialEvent, before_loss: FinancialStatus | None
+) -> FinancialStatus:
+    to = FINANCIAL_TABLE.get((state, event))
+    if to is None:
+        raise FinancialTransitionRefused(state=state.value, event=event.value)
+    if event is FinancialEvent.LOSS_LIFTED and before_loss is not None:
+        return before_loss
+    return to
+
+
 DEAD_HR_STATES = frozenset({HrStatus.CANCELLED, HrStatus.SUPERSEDED})
 LOST_HR_STATES = frozenset({HrStatus.TEMPORARILY_LOST, HrStatus.FORMALLY_LOST})
 TEMPORARY_LOSS_DAYS = 7  # SPEC LOSS-1
@@ -162,12 +209,26 @@ _REFUSALS: dict[HrStatus, tuple[str, str, str, str]] = {
 }  # fmt: skip
 
 
-def may_use(state: HrStatus, use: CardUse) -> UseAnswer:
-    """SPEC LOSS-5: one answer for every use; while lost (or dead, or not collected) it is no."""
-    if state is HrStatus.ACTIVE:
-        return UseAnswer(True, "ok", "可以使用", "may be used", None)
-    code, zh, en, rule = _REFUSALS[state]
-    return UseAnswer(False, code, zh, en, rule)
+def may_use(state: HrStatus, use: CardUse, financial_expired: bool = False) -> UseAnswer:
+    """SPEC LOSS-5: one answer for every use; while lost (or dead, or not collected) it is no.
+
+    ISS-7: past the 10 years only card-present payment stops; hr, medical, transport go on.
+    """
+    if state is not HrStatus.ACTIVE:
+        code, zh, en, rule = _REFUSALS[state]
+        return UseAnswer(False, code, zh, en, rule)
+    if use is CardUse.PAYMENT and financial_expired:
+        zh, en = (
+            "金融功能已过有效期，请办理到期换卡",
+            "financial function expired; exchange the card",
+        )
+        return UseAnswer(False, "financial_expired", zh, en, "ISS-7")
+    return UseAnswer(True, "ok", "可以使用", "may be used", None)
+
+
+def financial_expired(expiry: date, today: date) -> bool:
+    """ISS-7: the financial function is valid up to and including its expiry date."""
+    return today > expiry
 
 
 def is_live(state: HrStatus) -> bool:

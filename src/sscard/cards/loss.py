@@ -193,7 +193,8 @@ async def may_use(ctx: Ctx, card_number: str, use: lc.CardUse) -> dict[str, Any]
     authorize(ctx.actor, Operation.CHECK_CARD_USE)
     card = await _find(ctx, card_number)
     state = lc.effective_hr_status(HrStatus(card["hr_status"]), card["loss_until"], ctx.now)
-    answer = lc.may_use(state, use)
+    expired = lc.financial_expired(card["expiry_date"], ctx.today)
+    answer = lc.may_use(state, use, expired)
     return {"card_number": card["card_number"], "use": use.value, **vars(answer)}
 
 
@@ -232,6 +233,5 @@ def card_state_view(card: dict[str, Any], now: datetime) -> dict[str, Any]:
         if card["loss_reported_at"]
         else None
     )
-    if "reminder" in card:
-        body["reminder"] = card["reminder"]
+    body["reminder"] = card.get("reminder")
     return body

@@ -6,12 +6,13 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, insert, select, update
+from sqlalchemy import and_, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sscard.registry.calendar import WorkingCalendar
 from sscard.registry.models import (
     banks,
+    base_data_corrections,
     calendar_days,
     calendar_years,
     cities,
@@ -195,3 +196,36 @@ async def save_photo(conn: AsyncConnection, values: Row) -> None:
         delete(person_photos).where(person_photos.c.person_id == values["person_id"])
     )
     await conn.execute(insert(person_photos).values(**values))
+
+
+async def photo_taken_at(conn: AsyncConnection, person_id: int) -> Any:
+    stmt = select(person_photos.c.checked_at).where(person_photos.c.person_id == person_id)
+    return (await conn.execute(stmt)).scalar_one_or_none()
+
+
+async def last_correction_at(conn: AsyncConnection, person_id: int) -> Any:
+    """REP-2b: when the person's base data was last corrected, if ever."""
+    stmt = select(func.max(base_data_corrections.c.corrected_at)).where(
+        base_data_corrections.c.person_id == person_id
+    )
+    return (await conn.execute(stmt)).scalar_one_or_none()
+
+
+async def insert_correction(conn: AsyncConnection, values: Row) -> None:
+    await conn.execute(insert(base_data_corrections).values(**values))
+
+
+async def update_person(conn: AsyncConnection, person_id: int, values: Row) -> None:
+    await conn.execute(update(persons).where(persons.c.id == person_id).values(**values))
+
+
+async def update_document(conn: AsyncConnection, person_id: int, doc_type: str, values: Row) -> int:
+    stmt = (
+        update(identity_documents)
+        .where(
+            identity_documents.c.person_id == person_id,
+            identity_documents.c.doc_type == doc_type,
+        )
+        .values(**values)
+    )
+    return (await conn.execute(stmt)).rowcount
