@@ -33,6 +33,7 @@ class Settings:
     log_level: str
     access_log: bool
     var_dir: Path
+    notification_sender: str  # SSCARD_NOTIFICATION_SENDER: file (default) (SPEC REP-5)
 
     @property
     def is_sqlite(self) -> bool:
@@ -54,4 +55,5 @@ class Settings:
             log_level=env.get("SSCARD_LOG_LEVEL", "info"),
             access_log=env.get("SSCARD_ACCESS_LOG", "1") == "1",
             var_dir=var_dir,
+            notification_sender=env.get("SSCARD_NOTIFICATION_SENDER", "file"),
         )

@@ -57,12 +57,13 @@ def serve(
 
 
 def _register_groups() -> None:
-    from sscard.cli import calendar, data, db, tokens
+    from sscard.cli import calendar, data, db, notifications, tokens
 
     app.add_typer(db.app, name="db")
     app.add_typer(data.app, name="data")
     app.add_typer(calendar.app, name="calendar")
     app.add_typer(tokens.app, name="token")
+    app.add_typer(notifications.app, name="notifications")
 
 
 _register_groups()
