@@ -56,6 +56,8 @@ class CityPolicy:
     unit_batch_days: int
     online_working_days: int
     transport_balance_cap_fen: int
+    # SPEC PWD-3: wrong hr-password tries in a row before it locks (reset at an outlet).
+    password_max_attempts: int
 
     def fee(self, kind: FeeKind) -> int:
         """Fee in fen; a kind the policy does not name is free (SPEC APP-8 default)."""
@@ -83,6 +85,7 @@ class CityPolicy:
             unit_batch_days=int(rules["unit_batch_days"]),
             online_working_days=int(rules["online_working_days"]),
             transport_balance_cap_fen=int(rules["transport_balance_cap_fen"]),
+            password_max_attempts=_at_least_one(rules, "password_max_attempts"),
         )
 
     def rules(self) -> dict[str, Any]:
@@ -94,6 +97,13 @@ class CityPolicy:
             value = getattr(self, f.name)
             out[f.name] = list(value) if isinstance(value, tuple) else value
         return out
+
+
+def _at_least_one(rules: dict[str, Any], name: str) -> int:
+    value = int(rules[name])
+    if value < 1:
+        raise ValueError(f"{name} must be at least 1")
+    return value
 
 
 def policy_in_force(policies: list[CityPolicy], city_code: str, day: date) -> CityPolicy:

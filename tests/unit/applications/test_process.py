@@ -43,6 +43,7 @@ def policy(**over: object) -> CityPolicy:
         "unit_batch_days": 30,
         "online_working_days": 15,
         "transport_balance_cap_fen": 100000,
+        "password_max_attempts": 5,
         **over,
     }
     return CityPolicy.from_rules("3204", date(2020, 1, 1), rules)
