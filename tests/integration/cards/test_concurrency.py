@@ -35,7 +35,8 @@ async def test_concurrent_formal_losses_one_wins_and_history_agrees(api: Api) ->
     assert state["loss"]["channel"] == winner["loss"]["channel"]
     history = (await api.get(f"/api/v1/cards/{n}/history", "admin")).json()
     losses = [h for h in history if h["event"] == "report_formal_loss"]
-    assert len(losses) == 1 and losses[0]["to_state"] == state["hr_status"]
+    assert len(losses) == 1
+    assert losses[0]["to_state"] == state["hr_status"]
 
 
 async def test_concurrent_unlock_and_replacement_never_both_happen(api: Api) -> None:

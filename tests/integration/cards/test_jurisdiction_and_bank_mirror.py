@@ -21,7 +21,8 @@ async def test_city_transfer_keeps_the_card_in_two_steps(api: Api) -> None:
     card = await api.card()
     n = card["card_number"]
     r = await api.card_post(n, "management-city", "clerk_suzhou", _transfer(card))
-    assert r.status_code == 409 and r.json()["code"] == "not_the_cards_city"
+    assert r.status_code == 409
+    assert r.json()["code"] == "not_the_cards_city"
 
     r = await api.card_post(n, "management-city", "clerk_instant", _transfer(card))
 
@@ -32,11 +33,13 @@ async def test_city_transfer_keeps_the_card_in_two_steps(api: Api) -> None:
         "ICBC",
     )
     r = await api.card_post(n, "social-data-reset", "clerk_instant")
-    assert r.status_code == 409 and r.json()["code"] == "not_the_cards_city"
+    assert r.status_code == 409
+    assert r.json()["code"] == "not_the_cards_city"
     r = await api.card_post(n, "social-data-reset", "clerk_suzhou")
     assert r.status_code == 200, r.text
     r = await api.card_post(n, "social-data-reset", "clerk_suzhou")
-    assert r.status_code == 409 and r.json()["code"] == "no_social_data_reset_pending"
+    assert r.status_code == 409
+    assert r.json()["code"] == "no_social_data_reset_pending"
     history = (await api.get(f"/api/v1/cards/{n}/history", "admin")).json()
     assert [h["event"] for h in history][-2:] == ["change_city", "reset_social_data"]
 
@@ -49,11 +52,13 @@ async def test_city_transfer_needs_the_holders_document_and_certificate(api: Api
     r = await api.card_post(
         n, "management-city", "clerk_instant", _transfer(card, document=other["document"])
     )
-    assert r.status_code == 422 and r.json()["code"] == "holder_document_required"
+    assert r.status_code == 422
+    assert r.json()["code"] == "holder_document_required"
     r = await api.card_post(
         n, "management-city", "clerk_instant", _transfer(card, transfer_certificate_number="x")
     )
-    assert r.status_code == 422 and r.json()["field"] == "transfer_certificate_number"
+    assert r.status_code == 422
+    assert r.json()["field"] == "transfer_certificate_number"
     assert (await api.card_state(n))["city_code"] == "3204"
 
 
@@ -63,7 +68,8 @@ async def test_transfer_out_of_the_province_is_a_cancellation(api: Api) -> None:
     r = await api.card_post(
         card["card_number"], "management-city", "clerk_instant", _transfer(card, "3301")
     )
-    assert r.status_code == 409 and r.json()["code"] == "transfer_out_of_province"
+    assert r.status_code == 409
+    assert r.json()["code"] == "transfer_out_of_province"
 
 
 async def test_bank_reports_its_financial_function_for_its_own_cards(api: Api) -> None:
@@ -71,7 +77,8 @@ async def test_bank_reports_its_financial_function_for_its_own_cards(api: Api) -
     card = await api.card()
     n = card["card_number"]
     r = await api.card_post(n, "financial-status", "bank_icbc", {"event": "account_opened"})
-    assert r.status_code == 422 and r.json()["field"] == "account_number"
+    assert r.status_code == 422
+    assert r.json()["field"] == "account_number"
     r = await api.card_post(n, "financial-status", "bank_szb", {"event": "closed"})
     assert r.status_code == 404
     r = await api.card_post(n, "financial-status", "clerk_instant", {"event": "closed"})
@@ -90,7 +97,8 @@ async def test_bank_reports_its_financial_function_for_its_own_cards(api: Api) -
     )
     assert "6222020000001234" not in r.text
     r = await api.card_post(n, "financial-status", "bank_icbc", {"event": "loss_lifted"})
-    assert r.status_code == 409 and r.json()["code"] == "financial_transition_refused"
+    assert r.status_code == 409
+    assert r.json()["code"] == "financial_transition_refused"
     await api.card_post(n, "financial-status", "bank_icbc", {"event": "activated"})
     await api.card_post(n, "financial-status", "bank_icbc", {"event": "reported_lost"})
     r = await api.card_post(n, "financial-status", "bank_icbc", {"event": "loss_lifted"})

@@ -103,7 +103,8 @@ async def test_formal_loss_at_the_bank_covers_both_functions(api: Api) -> None:
     await api.card_post(n, "financial-status", "bank_icbc", {"event": "activated"})
 
     r = await api.card_post(n, "formal-loss", "clerk_suzhou_szb")
-    assert r.status_code == 403 and r.json()["code"] == "not_the_cards_bank"
+    assert r.status_code == 403
+    assert r.json()["code"] == "not_the_cards_bank"
     r = await api.card_post(n, "formal-loss", "clerk_instant")  # an HR outlet does not offer it
     assert r.status_code == 403
     r = await api.card_post(n, "formal-loss", "clerk_nanjing_bank", {"reason": "遗失"})
@@ -122,7 +123,8 @@ async def test_online_formal_loss_is_hr_only_with_the_bank_reminder(api: Api) ->
     body = r.json()
     assert body["hr_status"] == "formally_lost"
     assert body["financial_status"] == "account_requested"
-    assert "银行" in body["reminder"]["zh"] and "bank" in body["reminder"]["en"]
+    assert "银行" in body["reminder"]["zh"]
+    assert "bank" in body["reminder"]["en"]
 
 
 async def test_formal_unlock_by_the_channel_that_took_it(api: Api) -> None:
@@ -151,7 +153,8 @@ async def test_suzhou_policy_keeps_formal_unlock_at_the_accepting_outlet(api: Ap
 
     await api.card_post(n, "formal-loss", "clerk_suzhou_icbc")
     r = await api.card_post(n, "unlock", "clerk_nanjing_bank")  # ICBC too, another outlet
-    assert r.status_code == 403 and r.json()["code"] == "unlock_by_taking_channel"
+    assert r.status_code == 403
+    assert r.json()["code"] == "unlock_by_taking_channel"
     assert (await api.card_post(n, "unlock", "clerk_suzhou_icbc")).status_code == 200
 
 

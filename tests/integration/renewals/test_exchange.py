@@ -13,7 +13,8 @@ async def test_damage_exchange_where_the_city_says(api: Api) -> None:
     """SPEC REP-2a: Changzhou exchanges damaged cards at HR outlets, not at bank outlets."""
     card = await api.card()
     r = await exchange(api, card["card_number"], "damage", "clerk_changzhou_icbc")
-    assert r.status_code == 409 and r.json()["code"] == "exchange_not_at_this_outlet"
+    assert r.status_code == 409
+    assert r.json()["code"] == "exchange_not_at_this_outlet"
     r = await exchange(api, card["card_number"], "damage")
     assert r.status_code == 201, r.text
     assert (r.json()["kind"], r.json()["fee_fen"]) == ("exchange", 0)
@@ -35,7 +36,8 @@ async def test_old_card_is_taken_back_and_superseded(api: Api) -> None:
     r = await api.card_post(
         n, "exchange", "clerk_instant", {"reason": "damage", "old_card_returned": False}
     )
-    assert r.status_code == 422 and r.json()["code"] == "old_card_not_returned"
+    assert r.status_code == 422
+    assert r.json()["code"] == "old_card_not_returned"
     assert (await api.card_state(n))["hr_status"] == "active"
 
     r = await exchange(api, n, "damage")
@@ -51,17 +53,19 @@ async def test_lost_card_is_replaced_not_exchanged(api: Api) -> None:
     card = await api.card()
     await api.card_post(card["card_number"], "temporary-loss", "hotline")
     r = await exchange(api, card["card_number"], "damage")
-    assert r.status_code == 409 and r.json()["code"] == "card_transition_refused"
+    assert r.status_code == 409
+    assert r.json()["code"] == "card_transition_refused"
 
 
 async def test_base_data_exchange_after_the_registry_is_corrected(
     api: Api, clock: ManualClock
 ) -> None:
-    """SPEC REP-2b / JUR-3: first the base-data window with the police certificate, then exchange."""
+    """SPEC REP-2b / JUR-3: first the base-data window (police certificate), then exchange."""
     card = await api.card()
     clock.advance(timedelta(days=30))
     r = await exchange(api, card["card_number"], "base_data_change")
-    assert r.status_code == 409 and r.json()["code"] == "no_base_data_correction"
+    assert r.status_code == 409
+    assert r.json()["code"] == "no_base_data_correction"
     path = f"/api/v1/persons/{card['person_id']}/base-data-corrections"
     r = await api.post(path, "clerk_instant", {"name": "改名人"})
     assert r.status_code == 422  # the certificate is required
@@ -82,7 +86,8 @@ async def test_new_photo_exchange_needs_a_photo_taken_since_the_card(
     """SPEC REP-2a: a new-photo exchange needs the new photo first."""
     card = await api.card()
     r = await exchange(api, card["card_number"], "new_photo")
-    assert r.status_code == 409 and r.json()["code"] == "no_new_photo"
+    assert r.status_code == 409
+    assert r.json()["code"] == "no_new_photo"
     clock.advance(timedelta(minutes=5))
     assert (await api.put_photo(card["person_id"])).status_code == 200
     assert (await exchange(api, card["card_number"], "new_photo")).status_code == 201
@@ -92,14 +97,16 @@ async def test_bank_change_refused_where_the_city_forbids_it(api: Api) -> None:
     """SPEC REP-6 / REP-2c: Changzhou forbids changing bank for personal reasons."""
     card = await api.card()
     r = await exchange(api, card["card_number"], "bank_change", bank_code="ABC")
-    assert r.status_code == 409 and r.json()["code"] == "bank_change_not_allowed"
+    assert r.status_code == 409
+    assert r.json()["code"] == "bank_change_not_allowed"
 
 
 async def test_bank_changes_only_through_a_bank_change_exchange(api: Api) -> None:
     """SPEC JUR-3: printed data (the bank) changes only through its own exchange kind."""
     card = await api.card()
     r = await exchange(api, card["card_number"], "damage", bank_code="ABC")
-    assert r.status_code == 422 and r.json()["code"] == "bank_change_needs_its_own_exchange"
+    assert r.status_code == 422
+    assert r.json()["code"] == "bank_change_needs_its_own_exchange"
 
 
 async def test_suzhou_bank_change_after_the_old_bank_closed_the_account(api: Api) -> None:
@@ -113,9 +120,11 @@ async def test_suzhou_bank_change_after_the_old_bank_closed_the_account(api: Api
         {"event": "account_opened", "account_number": "6222020000009999"},
     )
     r = await exchange(api, n, "bank_change", "clerk_suzhou_szb", bank_code="SZB")
-    assert r.status_code == 409 and r.json()["code"] == "old_bank_not_settled"
+    assert r.status_code == 409
+    assert r.json()["code"] == "old_bank_not_settled"
     r = await exchange(api, n, "bank_change", "clerk_suzhou_szb", bank_code="ICBC")
-    assert r.status_code == 422 and r.json()["code"] == "bank_unchanged"
+    assert r.status_code == 422
+    assert r.json()["code"] == "bank_unchanged"
 
     await api.card_post(n, "financial-status", "bank_icbc", {"event": "closed"})
     r = await exchange(api, n, "bank_change", "clerk_suzhou_szb", bank_code="SZB")
@@ -130,7 +139,8 @@ async def test_expiry_exchange_opens_ninety_days_before_ten_years(
     card = await api.card()
     n = card["card_number"]
     r = await exchange(api, n, "expiry")
-    assert r.status_code == 409 and r.json()["code"] == "not_yet_expiring"
+    assert r.status_code == 409
+    assert r.json()["code"] == "not_yet_expiring"
     expiry = (await api.card_state(n))["expiry_date"]
     assert expiry == "2036-11-23"
     clock.advance(timedelta(days=3653 - 91))

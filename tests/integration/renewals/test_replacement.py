@@ -1,4 +1,4 @@
-"""Replacement after formal loss and the temporary medical card (SPEC REP-1, REP-1a, REP-5, APP-8)."""
+"""Replacement after formal loss, temporary medical card (SPEC REP-1, REP-1a, REP-5, APP-8)."""
 
 from __future__ import annotations
 
@@ -12,10 +12,12 @@ async def test_replacement_needs_a_formal_loss_first(api: Api) -> None:
     card = await api.card()
     n = card["card_number"]
     r = await api.card_post(n, "replacement", "clerk_instant", {})
-    assert r.status_code == 409 and r.json()["code"] == "formal_loss_first"
+    assert r.status_code == 409
+    assert r.json()["code"] == "formal_loss_first"
     await api.card_post(n, "temporary-loss", "hotline")
     r = await api.card_post(n, "replacement", "clerk_instant", {})
-    assert r.status_code == 409 and r.json()["rule"] == "REP-1"
+    assert r.status_code == 409
+    assert r.json()["rule"] == "REP-1"
 
 
 async def test_replacement_follows_the_application_process_to_a_new_card(api: Api) -> None:
@@ -35,7 +37,8 @@ async def test_replacement_follows_the_application_process_to_a_new_card(api: Ap
     )
     collected = await collect(api, app["reference"], card["document"])
     new = collected["card"]
-    assert new["hr_status"] == "active" and new["card_number"] != n
+    assert new["hr_status"] == "active"
+    assert new["card_number"] != n
     assert (await api.card_state(n))["hr_status"] == "superseded"
     assert ("bank.card_superseded", "ICBC") in await outbox_topics(api)
 
@@ -57,7 +60,8 @@ async def test_temporary_medical_card_while_the_replacement_is_made(api: Api) ->
     card = await api.card("clerk_fast")
     path = f"/api/v1/persons/{card['person_id']}/temporary-medical-cards"
     r = await api.post(path, "clerk_fast")
-    assert r.status_code == 409 and r.json()["code"] == "no_replacement_in_progress"
+    assert r.status_code == 409
+    assert r.json()["code"] == "no_replacement_in_progress"
     await api.card_post(card["card_number"], "formal-loss", "clerk_nanjing_bank")
     r = await api.card_post(card["card_number"], "replacement", "clerk_fast", {})
     ref = r.json()["reference"]
@@ -65,7 +69,8 @@ async def test_temporary_medical_card_while_the_replacement_is_made(api: Api) ->
 
     r = await api.post(path, "clerk_fast")
     assert r.status_code == 201, r.text
-    assert r.json()["status"] == "valid" and r.json()["number"].startswith("LS3204")
+    assert r.json()["status"] == "valid"
+    assert r.json()["number"].startswith("LS3204")
     assert (await api.post(path, "clerk_fast")).status_code == 409  # one per application
     await collect(api, ref, card["document"], "clerk_fast")
     r = await api.get(path, "clerk_fast")
@@ -85,7 +90,8 @@ async def test_replacement_in_another_city_needs_the_account_closed_first(api: A
     await api.card_post(n, "formal-loss", "clerk_nanjing_bank")
 
     r = await api.card_post(n, "replacement", "clerk_nanjing_bank", {})
-    assert r.status_code == 409 and r.json()["code"] == "other_city_account_open"
+    assert r.status_code == 409
+    assert r.json()["code"] == "other_city_account_open"
     await api.card_post(n, "financial-status", "bank_icbc", {"event": "closed"})
     r = await api.card_post(n, "replacement", "clerk_nanjing_bank", {})
     assert r.status_code == 201, r.text
@@ -99,7 +105,8 @@ async def test_replacement_with_another_bank_only_where_the_city_allows(api: Api
     r = await api.card_post(
         card["card_number"], "replacement", "clerk_instant", {"bank_code": "ABC"}
     )
-    assert r.status_code == 409 and r.json()["code"] == "bank_change_not_allowed"
+    assert r.status_code == 409
+    assert r.json()["code"] == "bank_change_not_allowed"
 
 
 async def test_more_than_three_in_a_month_sends_an_sms_reminder(

@@ -55,7 +55,8 @@ async def test_another_banks_card_is_settled_at_that_bank_first(api: Api) -> Non
     """SPEC GEN-3: another bank's card (this city or another) is reported lost or closed first."""
     person_id, _ = await _person(api)
     r = await _upgrade(api, person_id, bank_code="ABC")
-    assert r.status_code == 409 and r.json()["code"] == "other_bank_card_first"
+    assert r.status_code == 409
+    assert r.json()["code"] == "other_bank_card_first"
     r = await _upgrade(api, person_id, bank_code="ABC", issuer_city_code="3201")
     assert r.status_code == 409
     r = await _upgrade(api, person_id, bank_code="ABC", bank_closure="formally_lost")
@@ -73,7 +74,8 @@ async def test_nantong_asks_for_the_old_card(api: Api) -> None:
     """SPEC GEN-3 / CITY-3: Nantong's policy requires the old card at the counter."""
     person_id, _ = await _person(api, "clerk_nantong", "3206")
     r = await _upgrade(api, person_id, "clerk_nantong", issuer_city_code="3206", presented=False)
-    assert r.status_code == 422 and r.json()["code"] == "old_card_required"
+    assert r.status_code == 422
+    assert r.json()["code"] == "old_card_required"
     r = await _upgrade(api, person_id, "clerk_nantong", issuer_city_code="3206")
     assert r.status_code == 201, r.text
 
@@ -85,4 +87,5 @@ async def test_upgrade_only_from_an_older_generation_and_only_without_a_gen3_car
     assert r.status_code == 422
     card = await api.card()
     r = await _upgrade(api, card["person_id"])
-    assert r.status_code == 409 and r.json()["code"] == "live_card_exists"
+    assert r.status_code == 409
+    assert r.json()["code"] == "live_card_exists"
