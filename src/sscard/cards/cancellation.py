@@ -85,7 +85,8 @@ class Relationship(StrEnum):
 class Proof(StrEnum):
     """A document CAN-4 asks for."""
 
-    REPRESENTATIVE_ID = "representative_id"
+    FAMILY_MEMBER_ID = "family_member_id"
+    AGENT_ID = "agent_id"
     RELATIONSHIP = "relationship"
     HOLDER_ID = "holder_id"
     CARD = "card"
@@ -108,11 +109,12 @@ class Proof(StrEnum):
 
 
 _PROOFS: Final[dict[Proof, tuple[str, str, str]]] = {
-    Proof.REPRESENTATIVE_ID: (
+    Proof.FAMILY_MEMBER_ID: (
         "representative",
-        "经办人本人有效身份证件",
-        "the representative's own valid ID",
+        "监护人或户籍内家庭成员本人的有效身份证件",
+        "the guardian's or family member's own valid ID",
     ),
+    Proof.AGENT_ID: ("representative", "代理人本人有效身份证件", "the agent's own valid ID"),
     Proof.RELATIONSHIP: (
         "representative.relationship",
         "经办人与持卡人的关系",
@@ -223,7 +225,7 @@ def presenter_of(req: CancellationRequest, abroad_cancellation_by: tuple[str, ..
     reason = req.reason
     if reason is CancellationReason.DEATH:
         if req.representative is None:
-            raise _missing(reason, Proof.REPRESENTATIVE_ID)
+            raise _missing(reason, Proof.FAMILY_MEMBER_ID)
         return Presenter.FAMILY_MEMBER
     if reason is CancellationReason.TRANSFER_OUT_OF_PROVINCE:
         if req.representative is not None:
@@ -235,14 +237,18 @@ def presenter_of(req: CancellationRequest, abroad_cancellation_by: tuple[str, ..
     elif req.holder_document is not None:
         came = Presenter.HOLDER
     else:
-        ids = [
-            Proof.REPRESENTATIVE_ID if p is Presenter.AGENT else Proof.HOLDER_ID for p in allowed
-        ]
-        raise _missing(reason, *(ids or [Proof.HOLDER_ID]))
+        raise _missing(reason, *([_ID_OF[p] for p in allowed] or [Proof.HOLDER_ID]))
     if came not in allowed:
         field = "representative" if came is Presenter.AGENT else "holder_document"
         raise _not_accepted(reason, allowed, field)
     return came
+
+
+_ID_OF: Final = {
+    Presenter.HOLDER: Proof.HOLDER_ID,
+    Presenter.FAMILY_MEMBER: Proof.FAMILY_MEMBER_ID,
+    Presenter.AGENT: Proof.AGENT_ID,
+}
 
 
 def required_proofs(
@@ -252,7 +258,7 @@ def required_proofs(
 
     A card in a loss state cannot be handed in: the loss itself stands for it.
     """
-    who = Proof.HOLDER_ID if presenter is Presenter.HOLDER else Proof.REPRESENTATIVE_ID
+    who = _ID_OF[presenter]
     card = () if card_lost else (Proof.CARD,)
     if reason is CancellationReason.DEATH:
         return (who, Proof.RELATIONSHIP, *card, Proof.POLICE_DEATH_CERTIFICATE)
@@ -264,7 +270,7 @@ def required_proofs(
 def _has(req: CancellationRequest, proof: Proof) -> bool:
     rep = req.representative
     match proof:
-        case Proof.REPRESENTATIVE_ID:
+        case Proof.FAMILY_MEMBER_ID | Proof.AGENT_ID:
             return rep is not None
         case Proof.RELATIONSHIP:
             return rep is not None and rep.relationship is not None

@@ -18,6 +18,11 @@ from sscard.applications.models import applications
 from sscard.cards import unfinished_business as ub
 from sscard.cards.cancellation_models import cancellation_representatives
 from sscard.context import Ctx
+from sscard.http.cancellation_schemas import (
+    CancellationPage,
+    CancellationSummary,
+    CancellationView,
+)
 from sscard.platform.models import outbox
 from tests.support.api import Api
 from tests.support.numbers import citizen_number
@@ -589,3 +594,19 @@ async def test_idempotent_retry_returns_the_same_cancellation(api: Api) -> None:
     assert first.status_code == again.status_code == 201
     assert first.json()["reference"] == again.json()["reference"]
     assert await api.count("cancellations") == 1
+
+
+async def test_answers_match_the_documented_shapes(api: Api) -> None:
+    """The OpenAPI document tells the truth about cancellation answers (CAN-3)."""
+    card = await api.card()
+    c = (await cancel(api, card, death())).json()
+    CancellationView.model_validate(c)
+    assert set(c) == set(CancellationView.model_fields)
+    page = (await api.get("/api/v1/cancellations", "admin")).json()
+    CancellationPage.model_validate(page)
+    assert set(page["items"][0]) == set(CancellationSummary.model_fields)
+    spec = (await api.client.get("/openapi.json")).json()
+    paths = spec["paths"]
+    assert "409" in paths["/api/v1/cards/{card_number}/cancel"]["post"]["responses"]
+    pdf = paths["/api/v1/cancellations/{reference}/notice.pdf"]["get"]["responses"]["200"]
+    assert "application/pdf" in pdf["content"]

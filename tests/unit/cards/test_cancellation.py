@@ -22,6 +22,13 @@ from sscard.cards.cancellation import (
     required_proofs,
 )
 from sscard.cards.closure_notice import ClosureNotice, render
+from sscard.cards.unfinished_business import (
+    CHECKS,
+    Unfinished,
+    UnfinishedHrBusiness,
+    open_applications,
+    register,
+)
 from sscard.registry.documents import DocumentType, IdentityDocument
 
 R = CancellationReason
@@ -66,7 +73,7 @@ def test_death_needs_family_id_relationship_card_and_police_certificate() -> Non
     """SPEC CAN-4: after a death a family member brings their ID, the card, the certificate."""
     assert check_documents(DEATH, BOTH, card_lost=False) is Presenter.FAMILY_MEMBER
     assert required_proofs(R.DEATH, Presenter.FAMILY_MEMBER, card_lost=False) == (
-        Proof.REPRESENTATIVE_ID,
+        Proof.FAMILY_MEMBER_ID,
         Proof.RELATIONSHIP,
         Proof.CARD,
         Proof.POLICE_DEATH_CERTIFICATE,
@@ -159,3 +166,34 @@ def test_closure_notice_pdf_shows_only_masked_personal_data() -> None:
     assert b"ReportLab" in pdf
     assert b"/STSong-Light" in pdf
     assert render(notice) == pdf
+
+
+def test_missing_representative_is_named_per_reason() -> None:
+    """SPEC CAN-4: after a death the family member's ID, for settling abroad the agent's."""
+    with pytest.raises(MissingCancellationDocument) as family:
+        check_documents(replace(DEATH, representative=None), BOTH, card_lost=False)
+    assert "家庭成员" in family.value.detail_zh
+    with pytest.raises(MissingCancellationDocument) as agent:
+        check_documents(replace(ABROAD_AGENT, representative=None), ("agent",), card_lost=False)
+    assert "代理人" in agent.value.detail_zh
+
+
+def test_unfinished_business_refusal_names_every_item() -> None:
+    """SPEC CAN-2: one refusal listing each unfinished item, in both languages."""
+    items = [
+        Unfinished("open_application", "SQ1", "未办结的社保卡补卡", "application (replacement)"),
+        Unfinished("unsettled_benefit", "DY2", "待结算待遇", "benefit to settle"),
+    ]
+    refusal = UnfinishedHrBusiness(items)
+    assert (refusal.status, refusal.rule, refusal.code) == (409, "CAN-2", "unfinished_hr_business")
+    assert "未办结的社保卡补卡（SQ1）；待结算待遇（DY2）" in refusal.detail_zh
+    assert "benefit to settle (DY2)" in refusal.detail_en
+    assert [u["reference"] for u in refusal.extra()["unfinished"]] == ["SQ1", "DY2"]
+
+
+def test_open_application_check_is_registered_once() -> None:
+    """SPEC CAN-2: the open-application check is there by default; registering is idempotent."""
+    assert open_applications in CHECKS
+    before = list(CHECKS)
+    assert register(open_applications) is open_applications
+    assert before == CHECKS
