@@ -56,8 +56,9 @@ class CityPolicy:
     unit_batch_days: int
     online_working_days: int
     transport_balance_cap_fen: int
-    # SPEC PWD-3: wrong hr-password tries in a row before it locks (reset at an outlet).
-    password_max_attempts: int
+    # SPEC PWD-3: wrong hr-password tries in a row before it locks (reset at an outlet). The
+    # default only spares code that builds a policy by hand; stored rules must name it.
+    password_max_attempts: int = 5
 
     def fee(self, kind: FeeKind) -> int:
         """Fee in fen; a kind the policy does not name is free (SPEC APP-8 default)."""
