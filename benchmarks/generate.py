@@ -162,3 +162,73 @@ def _sqlite(row: tuple[Any, ...]) -> tuple[Any, ...]:
 
 def _insert_sql(table: str, columns: list[str]) -> str:
     return f"INSERT INTO {table} ({','.join(columns)}) VALUES ({','.join('?' * len(columns))})"
+
+
+# ---- collected cards, for the lifecycle benchmark ----
+
+APPLICATION_COLUMNS = [
+    "id", "reference", "person_id", "kind", "channel", "outlet_id", "city_code", "bank_code",
+    "making", "status", "fee_fen", "accepted_on", "due_date", "due_year_unknown", "version",
+    "accepted_at", "updated_at",
+]  # fmt: skip
+CARD_COLUMNS = [
+    "id", "card_number", "identification_code", "person_id", "application_id", "city_code",
+    "issuing_area_code", "bank_code", "generation", "spec_version", "issue_date", "expiry_date",
+    "hr_status", "financial_status", "version", "created_at", "updated_at",
+]  # fmt: skip
+
+
+def card_rows(
+    outlet: Any, ids: range, now: datetime, rng: random.Random
+) -> Iterator[tuple[tuple[Any, ...], tuple[Any, ...]]]:
+    """Person i's collected application i at the outlet and its active card i (number of seq i)."""
+    from sscard.cards import lifecycle as lc
+
+    city, area, bank = outlet["city_code"], outlet["area_code"], outlet["bank_code"]
+    issued = now.date()
+    expiry = lc.expiry_date(issued)
+    for i in ids:
+        application = (
+            i, f"SQ{city}{issued:%Y%m%d}{i:08d}", i, "first", "bank_outlet", outlet["id"], city,
+            bank, "instant", "collected", 0, issued, None, None, 5, now, now,
+        )  # fmt: skip
+        code = lc.identification_code(area, f"{rng.getrandbits(64):016x}")
+        card = (
+            i, lc.card_number(i), code, i, i, city, area, bank, lc.GENERATION, lc.SPEC_VERSION,
+            issued, expiry, "active", "active", 2, now, now,
+        )  # fmt: skip
+        yield application, card
+
+
+async def fill_cards_postgres(
+    url: str, count: int, *, outlet_code: str, chunk: int = 50_000
+) -> None:
+    """Persons 1..count each get a collected application and an active card of the outlet's bank.
+
+    Card numbers are those of sequence values 1..count; the database sequences go on after them.
+    """
+    conn = await asyncpg.connect(url)
+    try:
+        outlet = await conn.fetchrow(
+            "SELECT o.id, o.city_code, o.bank_code, c.area_code FROM outlets o "
+            "JOIN cities c ON c.code = o.city_code WHERE o.code = $1",
+            outlet_code,
+        )
+        now = datetime.now(UTC)
+        rng = random.Random(11)
+        for offset in range(1, count + 1, chunk):
+            batch = list(card_rows(outlet, range(offset, min(offset + chunk, count + 1)), now, rng))
+            async with conn.transaction():
+                await conn.copy_records_to_table(
+                    "applications", records=[a for a, _ in batch], columns=APPLICATION_COLUMNS
+                )
+                await conn.copy_records_to_table(
+                    "cards", records=[c for _, c in batch], columns=CARD_COLUMNS
+                )
+        for table in ("applications", "cards"):
+            await conn.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), {count})")
+        for name in ("card_number", "application_reference"):
+            await conn.execute(f"SELECT setval('seq_{name}', {count})")
+        await conn.execute("ANALYZE applications; ANALYZE cards")
+    finally:
+        await conn.close()
