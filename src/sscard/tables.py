@@ -2,16 +2,24 @@
 
 from sscard.actors import models as actors_models
 from sscard.applications import models as applications_models
+from sscard.cards import cancellation_models
 from sscard.cards import models as cards_models
+from sscard.cards import password_store as cards_password_store
 from sscard.db import metadata
 from sscard.platform import models as platform_models
+from sscard.platform import notification_models
+from sscard.registry import credit_models
 from sscard.registry import models as registry_models
 
 __all__ = [
     "actors_models",
     "applications_models",
+    "cancellation_models",
     "cards_models",
+    "cards_password_store",
+    "credit_models",
     "metadata",
+    "notification_models",
     "platform_models",
     "registry_models",
 ]

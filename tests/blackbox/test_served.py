@@ -152,3 +152,56 @@ def test_demo_data_loads_from_the_cli(served: tuple[str, dict[str, str], Path]) 
     assert len(r.json()["items"]) >= 4
     again = _cli(env, "data", "load-demo", "--persons", "4", "--tokens-file", str(var / "u.json"))
     assert json.loads(again.split("\ndemo tokens")[0])["persons"] == 0  # same seed: already there
+
+
+def _token(env: dict[str, str], role: str, *binding: str) -> dict[str, str]:
+    out = _cli(env, "token", "create", "--role", role, "--name", f"bb-{role}", *binding)
+    return {"Authorization": "Bearer " + json.loads(out)["token"]}
+
+
+def test_card_lifecycle_across_seven_days_and_ten_years(
+    served: tuple[str, dict[str, str], Path],
+) -> None:
+    """SPEC LOSS-1 (7 days, sweep from the CLI) and ISS-7 (10 years), moved from outside."""
+    base, env, var = served
+    admin = {"Authorization": "Bearer " + (var / "admin.token").read_text().strip()}
+    clerk = _token(env, "outlet_clerk", "--outlet", "3204-HR-001")
+    hotline = _token(env, "hotline_agent")
+    doc = {"type": "resident_id", "number": citizen_number(date(1985, 3, 9))}
+    with httpx.Client(base_url=base, timeout=10) as http:
+        pid = http.post(
+            "/api/v1/persons",
+            headers=clerk,
+            json={"name": "黑盒持卡", "document": doc, "city_code": "3204"},
+        ).json()["person_id"]
+        http.put(
+            f"/api/v1/persons/{pid}/photo",
+            headers={**clerk, "Content-Type": "image/jpeg"},
+            content=make_standard_photo(11),
+        )
+        ref = http.post(
+            "/api/v1/applications", headers=clerk, json={"person_id": pid, "bank_code": "ICBC"}
+        ).json()["reference"]
+        collected = http.post(
+            f"/api/v1/applications/{ref}/collect", headers=clerk, json={"document": doc}
+        )
+        assert collected.status_code == 200, collected.text
+        n = collected.json()["card"]["card_number"]
+        card = f"/api/v1/cards/{n}"
+
+        assert http.post(card + "/temporary-loss", headers=hotline).status_code == 200
+        http.post("/api/v1/clock/advance", headers=admin, json={"days": 6, "hours": 23})
+        assert http.get(card, headers=admin).json()["hr_status"] == "temporarily_lost"
+        http.post("/api/v1/clock/advance", headers=admin, json={"hours": 1})
+        assert http.get(card, headers=admin).json()["hr_status"] == "active"
+        assert json.loads(_cli(env, "cards", "sweep-temporary-losses")) == {"lifted": 1}
+        events = [h["event"] for h in http.get(card + "/history", headers=admin).json()]
+        assert events[-1] == "lift_temporary_loss"
+
+        http.post("/api/v1/clock/advance", headers=admin, json={"days": 3660})
+        pay = http.get(card + "/may-use", headers=admin, params={"use": "payment"}).json()
+        medical = http.get(card + "/may-use", headers=admin, params={"use": "medical"}).json()
+        assert (pay["code"], medical["allowed"]) == ("financial_expired", True)
+        expiring = http.get("/api/v1/cards/expiring", headers=admin).json()["items"]
+        assert n in [c["card_number"] for c in expiring]
+        assert json.loads(_cli(env, "cards", "remind-expiring"))["queued"] >= 1

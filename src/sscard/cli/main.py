@@ -57,11 +57,12 @@ def serve(
 
 
 def _register_groups() -> None:
-    from sscard.cli import calendar, data, db, notifications, tokens
+    from sscard.cli import calendar, cards, data, db, notifications, tokens
 
     app.add_typer(db.app, name="db")
     app.add_typer(data.app, name="data")
     app.add_typer(calendar.app, name="calendar")
+    app.add_typer(cards.app, name="cards")
     app.add_typer(tokens.app, name="token")
     app.add_typer(notifications.app, name="notifications")
 

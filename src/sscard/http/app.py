@@ -17,7 +17,17 @@ from sscard.config import Settings
 from sscard.db import transaction
 from sscard.errors import DomainError
 from sscard.http import problems
-from sscard.http.routes import applications, cards, persons, platform, reference
+from sscard.http.routes import (
+    applications,
+    cancellations,
+    cards,
+    notifications,
+    passwords,
+    persons,
+    platform,
+    reference,
+    renewals,
+)
 from sscard.runtime import Runtime
 
 DESCRIPTION = """
@@ -58,7 +68,17 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.add_exception_handler(RequestValidationError, problems.validation_error)
     app.add_exception_handler(StarletteHTTPException, problems.http_error)
     app.add_exception_handler(Exception, problems.unexpected_error)
-    for module in (persons, applications, cards, reference, platform):
+    for module in (
+        persons,
+        applications,
+        renewals,
+        cards,
+        cancellations,
+        reference,
+        platform,
+        notifications,
+        passwords,
+    ):
         app.include_router(module.router)
 
     @app.get("/health", tags=["platform"], summary="Liveness and database reachability")

@@ -11,7 +11,6 @@ from fastapi.responses import Response
 from sscard.actors.roles import Actor
 from sscard.cards import password_service as service
 from sscard.context import Ctx
-from sscard.errors import DomainError
 from sscard.http.deps import UseCase, current_actor, read, write
 from sscard.http.password_schemas import (
     HrPasswordChangeView,
@@ -27,26 +26,12 @@ router = APIRouter(prefix="/api/v1/cards", tags=["hr password"])
 PATH = "/{card_number}/hr-password"
 
 
-class NoIdempotencyKeyForPasswords(DomainError):
-    code = "idempotency_key_not_accepted"
-    status = 422
-    rule = "PWD-3"
-    message_zh = "社保密码请求不接受Idempotency-Key：其保存的请求摘要足以反推出6位密码"
-    message_en = (
-        "Hr password requests take no Idempotency-Key: the request digest it stores would "
-        "give the 6-digit password away"
-    )
-
-
 def _answers(model: Any) -> dict[int | str, dict[str, Any]]:
     return {**answers(model), 423: PROBLEMS[409]}
 
 
 async def _write(request: Request, actor: Actor, use_case: UseCase) -> Response:
     """Commit the answer (a counted wrong try, a lock), then report a refusal if it is one."""
-    # deps.write keeps an unkeyed SHA-256 of the body with the key; six digits undo that.
-    if "idempotency-key" in request.headers:
-        raise NoIdempotencyKeyForPasswords(field="Idempotency-Key")
     response = await write(request, actor, use_case)
     refusal = service.refusal_of(orjson.loads(bytes(response.body)))
     if refusal is not None:

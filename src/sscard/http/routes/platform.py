@@ -119,6 +119,7 @@ async def advance_clock(
     body: ClockAdvanceIn, request: Request, actor: Actor = Depends(current_actor)
 ) -> Response:
     rt = request.app.state.runtime
+    authorize(actor, Operation.MOVE_CLOCK)  # who may, before whether it can
     if not rt.settings.adjustable_clock:
         raise ClockNotAdjustable()
     delta = timedelta(days=body.days, hours=body.hours, minutes=body.minutes)
