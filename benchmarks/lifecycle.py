@@ -182,6 +182,23 @@ API_STATEMENTS = [
 ]
 
 
+async def api_sql_change(
+    conn: asyncpg.Connection, setup: dict[str, Any], number: str, lose: bool
+) -> None:
+    """One formal loss (or unlock) as the API's statements, in one transaction."""
+    card_sql, outlet_sql, update_sql, history_sql, outbox_sql = API_STATEMENTS
+    before, after = ("active", "formally_lost") if lose else ("formally_lost", "active")
+    async with conn.transaction():
+        card = await conn.fetchrow(card_sql, number)
+        await conn.fetchrow(outlet_sql, setup["outlet_id"])
+        await conn.execute(update_sql, card["id"], card["version"] + 1, after)
+        event = "report_formal_loss" if lose else "unlock"
+        await conn.execute(
+            history_sql, card["id"], event, before, after, setup["actor_id"], setup["outlet_id"]
+        )
+        await conn.execute(outbox_sql, f"card:{card['id']}", f'{{"card_number": "{number}"}}')
+
+
 async def asyncpg_load(
     url: str, setup: dict[str, Any], clients: int, seconds: int, cards: int
 ) -> dict[str, Any]:
@@ -192,32 +209,12 @@ async def asyncpg_load(
 
     async def client(index: int) -> int:
         conn = await asyncpg.connect(pg_url(url))
-        card_sql, outlet_sql, update_sql, history_sql, outbox_sql = API_STATEMENTS
         done = 0
         try:
             while time.perf_counter() < stop:
                 number = f"A{index * per + (done // 2) % per + 1:08d}"
-                lose = done % 2 == 0
                 t = time.perf_counter()
-                async with conn.transaction():
-                    card = await conn.fetchrow(card_sql, number)
-                    await conn.fetchrow(outlet_sql, setup["outlet_id"])
-                    before, after = (
-                        ("active", "formally_lost") if lose else ("formally_lost", "active")
-                    )
-                    await conn.execute(update_sql, card["id"], card["version"] + 1, after)
-                    await conn.execute(
-                        history_sql,
-                        card["id"],
-                        "report_formal_loss" if lose else "unlock",
-                        before,
-                        after,
-                        setup["actor_id"],
-                        setup["outlet_id"],
-                    )
-                    await conn.execute(
-                        outbox_sql, f"card:{card['id']}", f'{{"card_number": "{number}"}}'
-                    )
+                await api_sql_change(conn, setup, number, lose=done % 2 == 0)
                 latencies.append((time.perf_counter() - t) * 1000)
                 done += 1
         finally:
@@ -564,65 +561,124 @@ def _median(samples: list[dict[str, Any]], key: str) -> float:
 
 
 async def profile(url: str, changes: int) -> None:
-    """One client in-process (httpx over ASGI, no sockets) under cProfile: CPU, waits, queries."""
+    """One client in-process, layer by layer: CPU a change costs, then cProfile of the full path."""
     import cProfile
     import pstats
 
-    import httpx
-    from sqlalchemy import event
-
+    from sscard.cards import loss
     from sscard.http.app import create_app
+    from sscard.http.deps import write
 
     await reset(url)
     rt = Runtime(settings_for(url, OUT / "lifecycle"))
-    statements = 0
-
-    def count(*_: Any) -> None:
-        nonlocal statements
-        statements += 1
-
-    event.listen(rt.engine.sync_engine, "before_cursor_execute", count)
     async with rt.unit(OPERATOR) as ctx:
-        _, token = await actors.create_actor(
+        actor_id, token = await actors.create_actor(
             ctx, actors.NewActor(Role.OUTLET_CLERK, "profile clerk", outlet_code=OUTLET)
         )
-    headers = {"Authorization": f"Bearer {token}"}
-    transport = httpx.ASGITransport(app=create_app(runtime=rt))
-    async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+        actor = await actors.authenticate(ctx.conn, token)
+    conn = await asyncpg.connect(pg_url(url))
+    outlet_id = await conn.fetchval("SELECT id FROM outlets WHERE code = $1", OUTLET)
+    setup = {"actor_id": actor_id, "outlet_id": outlet_id}
+    app = create_app(runtime=rt)
+    actions = {True: loss.report_formal_loss, False: loss.unlock}
 
-        async def run(first: int, n: int) -> None:
-            for step in range(n):
-                action = "formal-loss" if step % 2 == 0 else "unlock"
-                number = f"A{first + step // 2:08d}"
-                r = await client.post(f"/api/v1/cards/{number}/{action}", headers=headers)
-                assert r.status_code == 200, r.text
+    async def sql(number: str, lose: bool) -> None:
+        await api_sql_change(conn, setup, number, lose)
 
-        await run(1, 200)  # warm: token, pools, statement caches
-        statements = 0
+    async def use_case(number: str, lose: bool) -> None:
+        async with rt.unit(actor) as ctx:
+            loss.card_state_view(await actions[lose](ctx, number, None), ctx.now)
+
+    async def use_case_written(number: str, lose: bool) -> None:
+        request = _Request(app)
+
+        async def case(ctx: Any) -> Any:
+            return loss.card_state_view(await actions[lose](ctx, number, None), ctx.now)
+
+        await write(request, actor, case)  # type: ignore[arg-type]
+
+    async def asgi(number: str, lose: bool) -> None:
+        path = f"/api/v1/cards/{number}/{'formal-loss' if lose else 'unlock'}"
+        status = await _asgi_post(app, path, token)
+        assert status == 200, (path, status)
+
+    layers = [
+        ("asyncpg: the API's statements, nothing else", sql),
+        ("+ SQLAlchemy Core, unit of work and the use case (rules, history, outbox)", use_case),
+        ("+ deps.write: JSON encoding of the answer", use_case_written),
+        ("+ FastAPI/Starlette: routing, token, body, response (ASGI call, no sockets)", asgi),
+    ]
+    first = 1
+    print(f"{changes} changes each, one client, in this process (waits not counted as CPU):")
+    for label, change in layers:
+        for step in range(200):  # warm: pools, statement caches, token cache
+            await change(f"A{first + step // 2:08d}", step % 2 == 0)
+        first += 100
         wall, cpu = time.perf_counter(), time.process_time()
-        await run(1001, changes)
+        for step in range(changes):
+            await change(f"A{first + step // 2:08d}", step % 2 == 0)
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-        per_change = statements / changes
-        profiler = cProfile.Profile()
-        profiler.enable()
-        await run(1001 + changes, changes)
-        profiler.disable()
+        first += changes
+        print(
+            f"  {cpu / changes * 1000:6.3f} ms CPU, {wall / changes * 1000:6.3f} ms wall  {label}"
+        )
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for step in range(changes):
+        await asgi(f"A{first + step // 2:08d}", step % 2 == 0)
+    profiler.disable()
+    await conn.close()
     await rt.dispose()
-    print(
-        f"{changes} changes, one client, in-process: {wall / changes * 1000:.2f} ms each, "
-        f"of which {cpu / changes * 1000:.2f} ms CPU in this process (client included) and "
-        f"{(wall - cpu) / changes * 1000:.2f} ms waiting; {per_change:.1f} statements a change "
-        "(BEGIN and COMMIT not counted)"
-    )
     stats = pstats.Stats(profiler)
     by_package: dict[str, float] = {}
-    for (path, _, _), (_, _, own, _, _) in stats.stats.items():  # type: ignore[attr-defined]
+    raw = stats.stats  # type: ignore[attr-defined]
+    for (path, _, function), (_, _, own, _, _) in raw.items():
+        if "poll" in function or "'send' of '_socket" in function:
+            continue  # waiting for PostgreSQL, and the kernel's share of a send
         by_package[_package(path)] = by_package.get(_package(path), 0.0) + own
     total = sum(by_package.values())
-    print("own CPU time by package, under cProfile:")
-    for name, own in sorted(by_package.items(), key=lambda kv: -kv[1])[:14]:
-        print(f"  {name:<22} {own / total:6.1%}  {own / changes * 1000:.3f} ms a change")
-    stats.sort_stats("cumulative").print_stats(40)
+    print("the full path under cProfile, own time by package (waits left out):")
+    for name, own in sorted(by_package.items(), key=lambda kv: -kv[1])[:10]:
+        print(f"  {name:<22} {own / total:6.1%}")
+    stats.sort_stats("tottime").print_stats(30)
+
+
+class _Request:
+    """What deps.write reads from a request when there is no Idempotency-Key."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.headers: dict[str, str] = {}
+
+
+async def _asgi_post(app: Any, path: str, token: str) -> int:
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"bench"), (b"authorization", f"Bearer {token}".encode())],
+        "client": ("127.0.0.1", 1),
+        "server": ("bench", 80),
+        "state": {},
+    }
+    status = 0
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        nonlocal status
+        if message["type"] == "http.response.start":
+            status = message["status"]
+
+    await app(scope, receive, send)
+    return status
 
 
 def _package(path: str) -> str:

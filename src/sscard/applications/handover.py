@@ -20,7 +20,7 @@ async def on_collected(ctx: Ctx, app: dict[str, Any]) -> None:
         ctx.conn,
         ctx.actor,
         ctx.now,
-        *[Change("temporary_medical_card", t["id"], "ended", "valid", "ended") for t in ended],
+        *[Change("temp_medical", t["id"], "ended", "valid", "ended") for t in ended],
     )
     await legacy.move_medical_function(ctx, app["person_id"], card)
     if app["replaces_card_id"]:

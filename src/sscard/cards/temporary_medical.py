@@ -56,7 +56,7 @@ async def issue(ctx: Ctx, person_id: int) -> dict[str, Any]:
             "issued_at": ctx.now,
         },
     )
-    change = Change("temporary_medical_card", card["id"], "issued", None, "valid")
+    change = Change("temp_medical", card["id"], "issued", None, "valid")
     await record(ctx.conn, ctx.actor, ctx.now, change)
     return view(card, app["reference"])
 
