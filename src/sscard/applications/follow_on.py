@@ -22,6 +22,7 @@ from sscard.cards.service import apply_event
 from sscard.context import Ctx
 from sscard.errors import DomainError, NotFound
 from sscard.platform import notifications
+from sscard.registry import credit
 from sscard.registry import repository as registry
 from sscard.registry.policy import CityPolicy, FeeKind
 from sscard.registry.service import policy_on
@@ -177,6 +178,14 @@ async def _accept(
         await service.store_representative(ctx, app_id, rep)
     await _remind_repeat_cases(ctx, new.person_id)
     return await service.make_if_instant(ctx, outlet, app_id)
+
+
+async def credit_warnings(ctx: Ctx, person_id: int) -> list[dict[str, Any]]:
+    """REP-5: what the person's HR credit record holds, for the clerk taking new business."""
+    return [
+        {"kind": e["kind"], "kind_zh": e["kind_zh"], "rule": e["rule"], "at": e["at"]}
+        for e in await credit.credit_entries(ctx.conn, person_id)
+    ]
 
 
 async def _remind_repeat_cases(ctx: Ctx, person_id: int) -> None:

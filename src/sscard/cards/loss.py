@@ -12,6 +12,7 @@ from sscard.cards.lifecycle import CardEvent, HrStatus
 from sscard.cards.service import apply_event
 from sscard.context import Ctx
 from sscard.errors import DomainError, NotFound
+from sscard.platform import notifications
 from sscard.platform.history import Change, entries, record
 from sscard.registry import repository as registry
 from sscard.registry.service import policy_on
@@ -129,6 +130,13 @@ async def report_formal_loss(ctx: Ctx, card_number: str, reason: str | None) -> 
     )
     if not at_bank:
         card["reminder"] = ONLINE_FORMAL_LOSS_REMINDER
+        await notifications.enqueue(
+            ctx.conn,
+            person_id=card["person_id"],
+            template="online_loss_bank_reminder",
+            params={},
+            at=ctx.now,
+        )
     return card
 
 

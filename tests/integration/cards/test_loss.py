@@ -123,6 +123,7 @@ async def test_online_formal_loss_is_hr_only_with_the_bank_reminder(api: Api) ->
     body = r.json()
     assert body["hr_status"] == "formally_lost"
     assert body["financial_status"] == "account_requested"
+    assert await api.count("notifications") == 1  # the reminder also goes out by SMS
     assert "银行" in body["reminder"]["zh"]
     assert "bank" in body["reminder"]["en"]
 

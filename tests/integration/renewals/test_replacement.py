@@ -127,3 +127,20 @@ async def test_more_than_three_in_a_month_sends_an_sms_reminder(
     assert r.status_code == 200, r.text
     items = r.json()["items"]
     assert [i["template"] for i in items] == ["repeat_exchange_reminder"]
+
+
+async def test_malicious_case_in_the_credit_record_is_seen_by_later_business(api: Api) -> None:
+    """SPEC REP-5: the centre records a malicious repeat case; the next application shows it."""
+    card = await api.card()
+    r = await exchange(api, card["card_number"], "damage")
+    assert r.json()["credit_warnings"] == []
+    new = (await collect(api, r.json()["reference"], card["document"]))["card"]["card_number"]
+    path = f"/api/v1/persons/{card['person_id']}/credit-record"
+    r = await api.post(path, "admin", {"kind": "malicious_repeat_exchange", "note": "反复换卡"})
+    assert r.status_code == 201, r.text
+
+    r = await exchange(api, new, "damage")
+
+    assert r.status_code == 201, r.text
+    assert [w["kind"] for w in r.json()["credit_warnings"]] == ["malicious_repeat_exchange"]
+    assert r.json()["credit_warnings"][0]["rule"] == "REP-5"

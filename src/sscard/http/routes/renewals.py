@@ -27,7 +27,10 @@ router = APIRouter(prefix="/api/v1", tags=["after issue"])
 
 
 async def _view(ctx: Ctx, app: dict[str, Any]) -> Any:
-    return await service.view(ctx, app["reference"])
+    """The application, with the person's HR credit record entries as warnings (REP-5)."""
+    body = await service.view(ctx, app["reference"])
+    body["credit_warnings"] = await follow_on.credit_warnings(ctx, app["person_id"])
+    return body
 
 
 @router.post(
