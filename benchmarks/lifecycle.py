@@ -108,7 +108,8 @@ async def reset(url: str) -> None:
     conn = await asyncpg.connect(pg_url(url))
     try:
         await conn.execute(RESET)
-        await conn.execute("VACUUM (ANALYZE) cards")
+        # Vacuum now rather than have autovacuum wake during the next load.
+        await conn.execute("VACUUM (ANALYZE) cards, history, outbox")
     finally:
         await conn.close()
 
@@ -305,11 +306,11 @@ class CpuMeter:
         total, idle = _machine_ticks()
         server, grown = {self.server_pid}, True
         while grown:
-            children = {pid for pid, (_, parent, _) in self.last.items() if parent in server}
+            children = {pid for pid, row in self.last.items() if row[1] in server}
             grown = not children <= server
             server |= children
         use = {"server": 0.0, "postgres": 0.0, "client": 0.0}
-        for pid, (_, parent, ticks) in self.last.items():
+        for pid, (_name, parent, ticks) in self.last.items():
             spent = (ticks - self.first[pid]) / TICKS
             if pid in server:
                 use["server"] += spent
@@ -330,7 +331,8 @@ class CpuMeter:
             title = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
         except OSError:
             return False
-        return f" {self.database} " in title
+        # Autovacuum follows all the loads' writes; it is nobody's cost per change.
+        return f" {self.database} " in title and "autovacuum" not in title
 
 
 # ---- the run ----
@@ -376,17 +378,16 @@ def run(url: str, vault_key: str, args: argparse.Namespace) -> dict[str, Any]:
                 )
     rows = []
     for n in CLIENTS:
-        api, pg, raw = (samples[load][n] for load in ("api", "pgbench", "asyncpg"))
+        row: dict[str, Any] = {"clients": n}
+        for load, runs in samples.items():
+            row |= {f"{load}_{k}": _median(runs[n], k) for k in ("rate", "p50_ms", "p99_ms")}
+            row[f"{load}_errors"] = sum(s["errors"] for s in runs[n])
+        api_runs, pg_runs = samples["api"][n], samples["pgbench"][n]
         rows.append(
             {
-                "clients": n,
-                **{f"api_{k}": _median(api, k) for k in ("rate", "p50_ms", "p99_ms")},
-                "api_errors": sum(s["errors"] for s in api),
-                **{f"pgbench_{k}": _median(pg, k) for k in ("rate", "p50_ms", "p99_ms")},
-                "pgbench_errors": sum(s["errors"] for s in pg),
-                **{f"asyncpg_{k}": _median(raw, k) for k in ("rate", "p50_ms", "p99_ms")},
+                **row,
                 # Each ratio pairs an API run with the pgbench run right after it.
-                "ratios": [a["rate"] / p["rate"] for a, p in zip(api, pg, strict=True)],
+                "ratios": [a["rate"] / p["rate"] for a, p in zip(api_runs, pg_runs, strict=True)],
                 "cpu": {load: _cpu_per_change(samples[load][n]) for load in samples},
             }
         )
@@ -429,7 +430,7 @@ def report_section(data: dict[str, Any]) -> list[str]:
         "",
         f"Measured {data['measured_at']} UTC with `python -m benchmarks.run --only lifecycle "
         f"--cards {data['cards']} --lifecycle-seconds {data['seconds']} "
-        f"--lifecycle-rounds {data['rounds']}`) on PostgreSQL, code at commit "
+        f"--lifecycle-rounds {data['rounds']}` on PostgreSQL, code at commit "
         f"{data['commit']}.",
         "",
         f"Machine: {data['machine']}.",
@@ -473,9 +474,12 @@ def report_section(data: dict[str, Any]) -> list[str]:
     lines += [
         "",
         "Where the CPU goes: CPU milliseconds per change (medians over the rounds), read from "
-        "/proc for the server's processes, PostgreSQL's and the load's client (wrk, pgbench, "
-        "or this Python process), with the machine's idle share and the share taken by "
-        "anything else running on it.",
+        "/proc for the server's processes, PostgreSQL's backends serving this database "
+        "(autovacuum left out) and the load's client (wrk, pgbench, or the benchmark's own "
+        "Python process), with the machine's idle share and the share taken by anything else "
+        "running on it. `python -m benchmarks.lifecycle` after a run breaks one change down "
+        "layer by layer in one process (asyncpg alone, then SQLAlchemy and the use case, then "
+        "FastAPI) and prints a cProfile of the full path.",
         "",
         "| load | clients | server ms | PostgreSQL ms | client ms | machine idle | others |",
         "|---|---:|---:|---:|---:|---:|---:|",
@@ -581,6 +585,7 @@ async def profile(url: str, changes: int) -> None:
     setup = {"actor_id": actor_id, "outlet_id": outlet_id}
     app = create_app(runtime=rt)
     actions = {True: loss.report_formal_loss, False: loss.unlock}
+    database = make_url(url).database or ""
 
     async def sql(number: str, lose: bool) -> None:
         await api_sql_change(conn, setup, number, lose)
@@ -595,7 +600,7 @@ async def profile(url: str, changes: int) -> None:
         async def case(ctx: Any) -> Any:
             return loss.card_state_view(await actions[lose](ctx, number, None), ctx.now)
 
-        await write(request, actor, case)  # type: ignore[arg-type]
+        await write(request, actor, case)
 
     async def asgi(number: str, lose: bool) -> None:
         path = f"/api/v1/cards/{number}/{'formal-loss' if lose else 'unlock'}"
@@ -614,13 +619,16 @@ async def profile(url: str, changes: int) -> None:
         for step in range(200):  # warm: pools, statement caches, token cache
             await change(f"A{first + step // 2:08d}", step % 2 == 0)
         first += 100
-        wall, cpu = time.perf_counter(), time.process_time()
-        for step in range(changes):
-            await change(f"A{first + step // 2:08d}", step % 2 == 0)
-        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        with CpuMeter(os.getpid(), database) as meter:
+            wall, cpu = time.perf_counter(), time.process_time()
+            for step in range(changes):
+                await change(f"A{first + step // 2:08d}", step % 2 == 0)
+            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
         first += changes
+        pg_ms = meter.use["postgres"] / changes * 1000
         print(
-            f"  {cpu / changes * 1000:6.3f} ms CPU, {wall / changes * 1000:6.3f} ms wall  {label}"
+            f"  {cpu / changes * 1000:6.3f} ms CPU here, {pg_ms:6.3f} ms PostgreSQL's, "
+            f"{wall / changes * 1000:6.3f} ms wall  {label}"
         )
     profiler = cProfile.Profile()
     profiler.enable()
