@@ -12,7 +12,7 @@ from sscard.cards.lifecycle import CardEvent, HrStatus
 from sscard.cards.service import apply_event
 from sscard.context import Ctx
 from sscard.errors import DomainError, NotFound
-from sscard.platform import notifications
+from sscard.platform import cache, notifications
 from sscard.platform.history import Change, entries, record
 from sscard.registry import repository as registry
 from sscard.registry.service import policy_on
@@ -169,7 +169,11 @@ async def unlock(ctx: Ctx, card_number: str, reason: str | None) -> dict[str, An
 
 
 async def _require_cards_bank(ctx: Ctx, card: dict[str, Any]) -> None:
-    outlet = await registry.get_outlet(ctx.conn, ctx.actor.outlet_id or 0)
+    outlet_id = ctx.actor.outlet_id or 0
+    # Same cache key as the application counter: outlets are reference data, read on every loss.
+    outlet = await cache.cached(
+        ("outlet", outlet_id), lambda: registry.get_outlet(ctx.conn, outlet_id)
+    )
     if outlet is None or outlet["bank_code"] != card["bank_code"]:
         raise NotThisBank(field="card_number", bank_code=card["bank_code"])
 

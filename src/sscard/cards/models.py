@@ -38,7 +38,7 @@ cards = Table(
     Column("loss_reported_at", UTCDateTime, nullable=True),
     Column("loss_until", UTCDateTime, nullable=True, comment="end of a temporary loss (LOSS-1)"),
     Column("loss_channel", String(32), nullable=True, comment="channel that took the loss"),
-    Column("loss_outlet_id", Id, ForeignKey("outlets.id"), nullable=True),
+    Column("loss_outlet_id", Id, nullable=True, comment="outlet that took a formal loss"),
     Column("financial_before_loss", String(32), nullable=True),
     Column("social_data_reset_pending", Boolean, nullable=False, default=False, comment="JUR-1"),
     Column("expiry_reminded_at", UTCDateTime, nullable=True, comment="ISS-7 reminder sent"),

@@ -18,7 +18,9 @@ history = Table(
     Column("actor_id", Id, ForeignKey("actors.id"), nullable=True),
     Column("role", String(32), nullable=False),
     Column("channel", String(32), nullable=False),
-    Column("outlet_id", Id, ForeignKey("outlets.id"), nullable=True),
+    # No foreign key: every change writes this row, and concurrent key-share locks on one outlet
+    # row cost PostgreSQL a multixact each; outlets are reference data that are never deleted.
+    Column("outlet_id", Id, nullable=True),
     Column("at", UTCDateTime, nullable=False),
     Column("reason", Text, nullable=True),
 )
