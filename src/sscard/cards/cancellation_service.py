@@ -22,8 +22,8 @@ from sscard.masking import mask_name
 from sscard.platform import outbox, sequences
 from sscard.platform.history import Change, record
 from sscard.registry import repository as registry
-from sscard.registry.documents import IdentityDocument, examine_document, mask_number
-from sscard.registry.service import policy_on
+from sscard.registry.documents import IdentityDocument, mask_number
+from sscard.registry.service import holder_of, policy_on
 
 ENTITY = "cancellation"
 CLOSURE_TOPIC = "bank.account_closure_requested"
@@ -124,8 +124,7 @@ async def _require_management_city(ctx: Ctx, card: dict[str, Any]) -> None:
 
 
 async def _check_holder_document(ctx: Ctx, card: dict[str, Any], doc: IdentityDocument) -> None:
-    number = examine_document(doc, today=ctx.today, field="holder_document").number
-    holder = await registry.person_id_by_document(ctx.conn, doc.type.value, ctx.vault.index(number))
+    _, holder = await holder_of(ctx, doc, "holder_document")
     if holder != card["person_id"]:
         raise NotTheHoldersDocument(field="holder_document.number")
 
@@ -138,10 +137,7 @@ async def _check_representative(
     if rep is None:
         return None
     field = "representative.document"
-    number = examine_document(rep.document, today=ctx.today, field=field).number
-    holder = await registry.person_id_by_document(
-        ctx.conn, rep.document.type.value, ctx.vault.index(number)
-    )
+    number, holder = await holder_of(ctx, rep.document, field)
     if holder == card["person_id"]:
         raise RepresentativeIsHolder(field=f"{field}.number")
     return number

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from sscard.actors.roles import Operation, authorize
@@ -14,9 +13,9 @@ from sscard.context import Ctx
 from sscard.errors import DomainError, InvalidInput, NotFound
 from sscard.platform import outbox
 from sscard.registry import repository as registry
-from sscard.registry.documents import IdentityDocument, examine_document
+from sscard.registry.documents import IdentityDocument, is_certificate_number
+from sscard.registry.service import holder_of
 
-CERTIFICATE = re.compile(r"^[0-9A-Za-z\-]{6,64}$")
 JIANGSU = "32"
 
 
@@ -61,7 +60,7 @@ async def change_city(
         raise OutOfProvince(field="to_city_code")
     if await registry.get_city(ctx.conn, to_city) is None:
         raise NotFound(field="to_city_code", what_zh="城市", what_en="City")
-    if not CERTIFICATE.match(certificate.strip()):
+    if not is_certificate_number(certificate):
         raise InvalidInput(
             field="transfer_certificate_number",
             field_name="transfer_certificate_number",
@@ -85,7 +84,8 @@ async def change_city(
             reason_en="the new city is the card's city already",
         )
     await _check_holder(ctx, card, document)
-    reason = f"{card['city_code']}→{to_city}"
+    from_city = card["city_code"]
+    reason = f"{from_city}→{to_city}"
     card = await apply_event(
         ctx, card, CardEvent.CHANGE_CITY, reason, city_code=to_city, social_data_reset_pending=True
     )
@@ -94,7 +94,7 @@ async def change_city(
         topic="centre.card_transferred_in",
         recipient=f"centre:{to_city}",
         ordering_key=f"card:{card['id']}",
-        payload={"card_number": card["card_number"], "from_city_code": reason.split("→")[0]},
+        payload={"card_number": card["card_number"], "from_city_code": from_city},
         at=ctx.now,
     )
     return card
@@ -120,9 +120,6 @@ async def reset_social_data(ctx: Ctx, card_number: str) -> dict[str, Any]:
 
 
 async def _check_holder(ctx: Ctx, card: dict[str, Any], doc: IdentityDocument) -> None:
-    facts = examine_document(doc, today=ctx.today, field="document")
-    holder = await registry.person_id_by_document(
-        ctx.conn, doc.type.value, ctx.vault.index(facts.number)
-    )
+    _, holder = await holder_of(ctx, doc, "document")
     if holder != card["person_id"]:
         raise HolderDocumentRequired(field="document.number")

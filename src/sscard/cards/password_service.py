@@ -26,8 +26,8 @@ from sscard.context import Ctx
 from sscard.errors import Conflict, DomainError, InvalidInput
 from sscard.platform.history import Change, record
 from sscard.registry import repository as registry
-from sscard.registry.documents import IdentityDocument, examine_document
-from sscard.registry.service import policy_on
+from sscard.registry.documents import IdentityDocument
+from sscard.registry.service import holder_of, policy_on
 
 # OWASP's argon2id setting (19 MiB, 2 passes, 1 lane): about 20 ms a hash on one core, so a
 # server verifying for hotlines and banks all day keeps its memory at 19 MiB per verification
@@ -215,9 +215,7 @@ async def _check_holders_document(
     ctx: Ctx, card: dict[str, Any], document: IdentityDocument
 ) -> None:
     """The document must be valid and registered to the card's own person (not an agent's)."""
-    number = examine_document(document, today=ctx.today, field="document").number
-    index = ctx.vault.index(number)
-    owner = await registry.person_id_by_document(ctx.conn, document.type.value, index)
+    _, owner = await holder_of(ctx, document, "document")
     if owner != card["person_id"]:
         raise NotTheHoldersDocument(field="document.number")
 

@@ -6,7 +6,6 @@ follows (JUR-3), so the card reads as out of date until then.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,10 +15,8 @@ from sscard.errors import InvalidInput, NotFound
 from sscard.masking import mask_name, mask_number
 from sscard.platform.history import Change, record
 from sscard.registry import repository as repo
-from sscard.registry.documents import IdentityDocument, examine_document
+from sscard.registry.documents import IdentityDocument, examine_document, is_certificate_number
 from sscard.registry.service import DocumentBelongsToAnother, PersonAlreadyRegistered
-
-CERTIFICATE = re.compile(r"^[0-9A-Za-z\-]{6,64}$")
 
 
 @dataclass(frozen=True)
@@ -37,7 +34,7 @@ def _refuse(field: str, zh: str, en: str) -> InvalidInput:
 async def correct_base_data(ctx: Ctx, c: Correction) -> dict[str, Any]:
     """REP-2b: correct the name and/or the document number; the exchange comes after."""
     authorize(ctx.actor, Operation.CORRECT_BASE_DATA)
-    if not CERTIFICATE.match(c.certificate_number.strip()):
+    if not is_certificate_number(c.certificate_number):
         raise _refuse(
             "certificate_number",
             "须填写公安机关变更证明编号",

@@ -121,6 +121,14 @@ class DocumentFacts:
     citizen_number: str | None
 
 
+CERTIFICATE_NUMBER = re.compile(r"^[0-9A-Za-z\-]{6,64}$")
+
+
+def is_certificate_number(value: str) -> bool:
+    """A certificate from the police or a social-insurance agency: 6-64 letters, digits, '-'."""
+    return CERTIFICATE_NUMBER.match(value.strip()) is not None
+
+
 # --- refusals ---------------------------------------------------------------------------------
 
 

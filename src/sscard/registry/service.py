@@ -122,6 +122,13 @@ async def register_person(ctx: Ctx, reg: PersonRegistration) -> int:
     return person_id
 
 
+async def holder_of(ctx: Ctx, doc: IdentityDocument, field: str) -> tuple[str, int | None]:
+    """A presented document, validated (ID-1/2): its number and the registered holder, if any."""
+    number = examine_document(doc, today=ctx.today, field=field).number
+    holder = await repo.person_id_by_document(ctx.conn, doc.type.value, ctx.vault.index(number))
+    return number, holder
+
+
 async def _refuse_duplicates(ctx: Ctx, ssn: str, doc_type: DocumentType, number: str) -> None:
     existing = await repo.person_id_by_ssn_index(ctx.conn, ctx.vault.index(ssn))
     if existing is not None:
