@@ -107,7 +107,8 @@ async def submit_upgrade(ctx: Ctx, req: Upgrade) -> dict[str, Any]:
     bank = req.bank_code.upper()
     await service.check_bank(ctx, outlet, bank)
     renewal.check_upgrade(req.old_card, bank, policy)
-    if req.old_card.bank_code and req.old_card.bank_code.upper() not in await _known_banks(ctx):
+    old_bank = req.old_card.bank_code
+    if old_bank and not await registry.existing_bank_codes(ctx.conn, [old_bank]):
         raise NotFound(field="old_card.bank_code", what_zh="银行", what_en="Bank")
     if req.old_card.issuer_city_code and not await registry.get_city(
         ctx.conn, req.old_card.issuer_city_code
@@ -160,10 +161,6 @@ async def _check_evidence(ctx: Ctx, card: dict[str, Any], reason: ExchangeReason
             await registry.last_correction_at(ctx.conn, card["person_id"]),
             await registry.photo_taken_at(ctx.conn, card["person_id"]),
         )
-
-
-async def _known_banks(ctx: Ctx) -> set[str]:
-    return {b["code"] for b in await registry.list_banks(ctx.conn)}
 
 
 async def _accept(

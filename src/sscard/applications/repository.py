@@ -271,8 +271,3 @@ async def renewals_since(conn: AsyncConnection, person_id: int, since: Any) -> i
         applications.c.accepted_at >= since,
     )
     return int((await conn.execute(stmt)).scalar_one())
-
-
-async def person_exists(conn: AsyncConnection, person_id: int) -> bool:
-    stmt = select(persons.c.id).where(persons.c.id == person_id)
-    return (await conn.execute(stmt)).first() is not None

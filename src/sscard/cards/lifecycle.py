@@ -1,7 +1,7 @@
 """The card's lifecycle: states per function and the allowed transitions, as a table. Pure.
 
 The hr function is ours; the financial function is the bank's, mirrored here. Only the
-transitions named in HR_TRANSITIONS can happen; anything else is refused by name.
+transitions named in HR_TABLE can happen; anything else is refused by name.
 """
 
 from __future__ import annotations
@@ -82,7 +82,6 @@ HR_TABLE: dict[tuple[HrStatus, CardEvent], Transition] = {
     (H.ACTIVE, C.CHANGE_CITY): Transition(H.ACTIVE, HR_DESK, "JUR-1"),
     (H.ACTIVE, C.RESET_SOCIAL_DATA): Transition(H.ACTIVE, HR_DESK, "JUR-1"),
 }  # fmt: skip
-HR_TRANSITIONS = {key: t.to for key, t in HR_TABLE.items()}
 
 
 class FinancialEvent(StrEnum):
@@ -160,13 +159,6 @@ def transition(state: HrStatus, event: CardEvent, channel: Channel) -> Transitio
         refusal.rule = found.rule  # type: ignore[misc]
         raise refusal
     return found
-
-
-def next_hr_status(state: HrStatus, event: CardEvent) -> HrStatus:
-    try:
-        return HR_TRANSITIONS[(state, event)]
-    except KeyError:
-        raise CardTransitionRefused(state=state.value, event=event.value) from None
 
 
 def effective_hr_status(stored: HrStatus, loss_until: datetime | None, now: datetime) -> HrStatus:

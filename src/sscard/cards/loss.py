@@ -9,7 +9,7 @@ from sscard.actors.roles import Actor, Channel, Operation, Role, authorize
 from sscard.cards import lifecycle as lc
 from sscard.cards import repository as repo
 from sscard.cards.lifecycle import CardEvent, HrStatus
-from sscard.cards.service import apply_event
+from sscard.cards.service import apply_event, card_view
 from sscard.context import Ctx
 from sscard.errors import DomainError, NotFound
 from sscard.platform import cache, notifications
@@ -232,9 +232,8 @@ async def history_of(ctx: Ctx, card_number: str) -> list[dict[str, Any]]:
     return await entries(ctx.conn, "card", card["id"])
 
 
-def card_state_view(card: dict[str, Any], now: datetime) -> dict[str, Any]:
-    from sscard.cards.service import card_view
-
+def card_state_view(card: dict[str, Any]) -> dict[str, Any]:
+    """The card as answered: its data, any loss in force, and a reminder for the caller."""
     body = card_view(card)
     body["loss"] = (
         {

@@ -23,18 +23,6 @@ async def get(conn: AsyncConnection, card_id: int) -> Row | None:
     return dict(r._mapping) if r else None
 
 
-async def move_hr(conn: AsyncConnection, card: Row, to: HrStatus, at: Any) -> Row:
-    """Compare-and-set on the version: exactly one of two concurrent changes wins."""
-    stmt = (
-        update(cards)
-        .where(cards.c.id == card["id"], cards.c.version == card["version"])
-        .values(hr_status=to.value, version=card["version"] + 1, updated_at=at)
-    )
-    if (await conn.execute(stmt)).rowcount != 1:
-        raise Conflict(field="card")
-    return {**card, "hr_status": to.value, "version": card["version"] + 1, "updated_at": at}
-
-
 async def get_by_number(conn: AsyncConnection, card_number: str) -> Row | None:
     r = (await conn.execute(select(cards).where(cards.c.card_number == card_number))).first()
     return dict(r._mapping) if r else None

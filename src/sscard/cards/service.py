@@ -68,8 +68,8 @@ async def activate_hr_on_collection(ctx: Ctx, card_id: int) -> None:
     card = await repo.get(ctx.conn, card_id)
     assert card is not None
     state = lc.HrStatus(card["hr_status"])
-    to = lc.next_hr_status(state, lc.CardEvent.COLLECT)
-    await repo.move_hr(ctx.conn, card, to, ctx.now)
+    to = lc.transition(state, lc.CardEvent.COLLECT, ctx.actor.channel).to
+    await repo.change(ctx.conn, card, ctx.now, hr_status=to.value)
     await record(ctx.conn, ctx.actor, ctx.now, Change("card", card_id, "hr_activated", state, to))
 
 

@@ -13,6 +13,7 @@ from sscard.context import Ctx
 from sscard.errors import DomainError, NotFound
 from sscard.platform import sequences
 from sscard.platform.history import Change, record
+from sscard.registry import repository as registry
 
 FOR_KINDS = frozenset({ApplicationKind.REPLACEMENT.value, ApplicationKind.EXCHANGE.value})
 
@@ -63,7 +64,7 @@ async def issue(ctx: Ctx, person_id: int) -> dict[str, Any]:
 
 async def of_person(ctx: Ctx, person_id: int) -> list[dict[str, Any]]:
     authorize(ctx.actor, Operation.LOOKUP_PERSON)
-    if not await applications.person_exists(ctx.conn, person_id):
+    if await registry.get_person(ctx.conn, person_id) is None:
         raise NotFound(field="person_id", what_zh="人员", what_en="Person")
     return [view(t, None) for t in await repo.temporary_medical_cards_of(ctx.conn, person_id)]
 

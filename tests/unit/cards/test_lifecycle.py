@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from sscard.actors.roles import Channel
 from sscard.cards.lifecycle import (
     CardEvent,
     CardTransitionRefused,
@@ -14,7 +15,7 @@ from sscard.cards.lifecycle import (
     expiry_date,
     identification_code,
     is_live,
-    next_hr_status,
+    transition,
 )
 
 
@@ -48,9 +49,10 @@ def test_ten_year_validity(issue: date, expiry: date) -> None:
 
 def test_collection_activates_hr_function() -> None:
     """SPEC ISS-4."""
-    assert next_hr_status(HrStatus.PRODUCED, CardEvent.COLLECT) is HrStatus.ACTIVE
+    at_counter = Channel.HR_OUTLET
+    assert transition(HrStatus.PRODUCED, CardEvent.COLLECT, at_counter).to is HrStatus.ACTIVE
     with pytest.raises(CardTransitionRefused):
-        next_hr_status(HrStatus.ACTIVE, CardEvent.COLLECT)
+        transition(HrStatus.ACTIVE, CardEvent.COLLECT, at_counter)
 
 
 def test_produced_and_active_cards_are_live() -> None:

@@ -61,7 +61,7 @@ async def get_card(
     card_number: str, request: Request, actor: Actor = Depends(current_actor)
 ) -> Any:
     async def use_case(ctx: Ctx) -> Any:
-        return loss.card_state_view(await loss.look(ctx, card_number), ctx.now)
+        return loss.card_state_view(await loss.look(ctx, card_number))
 
     return await read(request, actor, use_case)
 
@@ -95,7 +95,7 @@ def _loss_route(path: str, summary: str, action: Any) -> None:
         reason = body.reason if body else None
 
         async def use_case(ctx: Ctx) -> Any:
-            return loss.card_state_view(await action(ctx, card_number, reason), ctx.now)
+            return loss.card_state_view(await action(ctx, card_number, reason))
 
         return await write(request, actor, use_case)
 

@@ -117,10 +117,6 @@ async def correct_base_data(
     )
 
 
-async def _card_view(ctx: Ctx, card: dict[str, Any]) -> Any:
-    return loss.card_state_view(card, ctx.now)
-
-
 @router.post(
     "/cards/{card_number}/financial-status",
     summary="The card's bank reports its financial function (mirror; ISS-2, LOSS-2)",
@@ -134,7 +130,7 @@ async def report_financial_status(
 ) -> Response:
     async def use_case(ctx: Ctx) -> Any:
         card = await financial.report(ctx, card_number, body.event, body.account_number)
-        return await _card_view(ctx, card)
+        return loss.card_state_view(card)
 
     return await write(request, actor, use_case)
 
@@ -155,7 +151,7 @@ async def change_city(
             body.transfer_certificate_number,
             body.document.domain(),
         )
-        return await _card_view(ctx, card)
+        return loss.card_state_view(card)
 
     return await write(request, actor, use_case)
 
@@ -169,6 +165,6 @@ async def reset_social_data(
     card_number: str, request: Request, actor: Actor = Depends(current_actor)
 ) -> Response:
     async def use_case(ctx: Ctx) -> Any:
-        return await _card_view(ctx, await jurisdiction.reset_social_data(ctx, card_number))
+        return loss.card_state_view(await jurisdiction.reset_social_data(ctx, card_number))
 
     return await write(request, actor, use_case)
