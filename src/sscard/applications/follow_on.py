@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from sscard.actors.roles import Operation, authorize
-from sscard.applications import process as proc
 from sscard.applications import renewal, service
 from sscard.applications import repository as repo
 from sscard.applications.process import ApplicationKind
@@ -25,7 +24,6 @@ from sscard.platform import notifications
 from sscard.registry import credit
 from sscard.registry import repository as registry
 from sscard.registry.policy import CityPolicy, FeeKind
-from sscard.registry.service import policy_on
 
 
 @dataclass(frozen=True)
@@ -66,7 +64,9 @@ async def submit_replacement(ctx: Ctx, req: Replacement) -> dict[str, Any]:
     card = await loss.load(ctx, req.card_number)
     if card["hr_status"] != HrStatus.FORMALLY_LOST:
         raise FormalLossFirst(field="card_number", state=card["hr_status"])
-    outlet, person, policy = await _counter(ctx, card["person_id"], req.representative)
+    outlet, person, policy = await service.at_counter(
+        ctx, card["person_id"], req.representative, service.refuse_open_application
+    )
     bank = (req.bank_code or card["bank_code"]).upper()
     await _check_new_bank(ctx, outlet, card, bank, None, policy)
     await apply_event(ctx, card, CardEvent.APPLY_REPLACEMENT, "补卡")
@@ -80,7 +80,9 @@ async def submit_exchange(ctx: Ctx, req: Exchange) -> dict[str, Any]:
     """REP-2 a-e: an active card exchanged for its reason; the old card is taken back (REP-3)."""
     authorize(ctx.actor, Operation.APPLY_EXCHANGE)
     card = await loss.load(ctx, req.card_number)
-    outlet, person, policy = await _counter(ctx, card["person_id"], req.representative)
+    outlet, person, policy = await service.at_counter(
+        ctx, card["person_id"], req.representative, service.refuse_open_application
+    )
     if not req.old_card_returned:
         raise renewal.OldCardNotReturned(field="old_card_returned")
     renewal.check_exchange_place(req.reason, outlet["kind"], policy)
@@ -102,8 +104,9 @@ async def submit_exchange(ctx: Ctx, req: Exchange) -> dict[str, Any]:
 async def submit_upgrade(ctx: Ctx, req: Upgrade) -> dict[str, Any]:
     """GEN-3: a holder of a gen-1/gen-2 card applies for gen 3; the old card is recorded."""
     authorize(ctx.actor, Operation.APPLY_UPGRADE)
-    outlet, person, policy = await _counter(ctx, req.person_id, req.representative)
-    service.refuse_second_card(person)
+    outlet, person, policy = await service.at_counter(
+        ctx, req.person_id, req.representative, service.refuse_second_card
+    )
     bank = req.bank_code.upper()
     await service.check_bank(ctx, outlet, bank)
     renewal.check_upgrade(req.old_card, bank, policy)
@@ -120,21 +123,6 @@ async def submit_upgrade(ctx: Ctx, req: Upgrade) -> dict[str, Any]:
     if req.representative:
         await service.store_representative(ctx, app_id, req.representative)
     return await service.make_if_instant(ctx, outlet, app_id)
-
-
-async def _counter(
-    ctx: Ctx, person_id: int, rep: RepresentativeInput | None
-) -> tuple[dict[str, Any], dict[str, Any], CityPolicy]:
-    """The clerk's outlet, the person at the counter and the city policy, checked as for APP."""
-    outlet = await service.actor_outlet(ctx)
-    person = await repo.person_at_counter(ctx.conn, person_id=person_id)
-    if person is None:
-        raise NotFound(field="person_id", what_zh="人员", what_en="Person")
-    if person["open_application"] is not None:
-        raise proc.ApplicationInProgress(field="person_id", reference=person["open_application"])
-    policy = await policy_on(ctx, outlet["city_code"])
-    await service.check_applicant(ctx, person, rep, policy)
-    return outlet, person, policy
 
 
 async def _check_new_bank(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -80,13 +81,7 @@ class OutletBankOnly(DomainError):
 async def submit_first_application(ctx: Ctx, req: FirstApplication) -> dict[str, Any]:
     """SPEC APP-1/2: a first application at the clerk's outlet; instant outlets make it at once."""
     authorize(ctx.actor, Operation.SUBMIT_APPLICATION)
-    outlet = await actor_outlet(ctx)
-    person = await repo.person_at_counter(ctx.conn, person_id=req.person_id)
-    if person is None:
-        raise NotFound(field="person_id", what_zh="人员", what_en="Person")
-    refuse_second_card(person)
-    policy = await policy_on(ctx, outlet["city_code"])
-    await check_applicant(ctx, person, req.representative, policy)
+    outlet, _, policy = await at_counter(ctx, req.person_id, req.representative, refuse_second_card)
     await check_bank(ctx, outlet, req.bank_code)
     new = NewApplication(
         ApplicationKind.FIRST, req.person_id, req.bank_code, FeeKind.FIRST_APPLICATION
@@ -155,11 +150,34 @@ async def actor_outlet(ctx: Ctx) -> dict[str, Any]:
     return outlet
 
 
+async def at_counter(
+    ctx: Ctx,
+    person_id: int,
+    rep: RepresentativeInput | None,
+    refuse: Callable[[dict[str, Any]], None],
+) -> tuple[dict[str, Any], dict[str, Any], CityPolicy]:
+    """The clerk's outlet, the person at the counter (refused as `refuse` says, then checked
+    for representation and photo) and the city policy in force: the start of every application."""
+    outlet = await actor_outlet(ctx)
+    person = await repo.person_at_counter(ctx.conn, person_id=person_id)
+    if person is None:
+        raise NotFound(field="person_id", what_zh="人员", what_en="Person")
+    refuse(person)
+    policy = await policy_on(ctx, outlet["city_code"])
+    await check_applicant(ctx, person, rep, policy)
+    return outlet, person, policy
+
+
 def refuse_second_card(person: dict[str, Any]) -> None:
     """SPEC ID-3: one person, one card in the province."""
     for card in person["cards"] or []:
         if card and is_live(HrStatus(card["hr_status"])):
             raise proc.LiveCardExists(field="person_id", card_number=card["card_number"])
+    refuse_open_application(person)
+
+
+def refuse_open_application(person: dict[str, Any]) -> None:
+    """SPEC ID-3: one application at a time."""
     if person["open_application"] is not None:
         raise proc.ApplicationInProgress(field="person_id", reference=person["open_application"])
 
