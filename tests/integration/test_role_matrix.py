@@ -14,7 +14,7 @@ import pytest
 
 from sscard.actors.roles import PERMISSIONS, Operation, Role
 from sscard.registry.photo import make_standard_photo
-from tests.support.api import Api
+from tests.support.api import ADULT_BIRTH, Api
 from tests.support.numbers import citizen_number
 
 NO_CARD = "Z99999999"
@@ -149,15 +149,9 @@ async def _send(api: Api, op: Operation, who: str, person_id: int) -> Any:
         )
     if body == "new_person":
         body = api.person_body(
-            document={"type": "resident_id", "number": citizen_number(api_birth())}
+            document={"type": "resident_id", "number": citizen_number(ADULT_BIRTH)}
         )
     return await api.call(method, path, who, body)
-
-
-def api_birth() -> Any:
-    from tests.support.api import ADULT_BIRTH
-
-    return ADULT_BIRTH
 
 
 @pytest.mark.parametrize("operation", list(Operation), ids=lambda o: o.value)

@@ -10,10 +10,10 @@ from sscard.applications.process import ApplicationKind
 from sscard.applications.service import actor_outlet
 from sscard.cards import repository as repo
 from sscard.context import Ctx
-from sscard.errors import DomainError, NotFound
+from sscard.errors import DomainError
 from sscard.platform import sequences
 from sscard.platform.history import Change, record
-from sscard.registry import repository as registry
+from sscard.registry.service import require_person
 
 FOR_KINDS = frozenset({ApplicationKind.REPLACEMENT.value, ApplicationKind.EXCHANGE.value})
 
@@ -64,8 +64,7 @@ async def issue(ctx: Ctx, person_id: int) -> dict[str, Any]:
 
 async def of_person(ctx: Ctx, person_id: int) -> list[dict[str, Any]]:
     authorize(ctx.actor, Operation.LOOKUP_PERSON)
-    if await registry.get_person(ctx.conn, person_id) is None:
-        raise NotFound(field="person_id", what_zh="人员", what_en="Person")
+    await require_person(ctx, person_id)
     return [view(t, None) for t in await repo.temporary_medical_cards_of(ctx.conn, person_id)]
 
 

@@ -11,12 +11,16 @@ from typing import Any
 
 from sscard.actors.roles import Operation, authorize
 from sscard.context import Ctx
-from sscard.errors import InvalidInput, NotFound
+from sscard.errors import InvalidInput
 from sscard.masking import mask_name, mask_number
 from sscard.platform.history import Change, record
 from sscard.registry import repository as repo
 from sscard.registry.documents import IdentityDocument, examine_document, is_certificate_number
-from sscard.registry.service import DocumentBelongsToAnother, PersonAlreadyRegistered
+from sscard.registry.service import (
+    DocumentBelongsToAnother,
+    PersonAlreadyRegistered,
+    require_person,
+)
 
 
 @dataclass(frozen=True)
@@ -44,9 +48,7 @@ async def correct_base_data(ctx: Ctx, c: Correction) -> dict[str, Any]:
         raise _refuse(
             "name", "至少变更姓名或证件号码之一", "correct the name, the document or both"
         )
-    person = await repo.get_person(ctx.conn, c.person_id)
-    if person is None:
-        raise NotFound(field="person_id", what_zh="人员", what_en="Person")
+    await require_person(ctx, c.person_id)
     fields: list[str] = []
     if c.name is not None:
         fields.append(await _correct_name(ctx, c.person_id, c.name))
