@@ -178,8 +178,9 @@ API_STATEMENTS = [
     "INSERT INTO history (entity, entity_id, event, from_state, to_state, actor_id, role, "
     "channel, outlet_id, at) VALUES ('card', $1, $2, $3, $4, $5, 'outlet_clerk', "
     "'bank_outlet', $6, now())",
-    "INSERT INTO outbox (topic, recipient, ordering_key, payload, created_at, attempts) "
-    "VALUES ('bank.card_status_changed', 'ICBC', $1, $2, now(), 0)",
+    "INSERT INTO outbox (message_id, topic, recipient, ordering_key, payload, created_at, "
+    "status, next_attempt_at, attempts) VALUES (gen_random_uuid()::text, "
+    "'bank.card_status_changed', 'ICBC', $1, $2, now(), 'pending', now(), 0)",
 ]
 
 

@@ -34,6 +34,16 @@ class Settings:
     access_log: bool
     var_dir: Path
     notification_sender: str  # SSCARD_NOTIFICATION_SENDER: file (default) (SPEC REP-5)
+    worker: bool  # SSCARD_WORKER=1: run delivery, sweeps and reconciliation beside the API
+    nats_url: str
+    delivery_batch: int  # messages per request (http) or per publish round (nats)
+    delivery_poll_seconds: float  # how long an idle dispatcher sleeps before looking again
+    delivery_backoff_base_seconds: float
+    delivery_backoff_max_seconds: float
+    delivery_max_attempts: int  # a message the bank keeps rejecting is failed after this many
+    delivery_lease_seconds: float  # a dispatcher killed mid-batch gives way after this long
+    delivery_timeout_seconds: float
+    signature_tolerance_seconds: int
 
     @property
     def is_sqlite(self) -> bool:
@@ -56,4 +66,14 @@ class Settings:
             access_log=env.get("SSCARD_ACCESS_LOG", "1") == "1",
             var_dir=var_dir,
             notification_sender=env.get("SSCARD_NOTIFICATION_SENDER", "file"),
+            worker=env.get("SSCARD_WORKER", "1") == "1",
+            nats_url=env.get("SSCARD_NATS_URL", "nats://127.0.0.1:4222"),
+            delivery_batch=int(env.get("SSCARD_DELIVERY_BATCH", "200")),
+            delivery_poll_seconds=float(env.get("SSCARD_DELIVERY_POLL_SECONDS", "0.05")),
+            delivery_backoff_base_seconds=float(env.get("SSCARD_DELIVERY_BACKOFF_BASE", "1")),
+            delivery_backoff_max_seconds=float(env.get("SSCARD_DELIVERY_BACKOFF_MAX", "300")),
+            delivery_max_attempts=int(env.get("SSCARD_DELIVERY_MAX_ATTEMPTS", "12")),
+            delivery_lease_seconds=float(env.get("SSCARD_DELIVERY_LEASE_SECONDS", "15")),
+            delivery_timeout_seconds=float(env.get("SSCARD_DELIVERY_TIMEOUT_SECONDS", "10")),
+            signature_tolerance_seconds=int(env.get("SSCARD_SIGNATURE_TOLERANCE", "300")),
         )

@@ -2,6 +2,7 @@
 
 from sscard.actors import models as actors_models
 from sscard.applications import models as applications_models
+from sscard.banks import models as banks_models
 from sscard.cards import cancellation_models
 from sscard.cards import models as cards_models
 from sscard.cards import password_store as cards_password_store
@@ -14,6 +15,7 @@ from sscard.registry import models as registry_models
 __all__ = [
     "actors_models",
     "applications_models",
+    "banks_models",
     "cancellation_models",
     "cards_models",
     "cards_password_store",

@@ -72,6 +72,13 @@ class Operation(StrEnum):
     VIEW_CLOSURE_NOTICE = "view_closure_notice"
     CHANGE_CARD_CITY = "change_card_city"
     RESET_SOCIAL_DATA = "reset_social_data"
+    VIEW_OUTBOX = "view_outbox"
+    REPLAY_OUTBOX = "replay_outbox"
+    CONFIGURE_ENDPOINT = "configure_endpoint"
+    SUBMIT_BANK_REPORT = "submit_bank_report"
+    VIEW_BANK_INBOX = "view_bank_inbox"
+    RECONCILE_BANK = "reconcile_bank"
+    VIEW_RECONCILIATION = "view_reconciliation"
 
 
 ROLE_ZH: dict[Role, str] = {
@@ -122,6 +129,13 @@ OPERATION_ZH: dict[Operation, str] = {
     Operation.VIEW_CLOSURE_NOTICE: "查看金融销户通知书",
     Operation.CHANGE_CARD_CITY: "变更管理城市",
     Operation.RESET_SOCIAL_DATA: "重置社保数据",
+    Operation.VIEW_OUTBOX: "查看待发消息",
+    Operation.REPLAY_OUTBOX: "重发消息",
+    Operation.CONFIGURE_ENDPOINT: "配置银行接口",
+    Operation.SUBMIT_BANK_REPORT: "银行报送",
+    Operation.VIEW_BANK_INBOX: "查看银行报送",
+    Operation.RECONCILE_BANK: "银行对账",
+    Operation.VIEW_RECONCILIATION: "查看对账结果",
 }
 
 R = Role
@@ -172,6 +186,13 @@ PERMISSIONS: dict[Operation, frozenset[Role]] = {
     Operation.VIEW_CLOSURE_NOTICE: frozenset({R.OUTLET_CLERK, R.CENTRE_ADMIN, R.BANK_SYSTEM}),
     Operation.CHANGE_CARD_CITY: frozenset({R.OUTLET_CLERK}),  # SPEC JUR-1
     Operation.RESET_SOCIAL_DATA: frozenset({R.OUTLET_CLERK}),  # SPEC JUR-1
+    Operation.VIEW_OUTBOX: frozenset({R.CENTRE_ADMIN}),
+    Operation.REPLAY_OUTBOX: frozenset({R.CENTRE_ADMIN}),
+    Operation.CONFIGURE_ENDPOINT: frozenset({R.CENTRE_ADMIN}),
+    Operation.SUBMIT_BANK_REPORT: frozenset({R.BANK_SYSTEM}),  # SPEC ISS-2, ISS-4, LOSS-2/3
+    Operation.VIEW_BANK_INBOX: frozenset({R.CENTRE_ADMIN}),
+    Operation.RECONCILE_BANK: frozenset({R.CENTRE_ADMIN}),
+    Operation.VIEW_RECONCILIATION: frozenset({R.CENTRE_ADMIN}),
 }
 
 # Outlet operations (SPEC GOV-1) an outlet must offer before its clerks may do the operation.

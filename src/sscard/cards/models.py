@@ -35,6 +35,7 @@ cards = Table(
     Column("financial_status", String(32), nullable=False),
     Column("account_number_enc", LargeBinary, nullable=True),
     Column("account_masked", String(32), nullable=True),
+    Column("account_index", String(64), nullable=True, comment="HMAC-SM3 of the account number"),
     Column("loss_reported_at", UTCDateTime, nullable=True),
     Column("loss_until", UTCDateTime, nullable=True, comment="end of a temporary loss (LOSS-1)"),
     Column("loss_channel", String(32), nullable=True, comment="channel that took the loss"),
@@ -51,6 +52,7 @@ Index("ix_cards_person_id_hr_status", cards.c.person_id, cards.c.hr_status)
 Index("ix_cards_hr_status_loss_until", cards.c.hr_status, cards.c.loss_until)
 # ISS-7: the cards to remind, by expiry date.
 Index("ix_cards_expiry_date", cards.c.expiry_date)
+Index("ix_cards_bank_code_account_index", cards.c.bank_code, cards.c.account_index)
 
 # Older-generation cards (gen 1 city citizen cards, gen 2 provincial cards) declared at an
 # upgrade (SPEC GEN-3); they lose their medical function when the new card is activated (ISS-5).

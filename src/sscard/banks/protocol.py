@@ -1,0 +1,89 @@
+"""What sscard and a bank say to each other. Pure data; both sides (and the simulator) use it.
+
+Outbound (sscard -> bank), one signed HTTP POST or one broker message per batch:
+    {"messages": [{"message_id", "sequence", "topic", "card_number", "occurred_at", "payload"}]}
+`sequence` rises with every message for the same card (it is the outbox row id), and messages
+for one card are sent one at a time, in order. The bank answers 200 with
+    {"results": [{"message_id", "status": "applied" | "duplicate" | "rejected", "error"?}]}
+and sscard marks each message by its result; a message without a result is sent again.
+
+Inbound (bank -> sscard), one signed POST /api/v1/bank-reports per report, as a bank system:
+    {"message_id", "card_number", "sequence", "type", "occurred_at", ...type's fields}
+`sequence` is the bank's own count of reports for that card, from 1 with no gaps.
+
+Statement (bank -> sscard, for reconciliation): GET the endpoint's statement_url (signed request
+headers, signed response), or an uploaded file, in CSV with a header line:
+    card_number,account_number,financial_status
+one line per card the bank holds an account for; financial_status is a FinancialStatus value.
+The response carries the moment it describes in the X-Sscard-As-Of header (ISO 8601).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from sscard.cards.lifecycle import FinancialEvent
+
+STATEMENT_COLUMNS = ("card_number", "account_number", "financial_status")
+AS_OF_HEADER = "X-Sscard-As-Of"
+
+
+class Topic(StrEnum):
+    """Outbound topics a bank receives (SPEC ISS-1/2, LOSS-1..3, REP-3, CAN-3)."""
+
+    ACCOUNT_REQUESTED = "bank.account_requested"  # production data: open the account
+    CARD_STATUS_CHANGED = "bank.card_status_changed"  # hr loss, lift, unlock, cancel...
+    CARD_SUPERSEDED = "bank.card_superseded"  # exchange or replacement: the old card is dead
+    ACCOUNT_CLOSURE_REQUESTED = "bank.account_closure_requested"  # CAN-3 closure notice
+
+
+class DeliveryResult(StrEnum):
+    APPLIED = "applied"
+    DUPLICATE = "duplicate"  # already applied before: counts as delivered
+    REJECTED = "rejected"  # the bank refused this message; retried with backoff, then failed
+
+
+class ReportType(StrEnum):
+    """What a bank reports about a card it serves (SPEC ISS-2, ISS-4, LOSS-2/3, CAN-3)."""
+
+    ACCOUNT_OPENED = "account_opened"  # needs account_number
+    FINANCIAL_ACTIVATED = "financial_activated"
+    FINANCIAL_LOSS = "financial_loss"  # the bank's own (temporary) loss: financial function only
+    FINANCIAL_LOSS_LIFTED = "financial_loss_lifted"
+    FORMAL_LOSS = "formal_loss"  # at the bank's counter: hr and financial together; outlet_code
+    FORMAL_LOSS_LIFTED = "formal_loss_lifted"  # unlock at the bank's counter; outlet_code
+    ACCOUNT_CLOSED = "account_closed"
+
+
+class ServiceChannel(StrEnum):
+    COUNTER = "counter"
+    ONSITE = "onsite"  # 上门服务: a visit to a holder unable to travel (SPEC ISS-4, CH-1)
+
+
+# Reports that only move the financial mirror, and the mirror's event for each.
+FINANCIAL_REPORTS: dict[ReportType, FinancialEvent] = {
+    ReportType.ACCOUNT_OPENED: FinancialEvent.ACCOUNT_OPENED,
+    ReportType.FINANCIAL_ACTIVATED: FinancialEvent.ACTIVATED,
+    ReportType.FINANCIAL_LOSS: FinancialEvent.REPORTED_LOST,
+    ReportType.FINANCIAL_LOSS_LIFTED: FinancialEvent.LOSS_LIFTED,
+    ReportType.ACCOUNT_CLOSED: FinancialEvent.CLOSED,
+}
+# Reports done at one of the bank's outlets, which must name it (SPEC LOSS-2/3).
+OUTLET_REPORTS = frozenset({ReportType.FORMAL_LOSS, ReportType.FORMAL_LOSS_LIFTED})
+
+
+class InboxStatus(StrEnum):
+    APPLIED = "applied"
+    DEFERRED = "deferred"  # arrived before an earlier sequence; applied when the gap fills
+    REJECTED = "rejected"  # well formed, refused by a rule; its sequence is used up
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    FAILED = "failed"  # out of attempts; holds back later messages for the card until replayed
+
+
+class Transport(StrEnum):
+    HTTP = "http"
+    NATS = "nats"
