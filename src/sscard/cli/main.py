@@ -57,7 +57,17 @@ def serve(
 
 
 def _register_groups() -> None:
-    from sscard.cli import calendar, cards, data, db, notifications, tokens
+    from sscard.cli import (
+        bank_sim,
+        banks,
+        calendar,
+        cards,
+        data,
+        db,
+        delivery,
+        notifications,
+        tokens,
+    )
 
     app.add_typer(db.app, name="db")
     app.add_typer(data.app, name="data")
@@ -65,6 +75,9 @@ def _register_groups() -> None:
     app.add_typer(cards.app, name="cards")
     app.add_typer(tokens.app, name="token")
     app.add_typer(notifications.app, name="notifications")
+    app.add_typer(delivery.app, name="outbox")
+    app.add_typer(banks.app, name="banks")
+    app.add_typer(bank_sim.app, name="bank-sim")
 
 
 _register_groups()

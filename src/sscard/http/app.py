@@ -19,12 +19,15 @@ from sscard.errors import DomainError
 from sscard.http import problems
 from sscard.http.routes import (
     applications,
+    bank_reports,
     cancellations,
     cards,
+    delivery,
     notifications,
     passwords,
     persons,
     platform,
+    reconciliation,
     reference,
     renewals,
 )
@@ -78,6 +81,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         platform,
         notifications,
         passwords,
+        delivery,
+        bank_reports,
+        reconciliation,
     ):
         app.include_router(module.router)
 
