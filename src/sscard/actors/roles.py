@@ -30,6 +30,7 @@ class Channel(StrEnum):
     CENTRE = "centre"
     OPERATOR_CLI = "operator_cli"
     SWEEP = "sweep"  # the service itself, e.g. a temporary loss lifting after 7 days
+    ONSITE = "onsite"  # a bank's visit to a holder unable to travel (SPEC ISS-4, CH-1)
 
 
 class Operation(StrEnum):
