@@ -1,4 +1,5 @@
-# sscard: `make run` serves on http://127.0.0.1:8000 (SSCARD_PORT overrides); `make test` runs
+# sscard: `make run` serves on http://127.0.0.1:8000 (SSCARD_PORT overrides) with the bank
+# simulator beside it on :8700; `make test` runs
 # every test on SQLite and on PostgreSQL. Both set up the virtual environment first.
 
 PY ?= $(shell command -v python3.11 || command -v python3)
@@ -20,8 +21,8 @@ $(STAMP):
 setup: $(STAMP)
 	$(BIN)/sscard setup
 
-run: setup
-	$(BIN)/sscard serve
+run: $(STAMP)
+	$(BIN)/sscard up
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests migrations benchmarks

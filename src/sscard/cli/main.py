@@ -56,6 +56,69 @@ def serve(
     )
 
 
+@app.command()
+def up(
+    sim_port: int = typer.Option(8700, help="where the bank simulator listens"),
+    transport: str = typer.Option("http", help="delivery to the simulated banks: http | nats"),
+) -> None:
+    """Set up, start the bank simulator beside the service, and serve (what `make run` does)."""
+    import subprocess
+    import sys
+
+    from sscard.banks.protocol import Transport
+    from sscard.banks.simulator_link import link_simulator
+    from sscard.setup import set_up
+
+    settings = Settings.from_env()
+    var = settings.var_dir
+    config = var / "bank-sim.json"
+    sim_url = f"http://127.0.0.1:{sim_port}"
+    sscard_url = f"http://{settings.host}:{settings.port}"
+    echo_json(run_with_runtime(lambda rt: set_up(rt, admin_token_file=var / "admin.token")))
+    linked = run_with_runtime(
+        lambda rt: link_simulator(rt, config, sim_url, sscard_url, Transport(transport))
+    )
+    echo_json(linked)
+    sim = subprocess.Popen(
+        [sys.executable, "-m", "sscard", "bank-sim", "--config", str(config)]
+        + ["--port", str(sim_port), "--db", str(var / "bank-sim.db")]
+    )
+    typer.echo(f"bank simulator: {sim_url} (pid {sim.pid}); administrator token: {var}/admin.token")
+    try:
+        serve(host=None, port=None, workers=None)
+    finally:
+        sim.terminate()
+        sim.wait(timeout=10)
+
+
+@app.command()
+def worker() -> None:
+    """Run the background jobs alone (delivery to banks, 7-day sweep, SMS, daily reconciliation)."""
+    import asyncio
+    import signal
+
+    from sscard.runtime import Runtime
+    from sscard.worker import run_worker
+
+    settings = Settings.from_env()
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(levelname)s %(name)s %(message)s"
+    )
+
+    async def main() -> None:
+        rt = Runtime(settings)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        try:
+            await run_worker(rt, stop)
+        finally:
+            await rt.dispose()
+
+    asyncio.run(main())
+
+
 def _register_groups() -> None:
     from sscard.cli import (
         bank_sim,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -43,19 +44,37 @@ reason in Chinese (`detail_zh`) and English (`detail_en`); `detail` follows `Acc
 """
 
 
+@asynccontextmanager
+async def background_worker(rt: Runtime, *, enabled: bool) -> AsyncIterator[None]:
+    """The service's own jobs (delivery to banks, sweeps) beside the API, stopped with it."""
+    if not enabled:
+        yield
+        return
+    from sscard.worker import run_worker
+
+    stop = asyncio.Event()
+    task = asyncio.create_task(run_worker(rt, stop))
+    try:
+        yield
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, timeout=30)
+
+
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
     """Build the app; tests pass their own runtime, the server builds one from the environment."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = runtime is None
-        app.state.runtime = runtime or Runtime(settings or Settings.from_env())
+        rt = app.state.runtime = runtime or Runtime(settings or Settings.from_env())
         # Everything loaded at start-up lives for the process; keep the collector off it.
         gc.collect()
         gc.freeze()
-        yield
+        async with background_worker(rt, enabled=owned and rt.settings.worker):
+            yield
         if owned:
-            await app.state.runtime.dispose()
+            await rt.dispose()
 
     app = FastAPI(
         title="sscard",
