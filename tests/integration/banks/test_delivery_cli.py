@@ -1,0 +1,78 @@
+"""`sscard outbox` from the shell: the operator configures an endpoint and runs one round."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from sscard.actors.roles import OPERATOR
+from sscard.clock import ManualClock, SystemClock
+from sscard.runtime import save_clock_offset
+from tests.integration.banks.receiver import Receiver, serving
+from tests.support.api import Api
+
+SECRET = bytes(range(100, 132))
+
+
+async def sscard(api: Api, tmp_path: Path, *args: str) -> Any:
+    """Run `sscard <args>` in its own process against the tests' database; its JSON output."""
+    settings = api.rt.settings
+    env = {
+        **os.environ,
+        "SSCARD_DATABASE_URL": settings.database_url,
+        "SSCARD_DATA_KEY": settings.data_key_hex or "",
+        "SSCARD_VAR_DIR": str(tmp_path),
+        "SSCARD_CLOCK": "adjustable",
+    }
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "sscard",
+        *args,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(proc.communicate(), timeout=60)
+    assert proc.returncode == 0, err.decode()
+    return json.loads(out)
+
+
+async def test_cli_sets_an_endpoint_and_dispatches_one_round(
+    api: Api, clock: ManualClock, tmp_path: Path
+) -> None:
+    """`sscard outbox endpoint-set` then `dispatch --once`: production data reaches the bank."""
+    card = await api.card(bank="ICBC")
+    # The command's clock is the system clock moved to the tests' moment, through the offset
+    # every process reads from the database.
+    async with api.rt.unit(OPERATOR) as ctx:
+        await save_clock_offset(ctx.conn, clock.now() - SystemClock().now())
+    bank = Receiver(SECRET, clock.now)
+    async with serving(bank) as url:
+        made = await sscard(
+            api,
+            tmp_path,
+            "outbox",
+            "endpoint-set",
+            "ICBC",
+            "--url",
+            url,
+            "--secret-hex",
+            SECRET.hex(),
+        )
+        assert (made["recipient"], made["secret_hex"]) == ("ICBC", None)
+
+        report = await sscard(api, tmp_path, "outbox", "dispatch", "--once")
+
+    assert report["recipients"]["ICBC"]["delivered"] == 1
+    assert report["delivered"] == 1
+    assert report["more"] is False
+    [sent] = bank.applied
+    assert sent["card_number"] == card["card_number"]
+    assert sent["payload"]["holder"]["ssn"] == card["document"]["number"]
+    listed = (await api.get("/api/v1/outbox?status=delivered", "admin")).json()["items"]
+    assert [m["message_id"] for m in listed] == [sent["message_id"]]
