@@ -1,0 +1,427 @@
+"""The simulator's HTTP face: the banks' webhooks, tellers and statements, and test controls.
+
+POST /banks/{code}/webhook                               signed batch from sscard
+POST /banks/{code}/teller/cards/{card_number}/{action}   a clerk at the counter
+GET  /banks/{code}/statement                             signed CSV for reconciliation
+GET  /banks/{code}/reports?status=                       reports to sscard and their state
+GET  /banks/{code}/accounts/{card_number}                the bank's view of one card
+GET  /banks/{code}/stats                                 what came in and went out
+POST /control/outage | /control/clock | /control/reject   faults and time, for tests/demos
+GET  /health
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import datetime, timedelta
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from sscard.banks.protocol import AS_OF_HEADER, ServiceChannel
+from sscard.banks.signing import SignatureRefused, signed_headers, verify
+from sscard.banks.simulator import inbound, store, teller
+from sscard.banks.simulator.callbacks import Callbacks
+from sscard.banks.simulator.config import BankConfig, SimConfig, load_config
+from sscard.banks.simulator.rules import TellerAction, default_bin
+from sscard.banks.simulator.statement import statement
+from sscard.clock import AdjustableClock
+from sscard.db import transaction
+from sscard.errors import DomainError, InvalidInput, NotFound
+from sscard.http import problems
+from sscard.masking import mask_account, mask_name
+
+
+class BankUnavailable(DomainError):
+    code = "bank_unavailable"
+    status = 503
+    message_zh = "银行系统暂停服务（模拟故障）"
+    message_en = "The bank's system is down (simulated outage)"
+
+
+def _registry_bins() -> dict[str, str]:
+    text = resources.files("sscard.registry").joinpath("reference_data", "banks.json")
+    return {b["code"]: b["bins"][0] for b in json.loads(text.read_text("utf-8")) if b.get("bins")}
+
+
+class Simulator:
+    """One running simulator: its configuration, store, clock, faults and callback loop."""
+
+    def __init__(
+        self,
+        config: SimConfig,
+        engine: AsyncEngine,
+        clock: AdjustableClock,
+        client: httpx.AsyncClient,
+    ) -> None:
+        self.config = config
+        self.engine = engine
+        self.clock = clock
+        self.client = client
+        self.down: set[str] = set()
+        self.reject_once: dict[str, set[str]] = {code: set() for code in config.banks}
+        self.batches: dict[str, Counter[str]] = {code: Counter() for code in config.banks}
+        self.callbacks = Callbacks(engine, config, clock, client)
+        self._bins = _registry_bins()
+        self._task: asyncio.Task[None] | None = None
+
+    @classmethod
+    async def open(
+        cls,
+        config: SimConfig,
+        db: str,
+        *,
+        clock: AdjustableClock | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> Simulator:
+        """Create the store's tables if needed; `transport` lets tests route the callbacks."""
+        engine = await store.open_store(db)
+        client = httpx.AsyncClient(transport=transport)
+        return cls(config, engine, clock or AdjustableClock(), client)
+
+    def start(self) -> None:
+        """Start sending reports in the background."""
+        self._task = asyncio.create_task(self.callbacks.run())
+
+    async def close(self) -> None:
+        self.callbacks.stop()
+        if self._task is not None:
+            await self._task
+        await self.client.aclose()
+        await self.engine.dispose()
+
+    def bank(self, code: str) -> BankConfig:
+        bank = self.config.banks.get(code)
+        if bank is None:
+            raise NotFound(
+                field="code", what_zh=f"模拟银行 {code[:16]}", what_en=f"Bank {code[:16]}"
+            )
+        return bank
+
+    def available(self, code: str) -> BankConfig:
+        bank = self.bank(code)
+        if code in self.down:
+            self.batches[code]["unavailable"] += 1
+            raise BankUnavailable()
+        return bank
+
+    def bin_of(self, code: str) -> str:
+        return self.bank(code).bin or self._bins.get(code) or default_bin(code)
+
+    def verify(self, code: str, bank: BankConfig, headers: Any, body: bytes) -> datetime:
+        now = self.clock.now()
+        try:
+            verify(bank.secret, headers, body, now, self.config.signature_tolerance_seconds)
+        except SignatureRefused:
+            self.batches[code]["signature_refused"] += 1
+            raise
+        return now
+
+
+def _sim(request: Request) -> Simulator:
+    sim: Simulator = request.app.state.sim
+    return sim
+
+
+def _json(value: Any) -> Response:
+    return Response(orjson.dumps(value), media_type="application/json")
+
+
+# ---- shapes ----
+
+
+class TellerIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    outlet_code: str | None = Field(
+        None, min_length=1, max_length=32, description="the bank outlet; formal loss/unlock need it"
+    )
+    channel: ServiceChannel = Field(ServiceChannel.COUNTER, description="counter or onsite visit")
+
+
+class OutageIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    bank: str
+    down: bool
+
+
+class ClockIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    offset_seconds: float = Field(description="the simulator's clock = system time + this")
+
+
+class RejectIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    bank: str
+    message_id: str = Field(min_length=1, max_length=128)
+
+
+def account_view(a: dict[str, Any]) -> dict[str, Any]:
+    holder = a["holder"] if isinstance(a["holder"], dict) else {}
+    name = holder.get("name")
+    return {
+        "bank_code": a["bank_code"],
+        "card_number": a["card_number"],
+        "account": mask_account(a["account_number"]),
+        "financial_status": a["status"],
+        "loss_kind": a["loss_kind"],
+        "loss_outlet": a["loss_outlet"],
+        "hr_status": a["hr_status"],
+        "hr_event": a["hr_event"],
+        "superseded_by": a["superseded_by"],
+        "closure_requested_at": _iso(a["closure_requested_at"]),
+        "closure_reference": a["closure_reference"],
+        "last_sequence": a["last_sequence"],
+        "report_sequence": a["report_sequence"],
+        "holder": {
+            "name": mask_name(name) if isinstance(name, str) else None,
+            "fields_received": sorted(holder),
+        },
+        "opened_at": _iso(a["opened_at"]),
+        "updated_at": _iso(a["updated_at"]),
+    }
+
+
+def report_view(r: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": r.get("id"),
+        "message_id": r["message_id"],
+        "card_number": r["card_number"],
+        "sequence": r["sequence"],
+        "type": r["type"],
+        "occurred_at": _iso(r["occurred_at"]),
+        "account": mask_account(r["account_number"]) if r["account_number"] else None,
+        "outlet_code": r["outlet_code"],
+        "channel": r["channel"],
+        "status": r["status"],
+        "attempts": r["attempts"],
+        "next_attempt_at": _iso(r["next_attempt_at"]),
+        "last_error": r["last_error"],
+        "result_code": r["result_code"],
+        "sent_at": _iso(r["sent_at"]),
+    }
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+# ---- banks ----
+
+banks = APIRouter(prefix="/banks/{code}", tags=["bank"])
+
+
+@banks.post("/webhook", summary="A signed batch of messages from sscard")
+async def webhook(code: str, request: Request) -> Response:
+    sim = _sim(request)
+    bank = sim.available(code)
+    body = await request.body()
+    now = sim.verify(code, bank, request.headers, body)
+    try:
+        document = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        document = None
+    messages = document.get("messages") if isinstance(document, dict) else None
+    if not isinstance(messages, list):
+        raise InvalidInput(
+            field="messages",
+            field_name="messages",
+            reason_zh="须为报文列表",
+            reason_en="the body must be {'messages': [...]}",
+        )
+    async with transaction(sim.engine) as conn:
+        results, queued = await inbound.receive_batch(
+            conn, code, sim.bin_of(code), bank.auto_close, messages, now, sim.reject_once[code]
+        )
+    sim.batches[code]["accepted"] += 1
+    if queued:
+        sim.callbacks.wake.set()
+    return _json({"results": results})
+
+
+@banks.post("/teller/cards/{card_number}/{action}", summary="A clerk's action at the counter")
+async def teller_action(
+    code: str,
+    card_number: str,
+    action: TellerAction,
+    request: Request,
+    body: TellerIn | None = None,
+) -> Response:
+    sim = _sim(request)
+    sim.bank(code)
+    body = body or TellerIn(outlet_code=None, channel=ServiceChannel.COUNTER)
+    async with transaction(sim.engine) as conn:
+        account, report = await teller.act(
+            conn, code, card_number, action, body.outlet_code, body.channel, sim.clock.now()
+        )
+    sim.callbacks.wake.set()
+    return _json({"account": account_view(account), "report": report_view(report)})
+
+
+@banks.get("/statement", summary="Every account's status, signed (reconciliation)")
+async def bank_statement(code: str, request: Request) -> Response:
+    sim = _sim(request)
+    bank = sim.available(code)
+    now = sim.verify(code, bank, request.headers, await request.body())
+    body = await statement(sim.engine, code)
+    headers = {AS_OF_HEADER: now.isoformat(), **signed_headers(bank.secret, now, body)}
+    return Response(body, media_type="text/csv; charset=utf-8", headers=headers)
+
+
+@banks.get("/reports", summary="Reports to sscard and how each went")
+async def reports(
+    code: str,
+    request: Request,
+    status: str | None = Query(None, pattern="^(pending|sent|refused)$"),
+    after: int = Query(0, ge=0, description="the last id of the previous page"),
+    limit: int = Query(100, ge=1, le=1000),
+) -> Response:
+    sim = _sim(request)
+    sim.bank(code)
+    async with transaction(sim.engine, readonly=True) as conn:
+        rows = await store.list_reports(conn, code, status, after, limit)
+    items = [report_view(r) for r in rows]
+    return _json({"items": items, "next_after": rows[-1]["id"] if len(rows) == limit else None})
+
+
+@banks.get("/accounts/{card_number}", summary="The bank's view of one card")
+async def account(code: str, card_number: str, request: Request) -> Response:
+    sim = _sim(request)
+    sim.bank(code)
+    async with transaction(sim.engine, readonly=True) as conn:
+        found = await store.get_account(conn, code, card_number)
+    if found is None:
+        raise teller.AccountNotFound(field="card_number")
+    return _json(account_view(found))
+
+
+@banks.get("/stats", summary="Messages received and reports sent")
+async def stats(code: str, request: Request) -> Response:
+    sim = _sim(request)
+    sim.bank(code)
+    async with transaction(sim.engine, readonly=True) as conn:
+        received = await store.received_counts(conn, code)
+        sent = await store.status_counts(conn, store.reports, code)
+        held = await store.status_counts(conn, store.accounts, code)
+    totals: Counter[str] = Counter()
+    by_topic: dict[str, dict[str, int]] = {}
+    for topic, result, n in received:
+        totals[result] += n
+        by_topic.setdefault(topic, {})[result] = n
+    return _json(
+        {
+            "bank_code": code,
+            "batches": dict(sim.batches[code]),
+            "messages": {
+                "received": sum(totals.values()),
+                "applied": totals["applied"],
+                "duplicate": totals["duplicate"],
+                "rejected": totals["rejected"],
+                "by_topic": by_topic,
+            },
+            "reports": {s: sent.get(s, 0) for s in store.REPORT_STATUSES},
+            "accounts": held,
+        }
+    )
+
+
+# ---- control ----
+
+control = APIRouter(tags=["control"])
+
+
+@control.get("/health")
+async def health(request: Request) -> Response:
+    sim = _sim(request)
+    now = sim.clock.now()
+    return _json({"status": "ok", "banks": sorted(sim.config.banks), "now": now.isoformat()})
+
+
+@control.post("/control/outage", summary="Take a bank's webhook down (503) or bring it back")
+async def outage(body: OutageIn, request: Request) -> Response:
+    sim = _sim(request)
+    sim.bank(body.bank)
+    if body.down:
+        sim.down.add(body.bank)
+    else:
+        sim.down.discard(body.bank)
+    return _json({"bank": body.bank, "down": body.bank in sim.down})
+
+
+@control.get("/control/clock")
+async def get_clock(request: Request) -> Response:
+    return _clock(_sim(request))
+
+
+@control.post("/control/clock", summary="Set the simulator's clock offset from system time")
+async def set_clock(body: ClockIn, request: Request) -> Response:
+    sim = _sim(request)
+    sim.clock.set_offset(timedelta(seconds=body.offset_seconds))
+    sim.callbacks.wake.set()
+    return _clock(sim)
+
+
+def _clock(sim: Simulator) -> Response:
+    offset = sim.clock.offset.total_seconds()
+    return _json({"offset_seconds": offset, "now": sim.clock.now().isoformat()})
+
+
+@control.post("/control/reject", summary="Refuse one message id once (fault tests)")
+async def reject(body: RejectIn, request: Request) -> Response:
+    sim = _sim(request)
+    sim.bank(body.bank)
+    sim.reject_once[body.bank].add(body.message_id)
+    return _json({"bank": body.bank, "message_id": body.message_id})
+
+
+def create_app(
+    sim: Simulator | None = None, *, config_path: Path | None = None, db: str | None = None
+) -> FastAPI:
+    """The app; tests pass a running Simulator, the CLI passes the config file and database."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if sim is not None:
+            yield
+            return
+        assert config_path is not None
+        assert db is not None
+        owned = await Simulator.open(load_config(config_path), db)
+        app.state.sim = owned
+        owned.start()
+        try:
+            yield
+        finally:
+            await owned.close()
+
+    app = FastAPI(
+        title="sscard bank simulator",
+        description=__doc__ or "",
+        lifespan=lifespan,
+        docs_url="/docs",
+    )
+    if sim is not None:
+        app.state.sim = sim
+    app.add_exception_handler(DomainError, problems.domain_error)
+    app.add_exception_handler(RequestValidationError, problems.validation_error)
+    app.add_exception_handler(StarletteHTTPException, problems.http_error)
+    app.add_exception_handler(Exception, problems.unexpected_error)
+    app.include_router(banks)
+    app.include_router(control)
+    return app

@@ -1,0 +1,258 @@
+"""What the simulated bank does with a webhook batch from sscard, message by message, in order.
+
+A batch is applied in one transaction with a fixed number of queries whatever its size: the
+ids already applied and the cards' accounts are read once, the messages are applied in memory,
+and the new rows are written in bulk.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from sscard.banks.protocol import DeliveryResult, ReportType, Topic
+from sscard.banks.simulator import store
+from sscard.banks.simulator.callbacks import new_report
+from sscard.banks.simulator.rules import new_account_number
+from sscard.cards.lifecycle import FinancialStatus
+
+log = logging.getLogger("sscard.bank_sim")
+
+MESSAGE_ID_MAX = 64
+
+
+@dataclass(frozen=True)
+class Message:
+    message_id: str
+    sequence: int
+    topic: str
+    card_number: str | None
+    payload: dict[str, Any]
+
+    @property
+    def card(self) -> str | None:
+        """The card the message is about; a supersession names the old card."""
+        for value in (
+            self.card_number,
+            self.payload.get("card_number"),
+            self.payload.get("old_card_number"),
+        ):
+            if isinstance(value, str) and value:
+                return value
+        return None
+
+
+class Invalid(Exception):
+    pass
+
+
+def parse_message(raw: Any) -> Message:
+    if not isinstance(raw, dict):
+        raise Invalid("a message must be an object")
+    message_id, sequence, topic = raw.get("message_id"), raw.get("sequence"), raw.get("topic")
+    card_number, payload = raw.get("card_number"), raw.get("payload", {})
+    if not isinstance(message_id, str) or not 0 < len(message_id) <= MESSAGE_ID_MAX:
+        raise Invalid(f"message_id must be text of 1 to {MESSAGE_ID_MAX} characters")
+    if not isinstance(sequence, int) or isinstance(sequence, bool) or sequence < 1:
+        raise Invalid("sequence must be a positive integer")
+    if not isinstance(topic, str):
+        raise Invalid("topic must be text")
+    if card_number is not None and not isinstance(card_number, str):
+        raise Invalid("card_number must be text")
+    if not isinstance(payload, dict):
+        raise Invalid("payload must be an object")
+    return Message(message_id, sequence, topic, card_number, payload)
+
+
+@dataclass
+class Batch:
+    """The batch being applied: the accounts it touches and the rows it will write."""
+
+    bank_code: str
+    bin: str
+    auto_close: bool
+    now: datetime
+    accounts: dict[str, dict[str, Any]]
+    opened: dict[str, dict[str, Any]] = field(default_factory=dict)  # card -> account_opened
+    new_cards: set[str] = field(default_factory=set)
+    changed: set[str] = field(default_factory=set)
+    reports: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _result(message_id: Any, result: DeliveryResult, error: str | None) -> dict[str, Any]:
+    out: dict[str, Any] = {"message_id": message_id, "status": result.value}
+    if error is not None:
+        out["error"] = error
+    return out
+
+
+async def receive_batch(
+    conn: AsyncConnection,
+    bank_code: str,
+    bin_: str,
+    auto_close: bool,
+    messages: list[Any],
+    now: datetime,
+    reject_once: set[str],
+) -> tuple[list[dict[str, Any]], int]:
+    """Apply the messages in order; returns one result per message and the reports queued.
+
+    `reject_once` holds message ids the fault control asked to refuse; each is used up here.
+    """
+    parsed: list[Message | Invalid] = []
+    for raw in messages:
+        try:
+            parsed.append(parse_message(raw))
+        except Invalid as bad:
+            parsed.append(bad)
+    good = [m for m in parsed if isinstance(m, Message)]
+    seen = await store.applied_message_ids(conn, bank_code, [m.message_id for m in good])
+    cards = [c for m in good if (c := m.card) is not None]
+    batch = Batch(
+        bank_code, bin_, auto_close, now, await store.accounts_of_cards(conn, bank_code, cards)
+    )
+    results: list[dict[str, Any]] = []
+    log_rows: list[dict[str, Any]] = []
+    error: str | None
+    for raw, m in zip(messages, parsed, strict=True):
+        if isinstance(m, Invalid):
+            raw_id = raw.get("message_id") if isinstance(raw, dict) else None
+            message_id = raw_id if isinstance(raw_id, str) else None
+            result, error = DeliveryResult.REJECTED, f"invalid message: {m}"
+            results.append(_result(message_id, result, error))
+            log_rows.append(_log_row(batch, None, message_id, result, error))
+            continue
+        if m.message_id in seen:
+            result, error = DeliveryResult.DUPLICATE, None
+        elif m.message_id in reject_once:
+            reject_once.discard(m.message_id)
+            result, error = DeliveryResult.REJECTED, "refused once by the simulator's fault control"
+        else:
+            result, error = _apply(batch, m)
+        if result is DeliveryResult.APPLIED:
+            seen.add(m.message_id)
+        results.append(_result(m.message_id, result, error))
+        log_rows.append(_log_row(batch, m, m.message_id, result, error))
+    await _unique_account_numbers(conn, batch)
+    await store.insert_accounts(conn, [batch.accounts[c] for c in batch.new_cards])
+    await store.update_accounts(conn, [batch.accounts[c] for c in batch.changed - batch.new_cards])
+    await store.insert_reports(conn, batch.reports)
+    await store.record_received(conn, log_rows)
+    return results, len(batch.reports)
+
+
+def _log_row(
+    batch: Batch,
+    m: Message | None,
+    message_id: str | None,
+    result: DeliveryResult,
+    error: str | None,
+) -> dict[str, Any]:
+    return {
+        "bank_code": batch.bank_code,
+        "message_id": message_id[:128] if message_id else None,
+        "topic": m.topic[:64] if m else None,
+        "card_number": m.card[:32] if m and m.card else None,
+        "sequence": m.sequence if m else None,
+        "result": result.value,
+        "error": error[:256] if error else None,
+        "received_at": batch.now,
+    }
+
+
+def _apply(batch: Batch, m: Message) -> tuple[DeliveryResult, str | None]:
+    card = m.card
+    if card is None:
+        return DeliveryResult.REJECTED, "the message names no card"
+    account = batch.accounts.get(card)
+    if account is not None and m.sequence <= account["last_sequence"]:
+        # Older than what this card already got: sscard sent it again after a later one.
+        return DeliveryResult.DUPLICATE, f"stale: sequence {m.sequence} is not after the last"
+    if m.topic == Topic.ACCOUNT_REQUESTED:
+        if account is not None:
+            return DeliveryResult.DUPLICATE, "the card's account is already open"
+        _open_account(batch, card, m)
+        return DeliveryResult.APPLIED, None
+    try:
+        topic = Topic(m.topic)
+    except ValueError:
+        return DeliveryResult.REJECTED, f"unknown topic {m.topic[:64]!r}"
+    if account is None:
+        return DeliveryResult.REJECTED, "this bank holds no account for the card"
+    if topic is Topic.CARD_STATUS_CHANGED:
+        account["hr_status"] = _text(m.payload.get("hr_status"), 32)
+        account["hr_event"] = _text(m.payload.get("event"), 32)
+    elif topic is Topic.CARD_SUPERSEDED:
+        account["superseded_by"] = _text(m.payload.get("new_card_number"), 32) or "?"
+    elif topic is Topic.ACCOUNT_CLOSURE_REQUESTED:
+        account["closure_requested_at"] = batch.now
+        account["closure_reference"] = _text(m.payload.get("notice_reference"), 64)
+        if batch.auto_close and account["status"] != FinancialStatus.CLOSED:
+            _close(batch, account)
+    account["last_sequence"] = m.sequence
+    account["updated_at"] = batch.now
+    batch.changed.add(card)
+    return DeliveryResult.APPLIED, None
+
+
+def _text(value: Any, limit: int) -> str | None:
+    return str(value)[:limit] if value is not None else None
+
+
+def _open_account(batch: Batch, card: str, m: Message) -> None:
+    """SPEC ISS-2: a Class I account at once; the account number goes back to sscard."""
+    account: dict[str, Any] = {
+        "bank_code": batch.bank_code,
+        "card_number": card,
+        "account_number": new_account_number(batch.bin),
+        "status": FinancialStatus.ACCOUNT_OPENED.value,
+        "loss_kind": None,
+        "before_loss": None,
+        "loss_outlet": None,
+        "hr_status": None,
+        "hr_event": None,
+        "superseded_by": None,
+        "closure_requested_at": None,
+        "closure_reference": None,
+        "holder": m.payload,
+        "last_sequence": m.sequence,
+        "report_sequence": 0,
+        "opened_at": batch.now,
+        "updated_at": batch.now,
+    }
+    batch.accounts[card] = account
+    batch.new_cards.add(card)
+    report = new_report(
+        account, ReportType.ACCOUNT_OPENED, batch.now, account_number=account["account_number"]
+    )
+    batch.opened[card] = report
+    batch.reports.append(report)
+
+
+def _close(batch: Batch, account: dict[str, Any]) -> None:
+    account.update(status=FinancialStatus.CLOSED.value, loss_kind=None, before_loss=None)
+    batch.reports.append(new_report(account, ReportType.ACCOUNT_CLOSED, batch.now))
+
+
+async def _unique_account_numbers(conn: AsyncConnection, batch: Batch) -> None:
+    """Draw again for the (astronomically rare) number already taken, here or in the batch."""
+    accepted: set[str] = set()
+    pending = list(batch.opened)
+    while pending:
+        numbers = [batch.accounts[c]["account_number"] for c in pending]
+        taken = await store.taken_account_numbers(conn, numbers)
+        again = []
+        for card, number in zip(pending, numbers, strict=True):
+            if number in taken or number in accepted:
+                again.append(card)
+            else:
+                accepted.add(number)
+        for card in again:
+            number = new_account_number(batch.bin)
+            batch.accounts[card]["account_number"] = number
+            batch.opened[card]["account_number"] = number
+        pending = again

@@ -1,0 +1,135 @@
+"""The simulated bank's own rules, pure: account numbers and what a teller may do to an account.
+
+The bank's side of a card is its account; its states are FinancialStatus values, plus which
+kind of loss holds it (the bank's own financial loss, or a formal loss of both functions).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sscard.banks.protocol import ReportType
+from sscard.cards.lifecycle import FinancialStatus
+from sscard.errors import DomainError
+
+ACCOUNT_LENGTH = 19  # UnionPay debit cards: 16 to 19 digits; this bank issues 19
+
+
+def luhn_check_digit(body: str) -> str:
+    """The digit that makes body + digit pass the Luhn (mod 10) check."""
+    total = 0
+    for i, ch in enumerate(reversed(body)):
+        d = int(ch)
+        if i % 2 == 0:  # doubled: these become the odd positions once the check digit is added
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return str((10 - total % 10) % 10)
+
+
+def luhn_valid(number: str) -> bool:
+    return number.isdigit() and luhn_check_digit(number[:-1]) == number[-1]
+
+
+def default_bin(bank_code: str) -> str:
+    """A stable six-digit UnionPay-like prefix (62....) for a bank without a configured one."""
+    digest = int(hashlib.sha256(bank_code.encode()).hexdigest(), 16)
+    return f"62{digest % 10_000:04d}"
+
+
+def new_account_number(bin_: str, length: int = ACCOUNT_LENGTH) -> str:
+    """A random account number under the BIN, with its Luhn check digit."""
+    body = bin_ + "".join(secrets.choice("0123456789") for _ in range(length - len(bin_) - 1))
+    return body + luhn_check_digit(body)
+
+
+# ---- the teller's counter ----
+
+
+class TellerAction(StrEnum):
+    ACTIVATE = "activate"  # ISS-4: the holder activates the financial function
+    FINANCIAL_LOSS = "financial-loss"  # the bank's own loss of the financial function
+    FINANCIAL_LOSS_LIFT = "financial-loss-lift"
+    FORMAL_LOSS = "formal-loss"  # LOSS-2: hr and financial together, at this outlet
+    FORMAL_UNLOCK = "formal-unlock"  # LOSS-3
+    CLOSE = "close"  # CAN-3, REP-1a: the account is closed
+
+
+class LossKind(StrEnum):
+    FINANCIAL = "financial"
+    FORMAL = "formal"
+
+
+class Holding(StrEnum):
+    """The account as the counter sees it: its status, and for a loss which kind."""
+
+    ACCOUNT_OPENED = "account_opened"
+    ACTIVE = "active"
+    LOST_FINANCIAL = "lost_financial"
+    LOST_FORMAL = "lost_formal"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class Move:
+    to: Holding | None  # None: back to the status before the loss
+    report: ReportType
+
+
+A, Hd = TellerAction, Holding
+_OPEN = (Hd.ACCOUNT_OPENED, Hd.ACTIVE, Hd.LOST_FINANCIAL, Hd.LOST_FORMAL)
+# What the counter may do, from which holding. Anything else is refused by name.
+TELLER_TABLE: dict[tuple[Holding, TellerAction], Move] = {
+    (Hd.ACCOUNT_OPENED, A.ACTIVATE): Move(Hd.ACTIVE, ReportType.FINANCIAL_ACTIVATED),
+    (Hd.ACCOUNT_OPENED, A.FINANCIAL_LOSS): Move(Hd.LOST_FINANCIAL, ReportType.FINANCIAL_LOSS),
+    (Hd.ACTIVE, A.FINANCIAL_LOSS): Move(Hd.LOST_FINANCIAL, ReportType.FINANCIAL_LOSS),
+    (Hd.LOST_FINANCIAL, A.FINANCIAL_LOSS_LIFT): Move(None, ReportType.FINANCIAL_LOSS_LIFTED),
+    (Hd.ACCOUNT_OPENED, A.FORMAL_LOSS): Move(Hd.LOST_FORMAL, ReportType.FORMAL_LOSS),
+    (Hd.ACTIVE, A.FORMAL_LOSS): Move(Hd.LOST_FORMAL, ReportType.FORMAL_LOSS),
+    (Hd.LOST_FORMAL, A.FORMAL_UNLOCK): Move(None, ReportType.FORMAL_LOSS_LIFTED),
+    **{(h, A.CLOSE): Move(Hd.CLOSED, ReportType.ACCOUNT_CLOSED) for h in _OPEN},
+}
+# Done at an outlet, which the report must name (SPEC LOSS-2/3).
+OUTLET_ACTIONS = frozenset({A.FORMAL_LOSS, A.FORMAL_UNLOCK})
+
+
+class TellerRefused(DomainError):
+    code = "teller_action_refused"
+    status = 409
+    message_zh = "账户当前状态为“{holding}”，不能办理“{action}”"
+    message_en = "The account is '{holding}'; '{action}' is not allowed"
+
+
+def holding(status: str, loss_kind: str | None) -> Holding:
+    if status == FinancialStatus.LOST:
+        return Hd.LOST_FORMAL if loss_kind == LossKind.FORMAL else Hd.LOST_FINANCIAL
+    return Hd(status)
+
+
+@dataclass(frozen=True)
+class Change:
+    """The account's new columns after a teller action, and the report it owes sscard."""
+
+    status: FinancialStatus
+    loss_kind: LossKind | None
+    before_loss: FinancialStatus | None
+    report: ReportType
+
+
+def teller_change(
+    status: str, loss_kind: str | None, before_loss: str | None, action: TellerAction
+) -> Change:
+    """Where a teller action takes the account; TellerRefused if the table does not list it."""
+    now = holding(status, loss_kind)
+    move = TELLER_TABLE.get((now, action))
+    if move is None:
+        raise TellerRefused(field="action", holding=now.value, action=action.value)
+    if move.to is None:  # a lift returns to where the account was before the loss
+        back = FinancialStatus(before_loss) if before_loss else FinancialStatus.ACTIVE
+        return Change(back, None, None, move.report)
+    if move.to in (Hd.LOST_FINANCIAL, Hd.LOST_FORMAL):
+        kind = LossKind.FORMAL if move.to is Hd.LOST_FORMAL else LossKind.FINANCIAL
+        return Change(FinancialStatus.LOST, kind, FinancialStatus(status), move.report)
+    return Change(FinancialStatus(move.to.value), None, None, move.report)

@@ -1,0 +1,26 @@
+"""The bank's statement for reconciliation: one CSV line per account it holds (protocol.py)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from sscard.banks.protocol import STATEMENT_COLUMNS
+from sscard.banks.simulator import store
+from sscard.db import transaction
+
+
+def statement_csv(rows: list[tuple[str, str, str]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(STATEMENT_COLUMNS)
+    writer.writerows(rows)
+    return out.getvalue().encode()
+
+
+async def statement(engine: AsyncEngine, bank_code: str) -> bytes:
+    """Every account of the bank as it stands now, by card number."""
+    async with transaction(engine, readonly=True) as conn:
+        return statement_csv(await store.statement_rows(conn, bank_code))
