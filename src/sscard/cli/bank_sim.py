@@ -29,6 +29,9 @@ def serve(
     port: int = typer.Option(8700, min=1, max=65535),
     db: str = typer.Option("var/bank-sim.db", help="the simulator's own SQLite file (or a URL)"),
     log_level: str = typer.Option("info", help="debug, info, warning, error"),
+    nats_url: str | None = typer.Option(
+        None, envvar="SSCARD_NATS_URL", help="broker, when the config says transport nats"
+    ),
 ) -> None:
     """Serve the simulated banks' webhooks, tellers and statements, and call sscard back."""
     if ctx.invoked_subcommand is not None:
@@ -39,15 +42,17 @@ def serve(
     from sscard.banks.simulator.config import load_config
 
     try:
-        load_config(config)  # a bad file stops here, before the port opens
+        settings = load_config(config)  # a bad file stops here, before the port opens
     except (OSError, ValueError) as bad:  # pydantic's ValidationError is a ValueError
         typer.echo(f"bank-sim: cannot use {config}: {bad}", err=True)
         raise typer.Exit(2) from None
+    if nats_url:
+        settings = settings.model_copy(update={"nats_url": nats_url})
     if "://" not in db:
         Path(db).parent.mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=log_level.upper(), format="%(levelname)s %(name)s %(message)s")
     uvicorn.run(
-        create_app(config_path=config, db=db),
+        create_app(config=settings, db=db),
         host=host,
         port=port,
         log_level=log_level,

@@ -8,7 +8,7 @@ import csv
 import io
 import logging
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -138,6 +138,18 @@ async def test_webhook_refuses_a_timestamp_outside_the_tolerance_of_its_own_cloc
     assert moved.json()["offset_seconds"] == -301
     ok = await sim.send("ICBC", sim.msg(Topic.ACCOUNT_REQUESTED, CARD))
     assert results(ok) == ["applied"]
+
+
+async def test_clock_can_be_set_to_a_moment(sim: Sim) -> None:
+    moment = "2026-11-23T02:00:00+00:00"
+    response = await sim.client.post("/control/clock", json={"now": moment})
+    assert response.status_code == 200
+    now = sim.simulator.clock.now()
+    assert abs((now - datetime.fromisoformat(moment)).total_seconds()) < 5
+    both = await sim.client.post("/control/clock", json={"now": moment, "offset_seconds": 1})
+    assert both.status_code == 422
+    naive = await sim.client.post("/control/clock", json={"now": "2026-11-23T02:00:00"})
+    assert naive.status_code == 422
 
 
 async def test_webhook_for_a_bank_not_simulated_is_not_found(sim: Sim) -> None:

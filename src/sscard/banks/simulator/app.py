@@ -19,7 +19,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -31,11 +30,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from sscard.banks.protocol import AS_OF_HEADER, ServiceChannel
+from sscard.banks.protocol import AS_OF_HEADER, DeliveryResult, ServiceChannel
 from sscard.banks.signing import SignatureRefused, signed_headers, verify
 from sscard.banks.simulator import inbound, store, teller
 from sscard.banks.simulator.callbacks import Callbacks
-from sscard.banks.simulator.config import BankConfig, SimConfig, load_config
+from sscard.banks.simulator.config import BankConfig, SimConfig
 from sscard.banks.simulator.rules import TellerAction, default_bin
 from sscard.banks.simulator.statement import statement
 from sscard.clock import AdjustableClock
@@ -76,7 +75,8 @@ class Simulator:
         self.batches: dict[str, Counter[str]] = {code: Counter() for code in config.banks}
         self.callbacks = Callbacks(engine, config, clock, client)
         self._bins = _registry_bins()
-        self._task: asyncio.Task[None] | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self._stop_consumers = asyncio.Event()
 
     @classmethod
     async def open(
@@ -93,15 +93,60 @@ class Simulator:
         return cls(config, engine, clock or AdjustableClock(), client)
 
     def start(self) -> None:
-        """Start sending reports in the background."""
-        self._task = asyncio.create_task(self.callbacks.run())
+        """Start sending reports, and with the nats transport reading the banks' queues."""
+        self._tasks.append(asyncio.create_task(self.callbacks.run()))
+        if self.config.transport == "nats":
+            for code in self.config.banks:
+                self._tasks.append(asyncio.create_task(self._consume(code)))
 
     async def close(self) -> None:
         self.callbacks.stop()
-        if self._task is not None:
-            await self._task
+        self._stop_consumers.set()
+        await asyncio.gather(*self._tasks)
         await self.client.aclose()
         await self.engine.dispose()
+
+    async def receive(self, code: str, messages: list[Any], now: datetime) -> list[dict[str, Any]]:
+        """Apply messages from sscard (a webhook batch or one broker message), in order."""
+        bank = self.bank(code)
+        async with transaction(self.engine) as conn:
+            results, queued = await inbound.receive_batch(
+                conn,
+                code,
+                self.bin_of(code),
+                bank.auto_close,
+                messages,
+                now,
+                self.reject_once[code],
+            )
+        if queued:
+            self.callbacks.wake.set()
+        return results
+
+    async def _consume(self, code: str) -> None:
+        from sscard.banks import nats_consumer
+
+        async def handle(message: dict[str, Any]) -> DeliveryResult:
+            self.available(code)  # down: the consumer gives the message back for later
+            self.batches[code]["broker_messages"] += 1
+            [result] = await self.receive(code, [message], self.clock.now())
+            return DeliveryResult(result["status"])
+
+        options: dict[str, Any] = {}
+        if self.config.nats_stream:
+            options["stream"] = self.config.nats_stream
+        if self.config.nats_subject_prefix:
+            options["subject_prefix"] = self.config.nats_subject_prefix
+        await nats_consumer.consume(
+            self.config.nats_url,
+            code,
+            self.bank(code).secret,
+            handle,
+            self._stop_consumers,
+            self.clock.now,
+            self.config.signature_tolerance_seconds,
+            **options,
+        )
 
     def bank(self, code: str) -> BankConfig:
         bank = self.config.banks.get(code)
@@ -162,7 +207,12 @@ class OutageIn(BaseModel):
 class ClockIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    offset_seconds: float = Field(description="the simulator's clock = system time + this")
+    offset_seconds: float | None = Field(
+        None, description="the simulator's clock = system time + this"
+    )
+    now: datetime | None = Field(
+        None, description="or: the moment the clock reads now (with a time zone), e.g. sscard's"
+    )
 
 
 class RejectIn(BaseModel):
@@ -245,13 +295,8 @@ async def webhook(code: str, request: Request) -> Response:
             reason_zh="须为报文列表",
             reason_en="the body must be {'messages': [...]}",
         )
-    async with transaction(sim.engine) as conn:
-        results, queued = await inbound.receive_batch(
-            conn, code, sim.bin_of(code), bank.auto_close, messages, now, sim.reject_once[code]
-        )
+    results = await sim.receive(code, messages, now)
     sim.batches[code]["accepted"] += 1
-    if queued:
-        sim.callbacks.wake.set()
     return _json({"results": results})
 
 
@@ -372,7 +417,22 @@ async def get_clock(request: Request) -> Response:
 @control.post("/control/clock", summary="Set the simulator's clock offset from system time")
 async def set_clock(body: ClockIn, request: Request) -> Response:
     sim = _sim(request)
-    sim.clock.set_offset(timedelta(seconds=body.offset_seconds))
+    if (body.offset_seconds is None) == (body.now is None):
+        raise InvalidInput(
+            field="offset_seconds",
+            field_name="offset_seconds",
+            reason_zh="须给出 offset_seconds 或 now 之一",
+            reason_en="give either offset_seconds or now",
+        )
+    if body.now is not None:
+        if body.now.tzinfo is None:
+            raise InvalidInput(
+                field="now", field_name="now", reason_zh="须带时区", reason_en="needs a time zone"
+            )
+        system_now = sim.clock.now() - sim.clock.offset
+        sim.clock.set_offset(body.now - system_now)
+    else:
+        sim.clock.set_offset(timedelta(seconds=body.offset_seconds or 0))
     sim.callbacks.wake.set()
     return _clock(sim)
 
@@ -391,18 +451,18 @@ async def reject(body: RejectIn, request: Request) -> Response:
 
 
 def create_app(
-    sim: Simulator | None = None, *, config_path: Path | None = None, db: str | None = None
+    sim: Simulator | None = None, *, config: SimConfig | None = None, db: str | None = None
 ) -> FastAPI:
-    """The app; tests pass a running Simulator, the CLI passes the config file and database."""
+    """The app; tests pass a running Simulator, the CLI passes the configuration and database."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if sim is not None:
             yield
             return
-        assert config_path is not None
+        assert config is not None
         assert db is not None
-        owned = await Simulator.open(load_config(config_path), db)
+        owned = await Simulator.open(config, db)
         app.state.sim = owned
         owned.start()
         try:

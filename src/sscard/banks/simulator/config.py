@@ -6,14 +6,17 @@
 Optional members: per bank `bin` (account number prefix), `auto_close` (close the account on
 a CAN-3 closure notice without a teller); at the top `signature_tolerance_seconds`,
 `retry_base_seconds`, `retry_max_seconds`, `poll_seconds`, `callback_timeout_seconds`,
-`callback_concurrency`, `send_reports` (false: queue reports but never send them). Members
-another tool writes into the same file (e.g. `transport`) are accepted and ignored.
+`callback_concurrency`, `send_reports` (false: queue reports but never send them), and
+`transport`: "nats" makes each bank also read its queue on the broker (`nats_url`,
+`nats_stream`, `nats_subject_prefix`; the webhooks stay open either way). Unknown members are
+ignored.
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -55,6 +58,10 @@ class SimConfig(BaseModel):
     callback_timeout_seconds: float = Field(10.0, gt=0)
     callback_concurrency: int = Field(16, ge=1, le=256)
     send_reports: bool = True
+    transport: Literal["http", "nats"] = "http"
+    nats_url: str = "nats://127.0.0.1:4222"
+    nats_stream: str | None = Field(None, description="default: the service's stream")
+    nats_subject_prefix: str | None = Field(None, description="default: sscard.banks")
 
     @property
     def reports_url(self) -> str:

@@ -29,6 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from sscard.config import async_database_url
 from sscard.db import NAMING, Id, UTCDateTime, make_engine
 
 metadata = MetaData(naming_convention=NAMING)
@@ -104,8 +105,8 @@ REPORT_STATUSES = (PENDING, SENT, REFUSED)
 
 
 def database_url(db: str) -> str:
-    """A path becomes an aiosqlite URL; a URL is kept."""
-    return db if "://" in db else f"sqlite+aiosqlite:///{db}"
+    """A path becomes an aiosqlite URL; a URL gets its async driver."""
+    return async_database_url(db) if "://" in db else f"sqlite+aiosqlite:///{db}"
 
 
 async def open_store(db: str) -> AsyncEngine:
