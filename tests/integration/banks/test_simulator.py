@@ -27,7 +27,7 @@ from tests.support.bank_sim import Receiver, message, results, signed_batch
 SECRETS = {"ICBC": bytes.fromhex("11" * 32), "SZB": bytes.fromhex("22" * 32)}
 TOKENS = {"ICBC": "token-icbc", "SZB": "token-szb"}
 CARD, OTHER = "A00000001", "A00000002"
-HOLDER = {"name": "张三丰", "id_number": "320102199001151234", "phone": "13800138000"}
+HOLDER = {"name": "张三丰", "ssn": "320102199001151234", "phone": "13800138000"}
 
 
 class Sim:
@@ -49,7 +49,7 @@ class Sim:
         return await self.client.post(f"/banks/{bank}/webhook", content=body, headers=headers)
 
     async def open(self, bank: str, card: str) -> Outgoing:
-        m = self.msg(Topic.ACCOUNT_REQUESTED, card, {"card_number": card, **HOLDER})
+        m = self.msg(Topic.ACCOUNT_REQUESTED, card, {"card_number": card, "holder": HOLDER})
         assert results(await self.send(bank, m)) == ["applied"]
         return m
 
@@ -201,7 +201,7 @@ async def test_personal_data_is_kept_but_never_shown_or_logged(
     await asyncio.sleep(0.1)
     account = await sim.account("ICBC", CARD)
     assert account["holder"]["name"] == "张**"
-    assert "id_number" in account["holder"]["fields_received"]
+    assert "ssn" in account["holder"]["fields_received"]
     ours = [r.getMessage() for r in caplog.records if r.name.startswith("sscard")]
     assert any("account_opened" in line for line in ours)  # the loop did log its attempts
     shown = orjson.dumps(account).decode() + "\n".join(ours)
@@ -348,6 +348,7 @@ async def test_closure_notice_waits_for_the_teller_unless_the_bank_closes_at_onc
     closed = await sim.teller("ICBC", CARD, "close")
     assert closed.status_code == 200
     assert closed.json()["report"]["type"] == "account_closed"
+    assert closed.json()["report"]["id"] == (await sim.reports("ICBC"))[-1]["id"]
 
 
 # ---- the teller (ISS-4, LOSS-2/3, CAN-3) ----
@@ -503,19 +504,27 @@ async def test_a_report_refused_by_a_rule_is_recorded_and_the_next_one_goes(
     await sim.teller("ICBC", CARD, "activate")
     await sim.teller("ICBC", CARD, "financial-loss")
 
+    await sim.open("ICBC", OTHER)
+    await sim.teller("ICBC", OTHER, "activate")
+
     def answer(report: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-        if report["type"] == "financial_activated":
+        if report["type"] == "financial_activated" and report["card_number"] == CARD:
             return 409, {"code": "financial_transition_refused"}
-        return 201, {"status": "applied"}
+        if report["type"] == "financial_activated":
+            return 403, {"code": "channel_not_allowed", "inbox_status": "rejected"}
+        return 200, {"status": "applied"}
 
     receiver.answer = answer
     await receiver.start()
     sim.simulator.start()
-    got = await receiver.wait_for(2)
-    assert [r["sequence"] for r in got] == [1, 3]
+    got = await receiver.wait_for(3)
+    assert [r["sequence"] for r in got if r["card_number"] == CARD] == [1, 3]
     await _settled(sim)
-    [refused] = await sim.reports("ICBC", "refused")
-    assert (refused["sequence"], refused["result_code"]) == (2, "financial_transition_refused")
+    refused = await sim.reports("ICBC", "refused")
+    assert [(r["card_number"], r["sequence"], r["result_code"]) for r in refused] == [
+        (CARD, 2, "financial_transition_refused"),
+        (OTHER, 2, "channel_not_allowed"),
+    ]
 
 
 async def test_reports_of_one_card_go_one_at_a_time_in_order(sim: Sim, receiver: Receiver) -> None:

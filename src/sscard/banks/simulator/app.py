@@ -223,7 +223,10 @@ class RejectIn(BaseModel):
 
 
 def account_view(a: dict[str, Any]) -> dict[str, Any]:
-    holder = a["holder"] if isinstance(a["holder"], dict) else {}
+    received = a["holder"] if isinstance(a["holder"], dict) else {}
+    # sscard adds the person under "holder" at delivery (banks/enrichment.py)
+    nested = received.get("holder")
+    holder: dict[str, Any] = nested if isinstance(nested, dict) else received
     name = holder.get("name")
     return {
         "bank_code": a["bank_code"],
@@ -250,7 +253,7 @@ def account_view(a: dict[str, Any]) -> dict[str, Any]:
 
 def report_view(r: dict[str, Any]) -> dict[str, Any]:
     return {
-        "id": r.get("id"),
+        "id": r["id"],
         "message_id": r["message_id"],
         "card_number": r["card_number"],
         "sequence": r["sequence"],

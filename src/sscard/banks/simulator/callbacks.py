@@ -2,8 +2,9 @@
 
 Each report is a signed POST to sscard's /api/v1/bank-reports as the bank's system. A card's
 reports go one at a time, in sequence order; cards are served side by side. A 2xx ends a
-report as sent, a 409 or 422 problem as refused by a rule (with its code); anything else -
-network errors, 5xx, 401 (the configuration may be fixed) - is tried again with backoff.
+report as sent; a 409 or 422 problem, or any problem in which sscard says it kept the report as
+rejected (`inbox_status`), ends it as refused by a rule, with its code; anything else - network
+errors, 5xx, 401 or 403 (the configuration may be fixed) - is tried again with backoff.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import httpx
 import orjson
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from sscard.banks.protocol import ReportType, ServiceChannel
+from sscard.banks.protocol import InboxStatus, ReportType, ServiceChannel
 from sscard.banks.signing import signed_headers
 from sscard.banks.simulator import store
 from sscard.banks.simulator.config import SimConfig
@@ -82,13 +83,17 @@ def backoff_seconds(attempts: int, base: float, ceiling: float) -> float:
     return float(min(ceiling, base * 2 ** min(max(attempts - 1, 0), 32)))
 
 
-def _problem_code(response: httpx.Response) -> str | None:
+def _problem(response: httpx.Response) -> tuple[str | None, bool]:
+    """The problem's code, and whether sscard kept the report as rejected (its sequence used)."""
     try:
         body = response.json()
     except ValueError:
-        return None
-    code = body.get("code") if isinstance(body, dict) else None
-    return str(code)[:64] if code is not None else None
+        return None, False
+    if not isinstance(body, dict):
+        return None, False
+    code = body.get("code")
+    kept = body.get("inbox_status") == InboxStatus.REJECTED
+    return (str(code)[:64] if code is not None else None), kept
 
 
 def _answer_status(response: httpx.Response) -> str:
@@ -170,8 +175,8 @@ class Callbacks:
             return self._retry(row, f"{type(exc).__name__}")
         if response.is_success:
             return self._settled(row, store.SENT, _answer_status(response))
-        code = _problem_code(response)
-        if response.status_code in REFUSED_BY_RULE:
+        code, kept_as_rejected = _problem(response)
+        if response.status_code in REFUSED_BY_RULE or kept_as_rejected:
             return self._settled(row, store.REFUSED, code or f"http_{response.status_code}")
         return self._retry(row, f"HTTP {response.status_code} {code or ''}".strip())
 

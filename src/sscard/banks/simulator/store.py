@@ -249,6 +249,11 @@ async def insert_reports(conn: AsyncConnection, rows: Sequence[dict[str, Any]]) 
         await conn.execute(insert(reports), list(rows))
 
 
+async def insert_report(conn: AsyncConnection, row: dict[str, Any]) -> int:
+    found = await conn.execute(insert(reports).values(row).returning(reports.c.id))
+    return int(found.scalar_one())
+
+
 async def due_reports(conn: AsyncConnection, now: datetime, limit: int) -> list[dict[str, Any]]:
     """The first pending report of each card, if it is due: one at a time per card, in order."""
     head = reports.alias("head")

@@ -55,5 +55,5 @@ async def act(
     )
     report = new_report(account, change.report, now, outlet_code=outlet_code, channel=channel)
     await store.update_accounts(conn, [account])
-    await store.insert_reports(conn, [report])
+    report["id"] = await store.insert_report(conn, report)
     return account, report
