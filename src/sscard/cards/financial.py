@@ -1,6 +1,7 @@
 """The financial function's mirror: what the card's bank reports, kept here (SPEC ISS-2, LOSS-2).
 
-Until the bank integration runs, a bank system reports through its own API role.
+A bank system reports through its inbox (banks/inbox.py) or, one change at a time, through the
+financial-status route; both end in apply_financial.
 """
 
 from __future__ import annotations
@@ -37,6 +38,17 @@ async def report(
     """The card's bank reports a change of the financial function it runs."""
     authorize(ctx.actor, Operation.REPORT_FINANCIAL_STATUS)
     card = await loss.load(ctx, card_number)  # a bank sees only its own cards
+    return await apply_financial(ctx, card, event, account_number)
+
+
+async def apply_financial(
+    ctx: Ctx,
+    card: dict[str, Any],
+    event: FinancialEvent,
+    account_number: str | None,
+    reason: str | None = None,
+) -> dict[str, Any]:
+    """Move the mirror by the financial table; an opened account is kept encrypted and indexed."""
     state = FinancialStatus(card["financial_status"])
     before = card["financial_before_loss"]
     to = lc.next_financial_status(state, event, FinancialStatus(before) if before else None)
@@ -47,12 +59,14 @@ async def report(
         values |= {
             "account_number_enc": ctx.vault.encrypt(account_number),
             "account_masked": mask_account(account_number),
+            # Reconciliation matches the bank's statement lines by this, never by the clear number.
+            "account_index": ctx.vault.index(account_number),
         }
     if event is FinancialEvent.REPORTED_LOST:
         values["financial_before_loss"] = state.value
     if event in (FinancialEvent.LOSS_LIFTED, FinancialEvent.CLOSED):
         values["financial_before_loss"] = None
     card = await repo.change(ctx.conn, card, ctx.now, **values)
-    change = Change("card", card["id"], f"financial_{event.value}", state, to)
+    change = Change("card", card["id"], f"financial_{event.value}", state, to, reason)
     await record(ctx.conn, ctx.actor, ctx.now, change)
     return card

@@ -5,14 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
 from sscard.actors.roles import Actor, Channel, Operation, Role, authorize
 from sscard.cards import lifecycle as lc
 from sscard.cards import repository as repo
 from sscard.cards.lifecycle import CardEvent, HrStatus
-from sscard.cards.service import apply_event, card_view
+from sscard.cards.models import cards
+from sscard.cards.service import apply_event, card_view, status_message
 from sscard.context import Ctx
 from sscard.errors import DomainError, NotFound
-from sscard.platform import cache, notifications
+from sscard.platform import cache, notifications, outbox
 from sscard.platform.history import Change, entries, record
 from sscard.registry import repository as registry
 from sscard.registry.service import policy_on
@@ -76,16 +80,22 @@ def _may_see(actor: Actor, card: dict[str, Any]) -> bool:
 
 
 async def _lift(ctx: Ctx, card: dict[str, Any]) -> dict[str, Any]:
-    """Record the 7-day lift as the service's own act, at the moment it happened."""
+    """Record the 7-day lift as the service's own act, at the moment it happened; tell the bank."""
     lifted_at = card["loss_until"]
     card = await repo.change(ctx.conn, card, ctx.now, **repo.LIFTED)
     await record(ctx.conn, SWEEPER, ctx.now, _lift_change(card["id"], lifted_at))
+    await outbox.enqueue_many(ctx.conn, [_lift_message(card, ctx.now)])
     return card
 
 
 def _lift_change(card_id: int, lifted_at: datetime) -> Change:
     lifted = CardEvent.LIFT_TEMPORARY_LOSS
     return Change("card", card_id, lifted, HrStatus.TEMPORARILY_LOST, HrStatus.ACTIVE, at=lifted_at)
+
+
+def _lift_message(card: dict[str, Any], at: datetime) -> dict[str, Any]:
+    """SPEC LOSS-1: the bank, told of the temporary loss, is told of its lift too."""
+    return status_message(card, CardEvent.LIFT_TEMPORARY_LOSS, HrStatus.ACTIVE, at)
 
 
 async def report_temporary_loss(ctx: Ctx, card_number: str, reason: str | None) -> dict[str, Any]:
@@ -107,7 +117,11 @@ async def report_temporary_loss(ctx: Ctx, card_number: str, reason: str | None) 
 async def report_formal_loss(ctx: Ctx, card_number: str, reason: str | None) -> dict[str, Any]:
     """SPEC LOSS-2: at an outlet of the card's bank (hr + financial) or online (hr only)."""
     authorize(ctx.actor, Operation.REPORT_FORMAL_LOSS)
-    card = await load(ctx, card_number)
+    return await apply_formal_loss(ctx, await load(ctx, card_number), reason)
+
+
+async def apply_formal_loss(ctx: Ctx, card: dict[str, Any], reason: str | None) -> dict[str, Any]:
+    """The formal loss itself, by the acting channel (a bank's report comes here too)."""
     at_bank = ctx.actor.channel is Channel.BANK_OUTLET
     if at_bank:
         await _require_cards_bank(ctx, card)
@@ -143,7 +157,11 @@ async def report_formal_loss(ctx: Ctx, card_number: str, reason: str | None) -> 
 async def unlock(ctx: Ctx, card_number: str, reason: str | None) -> dict[str, Any]:
     """SPEC LOSS-3: temporary by hotline or the card's bank; formal by the channel that took it."""
     authorize(ctx.actor, Operation.UNLOCK_CARD)
-    card = await load(ctx, card_number)
+    return await apply_unlock(ctx, await load(ctx, card_number), reason)
+
+
+async def apply_unlock(ctx: Ctx, card: dict[str, Any], reason: str | None) -> dict[str, Any]:
+    """The unlock itself, by the acting channel (a bank's report comes here too; LOSS-3/4)."""
     state = HrStatus(card["hr_status"])
     if state is HrStatus.FORMALLY_LOST:
         await _check_formal_unlock(ctx, card)
@@ -211,18 +229,39 @@ async def may_use(ctx: Ctx, card_number: str, use: lc.CardUse) -> dict[str, Any]
 
 
 async def sweep(ctx: Ctx, batch: int = 5000) -> int:
-    """Record every temporary loss whose 7 days are over as lifted (set-based, in batches)."""
+    """Record every temporary loss whose 7 days are over as lifted, and tell the banks.
+
+    Set-based, in batches: per batch one read, one update, one history insert, one outbox insert.
+    """
     authorize(ctx.actor, Operation.SWEEP_LOSSES)
     total = 0
-    while due := await repo.expired_temporary_losses(ctx.conn, ctx.now, batch):
-        ends = {r["id"]: r["loss_until"] for r in due}
-        lifted = await repo.lift_temporary_losses(ctx.conn, list(ends), ctx.now)
-        changes = [_lift_change(card_id, ends[card_id]) for card_id in lifted]
+    while due := await _expired_temporary_losses(ctx.conn, ctx.now, batch):
+        by_id = {r["id"]: r for r in due}
+        lifted = await repo.lift_temporary_losses(ctx.conn, list(by_id), ctx.now)
+        changes = [_lift_change(card_id, by_id[card_id]["loss_until"]) for card_id in lifted]
         await record(ctx.conn, SWEEPER, ctx.now, *changes)
+        await outbox.enqueue_many(ctx.conn, [_lift_message(by_id[i], ctx.now) for i in lifted])
         total += len(lifted)
         if len(due) < batch:
             break
     return total
+
+
+# repository.expired_temporary_losses with the card number and bank the lift messages need;
+# it belongs in the repository, in place of that one, which nothing else calls.
+async def _expired_temporary_losses(
+    conn: AsyncConnection, now: datetime, limit: int
+) -> list[dict[str, Any]]:
+    stmt = (
+        select(cards.c.id, cards.c.loss_until, cards.c.card_number, cards.c.bank_code)
+        .where(
+            cards.c.hr_status == HrStatus.TEMPORARILY_LOST.value,
+            cards.c.loss_until <= now,
+        )
+        .order_by(cards.c.loss_until)
+        .limit(limit)
+    )
+    return [dict(r._mapping) for r in await conn.execute(stmt)]
 
 
 async def history_of(ctx: Ctx, card_number: str) -> list[dict[str, Any]]:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
+from sscard.actors.roles import Actor, Role
+from sscard.banks.protocol import Topic
 from sscard.cards import lifecycle as lc
 from sscard.cards import repository as repo
 from sscard.context import Ctx
@@ -83,19 +87,27 @@ async def apply_event(
     await record(
         ctx.conn, ctx.actor, ctx.now, Change("card", card["id"], event, state, step.to, reason)
     )
-    await outbox.enqueue(
-        ctx.conn,
-        topic="bank.card_status_changed",
+    if not from_cards_bank(ctx.actor, card):
+        await outbox.enqueue_many(ctx.conn, [status_message(card, event, step.to, ctx.now)])
+    return card
+
+
+def from_cards_bank(actor: Actor, card: Mapping[str, Any]) -> bool:
+    """The change came from the card's own bank system, which knows it already: no echo back."""
+    return actor.role is Role.BANK_SYSTEM and actor.bank_code == card["bank_code"]
+
+
+def status_message(
+    card: Mapping[str, Any], event: lc.CardEvent, to: lc.HrStatus, at: datetime
+) -> dict[str, Any]:
+    """The outbox row telling the card's bank that the hr function changed (LOSS-1..3, CAN-3)."""
+    return outbox.new_row(
+        topic=Topic.CARD_STATUS_CHANGED.value,
         recipient=card["bank_code"],
         ordering_key=f"card:{card['id']}",
-        payload={
-            "card_number": card["card_number"],
-            "event": event.value,
-            "hr_status": step.to.value,
-        },
-        at=ctx.now,
+        payload={"card_number": card["card_number"], "event": event.value, "hr_status": to.value},
+        at=at,
     )
-    return card
 
 
 def card_view(card: dict[str, Any]) -> dict[str, Any]:
