@@ -6,7 +6,7 @@ GET  /banks/{code}/statement                             signed CSV for reconcil
 GET  /banks/{code}/reports?status=                       reports to sscard and their state
 GET  /banks/{code}/accounts/{card_number}                the bank's view of one card
 GET  /banks/{code}/stats                                 what came in and went out
-POST /control/outage | /control/clock | /control/reject   faults and time, for tests/demos
+POST /control/outage | /control/delay | /control/clock | /control/reject   faults, time
 GET  /health
 """
 
@@ -71,6 +71,8 @@ class Simulator:
         self.clock = clock
         self.client = client
         self.down: set[str] = set()
+        # Seconds a bank takes to answer after it has applied a batch (kill -9 fault tests).
+        self.answer_delay: dict[str, float] = {}
         self.reject_once: dict[str, set[str]] = {code: set() for code in config.banks}
         self.batches: dict[str, Counter[str]] = {code: Counter() for code in config.banks}
         self.callbacks = Callbacks(engine, config, clock, client)
@@ -197,6 +199,13 @@ class TellerIn(BaseModel):
     channel: ServiceChannel = Field(ServiceChannel.COUNTER, description="counter or onsite visit")
 
 
+class DelayIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    bank: str
+    seconds: float = Field(ge=0, le=600)
+
+
 class OutageIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -300,6 +309,8 @@ async def webhook(code: str, request: Request) -> Response:
         )
     results = await sim.receive(code, messages, now)
     sim.batches[code]["accepted"] += 1
+    if delay := sim.answer_delay.get(code):
+        await asyncio.sleep(delay)
     return _json({"results": results})
 
 
@@ -410,6 +421,14 @@ async def outage(body: OutageIn, request: Request) -> Response:
     else:
         sim.down.discard(body.bank)
     return _json({"bank": body.bank, "down": body.bank in sim.down})
+
+
+@control.post("/control/delay", summary="Answer webhooks this long after applying them")
+async def delay(body: DelayIn, request: Request) -> Response:
+    sim = _sim(request)
+    sim.bank(body.bank)
+    sim.answer_delay[body.bank] = body.seconds
+    return _json({"bank": body.bank, "seconds": body.seconds})
 
 
 @control.get("/control/clock")
