@@ -1,9 +1,10 @@
 """Delivery of the outbox to banks and other parties (SPEC ISS-2, LOSS-1..3, REP-3, CAN-3).
 
 One round (`dispatch_once`):
-1. Lease. Every enabled endpoint that is not paused is leased to this dispatcher (or its lease
-   renewed) in one UPDATE. Only the holder sends for a recipient, so two dispatchers never
-   interleave one card's messages; one killed mid-batch gives way when its lease runs out.
+1. Lease. Every enabled endpoint that is not paused and has due messages is leased to this
+   dispatcher (or its lease renewed) in one UPDATE. Only the holder sends for a recipient, so
+   two dispatchers never interleave one card's messages; one killed mid-batch gives way when
+   its lease runs out. An idle round only reads.
 2. For each leased recipient, concurrently: read the due messages, those pending and due with no
    earlier message for the same card and recipient still pending or failed. So one message per
    card is in flight, in order, and a failed message holds the card's later ones back until an
@@ -27,7 +28,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, exists, or_, select, update
+from sqlalchemy import ColumnElement, bindparam, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sscard.actors.roles import OPERATOR
@@ -224,12 +225,15 @@ def default_owner() -> str:
 
 
 async def dispatch_once(rt: Runtime, owner: str, senders: Senders) -> DispatchReport:
-    """One round: lease the endpoints, then serve each leased recipient concurrently."""
-    async with rt.unit(OPERATOR) as ctx:
-        leased = await _take_leases(ctx.conn, ctx.vault, owner, ctx.now, rt.settings)
+    """One round: lease the endpoints with due messages, then serve each one concurrently."""
     report = DispatchReport()
-    if not leased:
+    # Read first: an idle round writes nothing (on SQLite a write waits for the one writer).
+    async with rt.unit(OPERATOR, readonly=True) as ctx:
+        wanted = await _open_with_work(ctx.conn, owner, ctx.now)
+    if not wanted:
         return report
+    async with rt.unit(OPERATOR) as ctx:
+        leased = await _take_leases(ctx.conn, ctx.vault, owner, wanted, ctx.now, rt.settings)
     rounds = await asyncio.gather(
         *(_serve(rt, lease, senders) for lease in leased), return_exceptions=True
     )
@@ -245,22 +249,42 @@ async def dispatch_once(rt: Runtime, owner: str, senders: Senders) -> DispatchRe
     return report
 
 
-async def _take_leases(
-    conn: AsyncConnection, vault: Vault, owner: str, now: datetime, settings: Settings
-) -> list[_Leased]:
+def _open(owner: str, now: datetime) -> tuple[ColumnElement[bool], ...]:
+    """An endpoint this dispatcher may send to now: enabled, not paused, not leased to another."""
     e = delivery_endpoints
-    open_now = (
-        e.c.enabled,
+    return (
+        e.c.enabled.is_(True),
         or_(e.c.paused_until.is_(None), e.c.paused_until <= now),
         or_(e.c.lease_until.is_(None), e.c.lease_until < now, e.c.lease_owner == owner),
     )
-    pick = select(e.c.recipient).where(*open_now).order_by(e.c.recipient)
+
+
+async def _open_with_work(conn: AsyncConnection, owner: str, now: datetime) -> list[str]:
+    e, o = delivery_endpoints, outbox
+    due = exists().where(
+        o.c.recipient == e.c.recipient, o.c.status == PENDING, o.c.next_attempt_at <= now
+    )
+    stmt = select(e.c.recipient).where(*_open(owner, now), due)
+    return list((await conn.execute(stmt)).scalars())
+
+
+async def _take_leases(
+    conn: AsyncConnection,
+    vault: Vault,
+    owner: str,
+    recipients: list[str],
+    now: datetime,
+    settings: Settings,
+) -> list[_Leased]:
+    e = delivery_endpoints
+    still_open = (e.c.recipient.in_(recipients), *_open(owner, now))
+    pick = select(e.c.recipient).where(*still_open).order_by(e.c.recipient)
     if conn.dialect.name == "postgresql":
         # Another dispatcher leasing the same rows right now keeps them; we skip, not wait.
         pick = pick.with_for_update(skip_locked=True)
     stmt = (
         update(e)
-        .where(e.c.recipient.in_(pick.scalar_subquery()), *open_now)
+        .where(e.c.recipient.in_(pick.scalar_subquery()), *still_open)
         .values(
             lease_owner=owner,
             lease_until=now + timedelta(seconds=settings.delivery_lease_seconds),

@@ -14,9 +14,12 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from sscard.actors.roles import OPERATOR
+from sscard.banks import dispatcher
 from sscard.banks.dispatcher import DispatchReport, Senders, dispatch_once, run_dispatcher
+from sscard.banks.protocol import Transport
 from sscard.clock import ManualClock
 from sscard.platform.models import delivery_endpoints, outbox
 from sscard.runtime import Runtime
@@ -334,3 +337,60 @@ async def test_a_disabled_endpoint_gets_nothing_until_enabled_again(
     assert (await api.post("/api/v1/delivery-endpoints/ICBC/enable", "admin")).is_success
     await drain(api.rt, senders)
     assert len(bank.applied) == 1
+
+
+class _Exploding:
+    """A transport with a bug: raises something no transport should."""
+
+    async def send(self, endpoint: Any, batch: Any, now: Any) -> list[Any]:
+        raise ZeroDivisionError("holder 110101199001151234")
+
+    async def close(self) -> None:
+        return None
+
+
+async def test_a_transport_that_breaks_is_treated_as_an_outage(
+    api: Api, fast: Runtime, bank: Receiver
+) -> None:
+    """Whatever a transport raises, the messages are not charged and the endpoint pauses; the
+    error's text (which might quote personal data) is not kept, only its class (ID-6)."""
+    await api.card(bank="ICBC")
+    broken = Senders(fast.settings, {Transport.HTTP: _Exploding()})
+
+    report = await dispatch_once(api.rt, "test", broken)
+
+    assert report.recipients["ICBC"].error == "ZeroDivisionError"
+    assert (await endpoint(api))["last_error"] == "ZeroDivisionError"
+    [row] = await messages(api)
+    assert (row["status"], row["attempts"]) == ("pending", 0)
+
+
+async def test_the_loop_goes_on_after_a_round_that_breaks(
+    api: Api, bank: Receiver, senders: Senders, monkeypatch: pytest.MonkeyPatch, caplog: Any
+) -> None:
+    """A round that fails as a whole (the database away, say) is logged without its text and
+    the loop tries again."""
+    await api.card(bank="ICBC")
+    real = dispatcher.dispatch_once
+    calls = 0
+
+    async def flaky(rt: Runtime, owner: str, pool: Senders) -> DispatchReport:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise OperationalError("SELECT", {"card_number": "A00000001"}, Exception("gone"))
+        return await real(rt, owner, pool)
+
+    monkeypatch.setattr(dispatcher, "dispatch_once", flaky)
+    stop = asyncio.Event()
+    loop = asyncio.create_task(run_dispatcher(api.rt, stop, "loop", senders))
+    for _ in range(500):
+        if bank.applied:
+            break
+        await asyncio.sleep(0.01)
+    stop.set()
+    await asyncio.wait_for(loop, timeout=10)
+
+    assert len(bank.applied) == 1
+    assert "delivery round failed: OperationalError" in caplog.text
+    assert "A00000001" not in caplog.text
