@@ -45,7 +45,9 @@ from sscard.runtime import Runtime
 
 log = logging.getLogger("sscard.banks.dispatcher")
 
-PENDING, DELIVERED, FAILED = (s.value for s in OutboxStatus)
+PENDING = OutboxStatus.PENDING.value
+DELIVERED = OutboxStatus.DELIVERED.value
+FAILED = OutboxStatus.FAILED.value
 ACKNOWLEDGED = frozenset({DeliveryResult.APPLIED, DeliveryResult.DUPLICATE})
 ERROR_PAUSE_SECONDS = 1.0  # after a round that failed as a whole (database gone, say)
 
@@ -151,8 +153,7 @@ def sender_for(transport: Transport, settings: Settings) -> Sender:
     if transport is Transport.NATS:
         from sscard.banks.nats_sender import NatsSender
 
-        nats: Sender = NatsSender(settings.nats_url)
-        return nats
+        return NatsSender(settings.nats_url)
     return HttpSender(settings.delivery_timeout_seconds)
 
 

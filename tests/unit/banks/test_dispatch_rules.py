@@ -7,10 +7,18 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from sscard.banks.delivery import EndpointUnavailable, Outcome
-from sscard.banks.dispatcher import Claimed, RetryPolicy, card_number_of, plan_outcomes, safe_error
+from sscard.banks.dispatcher import (
+    Claimed,
+    RetryPolicy,
+    card_number_of,
+    plan_outcomes,
+    safe_error,
+    sender_for,
+)
 from sscard.banks.endpoints import check_address, check_secret, parse_secret_hex
-from sscard.banks.http_sender import parse_results
+from sscard.banks.http_sender import HttpSender, parse_results
 from sscard.banks.protocol import DeliveryResult, Transport
+from sscard.config import Settings
 from sscard.errors import InvalidInput
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
@@ -134,3 +142,14 @@ def test_secrets_given_in_hex_are_16_to_64_bytes() -> None:
     for bad in (b"k" * 15, b"k" * 65):
         with pytest.raises(InvalidInput):
             check_secret(bad)
+
+
+async def test_the_transport_picks_the_sender() -> None:
+    settings = Settings.from_env({"SSCARD_NATS_URL": "nats://127.0.0.1:1"})
+    http = sender_for(Transport.HTTP, settings)
+    assert isinstance(http, HttpSender)
+    await http.close()
+    nats_sender = pytest.importorskip("sscard.banks.nats_sender")
+    nats = sender_for(Transport.NATS, settings)
+    assert isinstance(nats, nats_sender.NatsSender)
+    await nats.close()
