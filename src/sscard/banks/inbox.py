@@ -30,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sscard.actors.roles import Operation, authorize
 from sscard.banks import reports, signing
+from sscard.banks.endpoints import endpoint_secret
 from sscard.banks.models import bank_card_sequences, bank_inbox
 from sscard.banks.protocol import InboxStatus
 from sscard.banks.reports import Report
@@ -39,7 +40,6 @@ from sscard.context import Ctx
 from sscard.crypto import Vault
 from sscard.errors import Conflict, DomainError, InvalidInput, NotFound
 from sscard.masking import mask_account
-from sscard.platform.models import delivery_endpoints
 from sscard.upsert import insert_rows
 
 Row = dict[str, Any]
@@ -109,7 +109,7 @@ async def authenticate(
     """Refuse unless the body is signed with the reporting bank's key, recently (ISS-2)."""
     authorize(ctx.actor, Operation.SUBMIT_BANK_REPORT)
     bank = ctx.actor.bank_code or ""
-    secret = await _endpoint_secret(ctx.conn, ctx.vault, bank)
+    secret = await endpoint_secret(ctx.conn, ctx.vault, bank)
     if secret is None:
         raise BankNotConnected(bank_code=bank)
     signing.verify(secret, headers, body, ctx.now, tolerance_seconds)
@@ -311,15 +311,6 @@ def _decode_cursor(cursor: str) -> tuple[datetime, str, str]:
 
 
 # ---- queries ----
-
-
-async def _endpoint_secret(conn: AsyncConnection, vault: Vault, bank_code: str) -> bytes | None:
-    """The bank's signing key, if it is connected (stands in for banks.endpoints' reader)."""
-    stmt = select(delivery_endpoints.c.secret_enc).where(
-        delivery_endpoints.c.recipient == bank_code
-    )
-    enc = (await conn.execute(stmt)).scalar_one_or_none()
-    return None if enc is None else vault.decrypt_bytes(enc)
 
 
 async def _entry(conn: AsyncConnection, bank: str, message_id: str) -> Row | None:
