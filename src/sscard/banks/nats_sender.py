@@ -2,12 +2,14 @@
 
 Why JetStream rather than RabbitMQ, both running here:
 - A JetStream publish is answered (PubAck) only after the stream has stored the message, with
-  the sequence it is stored at; a publish without an answer is simply sent again. (RabbitMQ
-  gives the same with publisher confirms.)
+  the sequence it is stored at; a publish without an answer is simply sent again. (RabbitMQ's
+  publisher confirms give the same, for a persistent message once it is on disk: on one machine
+  a stronger promise than JetStream's periodic sync, below.)
 - A message published with a Nats-Msg-Id the stream has seen within its duplicate window is not
   stored again, and its PubAck says `duplicate`. The dispatcher may publish a batch, be killed
   before marking it delivered, and publish it again after its lease: the stream still holds each
-  message once. RabbitMQ has no such server-side deduplication; every repeat reaches the bank.
+  message once. RabbitMQ has no built-in deduplication (only a community plugin): every repeat
+  would reach the bank's queue.
 - Subjects sscard.banks.<CODE> and a durable pull consumer per bank (explicit ack, redelivery,
   nak with a delay) give each bank its own queue that survives restarts of either side, in one
   stream with one set of limits, without declaring an exchange, queue and binding per bank.
