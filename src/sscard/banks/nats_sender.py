@@ -4,7 +4,7 @@ Why JetStream rather than RabbitMQ, both running here:
 - A JetStream publish is answered (PubAck) only after the stream has stored the message, with
   the sequence it is stored at; a publish without an answer is simply sent again. (RabbitMQ's
   publisher confirms give the same, for a persistent message once it is on disk: on one machine
-  a stronger promise than JetStream's periodic sync, below.)
+  a stronger promise than JetStream's periodic sync, see below.)
 - A message published with a Nats-Msg-Id the stream has seen within its duplicate window is not
   stored again, and its PubAck says `duplicate`. The dispatcher may publish a batch, be killed
   before marking it delivered, and publish it again after its lease: the stream still holds each
@@ -17,9 +17,10 @@ Why JetStream rather than RabbitMQ, both running here:
 What "delivered" means on this transport: the broker stored the message. Whether the bank
 applied it is its own business from then on (nats_consumer: acknowledged when applied or a
 duplicate, redelivered when rejected), reported back through its own reports and
-reconciliation. The file store is forced to disk every `sync_interval` of the server (2 min by
-default): a stored message survives the broker's process dying, but only `sync_interval:
-always` or a replicated stream survives the machine losing power right after a PubAck.
+reconciliation. The file store leaves writes to the operating system and forces them to disk
+every `sync_interval` of the server: a stored message survives the broker's process dying, but
+only `sync_interval: always` or a replicated stream survives the machine losing power right
+after a PubAck.
 """
 
 from __future__ import annotations
