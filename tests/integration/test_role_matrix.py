@@ -107,6 +107,27 @@ REQUESTS: dict[Operation, tuple[str, str, Any]] = {
         {"to_city_code": "3205", "transfer_certificate_number": "ZY-000001", "document": DOC},
     ),
     Operation.RESET_SOCIAL_DATA: ("POST", f"{CARD}/social-data-reset", None),
+    Operation.VIEW_OUTBOX: ("GET", "/api/v1/outbox", None),
+    Operation.REPLAY_OUTBOX: ("POST", "/api/v1/outbox/replay", {"status": "failed"}),
+    Operation.CONFIGURE_ENDPOINT: (
+        "PUT",
+        "/api/v1/delivery-endpoints/ICBC",
+        {"transport": "http", "url": "http://127.0.0.1:9/webhook"},
+    ),
+    Operation.SUBMIT_BANK_REPORT: (
+        "POST",
+        "/api/v1/bank-reports",
+        {
+            "message_id": "matrix-1",
+            "card_number": NO_CARD,
+            "sequence": 1,
+            "type": "financial_activated",
+            "occurred_at": "2026-11-23T10:00:00+08:00",
+        },
+    ),
+    Operation.VIEW_BANK_INBOX: ("GET", "/api/v1/bank-inbox", None),
+    Operation.RECONCILE_BANK: ("POST", "/api/v1/banks/ICBC/reconciliations", {"source": "api"}),
+    Operation.VIEW_RECONCILIATION: ("GET", "/api/v1/banks/ICBC/reconciliations", None),
 }
 
 ROLE_ACTOR = {

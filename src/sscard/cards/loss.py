@@ -5,14 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from sscard.actors.roles import Actor, Channel, Operation, Role, authorize
 from sscard.cards import lifecycle as lc
 from sscard.cards import repository as repo
 from sscard.cards.lifecycle import CardEvent, HrStatus
-from sscard.cards.models import cards
 from sscard.cards.service import apply_event, card_view, status_message
 from sscard.context import Ctx
 from sscard.errors import DomainError, NotFound
@@ -235,7 +231,7 @@ async def sweep(ctx: Ctx, batch: int = 5000) -> int:
     """
     authorize(ctx.actor, Operation.SWEEP_LOSSES)
     total = 0
-    while due := await _expired_temporary_losses(ctx.conn, ctx.now, batch):
+    while due := await repo.expired_temporary_losses(ctx.conn, ctx.now, batch):
         by_id = {r["id"]: r for r in due}
         lifted = await repo.lift_temporary_losses(ctx.conn, list(by_id), ctx.now)
         changes = [_lift_change(card_id, by_id[card_id]["loss_until"]) for card_id in lifted]
@@ -245,23 +241,6 @@ async def sweep(ctx: Ctx, batch: int = 5000) -> int:
         if len(due) < batch:
             break
     return total
-
-
-# repository.expired_temporary_losses with the card number and bank the lift messages need;
-# it belongs in the repository, in place of that one, which nothing else calls.
-async def _expired_temporary_losses(
-    conn: AsyncConnection, now: datetime, limit: int
-) -> list[dict[str, Any]]:
-    stmt = (
-        select(cards.c.id, cards.c.loss_until, cards.c.card_number, cards.c.bank_code)
-        .where(
-            cards.c.hr_status == HrStatus.TEMPORARILY_LOST.value,
-            cards.c.loss_until <= now,
-        )
-        .order_by(cards.c.loss_until)
-        .limit(limit)
-    )
-    return [dict(r._mapping) for r in await conn.execute(stmt)]
 
 
 async def history_of(ctx: Ctx, card_number: str) -> list[dict[str, Any]]:

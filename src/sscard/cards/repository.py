@@ -50,8 +50,9 @@ LIFTED = {
 
 
 async def expired_temporary_losses(conn: AsyncConnection, now: Any, limit: int) -> list[Row]:
+    """Due 7-day lifts, with the card number and bank their messages to the bank need."""
     stmt = (
-        select(cards.c.id, cards.c.loss_until)
+        select(cards.c.id, cards.c.loss_until, cards.c.card_number, cards.c.bank_code)
         .where(
             cards.c.hr_status == HrStatus.TEMPORARILY_LOST.value,
             cards.c.loss_until <= now,

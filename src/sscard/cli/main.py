@@ -56,6 +56,28 @@ def serve(
     )
 
 
+@app.command("link-simulator")
+def link_simulator_command(
+    sim_url: str = typer.Option("http://127.0.0.1:8700", help="the bank simulator's base URL"),
+    transport: str = typer.Option("http", help="delivery to the simulated banks: http | nats"),
+    config: Path | None = typer.Option(
+        None, help="the simulator's config file [default: $SSCARD_VAR_DIR/bank-sim.json]"
+    ),
+) -> None:
+    """Point every bank's endpoint at the simulator and write its config (tokens, secrets)."""
+    from sscard.banks.protocol import Transport
+    from sscard.banks.simulator_link import link_simulator
+
+    settings = Settings.from_env()
+    path = config or settings.var_dir / "bank-sim.json"
+    sscard_url = f"http://{settings.host}:{settings.port}"
+    echo_json(
+        run_with_runtime(
+            lambda rt: link_simulator(rt, path, sim_url, sscard_url, Transport(transport))
+        )
+    )
+
+
 @app.command()
 def up(
     sim_port: int = typer.Option(8700, help="where the bank simulator listens"),
@@ -65,25 +87,15 @@ def up(
     import subprocess
     import sys
 
-    from sscard.banks.protocol import Transport
-    from sscard.banks.simulator_link import link_simulator
-    from sscard.setup import set_up
-
-    settings = Settings.from_env()
-    var = settings.var_dir
+    var = Settings.from_env().var_dir
     config = var / "bank-sim.json"
     sim_url = f"http://127.0.0.1:{sim_port}"
-    sscard_url = f"http://{settings.host}:{settings.port}"
-    echo_json(run_with_runtime(lambda rt: set_up(rt, admin_token_file=var / "admin.token")))
-    linked = run_with_runtime(
-        lambda rt: link_simulator(rt, config, sim_url, sscard_url, Transport(transport))
-    )
-    echo_json(linked)
-    sim = subprocess.Popen(
-        [sys.executable, "-m", "sscard", "bank-sim", "--config", str(config)]
-        + ["--port", str(sim_port), "--db", str(var / "bank-sim.db")]
-    )
-    typer.echo(f"bank simulator: {sim_url} (pid {sim.pid}); administrator token: {var}/admin.token")
+    setup(admin_token_file=var / "admin.token")
+    link_simulator_command(sim_url=sim_url, transport=transport, config=config)
+    sim_db = str(var / "bank-sim.db")
+    command = ["bank-sim", "--config", str(config), "--port", str(sim_port), "--db", sim_db]
+    sim = subprocess.Popen([sys.executable, "-m", "sscard", *command])
+    typer.echo(f"bank simulator: {sim_url} (pid {sim.pid})")
     try:
         serve(host=None, port=None, workers=None)
     finally:

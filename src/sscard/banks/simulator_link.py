@@ -1,0 +1,80 @@
+"""Connect the bank simulator to this service: one bank system, secret and endpoint per bank.
+
+`make run` calls this before starting `sscard bank-sim`, so that the demo delivers production data
+to the simulated banks and their reports come back. The simulator's configuration file holds
+each bank's token and shared secret; it is written 0600, like the administrator's token.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from pathlib import Path
+from typing import Any
+
+from sscard.actors import service as actors
+from sscard.actors.roles import OPERATOR, Role
+from sscard.banks.endpoints import set_endpoint
+from sscard.banks.protocol import Transport
+from sscard.errors import DomainError
+from sscard.registry import repository as registry
+from sscard.runtime import Runtime
+from sscard.setup import write_secret
+
+
+async def link_simulator(
+    rt: Runtime,
+    config_path: Path,
+    sim_url: str,
+    sscard_url: str,
+    transport: Transport = Transport.HTTP,
+) -> dict[str, Any]:
+    """Write the simulator's configuration and point every bank's endpoint at the simulator."""
+    config = _read(config_path)
+    known: dict[str, dict[str, str]] = config.get("banks", {})
+    linked: dict[str, dict[str, str]] = {}
+    async with rt.unit(OPERATOR) as ctx:
+        for bank in await registry.list_banks(ctx.conn):
+            code = bank["code"]
+            entry = known.get(code, {})
+            secret_hex = entry.get("secret_hex") or secrets.token_hex(32)
+            token = entry.get("token")
+            if not token or not await _token_works(rt, token):
+                new = actors.NewActor(
+                    Role.BANK_SYSTEM, f"模拟银行 simulated {code}", bank_code=code
+                )
+                _, token = await actors.create_actor(ctx, new)
+            await set_endpoint(
+                ctx,
+                code,
+                transport,
+                _delivery_url(transport, sim_url, code),
+                f"{sim_url}/banks/{code}/statement",
+                bytes.fromhex(secret_hex),
+            )
+            linked[code] = {"secret_hex": secret_hex, "token": token}
+    config = {"sscard_url": sscard_url, "transport": transport.value, "banks": linked}
+    write_secret(config_path, json.dumps(config, indent=2))
+    return {"banks": sorted(linked), "config": str(config_path), "transport": transport.value}
+
+
+def _delivery_url(transport: Transport, sim_url: str, code: str) -> str:
+    if transport is Transport.NATS:
+        return f"sscard.banks.{code}"
+    return f"{sim_url}/banks/{code}/webhook"
+
+
+async def _token_works(rt: Runtime, token: str) -> bool:
+    async with rt.engine.connect() as conn:
+        try:
+            actor = await actors.authenticate(conn, token)
+        except DomainError:
+            return False
+    return actor.role is Role.BANK_SYSTEM
+
+
+def _read(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {}
+    loaded: dict[str, Any] = json.loads(path.read_text())
+    return loaded
