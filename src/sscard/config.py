@@ -36,6 +36,8 @@ class Settings:
     notification_sender: str  # SSCARD_NOTIFICATION_SENDER: file (default) (SPEC REP-5)
     worker: bool  # SSCARD_WORKER=1: run delivery, sweeps and reconciliation beside the API
     nats_url: str
+    nats_stream: str  # the JetStream stream holding the banks' queues
+    nats_subject_prefix: str  # a bank's queue is <prefix>.<bank code>
     delivery_batch: int  # messages per request (http) or per publish round (nats)
     delivery_poll_seconds: float  # how long an idle dispatcher sleeps before looking again
     delivery_backoff_base_seconds: float
@@ -68,6 +70,8 @@ class Settings:
             notification_sender=env.get("SSCARD_NOTIFICATION_SENDER", "file"),
             worker=env.get("SSCARD_WORKER", "1") == "1",
             nats_url=env.get("SSCARD_NATS_URL", "nats://127.0.0.1:4222"),
+            nats_stream=env.get("SSCARD_NATS_STREAM", "SSCARD_BANKS"),
+            nats_subject_prefix=env.get("SSCARD_NATS_SUBJECT_PREFIX", "sscard.banks"),
             delivery_batch=int(env.get("SSCARD_DELIVERY_BATCH", "200")),
             delivery_poll_seconds=float(env.get("SSCARD_DELIVERY_POLL_SECONDS", "0.05")),
             delivery_backoff_base_seconds=float(env.get("SSCARD_DELIVERY_BACKOFF_BASE", "1")),

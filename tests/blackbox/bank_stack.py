@@ -132,11 +132,14 @@ def _healthy(base: str) -> None:
 
 
 @contextmanager
-def bank_stack(var: Path, transport: str = "http") -> Iterator[Stack]:
+def bank_stack(
+    var: Path, transport: str = "http", extra_env: dict[str, str] | None = None
+) -> Iterator[Stack]:
     port, sim_port = free_port(), free_port()
     env = {
         **os.environ,
         **FAST,
+        **(extra_env or {}),
         "SSCARD_VAR_DIR": str(var),
         "SSCARD_PORT": str(port),
         "SSCARD_CLOCK": "adjustable",

@@ -153,7 +153,12 @@ def sender_for(transport: Transport, settings: Settings) -> Sender:
     if transport is Transport.NATS:
         from sscard.banks.nats_sender import NatsSender
 
-        return NatsSender(settings.nats_url)
+        return NatsSender(
+            settings.nats_url,
+            settings.nats_stream,
+            subjects=(f"{settings.nats_subject_prefix}.>",),
+            timeout_seconds=settings.delivery_timeout_seconds,
+        )
     return HttpSender(settings.delivery_timeout_seconds)
 
 

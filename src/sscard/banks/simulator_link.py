@@ -48,19 +48,27 @@ async def link_simulator(
                 ctx,
                 code,
                 transport,
-                _delivery_url(transport, sim_url, code),
+                _delivery_url(transport, sim_url, code, rt.settings.nats_subject_prefix),
                 f"{sim_url}/banks/{code}/statement",
                 bytes.fromhex(secret_hex),
             )
             linked[code] = {"secret_hex": secret_hex, "token": token}
-    config = {"sscard_url": sscard_url, "transport": transport.value, "banks": linked}
+    s = rt.settings
+    config = {
+        "sscard_url": sscard_url,
+        "transport": transport.value,
+        "nats_url": s.nats_url,
+        "nats_stream": s.nats_stream,
+        "nats_subject_prefix": s.nats_subject_prefix,
+        "banks": linked,
+    }
     write_secret(config_path, json.dumps(config, indent=2))
     return {"banks": sorted(linked), "config": str(config_path), "transport": transport.value}
 
 
-def _delivery_url(transport: Transport, sim_url: str, code: str) -> str:
+def _delivery_url(transport: Transport, sim_url: str, code: str, prefix: str) -> str:
     if transport is Transport.NATS:
-        return f"sscard.banks.{code}"
+        return f"{prefix}.{code}"
     return f"{sim_url}/banks/{code}/webhook"
 
 
