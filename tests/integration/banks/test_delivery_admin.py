@@ -163,7 +163,8 @@ async def test_stats_count_per_recipient_with_the_oldest_pending_age(
     by = {s["recipient"]: s for s in r.json()["recipients"]}
     assert set(by) == {"ICBC", "SZB", "medical_insurance"}
     icbc = by["ICBC"]
-    assert (icbc["pending"], icbc["delivered"], icbc["failed"]) == (1, 0, 0)
+    assert (icbc["pending"], icbc["failed"]) == (1, 0)
+    assert "delivered" not in icbc  # counting every delivered row would read the whole table
     assert icbc["oldest_pending_age_seconds"] == 300
     assert (icbc["has_endpoint"], icbc["enabled"]) == (True, True)
     assert (by["SZB"]["pending"], by["SZB"]["has_endpoint"]) == (1, False)
