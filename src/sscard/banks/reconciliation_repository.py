@@ -56,8 +56,11 @@ RUNNING, FINISHED, FAILED = "running", "finished", "failed"
 
 
 async def lock_bank(conn: AsyncConnection, bank_code: str) -> bool:
-    """The bank row, locked (PostgreSQL) so two starts for one bank take turns; False if none."""
-    stmt = select(banks.c.code).where(banks.c.code == bank_code).with_for_update()
+    """The bank row, locked (PostgreSQL) so two starts for one bank take turns; False if none.
+
+    FOR NO KEY UPDATE: cards being inserted for the bank (a key share on it) do not wait.
+    """
+    stmt = select(banks.c.code).where(banks.c.code == bank_code).with_for_update(key_share=True)
     return (await conn.execute(stmt)).first() is not None
 
 

@@ -181,6 +181,18 @@ async def test_the_daily_job_runs_once_a_day_per_bank(api: Api, clock: ManualClo
     assert [r["id"] for r in listed] == [next_day[0]["id"], first[0]["id"]]
 
 
+async def test_two_workers_at_once_make_one_run(api: Api, clock: ManualClock) -> None:
+    """Several workers call the daily job together: the bank's claim lets one run."""
+    bank = StatementServer(clock.now)
+    async with serving(bank) as url:
+        await set_statement_endpoint(api, "ICBC", url)
+        answers = await asyncio.gather(*(reconcile_due(api.rt, OPERATOR) for _ in range(4)))
+
+    assert sorted(len(a) for a in answers) == [0, 0, 0, 1]
+    assert bank.requests == 1
+    assert await api.count("reconciliation_runs") == 1
+
+
 async def test_a_failed_daily_run_is_tried_again_later(api: Api, clock: ManualClock) -> None:
     bank = StatementServer(clock.now)
     bank.down = True
