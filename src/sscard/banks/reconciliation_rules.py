@@ -68,10 +68,6 @@ class Action(StrEnum):
     TELL_SUPERSEDED = "tell_superseded"  # bank.card_superseded again (REP-3)
 
 
-# Actions that change the mirror; the others send a message or nothing.
-MIRROR_ACTIONS = frozenset({Action.FOLLOW_BANK, Action.RECORD_ACCOUNT})
-
-
 @dataclass(frozen=True)
 class Step:
     when: frozenset[Fact]
