@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ import httpx
 
 from sscard.registry.photo import make_standard_photo
 from tests.support.numbers import citizen_number
+from tests.support.serving import free_port
 
 # Small backoffs and leases, so that faults heal within a test's patience.
 FAST = {
@@ -29,12 +29,6 @@ FAST = {
     "SSCARD_DELIVERY_POLL_SECONDS": "0.05",
 }
 SIM_FAST = {"retry_base_seconds": 0.1, "retry_max_seconds": 1.0, "poll_seconds": 0.05}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def cli(env: dict[str, str], *args: str) -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -21,12 +20,7 @@ import pytest
 
 from sscard.registry.photo import make_standard_photo
 from tests.support.numbers import citizen_number
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.support.serving import free_port
 
 
 def _cli(env: dict[str, str], *args: str) -> str:
@@ -44,7 +38,7 @@ def _cli(env: dict[str, str], *args: str) -> str:
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str], Path]]:
     var = tmp_path_factory.mktemp("var")
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "SSCARD_VAR_DIR": str(var),

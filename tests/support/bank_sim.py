@@ -25,15 +25,10 @@ from starlette.routing import Route
 
 from sscard.banks.delivery import Outgoing, batch_body
 from sscard.banks.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature, signed_headers
+from tests.support.serving import free_port
 
 REPORTS_PATH = "/api/v1/bank-reports"
 WAIT_SECONDS = 10.0
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def message(

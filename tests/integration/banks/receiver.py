@@ -9,17 +9,16 @@ every request until released.
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
 import orjson
-import uvicorn
 
 from sscard.banks import signing
 from sscard.banks.signing import SignatureRefused
+from tests.support.serving import serving as serve_asgi
 
 Scope = dict[str, Any]
 Message = dict[str, Any]
@@ -108,24 +107,9 @@ class Receiver:
 @asynccontextmanager
 async def serving(app: Receiver) -> AsyncIterator[str]:
     """Serve the receiver on a free 127.0.0.1 port; yields its webhook URL."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        app, lifespan="off", log_config=None, log_level="warning", access_log=False, ws="none"
-    )
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve(sockets=[sock]))
     try:
-        while not server.started:
-            if task.done():
-                task.result()
-            await asyncio.sleep(0.005)
-        yield f"http://127.0.0.1:{port}/webhook"
+        async with serve_asgi(app) as base:
+            yield f"{base}/webhook"
     finally:
         if app.hold is not None:
             app.hold.set()
-        server.should_exit = True
-        await task
-        sock.close()

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
 import httpx
-import uvicorn
 from sqlalchemy import select, update
 
 from sscard.actors.roles import OPERATOR
@@ -21,6 +18,7 @@ from sscard.cards.models import cards
 from sscard.masking import mask_account
 from sscard.platform.models import delivery_endpoints, outbox
 from tests.support.api import Api
+from tests.support.serving import serving as serve_asgi
 
 SECRET = bytes(range(40, 72))
 ACCOUNT = "6222020000001234"
@@ -184,22 +182,5 @@ class StatementServer:
 @asynccontextmanager
 async def serving(app: Any) -> AsyncIterator[str]:
     """Serve an ASGI app on a free 127.0.0.1 port; yields its base URL + /statement."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        app, lifespan="off", log_config=None, log_level="warning", access_log=False, ws="none"
-    )
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve(sockets=[sock]))
-    try:
-        while not server.started:
-            if task.done():
-                task.result()
-            await asyncio.sleep(0.005)
-        yield f"http://127.0.0.1:{port}/statement"
-    finally:
-        server.should_exit = True
-        await task
-        sock.close()
+    async with serve_asgi(app) as base:
+        yield f"{base}/statement"

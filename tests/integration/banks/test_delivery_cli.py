@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import json
-import os
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,32 +10,13 @@ from sscard.clock import ManualClock, SystemClock
 from sscard.runtime import save_clock_offset
 from tests.integration.banks.receiver import Receiver, serving
 from tests.support.api import Api
+from tests.support.serving import sscard_cli
 
 SECRET = bytes(range(100, 132))
 
 
-async def sscard(api: Api, tmp_path: Path, *args: str) -> Any:
-    """Run `sscard <args>` in its own process against the tests' database; its JSON output."""
-    settings = api.rt.settings
-    env = {
-        **os.environ,
-        "SSCARD_DATABASE_URL": settings.database_url,
-        "SSCARD_DATA_KEY": settings.data_key_hex or "",
-        "SSCARD_VAR_DIR": str(tmp_path),
-        "SSCARD_CLOCK": "adjustable",
-    }
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "sscard",
-        *args,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await asyncio.wait_for(proc.communicate(), timeout=60)
-    assert proc.returncode == 0, err.decode()
-    return json.loads(out)
+async def sscard(api: Api, tmp_path: Path, *args: str, ok: bool = True) -> Any:
+    return await sscard_cli(api, tmp_path, *args, ok=ok)
 
 
 async def test_cli_sets_an_endpoint_and_dispatches_one_round(

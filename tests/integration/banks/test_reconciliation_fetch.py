@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
-import os
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -38,6 +35,7 @@ from tests.integration.banks.reconciliation_support import (
 )
 from tests.support.api import Api
 from tests.support.bank_sim import message, signed_batch
+from tests.support.serving import sscard_cli
 
 
 async def latest_run(api: Api) -> dict[str, Any]:
@@ -220,27 +218,7 @@ async def test_the_daily_job_is_the_centres(api: Api) -> None:
 
 
 async def sscard(api: Api, tmp_path: Path, *args: str, ok: bool = True) -> Any:
-    """Run `sscard <args>` in its own process against the tests' database; its JSON output."""
-    settings = api.rt.settings
-    env = {
-        **os.environ,
-        "SSCARD_DATABASE_URL": settings.database_url,
-        "SSCARD_DATA_KEY": settings.data_key_hex or "",
-        "SSCARD_VAR_DIR": str(tmp_path),
-        "SSCARD_CLOCK": "adjustable",
-    }
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "sscard",
-        *args,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await asyncio.wait_for(proc.communicate(), timeout=60)
-    assert (proc.returncode == 0) is ok, (out + err).decode()
-    return json.loads(out) if out.strip().startswith(b"{") or out.strip().startswith(b"[") else out
+    return await sscard_cli(api, tmp_path, *args, ok=ok)
 
 
 async def test_the_cli_reconciles_a_file_lists_runs_and_runs_the_daily_job(
