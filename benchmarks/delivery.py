@@ -419,11 +419,17 @@ async def stale_backlog(
         first = await last_id(conn) + 1
         await conn.execute(STATUS_BACKLOG, messages, cards)
         started = time.perf_counter()
-        await asyncio.sleep(seconds)
-        done = await conn.fetchval(
-            "SELECT count(*) FROM outbox WHERE id >= $1 AND status = 'delivered'", first
-        )
+        watching = asyncio.Event()
+        busiest = asyncio.create_task(_busiest_statements(url, watching))
+        done = 0
+        while done < messages and time.perf_counter() - started < seconds:
+            await asyncio.sleep(0.2)
+            done = await conn.fetchval(
+                "SELECT count(*) FROM outbox WHERE id >= $1 AND status = 'delivered'", first
+            )
         rate = done / (time.perf_counter() - started)
+        watching.set()
+        statements = await busiest
         stale_ms = await _claim_ms(rt)
         await conn.execute("ANALYZE outbox")
         current_ms = await _claim_ms(rt)
@@ -438,7 +444,31 @@ async def stale_backlog(
         "rate": rate,
         "claim_ms_stale": stale_ms,
         "claim_ms_current": current_ms,
+        "statements": statements,
     }
+
+
+async def _busiest_statements(url: str, stop: asyncio.Event) -> list[tuple[str, float]]:
+    """What sscard's database was running, sampled every 10 ms until `stop`: the three
+    statements seen most often (their first words) and the share of samples each was seen in."""
+    conn = await asyncpg.connect(pg_url(url))
+    seen: dict[str, int] = defaultdict(int)
+    samples = 0
+    try:
+        while not stop.is_set():
+            rows = await conn.fetch(
+                "SELECT left(regexp_replace(query, '\\s+', ' ', 'g'), 72) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND state = 'active' "
+                "AND pid <> pg_backend_pid()"
+            )
+            samples += 1
+            for (query,) in rows:
+                seen[query] += 1
+            await asyncio.sleep(0.01)
+    finally:
+        await conn.close()
+    top = sorted(seen.items(), key=lambda kv: -kv[1])[:3]
+    return [(query, n / max(samples, 1)) for query, n in top]
 
 
 async def _claim_ms(rt: Runtime) -> float:
@@ -778,6 +808,7 @@ def _say(text: str) -> None:
 def run(url: str, vault_key: str, args: argparse.Namespace) -> dict[str, Any]:
     """Set up; account requests; backlog rounds; steady loads; the same on NATS; the split."""
     url = delivery_url(url)
+    commit, dirty = _commit(), _uncommitted()  # the code the processes started below will run
     work = OUT / "delivery"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
@@ -831,8 +862,8 @@ def run(url: str, vault_key: str, args: argparse.Namespace) -> dict[str, Any]:
         "poll_seconds": settings.delivery_poll_seconds,
         "machine": machine_line(),
         "autovacuum": asyncio.run(autovacuum(url)),
-        "commit": _commit(),
-        "uncommitted": _uncommitted(),
+        "commit": commit,
+        "uncommitted": dirty,
         "backlogs": bench.backlogs,
         "loads": bench.loads,
         "stale": stale,
@@ -941,14 +972,12 @@ def _throughput(data: dict[str, Any]) -> list[str]:
     first, last = http[0], http[-1]
     lines += [
         "",
-        "Over the HTTP rounds the rate falls as the cards' histories grow "
-        f"({first['per_card']:.1f} → {last['per_card']:.1f} messages per card): the claim "
-        "query's check for an earlier "
-        "undelivered message of the card reads every earlier message of each candidate's card "
-        "(index on ordering_key, id) and filters out the delivered ones. The claim query went "
-        f"from {first['claim_ms']:.1f} to {last['claim_ms']:.1f} ms and PostgreSQL's CPU per "
-        f"message from {first['cpu']['postgres_ms']:.2f} to {last['cpu']['postgres_ms']:.2f} ms "
-        "meanwhile. Columns with one figure per round list the rounds in order.",
+        f"Over the HTTP rounds the cards' histories grew ({first['per_card']:.1f} → "
+        f"{last['per_card']:.1f} messages per card), the rate went from {first['rate']:,.0f} to "
+        f"{last['rate']:,.0f}/s, the claim query from {first['claim_ms']:.1f} to "
+        f"{last['claim_ms']:.1f} ms and PostgreSQL's CPU per message from "
+        f"{first['cpu']['postgres_ms']:.2f} to {last['cpu']['postgres_ms']:.2f} ms. Columns "
+        "with one figure per round list the rounds in order.",
     ]
     stale = data["stale"]
     lines += [
@@ -959,13 +988,13 @@ def _throughput(data: dict[str, Any]) -> list[str]:
         "the outbox does not reach. Here the "
         "table is vacuumed and analyzed with nothing pending, then "
         f"{stale['messages']:,} status changes are committed without an ANALYZE and the "
-        f"dispatcher is watched for {stale['seconds']:.0f} s: it delivered "
+        f"dispatcher is watched for up to {stale['seconds']:.0f} s: it delivered "
         f"**{stale['rate']:,.0f} messages/s**. One claim query took "
-        f"{stale['claim_ms_stale']:,.0f} ms on those statistics and "
-        f"{stale['claim_ms_current']:,.0f} ms after an ANALYZE: believing nothing is pending, "
-        "the planner checks each candidate's 'earlier undelivered message of the same card' by "
-        "scanning every pending message of the bank (index on recipient, status, id) instead "
-        "of the card's own messages (index on ordering_key, id).",
+        f"{stale['claim_ms_stale']:,.1f} ms on those statistics and "
+        f"{stale['claim_ms_current']:,.1f} ms after an ANALYZE. Meanwhile PostgreSQL was "
+        "running, in this share of 10 ms samples: "
+        + "; ".join(f"`{q}…` {share:.0%}" for q, share in stale.get("statements", []))
+        + ".",
         "",
     ]
     return lines
