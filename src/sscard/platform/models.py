@@ -14,7 +14,6 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    text,
 )
 
 from sscard.db import Id, UTCDateTime, metadata
@@ -59,17 +58,6 @@ outbox = Table(
 # card still undelivered"; an administrator lists by recipient and status.
 Index("ix_outbox_recipient_status_id", outbox.c.recipient, outbox.c.status, outbox.c.id)
 Index("ix_outbox_ordering_key_id", outbox.c.ordering_key, outbox.c.id)
-# Only the messages still waiting, for "is an earlier message of this card still waiting?". It
-# stays small however long the outbox grows, and a planner that believes nothing waits (the
-# statistics of a drained outbox) still has no better path than this one.
-WAITING = text("status IN ('pending', 'failed')")
-Index(
-    "ix_outbox_waiting_ordering_key_id",
-    outbox.c.ordering_key,
-    outbox.c.id,
-    postgresql_where=WAITING,
-    sqlite_where=WAITING,
-)
 
 delivery_endpoints = Table(
     "delivery_endpoints",
