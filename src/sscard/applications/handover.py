@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sscard.banks import messages
 from sscard.cards import legacy
 from sscard.cards import repository as cards_repo
 from sscard.context import Ctx
@@ -31,16 +32,12 @@ async def _tell_old_bank(ctx: Ctx, old_card_id: int, new: dict[str, Any]) -> Non
     """REP-3: the old card's bank decides what becomes of its account; benefits go to the new."""
     old = await cards_repo.get(ctx.conn, old_card_id)
     assert old is not None
-    await outbox.enqueue(
-        ctx.conn,
-        topic="bank.card_superseded",
-        recipient=old["bank_code"],
-        ordering_key=f"card:{old_card_id}",
-        payload={
-            "old_card_number": old["card_number"],
-            "new_card_number": new["card_number"],
-            "new_bank_code": new["bank_code"],
-            "same_bank": old["bank_code"] == new["bank_code"],
-        },
+    message = messages.card_superseded(
+        old_card_id=old_card_id,
+        old_card_number=old["card_number"],
+        old_bank_code=old["bank_code"],
+        new_card_number=new["card_number"],
+        new_bank_code=new["bank_code"],
         at=ctx.now,
     )
+    await outbox.enqueue_many(ctx.conn, [message])

@@ -16,6 +16,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sscard.actors.roles import Operation, authorize
+from sscard.banks import messages
 from sscard.banks.dispatcher import card_number_of
 from sscard.banks.protocol import OutboxStatus
 from sscard.cards.models import cards
@@ -24,11 +25,6 @@ from sscard.errors import InvalidInput, NotFound
 from sscard.platform.models import delivery_endpoints, outbox
 
 REPLAYABLE = frozenset({OutboxStatus.FAILED, OutboxStatus.DELIVERED})
-
-
-def card_key(card_id: int) -> str:
-    """The ordering key every card's messages carry."""
-    return f"card:{card_id}"
 
 
 @dataclass(frozen=True)
@@ -56,7 +52,7 @@ async def list_outbox(ctx: Ctx, f: OutboxFilter) -> tuple[list[dict[str, Any]], 
         card_id = await _card_id(ctx.conn, f.card_number)
         if card_id is None:
             return [], None
-        stmt = stmt.where(o.c.ordering_key == card_key(card_id))
+        stmt = stmt.where(o.c.ordering_key == messages.card_key(card_id))
     rows = [dict(r._mapping) for r in await ctx.conn.execute(stmt)]
     cursor = rows[-1]["id"] if len(rows) == f.limit else None
     return [message_view(r) for r in rows], cursor

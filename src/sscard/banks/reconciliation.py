@@ -23,10 +23,10 @@ import httpx
 from sqlalchemy.exc import IntegrityError
 
 from sscard.actors.roles import Actor, Operation, authorize
+from sscard.banks import messages
 from sscard.banks import reconciliation_repository as repo
 from sscard.banks import statement as stmt
 from sscard.banks.endpoints import endpoint_secret
-from sscard.banks.protocol import Topic
 from sscard.banks.reconciliation_rules import (
     ACCOUNT_OPENING_GRACE,
     DAILY_HOUR,
@@ -444,41 +444,36 @@ def _facts_of(r: dict[str, Any]) -> set[Fact]:
 def _message(r: dict[str, Any], now: datetime) -> dict[str, Any] | None:
     """The outbox row for a resent difference, the same message the first time carried."""
     action = decide(Kind(r["kind"]), _facts_of(r)).action
-    topic: Topic
-    if action is Action.REQUEST_ACCOUNT:  # as cards.service.produce_card (ISS-1/2)
-        topic = Topic.ACCOUNT_REQUESTED
-        payload = {
-            "card_id": r["card_id"],
-            "card_number": r["card_number"],
-            "application_reference": r["application_reference"],
-            "city_code": r["city_code"],
-        }
-    elif action is Action.REQUEST_CLOSURE:  # as cancellation_service.cancel_card (CAN-3)
-        topic = Topic.ACCOUNT_CLOSURE_REQUESTED
-        payload = {
-            "notice_reference": r["notice_reference"],
-            "card_number": r["card_number"],
-            "reason": r["reason"],
-            "city_code": r["city_code"],
-            "issued_at": r["notice_issued_at"].isoformat(),
-        }
-    elif action is Action.TELL_SUPERSEDED:  # as applications.handover (REP-3)
-        topic = Topic.CARD_SUPERSEDED
-        payload = {
-            "old_card_number": r["card_number"],
-            "new_card_number": r["new_card_number"],
-            "new_bank_code": r["new_bank_code"],
-            "same_bank": r["bank_code"] == r["new_bank_code"],
-        }
-    else:
-        return None
-    return outbox.new_row(
-        topic=topic.value,
-        recipient=r["bank_code"],
-        ordering_key=f"card:{r['card_id']}",
-        payload=payload,
-        at=now,
-    )
+    if action is Action.REQUEST_ACCOUNT:  # ISS-1/2
+        return messages.account_requested(
+            card_id=r["card_id"],
+            card_number=r["card_number"],
+            bank_code=r["bank_code"],
+            application_reference=r["application_reference"],
+            city_code=r["city_code"],
+            at=now,
+        )
+    if action is Action.REQUEST_CLOSURE:  # CAN-3
+        return messages.closure_requested(
+            card_id=r["card_id"],
+            card_number=r["card_number"],
+            bank_code=r["bank_code"],
+            notice_reference=r["notice_reference"],
+            reason=r["reason"],
+            city_code=r["city_code"],
+            issued_at=r["notice_issued_at"],
+            at=now,
+        )
+    if action is Action.TELL_SUPERSEDED:  # REP-3
+        return messages.card_superseded(
+            old_card_id=r["card_id"],
+            old_card_number=r["card_number"],
+            old_bank_code=r["bank_code"],
+            new_card_number=r["new_card_number"],
+            new_bank_code=r["new_bank_code"],
+            at=now,
+        )
+    return None
 
 
 # ---- reading ----

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sscard.actors.roles import Operation, Role, authorize, forbidden
+from sscard.banks import messages
 from sscard.cards import cancellation as rules
 from sscard.cards import cancellation_repository as repo
 from sscard.cards import lifecycle as lc
@@ -26,7 +27,6 @@ from sscard.registry.documents import IdentityDocument, mask_number
 from sscard.registry.service import holder_of, policy_on
 
 ENTITY = "cancellation"
-CLOSURE_TOPIC = "bank.account_closure_requested"
 REFERENCE_SEQUENCE = "cancellation_reference"
 
 
@@ -94,20 +94,17 @@ async def cancel_card(ctx: Ctx, card_number: str, req: CancellationRequest) -> d
         Change(ENTITY, cancellation_id, "closure_notice_issued", None, "issued", req.reason.value),
     )
     # SPEC CAN-3: the bank closes the account on this; no personal data leaves in the message.
-    await outbox.enqueue(
-        ctx.conn,
-        topic=CLOSURE_TOPIC,
-        recipient=card["bank_code"],
-        ordering_key=f"card:{card['id']}",
-        payload={
-            "notice_reference": reference,
-            "card_number": card["card_number"],
-            "reason": req.reason.value,
-            "city_code": card["city_code"],
-            "issued_at": ctx.now.isoformat(),
-        },
+    notice = messages.closure_requested(
+        card_id=card["id"],
+        card_number=card["card_number"],
+        bank_code=card["bank_code"],
+        notice_reference=reference,
+        reason=req.reason.value,
+        city_code=card["city_code"],
+        issued_at=ctx.now,
         at=ctx.now,
     )
+    await outbox.enqueue_many(ctx.conn, [notice])
     return await view(ctx, reference)
 
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sscard.actors.roles import Actor, Role
+from sscard.banks import messages
 from sscard.banks.protocol import Topic
 from sscard.cards import lifecycle as lc
 from sscard.cards import repository as repo
@@ -49,21 +50,16 @@ async def produce_card(ctx: Ctx, application: dict[str, Any]) -> int:
         ctx.now,
         Change("card", card_id, "produced", None, lc.HrStatus.PRODUCED),
     )
-    # SPEC ISS-1/ISS-2: the bank opens the account on this; personal data is read at delivery,
-    # not copied into the outbox.
-    await outbox.enqueue(
-        ctx.conn,
-        topic="bank.account_requested",
-        recipient=application["bank_code"],
-        ordering_key=f"card:{card_id}",
-        payload={
-            "card_id": card_id,
-            "card_number": values["card_number"],
-            "application_reference": application["reference"],
-            "city_code": application["city_code"],
-        },
+    # SPEC ISS-1/ISS-2: the bank opens the account on this.
+    message = messages.account_requested(
+        card_id=card_id,
+        card_number=values["card_number"],
+        bank_code=application["bank_code"],
+        application_reference=application["reference"],
+        city_code=application["city_code"],
         at=ctx.now,
     )
+    await outbox.enqueue_many(ctx.conn, [message])
     return card_id
 
 
@@ -104,7 +100,7 @@ def status_message(
     return outbox.new_row(
         topic=Topic.CARD_STATUS_CHANGED.value,
         recipient=card["bank_code"],
-        ordering_key=f"card:{card['id']}",
+        ordering_key=messages.card_key(card["id"]),
         payload={"card_number": card["card_number"], "event": event.value, "hr_status": to.value},
         at=at,
     )

@@ -1,0 +1,93 @@
+"""The outbox rows that tell a bank something, one builder per topic (SPEC ISS-1/2, REP-3, CAN-3).
+
+The change that causes a message and reconciliation's resending of it build the same row here,
+so the two can never say different things. No personal data: the holder is added at delivery.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sscard.banks.protocol import Topic
+from sscard.platform import outbox
+
+
+def card_key(card_id: int) -> str:
+    """Messages about one card go to its bank in order (the outbox's ordering key)."""
+    return f"card:{card_id}"
+
+
+def account_requested(
+    *,
+    card_id: int,
+    card_number: str,
+    bank_code: str,
+    application_reference: str,
+    city_code: str,
+    at: datetime,
+) -> dict[str, Any]:
+    """ISS-1/2: production data; the bank opens the account on it."""
+    return outbox.new_row(
+        topic=Topic.ACCOUNT_REQUESTED.value,
+        recipient=bank_code,
+        ordering_key=card_key(card_id),
+        payload={
+            "card_id": card_id,
+            "card_number": card_number,
+            "application_reference": application_reference,
+            "city_code": city_code,
+        },
+        at=at,
+    )
+
+
+def closure_requested(
+    *,
+    card_id: int,
+    card_number: str,
+    bank_code: str,
+    notice_reference: str,
+    reason: str,
+    city_code: str,
+    issued_at: datetime,
+    at: datetime,
+) -> dict[str, Any]:
+    """CAN-3: the financial-account closure notice; the bank closes the account on it."""
+    return outbox.new_row(
+        topic=Topic.ACCOUNT_CLOSURE_REQUESTED.value,
+        recipient=bank_code,
+        ordering_key=card_key(card_id),
+        payload={
+            "notice_reference": notice_reference,
+            "card_number": card_number,
+            "reason": reason,
+            "city_code": city_code,
+            "issued_at": issued_at.isoformat(),
+        },
+        at=at,
+    )
+
+
+def card_superseded(
+    *,
+    old_card_id: int,
+    old_card_number: str,
+    old_bank_code: str,
+    new_card_number: str,
+    new_bank_code: str,
+    at: datetime,
+) -> dict[str, Any]:
+    """REP-3: the old card is dead; its bank decides what becomes of its account."""
+    return outbox.new_row(
+        topic=Topic.CARD_SUPERSEDED.value,
+        recipient=old_bank_code,
+        ordering_key=card_key(old_card_id),
+        payload={
+            "old_card_number": old_card_number,
+            "new_card_number": new_card_number,
+            "new_bank_code": new_bank_code,
+            "same_bank": old_bank_code == new_bank_code,
+        },
+        at=at,
+    )
