@@ -9,14 +9,11 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
-from fastapi.exceptions import RequestValidationError
 from sqlalchemy import text
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sscard import __version__
 from sscard.config import Settings
 from sscard.db import transaction
-from sscard.errors import DomainError
 from sscard.http import problems
 from sscard.http.routes import (
     applications,
@@ -86,10 +83,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     )
     if runtime is not None:
         app.state.runtime = runtime
-    app.add_exception_handler(DomainError, problems.domain_error)
-    app.add_exception_handler(RequestValidationError, problems.validation_error)
-    app.add_exception_handler(StarletteHTTPException, problems.http_error)
-    app.add_exception_handler(Exception, problems.unexpected_error)
+    problems.install(app)
     for module in (
         persons,
         applications,

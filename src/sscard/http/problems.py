@@ -6,7 +6,7 @@ import logging
 import traceback
 from typing import Any
 
-from fastapi import Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -148,3 +148,11 @@ def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
         zh="服务内部错误，操作未生效，请稍后重试",
         en="Internal error; nothing was changed, please retry later",
     )
+
+
+def install(app: FastAPI) -> None:
+    """Every refusal and failure of the app answered as application/problem+json."""
+    app.add_exception_handler(DomainError, domain_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(Exception, unexpected_error)

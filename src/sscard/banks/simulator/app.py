@@ -24,11 +24,9 @@ from typing import Any
 import httpx
 import orjson
 from fastapi import APIRouter, FastAPI, Query, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.ext.asyncio import AsyncEngine
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sscard.banks.protocol import AS_OF_HEADER, DeliveryResult, ServiceChannel
 from sscard.banks.signing import SignatureRefused, signed_headers, verify
@@ -500,10 +498,7 @@ def create_app(
     )
     if sim is not None:
         app.state.sim = sim
-    app.add_exception_handler(DomainError, problems.domain_error)
-    app.add_exception_handler(RequestValidationError, problems.validation_error)
-    app.add_exception_handler(StarletteHTTPException, problems.http_error)
-    app.add_exception_handler(Exception, problems.unexpected_error)
+    problems.install(app)
     app.include_router(banks)
     app.include_router(control)
     return app
