@@ -57,12 +57,12 @@ from benchmarks.lifecycle import (
     prepare,
 )
 from benchmarks.run import OUT, free_port, machine_line, settings_for
-from sscard.actors.roles import OPERATOR
-from sscard.banks import dispatcher
 from sscard.cards.lifecycle import CardEvent, HrStatus
 from sscard.cards.service import status_message
-from sscard.platform.outbox import enqueue_many
-from sscard.runtime import Runtime
+from sscard.kernel.actor import OPERATOR
+from sscard.kernel.runtime import Runtime
+from sscard.platform.outbox import dispatcher
+from sscard.platform.outbox.service import enqueue_many
 
 BANK = "ICBC"
 STREAM = "SSCARD_BENCH_DELIVERY"  # its own stream and subjects: tests may use the default ones

@@ -16,8 +16,8 @@ from typing import Any
 
 import asyncpg
 
-from sscard.crypto import Vault
-from sscard.masking import mask_name, mask_number, mask_phone
+from sscard.kernel.crypto import Vault
+from sscard.kernel.masking import mask_name, mask_number, mask_phone
 from sscard.registry.documents import gb11643_check_digit
 from sscard.registry.documents import mask_number as mask_document
 
@@ -153,7 +153,7 @@ def fill_sqlite(
 
 
 def _sqlite(row: tuple[Any, ...]) -> tuple[Any, ...]:
-    # The app stores UTC timestamps naive on SQLite (see sscard.db.UTCDateTime).
+    # The app stores UTC timestamps naive on SQLite (see sscard.kernel.db.UTCDateTime).
     return tuple(
         v.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ") if isinstance(v, datetime) else v
         for v in row

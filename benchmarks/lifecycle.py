@@ -38,9 +38,9 @@ from benchmarks.run import (
     wrk,
 )
 from sscard.actors import service as actors
-from sscard.actors.roles import OPERATOR, Role
-from sscard.crypto import Vault
-from sscard.runtime import Runtime
+from sscard.kernel.actor import OPERATOR, Role
+from sscard.kernel.crypto import Vault
+from sscard.kernel.runtime import Runtime
 from sscard.setup import set_up
 
 OUTLET = "3201-BANK-001"  # ICBC, Nanjing
@@ -570,9 +570,9 @@ async def profile(url: str, changes: int) -> None:
     import cProfile
     import pstats
 
-    from sscard.cards import loss
-    from sscard.http.app import create_app
-    from sscard.http.deps import write
+    from sscard.app import create_app
+    from sscard.cards.loss import service as loss
+    from sscard.platform.http.deps import write
 
     await reset(url)
     rt = Runtime(settings_for(url, OUT / "lifecycle"))

@@ -33,10 +33,10 @@ from sqlalchemy.engine import make_url
 
 from benchmarks.generate import fill_postgres, fill_sqlite, sample_ssns
 from sscard.actors import service as actors
-from sscard.actors.roles import OPERATOR, Role
-from sscard.config import Settings
+from sscard.kernel.actor import OPERATOR, Role
+from sscard.kernel.config import Settings
+from sscard.kernel.runtime import Runtime
 from sscard.registry.photo import make_standard_photo
-from sscard.runtime import Runtime
 from sscard.setup import set_up
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -133,7 +133,7 @@ async def add_photos(settings: Settings, first_id: int, count: int) -> None:
 
 
 def fill(settings: Settings, vault_key: str, start: int, count: int) -> float:
-    from sscard.crypto import Vault
+    from sscard.kernel.crypto import Vault
 
     vault = Vault(bytes.fromhex(vault_key))
     t = time.perf_counter()

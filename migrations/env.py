@@ -7,8 +7,8 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from sscard.config import Settings
-from sscard.db import make_engine
+from sscard.kernel.config import Settings
+from sscard.kernel.db import make_engine
 from sscard.tables import metadata
 
 config = context.config

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import sscard.db
+import sscard.kernel.db
 
 revision: str = "003d1f2dd530"
 down_revision: str | None = None
@@ -45,7 +45,7 @@ def upgrade() -> None:
         "calendar_years",
         sa.Column("year", sa.Integer(), nullable=False),
         sa.Column("source", sa.String(length=64), nullable=False),
-        sa.Column("loaded_at", sscard.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("loaded_at", sscard.kernel.db.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("year", name=op.f("pk_calendar_years")),
     )
     op.create_table(
@@ -80,8 +80,8 @@ def upgrade() -> None:
             comment="events for one key go in order",
         ),
         sa.Column("payload", sa.JSON(), nullable=False),
-        sa.Column("created_at", sscard.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("delivered_at", sscard.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sscard.kernel.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("delivered_at", sscard.kernel.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox")),
     )
@@ -211,8 +211,8 @@ def upgrade() -> None:
         sa.Column("phone_masked", sa.String(length=16), nullable=True),
         sa.Column("city_code", sa.String(length=4), nullable=False),
         sa.Column("civil_capacity", sa.String(length=16), nullable=False),
-        sa.Column("created_at", sscard.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sscard.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sscard.kernel.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sscard.kernel.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["city_code"], ["cities.code"], name=op.f("fk_persons_city_code_cities")
         ),
@@ -239,7 +239,7 @@ def upgrade() -> None:
         sa.Column("person_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
         sa.Column("unit_code", sa.String(length=18), nullable=True),
         sa.Column("active", sa.Boolean(), nullable=False),
-        sa.Column("created_at", sscard.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sscard.kernel.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["bank_code"], ["banks.code"], name=op.f("fk_actors_bank_code_banks")
         ),
@@ -281,8 +281,8 @@ def upgrade() -> None:
             "due_year_unknown", sa.Integer(), nullable=True, comment="calendar year missing for due"
         ),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("accepted_at", sscard.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sscard.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("accepted_at", sscard.kernel.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sscard.kernel.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["bank_code"], ["banks.code"], name=op.f("fk_applications_bank_code_banks")
         ),
@@ -325,7 +325,7 @@ def upgrade() -> None:
         sa.Column("number_masked", sa.String(length=32), nullable=False),
         sa.Column("valid_from", sa.Date(), nullable=True),
         sa.Column("valid_until", sa.Date(), nullable=True),
-        sa.Column("created_at", sscard.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sscard.kernel.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["person_id"], ["persons.id"], name=op.f("fk_identity_documents_person_id_persons")
         ),
@@ -348,7 +348,7 @@ def upgrade() -> None:
         sa.Column("photo_enc", sa.LargeBinary(), nullable=False),
         sa.Column("byte_size", sa.Integer(), nullable=False),
         sa.Column("background", sa.String(length=16), nullable=False),
-        sa.Column("checked_at", sscard.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("checked_at", sscard.kernel.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["person_id"], ["persons.id"], name=op.f("fk_person_photos_person_id_persons")
         ),
@@ -405,8 +405,8 @@ def upgrade() -> None:
         sa.Column("account_number_enc", sa.LargeBinary(), nullable=True),
         sa.Column("account_masked", sa.String(length=32), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("created_at", sscard.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sscard.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sscard.kernel.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sscard.kernel.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["application_id"],
             ["applications.id"],
@@ -452,7 +452,7 @@ def upgrade() -> None:
         sa.Column("role", sa.String(length=32), nullable=False),
         sa.Column("channel", sa.String(length=32), nullable=False),
         sa.Column("outlet_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
-        sa.Column("at", sscard.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", sscard.kernel.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("reason", sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(
             ["actor_id"], ["actors.id"], name=op.f("fk_history_actor_id_actors")
@@ -472,7 +472,7 @@ def upgrade() -> None:
         sa.Column("request_hash", sa.String(length=64), nullable=False),
         sa.Column("status_code", sa.Integer(), nullable=False),
         sa.Column("body", sa.Text(), nullable=False),
-        sa.Column("created_at", sscard.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sscard.kernel.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["actor_id"], ["actors.id"], name=op.f("fk_idempotency_keys_actor_id_actors")
         ),

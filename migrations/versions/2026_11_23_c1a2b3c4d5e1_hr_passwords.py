@@ -11,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-import sscard.db
+import sscard.kernel.db
 
 revision: str = "c1a2b3c4d5e1"
 down_revision: str | None = "b21010c58e2f"
@@ -40,9 +40,9 @@ def upgrade() -> None:
             nullable=False,
             comment="wrong tries in a row (PWD-3)",
         ),
-        sa.Column("locked_at", sscard.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("set_at", sscard.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sscard.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("locked_at", sscard.kernel.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("set_at", sscard.kernel.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sscard.kernel.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["card_id"], ["cards.id"], name=op.f("fk_card_hr_passwords_card_id_cards")

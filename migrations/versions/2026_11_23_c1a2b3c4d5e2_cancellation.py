@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import sscard.db
+import sscard.kernel.db
 
 revision: str = "c1a2b3c4d5e2"
 down_revision: str | None = "c1a2b3c4d5e1"
@@ -42,7 +42,7 @@ def upgrade() -> None:
         sa.Column("bank_code", sa.String(length=16), nullable=False),
         sa.Column("outlet_id", ID, nullable=False, comment="issuing outlet"),
         sa.Column("actor_id", ID, nullable=True),
-        sa.Column("notice_issued_at", sscard.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("notice_issued_at", sscard.kernel.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["actor_id"], ["actors.id"], name=op.f("fk_cancellations_actor_id_actors")
         ),

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import sscard.db
+import sscard.kernel.db
 
 revision: str = "c1a2b3c4d5e3"
 down_revision: str | None = "c1a2b3c4d5e2"
@@ -42,21 +42,21 @@ def upgrade() -> None:
             comment="pending | sending | sent | failed | dead | undeliverable",
         ),
         sa.Column("attempts", sa.Integer(), nullable=False),
-        sa.Column("created_at", sscard.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sscard.kernel.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column(
             "next_attempt_at",
-            sscard.db.UTCDateTime(timezone=True),
+            sscard.kernel.db.UTCDateTime(timezone=True),
             nullable=False,
             comment="not claimed before this",
         ),
-        sa.Column("claimed_at", sscard.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("claimed_at", sscard.kernel.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column(
             "claim",
             sa.String(length=32),
             nullable=True,
             comment="the delivery pass holding the row",
         ),
-        sa.Column("sent_at", sscard.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("sent_at", sscard.kernel.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column(
             "last_error",
             sa.String(length=64),
@@ -105,7 +105,7 @@ def upgrade() -> None:
         sa.Column("role", sa.String(length=32), nullable=False),
         sa.Column("channel", sa.String(length=32), nullable=False),
         sa.Column("outlet_id", ID, nullable=True),
-        sa.Column("at", sscard.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", sscard.kernel.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["person_id"], ["persons.id"], name=op.f("fk_credit_records_person_id_persons")
         ),

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import sscard.db
+import sscard.kernel.db
 
 revision: str = "c1a2b3c4d5e6"
 down_revision: str | None = "c1a2b3c4d5e5"
@@ -19,7 +19,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
-AT = sscard.db.UTCDateTime(timezone=True)
+AT = sscard.kernel.db.UTCDateTime(timezone=True)
 
 
 def upgrade() -> None:

@@ -1,5 +1,5 @@
 """`python -m sscard`: the operator CLI."""
 
-from sscard.cli.main import main
+from sscard.cli import main
 
 main()

@@ -8,9 +8,10 @@ from datetime import date, timedelta
 from typing import Any
 
 from sscard.actors import service as actors
-from sscard.actors.roles import OPERATOR, Actor, Role
 from sscard.applications import service as applications
-from sscard.context import Ctx
+from sscard.kernel.actor import OPERATOR, Actor, Role
+from sscard.kernel.ctx import Ctx
+from sscard.kernel.runtime import Runtime
 from sscard.registry.documents import (
     DocumentType,
     IdentityDocument,
@@ -24,7 +25,6 @@ from sscard.registry.service import (
     register_person,
     store_photo,
 )
-from sscard.runtime import Runtime
 
 SURNAMES = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜"
 GIVEN = "安北晨东尔帆歌禾嘉景可朗铭楠鹏琦然森泰唯溪阳屹哲子悦云芸昭"

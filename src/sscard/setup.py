@@ -8,11 +8,11 @@ from sqlalchemy import select
 
 from sscard.actors import service as actors
 from sscard.actors.models import actors as actors_table
-from sscard.actors.roles import OPERATOR, Role
-from sscard.context import Ctx
+from sscard.kernel.actor import OPERATOR, Role
+from sscard.kernel.ctx import Ctx
+from sscard.kernel.runtime import Runtime
 from sscard.platform.migrate import upgrade_async
-from sscard.registry.reference import load_reference_data, seed_calendar
-from sscard.runtime import Runtime
+from sscard.registry.reference.loading import load_reference_data, seed_calendar
 
 
 async def set_up(rt: Runtime, *, admin_token_file: Path | None = None) -> dict[str, int]:

@@ -3,14 +3,14 @@
 from sscard.actors import models as actors_models
 from sscard.applications import models as applications_models
 from sscard.banks import models as banks_models
-from sscard.cards import cancellation_models
 from sscard.cards import models as cards_models
-from sscard.cards import password_store as cards_password_store
-from sscard.db import metadata
+from sscard.cards.cancellation import models as cancellation_models
+from sscard.cards.passwords import repository as cards_password_store
+from sscard.kernel.db import metadata
 from sscard.platform import models as platform_models
-from sscard.platform import notification_models
-from sscard.registry import credit_models
+from sscard.platform.notify import models as notification_models
 from sscard.registry import models as registry_models
+from sscard.registry.credit import models as credit_models
 
 __all__ = [
     "actors_models",

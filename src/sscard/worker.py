@@ -14,13 +14,13 @@ import socket
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
 
-from sscard.actors.roles import Actor, Channel, Role
-from sscard.banks.dispatcher import run_dispatcher
-from sscard.banks.reconciliation import reconcile_due
-from sscard.cards import loss
-from sscard.platform.notifications import deliver_pending
-from sscard.platform.senders import sender_from_settings
-from sscard.runtime import Runtime
+from sscard.banks.reconciliation.service import reconcile_due
+from sscard.cards.loss import service as loss
+from sscard.kernel.actor import Actor, Channel, Role
+from sscard.kernel.runtime import Runtime
+from sscard.platform.notify.senders import sender_from_settings
+from sscard.platform.notify.service import deliver_pending
+from sscard.platform.outbox.dispatcher import run_dispatcher
 
 log = logging.getLogger("sscard.worker")
 

@@ -19,13 +19,13 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from sscard.actors import service as actors
-from sscard.actors.roles import OPERATOR, Role
-from sscard.clock import ManualClock
-from sscard.config import Settings, async_database_url
-from sscard.http.app import create_app
+from sscard.app import create_app
+from sscard.kernel.actor import OPERATOR, Role
+from sscard.kernel.clock import ManualClock
+from sscard.kernel.config import Settings, async_database_url
+from sscard.kernel.runtime import Runtime
 from sscard.platform.migrate import upgrade_async
-from sscard.registry.reference import load_reference_data, seed_calendar
-from sscard.runtime import Runtime
+from sscard.registry.reference.loading import load_reference_data, seed_calendar
 from sscard.tables import metadata
 from tests.support.api import Api
 

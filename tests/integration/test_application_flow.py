@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from sscard.actors.roles import OPERATOR
-from sscard.clock import ManualClock
+from sscard.kernel.actor import OPERATOR
+from sscard.kernel.clock import ManualClock
 from sscard.platform.models import outbox
 from tests.support.api import Api
 
@@ -188,8 +188,8 @@ async def test_holder_outlet_and_centre_see_progress_and_due_date(api: Api) -> N
     app = await api.applied("clerk_fast")
     ref = app["reference"]
     async with api.rt.unit(OPERATOR) as ctx:
-        from sscard.actors.roles import Role
         from sscard.actors.service import NewActor, create_actor
+        from sscard.kernel.actor import Role
 
         _, api.tokens["holder"] = await create_actor(
             ctx, NewActor(Role.CARDHOLDER, "holder", person_id=app["person_id"])
@@ -229,7 +229,12 @@ async def _document_number(api: Api, person_id: int) -> str:
 
 async def test_answers_match_the_documented_shapes(api: Api) -> None:
     """The OpenAPI document tells the truth about what comes back."""
-    from sscard.http.views import ApplicationPage, ApplicationView, PersonOverview, Problem
+    from sscard.platform.http.schemas import (
+        ApplicationPage,
+        ApplicationView,
+        PersonOverview,
+        Problem,
+    )
 
     app = await api.applied("clerk_instant")
     ApplicationView.model_validate(app)

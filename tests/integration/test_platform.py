@@ -13,7 +13,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from sscard.clock import ManualClock
+from sscard.kernel.clock import ManualClock
 from sscard.tables import metadata
 from tests.support.api import Api
 from tests.support.numbers import citizen_number
@@ -297,7 +297,7 @@ async def test_personal_data_is_encrypted_at_rest(api: Api) -> None:
     """SPEC ID-6: names, numbers and phones are stored encrypted, with a masked copy."""
     from sqlalchemy import select
 
-    from sscard.actors.roles import OPERATOR
+    from sscard.kernel.actor import OPERATOR
     from sscard.registry.models import persons
 
     number = citizen_number(datetime(1993, 6, 6).date())

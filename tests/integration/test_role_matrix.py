@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from sscard.actors.roles import PERMISSIONS, Operation, Role
+from sscard.kernel.actor import PERMISSIONS, Operation, Role
 from sscard.registry.photo import make_standard_photo
 from tests.support.api import ADULT_BIRTH, Api
 from tests.support.numbers import citizen_number

@@ -9,9 +9,9 @@ from typing import Any
 import httpx
 from sqlalchemy import func, select
 
-from sscard.actors.roles import OPERATOR
+from sscard.kernel.actor import OPERATOR
+from sscard.kernel.runtime import Runtime
 from sscard.registry.photo import Background, make_standard_photo
-from sscard.runtime import Runtime
 from sscard.tables import metadata
 from tests.support.numbers import citizen_number
 

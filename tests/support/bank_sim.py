@@ -23,8 +23,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from sscard.banks.delivery import Outgoing, batch_body
-from sscard.banks.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature, signed_headers
+from sscard.platform.outbox.protocol import Outgoing, batch_body
+from sscard.platform.outbox.signing import (
+    SIGNATURE_HEADER,
+    TIMESTAMP_HEADER,
+    signature,
+    signed_headers,
+)
 from tests.support.serving import free_port
 
 REPORTS_PATH = "/api/v1/bank-reports"

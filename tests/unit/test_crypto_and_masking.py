@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from sscard.crypto import Vault, load_or_create_key
-from sscard.masking import mask_name, mask_number, mask_phone
+from sscard.kernel.crypto import Vault, load_or_create_key
+from sscard.kernel.masking import mask_name, mask_number, mask_phone
 
 
 def test_encryption_round_trips_and_hides_the_value() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Boolean, Column, ForeignKey, String, Table
 
-from sscard.db import Id, UTCDateTime, metadata
+from sscard.kernel.db import Id, UTCDateTime, metadata
 
 actors = Table(
     "actors",

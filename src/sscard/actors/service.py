@@ -12,9 +12,9 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sscard.actors.models import actors
-from sscard.actors.roles import Actor, Operation, Role, authorize
-from sscard.context import Ctx
-from sscard.errors import InvalidInput, NotFound, Unauthenticated
+from sscard.kernel.actor import Actor, Operation, Role, authorize
+from sscard.kernel.ctx import Ctx
+from sscard.kernel.errors import InvalidInput, NotFound, Unauthenticated
 from sscard.registry import repository as registry
 from sscard.registry.documents import validate_uscc
 from sscard.registry.models import outlets

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from sscard.banks import messages
-from sscard.cards import legacy
 from sscard.cards import repository as cards_repo
-from sscard.context import Ctx
-from sscard.platform import outbox
+from sscard.cards.legacy import service as legacy
+from sscard.kernel.ctx import Ctx
 from sscard.platform.history import Change, record
+from sscard.platform.outbox import service as outbox
 
 
 async def on_collected(ctx: Ctx, app: dict[str, Any]) -> None:

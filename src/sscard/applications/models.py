@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Column, Date, ForeignKey, Index, Integer, LargeBinary, String, Table, text
 
-from sscard.db import Id, UTCDateTime, metadata
+from sscard.kernel.db import Id, UTCDateTime, metadata
 
 applications = Table(
     "applications",

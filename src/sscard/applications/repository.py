@@ -20,10 +20,10 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from sscard.applications.lifecycle import OPEN_STATUSES, ApplicationInProgress, ApplicationStatus
 from sscard.applications.models import applications, representatives
-from sscard.applications.process import OPEN_STATUSES, ApplicationInProgress, ApplicationStatus
 from sscard.cards.models import cards
-from sscard.errors import Conflict
+from sscard.kernel.errors import Conflict
 from sscard.registry.models import identity_documents, outlets, person_photos, persons
 
 Row = dict[str, Any]

@@ -7,23 +7,28 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sscard.actors.roles import Operation, Role, authorize, forbidden
 from sscard.applications import handover
-from sscard.applications import process as proc
+from sscard.applications import lifecycle as proc
 from sscard.applications import repository as repo
-from sscard.applications.process import ApplicationEvent, ApplicationKind, ApplicationStatus, Making
+from sscard.applications.lifecycle import (
+    ApplicationEvent,
+    ApplicationKind,
+    ApplicationStatus,
+    Making,
+)
 from sscard.cards import repository as cards_repo
 from sscard.cards import service as cards
 from sscard.cards.lifecycle import HrStatus, is_live
-from sscard.context import Ctx
-from sscard.errors import DomainError, NotFound
-from sscard.masking import mask_name
+from sscard.kernel.actor import Operation, Role, authorize, forbidden
+from sscard.kernel.ctx import Ctx
+from sscard.kernel.errors import DomainError, NotFound
+from sscard.kernel.masking import mask_name
 from sscard.platform import cache, sequences
 from sscard.platform.history import Change, entries, record
 from sscard.registry import repository as registry
-from sscard.registry.calendar import UnknownCalendarYear
+from sscard.registry.calendar.rules import UnknownCalendarYear
 from sscard.registry.documents import IdentityDocument, examine_document, mask_number
-from sscard.registry.policy import CityPolicy, FeeKind, policy_in_force
+from sscard.registry.reference.policy import CityPolicy, FeeKind, policy_in_force
 from sscard.registry.service import (
     person_age,
     person_view,

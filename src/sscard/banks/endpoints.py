@@ -1,250 +1,249 @@
-"""Where each recipient receives its messages, and the secret both sides sign with.
-
-A recipient is a bank (its code) or another party that the outbox writes to: the medical
-insurance agency (`medical_insurance`) or a city's card centre (`centre:<city code>`). The
-secret is generated here unless given, shown once, and stored only encrypted.
-"""
+"""What banks report to us: the inbox (SPEC ISS-2, ISS-4, LOSS-2/3, CAN-3)."""
 
 from __future__ import annotations
 
-import re
-import secrets
-from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
-from sqlalchemy import func, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy.exc import IntegrityError
 
-from sscard.actors.roles import Operation, authorize
-from sscard.banks.delivery import Endpoint
-from sscard.banks.protocol import OutboxStatus, Transport
-from sscard.banks.signing import SECRET_BYTES
-from sscard.cards.legacy import MEDICAL_INSURANCE
-from sscard.context import Ctx
-from sscard.crypto import Vault
-from sscard.errors import InvalidInput, NotFound
-from sscard.platform.models import delivery_endpoints, outbox
-from sscard.registry.models import banks, cities
-from sscard.upsert import insert_rows
+from sscard.banks import service as inbox
+from sscard.banks.protocol import InboxStatus, ReportType, ServiceChannel
+from sscard.banks.rules import Report
+from sscard.banks.service import InboxFilter, Receipt
+from sscard.kernel.actor import Actor
+from sscard.kernel.ctx import Ctx
+from sscard.platform.http.deps import current_actor, read, runtime
+from sscard.platform.http.problems import problem
+from sscard.platform.http.schemas import PROBLEMS, CardStateView, answers
+from sscard.platform.outbox.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER
 
-CENTRE_PREFIX = "centre:"
-MIN_SECRET_BYTES = 16
-MAX_SECRET_BYTES = 64
-URL_MAX = 256
-_SUBJECT = re.compile(r"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$")
+router = APIRouter(tags=["banks"])
 
 
-@dataclass(frozen=True)
-class EndpointIn:
-    """An administrator's endpoint, as given (the secret is None: generate one)."""
+class BankReportIn(BaseModel):
+    """One report by the card's bank (protocol.py); signed over the exact body bytes."""
 
-    recipient: str
-    transport: Transport
-    url: str
-    statement_url: str | None = None
-    secret: bytes | None = None
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    message_id: str = Field(
+        min_length=1, max_length=64, description="the bank's id for this report: dedupe key"
+    )
+    card_number: str = Field(pattern=r"^[A-Za-z]\d{8}$", description="a letter and 8 digits")
+    sequence: int = Field(
+        ge=1, le=2**62, description="the bank's count of reports for this card, from 1, no gaps"
+    )
+    type: ReportType
+    occurred_at: AwareDatetime = Field(description="when it happened at the bank, with its zone")
+    account_number: str | None = Field(
+        None, pattern=r"^\d{12,32}$", description="account_opened only: 12 to 32 digits"
+    )
+    outlet_code: str | None = Field(
+        None,
+        min_length=1,
+        max_length=32,
+        description="the bank's outlet where it was done; required for formal_loss and "
+        "formal_loss_lifted (LOSS-2/3)",
+    )
+    channel: ServiceChannel = Field(
+        ServiceChannel.COUNTER, description="counter, or onsite for a visit (ISS-4)"
+    )
+    reason: str | None = Field(None, max_length=200, description="free text; no personal data")
+
+    def domain(self) -> Report:
+        return Report(
+            message_id=self.message_id,
+            card_number=self.card_number.upper(),
+            sequence=self.sequence,
+            type=self.type,
+            occurred_at=self.occurred_at,
+            account_number=self.account_number,
+            outlet_code=self.outlet_code,
+            channel=self.channel,
+            reason=self.reason or None,
+        )
 
 
-def _invalid(field: str, reason_zh: str, reason_en: str) -> InvalidInput:
-    return InvalidInput(field=field, field_name=field, reason_zh=reason_zh, reason_en=reason_en)
+class ReleasedView(BaseModel):
+    message_id: str
+    sequence: int
+    status: str = Field(description="applied or rejected")
+    code: str | None = Field(description="the refusal's code when rejected")
 
 
-def parse_secret_hex(text: str | None) -> bytes | None:
-    """The secret an administrator typed in hex; None when none was given."""
-    if text is None or not text.strip():
-        return None
+class ReceiptView(BaseModel):
+    message_id: str
+    status: str = Field(description="applied, deferred (waits for an earlier sequence), rejected")
+    duplicate: bool = Field(False, description="this message id was received before")
+    card: CardStateView | None = Field(None, description="the card once applied")
+    released: list[ReleasedView] = Field(
+        [], description="held-back reports applied after this one, in order"
+    )
+
+
+class RefusalView(BaseModel):
+    status: int
+    code: str
+    rule: str | None
+    field: str | None
+    detail_zh: str
+    detail_en: str
+
+
+class InboxEntryView(BaseModel):
+    bank_code: str
+    message_id: str
+    card_number: str
+    sequence: int
+    type: str
+    status: str = Field(description="applied, deferred, rejected")
+    result_code: str | None = Field(description="the refusal's code when rejected")
+    refusal: RefusalView | None
+    occurred_at: datetime
+    channel: str
+    outlet_code: str | None
+    reason: str | None
+    account: str | None = Field(description="masked account number, account_opened only")
+    received_at: datetime
+    applied_at: datetime | None = Field(description="when applied or rejected")
+
+
+class InboxPage(BaseModel):
+    items: list[InboxEntryView]
+    next_after: str | None = Field(description="pass as `after` for the next page; null at the end")
+
+
+def _inline(schema: dict[str, Any]) -> dict[str, Any]:
+    """The body's JSON schema with its definitions inlined, for the OpenAPI document."""
+    defs = schema.pop("$defs", {})
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref", "")
+            if ref.startswith("#/$defs/"):
+                return walk(defs[ref.removeprefix("#/$defs/")])
+            return {k: walk(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    result: dict[str, Any] = walk(schema)
+    return result
+
+
+REPORT_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": _inline(BankReportIn.model_json_schema())}},
+    },
+    "parameters": [
+        {"name": name, "in": "header", "required": True, "schema": {"type": "string"}}
+        for name in (TIMESTAMP_HEADER, SIGNATURE_HEADER)
+    ],
+}
+
+
+@router.post(
+    "/api/v1/bank-reports",
+    summary="A bank system reports a change at its side, signed (ISS-2, ISS-4, LOSS-2/3, CAN-3)",
+    description="The body is checked against the signature headers before it is read. A message "
+    "id seen before is answered as the first time; a report ahead of the card's next sequence is "
+    "held back (202) until the gap fills; one refused by a rule is kept as rejected and uses up "
+    "its sequence.",
+    responses={**answers(ReceiptView), 202: {"model": ReceiptView}},
+    openapi_extra=REPORT_BODY,
+)
+async def submit_report(request: Request, actor: Actor = Depends(current_actor)) -> Response:
+    rt = runtime(request)
+    raw = await request.body()
+    tolerance = rt.settings.signature_tolerance_seconds
+    report: Report | None = None
     try:
-        return bytes.fromhex(text.strip())
-    except ValueError:
-        raise _invalid("secret_hex", "须为十六进制字符串", "must be a hexadecimal string") from None
+        async with rt.unit(actor) as ctx:
+            await inbox.authenticate(ctx, request.headers, raw, tolerance)
+            report = _parse(raw)
+            receipt = await inbox.receive(ctx, report)
+    except IntegrityError:
+        # A copy of this message committed first (the inbox's primary key): answer as it did.
+        if report is None:
+            raise
+        async with rt.unit(actor, readonly=True) as ctx:
+            again = await inbox.replay(ctx, report)
+        if again is None:
+            raise
+        receipt = again
+    return _answer(request, receipt)
 
 
-def check_http_url(field: str, url: str) -> None:
-    parts = urlsplit(url)
-    if (
-        parts.scheme not in ("http", "https")
-        or not parts.hostname
-        or len(url) > URL_MAX
-        or any(ch.isspace() for ch in url)
-    ):
-        raise _invalid(
-            field,
-            f"须为不超过{URL_MAX}个字符的http(s)地址",
-            f"must be an http(s) URL of at most {URL_MAX} characters",
+def _parse(raw: bytes) -> Report:
+    try:
+        return BankReportIn.model_validate_json(raw).domain()
+    except ValidationError as bad:
+        raise RequestValidationError(
+            [{**e, "loc": ("body", *e["loc"])} for e in bad.errors(include_url=False)]
+        ) from None
+
+
+def _answer(request: Request, receipt: Receipt) -> Response:
+    if receipt.refusal is not None:
+        refusal = receipt.refusal
+        return problem(
+            request,
+            status=refusal["status"],
+            code=refusal["code"],
+            zh=refusal["detail_zh"],
+            en=refusal["detail_en"],
+            rule=refusal["rule"],
+            field=refusal["field"],
+            extra={
+                "message_id": receipt.message_id,
+                "inbox_status": receipt.status.value,
+                "duplicate": receipt.duplicate,
+                "released": receipt.released,
+            },
         )
+    code = 202 if receipt.status is InboxStatus.DEFERRED and not receipt.duplicate else 200
+    return JSONResponse(jsonable_encoder(receipt.as_dict()), status_code=code)
 
 
-def check_address(transport: Transport, url: str) -> None:
-    """A webhook URL for http; a plain NATS subject (no wildcards) for nats."""
-    if transport is Transport.HTTP:
-        check_http_url("url", url)
-    elif not _SUBJECT.match(url) or len(url) > URL_MAX:
-        raise _invalid(
-            "url",
-            "须为NATS主题，如 sscard.banks.ICBC（字母、数字、_、-，以点分隔，不含通配符）",
-            "must be a NATS subject such as sscard.banks.ICBC "
-            "(letters, digits, _ and -, dot-separated, no wildcards)",
-        )
+@router.get(
+    "/api/v1/bank-inbox",
+    tags=["banks"],
+    summary="Reports received from banks and what became of them (keyset paging)",
+    responses=answers(InboxPage),
+)
+async def list_inbox(
+    request: Request,
+    actor: Actor = Depends(current_actor),
+    bank: str | None = Query(None, max_length=16, description="bank code, e.g. ICBC"),
+    status: InboxStatus | None = None,
+    card_number: str | None = Query(None, pattern=r"^[A-Za-z]\d{8}$"),
+    after: str | None = Query(None, max_length=512, description="cursor from the previous page"),
+    limit: int = Query(100, ge=1, le=1000),
+) -> Any:
+    f = InboxFilter(bank, status, card_number, after, limit)
+
+    async def use_case(ctx: Ctx) -> Any:
+        items, cursor = await inbox.list_inbox(ctx, f)
+        return {"items": items, "next_after": cursor}
+
+    return await read(request, actor, use_case)
 
 
-def check_secret(secret: bytes | None) -> None:
-    if secret is not None and not MIN_SECRET_BYTES <= len(secret) <= MAX_SECRET_BYTES:
-        raise _invalid(
-            "secret_hex",
-            f"密钥须为{MIN_SECRET_BYTES}至{MAX_SECRET_BYTES}字节",
-            f"the secret must be {MIN_SECRET_BYTES} to {MAX_SECRET_BYTES} bytes",
-        )
-
-
-async def check_recipient(conn: AsyncConnection, recipient: str) -> None:
-    """A known bank's code, `medical_insurance`, or `centre:` and a known city's code."""
-    if recipient == MEDICAL_INSURANCE:
-        return
-    if recipient.startswith(CENTRE_PREFIX):
-        table, code = cities, recipient.removeprefix(CENTRE_PREFIX)
-    else:
-        table, code = banks, recipient
-    found = await conn.execute(select(table.c.code).where(table.c.code == code))
-    if found.first() is None:
-        raise _invalid(
-            "recipient",
-            "不是已知的银行代码，也不是 medical_insurance 或 centre:城市代码",
-            "is not a known bank code, nor medical_insurance or centre:<city code>",
-        )
-
-
-async def set_endpoint(
-    ctx: Ctx,
-    recipient: str,
-    transport: Transport,
-    url: str,
-    statement_url: str | None,
-    secret: bytes | None,
-) -> dict[str, Any]:
-    """Create or change a recipient's endpoint; answers the secret in hex once, if generated.
-
-    A changed endpoint is tried again at once (its pause and failure count are cleared); an
-    existing endpoint keeps its secret unless a new one is given.
-    """
-    authorize(ctx.actor, Operation.CONFIGURE_ENDPOINT)
-    given = EndpointIn(recipient.strip(), transport, url.strip(), statement_url, secret)
-    await _check(ctx.conn, given)
-    e = delivery_endpoints
-    values: dict[str, Any] = {
-        "transport": given.transport.value,
-        "url": given.url,
-        "statement_url": given.statement_url,
-        "paused_until": None,
-        "consecutive_failures": 0,
-        "last_error": None,
-        "updated_at": ctx.now,
-    }
-    if given.secret is not None:
-        values["secret_enc"] = ctx.vault.encrypt(given.secret)
-    generated: bytes | None = None
-    found = await ctx.conn.execute(
-        update(e).where(e.c.recipient == given.recipient).values(values).returning(e.c.recipient)
-    )
-    if found.first() is None:
-        if given.secret is None:
-            generated = secrets.token_bytes(SECRET_BYTES)
-            values["secret_enc"] = ctx.vault.encrypt(generated)
-        row = {"recipient": given.recipient, "enabled": True, **values}
-        await insert_rows(ctx.conn, e, [row], keys=["recipient"], overwrite=True)
-    view = (await _views(ctx.conn, given.recipient))[0]
-    return {**view, "secret_hex": generated.hex() if generated else None}
-
-
-async def _check(conn: AsyncConnection, given: EndpointIn) -> None:
-    await check_recipient(conn, given.recipient)
-    check_address(given.transport, given.url)
-    if given.statement_url is not None:
-        check_http_url("statement_url", given.statement_url)
-    check_secret(given.secret)
-
-
-async def list_endpoints(ctx: Ctx) -> list[dict[str, Any]]:
-    """Every endpoint with its state and its waiting messages; never the secret."""
-    authorize(ctx.actor, Operation.CONFIGURE_ENDPOINT)
-    return await _views(ctx.conn)
-
-
-async def set_enabled(ctx: Ctx, recipient: str, enabled: bool) -> dict[str, Any]:
-    """Switch delivery to a recipient on or off; switching on also ends any pause."""
-    authorize(ctx.actor, Operation.CONFIGURE_ENDPOINT)
-    e = delivery_endpoints
-    values: dict[str, Any] = {"enabled": enabled, "updated_at": ctx.now}
-    if enabled:
-        values["paused_until"] = None
-    changed = await ctx.conn.execute(
-        update(e).where(e.c.recipient == recipient).values(values).returning(e.c.recipient)
-    )
-    if changed.first() is None:
-        raise NotFound(field="recipient", what_zh="接收方接口", what_en="Delivery endpoint")
-    return (await _views(ctx.conn, recipient))[0]
-
-
-async def _views(conn: AsyncConnection, recipient: str | None = None) -> list[dict[str, Any]]:
-    e = delivery_endpoints
-    stmt = select(e).order_by(e.c.recipient)
-    if recipient is not None:
-        stmt = stmt.where(e.c.recipient == recipient)
-    rows = [dict(r._mapping) for r in await conn.execute(stmt)]
-    waiting = await _waiting(conn, [r["recipient"] for r in rows])
-    return [
-        {
-            "recipient": r["recipient"],
-            "transport": r["transport"],
-            "url": r["url"],
-            "statement_url": r["statement_url"],
-            "enabled": r["enabled"],
-            "paused_until": r["paused_until"],
-            "consecutive_failures": r["consecutive_failures"],
-            "last_error": r["last_error"],
-            "lease_owner": r["lease_owner"],
-            "lease_until": r["lease_until"],
-            "updated_at": r["updated_at"],
-            "pending": waiting.get((r["recipient"], OutboxStatus.PENDING.value), 0),
-            "failed": waiting.get((r["recipient"], OutboxStatus.FAILED.value), 0),
-        }
-        for r in rows
-    ]
-
-
-async def _waiting(conn: AsyncConnection, recipients: list[str]) -> dict[tuple[str, str], int]:
-    """Pending and failed messages per recipient, counted on the (recipient, status) index."""
-    if not recipients:
-        return {}
-    o = outbox
-    stmt = (
-        select(o.c.recipient, o.c.status, func.count())
-        .where(
-            o.c.recipient.in_(recipients),
-            o.c.status.in_([OutboxStatus.PENDING.value, OutboxStatus.FAILED.value]),
-        )
-        .group_by(o.c.recipient, o.c.status)
-    )
-    return {(r[0], r[1]): int(r[2]) for r in await conn.execute(stmt)}
-
-
-async def load_endpoints(conn: AsyncConnection, vault: Vault) -> list[Endpoint]:
-    """The enabled endpoints with their secrets, decrypted."""
-    e = delivery_endpoints
-    stmt = (
-        select(e.c.recipient, e.c.transport, e.c.url, e.c.secret_enc)
-        .where(e.c.enabled)
-        .order_by(e.c.recipient)
-    )
-    return [
-        Endpoint(r.recipient, Transport(r.transport), r.url, vault.decrypt_bytes(r.secret_enc))
-        for r in await conn.execute(stmt)
-    ]
-
-
-async def endpoint_secret(conn: AsyncConnection, vault: Vault, recipient: str) -> bytes | None:
-    """The secret shared with a recipient (to verify what its bank sends us), or None."""
-    e = delivery_endpoints
-    stmt = select(e.c.secret_enc).where(e.c.recipient == recipient)
-    blob = (await conn.execute(stmt)).scalar_one_or_none()
-    return vault.decrypt_bytes(blob) if blob is not None else None
+@router.get(
+    "/api/v1/bank-inbox/{bank}/{message_id}",
+    summary="One report received from a bank, with its outcome",
+    responses={200: {"model": InboxEntryView}, **PROBLEMS},
+)
+async def get_inbox_entry(
+    request: Request,
+    bank: str = Path(max_length=16),
+    message_id: str = Path(max_length=64),
+    actor: Actor = Depends(current_actor),
+) -> Any:
+    return await read(request, actor, lambda ctx: inbox.inbox_entry(ctx, bank, message_id))

@@ -20,10 +20,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from sscard.banks.delivery import Outgoing
 from sscard.banks.protocol import Topic
 from sscard.cards.models import cards
-from sscard.crypto import Vault
+from sscard.kernel.crypto import Vault
+from sscard.platform.outbox.protocol import Outgoing
 from sscard.registry.models import persons
 
 ENRICHED_TOPICS = frozenset({Topic.ACCOUNT_REQUESTED.value})

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from sscard.banks.protocol import Topic
-from sscard.platform import outbox
+from sscard.platform.outbox import service as outbox
 
 
 def card_key(card_id: int) -> str:

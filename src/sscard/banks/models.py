@@ -16,7 +16,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from sscard.db import Id, UTCDateTime, metadata
+from sscard.kernel.db import Id, UTCDateTime, metadata
 
 bank_inbox = Table(
     "bank_inbox",

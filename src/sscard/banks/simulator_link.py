@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from sscard.actors import service as actors
-from sscard.actors.roles import OPERATOR, Role
-from sscard.banks.endpoints import set_endpoint
 from sscard.banks.protocol import Transport
-from sscard.errors import DomainError
+from sscard.kernel.actor import OPERATOR, Role
+from sscard.kernel.errors import DomainError
+from sscard.kernel.runtime import Runtime
+from sscard.platform.outbox.recipients import set_endpoint
 from sscard.registry import repository as registry
-from sscard.runtime import Runtime
 from sscard.setup import write_secret
 
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from sscard.actors.roles import Channel
-from sscard.errors import DomainError
+from sscard.kernel.actor import Channel
+from sscard.kernel.errors import DomainError
 
 GENERATION = 3
 SPEC_VERSION = "3.00"

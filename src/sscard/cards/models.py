@@ -14,7 +14,7 @@ from sqlalchemy import (
     Table,
 )
 
-from sscard.db import Id, UTCDateTime, metadata
+from sscard.kernel.db import Id, UTCDateTime, metadata
 
 cards = Table(
     "cards",

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sscard.cards.lifecycle import HrStatus
 from sscard.cards.models import cards, legacy_cards, temporary_medical_cards
-from sscard.errors import Conflict
+from sscard.kernel.errors import Conflict
 
 Row = dict[str, Any]
 

@@ -6,14 +6,15 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sscard.actors.roles import Actor, Role
 from sscard.banks import messages
 from sscard.banks.protocol import Topic
 from sscard.cards import lifecycle as lc
 from sscard.cards import repository as repo
-from sscard.context import Ctx
-from sscard.platform import outbox, sequences
+from sscard.kernel.actor import Actor, Role
+from sscard.kernel.ctx import Ctx
+from sscard.platform import sequences
 from sscard.platform.history import Change, record
+from sscard.platform.outbox import service as outbox
 from sscard.registry import repository as registry
 
 CARD_NUMBER_SEQUENCE = "card_number"

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from sscard.actors.roles import Actor
+from sscard.kernel.actor import Actor
 from sscard.platform.models import history
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import (
     Text,
 )
 
-from sscard.db import Id, UTCDateTime, metadata
+from sscard.kernel.db import Id, UTCDateTime, metadata
 
 history = Table(
     "history",

@@ -19,8 +19,8 @@ from typing import Final
 
 from stdnum.cn import ric, uscc
 
-from sscard import masking
-from sscard.errors import DomainError
+from sscard.kernel import masking
+from sscard.kernel.errors import DomainError
 
 
 class DocumentType(StrEnum):

@@ -17,7 +17,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from sscard.db import Id, UTCDateTime, metadata
+from sscard.kernel.db import Id, UTCDateTime, metadata
 
 cities = Table(
     "cities",

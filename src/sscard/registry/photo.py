@@ -17,7 +17,7 @@ from typing import Any
 
 from PIL import Image, ImageDraw, ImageStat
 
-from sscard.errors import DomainError
+from sscard.kernel.errors import DomainError
 
 PHOTO_WIDTH = 358
 PHOTO_HEIGHT = 441

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import and_, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from sscard.registry.calendar import WorkingCalendar
+from sscard.registry.calendar.rules import WorkingCalendar
 from sscard.registry.models import (
     banks,
     base_data_corrections,
@@ -24,7 +24,7 @@ from sscard.registry.models import (
     person_photos,
     persons,
 )
-from sscard.registry.policy import CityPolicy
+from sscard.registry.reference.policy import CityPolicy
 
 Row = dict[str, Any]
 

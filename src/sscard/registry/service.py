@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sscard.actors.roles import Operation, authorize
-from sscard.context import Ctx
-from sscard.errors import DomainError, InvalidInput, NotFound
-from sscard.masking import mask_name, mask_number, mask_phone
+from sscard.kernel.actor import Operation, authorize
+from sscard.kernel.ctx import Ctx
+from sscard.kernel.errors import DomainError, InvalidInput, NotFound
+from sscard.kernel.masking import mask_name, mask_number, mask_phone
 from sscard.platform import cache, sequences
 from sscard.platform.history import Change, record
 from sscard.registry import repository as repo
@@ -23,7 +23,7 @@ from sscard.registry.documents import (
     gb11643_check_digit,
 )
 from sscard.registry.photo import Background, check_photo
-from sscard.registry.policy import CityPolicy, policy_in_force
+from sscard.registry.reference.policy import CityPolicy, policy_in_force
 
 
 class PersonAlreadyRegistered(DomainError):

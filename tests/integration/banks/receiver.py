@@ -16,8 +16,8 @@ from typing import Any
 
 import orjson
 
-from sscard.banks import signing
-from sscard.banks.signing import SignatureRefused
+from sscard.platform.outbox import signing
+from sscard.platform.outbox.signing import SignatureRefused
 from tests.support.serving import serving as serve_asgi
 
 Scope = dict[str, Any]

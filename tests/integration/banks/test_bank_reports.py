@@ -15,11 +15,11 @@ import orjson
 import pytest
 from sqlalchemy import insert, select
 
-from sscard.actors.roles import OPERATOR
 from sscard.banks.models import bank_inbox
-from sscard.banks.signing import signed_headers
 from sscard.cards.models import cards
+from sscard.kernel.actor import OPERATOR
 from sscard.platform.models import delivery_endpoints, outbox
+from sscard.platform.outbox.signing import signed_headers
 from sscard.registry.models import outlets
 from tests.support.api import Api
 

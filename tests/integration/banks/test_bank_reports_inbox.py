@@ -13,9 +13,9 @@ from typing import Any
 import orjson
 from sqlalchemy import delete, select
 
-from sscard.actors.roles import OPERATOR
 from sscard.banks.models import bank_card_sequences
-from sscard.clock import ManualClock
+from sscard.kernel.actor import OPERATOR
+from sscard.kernel.clock import ManualClock
 from sscard.platform.models import delivery_endpoints
 from tests.integration.banks.test_bank_reports import ACCOUNT, BankSide, banks, history
 from tests.support.api import Api

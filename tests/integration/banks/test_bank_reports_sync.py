@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sscard.clock import ManualClock
+from sscard.kernel.clock import ManualClock
 from tests.integration.banks.test_bank_reports import ACCOUNT, BankSide, bank_messages, banks
 from tests.support.api import Api
 

@@ -16,13 +16,13 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
-from sscard.actors.roles import OPERATOR
-from sscard.banks import dispatcher
-from sscard.banks.dispatcher import DispatchReport, Senders, dispatch_once, run_dispatcher
 from sscard.banks.protocol import Transport
-from sscard.clock import ManualClock
+from sscard.kernel.actor import OPERATOR
+from sscard.kernel.clock import ManualClock
+from sscard.kernel.runtime import Runtime
 from sscard.platform.models import delivery_endpoints, outbox
-from sscard.runtime import Runtime
+from sscard.platform.outbox import dispatcher
+from sscard.platform.outbox.dispatcher import DispatchReport, Senders, dispatch_once, run_dispatcher
 from tests.integration.banks.receiver import Receiver, serving
 from tests.support.api import Api
 

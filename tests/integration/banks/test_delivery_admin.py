@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
-from sscard.actors.roles import OPERATOR
-from sscard.banks.endpoints import endpoint_secret, load_endpoints
-from sscard.clock import ManualClock
+from sscard.kernel.actor import OPERATOR
+from sscard.kernel.clock import ManualClock
 from sscard.platform.models import delivery_endpoints, outbox
+from sscard.platform.outbox.recipients import endpoint_secret, load_endpoints
 from tests.support.api import Api
 
 URL = "https://bank.example/sscard/webhook"

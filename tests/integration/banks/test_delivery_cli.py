@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sscard.actors.roles import OPERATOR
-from sscard.clock import ManualClock, SystemClock
-from sscard.runtime import save_clock_offset
+from sscard.kernel.actor import OPERATOR
+from sscard.kernel.clock import ManualClock, SystemClock
+from sscard.kernel.runtime import save_clock_offset
 from tests.integration.banks.receiver import Receiver, serving
 from tests.support.api import Api
 from tests.support.serving import sscard_cli

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sscard.clock import ManualClock
+from sscard.kernel.clock import ManualClock
 from tests.integration.banks.reconciliation_support import (
     ACCOUNT,
     card_row,

@@ -7,10 +7,10 @@ from typing import Any
 
 from sqlalchemy import func, insert, select
 
-from sscard.actors.roles import OPERATOR
 from sscard.applications.models import applications
 from sscard.cards.models import cards
-from sscard.masking import mask_account
+from sscard.kernel.actor import OPERATOR
+from sscard.kernel.masking import mask_account
 from sscard.platform.models import history
 from tests.integration.banks.reconciliation_support import statement, upload
 from tests.support.api import Api

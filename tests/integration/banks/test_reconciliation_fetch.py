@@ -10,17 +10,17 @@ from typing import Any
 import httpx
 import pytest
 
-from sscard.actors.roles import OPERATOR, Actor, Role
 from sscard.banks.protocol import Topic
-from sscard.banks.reconciliation import reconcile_due
+from sscard.banks.reconciliation.service import reconcile_due
 from sscard.banks.simulator import store
 from sscard.banks.simulator.app import Simulator, create_app
 from sscard.banks.simulator.config import BankConfig, SimConfig
-from sscard.clock import AdjustableClock, ManualClock, SystemClock
-from sscard.db import transaction
-from sscard.errors import Forbidden
-from sscard.masking import mask_account
-from sscard.runtime import save_clock_offset
+from sscard.kernel.actor import OPERATOR, Actor, Role
+from sscard.kernel.clock import AdjustableClock, ManualClock, SystemClock
+from sscard.kernel.db import transaction
+from sscard.kernel.errors import Forbidden
+from sscard.kernel.masking import mask_account
+from sscard.kernel.runtime import save_clock_offset
 from tests.integration.banks.reconciliation_support import (
     ACCOUNT,
     RUNS,

@@ -9,9 +9,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import insert
 
-from sscard.actors.roles import OPERATOR
 from sscard.banks.models import reconciliation_runs
-from sscard.clock import ManualClock
+from sscard.kernel.actor import OPERATOR
+from sscard.kernel.clock import ManualClock
 from tests.integration.banks.reconciliation_support import (
     ACCOUNT,
     RUNS,

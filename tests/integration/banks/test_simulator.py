@@ -16,12 +16,12 @@ import httpx
 import orjson
 import pytest
 
-from sscard.banks.delivery import Outgoing
 from sscard.banks.protocol import AS_OF_HEADER, STATEMENT_COLUMNS, Topic
-from sscard.banks.signing import signed_headers, verify
 from sscard.banks.simulator.app import Simulator, create_app
 from sscard.banks.simulator.config import BankConfig, SimConfig
 from sscard.banks.simulator.rules import luhn_valid
+from sscard.platform.outbox.protocol import Outgoing
+from sscard.platform.outbox.signing import signed_headers, verify
 from tests.support.bank_sim import Receiver, message, results, signed_batch
 
 SECRETS = {"ICBC": bytes.fromhex("11" * 32), "SZB": bytes.fromhex("22" * 32)}

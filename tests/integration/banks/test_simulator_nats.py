@@ -21,11 +21,11 @@ import orjson
 import pytest
 from nats.js import JetStreamContext
 
-from sscard.banks.nats_consumer import ensure_stream
 from sscard.banks.protocol import Topic
-from sscard.banks.signing import signed_headers
 from sscard.banks.simulator.app import Simulator, create_app
 from sscard.banks.simulator.config import BankConfig, SimConfig
+from sscard.platform.outbox.nats_consumer import ensure_stream
+from sscard.platform.outbox.signing import signed_headers
 from tests.support.bank_sim import message
 
 NATS_URL = os.environ.get("SSCARD_TEST_NATS_URL", "nats://127.0.0.1:4222")

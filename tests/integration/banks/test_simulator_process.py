@@ -17,8 +17,8 @@ import httpx
 import pytest
 
 from sscard.banks.protocol import AS_OF_HEADER, Topic
-from sscard.banks.signing import signed_headers, verify
 from sscard.banks.simulator.rules import luhn_valid
+from sscard.platform.outbox.signing import signed_headers, verify
 from tests.support.bank_sim import (
     Receiver,
     free_port,

@@ -13,16 +13,16 @@ import httpx
 import pytest
 from sqlalchemy import insert, select
 
-from sscard.actors.roles import OPERATOR
 from sscard.applications.models import applications
-from sscard.cards import unfinished_business as ub
-from sscard.cards.cancellation_models import cancellation_representatives
-from sscard.context import Ctx
-from sscard.http.cancellation_schemas import (
+from sscard.cards.cancellation import checks as ub
+from sscard.cards.cancellation.models import cancellation_representatives
+from sscard.cards.cancellation.schemas import (
     CancellationPage,
     CancellationSummary,
     CancellationView,
 )
+from sscard.kernel.actor import OPERATOR
+from sscard.kernel.ctx import Ctx
 from sscard.platform.models import outbox
 from tests.support.api import Api
 from tests.support.numbers import citizen_number

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sscard.clock import ManualClock
+from sscard.kernel.clock import ManualClock
 from tests.support.api import Api
 
 

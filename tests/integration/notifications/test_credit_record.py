@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from sscard.actors.roles import OPERATOR, Role
 from sscard.actors.service import NewActor, create_actor
+from sscard.kernel.actor import OPERATOR, Role
 from sscard.platform.history import entries
-from sscard.registry.credit import credit_entries
+from sscard.registry.credit.service import credit_entries
 from tests.support.api import Api
 
 ENTRY = {"kind": "malicious_repeat_exchange", "note": "一个月内第5次换卡，经核实无正当理由"}

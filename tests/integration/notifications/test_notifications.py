@@ -17,12 +17,12 @@ import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from sscard.actors.roles import OPERATOR
-from sscard.cli.main import app as cli_app
-from sscard.clock import ManualClock
-from sscard.platform import notifications
-from sscard.platform.notification_models import notifications as table
-from sscard.platform.senders import FileSender, Message
+from sscard.cli import app as cli_app
+from sscard.kernel.actor import OPERATOR
+from sscard.kernel.clock import ManualClock
+from sscard.platform.notify import service as notifications
+from sscard.platform.notify.models import notifications as table
+from sscard.platform.notify.senders import FileSender, Message
 from tests.integration.conftest import TEST_KEY
 from tests.support.api import Api
 

@@ -10,9 +10,9 @@ import httpx
 import pytest
 from sqlalchemy import select, update
 
-from sscard.actors.roles import OPERATOR
 from sscard.cards.models import cards
-from sscard.cards.password_store import card_hr_passwords
+from sscard.cards.passwords.repository import card_hr_passwords
+from sscard.kernel.actor import OPERATOR
 from sscard.tables import metadata
 from tests.support.api import Api
 from tests.support.numbers import citizen_number
@@ -440,7 +440,7 @@ async def test_idempotency_key_keeps_only_a_keyed_digest(api: Api) -> None:
 
 async def test_answers_match_the_documented_shapes(api: Api) -> None:
     """The OpenAPI document tells the truth about the hr password answers (PWD-1..3)."""
-    from sscard.http.password_schemas import (
+    from sscard.cards.passwords.schemas import (
         HrPasswordChangeView,
         HrPasswordStateView,
         HrPasswordVerdictView,

@@ -46,7 +46,7 @@ async def collect(
 async def outbox_topics(api: Api) -> list[tuple[str, str]]:
     from sqlalchemy import select
 
-    from sscard.actors.roles import OPERATOR
+    from sscard.kernel.actor import OPERATOR
     from sscard.platform.models import outbox
 
     async with api.rt.unit(OPERATOR, readonly=True) as ctx:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sscard.clock import ManualClock
+from sscard.kernel.clock import ManualClock
 from tests.integration.renewals.helpers import change_policy, collect, exchange, outbox_topics
 from tests.support.api import Api
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sscard.actors.roles import (
+from sscard.kernel.actor import (
     PERMISSIONS,
     Actor,
     Channel,
@@ -13,7 +13,7 @@ from sscard.actors.roles import (
     Role,
     authorize,
 )
-from sscard.errors import Forbidden
+from sscard.kernel.errors import Forbidden
 
 
 def clerk(kind: str = "hr", ops: frozenset[str] = frozenset({"apply", "collect"})) -> Actor:

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from sscard.applications.process import (
+from sscard.applications.lifecycle import (
     OPEN_STATUSES,
     TRANSITIONS,
     AgentNotAllowed,
@@ -22,8 +22,8 @@ from sscard.applications.process import (
     is_overdue,
     next_status,
 )
-from sscard.registry.calendar import UnknownCalendarYear, WorkingCalendar
-from sscard.registry.policy import AgentPolicy, CityPolicy, MinorAgent
+from sscard.registry.calendar.rules import UnknownCalendarYear, WorkingCalendar
+from sscard.registry.reference.policy import AgentPolicy, CityPolicy, MinorAgent
 
 S, E = ApplicationStatus, ApplicationEvent
 

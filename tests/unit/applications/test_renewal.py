@@ -9,10 +9,10 @@ from importlib import resources
 
 import pytest
 
-from sscard.applications import renewal as rn
-from sscard.applications.renewal import BankClosure, ExchangeReason, OldCard
+from sscard.applications.renewal import rules as rn
+from sscard.applications.renewal.rules import BankClosure, ExchangeReason, OldCard
 from sscard.cards.lifecycle import FinancialStatus as F
-from sscard.registry.policy import CityPolicy
+from sscard.registry.reference.policy import CityPolicy
 
 
 def _shipped(city: str) -> CityPolicy:

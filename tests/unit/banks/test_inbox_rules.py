@@ -9,11 +9,11 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from sscard.actors.roles import Actor, Channel, Role
-from sscard.banks.inbox import Placement, placement
 from sscard.banks.protocol import ReportType, ServiceChannel
-from sscard.banks.reports import Report, acting_actor, check, history_reason
-from sscard.errors import InvalidInput
+from sscard.banks.rules import Report, acting_actor, check, history_reason
+from sscard.banks.service import Placement, placement
+from sscard.kernel.actor import Actor, Channel, Role
+from sscard.kernel.errors import InvalidInput
 
 BEIJING = timezone(timedelta(hours=8))
 BANK = Actor(id=7, role=Role.BANK_SYSTEM, display_name="ICBC system", bank_code="ICBC")

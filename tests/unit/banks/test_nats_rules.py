@@ -6,17 +6,17 @@ from datetime import UTC, datetime, timedelta
 
 import orjson
 
-from sscard.banks.delivery import Outcome
-from sscard.banks.nats_consumer import (
+from sscard.banks.protocol import DeliveryResult
+from sscard.kernel.config import Settings
+from sscard.platform.outbox.nats_consumer import (
     DUPLICATE_WINDOW_SECONDS,
     retry_delay,
     stream_config,
     subject_for,
     when_stored,
 )
-from sscard.banks.nats_sender import ack_outcome
-from sscard.banks.protocol import DeliveryResult
-from sscard.config import Settings
+from sscard.platform.outbox.nats_sender import ack_outcome
+from sscard.platform.outbox.protocol import Outcome
 
 WALL = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 BANK = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # a bank's clock need not be the wall clock

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from sscard.banks.reconciliation_rules import (
+from sscard.banks.reconciliation.rules import (
     NOTES,
     REPAIR_TEXT,
     RULES,

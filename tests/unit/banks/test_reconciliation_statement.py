@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from sscard.banks.statement import (
+from sscard.banks.reconciliation.statement import (
     MAX_REPORTED,
     StatementLine,
     StatementRefused,

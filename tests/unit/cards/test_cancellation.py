@@ -7,7 +7,15 @@ from datetime import date
 
 import pytest
 
-from sscard.cards.cancellation import (
+from sscard.cards.cancellation.checks import (
+    CHECKS,
+    Unfinished,
+    UnfinishedHrBusiness,
+    open_applications,
+    register,
+)
+from sscard.cards.cancellation.notice import ClosureNotice, render
+from sscard.cards.cancellation.rules import (
     CancellationReason,
     CancellationRequest,
     MissingCancellationDocument,
@@ -20,14 +28,6 @@ from sscard.cards.cancellation import (
     abroad_presenters,
     check_documents,
     required_proofs,
-)
-from sscard.cards.closure_notice import ClosureNotice, render
-from sscard.cards.unfinished_business import (
-    CHECKS,
-    Unfinished,
-    UnfinishedHrBusiness,
-    open_applications,
-    register,
 )
 from sscard.registry.documents import DocumentType, IdentityDocument
 

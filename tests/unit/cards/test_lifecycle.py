@@ -6,7 +6,6 @@ from datetime import date
 
 import pytest
 
-from sscard.actors.roles import Channel
 from sscard.cards.lifecycle import (
     CardEvent,
     CardTransitionRefused,
@@ -17,6 +16,7 @@ from sscard.cards.lifecycle import (
     is_live,
     transition,
 )
+from sscard.kernel.actor import Channel
 
 
 def test_card_number_is_a_letter_and_eight_digits() -> None:

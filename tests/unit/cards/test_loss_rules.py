@@ -7,9 +7,9 @@ from itertools import product
 
 import pytest
 
-from sscard.actors.roles import Channel
 from sscard.cards import lifecycle as lc
 from sscard.cards.lifecycle import CardEvent, CardUse, HrStatus
+from sscard.kernel.actor import Channel
 
 NOW = datetime(2026, 11, 23, 2, tzinfo=UTC)
 

@@ -8,11 +8,11 @@ from datetime import date, timedelta
 
 import pytest
 
-from sscard.cards import passwords as pw
 from sscard.cards.lifecycle import HrStatus
-from sscard.cards.passwords import Holder, Weakness
-from sscard.registry.policy import CityPolicy
-from sscard.registry.reference import _policy_rows
+from sscard.cards.passwords import rules as pw
+from sscard.cards.passwords.rules import Holder, Weakness
+from sscard.registry.reference.loading import _policy_rows
+from sscard.registry.reference.policy import CityPolicy
 
 NOBODY = Holder(birth_date=None, phone=None, ssn=None)
 rng = random.Random(20261123)

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from sscard.config import Settings
-from sscard.errors import InvalidInput
-from sscard.platform.notifications import (
+from sscard.kernel.config import Settings
+from sscard.kernel.errors import InvalidInput
+from sscard.platform.notify.senders import FileSender, Message, sender_from_settings
+from sscard.platform.notify.service import (
     MAX_ATTEMPTS,
     TEMPLATES,
     clean_params,
@@ -22,9 +23,8 @@ from sscard.platform.notifications import (
     render,
     retry_at,
 )
-from sscard.platform.senders import FileSender, Message, sender_from_settings
-from sscard.registry.credit import NoteHoldsPersonalData, check_note
-from sscard.registry.credit_models import NOTE_MAX
+from sscard.registry.credit.models import NOTE_MAX
+from sscard.registry.credit.service import NoteHoldsPersonalData, check_note
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 

@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from sscard.registry.calendar import UnknownCalendarYear, WorkingCalendar
-from sscard.registry.policy import CityPolicy, NoPolicyInForce, policy_in_force
-from sscard.registry.reference import _policy_rows, packaged_calendar_days
+from sscard.registry.calendar.rules import UnknownCalendarYear, WorkingCalendar
+from sscard.registry.reference.loading import _policy_rows, packaged_calendar_days
+from sscard.registry.reference.policy import CityPolicy, NoPolicyInForce, policy_in_force
 
 
 def packaged() -> WorkingCalendar:

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from sscard.errors import DomainError
+from sscard.kernel.errors import DomainError
 from sscard.registry.documents import (
     CategoryMismatch,
     DocumentExpired,

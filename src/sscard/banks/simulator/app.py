@@ -29,17 +29,17 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from sscard.banks.protocol import AS_OF_HEADER, DeliveryResult, ServiceChannel
-from sscard.banks.signing import SignatureRefused, signed_headers, verify
 from sscard.banks.simulator import inbound, store, teller
 from sscard.banks.simulator.callbacks import Callbacks
 from sscard.banks.simulator.config import BankConfig, SimConfig
 from sscard.banks.simulator.rules import TellerAction, default_bin
 from sscard.banks.simulator.statement import statement
-from sscard.clock import AdjustableClock
-from sscard.db import transaction
-from sscard.errors import DomainError, InvalidInput, NotFound
-from sscard.http import problems
-from sscard.masking import mask_account, mask_name
+from sscard.kernel.clock import AdjustableClock
+from sscard.kernel.db import transaction
+from sscard.kernel.errors import DomainError, InvalidInput, NotFound
+from sscard.kernel.masking import mask_account, mask_name
+from sscard.platform.http import problems
+from sscard.platform.outbox.signing import SignatureRefused, signed_headers, verify
 
 
 class BankUnavailable(DomainError):
@@ -50,7 +50,7 @@ class BankUnavailable(DomainError):
 
 
 def _registry_bins() -> dict[str, str]:
-    text = resources.files("sscard.registry").joinpath("reference_data", "banks.json")
+    text = resources.files("sscard.registry.reference").joinpath("data", "banks.json")
     return {b["code"]: b["bins"][0] for b in json.loads(text.read_text("utf-8")) if b.get("bins")}
 
 
@@ -124,7 +124,7 @@ class Simulator:
         return results
 
     async def _consume(self, code: str) -> None:
-        from sscard.banks import nats_consumer
+        from sscard.platform.outbox import nats_consumer
 
         async def handle(message: dict[str, Any]) -> DeliveryResult:
             self.available(code)  # down: the consumer gives the message back for later

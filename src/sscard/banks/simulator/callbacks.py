@@ -21,11 +21,11 @@ import orjson
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from sscard.banks.protocol import InboxStatus, ReportType, ServiceChannel
-from sscard.banks.signing import signed_headers
 from sscard.banks.simulator import store
 from sscard.banks.simulator.config import SimConfig
-from sscard.clock import Clock
-from sscard.db import transaction
+from sscard.kernel.clock import Clock
+from sscard.kernel.db import transaction
+from sscard.platform.outbox.signing import signed_headers
 
 log = logging.getLogger("sscard.bank_sim")
 

@@ -20,7 +20,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from sscard.banks.signing import DEFAULT_TOLERANCE_SECONDS
+from sscard.platform.outbox.signing import DEFAULT_TOLERANCE_SECONDS
 
 
 class BankConfig(BaseModel):

@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from sscard.banks.protocol import ReportType
 from sscard.cards.lifecycle import FinancialStatus
-from sscard.errors import DomainError
+from sscard.kernel.errors import DomainError
 
 ACCOUNT_LENGTH = 19  # UnionPay debit cards: 16 to 19 digits; this bank issues 19
 

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from sscard.banks.protocol import STATEMENT_COLUMNS
 from sscard.banks.simulator import store
-from sscard.db import transaction
+from sscard.kernel.db import transaction
 
 
 def statement_csv(rows: list[tuple[str, str, str]]) -> bytes:

@@ -29,8 +29,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from sscard.config import async_database_url
-from sscard.db import NAMING, Id, UTCDateTime, make_engine
+from sscard.kernel.config import async_database_url
+from sscard.kernel.db import NAMING, Id, UTCDateTime, make_engine
 
 metadata = MetaData(naming_convention=NAMING)
 

@@ -15,7 +15,7 @@ from sscard.banks.protocol import ServiceChannel
 from sscard.banks.simulator import store
 from sscard.banks.simulator.callbacks import new_report
 from sscard.banks.simulator.rules import OUTLET_ACTIONS, LossKind, TellerAction, teller_change
-from sscard.errors import DomainError, InvalidInput
+from sscard.kernel.errors import DomainError, InvalidInput
 
 
 class AccountNotFound(DomainError):

@@ -1,0 +1,108 @@
+"""The FastAPI application: routers, problem+json handlers, the runtime's lifespan."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from sqlalchemy import text
+
+from sscard import __version__
+from sscard.actors import endpoints as platform
+from sscard.applications import endpoints as applications
+from sscard.applications.counter import endpoints as persons
+from sscard.applications.renewal import endpoints as renewals
+from sscard.banks import endpoints as bank_reports
+from sscard.banks.reconciliation import endpoints as reconciliation
+from sscard.cards import endpoints as cards
+from sscard.cards.cancellation import endpoints as cancellations
+from sscard.cards.passwords import endpoints as passwords
+from sscard.kernel.config import Settings
+from sscard.kernel.db import transaction
+from sscard.kernel.runtime import Runtime
+from sscard.platform.http import problems
+from sscard.platform.notify import endpoints as notifications
+from sscard.platform.outbox import endpoints as delivery
+from sscard.registry.reference import endpoints as reference
+
+DESCRIPTION = """
+Back office of the Jiangsu social security card (社会保障卡, third generation).
+
+Every request carries `Authorization: Bearer <token>` of an actor (SPEC CH-1). Errors are
+`application/problem+json` with a stable `code`, the SPEC `rule`, the `field` at fault and the
+reason in Chinese (`detail_zh`) and English (`detail_en`); `detail` follows `Accept-Language`
+(Chinese unless it starts with `en`). Every POST that changes data honours `Idempotency-Key`.
+"""
+
+
+@asynccontextmanager
+async def background_worker(rt: Runtime, *, enabled: bool) -> AsyncIterator[None]:
+    """The service's own jobs (delivery to banks, sweeps) beside the API, stopped with it."""
+    if not enabled:
+        yield
+        return
+    from sscard.worker import run_worker
+
+    stop = asyncio.Event()
+    task = asyncio.create_task(run_worker(rt, stop))
+    try:
+        yield
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, timeout=30)
+
+
+def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
+    """Build the app; tests pass their own runtime, the server builds one from the environment."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = runtime is None
+        rt = app.state.runtime = runtime or Runtime(settings or Settings.from_env())
+        # Everything loaded at start-up lives for the process; keep the collector off it.
+        gc.collect()
+        gc.freeze()
+        async with background_worker(rt, enabled=owned and rt.settings.worker):
+            yield
+        if owned:
+            await rt.dispose()
+
+    app = FastAPI(
+        title="sscard",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url="/docs",
+        openapi_url="/openapi.json",
+    )
+    if runtime is not None:
+        app.state.runtime = runtime
+    problems.install(app)
+    for module in (
+        persons,
+        applications,
+        renewals,
+        cards,
+        cancellations,
+        reference,
+        platform,
+        notifications,
+        passwords,
+        delivery,
+        bank_reports,
+        reconciliation,
+    ):
+        app.include_router(module.router)
+
+    @app.get("/health", tags=["platform"], summary="Liveness and database reachability")
+    async def health() -> Any:
+        rt = app.state.runtime
+        async with transaction(rt.read_engine, readonly=True) as conn:
+            await conn.execute(text("SELECT 1"))
+        return {"status": "ok"}
+
+    return app

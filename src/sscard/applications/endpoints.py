@@ -1,0 +1,125 @@
+"""Applications: submit, follow, produce, deliver, collect (SPEC APP-1..8, ISS-1..4)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+
+from sscard.applications import service
+from sscard.applications.lifecycle import ApplicationEvent, ApplicationStatus
+from sscard.kernel.actor import Actor
+from sscard.kernel.ctx import Ctx
+from sscard.platform.http.deps import current_actor, read, write
+from sscard.platform.http.schemas import ApplicationPage, ApplicationView, answers
+from sscard.registry.schemas import ApplicationIn, CollectIn, TransitionIn
+
+router = APIRouter(prefix="/api/v1/applications", tags=["applications"])
+
+
+@router.post(
+    "",
+    status_code=201,
+    summary="Submit a first application at the clerk's outlet",
+    responses=answers(ApplicationView, 201),
+)
+async def submit(
+    body: ApplicationIn, request: Request, actor: Actor = Depends(current_actor)
+) -> Response:
+    async def use_case(ctx: Ctx) -> Any:
+        app = await service.submit_first_application(ctx, body.domain())
+        return await service.view(ctx, app["reference"])
+
+    return await write(request, actor, use_case, status=201)
+
+
+@router.get(
+    "",
+    summary="List applications the caller may see (keyset paging)",
+    responses=answers(ApplicationPage),
+)
+async def list_applications(
+    request: Request,
+    actor: Actor = Depends(current_actor),
+    city_code: str | None = Query(None, pattern=r"^32\d{2}$"),
+    outlet_code: str | None = None,
+    status: ApplicationStatus | None = None,
+    overdue: bool = Query(False, description="only work past its due date (SPEC APP-7)"),
+    due_unknown: bool = Query(False, description="only work waiting for a calendar year"),
+    after: int = Query(0, ge=0, description="cursor from the previous page"),
+    limit: int = Query(100, ge=1, le=1000),
+) -> Any:
+    f = service.ListFilter(city_code, outlet_code, status, overdue, due_unknown, after, limit)
+
+    async def use_case(ctx: Ctx) -> Any:
+        items, cursor = await service.list_applications(ctx, f)
+        return {"items": items, "next_after": cursor}
+
+    return await read(request, actor, use_case)
+
+
+@router.get(
+    "/{reference}",
+    summary="An application with its progress and due date (APP-7)",
+    responses=answers(ApplicationView),
+)
+async def get_application(
+    reference: str, request: Request, actor: Actor = Depends(current_actor)
+) -> Any:
+    return await read(request, actor, lambda ctx: service.view(ctx, reference))
+
+
+@router.get("/{reference}/history", summary="Every recorded change to the application (CH-2)")
+async def history(reference: str, request: Request, actor: Actor = Depends(current_actor)) -> Any:
+    return await read(request, actor, lambda ctx: service.history_of(ctx, reference))
+
+
+def _transition(event: ApplicationEvent, summary: str) -> None:
+    async def endpoint(
+        reference: str,
+        request: Request,
+        body: TransitionIn | None = None,
+        actor: Actor = Depends(current_actor),
+    ) -> Response:
+        reason = body.reason if body else None
+        return await write(
+            request, actor, lambda ctx: _advance_and_view(ctx, reference, event, reason)
+        )
+
+    path = "/{reference}/" + event.value.replace("_", "-")
+    router.add_api_route(
+        path,
+        endpoint,
+        methods=["POST"],
+        summary=summary,
+        name=event.value,
+        responses=answers(ApplicationView),
+    )
+
+
+async def _advance_and_view(
+    ctx: Ctx, reference: str, event: ApplicationEvent, reason: str | None
+) -> Any:
+    await service.advance(ctx, reference, event, reason)
+    return await service.view(ctx, reference)
+
+
+_transition(ApplicationEvent.START_PRODUCTION, "Start making the card (card centre)")
+_transition(ApplicationEvent.FINISH_PRODUCTION, "Card made: number, codes, dates assigned (ISS-1)")
+_transition(ApplicationEvent.DELIVER_TO_OUTLET, "Card delivered to the applying outlet")
+
+
+@router.post(
+    "/{reference}/collect",
+    summary="Hand the card over; hr function active (ISS-3/4)",
+    responses=answers(ApplicationView),
+)
+async def collect(
+    reference: str, body: CollectIn, request: Request, actor: Actor = Depends(current_actor)
+) -> Response:
+    async def use_case(ctx: Ctx) -> Any:
+        await service.collect(ctx, reference, body.document.domain())
+        return await service.view(ctx, reference)
+
+    return await write(request, actor, use_case)

@@ -1,0 +1,227 @@
+"""The application process as pure rules: kinds, states, transitions, deadlines, representation.
+
+SPEC APP-1..8, ID-3, ID-4, ISS-3.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from sscard.kernel.errors import DomainError
+from sscard.registry.calendar.rules import WorkingCalendar
+from sscard.registry.reference.policy import AgentPolicy, CityPolicy, MinorAgent
+
+PHOTO_REQUIRED_FROM_AGE = 7  # SPEC APP-5: 满7周岁
+ADULT_AGE = 18
+
+
+class ApplicationKind(StrEnum):
+    FIRST = "first"
+    REPLACEMENT = "replacement"
+    EXCHANGE = "exchange"
+    UPGRADE = "upgrade"
+
+
+class Making(StrEnum):
+    INSTANT = "instant"  # 即时制卡: made on the spot
+    FAST = "fast"  # 快速制卡: within N working days
+
+
+class ApplicationStatus(StrEnum):
+    ACCEPTED = "accepted"
+    IN_PRODUCTION = "in_production"
+    PRODUCED = "produced"
+    READY_FOR_COLLECTION = "ready_for_collection"
+    COLLECTED = "collected"
+
+
+class ApplicationEvent(StrEnum):
+    START_PRODUCTION = "start_production"
+    FINISH_PRODUCTION = "finish_production"
+    DELIVER_TO_OUTLET = "deliver_to_outlet"
+    COLLECT = "collect"
+
+
+S, E = ApplicationStatus, ApplicationEvent
+LABEL_ZH: dict[str, str] = {
+    S.ACCEPTED: "已受理",
+    S.IN_PRODUCTION: "制卡中",
+    S.PRODUCED: "已制卡",
+    S.READY_FOR_COLLECTION: "待领卡（已到网点）",
+    S.COLLECTED: "已领卡",
+    E.START_PRODUCTION: "开始制卡",
+    E.FINISH_PRODUCTION: "完成制卡",
+    E.DELIVER_TO_OUTLET: "送达网点",
+    E.COLLECT: "领卡",
+}
+TRANSITIONS: dict[tuple[ApplicationStatus, ApplicationEvent], ApplicationStatus] = {
+    (S.ACCEPTED, E.START_PRODUCTION): S.IN_PRODUCTION,
+    (S.IN_PRODUCTION, E.FINISH_PRODUCTION): S.PRODUCED,
+    (S.PRODUCED, E.DELIVER_TO_OUTLET): S.READY_FOR_COLLECTION,
+    (S.READY_FOR_COLLECTION, E.COLLECT): S.COLLECTED,
+}
+OPEN_STATUSES = frozenset(set(S) - {S.COLLECTED})
+# Instant making runs these on the spot, in one transaction (SPEC APP-2: 立等可取).
+INSTANT_EVENTS = (E.START_PRODUCTION, E.FINISH_PRODUCTION, E.DELIVER_TO_OUTLET)
+
+
+class ApplicationTransitionRefused(DomainError):
+    code = "application_transition_refused"
+    status = 409
+    rule = "APP-7"
+    message_zh = "申领当前状态为“{state_zh}”，不能执行“{event_zh}”"
+    message_en = "The application is '{state}'; '{event}' is not allowed"
+
+
+def next_status(state: ApplicationStatus, event: ApplicationEvent) -> ApplicationStatus:
+    try:
+        return TRANSITIONS[(state, event)]
+    except KeyError:
+        raise ApplicationTransitionRefused(
+            state=state.value,
+            event=event.value,
+            state_zh=LABEL_ZH[state],
+            event_zh=LABEL_ZH[event],
+        ) from None
+
+
+def due_date(accepted_on: date, making: Making, policy: CityPolicy, cal: WorkingCalendar) -> date:
+    """When the card must be ready (SPEC APP-2); raises UnknownCalendarYear rather than guess."""
+    if making is Making.INSTANT:
+        return accepted_on
+    return cal.add_working_days(accepted_on, policy.fast_making_working_days)
+
+
+def calendar_days_needed(working_days: int) -> int:
+    """Calendar days that surely hold `working_days` working days: China's longest run of
+    non-working days (Spring Festival or National Day with the weekends) is under 10 days."""
+    return working_days * 3 + 21
+
+
+def is_overdue(status: ApplicationStatus, due: date | None, today: date) -> bool:
+    """Overdue: not yet at the outlet (or collected) after the due date (SPEC APP-7)."""
+    waiting = status in (S.ACCEPTED, S.IN_PRODUCTION, S.PRODUCED)
+    return waiting and due is not None and today > due
+
+
+# ---- refusals for applying (SPEC ID-3, ID-4, APP-5, APP-6) ----
+
+
+class LiveCardExists(DomainError):
+    code = "live_card_exists"
+    status = 409
+    rule = "ID-3"
+    message_zh = (
+        "该人员已持有有效社会保障卡（卡号{card_number}），省内一人一卡；如需新卡请办理补卡或换卡"
+    )
+    message_en = (
+        "The person already holds a live card ({card_number}): one card per person in the "
+        "province. Apply for a replacement or an exchange instead"
+    )
+
+
+class ApplicationInProgress(DomainError):
+    code = "application_in_progress"
+    status = 409
+    rule = "ID-3"
+    message_zh = "该人员已有办理中的申领（{reference}），不能重复申领"
+    message_en = "The person already has an application in progress ({reference})"
+
+
+class BankNotInCityList(DomainError):
+    code = "bank_not_cooperating"
+    status = 422
+    rule = "APP-6"
+    message_zh = "银行“{bank_code}”不是{city_code}的社保卡合作银行"
+    message_en = "Bank '{bank_code}' is not a cooperating bank of city {city_code}"
+
+
+class PhotoRequired(DomainError):
+    code = "photo_required"
+    status = 422
+    rule = "APP-5"
+    message_zh = "满7周岁的申领人须提供符合标准的照片"
+    message_en = "Applicants aged 7 or over must supply a photo that meets the standard"
+
+
+class RepresentativeRequired(DomainError):
+    code = "guardian_required"
+    status = 422
+    rule = "ID-4"
+    message_zh = "未成年人或无完全民事行为能力人须由法定监护人代为申领，并提供监护关系证明"
+    message_en = (
+        "Minors and persons without full civil capacity apply through a legal guardian with "
+        "proof of guardianship"
+    )
+
+
+class AgentNotAllowed(DomainError):
+    code = "agent_not_allowed"
+    status = 422
+    rule = "ID-4"
+    message_zh = "{reason_zh}"
+    message_en = "{reason_en}"
+
+
+class RepresentativeRole(StrEnum):
+    GUARDIAN = "guardian"
+    AGENT = "agent"
+
+
+DIRECT_RELATIVES = frozenset({"parent", "grandparent", "sibling", "spouse", "child", "grandchild"})
+GUARDIANSHIP_PROOFS = frozenset({"household_register", "birth_certificate", "guardianship_order"})
+SUPPORTED_CASES = frozenset({"elderly", "disabled", "seriously_ill"})
+
+
+@dataclass(frozen=True)
+class Representation:
+    """Who acts for the applicant, as the domain sees it (no personal data)."""
+
+    role: RepresentativeRole
+    relationship: str
+    proof: str | None
+
+
+def check_representation(
+    age: int, full_capacity: bool, rep: Representation | None, policy: CityPolicy
+) -> None:
+    """SPEC ID-4: guardians for minors and the incapable; agents only as the city allows."""
+    needs_guardian = age < ADULT_AGE or not full_capacity
+    if needs_guardian:
+        _check_guardian(rep, policy, minor=age < ADULT_AGE)
+    elif rep is not None and rep.role is RepresentativeRole.AGENT:
+        _check_adult_agent(rep, policy)
+
+
+def _check_guardian(rep: Representation | None, policy: CityPolicy, *, minor: bool) -> None:
+    if rep is None:
+        raise RepresentativeRequired(field="representative")
+    if rep.role is RepresentativeRole.GUARDIAN:
+        if rep.proof not in GUARDIANSHIP_PROOFS:
+            raise RepresentativeRequired(field="representative.proof")
+        return
+    # An agent acting for a minor: only where the city allows, and then only a direct relative.
+    if not minor or policy.minor_agent is not MinorAgent.DIRECT_RELATIVE:
+        raise RepresentativeRequired(field="representative.role")
+    if rep.relationship not in DIRECT_RELATIVES:
+        raise AgentNotAllowed(
+            field="representative.relationship",
+            reason_zh="本市规定未成年人的代办人须为直系亲属",
+            reason_en="In this city a minor's agent must be a direct relative",
+        )
+
+
+def _check_adult_agent(rep: Representation, policy: CityPolicy) -> None:
+    if policy.agent_policy is AgentPolicy.ANYONE:
+        return
+    if rep.proof not in SUPPORTED_CASES:
+        raise AgentNotAllowed(
+            field="representative.proof",
+            reason_zh="本市仅允许老年人、残疾人、重病患者等特殊情形由他人代办，须提供相应证明",
+            reason_en=(
+                "In this city an agent may apply only for elderly, disabled or seriously ill "
+                "persons, with supporting documents"
+            ),
+        )

@@ -1,0 +1,97 @@
+"""Request bodies for what follows issue: replacement, exchange, upgrade, corrections, transfers."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from sscard.applications.renewal.rules import BankClosure, ExchangeReason, OldCard
+from sscard.applications.renewal.service import Exchange, Replacement, Upgrade
+from sscard.cards.lifecycle import FinancialEvent
+from sscard.registry.corrections.service import Correction
+from sscard.registry.schemas import Body, DocumentIn, RepresentativeIn
+
+
+class ReplacementIn(Body):
+    bank_code: str | None = Field(
+        None, min_length=2, max_length=16, description="default: the old card's bank (REP-6)"
+    )
+    representative: RepresentativeIn | None = None
+
+    def domain(self, card_number: str) -> Replacement:
+        rep = self.representative.domain() if self.representative else None
+        return Replacement(card_number, self.bank_code, rep)
+
+
+class ExchangeIn(Body):
+    reason: ExchangeReason = Field(description="REP-2 kind: damage, quality_fault, new_photo, ...")
+    old_card_returned: bool = Field(description="the old card is handed in (REP-3)")
+    bank_code: str | None = Field(
+        None, min_length=2, max_length=16, description="only with reason bank_change (REP-2c)"
+    )
+    representative: RepresentativeIn | None = None
+
+    def domain(self, card_number: str) -> Exchange:
+        rep = self.representative.domain() if self.representative else None
+        return Exchange(card_number, self.reason, self.old_card_returned, self.bank_code, rep)
+
+
+class OldCardIn(Body):
+    generation: int = Field(ge=1, le=3, description="1 city citizen card, 2 provincial card")
+    number: str = Field(min_length=6, max_length=32, pattern=r"^[0-9A-Za-z]+$")
+    issuer_city_code: str | None = Field(
+        None,
+        pattern=r"^32\d{2}$",
+        description="Jiangsu city that issued it; empty: outside Jiangsu",
+    )
+    bank_code: str | None = Field(None, min_length=2, max_length=16, description="empty: no bank")
+    bank_closure: BankClosure = Field(
+        BankClosure.NONE, description="done at the old card's bank first (GEN-3)"
+    )
+    presented: bool = Field(False, description="the old card is brought to the counter")
+
+    def domain(self) -> OldCard:
+        bank = self.bank_code.upper() if self.bank_code else None
+        return OldCard(
+            self.generation,
+            self.number,
+            self.issuer_city_code,
+            bank,
+            self.bank_closure,
+            self.presented,
+        )
+
+
+class UpgradeIn(Body):
+    person_id: int = Field(gt=0)
+    bank_code: str = Field(min_length=2, max_length=16)
+    old_card: OldCardIn
+    representative: RepresentativeIn | None = None
+
+    def domain(self) -> Upgrade:
+        rep = self.representative.domain() if self.representative else None
+        return Upgrade(self.person_id, self.bank_code, self.old_card.domain(), rep)
+
+
+class CorrectionIn(Body):
+    certificate_number: str = Field(
+        min_length=1, max_length=64, description="police certificate of the change (REP-2b)"
+    )
+    name: str | None = Field(None, min_length=1, max_length=64)
+    document: DocumentIn | None = Field(None, description="the document with its new number")
+
+    def domain(self, person_id: int) -> Correction:
+        doc = self.document.domain() if self.document else None
+        return Correction(person_id, self.certificate_number, self.name, doc)
+
+
+class FinancialReportIn(Body):
+    event: FinancialEvent
+    account_number: str | None = Field(
+        None, min_length=12, max_length=32, description="with account_opened only"
+    )
+
+
+class CityChangeIn(Body):
+    to_city_code: str = Field(min_length=2, max_length=8, description="the new management city")
+    transfer_certificate_number: str = Field(min_length=1, max_length=64)
+    document: DocumentIn = Field(description="the holder's identity document")

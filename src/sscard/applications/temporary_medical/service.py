@@ -1,0 +1,78 @@
+"""Temporary medical card (临时医保卡) while a new card is being made (SPEC REP-1)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sscard.applications import repository as applications
+from sscard.applications.lifecycle import ApplicationKind
+from sscard.applications.service import actor_outlet
+from sscard.cards import repository as repo
+from sscard.kernel.actor import Operation, authorize
+from sscard.kernel.ctx import Ctx
+from sscard.kernel.errors import DomainError
+from sscard.platform import sequences
+from sscard.platform.history import Change, record
+from sscard.registry.service import require_person
+
+FOR_KINDS = frozenset({ApplicationKind.REPLACEMENT.value, ApplicationKind.EXCHANGE.value})
+
+
+class NoReplacementWaiting(DomainError):
+    code = "no_replacement_in_progress"
+    status = 409
+    rule = "REP-1"
+    message_zh = "临时医保卡仅在补卡或换卡制卡期间发放"
+    message_en = "A temporary medical card is issued only while a replacement or exchange is made"
+
+
+class TemporaryCardAlreadyIssued(DomainError):
+    code = "temporary_medical_card_issued"
+    status = 409
+    rule = "REP-1"
+    message_zh = "本次补换卡已发放临时医保卡（{number}）"
+    message_en = "A temporary medical card was already issued for this application ({number})"
+
+
+async def issue(ctx: Ctx, person_id: int) -> dict[str, Any]:
+    """REP-1: at an outlet, for a person waiting for a replacement or exchange; it ends when
+    the new card is collected."""
+    authorize(ctx.actor, Operation.ISSUE_TEMPORARY_MEDICAL_CARD)
+    outlet = await actor_outlet(ctx)
+    app = await applications.open_application_of(ctx.conn, person_id)
+    if app is None or app["kind"] not in FOR_KINDS:
+        raise NoReplacementWaiting(field="person_id")
+    for t in await repo.temporary_medical_cards_of(ctx.conn, person_id):
+        if t["application_id"] == app["id"]:
+            raise TemporaryCardAlreadyIssued(field="person_id", number=t["number"])
+    (seq,) = await sequences.take(ctx.conn, f"temporary_medical_card:{outlet['city_code']}")
+    card = await repo.insert_temporary_medical_card(
+        ctx.conn,
+        {
+            "number": f"LS{outlet['city_code']}{ctx.today:%y}{seq:08d}",
+            "person_id": person_id,
+            "application_id": app["id"],
+            "outlet_id": outlet["id"],
+            "status": "valid",
+            "issued_at": ctx.now,
+        },
+    )
+    change = Change("temp_medical", card["id"], "issued", None, "valid")
+    await record(ctx.conn, ctx.actor, ctx.now, change)
+    return view(card, app["reference"])
+
+
+async def of_person(ctx: Ctx, person_id: int) -> list[dict[str, Any]]:
+    authorize(ctx.actor, Operation.LOOKUP_PERSON)
+    await require_person(ctx, person_id)
+    return [view(t, None) for t in await repo.temporary_medical_cards_of(ctx.conn, person_id)]
+
+
+def view(card: dict[str, Any], reference: str | None) -> dict[str, Any]:
+    return {
+        "number": card["number"],
+        "status": card["status"],
+        "issued_at": card["issued_at"],
+        "ended_at": card["ended_at"],
+        "application_reference": reference,
+    }

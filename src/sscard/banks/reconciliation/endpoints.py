@@ -1,0 +1,255 @@
+"""Reconciliation of card and account status with a bank (SPEC ISS-2, LOSS-2, CAN-3, REP-3)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse, Response, StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from starlette.exceptions import HTTPException
+
+from sscard.banks.reconciliation import service as reconciliation
+from sscard.banks.reconciliation.rules import Kind, Repair
+from sscard.banks.reconciliation.service import REPORT_COLUMNS
+from sscard.banks.reconciliation.statement import Source, Statement
+from sscard.kernel.actor import Actor
+from sscard.kernel.errors import InvalidInput
+from sscard.platform.http.deps import current_actor, read, runtime
+from sscard.platform.http.schemas import answers
+
+router = APIRouter(tags=["reconciliation"])
+SPOOL_BYTES = 8 * 1024 * 1024  # an upload larger than this waits on disk, not in memory
+PAGE = 1000
+
+
+# ---- shapes (OpenAPI only: handlers return plain data) ----
+
+
+class ReconcileIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    source: Literal["api"] = Field(
+        description="api: fetch the statement from the bank's statement_url (signed both ways); "
+        "to reconcile a file, send it as the text/csv body instead"
+    )
+
+
+class RunView(BaseModel):
+    id: int
+    bank_code: str
+    source: str = Field(description="api | file")
+    as_of: datetime = Field(description="the moment the bank's statement describes")
+    status: str = Field(description="running | finished | failed")
+    bank_rows: int = Field(description="lines in the statement")
+    registry_rows: int = Field(description="the bank's cards in the registry at as_of")
+    differences: int
+    repaired: int = Field(description="differences repaired or answered by a resent message")
+    error: str | None = Field(description="why a failed run failed (zh / en)")
+    actor_id: int | None
+    started_at: datetime
+    finished_at: datetime | None
+
+
+class KindCount(BaseModel):
+    kind: str
+    repair: str
+    count: int
+
+
+class RunSummary(RunView):
+    by_kind: list[KindCount]
+
+
+class DifferenceView(BaseModel):
+    id: int
+    card_number: str
+    kind: str = Field(description="one of the kinds in banks/reconciliation_rules.py")
+    kind_zh: str
+    kind_en: str
+    rule: str = Field(description="the SPEC rule the repair serves")
+    registry_value: str | None = Field(description="what the registry says (masked account)")
+    bank_value: str | None = Field(description="what the bank says (masked account)")
+    repair: str = Field(description="repaired | resent | queued | deferred | manual")
+    repair_zh: str
+    repair_en: str
+    note: str | None
+    note_zh: str | None
+    note_en: str | None
+
+
+class DifferencePage(BaseModel):
+    items: list[DifferenceView]
+    next_after: int | None = Field(description="pass as `after` for the next page; null at the end")
+
+
+class RunReport(RunSummary):
+    differences_page: DifferencePage
+
+
+class RunPage(BaseModel):
+    items: list[RunView]
+    next_before: int | None = Field(
+        description="pass as `before` for the next (older) page; null at the end"
+    )
+
+
+STATEMENT_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": ReconcileIn.model_json_schema()},
+            "text/csv": {
+                "schema": {"type": "string"},
+                "example": "card_number,account_number,financial_status\n"
+                "A00000001,6222020000001234,active\n",
+            },
+        },
+    }
+}
+
+
+# ---- running ----
+
+
+@router.post(
+    "/api/v1/banks/{bank_code}/reconciliations",
+    status_code=201,
+    summary="Reconcile with the bank now: its statement from its API, or a CSV file (ISS-2)",
+    description=(
+        'JSON `{"source": "api"}` fetches the statement from the bank\'s statement_url; a '
+        "`text/csv` body is the statement itself, with `as_of` (default: now). Every line is "
+        "checked first: a bad statement is refused as a whole with each bad line's number and "
+        "changes nothing but a failed run. The run spans several transactions, so an "
+        "Idempotency-Key is not honoured; running again is safe (it finds what is left)."
+    ),
+    responses=answers(RunSummary, 201),
+    openapi_extra=STATEMENT_BODY,
+)
+async def reconcile(
+    bank_code: str,
+    request: Request,
+    actor: Actor = Depends(current_actor),
+    as_of: datetime | None = Query(
+        None, description="the moment a CSV statement describes (ISO 8601 with zone)"
+    ),
+) -> Response:
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    rt = runtime(request)
+    if media == "text/csv":
+        with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
+            async for part in request.stream():
+                spool.write(part)
+            statement = Statement(spool, as_of, Source.FILE)
+            run = await reconciliation.reconcile(rt, actor, bank_code, statement)
+    elif media == "application/json":
+        _source(await request.body())
+        run = await reconciliation.reconcile(rt, actor, bank_code)
+    else:
+        raise HTTPException(415, 'send application/json {"source": "api"} or a text/csv body')
+    location = f"/api/v1/reconciliations/{run['id']}"
+    return JSONResponse(jsonable_encoder(run), status_code=201, headers={"Location": location})
+
+
+def _source(body: bytes) -> None:
+    try:
+        ReconcileIn.model_validate_json(body or b"{}")
+    except ValidationError:
+        raise InvalidInput(
+            field="source",
+            field_name="source",
+            reason_zh="须为 api；对账单文件请以 text/csv 提交",
+            reason_en="must be api; send a statement file as text/csv",
+        ) from None
+
+
+# ---- reading ----
+
+
+@router.get(
+    "/api/v1/banks/{bank_code}/reconciliations",
+    summary="The bank's reconciliation runs, newest first",
+    responses=answers(RunPage),
+)
+async def list_runs(
+    bank_code: str,
+    request: Request,
+    actor: Actor = Depends(current_actor),
+    before: int = Query(0, ge=0, description="cursor from the previous page"),
+    limit: int = Query(50, ge=1, le=500),
+) -> Any:
+    return await read(
+        request, actor, lambda ctx: reconciliation.list_runs(ctx, bank_code, before, limit)
+    )
+
+
+@router.get(
+    "/api/v1/reconciliations/{run_id}",
+    summary="A run with its differences counted by kind and one page of them (keyset)",
+    responses=answers(RunReport),
+)
+async def get_run(
+    run_id: int,
+    request: Request,
+    actor: Actor = Depends(current_actor),
+    kind: Kind | None = None,
+    repair: Repair | None = None,
+    after: int = Query(0, ge=0, description="cursor from the previous page"),
+    limit: int = Query(100, ge=1, le=PAGE),
+) -> Any:
+    return await read(
+        request,
+        actor,
+        lambda ctx: reconciliation.report(ctx, run_id, kind, repair, after, limit),
+    )
+
+
+@router.get(
+    "/api/v1/reconciliations/{run_id}/differences.csv",
+    summary="The run's report as a CSV file (UTF-8 with BOM, opens in a spreadsheet)",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/csv": {}}}},
+)
+async def differences_csv(
+    run_id: int,
+    request: Request,
+    actor: Actor = Depends(current_actor),
+    kind: Kind | None = None,
+    repair: Repair | None = None,
+) -> StreamingResponse:
+    rt = runtime(request)
+
+    async with rt.unit(actor, readonly=True) as ctx:
+        # Refusals (role, unknown run) answer before the stream starts.
+        page = await reconciliation.differences(ctx, run_id, kind, repair, 0, PAGE)
+
+    async def lines() -> AsyncIterator[str]:
+        nonlocal page
+        yield "\ufeff" + _csv([list(REPORT_COLUMNS)])
+        while True:
+            yield _csv([[item[c] for c in REPORT_COLUMNS] for item in page["items"]])
+            if page["next_after"] is None:
+                return
+            async with rt.unit(actor, readonly=True) as ctx:
+                page = await reconciliation.differences(
+                    ctx, run_id, kind, repair, page["next_after"], PAGE
+                )
+
+    name = f"reconciliation-{run_id}.csv"
+    return StreamingResponse(
+        lines(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def _csv(rows: list[list[Any]]) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue()

@@ -1,0 +1,404 @@
+"""The bank inbox: each report applied once, in the bank's own order per card.
+
+SPEC ISS-2, ISS-4, LOSS-2/3, CAN-3. A bank numbers its reports per card from 1 (`sequence`).
+Everything below happens in the request's one transaction:
+
+- a report whose id the bank used before is a duplicate: answered as the first time, nothing
+  changes; the same id with another body is refused (message_id_reused);
+- the next report in the card's order is applied, then every report held back behind it;
+- a report from further ahead is held back (deferred) until the gap is filled;
+- a report the rules refuse is kept as rejected and uses up its place, so the bank's next
+  report does not wait for it; the card does not change.
+
+The bank's reports for one card are serialised by a lock on the card's sequence row, so two
+copies of one message arriving together end with one applied and the other a duplicate.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+import orjson
+from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from sscard.banks import rules as reports
+from sscard.banks.models import bank_card_sequences, bank_inbox
+from sscard.banks.protocol import InboxStatus
+from sscard.banks.rules import Report
+from sscard.cards.loss import service as loss
+from sscard.cards.models import cards
+from sscard.kernel.actor import Operation, authorize
+from sscard.kernel.crypto import Vault
+from sscard.kernel.ctx import Ctx
+from sscard.kernel.errors import Conflict, DomainError, InvalidInput, NotFound
+from sscard.kernel.masking import mask_account
+from sscard.kernel.upsert import insert_rows
+from sscard.platform.outbox import signing
+from sscard.platform.outbox.recipients import endpoint_secret
+
+Row = dict[str, Any]
+
+
+class BankNotConnected(DomainError):
+    code = "bank_not_connected"
+    status = 403
+    message_zh = "银行“{bank_code}”尚未接入（未配置报文密钥），不能报送"
+    message_en = "Bank '{bank_code}' is not connected (no signing key configured); it cannot report"
+
+
+class MessageIdReused(DomainError):
+    code = "message_id_reused"
+    status = 409
+    message_zh = "报文编号已用于另一份不同的报送"
+    message_en = "This message id was already used for a different report"
+
+
+class SequenceAlreadyUsed(DomainError):
+    code = "sequence_already_used"
+    status = 409
+    message_zh = "该卡的报送序号{sequence}已被另一份报送占用（本卡已处理到{last}）"
+    message_en = (
+        "Sequence {sequence} for this card belongs to another report (handled up to {last})"
+    )
+
+
+class Placement(StrEnum):
+    APPLY = "apply"  # the next in the card's order
+    DEFER = "defer"  # further ahead: wait for the gap to fill
+    USED = "used"  # behind: that place is taken
+
+
+def placement(sequence: int, last: int) -> Placement:
+    """Where a report with a new id falls in the card's order, given the last place used."""
+    if sequence == last + 1:
+        return Placement.APPLY
+    return Placement.DEFER if sequence > last + 1 else Placement.USED
+
+
+@dataclass
+class Receipt:
+    """The inbox's answer to one report."""
+
+    message_id: str
+    status: InboxStatus
+    duplicate: bool = False
+    card: Row | None = None  # the card's state view once applied
+    refusal: Row | None = None  # the problem, when rejected
+    released: list[Row] = field(default_factory=list)  # held-back reports applied after it
+
+    def as_dict(self) -> Row:
+        body: Row = {"message_id": self.message_id, "status": self.status.value}
+        if self.duplicate:
+            body["duplicate"] = True
+        if self.card is not None:
+            body["card"] = self.card
+        if self.released:
+            body["released"] = self.released
+        return body
+
+
+async def authenticate(
+    ctx: Ctx, headers: Mapping[str, str], body: bytes, tolerance_seconds: int
+) -> None:
+    """Refuse unless the body is signed with the reporting bank's key, recently (ISS-2)."""
+    authorize(ctx.actor, Operation.SUBMIT_BANK_REPORT)
+    bank = ctx.actor.bank_code or ""
+    secret = await endpoint_secret(ctx.conn, ctx.vault, bank)
+    if secret is None:
+        raise BankNotConnected(bank_code=bank)
+    signing.verify(secret, headers, body, ctx.now, tolerance_seconds)
+
+
+async def receive(ctx: Ctx, report: Report) -> Receipt:
+    """Take one report from the acting bank's system: apply, hold back, or answer as before."""
+    authorize(ctx.actor, Operation.SUBMIT_BANK_REPORT)
+    bank = ctx.actor.bank_code or ""
+    reports.check(report)
+    digest = ctx.vault.index(report.canonical())
+    if (seen := await _entry(ctx.conn, bank, report.message_id)) is not None:
+        return await _again(ctx, seen, digest)
+    card = await loss.load(ctx, report.card_number)  # a bank sees only its own cards
+    await reports.outlet_of(ctx, report)
+    last = await _lock_sequence(ctx.conn, bank, card["id"], ctx.now)
+    # A twin of this message may have committed while this one waited for the lock.
+    if (seen := await _entry(ctx.conn, bank, report.message_id)) is not None:
+        return await _again(ctx, seen, digest)
+    where = placement(report.sequence, last)
+    if where is Placement.USED:
+        raise SequenceAlreadyUsed(field="sequence", sequence=report.sequence, last=last)
+    if where is Placement.DEFER:
+        if await _at_place(ctx.conn, bank, card["id"], report.sequence) is not None:
+            raise SequenceAlreadyUsed(field="sequence", sequence=report.sequence, last=last)
+        await _insert(ctx, bank, card["id"], report, digest, InboxStatus.DEFERRED, None)
+        return Receipt(report.message_id, InboxStatus.DEFERRED)
+    card = await loss.load(ctx, report.card_number)  # as it stands now that we hold the lock
+    card, refusal = await _apply(ctx, card, report)
+    status = InboxStatus.REJECTED if refusal else InboxStatus.APPLIED
+    await _insert(ctx, bank, card["id"], report, digest, status, refusal)
+    card, released = await _release(ctx, bank, card, report.sequence)
+    if refusal is not None:
+        return Receipt(report.message_id, status, refusal=refusal, released=released)
+    view = loss.card_state_view(card)
+    return Receipt(report.message_id, status, card=view, released=released)
+
+
+async def replay(ctx: Ctx, report: Report) -> Receipt | None:
+    """The answer already given to this message, if one was stored (a concurrent twin's)."""
+    seen = await _entry(ctx.conn, ctx.actor.bank_code or "", report.message_id)
+    return None if seen is None else await _again(ctx, seen, ctx.vault.index(report.canonical()))
+
+
+async def _again(ctx: Ctx, seen: Row, digest: str) -> Receipt:
+    if seen["request_hash"] != digest:
+        raise MessageIdReused(field="message_id")
+    status = InboxStatus(seen["status"])
+    receipt = Receipt(seen["message_id"], status, duplicate=True)
+    if status is InboxStatus.REJECTED:
+        receipt.refusal = seen["payload"].get("refusal")
+    elif status is InboxStatus.APPLIED:
+        receipt.card = loss.card_state_view(await loss.look(ctx, seen["payload"]["card_number"]))
+    return receipt
+
+
+async def _apply(ctx: Ctx, card: Row, report: Report) -> tuple[Row, Row | None]:
+    """Apply in a savepoint: a refusal by a rule leaves the card as it was and is kept."""
+    try:
+        async with ctx.conn.begin_nested():
+            return await reports.apply(ctx, card, report), None
+    except Conflict:
+        raise  # the card changed meanwhile: not a refusal, the bank sends the report again
+    except DomainError as refused:
+        return card, _refusal(refused)
+
+
+async def _release(ctx: Ctx, bank: str, card: Row, last: int) -> tuple[Row, list[Row]]:
+    """Apply the held-back reports that now follow in order; record how far the card got."""
+    released: list[Row] = []
+    while (held := await _at_place(ctx.conn, bank, card["id"], last + 1)) is not None:
+        account = held["account_number_enc"]
+        report = Report.stored(
+            held["message_id"],
+            held["sequence"],
+            held["payload"],
+            ctx.vault.decrypt(account) if account else None,
+        )
+        card, refusal = await _apply(ctx, card, report)
+        status = InboxStatus.REJECTED if refusal else InboxStatus.APPLIED
+        await _settle(ctx, bank, held, status, refusal)
+        released.append(
+            {
+                "message_id": report.message_id,
+                "sequence": report.sequence,
+                "status": status.value,
+                "code": refusal["code"] if refusal else None,
+            }
+        )
+        last += 1
+    await _set_last(ctx.conn, bank, card["id"], last, ctx.now)
+    return card, released
+
+
+def _refusal(refused: DomainError) -> Row:
+    return {
+        "status": refused.status,
+        "code": refused.code,
+        "rule": refused.rule,
+        "field": refused.field,
+        "detail_zh": refused.detail_zh,
+        "detail_en": refused.detail_en,
+    }
+
+
+# ---- the administrator's view (VIEW_BANK_INBOX) ----
+
+
+@dataclass(frozen=True)
+class InboxFilter:
+    bank_code: str | None = None
+    status: InboxStatus | None = None
+    card_number: str | None = None
+    after: str | None = None  # the cursor a previous page returned
+    limit: int = 100
+
+
+async def list_inbox(ctx: Ctx, f: InboxFilter) -> tuple[list[Row], str | None]:
+    """A page of reports, oldest first, and the next page's cursor (null at the end)."""
+    authorize(ctx.actor, Operation.VIEW_BANK_INBOX)
+    t = bank_inbox
+    stmt = _entries_query().order_by(t.c.received_at, t.c.bank_code, t.c.message_id)
+    if f.bank_code is not None:
+        stmt = stmt.where(t.c.bank_code == f.bank_code)
+    if f.status is not None:
+        stmt = stmt.where(t.c.status == f.status.value)
+    if f.card_number is not None:
+        stmt = stmt.where(cards.c.card_number == f.card_number.strip().upper())
+    if f.after is not None:
+        at, bank, message_id = _decode_cursor(f.after)
+        stmt = stmt.where(
+            or_(
+                t.c.received_at > at,
+                and_(
+                    t.c.received_at == at,
+                    or_(
+                        t.c.bank_code > bank,
+                        and_(t.c.bank_code == bank, t.c.message_id > message_id),
+                    ),
+                ),
+            )
+        )
+    rows = [dict(r._mapping) for r in await ctx.conn.execute(stmt.limit(f.limit))]
+    cursor = _encode_cursor(rows[-1]) if len(rows) == f.limit else None
+    return [_view(ctx.vault, r) for r in rows], cursor
+
+
+async def inbox_entry(ctx: Ctx, bank_code: str, message_id: str) -> Row:
+    """One report as received, with what became of it."""
+    authorize(ctx.actor, Operation.VIEW_BANK_INBOX)
+    stmt = _entries_query().where(
+        bank_inbox.c.bank_code == bank_code, bank_inbox.c.message_id == message_id
+    )
+    row = (await ctx.conn.execute(stmt)).first()
+    if row is None:
+        raise NotFound(field="message_id", what_zh="银行报送", what_en="Bank report")
+    return _view(ctx.vault, dict(row._mapping))
+
+
+def _view(vault: Vault, row: Row) -> Row:
+    """Never the account number in clear: masked at most (ID-6)."""
+    payload = row["payload"]
+    enc = row["account_number_enc"]
+    return {
+        "bank_code": row["bank_code"],
+        "message_id": row["message_id"],
+        "card_number": row["card_number"],
+        "sequence": row["sequence"],
+        "type": row["type"],
+        "status": row["status"],
+        "result_code": row["result_code"],
+        "refusal": payload.get("refusal"),
+        "occurred_at": payload["occurred_at"],
+        "channel": payload["channel"],
+        "outlet_code": payload["outlet_code"],
+        "reason": payload["reason"],
+        "account": mask_account(vault.decrypt(enc)) if enc else None,
+        "received_at": row["received_at"],
+        "applied_at": row["applied_at"],
+    }
+
+
+def _encode_cursor(row: Row) -> str:
+    key = [row["received_at"].isoformat(), row["bank_code"], row["message_id"]]
+    return base64.urlsafe_b64encode(orjson.dumps(key)).decode()
+
+
+def _decode_cursor(cursor: str) -> tuple[datetime, str, str]:
+    try:
+        at, bank, message_id = orjson.loads(base64.urlsafe_b64decode(cursor.encode()))
+        return datetime.fromisoformat(at), str(bank), str(message_id)
+    except (binascii.Error, orjson.JSONDecodeError, ValueError, TypeError) as bad:
+        raise InvalidInput(
+            field="after",
+            field_name="after",
+            reason_zh="须为上一页返回的游标",
+            reason_en="must be the cursor a previous page returned",
+        ) from bad
+
+
+# ---- queries ----
+
+
+async def _entry(conn: AsyncConnection, bank: str, message_id: str) -> Row | None:
+    stmt = select(bank_inbox).where(
+        bank_inbox.c.bank_code == bank, bank_inbox.c.message_id == message_id
+    )
+    row = (await conn.execute(stmt)).first()
+    return dict(row._mapping) if row else None
+
+
+async def _lock_sequence(conn: AsyncConnection, bank: str, card_id: int, at: datetime) -> int:
+    """The last place used in the card's order, locked until the transaction ends."""
+    first = {"bank_code": bank, "card_id": card_id, "last_sequence": 0, "updated_at": at}
+    await insert_rows(
+        conn, bank_card_sequences, [first], keys=["bank_code", "card_id"], overwrite=False
+    )
+    stmt = (
+        select(bank_card_sequences.c.last_sequence)
+        .where(bank_card_sequences.c.bank_code == bank, bank_card_sequences.c.card_id == card_id)
+        .with_for_update()
+    )
+    return int((await conn.execute(stmt)).scalar_one())
+
+
+async def _set_last(
+    conn: AsyncConnection, bank: str, card_id: int, last: int, at: datetime
+) -> None:
+    await conn.execute(
+        update(bank_card_sequences)
+        .where(bank_card_sequences.c.bank_code == bank, bank_card_sequences.c.card_id == card_id)
+        .values(last_sequence=last, updated_at=at)
+    )
+
+
+async def _at_place(conn: AsyncConnection, bank: str, card_id: int, sequence: int) -> Row | None:
+    """The report holding this place in the card's order; past the last one, a held-back one."""
+    stmt = select(bank_inbox).where(
+        bank_inbox.c.bank_code == bank,
+        bank_inbox.c.card_id == card_id,
+        bank_inbox.c.sequence == sequence,
+    )
+    row = (await conn.execute(stmt)).first()
+    return dict(row._mapping) if row else None
+
+
+async def _insert(
+    ctx: Ctx,
+    bank: str,
+    card_id: int,
+    report: Report,
+    digest: str,
+    status: InboxStatus,
+    refusal: Row | None,
+) -> None:
+    account = report.account_number
+    payload = report.payload() | ({"refusal": refusal} if refusal else {})
+    await ctx.conn.execute(
+        insert(bank_inbox).values(
+            bank_code=bank,
+            message_id=report.message_id,
+            card_id=card_id,
+            sequence=report.sequence,
+            type=report.type.value,
+            payload=payload,
+            account_number_enc=ctx.vault.encrypt(account) if account else None,
+            request_hash=digest,
+            status=status.value,
+            result_code=refusal["code"] if refusal else None,
+            received_at=ctx.now,
+            applied_at=None if status is InboxStatus.DEFERRED else ctx.now,
+        )
+    )
+
+
+async def _settle(ctx: Ctx, bank: str, held: Row, status: InboxStatus, refusal: Row | None) -> None:
+    payload = held["payload"] | ({"refusal": refusal} if refusal else {})
+    await ctx.conn.execute(
+        update(bank_inbox)
+        .where(bank_inbox.c.bank_code == bank, bank_inbox.c.message_id == held["message_id"])
+        .values(
+            status=status.value,
+            result_code=refusal["code"] if refusal else None,
+            payload=payload,
+            applied_at=ctx.now,
+        )
+    )
+
+
+def _entries_query() -> Any:
+    return select(bank_inbox, cards.c.card_number).join(cards, cards.c.id == bank_inbox.c.card_id)

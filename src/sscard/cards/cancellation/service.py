@@ -1,0 +1,309 @@
+"""Cancelling a card (SPEC CAN-1..5, JUR-2): the hr function ends; the bank gets a notice."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sscard.banks import messages
+from sscard.cards import lifecycle as lc
+from sscard.cards import repository as cards_repo
+from sscard.cards.cancellation import repository as repo
+from sscard.cards.cancellation import rules
+from sscard.cards.cancellation.checks import refuse_if_unfinished
+from sscard.cards.cancellation.notice import ClosureNotice
+from sscard.cards.cancellation.rules import CancellationReason, CancellationRequest, Presenter
+from sscard.cards.loss import service as loss
+from sscard.cards.service import apply_event, card_view
+from sscard.kernel.actor import Operation, Role, authorize, forbidden
+from sscard.kernel.clock import business_date
+from sscard.kernel.ctx import Ctx
+from sscard.kernel.errors import DomainError, NotFound
+from sscard.kernel.masking import mask_name
+from sscard.platform import sequences
+from sscard.platform.history import Change, record
+from sscard.platform.outbox import service as outbox
+from sscard.registry import repository as registry
+from sscard.registry.documents import IdentityDocument, mask_number
+from sscard.registry.service import holder_of, policy_on
+
+ENTITY = "cancellation"
+REFERENCE_SEQUENCE = "cancellation_reference"
+
+
+class NotCardManagementCity(DomainError):
+    code = "not_card_management_city"
+    status = 403
+    rule = "CAN-3"
+    message_zh = "注销须在卡管属地（{city_name_zh}）的人社服务网点办理"
+    message_en = "A card is cancelled at an HR outlet of its card-management city ({city_code})"
+
+
+class NotTheHoldersDocument(DomainError):
+    code = "document_not_the_holders"
+    status = 422
+    rule = "CAN-4"
+    message_zh = "所出示的证件不是该卡持卡人登记的证件"
+    message_en = "The document shown is not one registered for the card's holder"
+
+
+class RepresentativeIsHolder(DomainError):
+    code = "representative_is_holder"
+    status = 422
+    rule = "CAN-4"
+    message_zh = "经办人证件为持卡人本人的证件，经办人须出示其本人的有效身份证件"
+    message_en = "The representative's document is the holder's; they show their own ID"
+
+
+@dataclass(frozen=True)
+class CancellationPage:
+    items: list[dict[str, Any]]
+    next_after: int | None
+
+
+# ---- cancel ----
+
+
+async def cancel_card(ctx: Ctx, card_number: str, req: CancellationRequest) -> dict[str, Any]:
+    """SPEC CAN-1..4: check the counter, the documents and unfinished business; cancel; notify."""
+    authorize(ctx.actor, Operation.CANCEL_CARD)
+    card = await loss.load(ctx, card_number)
+    state = lc.HrStatus(card["hr_status"])
+    # Before the documents: a dead card or a bank counter is refused whatever was brought.
+    lc.transition(state, lc.CardEvent.CANCEL, ctx.actor.channel)
+    await _require_management_city(ctx, card)
+    policy = await policy_on(ctx, card["city_code"])
+    presenter = rules.check_documents(
+        req, policy.abroad_cancellation_by, card_lost=state in lc.LOST_HR_STATES
+    )
+    if req.holder_document is not None:
+        await _check_holder_document(ctx, card, req.holder_document)
+    rep_number = await _check_representative(ctx, card, req)
+    await refuse_if_unfinished(ctx, card["person_id"])  # SPEC CAN-2
+
+    card = await apply_event(ctx, card, lc.CardEvent.CANCEL, req.reason.value)
+    reference = await _reference(ctx, card["city_code"])
+    cancellation_id = await repo.insert_cancellation(
+        ctx.conn, _cancellation_row(ctx, card, req, presenter, reference)
+    )
+    if req.representative is not None and rep_number is not None:
+        await _store_representative(ctx, cancellation_id, presenter, req, rep_number)
+    await record(
+        ctx.conn,
+        ctx.actor,
+        ctx.now,
+        Change(ENTITY, cancellation_id, "closure_notice_issued", None, "issued", req.reason.value),
+    )
+    # SPEC CAN-3: the bank closes the account on this; no personal data leaves in the message.
+    notice = messages.closure_requested(
+        card_id=card["id"],
+        card_number=card["card_number"],
+        bank_code=card["bank_code"],
+        notice_reference=reference,
+        reason=req.reason.value,
+        city_code=card["city_code"],
+        issued_at=ctx.now,
+        at=ctx.now,
+    )
+    await outbox.enqueue_many(ctx.conn, [notice])
+    return await view(ctx, reference)
+
+
+async def _require_management_city(ctx: Ctx, card: dict[str, Any]) -> None:
+    """SPEC CAN-3 / APP-1: cancellation stays with the card-management city."""
+    if ctx.actor.city_code == card["city_code"]:
+        return
+    city = await registry.get_city(ctx.conn, card["city_code"])
+    raise NotCardManagementCity(
+        field="card_number",
+        city_code=card["city_code"],
+        city_name_zh=city["name_zh"] if city else card["city_code"],
+    )
+
+
+async def _check_holder_document(ctx: Ctx, card: dict[str, Any], doc: IdentityDocument) -> None:
+    _, holder = await holder_of(ctx, doc, "holder_document")
+    if holder != card["person_id"]:
+        raise NotTheHoldersDocument(field="holder_document.number")
+
+
+async def _check_representative(
+    ctx: Ctx, card: dict[str, Any], req: CancellationRequest
+) -> str | None:
+    """The representative's own document, valid (ID-1/2) and not the holder's (CAN-4)."""
+    rep = req.representative
+    if rep is None:
+        return None
+    field = "representative.document"
+    number, holder = await holder_of(ctx, rep.document, field)
+    if holder == card["person_id"]:
+        raise RepresentativeIsHolder(field=f"{field}.number")
+    return number
+
+
+async def _reference(ctx: Ctx, city_code: str) -> str:
+    """ZX + city + date + 8 digits, e.g. ZX32042026112300000001; also the notice's number."""
+    (seq,) = await sequences.take(ctx.conn, REFERENCE_SEQUENCE)
+    return f"ZX{city_code}{ctx.today:%Y%m%d}{seq % 100_000_000:08d}"
+
+
+def _cancellation_row(
+    ctx: Ctx,
+    card: dict[str, Any],
+    req: CancellationRequest,
+    presenter: Presenter,
+    reference: str,
+) -> dict[str, Any]:
+    if ctx.actor.outlet_id is None:
+        raise forbidden(ctx.actor.role, Operation.CANCEL_CARD)
+    return {
+        "reference": reference,
+        "card_id": card["id"],
+        "person_id": card["person_id"],
+        "reason": req.reason.value,
+        "presenter": presenter.value,
+        "card_presented": req.card_presented,
+        "police_certificate_number": req.police_certificate_number,
+        "transfer_certificate_number": req.transfer_certificate_number,
+        "note": req.note,
+        "city_code": card["city_code"],
+        "bank_code": card["bank_code"],
+        "outlet_id": ctx.actor.outlet_id,
+        "actor_id": ctx.actor.id,
+        "notice_issued_at": ctx.now,
+    }
+
+
+async def _store_representative(
+    ctx: Ctx, cancellation_id: int, presenter: Presenter, req: CancellationRequest, number: str
+) -> None:
+    rep = req.representative
+    assert rep is not None
+    await repo.insert_representative(
+        ctx.conn,
+        {
+            "cancellation_id": cancellation_id,
+            "role": presenter.value,
+            "relationship": rep.relationship.value if rep.relationship else None,
+            "name_enc": ctx.vault.encrypt(rep.name.strip()),
+            "name_masked": mask_name(rep.name),
+            "doc_type": rep.document.type.value,
+            "number_index": ctx.vault.index(number),
+            "number_enc": ctx.vault.encrypt(number),
+            "number_masked": mask_number(number),
+        },
+    )
+
+
+# ---- reading ----
+
+
+async def view(ctx: Ctx, reference: str) -> dict[str, Any]:
+    """A cancellation with its closure notice, as outlets, the centre and the card's bank see it."""
+    authorize(ctx.actor, Operation.VIEW_CLOSURE_NOTICE)
+    row = await _by_reference(ctx, reference)
+    rep = await repo.representative_of(ctx.conn, row["id"])
+    card = await cards_repo.get(ctx.conn, row["card_id"])
+    assert card is not None  # a foreign key
+    body = summary(row)
+    body["presenter"] = row["presenter"]
+    body["card_presented"] = row["card_presented"]
+    body["police_certificate_number"] = row["police_certificate_number"]
+    body["transfer_certificate_number"] = row["transfer_certificate_number"]
+    body["note"] = row["note"]
+    body["representative"] = (
+        {
+            "role": rep["role"],
+            "relationship": rep["relationship"],
+            "name": rep["name_masked"],
+            "document_type": rep["doc_type"],
+            "document_number": rep["number_masked"],
+        }
+        if rep
+        else None
+    )
+    body["card"] = card_view(card)
+    body["notices"] = {
+        "losses_on_holder": rules.LOSSES_FALL_ON_HOLDER,
+        "next_step": rules.next_step_at_bank(row["bank_name_zh"], row["bank_name_en"]),
+    }
+    return body
+
+
+async def notice_of(ctx: Ctx, reference: str) -> ClosureNotice:
+    """The closure notice to print (SPEC CAN-3), masked (ID-6)."""
+    authorize(ctx.actor, Operation.VIEW_CLOSURE_NOTICE)
+    row = await _by_reference(ctx, reference)
+    return ClosureNotice(
+        reference=row["reference"],
+        issued_on=business_date(row["notice_issued_at"]),
+        card_number=row["card_number"],
+        bank_name_zh=row["bank_name_zh"],
+        reason_zh=CancellationReason(row["reason"]).label_zh,
+        holder_name_masked=row["person_name_masked"],
+        holder_id_masked=row["person_ssn_masked"],
+        outlet_name_zh=row["outlet_name_zh"],
+        city_name_zh=row["city_name_zh"],
+    )
+
+
+async def list_cancellations(
+    ctx: Ctx, card_number: str | None, after: int, limit: int
+) -> CancellationPage:
+    """Closure notices the caller may see, oldest first: a bank its own, a clerk their city's."""
+    authorize(ctx.actor, Operation.VIEW_CLOSURE_NOTICE)
+    actor = ctx.actor
+    rows = await repo.list_page(
+        ctx.conn,
+        bank_code=actor.bank_code if actor.role is Role.BANK_SYSTEM else None,
+        city_code=actor.city_code if actor.role is Role.OUTLET_CLERK else None,
+        card_number=card_number.strip().upper() if card_number else None,
+        after=after,
+        limit=limit,
+    )
+    cursor = rows[-1]["id"] if len(rows) == limit else None
+    return CancellationPage([summary(r) for r in rows], cursor)
+
+
+async def _by_reference(ctx: Ctx, reference: str) -> dict[str, Any]:
+    row = await repo.get_by_reference(ctx.conn, reference.strip().upper())
+    if row is None or not _may_see(ctx, row):
+        # Not visible and not existing look the same, so references cannot be probed.
+        raise NotFound(field="reference", what_zh="注销记录", what_en="Cancellation")
+    return row
+
+
+def _may_see(ctx: Ctx, row: dict[str, Any]) -> bool:
+    actor = ctx.actor
+    if actor.role is Role.BANK_SYSTEM:
+        return actor.bank_code == row["bank_code"]
+    if actor.role is Role.OUTLET_CLERK:
+        return actor.city_code == row["city_code"]
+    return actor.role is Role.CENTRE_ADMIN
+
+
+def summary(row: dict[str, Any]) -> dict[str, Any]:
+    """A cancellation as listed: masked holder, the notice's reference and where to print it."""
+    reason = CancellationReason(row["reason"])
+    return {
+        "reference": row["reference"],
+        "card_number": row["card_number"],
+        "reason": reason.value,
+        "reason_zh": reason.label_zh,
+        "rule": reason.rule,
+        "person": {
+            "name": row["person_name_masked"],
+            "social_security_number": row["person_ssn_masked"],
+        },
+        "city_code": row["city_code"],
+        "bank_code": row["bank_code"],
+        "bank_name": row["bank_name_zh"],
+        "outlet_code": row["outlet_code"],
+        "outlet_name": row["outlet_name_zh"],
+        "cancelled_at": row["notice_issued_at"],
+        "notice": {
+            "reference": row["reference"],
+            "issued_at": row["notice_issued_at"],
+            "pdf": f"/api/v1/cancellations/{row['reference']}/notice.pdf",
+        },
+    }

@@ -1,0 +1,64 @@
+"""The 10-year financial validity: who to remind, and the reminders (SPEC ISS-7, REP-2e)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sscard.cards import repository as repo
+from sscard.kernel.actor import Operation, authorize
+from sscard.kernel.ctx import Ctx
+from sscard.platform.notify import service as notifications
+
+REMIND_WITHIN_DAYS = 90  # the same window in which the expiry exchange opens (renewal)
+
+
+async def expiring(
+    ctx: Ctx, within_days: int, city_code: str | None, after_id: int, limit: int
+) -> tuple[list[dict[str, Any]], int | None]:
+    """A page of live cards whose financial function ends within the days given, or has ended."""
+    authorize(ctx.actor, Operation.LIST_EXPIRING_CARDS)
+    until = ctx.today + timedelta(days=within_days)
+    rows = await repo.expiring_cards(ctx.conn, until, city_code, after_id, limit)
+    cursor = rows[-1]["id"] if len(rows) == limit else None
+    return [_item(r, ctx) for r in rows], cursor
+
+
+def _item(r: dict[str, Any], ctx: Ctx) -> dict[str, Any]:
+    return {
+        "card_number": r["card_number"],
+        "city_code": r["city_code"],
+        "bank_code": r["bank_code"],
+        "expiry_date": r["expiry_date"],
+        "expired": r["expiry_date"] < ctx.today,
+        "hr_status": r["hr_status"],
+        "reminded_at": r["expiry_reminded_at"],
+    }
+
+
+async def send_reminders(ctx: Ctx, within_days: int = REMIND_WITHIN_DAYS, batch: int = 1000) -> int:
+    """ISS-7: one reminder per card (not reminded yet) that expires within the window."""
+    authorize(ctx.actor, Operation.LIST_EXPIRING_CARDS)
+    until = ctx.today + timedelta(days=within_days)
+    total = 0
+    while due := await repo.cards_to_remind(ctx.conn, until, batch):
+        await notifications.enqueue_many(
+            ctx.conn,
+            [
+                {
+                    "person_id": r["person_id"],
+                    "template": "expiry_exchange_reminder",
+                    "params": {
+                        "card_number": r["card_number"],
+                        "expiry_date": r["expiry_date"].isoformat(),
+                    },
+                }
+                for r in due
+            ],
+            at=ctx.now,
+        )
+        await repo.mark_reminded(ctx.conn, [r["id"] for r in due], ctx.now)
+        total += len(due)
+        if len(due) < batch:
+            break
+    return total

@@ -1,0 +1,125 @@
+"""The card-management city: a transfer inside Jiangsu keeps the card (SPEC JUR-1..3)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sscard.applications.service import actor_outlet
+from sscard.cards.lifecycle import CardEvent
+from sscard.cards.loss import service as loss
+from sscard.cards.service import apply_event
+from sscard.kernel.actor import Operation, authorize
+from sscard.kernel.ctx import Ctx
+from sscard.kernel.errors import DomainError, InvalidInput, NotFound
+from sscard.platform.outbox import service as outbox
+from sscard.registry import repository as registry
+from sscard.registry.documents import IdentityDocument, is_certificate_number
+from sscard.registry.service import holder_of
+
+JIANGSU = "32"
+
+
+class OutOfProvince(DomainError):
+    code = "transfer_out_of_province"
+    status = 409
+    rule = "JUR-2"
+    message_zh = "转往省外须办理注销（转出省外），由转入地按其规定发卡"
+    message_en = "A transfer out of Jiangsu ends in cancellation; the new province issues its card"
+
+
+class NotTheCardsCity(DomainError):
+    code = "not_the_cards_city"
+    status = 409
+    rule = "JUR-1"
+    message_zh = "须在{step_zh}（{city_code}）的社保卡服务网点办理"
+    message_en = "This is done at an HR outlet of {step_en} ({city_code})"
+
+
+class NoResetPending(DomainError):
+    code = "no_social_data_reset_pending"
+    status = 409
+    rule = "JUR-1"
+    message_zh = "该卡没有待重置的社保数据（须先在转出地变更管理城市）"
+    message_en = "Nothing to reset: the management city was not changed at the outgoing city"
+
+
+class HolderDocumentRequired(DomainError):
+    code = "holder_document_required"
+    status = 422
+    rule = "JUR-1"
+    message_zh = "须出示持卡人本人的身份证件"
+    message_en = "The holder's own identity document is required"
+
+
+async def change_city(
+    ctx: Ctx, card_number: str, to_city: str, certificate: str, document: IdentityDocument
+) -> dict[str, Any]:
+    """JUR-1 step 1, at the outgoing city with the card, the transfer certificate and the ID."""
+    authorize(ctx.actor, Operation.CHANGE_CARD_CITY)
+    if not to_city.startswith(JIANGSU):
+        raise OutOfProvince(field="to_city_code")
+    if await registry.get_city(ctx.conn, to_city) is None:
+        raise NotFound(field="to_city_code", what_zh="城市", what_en="City")
+    if not is_certificate_number(certificate):
+        raise InvalidInput(
+            field="transfer_certificate_number",
+            field_name="transfer_certificate_number",
+            reason_zh="须填写社会保险关系转移凭证编号",
+            reason_en="the social-insurance transfer certificate number is required",
+        )
+    card = await loss.load(ctx, card_number)
+    outlet = await actor_outlet(ctx)
+    if outlet["city_code"] != card["city_code"]:
+        raise NotTheCardsCity(
+            field="card_number",
+            step_zh="转出地",
+            step_en="the outgoing city",
+            city_code=card["city_code"],
+        )
+    if to_city == card["city_code"]:
+        raise InvalidInput(
+            field="to_city_code",
+            field_name="to_city_code",
+            reason_zh="转入城市与现管理城市相同",
+            reason_en="the new city is the card's city already",
+        )
+    await _check_holder(ctx, card, document)
+    from_city = card["city_code"]
+    reason = f"{from_city}→{to_city}"
+    card = await apply_event(
+        ctx, card, CardEvent.CHANGE_CITY, reason, city_code=to_city, social_data_reset_pending=True
+    )
+    await outbox.enqueue(
+        ctx.conn,
+        topic="centre.card_transferred_in",
+        recipient=f"centre:{to_city}",
+        ordering_key=f"card:{card['id']}",
+        payload={"card_number": card["card_number"], "from_city_code": from_city},
+        at=ctx.now,
+    )
+    return card
+
+
+async def reset_social_data(ctx: Ctx, card_number: str) -> dict[str, Any]:
+    """JUR-1 step 2, at an outlet of the new city: the card's social data is reset there."""
+    authorize(ctx.actor, Operation.RESET_SOCIAL_DATA)
+    card = await loss.load(ctx, card_number)
+    outlet = await actor_outlet(ctx)
+    if outlet["city_code"] != card["city_code"]:
+        raise NotTheCardsCity(
+            field="card_number",
+            step_zh="转入地",
+            step_en="the new city",
+            city_code=card["city_code"],
+        )
+    if not card["social_data_reset_pending"]:
+        raise NoResetPending(field="card_number")
+    return await apply_event(
+        ctx, card, CardEvent.RESET_SOCIAL_DATA, None, social_data_reset_pending=False
+    )
+
+
+async def _check_holder(ctx: Ctx, card: dict[str, Any], doc: IdentityDocument) -> None:
+    _, holder = await holder_of(ctx, doc, "document")
+    if holder != card["person_id"]:
+        raise HolderDocumentRequired(field="document.number")

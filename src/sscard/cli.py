@@ -1,0 +1,171 @@
+"""The operator's command line: `sscard --help`."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import typer
+
+from sscard.kernel.config import Settings
+from sscard.platform.commands import echo_json, run_with_runtime
+
+app = typer.Typer(
+    help="sscard: back office of the Jiangsu social security card", no_args_is_help=True
+)
+
+
+@app.command()
+def setup(
+    admin_token_file: Path | None = typer.Option(
+        None,
+        help="first administrator token file [default: $SSCARD_VAR_DIR/admin.token]",
+    ),
+) -> None:
+    """Migrate the database, load reference data and the holiday calendar, create an admin."""
+    from sscard.setup import set_up
+
+    admin_token_file = admin_token_file or Settings.from_env().var_dir / "admin.token"
+
+    counts = run_with_runtime(lambda rt: set_up(rt, admin_token_file=admin_token_file))
+    echo_json(counts)
+    if admin_token_file.exists():
+        typer.echo(f"administrator token: {admin_token_file}")
+
+
+@app.command()
+def serve(
+    host: str | None = typer.Option(None, help="default SSCARD_HOST or 127.0.0.1"),
+    port: int | None = typer.Option(None, help="default SSCARD_PORT or 8000"),
+    workers: int | None = typer.Option(None, help="default SSCARD_WORKERS or 1"),
+) -> None:
+    """Start the HTTP service (API, OpenAPI at /docs)."""
+    import uvicorn
+
+    settings = Settings.from_env()
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(levelname)s %(name)s %(message)s"
+    )
+    uvicorn.run(
+        "sscard.server:app",
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers or settings.workers,
+        access_log=settings.access_log,
+        log_level=settings.log_level,
+    )
+
+
+@app.command("link-simulator")
+def link_simulator_command(
+    sim_url: str = typer.Option("http://127.0.0.1:8700", help="the bank simulator's base URL"),
+    transport: str = typer.Option("http", help="delivery to the simulated banks: http | nats"),
+    config: Path | None = typer.Option(
+        None, help="the simulator's config file [default: $SSCARD_VAR_DIR/bank-sim.json]"
+    ),
+) -> None:
+    """Point every bank's endpoint at the simulator and write its config (tokens, secrets)."""
+    from sscard.banks.protocol import Transport
+    from sscard.banks.simulator_link import link_simulator
+
+    settings = Settings.from_env()
+    path = config or settings.var_dir / "bank-sim.json"
+    sscard_url = f"http://{settings.host}:{settings.port}"
+    echo_json(
+        run_with_runtime(
+            lambda rt: link_simulator(rt, path, sim_url, sscard_url, Transport(transport))
+        )
+    )
+
+
+@app.command()
+def up(
+    sim_port: int = typer.Option(8700, help="where the bank simulator listens"),
+    transport: str = typer.Option("http", help="delivery to the simulated banks: http | nats"),
+) -> None:
+    """Set up, start the bank simulator beside the service, and serve (what `make run` does)."""
+    import subprocess
+    import sys
+
+    var = Settings.from_env().var_dir
+    config = var / "bank-sim.json"
+    sim_url = f"http://127.0.0.1:{sim_port}"
+    setup(admin_token_file=var / "admin.token")
+    link_simulator_command(sim_url=sim_url, transport=transport, config=config)
+    sim_db = str(var / "bank-sim.db")
+    command = ["bank-sim", "--config", str(config), "--port", str(sim_port), "--db", sim_db]
+    sim = subprocess.Popen([sys.executable, "-m", "sscard", *command])
+    typer.echo(f"bank simulator: {sim_url} (pid {sim.pid})")
+    try:
+        serve(host=None, port=None, workers=None)
+    finally:
+        sim.terminate()
+        sim.wait(timeout=10)
+
+
+@app.command()
+def worker() -> None:
+    """Run the background jobs alone (delivery to banks, 7-day sweep, SMS, daily reconciliation)."""
+    import asyncio
+    import signal
+
+    from sscard.kernel.runtime import Runtime
+    from sscard.worker import run_worker
+
+    settings = Settings.from_env()
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(levelname)s %(name)s %(message)s"
+    )
+
+    async def main() -> None:
+        rt = Runtime(settings)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        try:
+            await run_worker(rt, stop)
+        finally:
+            await rt.dispose()
+
+    asyncio.run(main())
+
+
+db = typer.Typer(help="Database schema", no_args_is_help=True)
+
+
+@db.command()
+def migrate(revision: str = typer.Argument("head")) -> None:
+    """Upgrade the database schema to the given revision (default: the newest)."""
+    from sscard.platform.migrate import upgrade
+
+    upgrade(Settings.from_env().database_url, revision)
+    typer.echo(f"database at {revision}")
+
+
+def _register_groups() -> None:
+    from sscard.actors import cli as tokens
+    from sscard.banks import cli as banks
+    from sscard.banks.simulator import cli as bank_sim
+    from sscard.cards import cli as cards
+    from sscard.platform.notify import cli as notifications
+    from sscard.platform.outbox import cli as delivery
+    from sscard.registry.calendar import cli as calendar
+    from sscard.registry.reference import cli as data
+
+    app.add_typer(db, name="db")
+    app.add_typer(data.app, name="data")
+    app.add_typer(calendar.app, name="calendar")
+    app.add_typer(cards.app, name="cards")
+    app.add_typer(tokens.app, name="token")
+    app.add_typer(notifications.app, name="notifications")
+    app.add_typer(delivery.app, name="outbox")
+    app.add_typer(banks.app, name="banks")
+    app.add_typer(bank_sim.app, name="bank-sim")
+
+
+_register_groups()
+
+
+def main() -> None:
+    app()

@@ -1,1 +1,0 @@
-"""HTTP adapter: FastAPI application, problem+json errors, idempotent POSTs."""

@@ -1,0 +1,150 @@
+"""Request plumbing: the runtime, the authenticated actor, units of work, idempotent POSTs."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import orjson
+from fastapi import Depends, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from sscard.actors.service import authenticate, cached_actor
+from sscard.kernel.actor import Actor
+from sscard.kernel.ctx import Ctx
+from sscard.kernel.errors import DomainError, InvalidInput
+from sscard.kernel.runtime import Runtime
+from sscard.platform.models import idempotency_keys
+
+bearer = HTTPBearer(auto_error=False, description="API token of an actor (SPEC CH-1)")
+UseCase = Callable[[Ctx], Awaitable[Any]]
+
+
+def runtime(request: Request) -> Runtime:
+    rt: Runtime = request.app.state.runtime
+    return rt
+
+
+async def current_actor(
+    request: Request,
+    creds: HTTPAuthorizationCredentials | None = Depends(bearer),
+) -> Actor:
+    token = creds.credentials if creds else None
+    actor = cached_actor(token)
+    if actor is None:
+        async with runtime(request).engine.connect() as conn:
+            actor = await authenticate(conn, token)
+    request.state.actor = actor
+    return actor
+
+
+class IdempotencyKeyReused(DomainError):
+    code = "idempotency_key_reused"
+    status = 422
+    message_zh = "该Idempotency-Key已用于另一个不同的请求"
+    message_en = "This Idempotency-Key was already used for a different request"
+
+
+async def read(request: Request, actor: Actor, use_case: UseCase) -> Response:
+    """Run a read-only use case in its own transaction."""
+    async with runtime(request).unit(actor, readonly=True) as ctx:
+        result = await use_case(ctx)
+    # Column names come back as str subclasses, which orjson takes only with this option.
+    body = orjson.dumps(result, default=jsonable_encoder, option=orjson.OPT_NON_STR_KEYS)
+    return Response(body, media_type="application/json")
+
+
+async def write(
+    request: Request, actor: Actor, use_case: UseCase, *, status: int = 200
+) -> Response:
+    """Run a changing use case in one transaction, honouring an Idempotency-Key.
+
+    The key and the response are stored in the same transaction as the change, so a retry
+    returns the first result and a crash leaves either both or neither. Refusals are not stored:
+    nothing changed, so a retry is judged afresh.
+    """
+    key = request.headers.get("idempotency-key")
+    if key is None:
+        async with runtime(request).unit(actor) as ctx:
+            body = jsonable_encoder(await use_case(ctx))
+        return JSONResponse(body, status_code=status)
+    if not 1 <= len(key) <= 128:
+        raise InvalidInput(
+            field="Idempotency-Key",
+            field_name="Idempotency-Key",
+            reason_zh="长度须为1至128个字符",
+            reason_en="must be 1 to 128 characters",
+        )
+    digest = await _request_hash(request)
+    try:
+        return await _write_once(request, actor, use_case, key, digest, status)
+    except IntegrityError:
+        # A concurrent request with the same key committed first: answer as it did.
+        stored = await _stored(request, actor, key, digest)
+        if stored is None:
+            raise
+        return stored
+
+
+async def _write_once(
+    request: Request, actor: Actor, use_case: UseCase, key: str, digest: str, status: int
+) -> Response:
+    async with runtime(request).unit(actor) as ctx:
+        previous = await _lookup(ctx, actor, key)
+        if previous is not None:
+            return _replay(previous, digest)
+        # Claim the key before the work: a concurrent twin waits here, then replays our answer.
+        await ctx.conn.execute(
+            insert(idempotency_keys).values(
+                actor_id=actor.id,
+                key=key,
+                request_hash=digest,
+                status_code=0,
+                body="",
+                created_at=ctx.now,
+            )
+        )
+        body = jsonable_encoder(await use_case(ctx))
+        response = JSONResponse(body, status_code=status)
+        await ctx.conn.execute(
+            update(idempotency_keys)
+            .where(idempotency_keys.c.actor_id == actor.id, idempotency_keys.c.key == key)
+            .values(status_code=status, body=bytes(response.body).decode())
+        )
+        return response
+
+
+async def _stored(request: Request, actor: Actor, key: str, digest: str) -> Response | None:
+    async with runtime(request).unit(actor, readonly=True) as ctx:
+        previous = await _lookup(ctx, actor, key)
+    return _replay(previous, digest) if previous else None
+
+
+async def _lookup(ctx: Ctx, actor: Actor, key: str) -> dict[str, Any] | None:
+    stmt = select(idempotency_keys).where(
+        idempotency_keys.c.actor_id == actor.id, idempotency_keys.c.key == key
+    )
+    row = (await ctx.conn.execute(stmt)).first()
+    return dict(row._mapping) if row else None
+
+
+def _replay(previous: dict[str, Any], digest: str) -> Response:
+    if previous["request_hash"] != digest:
+        raise IdempotencyKeyReused(field="Idempotency-Key")
+    return Response(
+        previous["body"],
+        status_code=previous["status_code"],
+        media_type="application/json",
+        headers={"Idempotent-Replayed": "true"},
+    )
+
+
+async def _request_hash(request: Request) -> str:
+    """Keyed: an unkeyed digest of a small body (a PIN, an ID number) could be guessed back."""
+    body_digest = hashlib.sha256(await request.body()).hexdigest()
+    return runtime(request).vault.index(f"{request.method} {request.url.path}\0{body_digest}")

@@ -1,0 +1,158 @@
+"""Errors as application/problem+json (RFC 9457) with a stable code, the rule and zh/en text."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from sscard.kernel.errors import DomainError
+
+PROBLEM = "application/problem+json"
+TYPE_BASE = "https://sscard.example/problems/"
+log = logging.getLogger("sscard.http")
+
+
+def wants_english(request: Request) -> bool:
+    return request.headers.get("accept-language", "").lower().startswith("en")
+
+
+def problem(
+    request: Request,
+    *,
+    status: int,
+    code: str,
+    zh: str,
+    en: str,
+    rule: str | None = None,
+    field: str | None = None,
+    extra: dict[str, Any] | None = None,
+) -> JSONResponse:
+    body = {
+        "type": TYPE_BASE + code,
+        "title": code,
+        "status": status,
+        "code": code,
+        "rule": rule,
+        "field": field,
+        "detail": en if wants_english(request) else zh,
+        "detail_zh": zh,
+        "detail_en": en,
+        **(extra or {}),
+    }
+    return JSONResponse(body, status_code=status, media_type=PROBLEM)
+
+
+def domain_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DomainError)
+    extra = exc.extra()
+    return problem(
+        request,
+        status=exc.status,
+        code=exc.code,
+        zh=exc.detail_zh,
+        en=exc.detail_en,
+        rule=exc.rule,
+        field=exc.field,
+        extra=extra,
+    )
+
+
+# Pydantic's error types, said in Chinese; anything else falls back to a general phrase.
+_ZH = {
+    "missing": "必填",
+    "string_type": "须为文本",
+    "string_too_short": "太短",
+    "string_too_long": "太长",
+    "string_pattern_mismatch": "格式不正确",
+    "int_parsing": "须为整数",
+    "int_type": "须为整数",
+    "bool_parsing": "须为是/否",
+    "date_from_datetime_parsing": "须为日期（YYYY-MM-DD）",
+    "date_parsing": "须为日期（YYYY-MM-DD）",
+    "date_type": "须为日期（YYYY-MM-DD）",
+    "enum": "取值不在允许范围内",
+    "literal_error": "取值不在允许范围内",
+    "greater_than_equal": "数值太小",
+    "less_than_equal": "数值太大",
+    "greater_than": "数值太小",
+    "json_invalid": "不是有效的JSON",
+    "model_attributes_type": "须为对象",
+    "dict_type": "须为对象",
+    "list_type": "须为列表",
+    "extra_forbidden": "不允许此字段",
+}
+
+
+def _field(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    return ".".join(parts) or "body"
+
+
+def validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        {
+            "field": _field(tuple(e["loc"])),
+            "reason_zh": _ZH.get(e["type"], "格式不正确"),
+            "reason_en": e["msg"],
+        }
+        for e in exc.errors()
+    ]
+    first = errors[0]
+    return problem(
+        request,
+        status=422,
+        code="invalid_input",
+        zh=f"字段“{first['field']}”无效：{first['reason_zh']}",
+        en=f"Field '{first['field']}' is invalid: {first['reason_en']}",
+        field=first["field"],
+        extra={"errors": errors},
+    )
+
+
+_HTTP_ZH = {
+    404: "地址不存在",
+    405: "不支持此请求方法",
+    413: "请求内容过大",
+    415: "不支持此内容类型",
+}
+
+
+def http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    return problem(
+        request,
+        status=exc.status_code,
+        code=f"http_{exc.status_code}",
+        zh=_HTTP_ZH.get(exc.status_code, "请求无法处理"),
+        en=str(exc.detail),
+    )
+
+
+def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    # The exception text may hold personal data; log its type and the frames, never its text.
+    frames = "".join(traceback.format_tb(exc.__traceback__))
+    log.error(
+        "unexpected %s on %s %s\n%s", type(exc).__name__, request.method, request.url.path, frames
+    )
+    return problem(
+        request,
+        status=500,
+        code="internal_error",
+        zh="服务内部错误，操作未生效，请稍后重试",
+        en="Internal error; nothing was changed, please retry later",
+    )
+
+
+def install(app: FastAPI) -> None:
+    """Every refusal and failure of the app answered as application/problem+json."""
+    app.add_exception_handler(DomainError, domain_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(Exception, unexpected_error)

@@ -1,0 +1,216 @@
+"""Outbound delivery to banks: the outbox and the endpoints (administrators)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from sscard.banks.protocol import OutboxStatus, Transport
+from sscard.kernel.actor import Actor
+from sscard.kernel.ctx import Ctx
+from sscard.platform.http.deps import current_actor, read, runtime, write
+from sscard.platform.http.schemas import answers
+from sscard.platform.outbox import admin as outbox_admin
+from sscard.platform.outbox import recipients as endpoints
+from sscard.platform.outbox.admin import OutboxFilter, ReplayFilter
+from sscard.registry.schemas import Body
+
+outbox_router = APIRouter(prefix="/api/v1/outbox", tags=["delivery"])
+endpoint_router = APIRouter(prefix="/api/v1/delivery-endpoints", tags=["delivery"])
+
+
+# ---- shapes (OpenAPI only: handlers return plain data) ----
+
+
+class OutboxMessageView(BaseModel):
+    id: int = Field(description="the outbox id; also the message's `sequence` on the wire")
+    message_id: str = Field(description="the id the bank deduplicates on")
+    topic: str
+    recipient: str = Field(description="bank code, medical_insurance or centre:<city>")
+    status: str = Field(description="pending, delivered or failed")
+    attempts: int = Field(description="deliveries the bank answered; an outage counts none")
+    created_at: datetime
+    next_attempt_at: datetime
+    delivered_at: datetime | None
+    last_error: str | None = Field(description="the bank's reason for its last rejection")
+    card_number: str | None
+    payload: dict[str, Any] = Field(description="as stored: no personal data")
+
+
+class OutboxPage(BaseModel):
+    items: list[OutboxMessageView]
+    next_after: int | None = Field(description="pass as `after_id` for the next page")
+
+
+class RecipientStats(BaseModel):
+    recipient: str
+    pending: int
+    delivered: int
+    failed: int
+    oldest_pending_at: datetime | None
+    oldest_pending_age_seconds: float | None
+    has_endpoint: bool
+    enabled: bool | None
+    paused_until: datetime | None
+    last_error: str | None = Field(description="why the endpoint last did not answer")
+
+
+class OutboxStats(BaseModel):
+    recipients: list[RecipientStats]
+    at: datetime
+
+
+class ReplayIn(Body):
+    status: Literal["failed", "delivered"] = Field(description="which messages to send again")
+    recipient: str | None = Field(None, max_length=32)
+    from_id: int | None = Field(None, ge=1)
+    to_id: int | None = Field(None, ge=1)
+
+
+class ReplayedView(BaseModel):
+    replayed: int = Field(description="how many messages are pending again")
+
+
+class EndpointIn(Body):
+    transport: Transport = Field(Transport.HTTP, description="http (webhook) or nats")
+    url: str = Field(max_length=256, description="webhook URL, or the NATS subject")
+    statement_url: str | None = Field(
+        None, max_length=256, description="where the bank's status statement is read"
+    )
+    secret_hex: str | None = Field(
+        None, max_length=128, description="the HMAC-SM3 key in hex; omit to keep or generate"
+    )
+
+
+class EndpointView(BaseModel):
+    recipient: str
+    transport: str
+    url: str
+    statement_url: str | None
+    enabled: bool
+    paused_until: datetime | None = Field(description="no delivery before this (bank down)")
+    consecutive_failures: int
+    last_error: str | None
+    lease_owner: str | None = Field(description="the dispatcher sending to it now")
+    lease_until: datetime | None
+    updated_at: datetime
+    pending: int
+    failed: int
+
+
+class EndpointSetView(EndpointView):
+    secret_hex: str | None = Field(description="the generated secret, shown this once; else null")
+
+
+# ---- the outbox ----
+
+
+@outbox_router.get(
+    "",
+    summary="Messages to banks and their delivery state (keyset paging)",
+    responses=answers(OutboxPage),
+)
+async def list_outbox(
+    request: Request,
+    actor: Actor = Depends(current_actor),
+    recipient: str | None = Query(None, max_length=32),
+    status: OutboxStatus | None = None,
+    topic: str | None = Query(None, max_length=64),
+    card_number: str | None = Query(None, max_length=9),
+    after_id: int = Query(0, ge=0, description="cursor from the previous page"),
+    limit: int = Query(100, ge=1, le=1000),
+) -> Any:
+    f = OutboxFilter(recipient, status, topic, card_number, after_id, limit)
+
+    async def use_case(ctx: Ctx) -> Any:
+        items, cursor = await outbox_admin.list_outbox(ctx, f)
+        return {"items": items, "next_after": cursor}
+
+    return await read(request, actor, use_case)
+
+
+@outbox_router.get(
+    "/stats",
+    summary="Per recipient: messages by status, oldest pending, endpoint",
+    responses=answers(OutboxStats),
+)
+async def stats(request: Request, actor: Actor = Depends(current_actor)) -> Any:
+    return await read(request, actor, outbox_admin.outbox_stats)
+
+
+@outbox_router.post(
+    "/replay",
+    summary="Send the failed (or delivered) messages a filter picks again",
+    responses=answers(ReplayedView),
+)
+async def replay(
+    body: ReplayIn, request: Request, actor: Actor = Depends(current_actor)
+) -> Response:
+    f = ReplayFilter(OutboxStatus(body.status), body.recipient, body.from_id, body.to_id)
+    return await write(request, actor, lambda ctx: outbox_admin.replay(ctx, f))
+
+
+@outbox_router.post(
+    "/{message_id}/replay",
+    summary="Send one message again now, with the same message id",
+)
+async def replay_one(
+    message_id: int, request: Request, actor: Actor = Depends(current_actor)
+) -> Response:
+    return await write(request, actor, lambda ctx: outbox_admin.replay_message(ctx, message_id))
+
+
+# ---- endpoints ----
+
+
+@endpoint_router.get("", summary="Every recipient's endpoint and its state (never the secret)")
+async def list_endpoints(request: Request, actor: Actor = Depends(current_actor)) -> Any:
+    return await read(request, actor, endpoints.list_endpoints)
+
+
+@endpoint_router.put(
+    "/{recipient}",
+    summary="Create or change a recipient's endpoint; a generated secret is shown once",
+    responses=answers(EndpointSetView),
+)
+async def set_endpoint(
+    recipient: str, body: EndpointIn, request: Request, actor: Actor = Depends(current_actor)
+) -> Any:
+    # Not through `write`: an Idempotency-Key would store the answer, and a generated secret
+    # in it, in clear. The same PUT sent again finds the endpoint and keeps its secret.
+    secret = endpoints.parse_secret_hex(body.secret_hex)
+    async with runtime(request).unit(actor) as ctx:
+        return await endpoints.set_endpoint(
+            ctx, recipient, body.transport, body.url, body.statement_url, secret
+        )
+
+
+@endpoint_router.post(
+    "/{recipient}/enable",
+    summary="Deliver to this recipient again (ends any pause)",
+    responses=answers(EndpointView),
+)
+async def enable(
+    recipient: str, request: Request, actor: Actor = Depends(current_actor)
+) -> Response:
+    return await write(request, actor, lambda ctx: endpoints.set_enabled(ctx, recipient, True))
+
+
+@endpoint_router.post(
+    "/{recipient}/disable",
+    summary="Stop delivering to this recipient; its messages wait",
+    responses=answers(EndpointView),
+)
+async def disable(
+    recipient: str, request: Request, actor: Actor = Depends(current_actor)
+) -> Response:
+    return await write(request, actor, lambda ctx: endpoints.set_enabled(ctx, recipient, False))
+
+
+router = APIRouter()
+router.include_router(outbox_router)
+router.include_router(endpoint_router)

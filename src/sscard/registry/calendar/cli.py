@@ -1,0 +1,57 @@
+"""`sscard calendar`: the statutory holiday calendar (SPEC APP-2, §17)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import typer
+
+from sscard.applications.service import settle_due_dates
+from sscard.kernel.actor import OPERATOR
+from sscard.kernel.runtime import Runtime
+from sscard.platform.commands import echo_json, run_with_runtime
+from sscard.registry import repository as repo
+from sscard.registry.reference import service as admin
+
+app = typer.Typer(help="Holiday calendar", no_args_is_help=True)
+
+
+@app.command("years")
+def years() -> None:
+    """The calendar years the service knows."""
+
+    async def work(rt: Runtime) -> list[dict[str, object]]:
+        async with rt.unit(OPERATOR, readonly=True) as ctx:
+            return await repo.known_calendar_years(ctx.conn)
+
+    echo_json(run_with_runtime(work))
+
+
+@app.command("load-year")
+def load_year(
+    year: int,
+    file: Path = typer.Argument(
+        ...,
+        help='JSON: {"holidays": [{"day","name"}], "adjusted_workdays": [...], "source": "..."}',
+    ),
+) -> None:
+    """Load or correct one year; waiting applications get their due dates."""
+    spec = json.loads(file.read_text(encoding="utf-8"))
+
+    def days(key: str) -> list[tuple[date, str]]:
+        return [(date.fromisoformat(d["day"]), d["name"]) for d in spec.get(key, [])]
+
+    async def work(rt: Runtime) -> dict[str, int]:
+        async with rt.unit(OPERATOR) as ctx:
+            loaded = await admin.load_calendar_year(
+                ctx,
+                year,
+                days("holidays"),
+                days("adjusted_workdays"),
+                spec.get("source", str(file)),
+            )
+            return {"special_days": loaded, "settled": await settle_due_dates(ctx, year)}
+
+    echo_json(run_with_runtime(work))

@@ -1,0 +1,128 @@
+"""Base-data corrections at the base-data window, with the police certificate (SPEC REP-2b).
+
+The registry changes at once; the card's printed data changes only through the exchange that
+follows (JUR-3), so the card reads as out of date until then.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sscard.kernel.actor import Operation, authorize
+from sscard.kernel.ctx import Ctx
+from sscard.kernel.errors import InvalidInput
+from sscard.kernel.masking import mask_name, mask_number
+from sscard.platform.history import Change, record
+from sscard.registry import repository as repo
+from sscard.registry.documents import IdentityDocument, examine_document, is_certificate_number
+from sscard.registry.service import (
+    DocumentBelongsToAnother,
+    PersonAlreadyRegistered,
+    require_person,
+)
+
+
+@dataclass(frozen=True)
+class Correction:
+    person_id: int
+    certificate_number: str  # 公安机关出具的变更证明
+    name: str | None = None
+    document: IdentityDocument | None = None
+
+
+def _refuse(field: str, zh: str, en: str) -> InvalidInput:
+    return InvalidInput(field=field, field_name=field, reason_zh=zh, reason_en=en)
+
+
+async def correct_base_data(ctx: Ctx, c: Correction) -> dict[str, Any]:
+    """REP-2b: correct the name and/or the document number; the exchange comes after."""
+    authorize(ctx.actor, Operation.CORRECT_BASE_DATA)
+    if not is_certificate_number(c.certificate_number):
+        raise _refuse(
+            "certificate_number",
+            "须填写公安机关变更证明编号",
+            "the police certificate number is required",
+        )
+    if c.name is None and c.document is None:
+        raise _refuse(
+            "name", "至少变更姓名或证件号码之一", "correct the name, the document or both"
+        )
+    await require_person(ctx, c.person_id)
+    fields: list[str] = []
+    if c.name is not None:
+        fields.append(await _correct_name(ctx, c.person_id, c.name))
+    if c.document is not None:
+        fields.append(await _correct_document(ctx, c.person_id, c.document))
+    await repo.insert_correction(
+        ctx.conn,
+        {
+            "person_id": c.person_id,
+            "fields": fields,
+            "certificate_number": c.certificate_number.strip(),
+            "outlet_id": ctx.actor.outlet_id,
+            "corrected_at": ctx.now,
+        },
+    )
+    reason = f"基础信息变更：{','.join(fields)}"
+    await record(
+        ctx.conn,
+        ctx.actor,
+        ctx.now,
+        Change("person", c.person_id, "base_data_corrected", None, None, reason),
+    )
+    return {"person_id": c.person_id, "corrected": fields, "corrected_at": ctx.now}
+
+
+async def _correct_name(ctx: Ctx, person_id: int, name: str) -> str:
+    name = name.strip()
+    if not 1 <= len(name) <= 64:
+        raise _refuse("name", "姓名长度须为1至64个字符", "the name must be 1 to 64 characters")
+    values = {
+        "name_enc": ctx.vault.encrypt(name),
+        "name_masked": mask_name(name),
+        "updated_at": ctx.now,
+    }
+    await repo.update_person(ctx.conn, person_id, values)
+    return "name"
+
+
+async def _correct_document(ctx: Ctx, person_id: int, doc: IdentityDocument) -> str:
+    """A new number for a document type the person holds; a citizen number is also the SSN."""
+    facts = examine_document(doc, today=ctx.today, field="document")
+    index = ctx.vault.index(facts.number)
+    holder = await repo.person_id_by_document(ctx.conn, doc.type.value, index)
+    if holder is not None and holder != person_id:
+        raise DocumentBelongsToAnother(field="document.number")
+    values = {
+        "number_index": index,
+        "number_enc": ctx.vault.encrypt(facts.number),
+        "number_masked": mask_number(facts.number),
+        "valid_from": doc.valid_from,
+        "valid_until": doc.valid_until,
+    }
+    if await repo.update_document(ctx.conn, person_id, doc.type.value, values) == 0:
+        raise _refuse(
+            "document.type", "该人员未登记此类证件", "the person holds no document of this type"
+        )
+    if facts.citizen_number:
+        await _correct_ssn(ctx, person_id, facts.citizen_number, facts)
+    return "document"
+
+
+async def _correct_ssn(ctx: Ctx, person_id: int, ssn: str, facts: Any) -> None:
+    index = ctx.vault.index(ssn)
+    other = await repo.person_id_by_ssn_index(ctx.conn, index)
+    if other is not None and other != person_id:
+        raise PersonAlreadyRegistered(field="document.number", person_id=other)
+    values = {
+        "ssn_index": index,
+        "ssn_enc": ctx.vault.encrypt(ssn),
+        "ssn_masked": mask_number(ssn, 6, 4),
+        "birth_date": facts.birth_date,
+        "gender": facts.gender,
+        "updated_at": ctx.now,
+    }
+    await repo.update_person(
+        ctx.conn, person_id, {k: v for k, v in values.items() if v is not None}
+    )
