@@ -1,7 +1,7 @@
 """The whole (role, operation) matrix through the API (SPEC CH-1; issue 3 item 8).
 
-The allowed set is data (`actors.roles.PERMISSIONS`). For every operation there is one request
-below; every role outside the allowed set must get `forbidden` (403, rule CH-1) and nothing
+The allowed set is data: each context's `permissions.py`, gathered in `sscard.wiring`. For every
+operation there is one request below; every role outside the allowed set must get `forbidden` (403, rule CH-1) and nothing
 changes; every role inside it must get past the role check (any other answer: a missing card, an
 outlet that does not offer the operation, bad data, success).
 """
@@ -12,8 +12,48 @@ from typing import Any
 
 import pytest
 
-from sscard.kernel.actor import PERMISSIONS, Operation, Role
+from sscard.actors.permissions import CREATE_ACTOR
+from sscard.applications.permissions import (
+    COLLECT_CARD,
+    DELIVER_TO_OUTLET,
+    FINISH_PRODUCTION,
+    LIST_APPLICATIONS,
+    START_PRODUCTION,
+    SUBMIT_APPLICATION,
+    VIEW_APPLICATION,
+)
+from sscard.applications.renewal.permissions import APPLY_EXCHANGE, APPLY_REPLACEMENT, APPLY_UPGRADE
+from sscard.applications.temporary_medical.permissions import ISSUE_TEMPORARY_MEDICAL_CARD
+from sscard.banks.permissions import SUBMIT_BANK_REPORT, VIEW_BANK_INBOX
+from sscard.banks.reconciliation.permissions import RECONCILE_BANK, VIEW_RECONCILIATION
+from sscard.cards.cancellation.permissions import CANCEL_CARD, VIEW_CLOSURE_NOTICE
+from sscard.cards.expiry.permissions import LIST_EXPIRING_CARDS
+from sscard.cards.financial.permissions import REPORT_FINANCIAL_STATUS
+from sscard.cards.jurisdiction.permissions import CHANGE_CARD_CITY, RESET_SOCIAL_DATA
+from sscard.cards.loss.permissions import (
+    REPORT_FORMAL_LOSS,
+    REPORT_TEMPORARY_LOSS,
+    SWEEP_LOSSES,
+    UNLOCK_CARD,
+)
+from sscard.cards.passwords.permissions import (
+    RESET_HR_PASSWORD,
+    SET_HR_PASSWORD,
+    VERIFY_HR_PASSWORD,
+)
+from sscard.cards.permissions import CHECK_CARD_USE, VIEW_CARD
+from sscard.kernel.actor import Operation, Role
+from sscard.platform.clock.permissions import MOVE_CLOCK
+from sscard.platform.notify.permissions import DELIVER_NOTIFICATIONS, VIEW_NOTIFICATIONS
+from sscard.platform.outbox.permissions import CONFIGURE_ENDPOINT, REPLAY_OUTBOX, VIEW_OUTBOX
+from sscard.platform.permissions import VIEW_HISTORY
+from sscard.registry.calendar.permissions import LOAD_CALENDAR_YEAR
+from sscard.registry.corrections.permissions import CORRECT_BASE_DATA
+from sscard.registry.credit.permissions import RECORD_CREDIT_ENTRY, VIEW_CREDIT_RECORD
+from sscard.registry.permissions import ATTACH_PHOTO, LOOKUP_PERSON, REGISTER_PERSON
 from sscard.registry.photo import make_standard_photo
+from sscard.registry.reference.permissions import EDIT_REFERENCE_DATA
+from sscard.wiring import OPERATIONS
 from tests.support.api import ADULT_BIRTH, Api
 from tests.support.numbers import citizen_number
 
@@ -24,47 +64,47 @@ CARD = f"/api/v1/cards/{NO_CARD}"
 
 # operation -> (method, path, JSON body); {person} is a real person's id.
 REQUESTS: dict[Operation, tuple[str, str, Any]] = {
-    Operation.REGISTER_PERSON: ("POST", "/api/v1/persons", "new_person"),
-    Operation.ATTACH_PHOTO: ("PUT", "/api/v1/persons/{person}/photo", "photo"),
-    Operation.LOOKUP_PERSON: ("GET", "/api/v1/persons/{person}", None),
-    Operation.SUBMIT_APPLICATION: (
+    REGISTER_PERSON: ("POST", "/api/v1/persons", "new_person"),
+    ATTACH_PHOTO: ("PUT", "/api/v1/persons/{person}/photo", "photo"),
+    LOOKUP_PERSON: ("GET", "/api/v1/persons/{person}", None),
+    SUBMIT_APPLICATION: (
         "POST",
         "/api/v1/applications",
         {"person_id": 999999, "bank_code": "ICBC"},
     ),
-    Operation.VIEW_APPLICATION: ("GET", f"/api/v1/applications/{NO_APP}", None),
-    Operation.LIST_APPLICATIONS: ("GET", "/api/v1/applications", None),
-    Operation.START_PRODUCTION: ("POST", f"/api/v1/applications/{NO_APP}/start-production", None),
-    Operation.FINISH_PRODUCTION: ("POST", f"/api/v1/applications/{NO_APP}/finish-production", None),
-    Operation.DELIVER_TO_OUTLET: ("POST", f"/api/v1/applications/{NO_APP}/deliver-to-outlet", None),
-    Operation.COLLECT_CARD: ("POST", f"/api/v1/applications/{NO_APP}/collect", {"document": DOC}),
-    Operation.VIEW_HISTORY: ("GET", f"{CARD}/history", None),
-    Operation.EDIT_REFERENCE_DATA: ("PATCH", "/api/v1/outlets/3204-HR-005", {"phone": "0519-1"}),
-    Operation.LOAD_CALENDAR_YEAR: (
+    VIEW_APPLICATION: ("GET", f"/api/v1/applications/{NO_APP}", None),
+    LIST_APPLICATIONS: ("GET", "/api/v1/applications", None),
+    START_PRODUCTION: ("POST", f"/api/v1/applications/{NO_APP}/start-production", None),
+    FINISH_PRODUCTION: ("POST", f"/api/v1/applications/{NO_APP}/finish-production", None),
+    DELIVER_TO_OUTLET: ("POST", f"/api/v1/applications/{NO_APP}/deliver-to-outlet", None),
+    COLLECT_CARD: ("POST", f"/api/v1/applications/{NO_APP}/collect", {"document": DOC}),
+    VIEW_HISTORY: ("GET", f"{CARD}/history", None),
+    EDIT_REFERENCE_DATA: ("PATCH", "/api/v1/outlets/3204-HR-005", {"phone": "0519-1"}),
+    LOAD_CALENDAR_YEAR: (
         "PUT",
         "/api/v1/calendar/years/2031",
         {"holidays": [], "source": "matrix"},
     ),
-    Operation.CREATE_ACTOR: (
+    CREATE_ACTOR: (
         "POST",
         "/api/v1/actors",
         {"role": "hotline_agent", "display_name": "matrix"},
     ),
-    Operation.MOVE_CLOCK: ("POST", "/api/v1/clock/advance", {"days": 0}),
-    Operation.VIEW_CARD: ("GET", CARD, None),
-    Operation.REPORT_TEMPORARY_LOSS: ("POST", f"{CARD}/temporary-loss", None),
-    Operation.REPORT_FORMAL_LOSS: ("POST", f"{CARD}/formal-loss", None),
-    Operation.UNLOCK_CARD: ("POST", f"{CARD}/unlock", None),
-    Operation.CHECK_CARD_USE: ("GET", f"{CARD}/may-use?use=medical", None),
-    Operation.SWEEP_LOSSES: ("POST", "/api/v1/cards/sweep-temporary-losses", None),
-    Operation.REPORT_FINANCIAL_STATUS: ("POST", f"{CARD}/financial-status", {"event": "closed"}),
-    Operation.APPLY_REPLACEMENT: ("POST", f"{CARD}/replacement", {}),
-    Operation.APPLY_EXCHANGE: (
+    MOVE_CLOCK: ("POST", "/api/v1/clock/advance", {"days": 0}),
+    VIEW_CARD: ("GET", CARD, None),
+    REPORT_TEMPORARY_LOSS: ("POST", f"{CARD}/temporary-loss", None),
+    REPORT_FORMAL_LOSS: ("POST", f"{CARD}/formal-loss", None),
+    UNLOCK_CARD: ("POST", f"{CARD}/unlock", None),
+    CHECK_CARD_USE: ("GET", f"{CARD}/may-use?use=medical", None),
+    SWEEP_LOSSES: ("POST", "/api/v1/cards/sweep-temporary-losses", None),
+    REPORT_FINANCIAL_STATUS: ("POST", f"{CARD}/financial-status", {"event": "closed"}),
+    APPLY_REPLACEMENT: ("POST", f"{CARD}/replacement", {}),
+    APPLY_EXCHANGE: (
         "POST",
         f"{CARD}/exchange",
         {"reason": "damage", "old_card_returned": True},
     ),
-    Operation.APPLY_UPGRADE: (
+    APPLY_UPGRADE: (
         "POST",
         "/api/v1/applications/upgrade",
         {
@@ -73,48 +113,48 @@ REQUESTS: dict[Operation, tuple[str, str, Any]] = {
             "old_card": {"generation": 2, "number": "6222021234567890"},
         },
     ),
-    Operation.ISSUE_TEMPORARY_MEDICAL_CARD: (
+    ISSUE_TEMPORARY_MEDICAL_CARD: (
         "POST",
         "/api/v1/persons/{person}/temporary-medical-cards",
         None,
     ),
-    Operation.CORRECT_BASE_DATA: (
+    CORRECT_BASE_DATA: (
         "POST",
         "/api/v1/persons/{person}/base-data-corrections",
         {"certificate_number": "x", "name": "改名"},
     ),
-    Operation.LIST_EXPIRING_CARDS: ("GET", "/api/v1/cards/expiring", None),
-    Operation.RECORD_CREDIT_ENTRY: (
+    LIST_EXPIRING_CARDS: ("GET", "/api/v1/cards/expiring", None),
+    RECORD_CREDIT_ENTRY: (
         "POST",
         "/api/v1/persons/{person}/credit-record",
         {"kind": "malicious_repeat_exchange"},
     ),
-    Operation.VIEW_CREDIT_RECORD: ("GET", "/api/v1/persons/{person}/credit-record", None),
-    Operation.VIEW_NOTIFICATIONS: ("GET", "/api/v1/notifications", None),
-    Operation.DELIVER_NOTIFICATIONS: ("POST", "/api/v1/notifications/deliver", None),
-    Operation.SET_HR_PASSWORD: ("PUT", f"{CARD}/hr-password", {"new_password": "739251"}),
-    Operation.RESET_HR_PASSWORD: (
+    VIEW_CREDIT_RECORD: ("GET", "/api/v1/persons/{person}/credit-record", None),
+    VIEW_NOTIFICATIONS: ("GET", "/api/v1/notifications", None),
+    DELIVER_NOTIFICATIONS: ("POST", "/api/v1/notifications/deliver", None),
+    SET_HR_PASSWORD: ("PUT", f"{CARD}/hr-password", {"new_password": "739251"}),
+    RESET_HR_PASSWORD: (
         "POST",
         f"{CARD}/hr-password/reset",
         {"new_password": "739251", "document": DOC},
     ),
-    Operation.VERIFY_HR_PASSWORD: ("POST", f"{CARD}/hr-password/verify", {"password": "739251"}),
-    Operation.CANCEL_CARD: ("POST", f"{CARD}/cancel", {"reason": "death"}),
-    Operation.VIEW_CLOSURE_NOTICE: ("GET", "/api/v1/cancellations/ZX00000000", None),
-    Operation.CHANGE_CARD_CITY: (
+    VERIFY_HR_PASSWORD: ("POST", f"{CARD}/hr-password/verify", {"password": "739251"}),
+    CANCEL_CARD: ("POST", f"{CARD}/cancel", {"reason": "death"}),
+    VIEW_CLOSURE_NOTICE: ("GET", "/api/v1/cancellations/ZX00000000", None),
+    CHANGE_CARD_CITY: (
         "POST",
         f"{CARD}/management-city",
         {"to_city_code": "3205", "transfer_certificate_number": "ZY-000001", "document": DOC},
     ),
-    Operation.RESET_SOCIAL_DATA: ("POST", f"{CARD}/social-data-reset", None),
-    Operation.VIEW_OUTBOX: ("GET", "/api/v1/outbox", None),
-    Operation.REPLAY_OUTBOX: ("POST", "/api/v1/outbox/replay", {"status": "failed"}),
-    Operation.CONFIGURE_ENDPOINT: (
+    RESET_SOCIAL_DATA: ("POST", f"{CARD}/social-data-reset", None),
+    VIEW_OUTBOX: ("GET", "/api/v1/outbox", None),
+    REPLAY_OUTBOX: ("POST", "/api/v1/outbox/replay", {"status": "failed"}),
+    CONFIGURE_ENDPOINT: (
         "PUT",
         "/api/v1/delivery-endpoints/ICBC",
         {"transport": "http", "url": "http://127.0.0.1:9/webhook"},
     ),
-    Operation.SUBMIT_BANK_REPORT: (
+    SUBMIT_BANK_REPORT: (
         "POST",
         "/api/v1/bank-reports",
         {
@@ -125,9 +165,9 @@ REQUESTS: dict[Operation, tuple[str, str, Any]] = {
             "occurred_at": "2026-11-23T10:00:00+08:00",
         },
     ),
-    Operation.VIEW_BANK_INBOX: ("GET", "/api/v1/bank-inbox", None),
-    Operation.RECONCILE_BANK: ("POST", "/api/v1/banks/ICBC/reconciliations", {"source": "api"}),
-    Operation.VIEW_RECONCILIATION: ("GET", "/api/v1/banks/ICBC/reconciliations", None),
+    VIEW_BANK_INBOX: ("GET", "/api/v1/bank-inbox", None),
+    RECONCILE_BANK: ("POST", "/api/v1/banks/ICBC/reconciliations", {"source": "api"}),
+    VIEW_RECONCILIATION: ("GET", "/api/v1/banks/ICBC/reconciliations", None),
 }
 
 ROLE_ACTOR = {
@@ -140,7 +180,7 @@ ROLE_ACTOR = {
 
 def test_every_operation_has_a_request() -> None:
     """Adding an operation without a request here fails, so the matrix stays whole."""
-    assert set(REQUESTS) == set(Operation)
+    assert set(REQUESTS) == set(OPERATIONS)
 
 
 async def _actors(api: Api, person_id: int) -> dict[Role, str]:
@@ -175,7 +215,7 @@ async def _send(api: Api, op: Operation, who: str, person_id: int) -> Any:
     return await api.call(method, path, who, body)
 
 
-@pytest.mark.parametrize("operation", list(Operation), ids=lambda o: o.value)
+@pytest.mark.parametrize("operation", OPERATIONS, ids=lambda o: o.name)
 async def test_role_matrix(api: Api, operation: Operation) -> None:
     """SPEC CH-1: each role outside the allowed set is refused; each inside gets past the check."""
     person = await api.person()
@@ -184,7 +224,7 @@ async def test_role_matrix(api: Api, operation: Operation) -> None:
         before = await api.counts()
         r = await _send(api, operation, actors[role], person["person_id"])
         forbidden = r.status_code == 403 and r.json().get("code") == "forbidden"
-        if role in PERMISSIONS[operation]:
+        if role in operation.roles:
             assert not forbidden, (role, operation, r.text)
         else:
             assert forbidden, (role, operation, r.status_code, r.text)

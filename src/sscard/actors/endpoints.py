@@ -10,11 +10,12 @@ from fastapi.responses import Response
 
 from sscard.actors import service as actors
 from sscard.applications.service import settle_due_dates
-from sscard.kernel.actor import Actor, Operation, authorize
+from sscard.kernel.actor import Actor, authorize
 from sscard.kernel.clock import business_date
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import DomainError
 from sscard.kernel.runtime import save_clock_offset
+from sscard.platform.clock.permissions import MOVE_CLOCK
 from sscard.platform.http.deps import current_actor, read, write
 from sscard.registry import repository as repo
 from sscard.registry.reference import service as admin
@@ -119,13 +120,13 @@ async def advance_clock(
     body: ClockAdvanceIn, request: Request, actor: Actor = Depends(current_actor)
 ) -> Response:
     rt = request.app.state.runtime
-    authorize(actor, Operation.MOVE_CLOCK)  # who may, before whether it can
+    authorize(actor, MOVE_CLOCK)  # who may, before whether it can
     if not rt.settings.adjustable_clock:
         raise ClockNotAdjustable()
     delta = timedelta(days=body.days, hours=body.hours, minutes=body.minutes)
 
     async def use_case(ctx: Ctx) -> Any:
-        authorize(ctx.actor, Operation.MOVE_CLOCK)
+        authorize(ctx.actor, MOVE_CLOCK)
         # The unit has just read the stored offset into the clock; ctx.now is that moment.
         await save_clock_offset(ctx.conn, rt.clock.offset + delta)
         return _clock_body(request, ctx.now + delta, rt.clock.offset + delta)

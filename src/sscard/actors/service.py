@@ -12,7 +12,8 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sscard.actors.models import actors
-from sscard.kernel.actor import Actor, Operation, Role, authorize
+from sscard.actors.permissions import CREATE_ACTOR
+from sscard.kernel.actor import Actor, Role, authorize
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import InvalidInput, NotFound, Unauthenticated
 from sscard.registry import repository as registry
@@ -40,7 +41,7 @@ def token_index(token: str) -> str:
 
 async def create_actor(ctx: Ctx, new: NewActor) -> tuple[int, str]:
     """Store an actor bound to its organisation; returns its id and the token (shown once)."""
-    authorize(ctx.actor, Operation.CREATE_ACTOR)
+    authorize(ctx.actor, CREATE_ACTOR)
     binding = await _binding(ctx.conn, new)
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     stmt = insert(actors).values(
@@ -92,7 +93,7 @@ async def _binding(conn: AsyncConnection, new: NewActor) -> dict[str, Any]:
 
 
 async def deactivate_actor(ctx: Ctx, actor_id: int) -> None:
-    authorize(ctx.actor, Operation.CREATE_ACTOR)
+    authorize(ctx.actor, CREATE_ACTOR)
     done = await ctx.conn.execute(
         update(actors).where(actors.c.id == actor_id).values(active=False)
     )
@@ -168,7 +169,7 @@ async def authenticate(conn: AsyncConnection, token: str | None) -> Actor:
 
 
 async def list_actors(ctx: Ctx) -> list[dict[str, Any]]:
-    authorize(ctx.actor, Operation.CREATE_ACTOR)
+    authorize(ctx.actor, CREATE_ACTOR)
     stmt = select(
         actors.c.id,
         actors.c.role,

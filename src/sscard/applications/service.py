@@ -16,18 +16,29 @@ from sscard.applications.lifecycle import (
     ApplicationStatus,
     Making,
 )
+from sscard.applications.permissions import (
+    COLLECT_CARD,
+    DELIVER_TO_OUTLET,
+    FINISH_PRODUCTION,
+    LIST_APPLICATIONS,
+    START_PRODUCTION,
+    SUBMIT_APPLICATION,
+    VIEW_APPLICATION,
+)
 from sscard.cards import repository as cards_repo
 from sscard.cards import service as cards
 from sscard.cards.lifecycle import HrStatus, is_live
-from sscard.kernel.actor import Operation, Role, authorize, forbidden
+from sscard.kernel.actor import Role, authorize, forbidden
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import DomainError, NotFound
 from sscard.kernel.masking import mask_name
 from sscard.platform import cache, sequences
 from sscard.platform.history import Change, entries, record
+from sscard.platform.permissions import VIEW_HISTORY
 from sscard.registry import repository as registry
 from sscard.registry.calendar.rules import UnknownCalendarYear
 from sscard.registry.documents import IdentityDocument, examine_document, mask_number
+from sscard.registry.permissions import LOOKUP_PERSON
 from sscard.registry.reference.policy import CityPolicy, FeeKind, policy_in_force
 from sscard.registry.service import (
     person_age,
@@ -85,7 +96,7 @@ class OutletBankOnly(DomainError):
 
 async def submit_first_application(ctx: Ctx, req: FirstApplication) -> dict[str, Any]:
     """SPEC APP-1/2: a first application at the clerk's outlet; instant outlets make it at once."""
-    authorize(ctx.actor, Operation.SUBMIT_APPLICATION)
+    authorize(ctx.actor, SUBMIT_APPLICATION)
     outlet, _, policy = await at_counter(ctx, req.person_id, req.representative, refuse_second_card)
     await check_bank(ctx, outlet, req.bank_code)
     new = NewApplication(
@@ -151,7 +162,7 @@ async def actor_outlet(ctx: Ctx) -> dict[str, Any]:
         ("outlet", outlet_id), lambda: registry.get_outlet(ctx.conn, outlet_id)
     )
     if outlet is None or not outlet["active"]:
-        raise forbidden(ctx.actor.role, Operation.SUBMIT_APPLICATION)
+        raise forbidden(ctx.actor.role, SUBMIT_APPLICATION)
     return outlet
 
 
@@ -257,9 +268,9 @@ async def store_representative(ctx: Ctx, app_id: int, rep: RepresentativeInput) 
 # ---- production and delivery (card centre) ----
 
 EVENT_OPERATION = {
-    ApplicationEvent.START_PRODUCTION: Operation.START_PRODUCTION,
-    ApplicationEvent.FINISH_PRODUCTION: Operation.FINISH_PRODUCTION,
-    ApplicationEvent.DELIVER_TO_OUTLET: Operation.DELIVER_TO_OUTLET,
+    ApplicationEvent.START_PRODUCTION: START_PRODUCTION,
+    ApplicationEvent.FINISH_PRODUCTION: FINISH_PRODUCTION,
+    ApplicationEvent.DELIVER_TO_OUTLET: DELIVER_TO_OUTLET,
 }
 
 
@@ -294,7 +305,7 @@ async def _apply_event(
 
 async def collect(ctx: Ctx, reference: str, presented: IdentityDocument) -> dict[str, Any]:
     """Hand the card over at the applying outlet against the applicant's or agent's document."""
-    authorize(ctx.actor, Operation.COLLECT_CARD)
+    authorize(ctx.actor, COLLECT_CARD)
     app = await _by_reference(ctx, reference)
     if app["outlet_id"] != ctx.actor.outlet_id:
         raise WrongCollectionOutlet(field="reference", outlet_code=app["outlet_code"])
@@ -323,7 +334,7 @@ async def _check_presented(
 
 
 async def view(ctx: Ctx, reference: str) -> dict[str, Any]:
-    authorize(ctx.actor, Operation.VIEW_APPLICATION)
+    authorize(ctx.actor, VIEW_APPLICATION)
     app = await _by_reference(ctx, reference)
     return await _detail(ctx, app)
 
@@ -415,7 +426,7 @@ class ListFilter:
 
 async def list_applications(ctx: Ctx, f: ListFilter) -> tuple[list[dict[str, Any]], int | None]:
     """A page of applications the actor may see, and the cursor of the next page."""
-    authorize(ctx.actor, Operation.LIST_APPLICATIONS)
+    authorize(ctx.actor, LIST_APPLICATIONS)
     scope = await _scope(ctx, f)
     rows = await repo.search(
         ctx.conn,
@@ -471,13 +482,13 @@ async def policy_on_day(ctx: Ctx, city_code: str, day: date) -> CityPolicy:
 
 async def person_overview(ctx: Ctx, person_id: int) -> dict[str, Any]:
     """What a clerk or agent needs: the person (masked), their cards, their open application."""
-    authorize(ctx.actor, Operation.LOOKUP_PERSON)
+    authorize(ctx.actor, LOOKUP_PERSON)
     person = await repo.person_at_counter(ctx.conn, person_id=person_id)
     return await _overview(ctx, person, "person_id")
 
 
 async def lookup_by_ssn(ctx: Ctx, ssn: str) -> dict[str, Any]:
-    authorize(ctx.actor, Operation.LOOKUP_PERSON)
+    authorize(ctx.actor, LOOKUP_PERSON)
     index = ctx.vault.index(ssn.strip().upper())
     person = await repo.person_at_counter(ctx.conn, ssn_index=index)
     return await _overview(ctx, person, "social_security_number")
@@ -496,7 +507,7 @@ async def _overview(ctx: Ctx, person: dict[str, Any] | None, field: str) -> dict
 
 async def history_of(ctx: Ctx, reference: str) -> list[dict[str, Any]]:
     """The application's and its card's history, oldest first (SPEC CH-2)."""
-    authorize(ctx.actor, Operation.VIEW_HISTORY)
+    authorize(ctx.actor, VIEW_HISTORY)
     app = await _by_reference(ctx, reference)
     rows = await entries(ctx.conn, ENTITY, app["id"])
     if app["card_id"]:

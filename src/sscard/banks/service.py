@@ -30,11 +30,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sscard.banks import rules as reports
 from sscard.banks.models import bank_card_sequences, bank_inbox
+from sscard.banks.permissions import SUBMIT_BANK_REPORT, VIEW_BANK_INBOX
 from sscard.banks.protocol import InboxStatus
 from sscard.banks.rules import Report
 from sscard.cards.loss import service as loss
 from sscard.cards.models import cards
-from sscard.kernel.actor import Operation, authorize
+from sscard.kernel.actor import authorize
 from sscard.kernel.crypto import Vault
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import Conflict, DomainError, InvalidInput, NotFound
@@ -108,7 +109,7 @@ async def authenticate(
     ctx: Ctx, headers: Mapping[str, str], body: bytes, tolerance_seconds: int
 ) -> None:
     """Refuse unless the body is signed with the reporting bank's key, recently (ISS-2)."""
-    authorize(ctx.actor, Operation.SUBMIT_BANK_REPORT)
+    authorize(ctx.actor, SUBMIT_BANK_REPORT)
     bank = ctx.actor.bank_code or ""
     secret = await endpoint_secret(ctx.conn, ctx.vault, bank)
     if secret is None:
@@ -118,7 +119,7 @@ async def authenticate(
 
 async def receive(ctx: Ctx, report: Report) -> Receipt:
     """Take one report from the acting bank's system: apply, hold back, or answer as before."""
-    authorize(ctx.actor, Operation.SUBMIT_BANK_REPORT)
+    authorize(ctx.actor, SUBMIT_BANK_REPORT)
     bank = ctx.actor.bank_code or ""
     reports.check(report)
     digest = ctx.vault.index(report.canonical())
@@ -230,7 +231,7 @@ class InboxFilter:
 
 async def list_inbox(ctx: Ctx, f: InboxFilter) -> tuple[list[Row], str | None]:
     """A page of reports, oldest first, and the next page's cursor (null at the end)."""
-    authorize(ctx.actor, Operation.VIEW_BANK_INBOX)
+    authorize(ctx.actor, VIEW_BANK_INBOX)
     t = bank_inbox
     stmt = _entries_query().order_by(t.c.received_at, t.c.bank_code, t.c.message_id)
     if f.bank_code is not None:
@@ -260,7 +261,7 @@ async def list_inbox(ctx: Ctx, f: InboxFilter) -> tuple[list[Row], str | None]:
 
 async def inbox_entry(ctx: Ctx, bank_code: str, message_id: str) -> Row:
     """One report as received, with what became of it."""
-    authorize(ctx.actor, Operation.VIEW_BANK_INBOX)
+    authorize(ctx.actor, VIEW_BANK_INBOX)
     stmt = _entries_query().where(
         bank_inbox.c.bank_code == bank_code, bank_inbox.c.message_id == message_id
     )

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sscard.kernel.actor import Operation, authorize
+from sscard.kernel.actor import authorize
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import DomainError, InvalidInput, NotFound
 from sscard.kernel.masking import mask_name, mask_number, mask_phone
@@ -22,6 +22,7 @@ from sscard.registry.documents import (
     examine_document,
     gb11643_check_digit,
 )
+from sscard.registry.permissions import ATTACH_PHOTO, REGISTER_PERSON
 from sscard.registry.photo import Background, check_photo
 from sscard.registry.reference.policy import CityPolicy, policy_in_force
 
@@ -102,7 +103,7 @@ def examine_registration(reg: PersonRegistration, today: date) -> ExaminedPerson
 
 async def register_person(ctx: Ctx, reg: PersonRegistration) -> int:
     """Store a new person with their document; refused if either is already known."""
-    authorize(ctx.actor, Operation.REGISTER_PERSON)
+    authorize(ctx.actor, REGISTER_PERSON)
     examined = examine_registration(reg, ctx.today)
     city = await repo.get_city(ctx.conn, reg.city_code)
     if city is None:
@@ -193,7 +194,7 @@ def _document_row(ctx: Ctx, person_id: int, ex: ExaminedPerson) -> dict[str, Any
 
 async def attach_photo(ctx: Ctx, person_id: int, photo: bytes) -> None:
     """Check a photo against the standard of the person's city (SPEC APP-5) and keep it."""
-    authorize(ctx.actor, Operation.ATTACH_PHOTO)
+    authorize(ctx.actor, ATTACH_PHOTO)
     await store_photo(ctx, person_id, photo)
 
 

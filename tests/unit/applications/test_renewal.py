@@ -17,7 +17,7 @@ from sscard.registry.reference.policy import CityPolicy
 
 def _shipped(city: str) -> CityPolicy:
     """The shipped policy of a city, as loaded from the reference data."""
-    path = resources.files("sscard.registry") / "reference_data" / "policies.json"
+    path = resources.files("sscard.registry.reference") / "data" / "policies.json"
     rows = [p for p in json.loads(path.read_text()) if p["city_code"] == city]
     latest = max(rows, key=lambda p: p["effective_from"])
     return CityPolicy.from_rules(city, date.fromisoformat(latest["effective_from"]), latest)

@@ -13,13 +13,14 @@ from sscard.applications import repository as repo
 from sscard.applications import service
 from sscard.applications.lifecycle import ApplicationKind
 from sscard.applications.renewal import rules as renewal
+from sscard.applications.renewal.permissions import APPLY_EXCHANGE, APPLY_REPLACEMENT, APPLY_UPGRADE
 from sscard.applications.renewal.rules import ExchangeReason, OldCard
 from sscard.applications.service import NewApplication, RepresentativeInput
 from sscard.cards.legacy import service as legacy
 from sscard.cards.lifecycle import CardEvent, FinancialStatus, HrStatus
 from sscard.cards.loss import service as loss
 from sscard.cards.service import apply_event
-from sscard.kernel.actor import Operation, authorize
+from sscard.kernel.actor import authorize
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import DomainError, NotFound
 from sscard.platform.notify import service as notifications
@@ -62,7 +63,7 @@ class FormalLossFirst(DomainError):
 
 async def submit_replacement(ctx: Ctx, req: Replacement) -> dict[str, Any]:
     """REP-1: after a formal loss; the old card is dead from this moment (LOSS-4)."""
-    authorize(ctx.actor, Operation.APPLY_REPLACEMENT)
+    authorize(ctx.actor, APPLY_REPLACEMENT)
     card = await loss.load(ctx, req.card_number)
     if card["hr_status"] != HrStatus.FORMALLY_LOST:
         raise FormalLossFirst(field="card_number", state=card["hr_status"])
@@ -80,7 +81,7 @@ async def submit_replacement(ctx: Ctx, req: Replacement) -> dict[str, Any]:
 
 async def submit_exchange(ctx: Ctx, req: Exchange) -> dict[str, Any]:
     """REP-2 a-e: an active card exchanged for its reason; the old card is taken back (REP-3)."""
-    authorize(ctx.actor, Operation.APPLY_EXCHANGE)
+    authorize(ctx.actor, APPLY_EXCHANGE)
     card = await loss.load(ctx, req.card_number)
     outlet, person, policy = await service.at_counter(
         ctx, card["person_id"], req.representative, service.refuse_open_application
@@ -105,7 +106,7 @@ async def submit_exchange(ctx: Ctx, req: Exchange) -> dict[str, Any]:
 
 async def submit_upgrade(ctx: Ctx, req: Upgrade) -> dict[str, Any]:
     """GEN-3: a holder of a gen-1/gen-2 card applies for gen 3; the old card is recorded."""
-    authorize(ctx.actor, Operation.APPLY_UPGRADE)
+    authorize(ctx.actor, APPLY_UPGRADE)
     outlet, person, policy = await service.at_counter(
         ctx, req.person_id, req.representative, service.refuse_second_card
     )

@@ -7,12 +7,14 @@ from typing import Any
 from sscard.applications import repository as applications
 from sscard.applications.lifecycle import ApplicationKind
 from sscard.applications.service import actor_outlet
+from sscard.applications.temporary_medical.permissions import ISSUE_TEMPORARY_MEDICAL_CARD
 from sscard.cards import repository as repo
-from sscard.kernel.actor import Operation, authorize
+from sscard.kernel.actor import authorize
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import DomainError
 from sscard.platform import sequences
 from sscard.platform.history import Change, record
+from sscard.registry.permissions import LOOKUP_PERSON
 from sscard.registry.service import require_person
 
 FOR_KINDS = frozenset({ApplicationKind.REPLACEMENT.value, ApplicationKind.EXCHANGE.value})
@@ -37,7 +39,7 @@ class TemporaryCardAlreadyIssued(DomainError):
 async def issue(ctx: Ctx, person_id: int) -> dict[str, Any]:
     """REP-1: at an outlet, for a person waiting for a replacement or exchange; it ends when
     the new card is collected."""
-    authorize(ctx.actor, Operation.ISSUE_TEMPORARY_MEDICAL_CARD)
+    authorize(ctx.actor, ISSUE_TEMPORARY_MEDICAL_CARD)
     outlet = await actor_outlet(ctx)
     app = await applications.open_application_of(ctx.conn, person_id)
     if app is None or app["kind"] not in FOR_KINDS:
@@ -63,7 +65,7 @@ async def issue(ctx: Ctx, person_id: int) -> dict[str, Any]:
 
 
 async def of_person(ctx: Ctx, person_id: int) -> list[dict[str, Any]]:
-    authorize(ctx.actor, Operation.LOOKUP_PERSON)
+    authorize(ctx.actor, LOOKUP_PERSON)
     await require_person(ctx, person_id)
     return [view(t, None) for t in await repo.temporary_medical_cards_of(ctx.conn, person_id)]
 

@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sscard.banks import messages
 from sscard.banks.reconciliation import repository as repo
 from sscard.banks.reconciliation import statement as stmt
+from sscard.banks.reconciliation.permissions import RECONCILE_BANK, VIEW_RECONCILIATION
 from sscard.banks.reconciliation.rules import (
     ACCOUNT_OPENING_GRACE,
     DAILY_HOUR,
@@ -48,7 +49,7 @@ from sscard.banks.reconciliation.statement import (
     StatementRefused,
 )
 from sscard.cards.lifecycle import FinancialStatus, HrStatus
-from sscard.kernel.actor import Actor, Operation, authorize
+from sscard.kernel.actor import Actor, authorize
 from sscard.kernel.crypto import Vault
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import DomainError, InvalidInput, NotFound
@@ -110,7 +111,7 @@ async def reconcile(
     client: httpx.AsyncClient | None = None,
 ) -> dict[str, Any]:
     """Reconcile with the bank's statement: the given file, or fetched from its statement_url."""
-    authorize(actor, Operation.RECONCILE_BANK)
+    authorize(actor, RECONCILE_BANK)
     claim = await _claim(rt, actor, bank_code, statement, None)
     assert claim is not None  # only a daily run is ever skipped
     if statement is not None:
@@ -132,7 +133,7 @@ async def reconcile_due(
     A failed run is recorded and tried again after `retry_after`; one bank's failure does not
     stop the others. Several workers may call this at once: the bank's claim lets one run.
     """
-    authorize(actor, Operation.RECONCILE_BANK)
+    authorize(actor, RECONCILE_BANK)
     async with rt.unit(actor, readonly=True) as ctx:
         now = ctx.now  # the unit reads the clock's offset, which every process shares
         bank_codes = await repo.banks_with_statement(ctx.conn)
@@ -487,7 +488,7 @@ def _message(r: dict[str, Any], now: datetime) -> dict[str, Any] | None:
 
 async def list_runs(ctx: Ctx, bank_code: str, before: int, limit: int) -> dict[str, Any]:
     """The bank's runs, newest first (keyset: pass next_before as before)."""
-    authorize(ctx.actor, Operation.VIEW_RECONCILIATION)
+    authorize(ctx.actor, VIEW_RECONCILIATION)
     rows = await repo.list_runs(ctx.conn, bank_code, before, limit)
     cursor = rows[-1]["id"] if len(rows) == limit else None
     return {"items": [run_view(r) for r in rows], "next_before": cursor}
@@ -506,7 +507,7 @@ async def differences(
     ctx: Ctx, run_id: int, kind: Kind | None, repair: Repair | None, after: int, limit: int
 ) -> dict[str, Any]:
     """One page of a run's differences, oldest first (keyset: pass next_after as after)."""
-    authorize(ctx.actor, Operation.VIEW_RECONCILIATION)
+    authorize(ctx.actor, VIEW_RECONCILIATION)
     await _get_run(ctx, run_id)
     rows = await repo.differences_page(
         ctx.conn,
@@ -521,7 +522,7 @@ async def differences(
 
 
 async def _summary(ctx: Ctx, run_id: int) -> dict[str, Any]:
-    authorize(ctx.actor, Operation.VIEW_RECONCILIATION)
+    authorize(ctx.actor, VIEW_RECONCILIATION)
     run = await _get_run(ctx, run_id)
     return {**run_view(run), "by_kind": await repo.tally(ctx.conn, run_id)}
 

@@ -12,10 +12,11 @@ from sscard.cards.cancellation import repository as repo
 from sscard.cards.cancellation import rules
 from sscard.cards.cancellation.checks import refuse_if_unfinished
 from sscard.cards.cancellation.notice import ClosureNotice
+from sscard.cards.cancellation.permissions import CANCEL_CARD, VIEW_CLOSURE_NOTICE
 from sscard.cards.cancellation.rules import CancellationReason, CancellationRequest, Presenter
 from sscard.cards.loss import service as loss
 from sscard.cards.service import apply_event, card_view
-from sscard.kernel.actor import Operation, Role, authorize, forbidden
+from sscard.kernel.actor import Role, authorize, forbidden
 from sscard.kernel.clock import business_date
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import DomainError, NotFound
@@ -66,7 +67,7 @@ class CancellationPage:
 
 async def cancel_card(ctx: Ctx, card_number: str, req: CancellationRequest) -> dict[str, Any]:
     """SPEC CAN-1..4: check the counter, the documents and unfinished business; cancel; notify."""
-    authorize(ctx.actor, Operation.CANCEL_CARD)
+    authorize(ctx.actor, CANCEL_CARD)
     card = await loss.load(ctx, card_number)
     state = lc.HrStatus(card["hr_status"])
     # Before the documents: a dead card or a bank counter is refused whatever was brought.
@@ -155,7 +156,7 @@ def _cancellation_row(
     reference: str,
 ) -> dict[str, Any]:
     if ctx.actor.outlet_id is None:
-        raise forbidden(ctx.actor.role, Operation.CANCEL_CARD)
+        raise forbidden(ctx.actor.role, CANCEL_CARD)
     return {
         "reference": reference,
         "card_id": card["id"],
@@ -200,7 +201,7 @@ async def _store_representative(
 
 async def view(ctx: Ctx, reference: str) -> dict[str, Any]:
     """A cancellation with its closure notice, as outlets, the centre and the card's bank see it."""
-    authorize(ctx.actor, Operation.VIEW_CLOSURE_NOTICE)
+    authorize(ctx.actor, VIEW_CLOSURE_NOTICE)
     row = await _by_reference(ctx, reference)
     rep = await repo.representative_of(ctx.conn, row["id"])
     card = await cards_repo.get(ctx.conn, row["card_id"])
@@ -232,7 +233,7 @@ async def view(ctx: Ctx, reference: str) -> dict[str, Any]:
 
 async def notice_of(ctx: Ctx, reference: str) -> ClosureNotice:
     """The closure notice to print (SPEC CAN-3), masked (ID-6)."""
-    authorize(ctx.actor, Operation.VIEW_CLOSURE_NOTICE)
+    authorize(ctx.actor, VIEW_CLOSURE_NOTICE)
     row = await _by_reference(ctx, reference)
     return ClosureNotice(
         reference=row["reference"],
@@ -251,7 +252,7 @@ async def list_cancellations(
     ctx: Ctx, card_number: str | None, after: int, limit: int
 ) -> CancellationPage:
     """Closure notices the caller may see, oldest first: a bank its own, a clerk their city's."""
-    authorize(ctx.actor, Operation.VIEW_CLOSURE_NOTICE)
+    authorize(ctx.actor, VIEW_CLOSURE_NOTICE)
     actor = ctx.actor
     rows = await repo.list_page(
         ctx.conn,

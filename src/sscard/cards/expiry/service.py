@@ -6,7 +6,8 @@ from datetime import timedelta
 from typing import Any
 
 from sscard.cards import repository as repo
-from sscard.kernel.actor import Operation, authorize
+from sscard.cards.expiry.permissions import LIST_EXPIRING_CARDS
+from sscard.kernel.actor import authorize
 from sscard.kernel.ctx import Ctx
 from sscard.platform.notify import service as notifications
 
@@ -17,7 +18,7 @@ async def expiring(
     ctx: Ctx, within_days: int, city_code: str | None, after_id: int, limit: int
 ) -> tuple[list[dict[str, Any]], int | None]:
     """A page of live cards whose financial function ends within the days given, or has ended."""
-    authorize(ctx.actor, Operation.LIST_EXPIRING_CARDS)
+    authorize(ctx.actor, LIST_EXPIRING_CARDS)
     until = ctx.today + timedelta(days=within_days)
     rows = await repo.expiring_cards(ctx.conn, until, city_code, after_id, limit)
     cursor = rows[-1]["id"] if len(rows) == limit else None
@@ -38,7 +39,7 @@ def _item(r: dict[str, Any], ctx: Ctx) -> dict[str, Any]:
 
 async def send_reminders(ctx: Ctx, within_days: int = REMIND_WITHIN_DAYS, batch: int = 1000) -> int:
     """ISS-7: one reminder per card (not reminded yet) that expires within the window."""
-    authorize(ctx.actor, Operation.LIST_EXPIRING_CARDS)
+    authorize(ctx.actor, LIST_EXPIRING_CARDS)
     until = ctx.today + timedelta(days=within_days)
     total = 0
     while due := await repo.cards_to_remind(ctx.conn, until, batch):

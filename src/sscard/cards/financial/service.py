@@ -10,9 +10,10 @@ from typing import Any
 
 from sscard.cards import lifecycle as lc
 from sscard.cards import repository as repo
+from sscard.cards.financial.permissions import REPORT_FINANCIAL_STATUS
 from sscard.cards.lifecycle import FinancialEvent, FinancialStatus
 from sscard.cards.loss import service as loss
-from sscard.kernel.actor import Operation, authorize
+from sscard.kernel.actor import authorize
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import InvalidInput
 from sscard.kernel.masking import mask_account
@@ -36,7 +37,7 @@ async def report(
     ctx: Ctx, card_number: str, event: FinancialEvent, account_number: str | None
 ) -> dict[str, Any]:
     """The card's bank reports a change of the financial function it runs."""
-    authorize(ctx.actor, Operation.REPORT_FINANCIAL_STATUS)
+    authorize(ctx.actor, REPORT_FINANCIAL_STATUS)
     card = await loss.load(ctx, card_number)  # a bank sees only its own cards
     return await apply_financial(ctx, card, event, account_number)
 

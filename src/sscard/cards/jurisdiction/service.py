@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from sscard.applications.service import actor_outlet
+from sscard.cards.jurisdiction.permissions import CHANGE_CARD_CITY, RESET_SOCIAL_DATA
 from sscard.cards.lifecycle import CardEvent
 from sscard.cards.loss import service as loss
 from sscard.cards.service import apply_event
-from sscard.kernel.actor import Operation, authorize
+from sscard.kernel.actor import authorize
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import DomainError, InvalidInput, NotFound
 from sscard.platform.outbox import service as outbox
@@ -55,7 +56,7 @@ async def change_city(
     ctx: Ctx, card_number: str, to_city: str, certificate: str, document: IdentityDocument
 ) -> dict[str, Any]:
     """JUR-1 step 1, at the outgoing city with the card, the transfer certificate and the ID."""
-    authorize(ctx.actor, Operation.CHANGE_CARD_CITY)
+    authorize(ctx.actor, CHANGE_CARD_CITY)
     if not to_city.startswith(JIANGSU):
         raise OutOfProvince(field="to_city_code")
     if await registry.get_city(ctx.conn, to_city) is None:
@@ -102,7 +103,7 @@ async def change_city(
 
 async def reset_social_data(ctx: Ctx, card_number: str) -> dict[str, Any]:
     """JUR-1 step 2, at an outlet of the new city: the card's social data is reset there."""
-    authorize(ctx.actor, Operation.RESET_SOCIAL_DATA)
+    authorize(ctx.actor, RESET_SOCIAL_DATA)
     card = await loss.load(ctx, card_number)
     outlet = await actor_outlet(ctx)
     if outlet["city_code"] != card["city_code"]:

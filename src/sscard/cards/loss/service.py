@@ -8,14 +8,22 @@ from typing import Any
 from sscard.cards import lifecycle as lc
 from sscard.cards import repository as repo
 from sscard.cards.lifecycle import CardEvent, HrStatus
+from sscard.cards.loss.permissions import (
+    REPORT_FORMAL_LOSS,
+    REPORT_TEMPORARY_LOSS,
+    SWEEP_LOSSES,
+    UNLOCK_CARD,
+)
+from sscard.cards.permissions import CHECK_CARD_USE, VIEW_CARD
 from sscard.cards.service import apply_event, card_view, status_message
-from sscard.kernel.actor import Actor, Channel, Operation, Role, authorize
+from sscard.kernel.actor import Actor, Channel, Role, authorize
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import DomainError, NotFound
 from sscard.platform import cache
 from sscard.platform.history import Change, entries, record
 from sscard.platform.notify import service as notifications
 from sscard.platform.outbox import service as outbox
+from sscard.platform.permissions import VIEW_HISTORY
 from sscard.registry import repository as registry
 from sscard.registry.service import policy_on
 
@@ -54,7 +62,7 @@ async def load(ctx: Ctx, card_number: str) -> dict[str, Any]:
 
 async def look(ctx: Ctx, card_number: str) -> dict[str, Any]:
     """The card as it reads now, without writing: a lapsed temporary loss shows as lifted."""
-    authorize(ctx.actor, Operation.VIEW_CARD)
+    authorize(ctx.actor, VIEW_CARD)
     card = await _find(ctx, card_number)
     stored = HrStatus(card["hr_status"])
     if lc.effective_hr_status(stored, card["loss_until"], ctx.now) is not stored:
@@ -98,7 +106,7 @@ def _lift_message(card: dict[str, Any], at: datetime) -> dict[str, Any]:
 
 async def report_temporary_loss(ctx: Ctx, card_number: str, reason: str | None) -> dict[str, Any]:
     """SPEC LOSS-1: hotline only, hr function only, 7 days; the bank is told at once."""
-    authorize(ctx.actor, Operation.REPORT_TEMPORARY_LOSS)
+    authorize(ctx.actor, REPORT_TEMPORARY_LOSS)
     card = await load(ctx, card_number)
     return await apply_event(
         ctx,
@@ -114,7 +122,7 @@ async def report_temporary_loss(ctx: Ctx, card_number: str, reason: str | None) 
 
 async def report_formal_loss(ctx: Ctx, card_number: str, reason: str | None) -> dict[str, Any]:
     """SPEC LOSS-2: at an outlet of the card's bank (hr + financial) or online (hr only)."""
-    authorize(ctx.actor, Operation.REPORT_FORMAL_LOSS)
+    authorize(ctx.actor, REPORT_FORMAL_LOSS)
     return await apply_formal_loss(ctx, await load(ctx, card_number), reason)
 
 
@@ -154,7 +162,7 @@ async def apply_formal_loss(ctx: Ctx, card: dict[str, Any], reason: str | None) 
 
 async def unlock(ctx: Ctx, card_number: str, reason: str | None) -> dict[str, Any]:
     """SPEC LOSS-3: temporary by hotline or the card's bank; formal by the channel that took it."""
-    authorize(ctx.actor, Operation.UNLOCK_CARD)
+    authorize(ctx.actor, UNLOCK_CARD)
     return await apply_unlock(ctx, await load(ctx, card_number), reason)
 
 
@@ -218,7 +226,7 @@ async def _check_formal_unlock(ctx: Ctx, card: dict[str, Any]) -> None:
 
 async def may_use(ctx: Ctx, card_number: str, use: lc.CardUse) -> dict[str, Any]:
     """SPEC LOSS-5: the one answer scenes, the ecard and banks ask before any use."""
-    authorize(ctx.actor, Operation.CHECK_CARD_USE)
+    authorize(ctx.actor, CHECK_CARD_USE)
     card = await _find(ctx, card_number)
     state = lc.effective_hr_status(HrStatus(card["hr_status"]), card["loss_until"], ctx.now)
     expired = lc.financial_expired(card["expiry_date"], ctx.today)
@@ -231,7 +239,7 @@ async def sweep(ctx: Ctx, batch: int = 5000) -> int:
 
     Set-based, in batches: per batch one read, one update, one history insert, one outbox insert.
     """
-    authorize(ctx.actor, Operation.SWEEP_LOSSES)
+    authorize(ctx.actor, SWEEP_LOSSES)
     total = 0
     while due := await repo.expired_temporary_losses(ctx.conn, ctx.now, batch):
         by_id = {r["id"]: r for r in due}
@@ -247,7 +255,7 @@ async def sweep(ctx: Ctx, batch: int = 5000) -> int:
 
 async def history_of(ctx: Ctx, card_number: str) -> list[dict[str, Any]]:
     """Every recorded change to the card, oldest first (SPEC CH-2)."""
-    authorize(ctx.actor, Operation.VIEW_HISTORY)
+    authorize(ctx.actor, VIEW_HISTORY)
     card = await _find(ctx, card_number)
     return await entries(ctx.conn, "card", card["id"])
 

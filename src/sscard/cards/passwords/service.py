@@ -21,7 +21,12 @@ from sscard.cards.lifecycle import HrStatus
 from sscard.cards.loss import service as loss
 from sscard.cards.passwords import repository as store
 from sscard.cards.passwords import rules as pw
-from sscard.kernel.actor import Operation, authorize
+from sscard.cards.passwords.permissions import (
+    RESET_HR_PASSWORD,
+    SET_HR_PASSWORD,
+    VERIFY_HR_PASSWORD,
+)
+from sscard.kernel.actor import authorize
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import Conflict, DomainError, InvalidInput
 from sscard.platform.history import Change, record
@@ -98,7 +103,7 @@ async def set_password(
     document: IdentityDocument | None = None,
 ) -> dict[str, Any]:
     """SPEC PWD-1/2: first setting against the holder's ID; a change against the old password."""
-    authorize(ctx.actor, Operation.SET_HR_PASSWORD)
+    authorize(ctx.actor, SET_HR_PASSWORD)
     card = await _usable_card(ctx, card_number)
     row = await store.get(ctx.conn, card["id"])
     if document is not None:
@@ -143,7 +148,7 @@ async def set_password(
 
 async def verify(ctx: Ctx, card_number: str, password: str) -> dict[str, Any]:
     """SPEC PWD-3: right, wrong (counted, with the tries left) or locked."""
-    authorize(ctx.actor, Operation.VERIFY_HR_PASSWORD)
+    authorize(ctx.actor, VERIFY_HR_PASSWORD)
     card = await _usable_card(ctx, card_number)
     row = await _existing(ctx, card)
     max_attempts = await _max_attempts(ctx, card)
@@ -171,7 +176,7 @@ async def reset(
     ctx: Ctx, card_number: str, new_password: str, document: IdentityDocument
 ) -> dict[str, Any]:
     """SPEC PWD-3: at an outlet, with the card and the holder's ID: new password, unlocked."""
-    authorize(ctx.actor, Operation.RESET_HR_PASSWORD)
+    authorize(ctx.actor, RESET_HR_PASSWORD)
     card = await _usable_card(ctx, card_number)
     await _check_holders_document(ctx, card, document)
     row = await _existing(ctx, card)

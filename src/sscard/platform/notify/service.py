@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import and_, bindparam, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from sscard.kernel.actor import OPERATOR, Actor, Operation, authorize
+from sscard.kernel.actor import OPERATOR, Actor, authorize
 from sscard.kernel.clock import SystemClock
 from sscard.kernel.crypto import Vault
 from sscard.kernel.ctx import Ctx
@@ -33,6 +33,7 @@ from sscard.kernel.db import UTCDateTime, transaction
 from sscard.kernel.masking import mask_phone
 from sscard.kernel.runtime import Runtime
 from sscard.platform.notify.models import notifications
+from sscard.platform.notify.permissions import DELIVER_NOTIFICATIONS, VIEW_NOTIFICATIONS
 from sscard.platform.notify.senders import Message, Sender
 
 # The outbox reads the person's phone at delivery time; the registry owns the table, we only
@@ -425,7 +426,7 @@ async def list_notifications(
     ctx: Ctx, f: NotificationFilter
 ) -> tuple[list[dict[str, Any]], int | None]:
     """A page of notifications with their delivery state, and the next page's cursor."""
-    authorize(ctx.actor, Operation.VIEW_NOTIFICATIONS)
+    authorize(ctx.actor, VIEW_NOTIFICATIONS)
     t = notifications
     stmt = select(t).where(t.c.id > f.after_id).order_by(t.c.id).limit(f.limit)
     if f.status is not None:
@@ -459,5 +460,5 @@ def notification_view(row: dict[str, Any]) -> dict[str, Any]:
 
 async def deliver(rt: Runtime, actor: Actor, sender: Sender, batch: int = 500) -> DeliveryReport:
     """An operator's delivery pass (SPEC REP-5): authorized, then run outside any transaction."""
-    authorize(actor, Operation.DELIVER_NOTIFICATIONS)
+    authorize(actor, DELIVER_NOTIFICATIONS)
     return await deliver_pending(rt, sender, batch)

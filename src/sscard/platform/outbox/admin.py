@@ -18,11 +18,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sscard.banks import messages
 from sscard.banks.protocol import OutboxStatus
 from sscard.cards.models import cards
-from sscard.kernel.actor import Operation, authorize
+from sscard.kernel.actor import authorize
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import InvalidInput, NotFound
 from sscard.platform.models import delivery_endpoints, outbox
 from sscard.platform.outbox.dispatcher import card_number_of
+from sscard.platform.outbox.permissions import REPLAY_OUTBOX, VIEW_OUTBOX
 
 REPLAYABLE = frozenset({OutboxStatus.FAILED, OutboxStatus.DELIVERED})
 
@@ -39,7 +40,7 @@ class OutboxFilter:
 
 async def list_outbox(ctx: Ctx, f: OutboxFilter) -> tuple[list[dict[str, Any]], int | None]:
     """A page of messages, oldest first, and the next page's cursor (None at the end)."""
-    authorize(ctx.actor, Operation.VIEW_OUTBOX)
+    authorize(ctx.actor, VIEW_OUTBOX)
     o = outbox
     stmt = select(o).where(o.c.id > f.after_id).order_by(o.c.id).limit(f.limit)
     if f.recipient is not None:
@@ -83,7 +84,7 @@ def message_view(row: dict[str, Any]) -> dict[str, Any]:
 
 async def outbox_stats(ctx: Ctx) -> dict[str, Any]:
     """Per recipient: messages pending and failed, the oldest pending one's age, its endpoint."""
-    authorize(ctx.actor, Operation.VIEW_OUTBOX)
+    authorize(ctx.actor, VIEW_OUTBOX)
     o, e = outbox, delivery_endpoints
     # Only what still waits: delivered rows grow without end, and counting them would read the
     # whole table; pending and failed come from the (recipient, status, id) index.
@@ -158,7 +159,7 @@ def _replayed(ctx: Ctx) -> dict[str, Any]:
 
 async def replay_message(ctx: Ctx, message_id: int) -> dict[str, Any]:
     """Send one message again now: failed, delivered (the bank answers duplicate) or waiting."""
-    authorize(ctx.actor, Operation.REPLAY_OUTBOX)
+    authorize(ctx.actor, REPLAY_OUTBOX)
     o = outbox
     stmt = update(o).where(o.c.id == message_id).values(_replayed(ctx)).returning(o)
     row = (await ctx.conn.execute(stmt)).first()
@@ -169,7 +170,7 @@ async def replay_message(ctx: Ctx, message_id: int) -> dict[str, Any]:
 
 async def replay(ctx: Ctx, f: ReplayFilter) -> dict[str, Any]:
     """Send every failed (or delivered) message the filter picks again; one UPDATE."""
-    authorize(ctx.actor, Operation.REPLAY_OUTBOX)
+    authorize(ctx.actor, REPLAY_OUTBOX)
     if f.status not in REPLAYABLE:
         raise InvalidInput(
             field="status",

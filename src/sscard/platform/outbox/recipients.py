@@ -18,12 +18,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sscard.banks.protocol import OutboxStatus, Transport
 from sscard.cards.legacy.service import MEDICAL_INSURANCE
-from sscard.kernel.actor import Operation, authorize
+from sscard.kernel.actor import authorize
 from sscard.kernel.crypto import Vault
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import InvalidInput, NotFound
 from sscard.kernel.upsert import insert_rows
 from sscard.platform.models import delivery_endpoints, outbox
+from sscard.platform.outbox.permissions import CONFIGURE_ENDPOINT
 from sscard.platform.outbox.protocol import Endpoint
 from sscard.platform.outbox.signing import SECRET_BYTES
 from sscard.registry.models import banks, cities
@@ -127,7 +128,7 @@ async def set_endpoint(
     A changed endpoint is tried again at once (its pause and failure count are cleared); an
     existing endpoint keeps its secret unless a new one is given.
     """
-    authorize(ctx.actor, Operation.CONFIGURE_ENDPOINT)
+    authorize(ctx.actor, CONFIGURE_ENDPOINT)
     given = EndpointIn(recipient.strip(), transport, url.strip(), statement_url, secret)
     await _check(ctx.conn, given)
     e = delivery_endpoints
@@ -166,13 +167,13 @@ async def _check(conn: AsyncConnection, given: EndpointIn) -> None:
 
 async def list_endpoints(ctx: Ctx) -> list[dict[str, Any]]:
     """Every endpoint with its state and its waiting messages; never the secret."""
-    authorize(ctx.actor, Operation.CONFIGURE_ENDPOINT)
+    authorize(ctx.actor, CONFIGURE_ENDPOINT)
     return await _views(ctx.conn)
 
 
 async def set_enabled(ctx: Ctx, recipient: str, enabled: bool) -> dict[str, Any]:
     """Switch delivery to a recipient on or off; switching on also ends any pause."""
-    authorize(ctx.actor, Operation.CONFIGURE_ENDPOINT)
+    authorize(ctx.actor, CONFIGURE_ENDPOINT)
     e = delivery_endpoints
     values: dict[str, Any] = {"enabled": enabled, "updated_at": ctx.now}
     if enabled:

@@ -9,12 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sscard.kernel.actor import Operation, authorize
+from sscard.kernel.actor import authorize
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import InvalidInput
 from sscard.kernel.masking import mask_name, mask_number
 from sscard.platform.history import Change, record
 from sscard.registry import repository as repo
+from sscard.registry.corrections.permissions import CORRECT_BASE_DATA
 from sscard.registry.documents import IdentityDocument, examine_document, is_certificate_number
 from sscard.registry.service import (
     DocumentBelongsToAnother,
@@ -37,7 +38,7 @@ def _refuse(field: str, zh: str, en: str) -> InvalidInput:
 
 async def correct_base_data(ctx: Ctx, c: Correction) -> dict[str, Any]:
     """REP-2b: correct the name and/or the document number; the exchange comes after."""
-    authorize(ctx.actor, Operation.CORRECT_BASE_DATA)
+    authorize(ctx.actor, CORRECT_BASE_DATA)
     if not is_certificate_number(c.certificate_number):
         raise _refuse(
             "certificate_number",

@@ -13,12 +13,13 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from sscard.kernel.actor import Operation, authorize
+from sscard.kernel.actor import authorize
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import InvalidInput
 from sscard.platform.history import Change, record
 from sscard.platform.notify.service import personal_number_kind
 from sscard.registry.credit.models import NOTE_MAX, credit_records
+from sscard.registry.credit.permissions import RECORD_CREDIT_ENTRY, VIEW_CREDIT_RECORD
 from sscard.registry.models import outlets
 from sscard.registry.service import require_person
 
@@ -95,7 +96,7 @@ def check_note(note: str | None) -> str | None:
 
 async def record_credit_entry(ctx: Ctx, person_id: int, entry: CreditEntry) -> dict[str, Any]:
     """Append an entry to the person's HR credit record, with its history row (REP-5, CH-2)."""
-    authorize(ctx.actor, Operation.RECORD_CREDIT_ENTRY)
+    authorize(ctx.actor, RECORD_CREDIT_ENTRY)
     note = check_note(entry.note)
     await require_person(ctx, person_id)
     rule = KINDS[entry.kind][0]
@@ -122,7 +123,7 @@ async def record_credit_entry(ctx: Ctx, person_id: int, entry: CreditEntry) -> d
 
 async def credit_record(ctx: Ctx, person_id: int) -> dict[str, Any]:
     """A person's HR credit record, for clerks, the hotline and the centre (REP-5)."""
-    authorize(ctx.actor, Operation.VIEW_CREDIT_RECORD)
+    authorize(ctx.actor, VIEW_CREDIT_RECORD)
     await require_person(ctx, person_id)
     return {"person_id": person_id, "entries": await credit_entries(ctx.conn, person_id)}
 

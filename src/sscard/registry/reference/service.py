@@ -5,14 +5,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sscard.kernel.actor import Operation, authorize
+from sscard.kernel.actor import authorize
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import InvalidInput, NotFound
 from sscard.kernel.upsert import insert_rows
 from sscard.platform import cache
 from sscard.platform.history import Change, record
 from sscard.registry import repository as repo
+from sscard.registry.calendar.permissions import LOAD_CALENDAR_YEAR
 from sscard.registry.models import city_policies
+from sscard.registry.reference.permissions import EDIT_REFERENCE_DATA
 from sscard.registry.reference.policy import CityPolicy
 
 OUTLET_OPERATIONS = frozenset(
@@ -40,7 +42,7 @@ def _invalid(field: str, zh: str, en: str) -> InvalidInput:
 
 
 async def update_outlet(ctx: Ctx, code: str, changes: dict[str, Any]) -> dict[str, Any]:
-    authorize(ctx.actor, Operation.EDIT_REFERENCE_DATA)
+    authorize(ctx.actor, EDIT_REFERENCE_DATA)
     cache.clear()
     outlet = await repo.get_outlet_by_code(ctx.conn, code)
     if outlet is None:
@@ -63,7 +65,7 @@ async def update_outlet(ctx: Ctx, code: str, changes: dict[str, Any]) -> dict[st
 
 async def set_city_banks(ctx: Ctx, city_code: str, bank_codes: list[str], source: str) -> list[str]:
     """Replace a city's list of cooperating banks (SPEC CITY-2)."""
-    authorize(ctx.actor, Operation.EDIT_REFERENCE_DATA)
+    authorize(ctx.actor, EDIT_REFERENCE_DATA)
     cache.clear()
     city = await require_city(ctx, city_code)
     wanted = sorted({b.strip().upper() for b in bank_codes})
@@ -86,7 +88,7 @@ async def add_policy(
     note: str | None,
 ) -> CityPolicy:
     """A new city policy from a date; earlier ones stay for the days they governed (CITY-3)."""
-    authorize(ctx.actor, Operation.EDIT_REFERENCE_DATA)
+    authorize(ctx.actor, EDIT_REFERENCE_DATA)
     cache.clear()
     city = await require_city(ctx, city_code)
     if effective_from < ctx.today:
@@ -133,7 +135,7 @@ async def load_calendar_year(
     source: str,
 ) -> int:
     """Load (or correct) one year's statutory holidays and adjusted working days (§17)."""
-    authorize(ctx.actor, Operation.LOAD_CALENDAR_YEAR)
+    authorize(ctx.actor, LOAD_CALENDAR_YEAR)
     cache.clear()
     _check_year_days(year, holidays, workdays)
     days = [{"day": d, "kind": "holiday", "name": n} for d, n in holidays]

@@ -1,0 +1,1 @@
+"""The service clock: read it, and move it in demo and test mode."""
