@@ -1,9 +1,9 @@
 """The whole (role, operation) matrix through the API (SPEC CH-1; issue 3 item 8).
 
 The allowed set is data: each context's `permissions.py`, gathered in `sscard.wiring`. For every
-operation there is one request below; every role outside the allowed set must get `forbidden` (403, rule CH-1) and nothing
-changes; every role inside it must get past the role check (any other answer: a missing card, an
-outlet that does not offer the operation, bad data, success).
+operation there is one request below; every role outside the allowed set must get `forbidden`
+(403, rule CH-1) and nothing changes; every role inside it must get past the role check (any
+other answer: a missing card, an outlet that does not offer the operation, bad data, success).
 """
 
 from __future__ import annotations

@@ -49,11 +49,11 @@ import pytest
 from cryptography.hazmat.primitives import hashes, hmac
 from sqlalchemy import select
 
-from sscard.actors.roles import OPERATOR
-from sscard.banks.dispatcher import Senders, dispatch_once
 from sscard.cards.models import cards
-from sscard.clock import ManualClock
+from sscard.kernel.actor import OPERATOR
+from sscard.kernel.clock import ManualClock
 from sscard.platform.models import outbox
+from sscard.platform.outbox.dispatcher import Senders, dispatch_once
 from tests.integration.banks.receiver import Receiver, serving
 from tests.integration.renewals.helpers import collect, exchange
 from tests.support.api import ADULT_BIRTH, Api
