@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sscard.actors import service as actors
 from sscard.actors.models import actors as actors_table
 from sscard.kernel.actor import OPERATOR, Role
+from sscard.kernel.crypto import write_secret
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.runtime import Runtime
 from sscard.platform.migrate import upgrade_async
@@ -33,9 +34,3 @@ async def _has_admin(ctx: Ctx) -> bool:
     conn = ctx.conn
     stmt = select(actors_table.c.id).where(actors_table.c.role == Role.CENTRE_ADMIN.value)
     return (await conn.execute(stmt.limit(1))).first() is not None
-
-
-def write_secret(path: Path, value: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.touch(mode=0o600, exist_ok=True)
-    path.write_text(value + "\n")

@@ -15,11 +15,11 @@ from typing import Any
 from sscard.actors import service as actors
 from sscard.banks.protocol import Transport
 from sscard.kernel.actor import OPERATOR, Role
+from sscard.kernel.crypto import write_secret
 from sscard.kernel.errors import DomainError
 from sscard.kernel.runtime import Runtime
 from sscard.platform.outbox.recipients import set_endpoint
 from sscard.registry import repository as registry
-from sscard.setup import write_secret
 
 
 async def link_simulator(

@@ -155,9 +155,7 @@ def transition(state: HrStatus, event: CardEvent, channel: Channel) -> Transitio
     if found is None:
         raise CardTransitionRefused(state=state.value, event=event.value)
     if channel not in found.channels:
-        refusal = ChannelNotAllowed(event=event.value, channel=channel.value)
-        refusal.rule = found.rule  # type: ignore[misc]
-        raise refusal
+        raise ChannelNotAllowed(rule=found.rule, event=event.value, channel=channel.value)
     return found
 
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from cryptography.hazmat.primitives import hashes, hmac
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
@@ -53,6 +55,27 @@ class Vault:
         mac.update(value.encode())
         return mac.finalize().hex()
 
+    def seal(
+        self,
+        prefix: str,
+        value: str,
+        *,
+        mask: Callable[[str], str] | None = None,
+        indexed: bool = False,
+        enc_column: str | None = None,
+    ) -> dict[str, Any]:
+        """The columns that store one personal value (SPEC ID-6): `<prefix>_enc` (SM4-GCM),
+        `<prefix>_index` (HMAC-SM3, when `indexed`) and `<prefix>_masked` (when `mask`).
+
+        `enc_column` names the encrypted column where a table does not follow the pattern.
+        """
+        sealed: dict[str, Any] = {enc_column or f"{prefix}_enc": self.encrypt(value)}
+        if indexed:
+            sealed[f"{prefix}_index"] = self.index(value)
+        if mask is not None:
+            sealed[f"{prefix}_masked"] = mask(value)
+        return sealed
+
 
 def load_or_create_key(path: Path, key_hex: str | None = None) -> bytes:
     """The data key from SSCARD_DATA_KEY, else from its file; created (0600) on first set-up."""
@@ -66,3 +89,10 @@ def load_or_create_key(path: Path, key_hex: str | None = None) -> bytes:
     with os.fdopen(fd, "w") as f:
         f.write(key.hex())
     return key
+
+
+def write_secret(path: Path, value: str) -> None:
+    """Write a token or secret to a file only its owner can read (0600), creating its folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600, exist_ok=True)
+    path.write_text(value + "\n")

@@ -14,12 +14,14 @@ class DomainError(Exception):
 
     code: ClassVar[str] = "domain_error"
     status: ClassVar[int] = 422
-    rule: ClassVar[str | None] = None
+    rule: str | None = None  # the SPEC rule; an instance may name the rule it was raised under
     message_zh: ClassVar[str] = "请求被拒绝"
     message_en: ClassVar[str] = "The request was refused"
 
-    def __init__(self, *, field: str | None = None, **params: Any) -> None:
+    def __init__(self, *, field: str | None = None, rule: str | None = None, **params: Any) -> None:
         self.field = field
+        if rule is not None:
+            self.rule = rule
         self.params = params
         super().__init__(self.detail_en)
 

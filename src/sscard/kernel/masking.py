@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 SHORTEST_PARTLY_SHOWN = 8  # below this, 3 + 2 visible characters would reveal most of it
 
 
@@ -33,3 +36,24 @@ def mask_phone(phone: str) -> str:
 def mask_account(account: str) -> str:
     """6222 **** **** 1234 becomes 6222********1234: a bank account shows its BIN head and tail."""
     return mask_number(account.strip(), 4, 4)
+
+
+# ---- personal numbers hidden in free text (SPEC ID-6) ----
+
+_ID_LIKE = re.compile(r"(?<!\d)(?:\d{17}[\dXx]|\d{15})(?!\d)")
+_PHONE_LIKE = re.compile(r"(?<!\d)\d{11}(?!\d)")
+_DIGIT_SEPARATOR = re.compile(r"(?<=\d)[\s\-]+(?=\d)")
+
+
+def personal_number_kind(text: str) -> str | None:
+    """'id_number' or 'phone' if the text holds an ID-like or phone-like number, else None.
+
+    Full-width digits and digits split by spaces or hyphens (139-0000-0000) count too.
+    """
+    plain = unicodedata.normalize("NFKC", text)
+    for candidate in (plain, _DIGIT_SEPARATOR.sub("", plain)):
+        if _ID_LIKE.search(candidate):
+            return "id_number"
+        if _PHONE_LIKE.search(candidate):
+            return "phone"
+    return None

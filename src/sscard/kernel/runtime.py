@@ -16,8 +16,8 @@ from sscard.kernel.config import Settings
 from sscard.kernel.crypto import Vault, load_or_create_key
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.db import make_engine, transaction
+from sscard.kernel.models import settings as settings_table
 from sscard.kernel.upsert import insert_rows
-from sscard.platform.models import settings as settings_table
 
 CLOCK_OFFSET_KEY = "clock_offset_seconds"
 

@@ -93,10 +93,3 @@ sequences = Table(
     Column("name", String(32), primary_key=True),
     Column("next_value", BigInteger, nullable=False),
 )
-
-settings = Table(
-    "settings",
-    metadata,
-    Column("key", String(64), primary_key=True),
-    Column("value", Text, nullable=False),
-)

@@ -13,12 +13,12 @@ import pytest
 
 from sscard.kernel.config import Settings
 from sscard.kernel.errors import InvalidInput
+from sscard.kernel.masking import personal_number_kind
 from sscard.platform.notify.senders import FileSender, Message, sender_from_settings
 from sscard.platform.notify.service import (
     MAX_ATTEMPTS,
     TEMPLATES,
     clean_params,
-    personal_number_kind,
     placeholders,
     render,
     retry_at,

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import string
-import unicodedata
 import uuid
 from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import asynccontextmanager
@@ -30,7 +28,7 @@ from sscard.kernel.clock import SystemClock
 from sscard.kernel.crypto import Vault
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.db import UTCDateTime, transaction
-from sscard.kernel.masking import mask_phone
+from sscard.kernel.masking import mask_phone, personal_number_kind
 from sscard.kernel.runtime import Runtime
 from sscard.platform.notify.models import notifications
 from sscard.platform.notify.permissions import DELIVER_NOTIFICATIONS, VIEW_NOTIFICATIONS
@@ -98,26 +96,9 @@ def render(template: str, params: dict[str, Any]) -> tuple[str, str]:
 
 # ---- personal data stays out of params and free text (SPEC ID-6) ----
 
-_ID_LIKE = re.compile(r"(?<!\d)(?:\d{17}[\dXx]|\d{15})(?!\d)")
-_PHONE_LIKE = re.compile(r"(?<!\d)\d{11}(?!\d)")
-_DIGIT_SEPARATOR = re.compile(r"(?<=\d)[\s\-]+(?=\d)")
 PERSONAL_KEYS = frozenset(
     {"name", "phone", "mobile", "id_number", "ssn", "social_security_number", "document_number"}
 )
-
-
-def personal_number_kind(text: str) -> str | None:
-    """'id_number' or 'phone' if the text holds an ID-like or phone-like number, else None.
-
-    Full-width digits and digits split by spaces or hyphens (139-0000-0000) count too.
-    """
-    plain = unicodedata.normalize("NFKC", text)
-    for candidate in (plain, _DIGIT_SEPARATOR.sub("", plain)):
-        if _ID_LIKE.search(candidate):
-            return "id_number"
-        if _PHONE_LIKE.search(candidate):
-            return "phone"
-    return None
 
 
 def clean_params(template: str, params: dict[str, Any]) -> dict[str, Any]:

@@ -44,9 +44,9 @@ from sscard.kernel.actor import OPERATOR
 from sscard.kernel.config import Settings
 from sscard.kernel.crypto import Vault
 from sscard.kernel.db import UTCDateTime
+from sscard.kernel.masking import personal_number_kind
 from sscard.kernel.runtime import Runtime
 from sscard.platform.models import delivery_endpoints, outbox
-from sscard.platform.notify.service import personal_number_kind
 from sscard.platform.outbox.http_sender import HttpSender
 from sscard.platform.outbox.protocol import Endpoint, EndpointUnavailable, Outcome, Outgoing, Sender
 

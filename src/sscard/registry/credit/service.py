@@ -16,8 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sscard.kernel.actor import authorize
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import InvalidInput
+from sscard.kernel.masking import personal_number_kind
 from sscard.platform.history import Change, record
-from sscard.platform.notify.service import personal_number_kind
 from sscard.registry.credit.models import NOTE_MAX, credit_records
 from sscard.registry.credit.permissions import RECORD_CREDIT_ENTRY, VIEW_CREDIT_RECORD
 from sscard.registry.models import outlets

@@ -40,7 +40,7 @@ def load_demo(
     import json
 
     from sscard.demo import load_demo as load
-    from sscard.setup import write_secret
+    from sscard.kernel.crypto import write_secret
 
     tokens_file = tokens_file or Settings.from_env().var_dir / "demo-tokens.json"
     result = run_with_runtime(lambda rt: load(rt, persons=persons, seed=seed))
