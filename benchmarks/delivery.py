@@ -61,7 +61,7 @@ from sscard.cards.lifecycle import CardEvent, HrStatus
 from sscard.cards.service import status_message
 from sscard.kernel.actor import OPERATOR
 from sscard.kernel.runtime import Runtime
-from sscard.platform.outbox import dispatcher
+from sscard.platform.outbox.service import dispatcher
 from sscard.platform.outbox.service import enqueue_many
 
 BANK = "ICBC"

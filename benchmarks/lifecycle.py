@@ -571,7 +571,7 @@ async def profile(url: str, changes: int) -> None:
     import pstats
 
     from sscard.app import create_app
-    from sscard.cards.loss import service as loss
+    from sscard.cards.loss.service import service as loss
     from sscard.platform.http.deps import write
 
     await reset(url)

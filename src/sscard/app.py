@@ -12,22 +12,23 @@ from fastapi import FastAPI
 from sqlalchemy import text
 
 from sscard import __version__
-from sscard.actors import endpoints as platform
+from sscard.actors import endpoints as actors
 from sscard.applications import endpoints as applications
-from sscard.applications.counter import endpoints as persons
-from sscard.applications.renewal import endpoints as renewals
-from sscard.banks import endpoints as bank_reports
+from sscard.applications.counter import endpoints as counter
+from sscard.applications.renewal import endpoints as renewal
+from sscard.banks import endpoints as banks
 from sscard.banks.reconciliation import endpoints as reconciliation
 from sscard.cards import endpoints as cards
-from sscard.cards.cancellation import endpoints as cancellations
+from sscard.cards.cancellation import endpoints as cancellation
 from sscard.cards.passwords import endpoints as passwords
 from sscard.kernel.config import Settings
 from sscard.kernel.db import transaction
 from sscard.kernel.runtime import Runtime
 from sscard.platform.http import problems
-from sscard.platform.notify import endpoints as notifications
-from sscard.platform.outbox import endpoints as delivery
+from sscard.platform.notify import endpoints as notify
+from sscard.platform.outbox import endpoints as outbox
 from sscard.registry.reference import endpoints as reference
+from sscard.wiring import wire
 
 DESCRIPTION = """
 Back office of the Jiangsu social security card (社会保障卡, third generation).
@@ -37,6 +38,22 @@ Every request carries `Authorization: Bearer <token>` of an actor (SPEC CH-1). E
 reason in Chinese (`detail_zh`) and English (`detail_en`); `detail` follows `Accept-Language`
 (Chinese unless it starts with `en`). Every POST that changes data honours `Idempotency-Key`.
 """
+
+# Each context's routes, in the order the OpenAPI document lists them.
+ROUTERS = (
+    counter.router,
+    applications.router,
+    renewal.router,
+    cards.router,
+    cancellation.router,
+    reference.router,
+    actors.router,
+    notify.router,
+    passwords.router,
+    outbox.router,
+    banks.router,
+    reconciliation.router,
+)
 
 
 @asynccontextmanager
@@ -58,6 +75,7 @@ async def background_worker(rt: Runtime, *, enabled: bool) -> AsyncIterator[None
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
     """Build the app; tests pass their own runtime, the server builds one from the environment."""
+    wire()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -82,21 +100,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     if runtime is not None:
         app.state.runtime = runtime
     problems.install(app)
-    for module in (
-        persons,
-        applications,
-        renewals,
-        cards,
-        cancellations,
-        reference,
-        platform,
-        notifications,
-        passwords,
-        delivery,
-        bank_reports,
-        reconciliation,
-    ):
-        app.include_router(module.router)
+    for router in ROUTERS:
+        app.include_router(router)
 
     @app.get("/health", tags=["platform"], summary="Liveness and database reachability")
     async def health() -> Any:

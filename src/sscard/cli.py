@@ -65,8 +65,8 @@ def link_simulator_command(
     ),
 ) -> None:
     """Point every bank's endpoint at the simulator and write its config (tokens, secrets)."""
-    from sscard.banks.protocol import Transport
     from sscard.banks.simulator_link import link_simulator
+    from sscard.platform.outbox.protocol import Transport
 
     settings = Settings.from_env()
     path = config or settings.var_dir / "bank-sim.json"
@@ -168,4 +168,8 @@ _register_groups()
 
 
 def main() -> None:
+    """The `sscard` command: every context's hooks wired, then the command line."""
+    from sscard.wiring import wire
+
+    wire()
     app()

@@ -13,7 +13,8 @@ from sscard.kernel.crypto import write_secret
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.runtime import Runtime
 from sscard.platform.migrate import upgrade_async
-from sscard.registry.reference.loading import load_reference_data, seed_calendar
+from sscard.registry.calendar.service import seed_calendar
+from sscard.registry.reference.loading import load_reference_data
 
 
 async def set_up(rt: Runtime, *, admin_token_file: Path | None = None) -> dict[str, int]:

@@ -11,20 +11,26 @@ from sscard.actors import permissions as actors
 from sscard.applications import permissions as applications
 from sscard.applications.renewal import permissions as renewal
 from sscard.applications.temporary_medical import permissions as temporary_medical
+from sscard.banks import enrichment as bank_enrichment
+from sscard.banks import hooks as bank_hooks
 from sscard.banks import permissions as banks
 from sscard.banks.reconciliation import permissions as reconciliation
 from sscard.cards import permissions as cards
 from sscard.cards.cancellation import permissions as cancellation
 from sscard.cards.expiry import permissions as expiry
 from sscard.cards.financial import permissions as financial
+from sscard.cards.jurisdiction import hooks as jurisdiction_hooks
 from sscard.cards.jurisdiction import permissions as jurisdiction
+from sscard.cards.legacy import hooks as legacy_hooks
 from sscard.cards.loss import permissions as loss
 from sscard.cards.passwords import permissions as passwords
 from sscard.kernel.actor import Operation
+from sscard.kernel.events import BUS
 from sscard.platform import permissions as platform
 from sscard.platform.clock import permissions as clock
 from sscard.platform.notify import permissions as notify
 from sscard.platform.outbox import permissions as outbox
+from sscard.platform.outbox.hooks import HOOKS as OUTBOX_HOOKS
 from sscard.registry import permissions as registry
 from sscard.registry.calendar import permissions as calendar
 from sscard.registry.corrections import permissions as corrections
@@ -55,3 +61,23 @@ OPERATIONS: tuple[Operation, ...] = (
     *banks.OPERATIONS,
     *reconciliation.OPERATIONS,
 )
+
+
+def wire() -> None:
+    """Register every context's hooks and event subscribers; once per process, idempotent.
+
+    Called by every entry point (the app, the worker, the CLI) and the tests' fixtures before
+    any use case runs.
+    """
+    if BUS.wired:
+        return
+    outbox = OUTBOX_HOOKS
+    outbox.clear()
+    outbox.recipients += [
+        bank_hooks.RECIPIENT,
+        legacy_hooks.RECIPIENT,
+        jurisdiction_hooks.RECIPIENT,
+    ]
+    outbox.enrichers.append(bank_enrichment.enrich)
+    outbox.card_key = bank_hooks.card_key_of
+    BUS.wired = True

@@ -21,6 +21,7 @@ from sscard.kernel.runtime import Runtime
 from sscard.platform.notify.senders import sender_from_settings
 from sscard.platform.notify.service import deliver_pending
 from sscard.platform.outbox.dispatcher import run_dispatcher
+from sscard.wiring import wire
 
 log = logging.getLogger("sscard.worker")
 
@@ -37,6 +38,7 @@ def worker_name() -> str:
 
 async def run_worker(rt: Runtime, stop: asyncio.Event) -> None:
     """Every job in its own loop until `stop` is set; one job's failure never stops another."""
+    wire()
     await asyncio.gather(
         run_dispatcher(rt, stop, worker_name()),
         _every(stop, SWEEP_EVERY_SECONDS, "sweep", lambda: _sweep(rt)),

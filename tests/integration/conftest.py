@@ -25,8 +25,10 @@ from sscard.kernel.clock import ManualClock
 from sscard.kernel.config import Settings, async_database_url
 from sscard.kernel.runtime import Runtime
 from sscard.platform.migrate import upgrade_async
-from sscard.registry.reference.loading import load_reference_data, seed_calendar
+from sscard.registry.calendar.service import seed_calendar
+from sscard.registry.reference.loading import load_reference_data
 from sscard.tables import metadata
+from sscard.wiring import wire
 from tests.support.api import Api
 
 START = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 10:00 in Beijing
@@ -78,6 +80,7 @@ async def rt(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Runtime]
         {"SSCARD_DATABASE_URL": url, "SSCARD_DATA_KEY": TEST_KEY, "SSCARD_VAR_DIR": str(tmp)}
     )
     await upgrade_async(settings.database_url)
+    wire()
     runtime = Runtime(settings)
     yield runtime
     await runtime.dispose()

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from sscard.kernel.actor import OPERATOR
 from sscard.kernel.clock import ManualClock
-from sscard.platform.models import outbox
+from sscard.platform.outbox.models import outbox
 from tests.support.api import Api
 
 

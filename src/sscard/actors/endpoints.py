@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from sscard.actors import service as actors
+from sscard.actors.schemas import ActorIn
 from sscard.applications.service import settle_due_dates
 from sscard.kernel.actor import Actor, authorize
 from sscard.kernel.clock import business_date
@@ -16,10 +17,11 @@ from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import DomainError
 from sscard.kernel.runtime import save_clock_offset
 from sscard.platform.clock.permissions import MOVE_CLOCK
+from sscard.platform.clock.schemas import ClockAdvanceIn
 from sscard.platform.http.deps import current_actor, read, write
-from sscard.registry import repository as repo
-from sscard.registry.reference import service as admin
-from sscard.registry.schemas import ActorIn, CalendarYearIn, ClockAdvanceIn
+from sscard.registry.calendar import repository as calendar_repo
+from sscard.registry.calendar import service as calendar
+from sscard.registry.calendar.schemas import CalendarYearIn
 
 router = APIRouter(prefix="/api/v1", tags=["platform"])
 
@@ -39,7 +41,7 @@ async def me(actor: Actor = Depends(current_actor)) -> Any:
 
 @router.get("/calendar/years", summary="Calendar years known, with their source")
 async def calendar_years(request: Request, actor: Actor = Depends(current_actor)) -> Any:
-    return await read(request, actor, lambda ctx: repo.known_calendar_years(ctx.conn))
+    return await read(request, actor, lambda ctx: calendar_repo.known_calendar_years(ctx.conn))
 
 
 @router.put(
@@ -52,7 +54,7 @@ async def put_calendar_year(
 ) -> Any:
     rt = request.app.state.runtime
     async with rt.unit(actor) as ctx:
-        loaded = await admin.load_calendar_year(
+        loaded = await calendar.load_calendar_year(
             ctx,
             year,
             [(d.day, d.name) for d in body.holidays],

@@ -15,10 +15,11 @@ from sscard.actors.models import actors
 from sscard.actors.permissions import CREATE_ACTOR
 from sscard.kernel.actor import Actor, Role, authorize
 from sscard.kernel.ctx import Ctx
-from sscard.kernel.errors import InvalidInput, NotFound, Unauthenticated
+from sscard.kernel.errors import NotFound, Unauthenticated, invalid
 from sscard.registry import repository as registry
 from sscard.registry.documents import validate_uscc
-from sscard.registry.models import outlets
+from sscard.registry.reference import repository as reference
+from sscard.registry.reference.models import outlets
 
 TOKEN_PREFIX = "ssc_"
 
@@ -56,24 +57,20 @@ async def create_actor(ctx: Ctx, new: NewActor) -> tuple[int, str]:
     return actor_id, token
 
 
-def _missing(field: str, zh: str, en: str) -> InvalidInput:
-    return InvalidInput(field=field, field_name=field, reason_zh=zh, reason_en=en)
-
-
 async def _binding(conn: AsyncConnection, new: NewActor) -> dict[str, Any]:
     """The organisation each role belongs to, checked to exist."""
     if not new.display_name.strip():
-        raise _missing("display_name", "不能为空", "must not be empty")
+        raise invalid("display_name", "不能为空", "must not be empty")
     if new.role is Role.OUTLET_CLERK:
-        outlet = await registry.get_outlet_by_code(conn, new.outlet_code or "")
+        outlet = await reference.get_outlet_by_code(conn, new.outlet_code or "")
         if outlet is None:
-            raise _missing(
+            raise invalid(
                 "outlet_code", "柜员须属于一个已登记的网点", "a clerk belongs to a known outlet"
             )
         return {"outlet_id": outlet["id"], "city_code": outlet["city_code"]}
     if new.role is Role.BANK_SYSTEM:
-        if not new.bank_code or not await registry.existing_bank_codes(conn, [new.bank_code]):
-            raise _missing(
+        if not new.bank_code or not await reference.existing_bank_codes(conn, [new.bank_code]):
+            raise invalid(
                 "bank_code",
                 "银行系统须属于一家已登记的银行",
                 "a bank system belongs to a known bank",
@@ -81,14 +78,14 @@ async def _binding(conn: AsyncConnection, new: NewActor) -> dict[str, Any]:
         return {"bank_code": new.bank_code}
     if new.role is Role.CARDHOLDER:
         if new.person_id is None or await registry.get_person(conn, new.person_id) is None:
-            raise _missing(
+            raise invalid(
                 "person_id", "持卡人须对应一名已登记人员", "a cardholder is a registered person"
             )
         return {"person_id": new.person_id}
     if new.role is Role.UNIT_AGENT:
         return {"unit_code": validate_uscc(new.unit_code or "")}
-    if new.city_code and await registry.get_city(conn, new.city_code) is None:
-        raise _missing("city_code", "未知城市", "unknown city")
+    if new.city_code and await reference.get_city(conn, new.city_code) is None:
+        raise invalid("city_code", "未知城市", "unknown city")
     return {"city_code": new.city_code}
 
 

@@ -23,10 +23,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sscard.applications.lifecycle import OPEN_STATUSES, ApplicationInProgress, ApplicationStatus
 from sscard.applications.models import applications, representatives
 from sscard.cards.models import cards
+from sscard.kernel.db import Row
 from sscard.kernel.errors import Conflict
-from sscard.registry.models import identity_documents, outlets, person_photos, persons
-
-Row = dict[str, Any]
+from sscard.registry.models import identity_documents, person_photos, persons
+from sscard.registry.reference.models import outlets
 
 _VIEW = select(
     applications,

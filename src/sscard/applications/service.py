@@ -36,15 +36,14 @@ from sscard.platform import cache, sequences
 from sscard.platform.history import Change, entries, record
 from sscard.platform.permissions import VIEW_HISTORY
 from sscard.registry import repository as registry
+from sscard.registry.calendar import repository as calendar_repo
 from sscard.registry.calendar.rules import UnknownCalendarYear
 from sscard.registry.documents import IdentityDocument, examine_document, mask_number
 from sscard.registry.permissions import LOOKUP_PERSON
+from sscard.registry.reference import repository as reference
 from sscard.registry.reference.policy import CityPolicy, FeeKind, policy_in_force
-from sscard.registry.service import (
-    person_age,
-    person_view,
-    policy_on,
-)
+from sscard.registry.reference.service import policy_on
+from sscard.registry.service import person_age, person_view
 
 ENTITY = "application"
 
@@ -159,7 +158,7 @@ async def make_if_instant(ctx: Ctx, outlet: dict[str, Any], app_id: int) -> dict
 async def actor_outlet(ctx: Ctx) -> dict[str, Any]:
     outlet_id = ctx.actor.outlet_id or 0
     outlet = await cache.cached(
-        ("outlet", outlet_id), lambda: registry.get_outlet(ctx.conn, outlet_id)
+        ("outlet", outlet_id), lambda: reference.get_outlet(ctx.conn, outlet_id)
     )
     if outlet is None or not outlet["active"]:
         raise forbidden(ctx.actor.role, SUBMIT_APPLICATION)
@@ -215,7 +214,7 @@ async def check_bank(ctx: Ctx, outlet: dict[str, Any], bank_code: str) -> None:
     """SPEC APP-6: a cooperating bank of the city; a bank outlet issues its own bank's card."""
     city = outlet["city_code"]
     banks = await cache.cached(
-        ("city_banks", city), lambda: registry.city_bank_codes(ctx.conn, city)
+        ("city_banks", city), lambda: reference.city_bank_codes(ctx.conn, city)
     )
     if bank_code not in banks:
         raise proc.BankNotInCityList(
@@ -232,7 +231,7 @@ async def _due(ctx: Ctx, making: Making, policy: CityPolicy) -> tuple[date | Non
     window = proc.calendar_days_needed(policy.fast_making_working_days)
     cal = await cache.cached(
         ("calendar", ctx.today, window),
-        lambda: registry.calendar_window(ctx.conn, ctx.today, window),
+        lambda: calendar_repo.calendar_window(ctx.conn, ctx.today, window),
     )
     try:
         return proc.due_date(ctx.today, making, policy, cal), None
@@ -449,7 +448,7 @@ async def _scope(ctx: Ctx, f: ListFilter) -> dict[str, Any]:
         return {"outlet_id": actor.outlet_id}
     outlet_id = None
     if f.outlet_code:
-        outlet = await registry.get_outlet_by_code(ctx.conn, f.outlet_code)
+        outlet = await reference.get_outlet_by_code(ctx.conn, f.outlet_code)
         outlet_id = outlet["id"] if outlet else -1
     return {"city_code": f.city_code, "outlet_id": outlet_id}
 
@@ -464,7 +463,7 @@ async def settle_due_dates(ctx: Ctx, year: int) -> int:
         policy = await policy_on_day(ctx, group["city_code"], group["accepted_on"])
         accepted = group["accepted_on"]
         window = proc.calendar_days_needed(policy.fast_making_working_days)
-        cal = await registry.calendar_window(ctx.conn, accepted, window)
+        cal = await calendar_repo.calendar_window(ctx.conn, accepted, window)
         try:
             due, unknown = proc.due_date(accepted, Making(group["making"]), policy, cal), None
         except UnknownCalendarYear as still:
@@ -474,7 +473,7 @@ async def settle_due_dates(ctx: Ctx, year: int) -> int:
 
 
 async def policy_on_day(ctx: Ctx, city_code: str, day: date) -> CityPolicy:
-    return policy_in_force(await registry.city_policies_of(ctx.conn, city_code), city_code, day)
+    return policy_in_force(await reference.city_policies_of(ctx.conn, city_code), city_code, day)
 
 
 # ---- a person at the counter ----

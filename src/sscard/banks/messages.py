@@ -10,12 +10,8 @@ from datetime import datetime
 from typing import Any
 
 from sscard.banks.protocol import Topic
+from sscard.cards.events import card_key
 from sscard.platform.outbox import service as outbox
-
-
-def card_key(card_id: int) -> str:
-    """Messages about one card go to its bank in order (the outbox's ordering key)."""
-    return f"card:{card_id}"
 
 
 def account_requested(

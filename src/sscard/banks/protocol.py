@@ -37,12 +37,6 @@ class Topic(StrEnum):
     ACCOUNT_CLOSURE_REQUESTED = "bank.account_closure_requested"  # CAN-3 closure notice
 
 
-class DeliveryResult(StrEnum):
-    APPLIED = "applied"
-    DUPLICATE = "duplicate"  # already applied before: counts as delivered
-    REJECTED = "rejected"  # the bank refused this message; retried with backoff, then failed
-
-
 class ReportType(StrEnum):
     """What a bank reports about a card it serves (SPEC ISS-2, ISS-4, LOSS-2/3, CAN-3)."""
 
@@ -76,14 +70,3 @@ class InboxStatus(StrEnum):
     APPLIED = "applied"
     DEFERRED = "deferred"  # arrived before an earlier sequence; applied when the gap fills
     REJECTED = "rejected"  # well formed, refused by a rule; its sequence is used up
-
-
-class OutboxStatus(StrEnum):
-    PENDING = "pending"
-    DELIVERED = "delivered"
-    FAILED = "failed"  # out of attempts; holds back later messages for the card until replayed
-
-
-class Transport(StrEnum):
-    HTTP = "http"
-    NATS = "nats"

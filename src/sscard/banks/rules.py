@@ -19,11 +19,11 @@ from sscard.cards.financial import service as financial
 from sscard.cards.loss import service as loss
 from sscard.kernel.actor import Actor, Channel
 from sscard.kernel.ctx import Ctx
-from sscard.kernel.errors import InvalidInput
+from sscard.kernel.db import Row
+from sscard.kernel.errors import invalid
 from sscard.platform import cache
-from sscard.registry import repository as registry
+from sscard.registry.reference import repository as reference
 
-Row = dict[str, Any]
 ONSITE_NOTE = "上门服务（on-site visit）"
 
 
@@ -84,19 +84,19 @@ def check(report: Report) -> None:
     """The fields a report's type needs, and no account number where none belongs (ID-6)."""
     opened = report.type is ReportType.ACCOUNT_OPENED
     if opened and report.account_number is None:
-        raise _invalid(
+        raise invalid(
             "account_number",
             "开户报送须附账号（12至32位数字）",
             "account_opened needs the account number (12 to 32 digits)",
         )
     if not opened and report.account_number is not None:
-        raise _invalid(
+        raise invalid(
             "account_number",
             "仅开户报送可附账号",
             "only account_opened carries an account number",
         )
     if report.type in OUTLET_REPORTS and report.outlet_code is None:
-        raise _invalid(
+        raise invalid(
             "outlet_code",
             "须注明办理网点（本行网点代码）",
             "name the outlet of your bank where it was done",
@@ -109,10 +109,10 @@ async def outlet_of(ctx: Ctx, report: Report) -> Row | None:
     if code is None:
         return None
     outlet = await cache.cached(
-        ("outlet_code", code), lambda: registry.get_outlet_by_code(ctx.conn, code)
+        ("outlet_code", code), lambda: reference.get_outlet_by_code(ctx.conn, code)
     )
     if outlet is None:
-        raise _invalid("outlet_code", "网点代码不存在", "no outlet has this code")
+        raise invalid("outlet_code", "网点代码不存在", "no outlet has this code")
     return outlet
 
 
@@ -160,7 +160,3 @@ def history_reason(report: Report) -> str | None:
     if report.type not in OUTLET_REPORTS or report.channel is not ServiceChannel.ONSITE:
         return report.reason
     return f"{ONSITE_NOTE}：{report.reason}" if report.reason else ONSITE_NOTE
-
-
-def _invalid(field: str, reason_zh: str, reason_en: str) -> InvalidInput:
-    return InvalidInput(field=field, field_name=field, reason_zh=reason_zh, reason_en=reason_en)

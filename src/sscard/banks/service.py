@@ -38,13 +38,12 @@ from sscard.cards.models import cards
 from sscard.kernel.actor import authorize
 from sscard.kernel.crypto import Vault
 from sscard.kernel.ctx import Ctx
+from sscard.kernel.db import Row
 from sscard.kernel.errors import Conflict, DomainError, InvalidInput, NotFound
 from sscard.kernel.masking import mask_account
 from sscard.kernel.upsert import insert_rows
 from sscard.platform.outbox import signing
 from sscard.platform.outbox.recipients import endpoint_secret
-
-Row = dict[str, Any]
 
 
 class BankNotConnected(DomainError):

@@ -13,13 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from sscard.actors import service as actors
-from sscard.banks.protocol import Transport
 from sscard.kernel.actor import OPERATOR, Role
 from sscard.kernel.crypto import write_secret
 from sscard.kernel.errors import DomainError
 from sscard.kernel.runtime import Runtime
+from sscard.platform.outbox.protocol import Transport
 from sscard.platform.outbox.recipients import set_endpoint
-from sscard.registry import repository as registry
+from sscard.registry.reference import repository as reference
 
 
 async def link_simulator(
@@ -34,7 +34,7 @@ async def link_simulator(
     known: dict[str, dict[str, str]] = config.get("banks", {})
     linked: dict[str, dict[str, str]] = {}
     async with rt.unit(OPERATOR) as ctx:
-        for bank in await registry.list_banks(ctx.conn):
+        for bank in await reference.list_banks(ctx.conn):
             code = bank["code"]
             entry = known.get(code, {})
             secret_hex = entry.get("secret_hex") or secrets.token_hex(32)

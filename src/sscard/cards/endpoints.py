@@ -13,8 +13,8 @@ from sscard.cards.loss import service as loss
 from sscard.kernel.actor import Actor
 from sscard.kernel.ctx import Ctx
 from sscard.platform.http.deps import current_actor, read, write
+from sscard.platform.http.request import TransitionIn
 from sscard.platform.http.schemas import CardStateView, SweepResult, UseAnswerView, answers
-from sscard.registry.schemas import TransitionIn
 
 router = APIRouter(prefix="/api/v1/cards", tags=["cards"])
 CARD = "/{card_number}"

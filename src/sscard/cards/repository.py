@@ -9,9 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sscard.cards.lifecycle import HrStatus
 from sscard.cards.models import cards, legacy_cards, temporary_medical_cards
+from sscard.kernel.db import Row
 from sscard.kernel.errors import Conflict
-
-Row = dict[str, Any]
 
 
 async def insert_card(conn: AsyncConnection, values: Row) -> int:
@@ -21,6 +20,13 @@ async def insert_card(conn: AsyncConnection, values: Row) -> int:
 async def get(conn: AsyncConnection, card_id: int) -> Row | None:
     r = (await conn.execute(select(cards).where(cards.c.id == card_id))).first()
     return dict(r._mapping) if r else None
+
+
+async def id_of(conn: AsyncConnection, card_number: str) -> int | None:
+    """The id of the card with this number, by its unique index."""
+    found = await conn.execute(select(cards.c.id).where(cards.c.card_number == card_number))
+    card_id = found.scalar_one_or_none()
+    return int(card_id) if card_id is not None else None
 
 
 async def get_by_number(conn: AsyncConnection, card_number: str) -> Row | None:

@@ -10,19 +10,20 @@ from sscard.banks import messages
 from sscard.banks.protocol import Topic
 from sscard.cards import lifecycle as lc
 from sscard.cards import repository as repo
+from sscard.cards.events import card_key
 from sscard.kernel.actor import Actor, Role
 from sscard.kernel.ctx import Ctx
 from sscard.platform import sequences
 from sscard.platform.history import Change, record
 from sscard.platform.outbox import service as outbox
-from sscard.registry import repository as registry
+from sscard.registry.reference import repository as reference
 
 CARD_NUMBER_SEQUENCE = "card_number"
 
 
 async def produce_card(ctx: Ctx, application: dict[str, Any]) -> int:
     """SPEC ISS-1: card number, identification code, issue date, 10-year expiry; ask the bank."""
-    city = await registry.get_city(ctx.conn, application["city_code"])
+    city = await reference.get_city(ctx.conn, application["city_code"])
     assert city is not None  # the application's city is a foreign key
     seq = await sequences.next_value(ctx.conn, CARD_NUMBER_SEQUENCE)
     issue = ctx.today
@@ -101,7 +102,7 @@ def status_message(
     return outbox.new_row(
         topic=Topic.CARD_STATUS_CHANGED.value,
         recipient=card["bank_code"],
-        ordering_key=messages.card_key(card["id"]),
+        ordering_key=card_key(card["id"]),
         payload={"card_number": card["card_number"], "event": event.value, "hr_status": to.value},
         at=at,
     )

@@ -55,7 +55,7 @@ class Settings:
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
         env = dict(os.environ if env is None else env)
         var_dir = Path(env.get("SSCARD_VAR_DIR", str(DEFAULT_VAR_DIR)))
-        default_db = f"sqlite:///{var_dir / 'sscard.kernel.db'}"
+        default_db = f"sqlite:///{var_dir / 'sscard.db'}"
         return cls(
             database_url=async_database_url(env.get("SSCARD_DATABASE_URL", default_db)),
             host=env.get("SSCARD_HOST", "127.0.0.1"),

@@ -12,6 +12,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.types import TypeDecorator
 
+Row = dict[str, Any]  # a row as plain data, where no typed entity is worth it
+
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -101,3 +103,14 @@ async def transaction(
             await conn.execution_options(**{READONLY: True})
         async with conn.begin():
             yield conn
+
+
+async def fetch_all(conn: AsyncConnection, stmt: Any) -> list[dict[str, Any]]:
+    """Every row of a statement, as plain dicts."""
+    return [dict(r._mapping) for r in await conn.execute(stmt)]
+
+
+async def fetch_one(conn: AsyncConnection, stmt: Any) -> dict[str, Any] | None:
+    """The first row of a statement as a dict, or None."""
+    r = (await conn.execute(stmt)).first()
+    return dict(r._mapping) if r else None

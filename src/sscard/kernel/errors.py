@@ -77,3 +77,8 @@ class InvalidInput(DomainError):
     status = 422
     message_zh = "字段“{field_name}”无效：{reason_zh}"
     message_en = "Field '{field_name}' is invalid: {reason_en}"
+
+
+def invalid(field: str, reason_zh: str, reason_en: str) -> InvalidInput:
+    """The generic refusal of one field, with its reason in both languages."""
+    return InvalidInput(field=field, field_name=field, reason_zh=reason_zh, reason_en=reason_en)

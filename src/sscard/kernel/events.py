@@ -61,7 +61,7 @@ class EventBus:
         self.wired = False
 
     async def publish(self, ctx: Ctx, events: Sequence[Event]) -> None:
-        """Hand the events to their subscribers, in runs of one type, in the caller's transaction."""
+        """Hand the events to their subscribers in runs of one type, in the caller's transaction."""
         if not events:
             return
         if not self.wired:

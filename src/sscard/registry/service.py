@@ -10,7 +10,7 @@ from sscard.kernel.actor import authorize
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import DomainError, InvalidInput, NotFound
 from sscard.kernel.masking import mask_name, mask_number, mask_phone
-from sscard.platform import cache, sequences
+from sscard.platform import sequences
 from sscard.platform.history import Change, record
 from sscard.registry import repository as repo
 from sscard.registry.documents import (
@@ -24,7 +24,8 @@ from sscard.registry.documents import (
 )
 from sscard.registry.permissions import ATTACH_PHOTO, REGISTER_PERSON
 from sscard.registry.photo import Background, check_photo
-from sscard.registry.reference.policy import CityPolicy, policy_in_force
+from sscard.registry.reference import repository as reference
+from sscard.registry.reference.service import policy_on
 
 
 class PersonAlreadyRegistered(DomainError):
@@ -105,7 +106,7 @@ async def register_person(ctx: Ctx, reg: PersonRegistration) -> int:
     """Store a new person with their document; refused if either is already known."""
     authorize(ctx.actor, REGISTER_PERSON)
     examined = examine_registration(reg, ctx.today)
-    city = await repo.get_city(ctx.conn, reg.city_code)
+    city = await reference.get_city(ctx.conn, reg.city_code)
     if city is None:
         raise UnknownCity(
             field="city_code",
@@ -216,14 +217,6 @@ async def store_photo(ctx: Ctx, person_id: int, photo: bytes) -> None:
     await record(
         ctx.conn, ctx.actor, ctx.now, Change("person", person_id, "photo_attached", None, None)
     )
-
-
-async def policy_on(ctx: Ctx, city_code: str) -> CityPolicy:
-    """The city's policy in force today (SPEC CITY-3)."""
-    policies = await cache.cached(
-        ("policies", city_code), lambda: repo.city_policies_of(ctx.conn, city_code)
-    )
-    return policy_in_force(policies, city_code, ctx.today)
 
 
 async def require_person(ctx: Ctx, person_id: int) -> dict[str, Any]:

@@ -14,8 +14,8 @@ from sscard.banks.protocol import AS_OF_HEADER, STATEMENT_COLUMNS
 from sscard.cards.models import cards
 from sscard.kernel.actor import OPERATOR
 from sscard.kernel.masking import mask_account
-from sscard.platform.models import delivery_endpoints, outbox
 from sscard.platform.outbox import signing
+from sscard.platform.outbox.models import delivery_endpoints, outbox
 from sscard.platform.outbox.signing import SignatureRefused
 from tests.support.api import Api
 from tests.support.serving import serving as serve_asgi

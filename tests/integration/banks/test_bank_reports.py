@@ -18,9 +18,9 @@ from sqlalchemy import insert, select
 from sscard.banks.models import bank_inbox
 from sscard.cards.models import cards
 from sscard.kernel.actor import OPERATOR
-from sscard.platform.models import delivery_endpoints, outbox
+from sscard.platform.outbox.models import delivery_endpoints, outbox
 from sscard.platform.outbox.signing import signed_headers
-from sscard.registry.models import outlets
+from sscard.registry.reference.models import outlets
 from tests.support.api import Api
 
 SECRETS = {

@@ -16,7 +16,7 @@ from sqlalchemy import delete, select
 from sscard.banks.models import bank_card_sequences
 from sscard.kernel.actor import OPERATOR
 from sscard.kernel.clock import ManualClock
-from sscard.platform.models import delivery_endpoints
+from sscard.platform.outbox.models import delivery_endpoints
 from tests.integration.banks.test_bank_reports import ACCOUNT, BankSide, banks, history
 from tests.support.api import Api
 

@@ -16,13 +16,13 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
-from sscard.banks.protocol import Transport
 from sscard.kernel.actor import OPERATOR
 from sscard.kernel.clock import ManualClock
 from sscard.kernel.runtime import Runtime
-from sscard.platform.models import delivery_endpoints, outbox
 from sscard.platform.outbox import dispatcher
 from sscard.platform.outbox.dispatcher import DispatchReport, Senders, dispatch_once, run_dispatcher
+from sscard.platform.outbox.models import delivery_endpoints, outbox
+from sscard.platform.outbox.protocol import Transport
 from tests.integration.banks.receiver import Receiver, serving
 from tests.support.api import Api
 

@@ -23,11 +23,17 @@ import pytest
 from nats.aio.client import Client as NatsClient
 from nats.js import JetStreamContext
 
-from sscard.banks.protocol import DeliveryResult, Topic, Transport
+from sscard.banks.protocol import Topic
 from sscard.platform.outbox import signing
 from sscard.platform.outbox.nats_consumer import consume, ensure_stream, subject_for
 from sscard.platform.outbox.nats_sender import NatsSender
-from sscard.platform.outbox.protocol import Endpoint, EndpointUnavailable, Outgoing
+from sscard.platform.outbox.protocol import (
+    DeliveryResult,
+    Endpoint,
+    EndpointUnavailable,
+    Outgoing,
+    Transport,
+)
 
 NATS_URL = os.environ.get("SSCARD_TEST_NATS_URL", "nats://127.0.0.1:4222")
 HOW_TO_START = (

@@ -52,8 +52,8 @@ from sqlalchemy import select
 from sscard.cards.models import cards
 from sscard.kernel.actor import OPERATOR
 from sscard.kernel.clock import ManualClock
-from sscard.platform.models import outbox
 from sscard.platform.outbox.dispatcher import Senders, dispatch_once
+from sscard.platform.outbox.models import outbox
 from tests.integration.banks.receiver import Receiver, serving
 from tests.integration.renewals.helpers import collect, exchange
 from tests.support.api import ADULT_BIRTH, Api

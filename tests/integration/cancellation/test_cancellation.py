@@ -23,7 +23,7 @@ from sscard.cards.cancellation.schemas import (
 )
 from sscard.kernel.actor import OPERATOR
 from sscard.kernel.ctx import Ctx
-from sscard.platform.models import outbox
+from sscard.platform.outbox.models import outbox
 from tests.support.api import Api
 from tests.support.numbers import citizen_number
 

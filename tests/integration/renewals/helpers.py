@@ -47,7 +47,7 @@ async def outbox_topics(api: Api) -> list[tuple[str, str]]:
     from sqlalchemy import select
 
     from sscard.kernel.actor import OPERATOR
-    from sscard.platform.models import outbox
+    from sscard.platform.outbox.models import outbox
 
     async with api.rt.unit(OPERATOR, readonly=True) as ctx:
         rows = await ctx.conn.execute(

@@ -7,7 +7,7 @@ import pytest
 from sscard.applications.permissions import SUBMIT_APPLICATION
 from sscard.kernel.actor import Actor, Channel, OutletDoesNotOffer, Role, authorize
 from sscard.kernel.errors import Forbidden
-from sscard.registry.reference.service import OUTLET_OPERATIONS
+from sscard.registry.reference.rules import OUTLET_OPERATIONS
 from sscard.wiring import OPERATIONS
 
 

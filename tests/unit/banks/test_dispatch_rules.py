@@ -6,19 +6,23 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from sscard.banks.protocol import DeliveryResult, Transport
 from sscard.kernel.config import Settings
 from sscard.kernel.errors import InvalidInput
 from sscard.platform.outbox.dispatcher import (
     Claimed,
     RetryPolicy,
-    card_number_of,
     plan_outcomes,
     safe_error,
     sender_for,
 )
 from sscard.platform.outbox.http_sender import HttpSender, parse_results
-from sscard.platform.outbox.protocol import EndpointUnavailable, Outcome
+from sscard.platform.outbox.protocol import (
+    DeliveryResult,
+    EndpointUnavailable,
+    Outcome,
+    Transport,
+    card_number_of,
+)
 from sscard.platform.outbox.recipients import check_address, check_secret, parse_secret_hex
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
@@ -149,7 +153,7 @@ async def test_the_transport_picks_the_sender() -> None:
     http = sender_for(Transport.HTTP, settings)
     assert isinstance(http, HttpSender)
     await http.close()
-    nats_sender = pytest.importorskip("sscard.platform.outbox.service.nats_sender")
+    nats_sender = pytest.importorskip("sscard.platform.outbox.nats_sender")
     nats = sender_for(Transport.NATS, settings)
     assert isinstance(nats, nats_sender.NatsSender)
     await nats.close()

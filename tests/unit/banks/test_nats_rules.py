@@ -6,7 +6,6 @@ from datetime import UTC, datetime, timedelta
 
 import orjson
 
-from sscard.banks.protocol import DeliveryResult
 from sscard.kernel.config import Settings
 from sscard.platform.outbox.nats_consumer import (
     DUPLICATE_WINDOW_SECONDS,
@@ -16,7 +15,7 @@ from sscard.platform.outbox.nats_consumer import (
     when_stored,
 )
 from sscard.platform.outbox.nats_sender import ack_outcome
-from sscard.platform.outbox.protocol import Outcome
+from sscard.platform.outbox.protocol import DeliveryResult, Outcome
 
 WALL = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 BANK = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # a bank's clock need not be the wall clock

@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 
 from sscard.registry.calendar.rules import UnknownCalendarYear, WorkingCalendar
-from sscard.registry.reference.loading import _policy_rows, packaged_calendar_days
+from sscard.registry.calendar.service import packaged_calendar_days
+from sscard.registry.reference.loading import _policy_rows
 from sscard.registry.reference.policy import CityPolicy, NoPolicyInForce, policy_in_force
 
 

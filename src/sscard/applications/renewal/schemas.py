@@ -6,9 +6,11 @@ from pydantic import Field
 
 from sscard.applications.renewal.rules import BankClosure, ExchangeReason, OldCard
 from sscard.applications.renewal.service import Exchange, Replacement, Upgrade
+from sscard.applications.schemas import RepresentativeIn
 from sscard.cards.lifecycle import FinancialEvent
+from sscard.platform.http.request import Body
 from sscard.registry.corrections.service import Correction
-from sscard.registry.schemas import Body, DocumentIn, RepresentativeIn
+from sscard.registry.schemas import DocumentIn
 
 
 class ReplacementIn(Body):

@@ -25,7 +25,9 @@ from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import DomainError, NotFound
 from sscard.platform.notify import service as notifications
 from sscard.registry import repository as registry
+from sscard.registry.corrections import repository as corrections_repo
 from sscard.registry.credit import service as credit
+from sscard.registry.reference import repository as reference
 from sscard.registry.reference.policy import CityPolicy, FeeKind
 
 
@@ -114,9 +116,9 @@ async def submit_upgrade(ctx: Ctx, req: Upgrade) -> dict[str, Any]:
     await service.check_bank(ctx, outlet, bank)
     renewal.check_upgrade(req.old_card, bank, policy)
     old_bank = req.old_card.bank_code
-    if old_bank and not await registry.existing_bank_codes(ctx.conn, [old_bank]):
+    if old_bank and not await reference.existing_bank_codes(ctx.conn, [old_bank]):
         raise NotFound(field="old_card.bank_code", what_zh="银行", what_en="Bank")
-    if req.old_card.issuer_city_code and not await registry.get_city(
+    if req.old_card.issuer_city_code and not await reference.get_city(
         ctx.conn, req.old_card.issuer_city_code
     ):
         raise NotFound(field="old_card.issuer_city_code", what_zh="城市", what_en="City")
@@ -149,7 +151,7 @@ async def _check_evidence(ctx: Ctx, card: dict[str, Any], reason: ExchangeReason
         renewal.check_reason_evidence(
             reason,
             card["created_at"],
-            await registry.last_correction_at(ctx.conn, card["person_id"]),
+            await corrections_repo.last_correction_at(ctx.conn, card["person_id"]),
             await registry.photo_taken_at(ctx.conn, card["person_id"]),
         )
 

@@ -36,15 +36,15 @@ from sscard.banks.models import (
     reconciliation_lines,
     reconciliation_runs,
 )
-from sscard.banks.protocol import OutboxStatus
 from sscard.banks.reconciliation.rules import RULES, Fact, Kind, Repair
 from sscard.cards.cancellation.models import cancellations
 from sscard.cards.lifecycle import DEAD_HR_STATES, FinancialStatus, HrStatus
 from sscard.cards.models import cards
-from sscard.platform.models import delivery_endpoints, outbox
-from sscard.registry.models import banks
+from sscard.kernel.db import Row
+from sscard.platform.outbox.models import delivery_endpoints, outbox
+from sscard.platform.outbox.protocol import OutboxStatus
+from sscard.registry.reference.models import banks
 
-Row = dict[str, Any]
 L, D, RUNS, C = reconciliation_lines, reconciliation_differences, reconciliation_runs, cards
 DEAD = sorted(s.value for s in DEAD_HR_STATES)
 CLOSED = FinancialStatus.CLOSED.value

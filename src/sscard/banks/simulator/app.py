@@ -28,7 +28,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from sscard.banks.protocol import AS_OF_HEADER, DeliveryResult, ServiceChannel
+from sscard.banks.protocol import AS_OF_HEADER, ServiceChannel
 from sscard.banks.simulator import inbound, store, teller
 from sscard.banks.simulator.callbacks import Callbacks
 from sscard.banks.simulator.config import BankConfig, SimConfig
@@ -39,6 +39,7 @@ from sscard.kernel.db import transaction
 from sscard.kernel.errors import DomainError, InvalidInput, NotFound
 from sscard.kernel.masking import mask_account, mask_name
 from sscard.platform.http import problems
+from sscard.platform.outbox.protocol import DeliveryResult
 from sscard.platform.outbox.signing import SignatureRefused, signed_headers, verify
 
 

@@ -14,11 +14,12 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from sscard.banks.protocol import DeliveryResult, ReportType, Topic
+from sscard.banks.protocol import ReportType, Topic
 from sscard.banks.simulator import store
 from sscard.banks.simulator.callbacks import new_report
 from sscard.banks.simulator.rules import new_account_number
 from sscard.cards.lifecycle import FinancialStatus
+from sscard.platform.outbox.protocol import DeliveryResult
 
 log = logging.getLogger("sscard.bank_sim")
 

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sscard.applications.models import OPEN_WHERE, applications
 from sscard.cards.cancellation.models import cancellation_representatives, cancellations
 from sscard.cards.models import cards
-from sscard.registry.models import banks, cities, outlets, persons
-
-Row = dict[str, Any]
+from sscard.kernel.db import Row
+from sscard.registry.models import persons
+from sscard.registry.reference.models import banks, cities, outlets
 
 _VIEW = select(
     cancellations,

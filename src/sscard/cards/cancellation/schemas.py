@@ -12,8 +12,9 @@ from sscard.cards.cancellation.rules import (
     Relationship,
     RepresentativeInput,
 )
+from sscard.platform.http.request import Body
 from sscard.platform.http.schemas import CardView, Reminder
-from sscard.registry.schemas import Body, DocumentIn
+from sscard.registry.schemas import DocumentIn
 
 
 class CancelRepresentativeIn(Body):

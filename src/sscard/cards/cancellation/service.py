@@ -24,9 +24,10 @@ from sscard.kernel.masking import mask_name
 from sscard.platform import sequences
 from sscard.platform.history import Change, record
 from sscard.platform.outbox import service as outbox
-from sscard.registry import repository as registry
 from sscard.registry.documents import IdentityDocument, mask_number
-from sscard.registry.service import holder_of, policy_on
+from sscard.registry.reference import repository as reference
+from sscard.registry.reference.service import policy_on
+from sscard.registry.service import holder_of
 
 ENTITY = "cancellation"
 REFERENCE_SEQUENCE = "cancellation_reference"
@@ -114,7 +115,7 @@ async def _require_management_city(ctx: Ctx, card: dict[str, Any]) -> None:
     """SPEC CAN-3 / APP-1: cancellation stays with the card-management city."""
     if ctx.actor.city_code == card["city_code"]:
         return
-    city = await registry.get_city(ctx.conn, card["city_code"])
+    city = await reference.get_city(ctx.conn, card["city_code"])
     raise NotCardManagementCity(
         field="card_number",
         city_code=card["city_code"],

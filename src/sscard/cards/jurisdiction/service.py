@@ -13,8 +13,8 @@ from sscard.kernel.actor import authorize
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import DomainError, InvalidInput, NotFound
 from sscard.platform.outbox import service as outbox
-from sscard.registry import repository as registry
 from sscard.registry.documents import IdentityDocument, is_certificate_number
+from sscard.registry.reference import repository as reference
 from sscard.registry.service import holder_of
 
 JIANGSU = "32"
@@ -59,7 +59,7 @@ async def change_city(
     authorize(ctx.actor, CHANGE_CARD_CITY)
     if not to_city.startswith(JIANGSU):
         raise OutOfProvince(field="to_city_code")
-    if await registry.get_city(ctx.conn, to_city) is None:
+    if await reference.get_city(ctx.conn, to_city) is None:
         raise NotFound(field="to_city_code", what_zh="城市", what_en="City")
     if not is_certificate_number(certificate):
         raise InvalidInput(

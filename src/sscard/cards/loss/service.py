@@ -24,8 +24,8 @@ from sscard.platform.history import Change, entries, record
 from sscard.platform.notify import service as notifications
 from sscard.platform.outbox import service as outbox
 from sscard.platform.permissions import VIEW_HISTORY
-from sscard.registry import repository as registry
-from sscard.registry.service import policy_on
+from sscard.registry.reference import repository as reference
+from sscard.registry.reference.service import policy_on
 
 SWEEPER = Actor(id=None, role=Role.CENTRE_ADMIN, display_name="7-day lift", via=Channel.SWEEP)
 ONLINE_FORMAL_LOSS_REMINDER = {
@@ -196,7 +196,7 @@ async def _require_cards_bank(ctx: Ctx, card: dict[str, Any]) -> None:
     outlet_id = ctx.actor.outlet_id or 0
     # Same cache key as the application counter: outlets are reference data, read on every loss.
     outlet = await cache.cached(
-        ("outlet", outlet_id), lambda: registry.get_outlet(ctx.conn, outlet_id)
+        ("outlet", outlet_id), lambda: reference.get_outlet(ctx.conn, outlet_id)
     )
     if outlet is None or outlet["bank_code"] != card["bank_code"]:
         raise NotThisBank(field="card_number", bank_code=card["bank_code"])

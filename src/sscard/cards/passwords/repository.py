@@ -8,16 +8,13 @@ checked with: a password changed or reset meanwhile is not charged with the old 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import Column, ForeignKey, Integer, String, Table, case, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from sscard.kernel.db import Id, UTCDateTime, metadata
+from sscard.kernel.db import Id, Row, UTCDateTime, metadata
 from sscard.kernel.errors import Conflict
-
-Row = dict[str, Any]
 
 card_hr_passwords = Table(
     "card_hr_passwords",

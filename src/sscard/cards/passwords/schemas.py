@@ -10,7 +10,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field, SecretStr
 
-from sscard.registry.schemas import Body, DocumentIn
+from sscard.platform.http.request import Body
+from sscard.registry.schemas import DocumentIn
 
 PASSWORD = "6 digits; weak ones are refused with the rule they break (PWD-2)"
 

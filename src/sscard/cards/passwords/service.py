@@ -28,11 +28,12 @@ from sscard.cards.passwords.permissions import (
 )
 from sscard.kernel.actor import authorize
 from sscard.kernel.ctx import Ctx
-from sscard.kernel.errors import Conflict, DomainError, InvalidInput
+from sscard.kernel.errors import Conflict, DomainError, invalid
 from sscard.platform.history import Change, record
 from sscard.registry import repository as registry
 from sscard.registry.documents import IdentityDocument
-from sscard.registry.service import holder_of, policy_on
+from sscard.registry.reference.service import policy_on
+from sscard.registry.service import holder_of
 
 # OWASP's argon2id setting (19 MiB, 2 passes, 1 lane): about 20 ms a hash on one core, so a
 # server verifying for hotlines and banks all day keeps its memory at 19 MiB per verification
@@ -81,10 +82,6 @@ class NotTheHoldersDocument(DomainError):
     message_en = "The document shown is not the cardholder's own"
 
 
-def _required(field: str, zh: str, en: str) -> InvalidInput:
-    return InvalidInput(field=field, field_name=field, reason_zh=zh, reason_en=en)
-
-
 # ---- use cases ----
 
 
@@ -109,14 +106,14 @@ async def set_password(
     if document is not None:
         await _check_holders_document(ctx, card, document)
     elif row is None:
-        raise _required(
+        raise invalid(
             "document",
             "首次设置社保密码须出示持卡人本人有效身份证件",
             "the holder's ID is required to set the hr password the first time",
         )
     max_attempts = await _max_attempts(ctx, card)
     if row is None and old_password is not None:
-        raise _required(
+        raise invalid(
             "old_password",
             "该卡尚未设置社保密码，无原密码可填",
             "the card has no hr password yet; leave the old one out",
@@ -131,7 +128,7 @@ async def set_password(
     if row["locked_at"] is not None:
         return _view(card, row, max_attempts, outcome="locked")
     if old_password is None:
-        raise _required(
+        raise invalid(
             "old_password",
             "已设置社保密码，修改须提供原密码（忘记请办理重置）",
             "the card has an hr password; give the old one to change it (or reset it)",

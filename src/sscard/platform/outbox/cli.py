@@ -9,15 +9,13 @@ from typing import Any, TypeVar
 
 import typer
 
-from sscard.banks.protocol import OutboxStatus, Transport
 from sscard.kernel.actor import OPERATOR
 from sscard.kernel.errors import DomainError
 from sscard.kernel.runtime import Runtime
 from sscard.platform.commands import echo_json, run_with_runtime
-from sscard.platform.outbox import admin as outbox_admin
-from sscard.platform.outbox import dispatcher
-from sscard.platform.outbox import recipients as endpoints
-from sscard.platform.outbox.admin import OutboxFilter, ReplayFilter
+from sscard.platform.outbox import dispatcher, recipients, service
+from sscard.platform.outbox.protocol import OutboxStatus, Transport
+from sscard.platform.outbox.service import OutboxFilter, ReplayFilter
 
 app = typer.Typer(
     help="Messages to banks (the outbox), their endpoints, and delivery", no_args_is_help=True
@@ -47,7 +45,7 @@ def list_(
 
     async def work(rt: Runtime) -> dict[str, Any]:
         async with rt.unit(OPERATOR, readonly=True) as ctx:
-            items, cursor = await outbox_admin.list_outbox(ctx, f)
+            items, cursor = await service.list_outbox(ctx, f)
         return {"items": items, "next_after": cursor}
 
     echo_json(_run(work))
@@ -59,7 +57,7 @@ def stats() -> None:
 
     async def work(rt: Runtime) -> dict[str, Any]:
         async with rt.unit(OPERATOR, readonly=True) as ctx:
-            return await outbox_admin.outbox_stats(ctx)
+            return await service.outbox_stats(ctx)
 
     echo_json(_run(work))
 
@@ -77,8 +75,8 @@ def replay(
     async def work(rt: Runtime) -> dict[str, Any]:
         async with rt.unit(OPERATOR) as ctx:
             if message_id is not None:
-                return await outbox_admin.replay_message(ctx, message_id)
-            return await outbox_admin.replay(ctx, ReplayFilter(status, recipient, from_id, to_id))
+                return await service.replay_message(ctx, message_id)
+            return await service.replay(ctx, ReplayFilter(status, recipient, from_id, to_id))
 
     echo_json(_run(work))
 
@@ -121,9 +119,9 @@ def endpoint_set(
     """Create or change an endpoint; a generated secret is printed this once."""
 
     async def work(rt: Runtime) -> dict[str, Any]:
-        secret = endpoints.parse_secret_hex(secret_hex)
+        secret = recipients.parse_secret_hex(secret_hex)
         async with rt.unit(OPERATOR) as ctx:
-            return await endpoints.set_endpoint(
+            return await recipients.set_endpoint(
                 ctx, recipient, transport, url, statement_url, secret
             )
 
@@ -136,7 +134,7 @@ def endpoints_() -> None:
 
     async def work(rt: Runtime) -> list[dict[str, Any]]:
         async with rt.unit(OPERATOR, readonly=True) as ctx:
-            return await endpoints.list_endpoints(ctx)
+            return await recipients.list_endpoints(ctx)
 
     echo_json(_run(work))
 
@@ -156,6 +154,6 @@ def endpoint_disable(recipient: str) -> None:
 def _switch(recipient: str, enabled: bool) -> None:
     async def work(rt: Runtime) -> dict[str, Any]:
         async with rt.unit(OPERATOR) as ctx:
-            return await endpoints.set_enabled(ctx, recipient, enabled)
+            return await recipients.set_enabled(ctx, recipient, enabled)
 
     echo_json(_run(work))

@@ -8,7 +8,7 @@ One round (`dispatch_once`):
 2. For each leased recipient, concurrently: read the due messages, those pending and due with no
    earlier message for the same card and recipient still pending or failed. So one message per
    card is in flight, in order, and a failed message holds the card's later ones back until an
-   administrator replays it. Account requests get the holder's data added (enrichment). The
+   administrator replays it. Registered enrichers add what the outbox must not store (hooks.py). The
    batch is sent with no transaction open; every outcome is recorded in one short transaction.
 A bank that does not answer (down, timeout, 5xx, refused signature) pauses its endpoint with
 backoff and charges the messages nothing: an outage never makes a message fail. A message the
@@ -38,17 +38,26 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from sscard.banks.enrichment import enrich
-from sscard.banks.protocol import DeliveryResult, OutboxStatus, Transport
 from sscard.kernel.actor import OPERATOR
 from sscard.kernel.config import Settings
 from sscard.kernel.crypto import Vault
 from sscard.kernel.db import UTCDateTime
 from sscard.kernel.masking import personal_number_kind
 from sscard.kernel.runtime import Runtime
-from sscard.platform.models import delivery_endpoints, outbox
+from sscard.platform.outbox.hooks import enrich
 from sscard.platform.outbox.http_sender import HttpSender
-from sscard.platform.outbox.protocol import Endpoint, EndpointUnavailable, Outcome, Outgoing, Sender
+from sscard.platform.outbox.models import delivery_endpoints, outbox
+from sscard.platform.outbox.protocol import (
+    DeliveryResult,
+    Endpoint,
+    EndpointUnavailable,
+    OutboxStatus,
+    Outcome,
+    Outgoing,
+    Sender,
+    Transport,
+    card_number_of,
+)
 
 log = logging.getLogger("sscard.platform.outbox.service.dispatcher")
 
@@ -144,12 +153,6 @@ def safe_error(text: str | None) -> str:
     if personal_number_kind(text):
         return "rejected (the bank's reason quoted a personal number and is not kept)"
     return text[:256]
-
-
-def card_number_of(payload: Mapping[str, Any]) -> str | None:
-    """The card a message is about: a supersession names the old card, whose bank is told."""
-    number = payload.get("card_number") or payload.get("old_card_number")
-    return number if isinstance(number, str) else None
 
 
 # ---- senders ----

@@ -9,15 +9,14 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from sscard.banks.protocol import OutboxStatus, Transport
 from sscard.kernel.actor import Actor
 from sscard.kernel.ctx import Ctx
 from sscard.platform.http.deps import current_actor, read, runtime, write
+from sscard.platform.http.request import Body
 from sscard.platform.http.schemas import answers
-from sscard.platform.outbox import admin as outbox_admin
-from sscard.platform.outbox import recipients as endpoints
-from sscard.platform.outbox.admin import OutboxFilter, ReplayFilter
-from sscard.registry.schemas import Body
+from sscard.platform.outbox import recipients, service
+from sscard.platform.outbox.protocol import OutboxStatus, Transport
+from sscard.platform.outbox.service import OutboxFilter, ReplayFilter
 
 outbox_router = APIRouter(prefix="/api/v1/outbox", tags=["delivery"])
 endpoint_router = APIRouter(prefix="/api/v1/delivery-endpoints", tags=["delivery"])
@@ -127,7 +126,7 @@ async def list_outbox(
     f = OutboxFilter(recipient, status, topic, card_number, after_id, limit)
 
     async def use_case(ctx: Ctx) -> Any:
-        items, cursor = await outbox_admin.list_outbox(ctx, f)
+        items, cursor = await service.list_outbox(ctx, f)
         return {"items": items, "next_after": cursor}
 
     return await read(request, actor, use_case)
@@ -139,7 +138,7 @@ async def list_outbox(
     responses=answers(OutboxStats),
 )
 async def stats(request: Request, actor: Actor = Depends(current_actor)) -> Any:
-    return await read(request, actor, outbox_admin.outbox_stats)
+    return await read(request, actor, service.outbox_stats)
 
 
 @outbox_router.post(
@@ -151,7 +150,7 @@ async def replay(
     body: ReplayIn, request: Request, actor: Actor = Depends(current_actor)
 ) -> Response:
     f = ReplayFilter(OutboxStatus(body.status), body.recipient, body.from_id, body.to_id)
-    return await write(request, actor, lambda ctx: outbox_admin.replay(ctx, f))
+    return await write(request, actor, lambda ctx: service.replay(ctx, f))
 
 
 @outbox_router.post(
@@ -161,7 +160,7 @@ async def replay(
 async def replay_one(
     message_id: int, request: Request, actor: Actor = Depends(current_actor)
 ) -> Response:
-    return await write(request, actor, lambda ctx: outbox_admin.replay_message(ctx, message_id))
+    return await write(request, actor, lambda ctx: service.replay_message(ctx, message_id))
 
 
 # ---- endpoints ----
@@ -169,7 +168,7 @@ async def replay_one(
 
 @endpoint_router.get("", summary="Every recipient's endpoint and its state (never the secret)")
 async def list_endpoints(request: Request, actor: Actor = Depends(current_actor)) -> Any:
-    return await read(request, actor, endpoints.list_endpoints)
+    return await read(request, actor, recipients.list_endpoints)
 
 
 @endpoint_router.put(
@@ -182,9 +181,9 @@ async def set_endpoint(
 ) -> Any:
     # Not through `write`: an Idempotency-Key would store the answer, and a generated secret
     # in it, in clear. The same PUT sent again finds the endpoint and keeps its secret.
-    secret = endpoints.parse_secret_hex(body.secret_hex)
+    secret = recipients.parse_secret_hex(body.secret_hex)
     async with runtime(request).unit(actor) as ctx:
-        return await endpoints.set_endpoint(
+        return await recipients.set_endpoint(
             ctx, recipient, body.transport, body.url, body.statement_url, secret
         )
 
@@ -197,7 +196,7 @@ async def set_endpoint(
 async def enable(
     recipient: str, request: Request, actor: Actor = Depends(current_actor)
 ) -> Response:
-    return await write(request, actor, lambda ctx: endpoints.set_enabled(ctx, recipient, True))
+    return await write(request, actor, lambda ctx: recipients.set_enabled(ctx, recipient, True))
 
 
 @endpoint_router.post(
@@ -208,7 +207,7 @@ async def enable(
 async def disable(
     recipient: str, request: Request, actor: Actor = Depends(current_actor)
 ) -> Response:
-    return await write(request, actor, lambda ctx: endpoints.set_enabled(ctx, recipient, False))
+    return await write(request, actor, lambda ctx: recipients.set_enabled(ctx, recipient, False))
 
 
 router = APIRouter()

@@ -9,9 +9,9 @@ from typing import Any
 import httpx
 import orjson
 
-from sscard.banks.protocol import DeliveryResult
 from sscard.platform.outbox import signing
 from sscard.platform.outbox.protocol import (
+    DeliveryResult,
     Endpoint,
     EndpointUnavailable,
     Outcome,

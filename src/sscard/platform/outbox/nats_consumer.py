@@ -38,9 +38,9 @@ from nats.js.api import (
     StreamConfig,
 )
 
-from sscard.banks.protocol import DeliveryResult
 from sscard.kernel.clock import SystemClock
 from sscard.platform.outbox import signing
+from sscard.platform.outbox.protocol import DeliveryResult
 
 log = logging.getLogger("sscard.banks.nats")
 

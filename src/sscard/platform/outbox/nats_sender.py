@@ -39,10 +39,15 @@ from nats.aio.client import Client as NatsClient
 from nats.aio.msg import Msg
 from nats.js.api import Header
 
-from sscard.banks.protocol import DeliveryResult
 from sscard.platform.outbox import signing
 from sscard.platform.outbox.nats_consumer import STREAM, SUBJECT_PREFIX, ensure_stream
-from sscard.platform.outbox.protocol import Endpoint, EndpointUnavailable, Outcome, Outgoing
+from sscard.platform.outbox.protocol import (
+    DeliveryResult,
+    Endpoint,
+    EndpointUnavailable,
+    Outcome,
+    Outgoing,
+)
 
 log = logging.getLogger("sscard.banks.nats")
 

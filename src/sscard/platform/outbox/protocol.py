@@ -1,15 +1,40 @@
-"""The shapes the dispatcher hands to a transport (HTTP webhook or broker) and gets back."""
+"""The delivery wire contract: what the dispatcher sends a recipient and what it answers.
+
+One signed HTTP POST (or one broker message) per batch:
+    {"messages": [{"message_id", "sequence", "topic", "card_number", "occurred_at", "payload"}]}
+`sequence` rises with every message (it is the outbox row id), so per card too, and messages for
+one card are sent one at a time, in order. The recipient answers 200 with
+    {"results": [{"message_id", "status": "applied" | "duplicate" | "rejected", "error"?}]}
+and each message is marked by its result; a message without a result is sent again. What each
+topic's payload holds is the business of the context that publishes it (banks/protocol.py).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Any, Protocol
 
 import orjson
 
-from sscard.banks.protocol import DeliveryResult, Transport
+
+class DeliveryResult(StrEnum):
+    APPLIED = "applied"
+    DUPLICATE = "duplicate"  # already applied before: counts as delivered
+    REJECTED = "rejected"  # the bank refused this message; retried with backoff, then failed
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    FAILED = "failed"  # out of attempts; holds back later messages for the card until replayed
+
+
+class Transport(StrEnum):
+    HTTP = "http"
+    NATS = "nats"
 
 
 @dataclass(frozen=True)
@@ -67,3 +92,9 @@ class Sender(Protocol):
 
 def batch_body(batch: Sequence[Outgoing]) -> bytes:
     return orjson.dumps({"messages": [m.as_json() for m in batch]})
+
+
+def card_number_of(payload: Mapping[str, Any]) -> str | None:
+    """The card a message is about: a supersession names the old card, whose bank is told."""
+    number = payload.get("card_number") or payload.get("old_card_number")
+    return number if isinstance(number, str) else None

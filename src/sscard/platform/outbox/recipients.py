@@ -1,8 +1,9 @@
 """Where each recipient receives its messages, and the secret both sides sign with.
 
-A recipient is a bank (its code) or another party that the outbox writes to: the medical
-insurance agency (`medical_insurance`) or a city's card centre (`centre:<city code>`). The
-secret is generated here unless given, shown once, and stored only encrypted.
+A recipient is any party the outbox writes to, of a kind some context registered (hooks.py):
+a bank (its code), the medical insurance agency (`medical_insurance`), a city's card centre
+(`centre:<city code>`). The secret is generated here unless given, shown once, and stored
+only encrypted.
 """
 
 from __future__ import annotations
@@ -16,20 +17,17 @@ from urllib.parse import urlsplit
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from sscard.banks.protocol import OutboxStatus, Transport
-from sscard.cards.legacy.service import MEDICAL_INSURANCE
 from sscard.kernel.actor import authorize
 from sscard.kernel.crypto import Vault
 from sscard.kernel.ctx import Ctx
-from sscard.kernel.errors import InvalidInput, NotFound
+from sscard.kernel.errors import NotFound, invalid
 from sscard.kernel.upsert import insert_rows
-from sscard.platform.models import delivery_endpoints, outbox
+from sscard.platform.outbox.hooks import HOOKS
+from sscard.platform.outbox.models import delivery_endpoints, outbox
 from sscard.platform.outbox.permissions import CONFIGURE_ENDPOINT
-from sscard.platform.outbox.protocol import Endpoint
+from sscard.platform.outbox.protocol import Endpoint, OutboxStatus, Transport
 from sscard.platform.outbox.signing import SECRET_BYTES
-from sscard.registry.models import banks, cities
 
-CENTRE_PREFIX = "centre:"
 MIN_SECRET_BYTES = 16
 MAX_SECRET_BYTES = 64
 URL_MAX = 256
@@ -47,10 +45,6 @@ class EndpointIn:
     secret: bytes | None = None
 
 
-def _invalid(field: str, reason_zh: str, reason_en: str) -> InvalidInput:
-    return InvalidInput(field=field, field_name=field, reason_zh=reason_zh, reason_en=reason_en)
-
-
 def parse_secret_hex(text: str | None) -> bytes | None:
     """The secret an administrator typed in hex; None when none was given."""
     if text is None or not text.strip():
@@ -58,7 +52,7 @@ def parse_secret_hex(text: str | None) -> bytes | None:
     try:
         return bytes.fromhex(text.strip())
     except ValueError:
-        raise _invalid("secret_hex", "须为十六进制字符串", "must be a hexadecimal string") from None
+        raise invalid("secret_hex", "须为十六进制字符串", "must be a hexadecimal string") from None
 
 
 def check_http_url(field: str, url: str) -> None:
@@ -69,7 +63,7 @@ def check_http_url(field: str, url: str) -> None:
         or len(url) > URL_MAX
         or any(ch.isspace() for ch in url)
     ):
-        raise _invalid(
+        raise invalid(
             field,
             f"须为不超过{URL_MAX}个字符的http(s)地址",
             f"must be an http(s) URL of at most {URL_MAX} characters",
@@ -81,7 +75,7 @@ def check_address(transport: Transport, url: str) -> None:
     if transport is Transport.HTTP:
         check_http_url("url", url)
     elif not _SUBJECT.match(url) or len(url) > URL_MAX:
-        raise _invalid(
+        raise invalid(
             "url",
             "须为NATS主题，如 sscard.banks.ICBC（字母、数字、_、-，以点分隔，不含通配符）",
             "must be a NATS subject such as sscard.banks.ICBC "
@@ -91,7 +85,7 @@ def check_address(transport: Transport, url: str) -> None:
 
 def check_secret(secret: bytes | None) -> None:
     if secret is not None and not MIN_SECRET_BYTES <= len(secret) <= MAX_SECRET_BYTES:
-        raise _invalid(
+        raise invalid(
             "secret_hex",
             f"密钥须为{MIN_SECRET_BYTES}至{MAX_SECRET_BYTES}字节",
             f"the secret must be {MIN_SECRET_BYTES} to {MAX_SECRET_BYTES} bytes",
@@ -99,20 +93,15 @@ def check_secret(secret: bytes | None) -> None:
 
 
 async def check_recipient(conn: AsyncConnection, recipient: str) -> None:
-    """A known bank's code, `medical_insurance`, or `centre:` and a known city's code."""
-    if recipient == MEDICAL_INSURANCE:
-        return
-    if recipient.startswith(CENTRE_PREFIX):
-        table, code = cities, recipient.removeprefix(CENTRE_PREFIX)
-    else:
-        table, code = banks, recipient
-    found = await conn.execute(select(table.c.code).where(table.c.code == code))
-    if found.first() is None:
-        raise _invalid(
-            "recipient",
-            "不是已知的银行代码，也不是 medical_insurance 或 centre:城市代码",
-            "is not a known bank code, nor medical_insurance or centre:<city code>",
-        )
+    """Refuse (InvalidInput on `recipient`) a name that is none of the registered kinds."""
+    for kind in HOOKS.recipients:
+        if await kind.exists(conn, recipient):
+            return
+    raise invalid(
+        "recipient",
+        "不是" + "，也不是".join(k.label_zh for k in HOOKS.recipients),
+        "is not " + ", nor ".join(k.label_en for k in HOOKS.recipients),
+    )
 
 
 async def set_endpoint(

@@ -11,10 +11,11 @@ from typing import Any
 
 from sscard.kernel.actor import authorize
 from sscard.kernel.ctx import Ctx
-from sscard.kernel.errors import InvalidInput
+from sscard.kernel.errors import invalid
 from sscard.kernel.masking import mask_name, mask_number
 from sscard.platform.history import Change, record
 from sscard.registry import repository as repo
+from sscard.registry.corrections import repository as corrections_repo
 from sscard.registry.corrections.permissions import CORRECT_BASE_DATA
 from sscard.registry.documents import IdentityDocument, examine_document, is_certificate_number
 from sscard.registry.service import (
@@ -32,21 +33,17 @@ class Correction:
     document: IdentityDocument | None = None
 
 
-def _refuse(field: str, zh: str, en: str) -> InvalidInput:
-    return InvalidInput(field=field, field_name=field, reason_zh=zh, reason_en=en)
-
-
 async def correct_base_data(ctx: Ctx, c: Correction) -> dict[str, Any]:
     """REP-2b: correct the name and/or the document number; the exchange comes after."""
     authorize(ctx.actor, CORRECT_BASE_DATA)
     if not is_certificate_number(c.certificate_number):
-        raise _refuse(
+        raise invalid(
             "certificate_number",
             "须填写公安机关变更证明编号",
             "the police certificate number is required",
         )
     if c.name is None and c.document is None:
-        raise _refuse(
+        raise invalid(
             "name", "至少变更姓名或证件号码之一", "correct the name, the document or both"
         )
     await require_person(ctx, c.person_id)
@@ -55,7 +52,7 @@ async def correct_base_data(ctx: Ctx, c: Correction) -> dict[str, Any]:
         fields.append(await _correct_name(ctx, c.person_id, c.name))
     if c.document is not None:
         fields.append(await _correct_document(ctx, c.person_id, c.document))
-    await repo.insert_correction(
+    await corrections_repo.insert_correction(
         ctx.conn,
         {
             "person_id": c.person_id,
@@ -78,7 +75,7 @@ async def correct_base_data(ctx: Ctx, c: Correction) -> dict[str, Any]:
 async def _correct_name(ctx: Ctx, person_id: int, name: str) -> str:
     name = name.strip()
     if not 1 <= len(name) <= 64:
-        raise _refuse("name", "姓名长度须为1至64个字符", "the name must be 1 to 64 characters")
+        raise invalid("name", "姓名长度须为1至64个字符", "the name must be 1 to 64 characters")
     values = {
         "name_enc": ctx.vault.encrypt(name),
         "name_masked": mask_name(name),
@@ -103,7 +100,7 @@ async def _correct_document(ctx: Ctx, person_id: int, doc: IdentityDocument) -> 
         "valid_until": doc.valid_until,
     }
     if await repo.update_document(ctx.conn, person_id, doc.type.value, values) == 0:
-        raise _refuse(
+        raise invalid(
             "document.type", "该人员未登记此类证件", "the person holds no document of this type"
         )
     if facts.citizen_number:

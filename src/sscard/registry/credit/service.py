@@ -20,7 +20,7 @@ from sscard.kernel.masking import personal_number_kind
 from sscard.platform.history import Change, record
 from sscard.registry.credit.models import NOTE_MAX, credit_records
 from sscard.registry.credit.permissions import RECORD_CREDIT_ENTRY, VIEW_CREDIT_RECORD
-from sscard.registry.models import outlets
+from sscard.registry.reference.models import outlets
 from sscard.registry.service import require_person
 
 

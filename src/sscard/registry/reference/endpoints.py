@@ -11,10 +11,10 @@ from sscard.kernel.actor import Actor
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import NotFound
 from sscard.platform.http.deps import current_actor, read, write
-from sscard.registry import repository as repo
+from sscard.registry.reference import repository as reference
 from sscard.registry.reference import service as admin
-from sscard.registry.schemas import CityBanksIn, OutletPatch, PolicyIn
-from sscard.registry.service import policy_on
+from sscard.registry.reference.schemas import CityBanksIn, OutletPatch, PolicyIn
+from sscard.registry.reference.service import policy_on
 
 router = APIRouter(prefix="/api/v1", tags=["reference data"])
 CityQuery = Query(None, pattern=r"^32\d{2}$")
@@ -22,17 +22,17 @@ CityQuery = Query(None, pattern=r"^32\d{2}$")
 
 @router.get("/cities", summary="The 13 cities of Jiangsu")
 async def cities(request: Request, actor: Actor = Depends(current_actor)) -> Any:
-    return await read(request, actor, lambda ctx: repo.list_cities(ctx.conn))
+    return await read(request, actor, lambda ctx: reference.list_cities(ctx.conn))
 
 
 @router.get("/cities/{city_code}", summary="A city with its banks, policy in force and hotlines")
 async def city(city_code: str, request: Request, actor: Actor = Depends(current_actor)) -> Any:
     async def use_case(ctx: Ctx) -> Any:
         body = dict(await admin.require_city(ctx, city_code))
-        body["bank_codes"] = await repo.city_bank_codes(ctx.conn, city_code)
+        body["bank_codes"] = await reference.city_bank_codes(ctx.conn, city_code)
         policy = await policy_on(ctx, city_code)
         body["policy_in_force"] = {"effective_from": policy.effective_from, **policy.rules()}
-        body["hotlines"] = await repo.list_hotlines(ctx.conn, city_code)
+        body["hotlines"] = await reference.list_hotlines(ctx.conn, city_code)
         return body
 
     return await read(request, actor, use_case)
@@ -50,7 +50,7 @@ async def put_city_banks(
 
 @router.get("/cities/{city_code}/policies", summary="All policies of a city, oldest first")
 async def policies(city_code: str, request: Request, actor: Actor = Depends(current_actor)) -> Any:
-    return await read(request, actor, lambda ctx: repo.policy_rows(ctx.conn, city_code))
+    return await read(request, actor, lambda ctx: reference.policy_rows(ctx.conn, city_code))
 
 
 @router.post(
@@ -70,20 +70,20 @@ async def add_policy(
 
 @router.get("/banks", summary="Banks issuing the card")
 async def banks(request: Request, actor: Actor = Depends(current_actor)) -> Any:
-    return await read(request, actor, lambda ctx: repo.list_banks(ctx.conn))
+    return await read(request, actor, lambda ctx: reference.list_banks(ctx.conn))
 
 
 @router.get("/outlets", summary="Outlets, with kind, making and operations (GOV-1)")
 async def outlets(
     request: Request, actor: Actor = Depends(current_actor), city_code: str | None = CityQuery
 ) -> Any:
-    return await read(request, actor, lambda ctx: repo.list_outlets(ctx.conn, city_code))
+    return await read(request, actor, lambda ctx: reference.list_outlets(ctx.conn, city_code))
 
 
 @router.get("/outlets/{code}", summary="One outlet")
 async def outlet(code: str, request: Request, actor: Actor = Depends(current_actor)) -> Any:
     async def use_case(ctx: Ctx) -> Any:
-        row = await repo.get_outlet_by_code(ctx.conn, code)
+        row = await reference.get_outlet_by_code(ctx.conn, code)
         if row is None:
             raise NotFound(field="code", what_zh="网点", what_en="Outlet")
         return row
@@ -104,4 +104,4 @@ async def patch_outlet(
 async def hotlines(
     request: Request, actor: Actor = Depends(current_actor), city_code: str | None = CityQuery
 ) -> Any:
-    return await read(request, actor, lambda ctx: repo.list_hotlines(ctx.conn, city_code))
+    return await read(request, actor, lambda ctx: reference.list_hotlines(ctx.conn, city_code))

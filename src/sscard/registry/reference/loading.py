@@ -7,19 +7,16 @@ safe to run on every start.
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date
 from importlib import resources
 from typing import Any
 
-import chinese_calendar
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sscard.kernel.upsert import insert_rows
 from sscard.platform import cache
-from sscard.registry.models import (
+from sscard.registry.reference.models import (
     banks,
-    calendar_days,
-    calendar_years,
     cities,
     city_banks,
     city_policies,
@@ -27,8 +24,6 @@ from sscard.registry.models import (
     outlets,
 )
 from sscard.registry.reference.policy import CityPolicy
-
-CALENDAR_SOURCE = f"chinese-calendar {chinese_calendar.__version__}"
 
 
 def _load(name: str) -> Any:
@@ -87,31 +82,3 @@ async def load_reference_data(conn: AsyncConnection, *, overwrite: bool = False)
         "hotlines": len(hotline_rows),
         "policies": len(policy_rows),
     }
-
-
-def packaged_calendar_years() -> range:
-    """The years the installed chinese-calendar package knows (SPEC §17: 2004 to 2026)."""
-    known = [d.year for d in chinese_calendar.holidays]
-    return range(min(known), max(known) + 1)
-
-
-def packaged_calendar_days() -> list[dict[str, Any]]:
-    days = [
-        {"day": d, "kind": "holiday", "name": str(name)}
-        for d, name in chinese_calendar.holidays.items()
-    ]
-    days += [
-        {"day": d, "kind": "workday", "name": str(name)}
-        for d, name in chinese_calendar.workdays.items()
-    ]
-    return days
-
-
-async def seed_calendar(conn: AsyncConnection, at: datetime) -> int:
-    """Seed the years the package knows; years an administrator loaded are left alone."""
-    years = [
-        {"year": y, "source": CALENDAR_SOURCE, "loaded_at": at} for y in packaged_calendar_years()
-    ]
-    await insert_rows(conn, calendar_years, years, keys=["year"], overwrite=False)
-    await insert_rows(conn, calendar_days, packaged_calendar_days(), keys=["day"], overwrite=False)
-    return len(years)

@@ -7,58 +7,35 @@ from typing import Any
 
 from sscard.kernel.actor import authorize
 from sscard.kernel.ctx import Ctx
-from sscard.kernel.errors import InvalidInput, NotFound
+from sscard.kernel.errors import NotFound, invalid
 from sscard.kernel.upsert import insert_rows
 from sscard.platform import cache
 from sscard.platform.history import Change, record
-from sscard.registry import repository as repo
-from sscard.registry.calendar.permissions import LOAD_CALENDAR_YEAR
-from sscard.registry.models import city_policies
+from sscard.registry.reference import repository as reference
+from sscard.registry.reference.models import city_policies
 from sscard.registry.reference.permissions import EDIT_REFERENCE_DATA
-from sscard.registry.reference.policy import CityPolicy
-
-OUTLET_OPERATIONS = frozenset(
-    {
-        "apply",
-        "collect",
-        "replace",
-        "exchange",
-        "upgrade",
-        "formal_loss",
-        "unlock",
-        "financial_activation",
-        "base_data_change",
-        "cancel",
-        "jurisdiction_change",
-        "password",
-        "temporary_medical_card",
-        "transport_refund",
-    }
-)
-
-
-def _invalid(field: str, zh: str, en: str) -> InvalidInput:
-    return InvalidInput(field=field, field_name=field, reason_zh=zh, reason_en=en)
+from sscard.registry.reference.policy import CityPolicy, policy_in_force
+from sscard.registry.reference.rules import OUTLET_OPERATIONS
 
 
 async def update_outlet(ctx: Ctx, code: str, changes: dict[str, Any]) -> dict[str, Any]:
     authorize(ctx.actor, EDIT_REFERENCE_DATA)
     cache.clear()
-    outlet = await repo.get_outlet_by_code(ctx.conn, code)
+    outlet = await reference.get_outlet_by_code(ctx.conn, code)
     if outlet is None:
         raise NotFound(field="outlet_code", what_zh="网点", what_en="Outlet")
     unknown = set(changes.get("operations") or ()) - OUTLET_OPERATIONS
     if unknown:
-        raise _invalid("operations", f"未知业务：{sorted(unknown)}", f"unknown: {sorted(unknown)}")
+        raise invalid("operations", f"未知业务：{sorted(unknown)}", f"unknown: {sorted(unknown)}")
     if changes:
-        await repo.update_outlet(ctx.conn, code, changes)
+        await reference.update_outlet(ctx.conn, code, changes)
         await record(
             ctx.conn,
             ctx.actor,
             ctx.now,
             Change("outlet", outlet["id"], "edited", None, None, ",".join(sorted(changes))),
         )
-    updated = await repo.get_outlet_by_code(ctx.conn, code)
+    updated = await reference.get_outlet_by_code(ctx.conn, code)
     assert updated is not None
     return updated
 
@@ -69,10 +46,10 @@ async def set_city_banks(ctx: Ctx, city_code: str, bank_codes: list[str], source
     cache.clear()
     city = await require_city(ctx, city_code)
     wanted = sorted({b.strip().upper() for b in bank_codes})
-    unknown = set(wanted) - await repo.existing_bank_codes(ctx.conn, wanted)
+    unknown = set(wanted) - await reference.existing_bank_codes(ctx.conn, wanted)
     if unknown:
-        raise _invalid("bank_codes", f"未知银行：{sorted(unknown)}", f"unknown: {sorted(unknown)}")
-    await repo.replace_city_banks(ctx.conn, city_code, wanted, source)
+        raise invalid("bank_codes", f"未知银行：{sorted(unknown)}", f"unknown: {sorted(unknown)}")
+    await reference.replace_city_banks(ctx.conn, city_code, wanted, source)
     await record(
         ctx.conn, ctx.actor, ctx.now, Change("city", int(city["code"]), "banks_set", None, None)
     )
@@ -92,13 +69,13 @@ async def add_policy(
     cache.clear()
     city = await require_city(ctx, city_code)
     if effective_from < ctx.today:
-        raise _invalid(
+        raise invalid(
             "effective_from", "不能早于今天（已生效的政策不可追溯修改）", "must not be in the past"
         )
     try:
         policy = CityPolicy.from_rules(city_code, effective_from, rules)
     except (ValueError, KeyError, TypeError) as bad:
-        raise _invalid(
+        raise invalid(
             "rules", f"政策内容不完整或有误：{bad}", f"incomplete or wrong: {bad}"
         ) from None
     row = {
@@ -121,48 +98,15 @@ async def add_policy(
 
 
 async def require_city(ctx: Ctx, city_code: str) -> dict[str, Any]:
-    city = await repo.get_city(ctx.conn, city_code)
+    city = await reference.get_city(ctx.conn, city_code)
     if city is None:
         raise NotFound(field="city_code", what_zh="城市", what_en="City")
     return city
 
 
-async def load_calendar_year(
-    ctx: Ctx,
-    year: int,
-    holidays: list[tuple[date, str]],
-    workdays: list[tuple[date, str]],
-    source: str,
-) -> int:
-    """Load (or correct) one year's statutory holidays and adjusted working days (§17)."""
-    authorize(ctx.actor, LOAD_CALENDAR_YEAR)
-    cache.clear()
-    _check_year_days(year, holidays, workdays)
-    days = [{"day": d, "kind": "holiday", "name": n} for d, n in holidays]
-    days += [{"day": d, "kind": "workday", "name": n} for d, n in workdays]
-    await repo.replace_calendar_year(ctx.conn, year, days, source, ctx.now)
-    await record(
-        ctx.conn, ctx.actor, ctx.now, Change("calendar", year, "year_loaded", None, source)
+async def policy_on(ctx: Ctx, city_code: str) -> CityPolicy:
+    """The city's policy in force today (SPEC CITY-3)."""
+    policies = await cache.cached(
+        ("policies", city_code), lambda: reference.city_policies_of(ctx.conn, city_code)
     )
-    return len(days)
-
-
-def _check_year_days(
-    year: int, holidays: list[tuple[date, str]], workdays: list[tuple[date, str]]
-) -> None:
-    if not 2000 <= year <= 2100:
-        raise _invalid("year", "年份须在2000至2100之间", "must be between 2000 and 2100")
-    for field, days in (("holidays", holidays), ("adjusted_workdays", workdays)):
-        for i, (day, _name) in enumerate(days):
-            if day.year != year:
-                raise _invalid(f"{field}.{i}.day", f"不在{year}年内", f"is not in {year}")
-    seen = [d for d, _ in holidays] + [d for d, _ in workdays]
-    if len(seen) != len(set(seen)):
-        raise _invalid("holidays", "同一天出现了两次", "a day is listed twice")
-    for i, (day, _name) in enumerate(workdays):
-        if day.weekday() < 5:
-            raise _invalid(
-                f"adjusted_workdays.{i}.day",
-                "调休上班日须为周末",
-                "an adjusted working day must be a Saturday or Sunday",
-            )
+    return policy_in_force(policies, city_code, ctx.today)

@@ -1,0 +1,24 @@
+"""What the banks plug into the delivery engine: a bank's code as an outbox recipient, and the
+ordering key of a card's messages found from its number (to list the outbox by card)."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from sscard.cards import repository as cards
+from sscard.cards.events import card_key
+from sscard.platform.outbox.hooks import RecipientKind
+from sscard.registry.reference import repository as reference
+
+
+async def _is_bank(conn: AsyncConnection, recipient: str) -> bool:
+    return bool(await reference.existing_bank_codes(conn, [recipient]))
+
+
+RECIPIENT = RecipientKind("已知的银行代码", "a known bank code", _is_bank)
+
+
+async def card_key_of(conn: AsyncConnection, card_number: str) -> str | None:
+    """The outbox ordering key of the card with this number, or None if there is no such card."""
+    card_id = await cards.id_of(conn, card_number)
+    return card_key(card_id) if card_id is not None else None

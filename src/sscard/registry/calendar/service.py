@@ -1,0 +1,91 @@
+"""The holiday calendar's use cases: load or correct a year, seed the packaged years (§17)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import chinese_calendar
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from sscard.kernel.actor import authorize
+from sscard.kernel.ctx import Ctx
+from sscard.kernel.errors import invalid
+from sscard.kernel.upsert import insert_rows
+from sscard.platform import cache
+from sscard.platform.history import Change, record
+from sscard.registry.calendar import repository as calendar_repo
+from sscard.registry.calendar.models import calendar_days, calendar_years
+from sscard.registry.calendar.permissions import LOAD_CALENDAR_YEAR
+
+
+async def load_calendar_year(
+    ctx: Ctx,
+    year: int,
+    holidays: list[tuple[date, str]],
+    workdays: list[tuple[date, str]],
+    source: str,
+) -> int:
+    """Load (or correct) one year's statutory holidays and adjusted working days (§17)."""
+    authorize(ctx.actor, LOAD_CALENDAR_YEAR)
+    cache.clear()
+    _check_year_days(year, holidays, workdays)
+    days = [{"day": d, "kind": "holiday", "name": n} for d, n in holidays]
+    days += [{"day": d, "kind": "workday", "name": n} for d, n in workdays]
+    await calendar_repo.replace_calendar_year(ctx.conn, year, days, source, ctx.now)
+    await record(
+        ctx.conn, ctx.actor, ctx.now, Change("calendar", year, "year_loaded", None, source)
+    )
+    return len(days)
+
+
+def _check_year_days(
+    year: int, holidays: list[tuple[date, str]], workdays: list[tuple[date, str]]
+) -> None:
+    if not 2000 <= year <= 2100:
+        raise invalid("year", "年份须在2000至2100之间", "must be between 2000 and 2100")
+    for field, days in (("holidays", holidays), ("adjusted_workdays", workdays)):
+        for i, (day, _name) in enumerate(days):
+            if day.year != year:
+                raise invalid(f"{field}.{i}.day", f"不在{year}年内", f"is not in {year}")
+    seen = [d for d, _ in holidays] + [d for d, _ in workdays]
+    if len(seen) != len(set(seen)):
+        raise invalid("holidays", "同一天出现了两次", "a day is listed twice")
+    for i, (day, _name) in enumerate(workdays):
+        if day.weekday() < 5:
+            raise invalid(
+                f"adjusted_workdays.{i}.day",
+                "调休上班日须为周末",
+                "an adjusted working day must be a Saturday or Sunday",
+            )
+
+
+CALENDAR_SOURCE = f"chinese-calendar {chinese_calendar.__version__}"
+
+
+def packaged_calendar_years() -> range:
+    """The years the installed chinese-calendar package knows (SPEC §17: 2004 to 2026)."""
+    known = [d.year for d in chinese_calendar.holidays]
+    return range(min(known), max(known) + 1)
+
+
+def packaged_calendar_days() -> list[dict[str, Any]]:
+    days = [
+        {"day": d, "kind": "holiday", "name": str(name)}
+        for d, name in chinese_calendar.holidays.items()
+    ]
+    days += [
+        {"day": d, "kind": "workday", "name": str(name)}
+        for d, name in chinese_calendar.workdays.items()
+    ]
+    return days
+
+
+async def seed_calendar(conn: AsyncConnection, at: datetime) -> int:
+    """Seed the years the package knows; years an administrator loaded are left alone."""
+    years = [
+        {"year": y, "source": CALENDAR_SOURCE, "loaded_at": at} for y in packaged_calendar_years()
+    ]
+    await insert_rows(conn, calendar_years, years, keys=["year"], overwrite=False)
+    await insert_rows(conn, calendar_days, packaged_calendar_days(), keys=["day"], overwrite=False)
+    return len(years)

@@ -1,0 +1,101 @@
+"""Every query of reference data: cities, banks, outlets, hotlines, city policies."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from sscard.kernel.db import Row, fetch_all, fetch_one
+from sscard.registry.reference.models import (
+    banks,
+    cities,
+    city_banks,
+    city_policies,
+    hotlines,
+    outlets,
+)
+from sscard.registry.reference.policy import CityPolicy
+
+
+async def list_cities(conn: AsyncConnection) -> list[Row]:
+    return await fetch_all(conn, select(cities).order_by(cities.c.code))
+
+
+async def get_city(conn: AsyncConnection, code: str) -> Row | None:
+    return await fetch_one(conn, select(cities).where(cities.c.code == code))
+
+
+async def list_banks(conn: AsyncConnection) -> list[Row]:
+    return await fetch_all(conn, select(banks).order_by(banks.c.code))
+
+
+async def city_bank_codes(conn: AsyncConnection, city_code: str) -> list[str]:
+    stmt = (
+        select(city_banks.c.bank_code)
+        .where(city_banks.c.city_code == city_code)
+        .order_by(city_banks.c.bank_code)
+    )
+    return list((await conn.execute(stmt)).scalars())
+
+
+async def replace_city_banks(
+    conn: AsyncConnection, city_code: str, bank_codes: Iterable[str], source: str
+) -> None:
+    await conn.execute(delete(city_banks).where(city_banks.c.city_code == city_code))
+    rows = [{"city_code": city_code, "bank_code": b, "source": source} for b in bank_codes]
+    if rows:
+        await conn.execute(insert(city_banks), rows)
+
+
+async def existing_bank_codes(conn: AsyncConnection, codes: Iterable[str]) -> set[str]:
+    stmt = select(banks.c.code).where(banks.c.code.in_(list(codes)))
+    return set((await conn.execute(stmt)).scalars())
+
+
+async def list_outlets(conn: AsyncConnection, city_code: str | None = None) -> list[Row]:
+    stmt = select(outlets).order_by(outlets.c.code)
+    if city_code:
+        stmt = stmt.where(outlets.c.city_code == city_code)
+    return await fetch_all(conn, stmt)
+
+
+async def get_outlet(conn: AsyncConnection, outlet_id: int) -> Row | None:
+    return await fetch_one(conn, select(outlets).where(outlets.c.id == outlet_id))
+
+
+async def get_outlet_by_code(conn: AsyncConnection, code: str) -> Row | None:
+    return await fetch_one(conn, select(outlets).where(outlets.c.code == code))
+
+
+async def update_outlet(conn: AsyncConnection, code: str, values: Row) -> None:
+    await conn.execute(update(outlets).where(outlets.c.code == code).values(**values))
+
+
+async def list_hotlines(conn: AsyncConnection, city_code: str | None = None) -> list[Row]:
+    stmt = select(hotlines).order_by(hotlines.c.service, hotlines.c.id)
+    if city_code:
+        stmt = stmt.where((hotlines.c.city_code == city_code) | hotlines.c.city_code.is_(None))
+    return await fetch_all(conn, stmt)
+
+
+async def city_policies_of(conn: AsyncConnection, city_code: str) -> list[CityPolicy]:
+    stmt = (
+        select(city_policies)
+        .where(city_policies.c.city_code == city_code)
+        .order_by(city_policies.c.effective_from)
+    )
+    return [
+        CityPolicy.from_rules(r["city_code"], r["effective_from"], r["rules"])
+        for r in await fetch_all(conn, stmt)
+    ]
+
+
+async def policy_rows(conn: AsyncConnection, city_code: str) -> list[Row]:
+    stmt = (
+        select(city_policies)
+        .where(city_policies.c.city_code == city_code)
+        .order_by(city_policies.c.effective_from)
+    )
+    return await fetch_all(conn, stmt)

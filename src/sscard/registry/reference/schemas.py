@@ -1,0 +1,33 @@
+"""Request bodies of reference data edits (SPEC GOV-1, CITY-2, CITY-3)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import Field
+
+from sscard.platform.http.request import Body
+
+
+class OutletPatch(Body):
+    name_zh: str | None = Field(None, min_length=1, max_length=128)
+    name_en: str | None = Field(None, min_length=1, max_length=256)
+    making: Literal["instant", "fast"] | None = None
+    address_zh: str | None = Field(None, min_length=1, max_length=256)
+    phone: str | None = Field(None, max_length=32)
+    hours_zh: str | None = Field(None, max_length=128)
+    operations: list[str] | None = None
+    active: bool | None = None
+
+
+class CityBanksIn(Body):
+    bank_codes: list[str] = Field(min_length=1)
+    source: str = Field("admin", max_length=16)
+
+
+class PolicyIn(Body):
+    effective_from: date
+    rules: dict[str, object] = Field(description="every CityPolicy field (SPEC CITY-3)")
+    source: str = Field("admin", max_length=16)
+    note: str | None = Field(None, max_length=500)
