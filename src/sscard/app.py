@@ -24,9 +24,12 @@ from sscard.cards.passwords import endpoints as passwords
 from sscard.kernel.config import Settings
 from sscard.kernel.db import transaction
 from sscard.kernel.runtime import Runtime
+from sscard.platform.clock import endpoints as clock
 from sscard.platform.http import problems
 from sscard.platform.notify import endpoints as notify
 from sscard.platform.outbox import endpoints as outbox
+from sscard.registry.calendar import endpoints as calendar
+from sscard.registry.credit import endpoints as credit
 from sscard.registry.reference import endpoints as reference
 from sscard.wiring import wire
 
@@ -48,7 +51,10 @@ ROUTERS = (
     cancellation.router,
     reference.router,
     actors.router,
+    calendar.router,
+    clock.router,
     notify.router,
+    credit.router,
     passwords.router,
     outbox.router,
     banks.router,

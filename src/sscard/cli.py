@@ -132,6 +132,7 @@ def worker() -> None:
 
 
 db = typer.Typer(help="Database schema", no_args_is_help=True)
+data = typer.Typer(help="Reference and demo data", no_args_is_help=True)
 
 
 @db.command()
@@ -143,6 +144,27 @@ def migrate(revision: str = typer.Argument("head")) -> None:
     typer.echo(f"database at {revision}")
 
 
+@data.command("load-demo")
+def load_demo(
+    persons: int = typer.Option(20, min=1, max=10_000),
+    seed: int = typer.Option(2026),
+    tokens_file: Path | None = typer.Option(
+        None, help="[default: $SSCARD_VAR_DIR/demo-tokens.json]"
+    ),
+) -> None:
+    """Generated persons (never real data) with photos and applications, plus demo actors."""
+    import json
+
+    from sscard.demo import load_demo as load
+    from sscard.kernel.crypto import write_secret
+
+    tokens_file = tokens_file or Settings.from_env().var_dir / "demo-tokens.json"
+    result = run_with_runtime(lambda rt: load(rt, persons=persons, seed=seed))
+    write_secret(tokens_file, json.dumps(result.tokens, indent=2))
+    echo_json({"persons": result.persons, "applications": result.applications[:10]})
+    typer.echo(f"demo tokens: {tokens_file}")
+
+
 def _register_groups() -> None:
     from sscard.actors import cli as tokens
     from sscard.banks import cli as banks
@@ -151,10 +173,12 @@ def _register_groups() -> None:
     from sscard.platform.notify import cli as notifications
     from sscard.platform.outbox import cli as delivery
     from sscard.registry.calendar import cli as calendar
-    from sscard.registry.reference import cli as data
+    from sscard.registry.reference import cli as reference_data
 
     app.add_typer(db, name="db")
-    app.add_typer(data.app, name="data")
+    data.registered_groups += reference_data.app.registered_groups  # one `sscard data` group
+    data.registered_commands += reference_data.app.registered_commands
+    app.add_typer(data, name="data")
     app.add_typer(calendar.app, name="calendar")
     app.add_typer(cards.app, name="cards")
     app.add_typer(tokens.app, name="token")

@@ -8,7 +8,10 @@ visible in review (and in the tests that check the catalogue), never silently sk
 from __future__ import annotations
 
 from sscard.actors import permissions as actors
+from sscard.actors.service import Tokens
 from sscard.applications import permissions as applications
+from sscard.applications import subscribers as applications_subscribers
+from sscard.applications.renewal import hooks as renewal_hooks
 from sscard.applications.renewal import permissions as renewal
 from sscard.applications.temporary_medical import permissions as temporary_medical
 from sscard.banks import enrichment as bank_enrichment
@@ -17,22 +20,29 @@ from sscard.banks import permissions as banks
 from sscard.banks.reconciliation import permissions as reconciliation
 from sscard.cards import permissions as cards
 from sscard.cards.cancellation import permissions as cancellation
+from sscard.cards.expiry import hooks as expiry_hooks
 from sscard.cards.expiry import permissions as expiry
 from sscard.cards.financial import permissions as financial
 from sscard.cards.jurisdiction import hooks as jurisdiction_hooks
 from sscard.cards.jurisdiction import permissions as jurisdiction
 from sscard.cards.legacy import hooks as legacy_hooks
+from sscard.cards.loss import hooks as loss_hooks
 from sscard.cards.loss import permissions as loss
 from sscard.cards.passwords import permissions as passwords
 from sscard.kernel.actor import Operation
 from sscard.kernel.events import BUS
 from sscard.platform import permissions as platform
 from sscard.platform.clock import permissions as clock
+from sscard.platform.http.deps import set_authenticator
 from sscard.platform.notify import permissions as notify
+from sscard.platform.notify import templates
+from sscard.platform.notify.hooks import set_contact_book
 from sscard.platform.outbox import permissions as outbox
 from sscard.platform.outbox.hooks import HOOKS as OUTBOX_HOOKS
 from sscard.registry import permissions as registry
+from sscard.registry import repository as registry_repository
 from sscard.registry.calendar import permissions as calendar
+from sscard.registry.calendar.events import CalendarYearLoaded
 from sscard.registry.corrections import permissions as corrections
 from sscard.registry.credit import permissions as credit
 from sscard.registry.reference import permissions as reference
@@ -80,4 +90,9 @@ def wire() -> None:
     ]
     outbox.enrichers.append(bank_enrichment.enrich)
     outbox.card_key = bank_hooks.card_key_of
+    templates.register(*renewal_hooks.TEMPLATES, *expiry_hooks.TEMPLATES, *loss_hooks.TEMPLATES)
+    set_contact_book(registry_repository.phones)
+    set_authenticator(Tokens())
+    BUS.clear()
+    BUS.subscribe(CalendarYearLoaded, applications_subscribers.on_calendar_year_loaded)
     BUS.wired = True

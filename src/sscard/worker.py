@@ -18,8 +18,8 @@ from sscard.banks.reconciliation.service import reconcile_due
 from sscard.cards.loss import service as loss
 from sscard.kernel.actor import Actor, Channel, Role
 from sscard.kernel.runtime import Runtime
+from sscard.platform.notify.delivery import deliver_pending
 from sscard.platform.notify.senders import sender_from_settings
-from sscard.platform.notify.service import deliver_pending
 from sscard.platform.outbox.dispatcher import run_dispatcher
 from sscard.wiring import wire
 

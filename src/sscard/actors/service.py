@@ -179,3 +179,13 @@ async def list_actors(ctx: Ctx) -> list[dict[str, Any]]:
         actors.c.created_at,
     ).order_by(actors.c.id)
     return [dict(r._mapping) for r in await ctx.conn.execute(stmt)]
+
+
+class Tokens:
+    """The actors' tokens as the HTTP layer's authenticator (platform.http.deps.Authenticator)."""
+
+    def cached(self, token: str | None) -> Actor | None:
+        return cached_actor(token)
+
+    async def authenticate(self, conn: AsyncConnection, token: str | None) -> Actor:
+        return await authenticate(conn, token)

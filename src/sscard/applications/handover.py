@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sscard.applications.temporary_medical import repository as temporary_repo
 from sscard.banks import messages
 from sscard.cards import repository as cards_repo
 from sscard.cards.legacy import service as legacy
@@ -16,7 +17,7 @@ async def on_collected(ctx: Ctx, app: dict[str, Any]) -> None:
     """The temporary medical card ends, older cards give up medical use, the old bank is told."""
     card = await cards_repo.get(ctx.conn, app["card_id"])
     assert card is not None
-    ended = await cards_repo.end_temporary_medical_cards(ctx.conn, app["id"], ctx.now)
+    ended = await temporary_repo.end_temporary_medical_cards(ctx.conn, app["id"], ctx.now)
     await record(
         ctx.conn,
         ctx.actor,

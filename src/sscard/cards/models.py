@@ -53,38 +53,3 @@ Index("ix_cards_hr_status_loss_until", cards.c.hr_status, cards.c.loss_until)
 # ISS-7: the cards to remind, by expiry date.
 Index("ix_cards_expiry_date", cards.c.expiry_date)
 Index("ix_cards_bank_code_account_index", cards.c.bank_code, cards.c.account_index)
-
-# Older-generation cards (gen 1 city citizen cards, gen 2 provincial cards) declared at an
-# upgrade (SPEC GEN-3); they lose their medical function when the new card is activated (ISS-5).
-legacy_cards = Table(
-    "legacy_cards",
-    metadata,
-    Column("id", Id, primary_key=True, autoincrement=True),
-    Column("person_id", Id, ForeignKey("persons.id"), nullable=False, index=True),
-    Column("application_id", Id, ForeignKey("applications.id"), nullable=False, unique=True),
-    Column("generation", Integer, nullable=False),
-    Column("issuer_city_code", String(4), ForeignKey("cities.code"), nullable=True),
-    Column("outside_jiangsu", Boolean, nullable=False),
-    Column("bank_code", String(16), ForeignKey("banks.code"), nullable=True),
-    Column("number_enc", LargeBinary, nullable=False),
-    Column("number_masked", String(32), nullable=False),
-    Column("bank_closure", String(16), nullable=False, comment="none | formally_lost | closed"),
-    Column("medical_function", String(16), nullable=False, comment="active | moved"),
-    Column("medical_moved_to_card_id", Id, ForeignKey("cards.id"), nullable=True),
-    Column("created_at", UTCDateTime, nullable=False),
-    Column("updated_at", UTCDateTime, nullable=False),
-)
-
-# SPEC REP-1: a temporary medical card while a replacement (or exchange) is being made.
-temporary_medical_cards = Table(
-    "temporary_medical_cards",
-    metadata,
-    Column("id", Id, primary_key=True, autoincrement=True),
-    Column("number", String(20), nullable=False, unique=True),
-    Column("person_id", Id, ForeignKey("persons.id"), nullable=False, index=True),
-    Column("application_id", Id, ForeignKey("applications.id"), nullable=False, unique=True),
-    Column("outlet_id", Id, ForeignKey("outlets.id"), nullable=False),
-    Column("status", String(16), nullable=False, comment="valid | ended"),
-    Column("issued_at", UTCDateTime, nullable=False),
-    Column("ended_at", UTCDateTime, nullable=True),
-)

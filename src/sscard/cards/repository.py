@@ -8,7 +8,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sscard.cards.lifecycle import HrStatus
-from sscard.cards.models import cards, legacy_cards, temporary_medical_cards
+from sscard.cards.models import cards
 from sscard.kernel.db import Row
 from sscard.kernel.errors import Conflict
 
@@ -87,95 +87,7 @@ async def lift_temporary_losses(conn: AsyncConnection, ids: list[int], at: Any) 
 # ---- older-generation cards (GEN-3, ISS-5) ----
 
 
-async def insert_legacy_card(conn: AsyncConnection, values: Row) -> int:
-    stmt = insert(legacy_cards).values(**values).returning(legacy_cards.c.id)
-    return (await conn.execute(stmt)).scalar_one()
-
-
-async def move_medical_functions(
-    conn: AsyncConnection, person_id: int, to_card_id: int, at: Any
-) -> list[Row]:
-    """ISS-5: every older card of the person still carrying the medical function gives it up."""
-    stmt = (
-        update(legacy_cards)
-        .where(legacy_cards.c.person_id == person_id, legacy_cards.c.medical_function == "active")
-        .values(medical_function="moved", medical_moved_to_card_id=to_card_id, updated_at=at)
-        .returning(legacy_cards.c.id, legacy_cards.c.number_masked, legacy_cards.c.generation)
-    )
-    return [dict(r._mapping) for r in await conn.execute(stmt)]
-
-
-async def legacy_cards_of(conn: AsyncConnection, person_id: int) -> list[Row]:
-    stmt = (
-        select(legacy_cards)
-        .where(legacy_cards.c.person_id == person_id)
-        .order_by(legacy_cards.c.id)
-    )
-    return [dict(r._mapping) for r in await conn.execute(stmt)]
-
-
 # ---- temporary medical cards (REP-1) ----
 
 
-async def insert_temporary_medical_card(conn: AsyncConnection, values: Row) -> Row:
-    stmt = insert(temporary_medical_cards).values(**values).returning(temporary_medical_cards)
-    return dict((await conn.execute(stmt)).one()._mapping)
-
-
-async def temporary_medical_cards_of(conn: AsyncConnection, person_id: int) -> list[Row]:
-    stmt = (
-        select(temporary_medical_cards)
-        .where(temporary_medical_cards.c.person_id == person_id)
-        .order_by(temporary_medical_cards.c.id)
-    )
-    return [dict(r._mapping) for r in await conn.execute(stmt)]
-
-
-async def end_temporary_medical_cards(
-    conn: AsyncConnection, application_id: int, at: Any
-) -> list[Row]:
-    stmt = (
-        update(temporary_medical_cards)
-        .where(
-            temporary_medical_cards.c.application_id == application_id,
-            temporary_medical_cards.c.status == "valid",
-        )
-        .values(status="ended", ended_at=at)
-        .returning(temporary_medical_cards.c.id, temporary_medical_cards.c.number)
-    )
-    return [dict(r._mapping) for r in await conn.execute(stmt)]
-
-
 # ---- the 10-year financial validity (ISS-7) ----
-
-LIVE = [s.value for s in HrStatus if s not in (HrStatus.CANCELLED, HrStatus.SUPERSEDED)]
-
-
-async def expiring_cards(
-    conn: AsyncConnection, until: Any, city_code: str | None, after_id: int, limit: int
-) -> list[Row]:
-    stmt = select(cards).where(
-        cards.c.expiry_date <= until, cards.c.hr_status.in_(LIVE), cards.c.id > after_id
-    )
-    if city_code:
-        stmt = stmt.where(cards.c.city_code == city_code)
-    rows = await conn.execute(stmt.order_by(cards.c.id).limit(limit))
-    return [dict(r._mapping) for r in rows]
-
-
-async def cards_to_remind(conn: AsyncConnection, until: Any, limit: int) -> list[Row]:
-    stmt = (
-        select(cards.c.id, cards.c.person_id, cards.c.card_number, cards.c.expiry_date)
-        .where(
-            cards.c.expiry_date <= until,
-            cards.c.hr_status.in_(LIVE),
-            cards.c.expiry_reminded_at.is_(None),
-        )
-        .order_by(cards.c.expiry_date, cards.c.id)
-        .limit(limit)
-    )
-    return [dict(r._mapping) for r in await conn.execute(stmt)]
-
-
-async def mark_reminded(conn: AsyncConnection, ids: list[int], at: Any) -> None:
-    await conn.execute(update(cards).where(cards.c.id.in_(ids)).values(expiry_reminded_at=at))

@@ -8,12 +8,15 @@ composition root (`sscard.wiring`), never by importing a module.
 
 A handler receives a batch of events of one type, so set-based work (the 7-day sweep lifting
 thousands of losses) costs one statement per subscriber, not one per event. Events published
-together are handed over in runs of the same type, in the order they were published.
+together are handed over in runs of the same type, in the order they were published. A handler
+may report what it did as counts (`{"applications_given_due_dates": 3}`); `publish` returns the
+counts of every handler added up, for the use case to show its caller.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections import Counter
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -26,7 +29,8 @@ class Event:
 
 
 E = TypeVar("E", bound=Event)
-Handler = Callable[[Ctx, Sequence[Any]], Awaitable[None]]
+Tally = Mapping[str, int] | None  # what a handler did, as counts; None if nothing to report
+Handler = Callable[[Ctx, Sequence[Any]], Awaitable[Tally]]
 
 
 class NotWired(RuntimeError):
@@ -42,7 +46,7 @@ class EventBus:
         self.wired = False
 
     def subscribe(
-        self, event_type: type[E], handler: Callable[[Ctx, Sequence[E]], Awaitable[None]]
+        self, event_type: type[E], handler: Callable[[Ctx, Sequence[E]], Awaitable[Tally]]
     ) -> None:
         """Call `handler(ctx, events)` for every published batch of `event_type` (or a subclass)."""
         handlers = self._handlers.setdefault(event_type, [])
@@ -60,15 +64,18 @@ class EventBus:
         self._handlers.clear()
         self.wired = False
 
-    async def publish(self, ctx: Ctx, events: Sequence[Event]) -> None:
-        """Hand the events to their subscribers in runs of one type, in the caller's transaction."""
+    async def publish(self, ctx: Ctx, events: Sequence[Event]) -> dict[str, int]:
+        """Hand the events to their subscribers in runs of one type, in the caller's transaction;
+        the handlers' counts, added up."""
+        tally: Counter[str] = Counter()
         if not events:
-            return
+            return {}
         if not self.wired:
             raise NotWired(f"{type(events[0]).__name__} published before sscard.wiring.wire()")
         for run in _runs(events):
             for handler in self.handlers_for(type(run[0])):
-                await handler(ctx, run)
+                tally.update(await handler(ctx, run) or {})
+        return dict(tally)
 
 
 def _runs(events: Sequence[Event]) -> list[list[Event]]:
@@ -84,6 +91,7 @@ def _runs(events: Sequence[Event]) -> list[list[Event]]:
 BUS = EventBus()
 
 
-async def publish(ctx: Ctx, *events: Event) -> None:
-    """Publish events of the change being made in `ctx`'s transaction (see module docstring)."""
-    await BUS.publish(ctx, events)
+async def publish(ctx: Ctx, *events: Event) -> dict[str, int]:
+    """Publish events of the change being made in `ctx`'s transaction (see module docstring);
+    returns what the subscribers reported they did, as counts."""
+    return await BUS.publish(ctx, events)

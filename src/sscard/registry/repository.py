@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Set
 from typing import Any
 
 from sqlalchemy import and_, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from sscard.kernel.crypto import Vault
 from sscard.kernel.db import Row, fetch_one
 from sscard.registry.models import identity_documents, person_photos, persons
 
@@ -76,3 +78,12 @@ async def update_document(conn: AsyncConnection, person_id: int, doc_type: str, 
         .values(**values)
     )
     return (await conn.execute(stmt)).rowcount
+
+
+async def phones(conn: AsyncConnection, vault: Vault, person_ids: Set[int]) -> dict[int, str]:
+    """Each person's phone, decrypted; persons without one are left out (SPEC ID-6: read only
+    at the moment a message is sent, by the notification delivery's contact book)."""
+    stmt = select(persons.c.id, persons.c.phone_enc).where(
+        persons.c.id.in_(sorted(person_ids)), persons.c.phone_enc.is_not(None)
+    )
+    return {r.id: vault.decrypt(r.phone_enc) for r in await conn.execute(stmt)}

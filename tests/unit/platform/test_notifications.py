@@ -14,19 +14,20 @@ import pytest
 from sscard.kernel.config import Settings
 from sscard.kernel.errors import InvalidInput
 from sscard.kernel.masking import personal_number_kind
+from sscard.platform.notify.delivery import MAX_ATTEMPTS, retry_at
 from sscard.platform.notify.senders import FileSender, Message, sender_from_settings
-from sscard.platform.notify.service import (
-    MAX_ATTEMPTS,
-    TEMPLATES,
-    clean_params,
-    placeholders,
-    render,
-    retry_at,
-)
+from sscard.platform.notify.templates import TEMPLATES, clean_params, placeholders, render
 from sscard.registry.credit.models import NOTE_MAX
 from sscard.registry.credit.service import NoteHoldsPersonalData, check_note
+from sscard.wiring import wire
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def wired() -> None:
+    """Templates are registered by the composition root, as in every process."""
+    wire()
 
 
 def test_repeat_exchange_reminder_names_the_count_and_the_credit_record() -> None:
@@ -54,11 +55,16 @@ def test_every_template_has_both_languages_and_the_same_placeholders() -> None:
     """SPEC REP-5: templates are data; zh and en need the same values."""
     import string
 
+    assert set(TEMPLATES) == {
+        "repeat_exchange_reminder",
+        "expiry_exchange_reminder",
+        "online_loss_bank_reminder",
+    }
     for code, spec in TEMPLATES.items():
-        zh = {n for _, n, _, _ in string.Formatter().parse(spec["zh"]) if n}
-        en = {n for _, n, _, _ in string.Formatter().parse(spec["en"]) if n}
+        zh = {n for _, n, _, _ in string.Formatter().parse(spec.zh) if n}
+        en = {n for _, n, _, _ in string.Formatter().parse(spec.en) if n}
         assert zh == en == placeholders(code), code
-        assert spec["rule"]
+        assert spec.rule
 
 
 @pytest.mark.parametrize(

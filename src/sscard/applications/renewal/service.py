@@ -13,6 +13,7 @@ from sscard.applications import repository as repo
 from sscard.applications import service
 from sscard.applications.lifecycle import ApplicationKind
 from sscard.applications.renewal import rules as renewal
+from sscard.applications.renewal.hooks import REPEAT_EXCHANGE_REMINDER
 from sscard.applications.renewal.permissions import APPLY_EXCHANGE, APPLY_REPLACEMENT, APPLY_UPGRADE
 from sscard.applications.renewal.rules import ExchangeReason, OldCard
 from sscard.applications.service import NewApplication, RepresentativeInput
@@ -186,7 +187,7 @@ async def _remind_repeat_cases(ctx: Ctx, person_id: int) -> None:
         await notifications.enqueue(
             ctx.conn,
             person_id=person_id,
-            template="repeat_exchange_reminder",
+            template=REPEAT_EXCHANGE_REMINDER.code,
             params={"count": count},
             at=ctx.now,
         )

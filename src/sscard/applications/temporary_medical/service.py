@@ -7,8 +7,8 @@ from typing import Any
 from sscard.applications import repository as applications
 from sscard.applications.lifecycle import ApplicationKind
 from sscard.applications.service import actor_outlet
+from sscard.applications.temporary_medical import repository as temporary_repo
 from sscard.applications.temporary_medical.permissions import ISSUE_TEMPORARY_MEDICAL_CARD
-from sscard.cards import repository as repo
 from sscard.kernel.actor import authorize
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import DomainError
@@ -44,11 +44,11 @@ async def issue(ctx: Ctx, person_id: int) -> dict[str, Any]:
     app = await applications.open_application_of(ctx.conn, person_id)
     if app is None or app["kind"] not in FOR_KINDS:
         raise NoReplacementWaiting(field="person_id")
-    for t in await repo.temporary_medical_cards_of(ctx.conn, person_id):
+    for t in await temporary_repo.temporary_medical_cards_of(ctx.conn, person_id):
         if t["application_id"] == app["id"]:
             raise TemporaryCardAlreadyIssued(field="person_id", number=t["number"])
     (seq,) = await sequences.take(ctx.conn, f"temporary_medical_card:{outlet['city_code']}")
-    card = await repo.insert_temporary_medical_card(
+    card = await temporary_repo.insert_temporary_medical_card(
         ctx.conn,
         {
             "number": f"LS{outlet['city_code']}{ctx.today:%y}{seq:08d}",
@@ -67,7 +67,9 @@ async def issue(ctx: Ctx, person_id: int) -> dict[str, Any]:
 async def of_person(ctx: Ctx, person_id: int) -> list[dict[str, Any]]:
     authorize(ctx.actor, LOOKUP_PERSON)
     await require_person(ctx, person_id)
-    return [view(t, None) for t in await repo.temporary_medical_cards_of(ctx.conn, person_id)]
+    return [
+        view(t, None) for t in await temporary_repo.temporary_medical_cards_of(ctx.conn, person_id)
+    ]
 
 
 def view(card: dict[str, Any], reference: str | None) -> dict[str, Any]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sscard.cards import repository as repo
+from sscard.cards.expiry import repository as expiry_repo
+from sscard.cards.expiry.hooks import EXPIRY_EXCHANGE_REMINDER
 from sscard.cards.expiry.permissions import LIST_EXPIRING_CARDS
 from sscard.kernel.actor import authorize
 from sscard.kernel.ctx import Ctx
@@ -20,7 +21,7 @@ async def expiring(
     """A page of live cards whose financial function ends within the days given, or has ended."""
     authorize(ctx.actor, LIST_EXPIRING_CARDS)
     until = ctx.today + timedelta(days=within_days)
-    rows = await repo.expiring_cards(ctx.conn, until, city_code, after_id, limit)
+    rows = await expiry_repo.expiring_cards(ctx.conn, until, city_code, after_id, limit)
     cursor = rows[-1]["id"] if len(rows) == limit else None
     return [_item(r, ctx) for r in rows], cursor
 
@@ -42,13 +43,13 @@ async def send_reminders(ctx: Ctx, within_days: int = REMIND_WITHIN_DAYS, batch:
     authorize(ctx.actor, LIST_EXPIRING_CARDS)
     until = ctx.today + timedelta(days=within_days)
     total = 0
-    while due := await repo.cards_to_remind(ctx.conn, until, batch):
+    while due := await expiry_repo.cards_to_remind(ctx.conn, until, batch):
         await notifications.enqueue_many(
             ctx.conn,
             [
                 {
                     "person_id": r["person_id"],
-                    "template": "expiry_exchange_reminder",
+                    "template": EXPIRY_EXCHANGE_REMINDER.code,
                     "params": {
                         "card_number": r["card_number"],
                         "expiry_date": r["expiry_date"].isoformat(),
@@ -58,7 +59,7 @@ async def send_reminders(ctx: Ctx, within_days: int = REMIND_WITHIN_DAYS, batch:
             ],
             at=ctx.now,
         )
-        await repo.mark_reminded(ctx.conn, [r["id"] for r in due], ctx.now)
+        await expiry_repo.mark_reminded(ctx.conn, [r["id"] for r in due], ctx.now)
         total += len(due)
         if len(due) < batch:
             break

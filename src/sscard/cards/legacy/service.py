@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sscard.applications.renewal.rules import OldCard
-from sscard.cards import repository as repo
+from sscard.cards.legacy import repository as legacy_repo
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.masking import mask_account
 from sscard.platform.history import Change, record
@@ -17,7 +17,7 @@ MEDICAL_INSURANCE = "medical_insurance"  # the recipient of medical-function mov
 async def record_old_card(ctx: Ctx, person_id: int, application_id: int, old: OldCard) -> int:
     """GEN-3: the gen-1/gen-2 card declared at the upgrade, its number encrypted."""
     number = old.number.strip().upper()
-    legacy_id = await repo.insert_legacy_card(
+    legacy_id = await legacy_repo.insert_legacy_card(
         ctx.conn,
         {
             "person_id": person_id,
@@ -41,7 +41,7 @@ async def record_old_card(ctx: Ctx, person_id: int, application_id: int, old: Ol
 
 async def move_medical_function(ctx: Ctx, person_id: int, card: dict[str, Any]) -> int:
     """ISS-5: on hr activation, older cards lose the medical function; the balance follows."""
-    moved = await repo.move_medical_functions(ctx.conn, person_id, card["id"], ctx.now)
+    moved = await legacy_repo.move_medical_functions(ctx.conn, person_id, card["id"], ctx.now)
     changes = [
         Change("legacy_card", m["id"], "medical_function_moved", "active", "moved") for m in moved
     ]

@@ -8,6 +8,7 @@ from typing import Any
 from sscard.cards import lifecycle as lc
 from sscard.cards import repository as repo
 from sscard.cards.lifecycle import CardEvent, HrStatus
+from sscard.cards.loss.hooks import ONLINE_LOSS_BANK_REMINDER
 from sscard.cards.loss.permissions import (
     REPORT_FORMAL_LOSS,
     REPORT_TEMPORARY_LOSS,
@@ -153,7 +154,7 @@ async def apply_formal_loss(ctx: Ctx, card: dict[str, Any], reason: str | None) 
         await notifications.enqueue(
             ctx.conn,
             person_id=card["person_id"],
-            template="online_loss_bank_reminder",
+            template=ONLINE_LOSS_BANK_REMINDER.code,
             params={},
             at=ctx.now,
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 from fastapi import Depends, Request
@@ -13,8 +13,8 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
 
-from sscard.actors.service import authenticate, cached_actor
 from sscard.kernel.actor import Actor
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import DomainError, InvalidInput
@@ -23,6 +23,30 @@ from sscard.platform.models import idempotency_keys
 
 bearer = HTTPBearer(auto_error=False, description="API token of an actor (SPEC CH-1)")
 UseCase = Callable[[Ctx], Awaitable[Any]]
+
+
+class Authenticator(Protocol):
+    """Resolves a bearer token to its actor; the actors context provides it (sscard.wiring)."""
+
+    def cached(self, token: str | None) -> Actor | None:
+        """The actor of a token seen lately, without a database round trip, or None."""
+
+    async def authenticate(self, conn: AsyncConnection, token: str | None) -> Actor:
+        """The token's actor; raises Unauthenticated for a missing, unknown or revoked token."""
+
+
+_authenticators: list[Authenticator] = []
+
+
+def set_authenticator(authenticator: Authenticator) -> None:
+    """Register how tokens are resolved (replacing any earlier one)."""
+    _authenticators[:] = [authenticator]
+
+
+def _authenticator() -> Authenticator:
+    if not _authenticators:
+        raise RuntimeError("no authenticator registered: call sscard.wiring.wire()")
+    return _authenticators[0]
 
 
 def runtime(request: Request) -> Runtime:
@@ -35,10 +59,11 @@ async def current_actor(
     creds: HTTPAuthorizationCredentials | None = Depends(bearer),
 ) -> Actor:
     token = creds.credentials if creds else None
-    actor = cached_actor(token)
+    auth = _authenticator()
+    actor = auth.cached(token)
     if actor is None:
         async with runtime(request).engine.connect() as conn:
-            actor = await authenticate(conn, token)
+            actor = await auth.authenticate(conn, token)
     request.state.actor = actor
     return actor
 

@@ -8,11 +8,9 @@ from pathlib import Path
 
 import typer
 
-from sscard.applications.service import settle_due_dates
 from sscard.kernel.actor import OPERATOR
 from sscard.kernel.runtime import Runtime
 from sscard.platform.commands import echo_json, run_with_runtime
-from sscard.registry.calendar import repository as calendar_repo
 from sscard.registry.calendar import service as calendar
 
 app = typer.Typer(help="Holiday calendar", no_args_is_help=True)
@@ -24,7 +22,7 @@ def years() -> None:
 
     async def work(rt: Runtime) -> list[dict[str, object]]:
         async with rt.unit(OPERATOR, readonly=True) as ctx:
-            return await calendar_repo.known_calendar_years(ctx.conn)
+            return await calendar.known_years(ctx)
 
     echo_json(run_with_runtime(work))
 
@@ -45,13 +43,12 @@ def load_year(
 
     async def work(rt: Runtime) -> dict[str, int]:
         async with rt.unit(OPERATOR) as ctx:
-            loaded = await calendar.load_calendar_year(
+            return await calendar.load_calendar_year(
                 ctx,
                 year,
                 days("holidays"),
                 days("adjusted_workdays"),
                 spec.get("source", str(file)),
             )
-            return {"special_days": loaded, "settled": await settle_due_dates(ctx, year)}
 
     echo_json(run_with_runtime(work))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sscard.kernel.errors import DomainError
+from sscard.kernel.errors import DomainError, invalid
 
 
 class UnknownCalendarYear(DomainError):
@@ -51,3 +51,26 @@ class WorkingCalendar:
             if self.is_working_day(day):
                 remaining -= 1
         return day
+
+
+def check_year_days(
+    year: int, holidays: list[tuple[date, str]], workdays: list[tuple[date, str]]
+) -> None:
+    """A year's special days as an administrator gives them (§17): the year 2000..2100, each
+    day in it, no day twice, adjusted working days on weekends; InvalidInput names the field."""
+    if not 2000 <= year <= 2100:
+        raise invalid("year", "年份须在2000至2100之间", "must be between 2000 and 2100")
+    for field, days in (("holidays", holidays), ("adjusted_workdays", workdays)):
+        for i, (day, _name) in enumerate(days):
+            if day.year != year:
+                raise invalid(f"{field}.{i}.day", f"不在{year}年内", f"is not in {year}")
+    seen = [d for d, _ in holidays] + [d for d, _ in workdays]
+    if len(seen) != len(set(seen)):
+        raise invalid("holidays", "同一天出现了两次", "a day is listed twice")
+    for i, (day, _name) in enumerate(workdays):
+        if day.weekday() < 5:
+            raise invalid(
+                f"adjusted_workdays.{i}.day",
+                "调休上班日须为周末",
+                "an adjusted working day must be a Saturday or Sunday",
+            )

@@ -10,13 +10,16 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sscard.kernel.actor import authorize
 from sscard.kernel.ctx import Ctx
-from sscard.kernel.errors import invalid
+from sscard.kernel.db import Row
+from sscard.kernel.events import publish
 from sscard.kernel.upsert import insert_rows
 from sscard.platform import cache
 from sscard.platform.history import Change, record
 from sscard.registry.calendar import repository as calendar_repo
+from sscard.registry.calendar.events import CalendarYearLoaded
 from sscard.registry.calendar.models import calendar_days, calendar_years
 from sscard.registry.calendar.permissions import LOAD_CALENDAR_YEAR
+from sscard.registry.calendar.rules import check_year_days
 
 
 async def load_calendar_year(
@@ -25,39 +28,28 @@ async def load_calendar_year(
     holidays: list[tuple[date, str]],
     workdays: list[tuple[date, str]],
     source: str,
-) -> int:
-    """Load (or correct) one year's statutory holidays and adjusted working days (§17)."""
+) -> dict[str, int]:
+    """Load (or correct) one year's statutory holidays and adjusted working days (§17).
+
+    Answers the year, how many special days it has, and what the subscribers to
+    CalendarYearLoaded did (applications waiting for the year get their due dates).
+    """
     authorize(ctx.actor, LOAD_CALENDAR_YEAR)
     cache.clear()
-    _check_year_days(year, holidays, workdays)
+    check_year_days(year, holidays, workdays)
     days = [{"day": d, "kind": "holiday", "name": n} for d, n in holidays]
     days += [{"day": d, "kind": "workday", "name": n} for d, n in workdays]
     await calendar_repo.replace_calendar_year(ctx.conn, year, days, source, ctx.now)
     await record(
         ctx.conn, ctx.actor, ctx.now, Change("calendar", year, "year_loaded", None, source)
     )
-    return len(days)
+    effects = await publish(ctx, CalendarYearLoaded(year))
+    return {"year": year, "special_days": len(days), **effects}
 
 
-def _check_year_days(
-    year: int, holidays: list[tuple[date, str]], workdays: list[tuple[date, str]]
-) -> None:
-    if not 2000 <= year <= 2100:
-        raise invalid("year", "年份须在2000至2100之间", "must be between 2000 and 2100")
-    for field, days in (("holidays", holidays), ("adjusted_workdays", workdays)):
-        for i, (day, _name) in enumerate(days):
-            if day.year != year:
-                raise invalid(f"{field}.{i}.day", f"不在{year}年内", f"is not in {year}")
-    seen = [d for d, _ in holidays] + [d for d, _ in workdays]
-    if len(seen) != len(set(seen)):
-        raise invalid("holidays", "同一天出现了两次", "a day is listed twice")
-    for i, (day, _name) in enumerate(workdays):
-        if day.weekday() < 5:
-            raise invalid(
-                f"adjusted_workdays.{i}.day",
-                "调休上班日须为周末",
-                "an adjusted working day must be a Saturday or Sunday",
-            )
+async def known_years(ctx: Ctx) -> list[Row]:
+    """The calendar years the service knows, with where each came from (any actor may read)."""
+    return await calendar_repo.known_calendar_years(ctx.conn)
 
 
 CALENDAR_SOURCE = f"chinese-calendar {chinese_calendar.__version__}"

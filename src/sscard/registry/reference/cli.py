@@ -1,13 +1,10 @@
-"""`sscard data`: reference data and demo data."""
+"""`sscard data load-reference`: the shipped reference data (SPEC CITY-1..3, GOV-1/2)."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import typer
 
 from sscard.kernel.actor import OPERATOR
-from sscard.kernel.config import Settings
 from sscard.kernel.runtime import Runtime
 from sscard.platform.commands import echo_json, run_with_runtime
 from sscard.registry.reference.loading import load_reference_data
@@ -26,24 +23,3 @@ def load_reference(
             return await load_reference_data(ctx.conn, overwrite=overwrite)
 
     echo_json(run_with_runtime(work))
-
-
-@app.command("load-demo")
-def load_demo(
-    persons: int = typer.Option(20, min=1, max=10_000),
-    seed: int = typer.Option(2026),
-    tokens_file: Path | None = typer.Option(
-        None, help="[default: $SSCARD_VAR_DIR/demo-tokens.json]"
-    ),
-) -> None:
-    """Generated persons (never real data) with photos and applications, plus demo actors."""
-    import json
-
-    from sscard.demo import load_demo as load
-    from sscard.kernel.crypto import write_secret
-
-    tokens_file = tokens_file or Settings.from_env().var_dir / "demo-tokens.json"
-    result = run_with_runtime(lambda rt: load(rt, persons=persons, seed=seed))
-    write_secret(tokens_file, json.dumps(result.tokens, indent=2))
-    echo_json({"persons": result.persons, "applications": result.applications[:10]})
-    typer.echo(f"demo tokens: {tokens_file}")

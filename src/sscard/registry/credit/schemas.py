@@ -1,0 +1,40 @@
+"""Request and response shapes of the HR credit record (SPEC REP-5, GOV-4)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from sscard.registry.credit.models import NOTE_MAX
+from sscard.registry.credit.service import CreditKind
+
+
+class CreditEntryIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    kind: CreditKind = Field(description="malicious_repeat_exchange (REP-5) or a GOV-4 misuse")
+    note: str | None = Field(
+        None,
+        max_length=NOTE_MAX,
+        description="why, in free text; no ID numbers or phone numbers (ID-6)",
+    )
+
+
+class CreditEntryView(BaseModel):
+    id: int
+    kind: str
+    kind_zh: str | None
+    kind_en: str | None
+    rule: str = Field(description="REP-5 or GOV-4")
+    note: str | None
+    at: datetime
+    recorded_by: int | None = Field(description="actor id; null when recorded from the CLI")
+    role: str
+    channel: str
+    outlet_code: str | None
+
+
+class CreditRecordView(BaseModel):
+    person_id: int
+    entries: list[CreditEntryView]
