@@ -16,10 +16,15 @@ from sscard.actors import endpoints as actors
 from sscard.applications import endpoints as applications
 from sscard.applications.counter import endpoints as counter
 from sscard.applications.renewal import endpoints as renewal
+from sscard.applications.temporary_medical import endpoints as temporary_medical
 from sscard.banks import endpoints as banks
 from sscard.banks.reconciliation import endpoints as reconciliation
 from sscard.cards import endpoints as cards
 from sscard.cards.cancellation import endpoints as cancellation
+from sscard.cards.expiry import endpoints as expiry
+from sscard.cards.financial import endpoints as financial
+from sscard.cards.jurisdiction import endpoints as jurisdiction
+from sscard.cards.loss import endpoints as loss
 from sscard.cards.passwords import endpoints as passwords
 from sscard.kernel.config import Settings
 from sscard.kernel.db import transaction
@@ -29,6 +34,7 @@ from sscard.platform.http import problems
 from sscard.platform.notify import endpoints as notify
 from sscard.platform.outbox import endpoints as outbox
 from sscard.registry.calendar import endpoints as calendar
+from sscard.registry.corrections import endpoints as corrections
 from sscard.registry.credit import endpoints as credit
 from sscard.registry.reference import endpoints as reference
 from sscard.wiring import wire
@@ -47,7 +53,13 @@ ROUTERS = (
     counter.router,
     applications.router,
     renewal.router,
+    temporary_medical.router,
+    corrections.router,
+    financial.router,
+    jurisdiction.router,
+    expiry.router,  # before cards: /cards/expiring is not a card number
     cards.router,
+    loss.router,
     cancellation.router,
     reference.router,
     actors.router,

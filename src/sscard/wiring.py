@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sscard.actors import permissions as actors
 from sscard.actors.service import Tokens
+from sscard.applications import hooks as applications_hooks
 from sscard.applications import permissions as applications
 from sscard.applications import subscribers as applications_subscribers
 from sscard.applications.renewal import hooks as renewal_hooks
@@ -17,9 +18,12 @@ from sscard.applications.temporary_medical import permissions as temporary_medic
 from sscard.banks import enrichment as bank_enrichment
 from sscard.banks import hooks as bank_hooks
 from sscard.banks import permissions as banks
+from sscard.banks import subscribers as bank_subscribers
 from sscard.banks.reconciliation import permissions as reconciliation
 from sscard.cards import permissions as cards
+from sscard.cards.cancellation import checks as cancellation_checks
 from sscard.cards.cancellation import permissions as cancellation
+from sscard.cards.events import CardProduced, CardSuperseded, ClosureNoticeIssued
 from sscard.cards.expiry import hooks as expiry_hooks
 from sscard.cards.expiry import permissions as expiry
 from sscard.cards.financial import permissions as financial
@@ -92,7 +96,14 @@ def wire() -> None:
     outbox.card_key = bank_hooks.card_key_of
     templates.register(*renewal_hooks.TEMPLATES, *expiry_hooks.TEMPLATES, *loss_hooks.TEMPLATES)
     set_contact_book(registry_repository.phones)
+    cancellation_checks.CHECKS.clear()
+    cancellation_checks.register(applications_hooks.open_applications)  # SPEC CAN-2
     set_authenticator(Tokens())
     BUS.clear()
     BUS.subscribe(CalendarYearLoaded, applications_subscribers.on_calendar_year_loaded)
+    BUS.subscribe(CardProduced, bank_subscribers.on_card_produced)
+    for changed in bank_subscribers.TOLD_TO_THE_BANK:
+        BUS.subscribe(changed, bank_subscribers.on_hr_function_changed)
+    BUS.subscribe(CardSuperseded, bank_subscribers.on_card_superseded)
+    BUS.subscribe(ClosureNoticeIssued, bank_subscribers.on_closure_notice_issued)
     BUS.wired = True

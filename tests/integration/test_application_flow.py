@@ -229,12 +229,9 @@ async def _document_number(api: Api, person_id: int) -> str:
 
 async def test_answers_match_the_documented_shapes(api: Api) -> None:
     """The OpenAPI document tells the truth about what comes back."""
-    from sscard.platform.http.schemas import (
-        ApplicationPage,
-        ApplicationView,
-        PersonOverview,
-        Problem,
-    )
+    from sscard.applications.counter.schemas import PersonOverview
+    from sscard.applications.schemas import ApplicationPage, ApplicationView
+    from sscard.platform.http.schemas import Problem
 
     app = await api.applied("clerk_instant")
     ApplicationView.model_validate(app)

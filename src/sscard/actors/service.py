@@ -67,7 +67,7 @@ async def _binding(conn: AsyncConnection, new: NewActor) -> dict[str, Any]:
             raise invalid(
                 "outlet_code", "柜员须属于一个已登记的网点", "a clerk belongs to a known outlet"
             )
-        return {"outlet_id": outlet["id"], "city_code": outlet["city_code"]}
+        return {"outlet_id": outlet.id, "city_code": outlet.city_code}
     if new.role is Role.BANK_SYSTEM:
         if not new.bank_code or not await reference.existing_bank_codes(conn, [new.bank_code]):
             raise invalid(

@@ -9,12 +9,12 @@ from fastapi.responses import Response
 
 from sscard.applications import service
 from sscard.applications.lifecycle import ApplicationEvent, ApplicationStatus
-from sscard.applications.schemas import ApplicationIn, CollectIn
+from sscard.applications.schemas import ApplicationIn, ApplicationPage, ApplicationView, CollectIn
 from sscard.kernel.actor import Actor
 from sscard.kernel.ctx import Ctx
 from sscard.platform.http.deps import current_actor, read, write
 from sscard.platform.http.request import TransitionIn
-from sscard.platform.http.schemas import ApplicationPage, ApplicationView, answers
+from sscard.platform.http.schemas import answers
 
 router = APIRouter(prefix="/api/v1/applications", tags=["applications"])
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Date, ForeignKey, Index, Integer, LargeBinary, String, Table, text
+from sqlalchemy import Column, Date, ForeignKey, Index, Integer, String, Table, text
 
 from sscard.kernel.db import Id, UTCDateTime, metadata
+from sscard.registry.representatives import representative_columns
 
 applications = Table(
     "applications",
@@ -50,11 +51,6 @@ representatives = Table(
     Column("application_id", Id, ForeignKey("applications.id"), primary_key=True),
     Column("role", String(16), nullable=False, comment="guardian | agent"),
     Column("relationship", String(32), nullable=False),
-    Column("name_enc", LargeBinary, nullable=False),
-    Column("name_masked", String(64), nullable=False),
-    Column("doc_type", String(32), nullable=False),
-    Column("number_index", String(64), nullable=False),
-    Column("number_enc", LargeBinary, nullable=False),
-    Column("number_masked", String(32), nullable=False),
+    *representative_columns(),
     Column("proof", String(32), nullable=True, comment="proof of guardianship or support"),
 )

@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sscard.applications.lifecycle import OPEN_STATUSES, ApplicationInProgress, ApplicationStatus
-from sscard.applications.models import applications, representatives
+from sscard.applications.models import OPEN_WHERE, applications, representatives
 from sscard.cards.models import cards
 from sscard.kernel.db import Row
 from sscard.kernel.errors import Conflict
@@ -271,3 +271,13 @@ async def renewals_since(conn: AsyncConnection, person_id: int, since: Any) -> i
         applications.c.accepted_at >= since,
     )
     return int((await conn.execute(stmt)).scalar_one())
+
+
+async def open_applications_of(conn: AsyncConnection, person_id: int) -> list[Row]:
+    """The person's applications still in progress (SPEC CAN-2), by the open-application index."""
+    stmt = (
+        select(applications.c.reference, applications.c.kind, applications.c.status)
+        .where(applications.c.person_id == person_id, OPEN_WHERE)
+        .order_by(applications.c.id)
+    )
+    return [dict(r._mapping) for r in await conn.execute(stmt)]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from datetime import date, datetime
+
+from pydantic import BaseModel, Field
 
 from sscard.applications.lifecycle import RepresentativeRole
 from sscard.applications.service import FirstApplication, RepresentativeInput
+from sscard.cards.schemas import CardView
 from sscard.platform.http.request import Body
 from sscard.registry.schemas import DocumentIn
 
@@ -37,3 +40,50 @@ class ApplicationIn(Body):
 
 class CollectIn(Body):
     document: DocumentIn
+
+
+class ProgressStep(BaseModel):
+    status: str
+    at: datetime
+    channel: str
+    reason: str | None
+
+
+class RepresentativeView(BaseModel):
+    role: str
+    relationship: str
+    name: str = Field(description="masked")
+    document_type: str
+    document_number: str = Field(description="masked")
+
+
+class ApplicationSummary(BaseModel):
+    reference: str
+    kind: str
+    status: str = Field(
+        description="accepted, in_production, produced, ready_for_collection, collected"
+    )
+    channel: str
+    making: str = Field(description="instant or fast")
+    city_code: str
+    outlet_code: str | None
+    outlet_name: str | None
+    bank_code: str
+    fee_fen: int
+    person: dict[str, str] = Field(description="masked name and SSN")
+    accepted_on: date
+    accepted_at: datetime
+    due_date: date | None = Field(description="null while the calendar year is not loaded")
+    due_waits_for_calendar_year: int | None
+    overdue: bool
+
+
+class ApplicationView(ApplicationSummary):
+    progress: list[ProgressStep]
+    representative: RepresentativeView | None
+    card: CardView | None
+
+
+class ApplicationPage(BaseModel):
+    items: list[ApplicationSummary]
+    next_after: int | None = Field(description="pass as `after` for the next page; null at the end")

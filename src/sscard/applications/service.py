@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sscard.applications import handover
 from sscard.applications import lifecycle as proc
 from sscard.applications import repository as repo
 from sscard.applications.lifecycle import (
@@ -25,24 +24,28 @@ from sscard.applications.permissions import (
     SUBMIT_APPLICATION,
     VIEW_APPLICATION,
 )
+from sscard.applications.temporary_medical import service as temporary_medical
 from sscard.cards import repository as cards_repo
 from sscard.cards import service as cards
+from sscard.cards.entities import Card
+from sscard.cards.legacy import service as legacy
 from sscard.cards.lifecycle import HrStatus, is_live
-from sscard.kernel.actor import Role, authorize, forbidden
+from sscard.kernel.actor import Role, authorize
 from sscard.kernel.ctx import Ctx
-from sscard.kernel.errors import DomainError, NotFound
-from sscard.kernel.masking import mask_name
+from sscard.kernel.errors import DomainError, NotFound, visible_or_not_found
 from sscard.platform import cache, sequences
 from sscard.platform.history import Change, entries, record
 from sscard.platform.permissions import VIEW_HISTORY
 from sscard.registry import repository as registry
 from sscard.registry.calendar import repository as calendar_repo
 from sscard.registry.calendar.rules import UnknownCalendarYear
-from sscard.registry.documents import IdentityDocument, examine_document, mask_number
+from sscard.registry.documents import IdentityDocument, examine_document
 from sscard.registry.permissions import LOOKUP_PERSON
 from sscard.registry.reference import repository as reference
+from sscard.registry.reference.entities import Outlet
 from sscard.registry.reference.policy import CityPolicy, FeeKind, policy_in_force
-from sscard.registry.reference.service import policy_on
+from sscard.registry.reference.service import actor_outlet, policy_on
+from sscard.registry.representatives import representative_view, sealed_representative
 from sscard.registry.service import person_age, person_view
 
 ENTITY = "application"
@@ -117,19 +120,19 @@ class NewApplication:
     exchange_reason: str | None = None
 
 
-async def accept(ctx: Ctx, outlet: dict[str, Any], policy: CityPolicy, new: NewApplication) -> int:
+async def accept(ctx: Ctx, outlet: Outlet, policy: CityPolicy, new: NewApplication) -> int:
     """Record an accepted application with its due date and fee (SPEC APP-2, APP-7, APP-8)."""
-    making = Making(outlet["making"])
+    making = Making(outlet.making)
     due, unknown_year = await _due(ctx, making, policy)
     app_id = await repo.insert_application(
         ctx.conn,
         {
-            "reference": await _reference(ctx, outlet["city_code"]),
+            "reference": await _reference(ctx, outlet.city_code),
             "person_id": new.person_id,
             "kind": new.kind.value,
             "channel": ctx.actor.channel.value,
-            "outlet_id": outlet["id"],
-            "city_code": outlet["city_code"],
+            "outlet_id": outlet.id,
+            "city_code": outlet.city_code,
             "bank_code": new.bank_code,
             "making": making.value,
             "status": ApplicationStatus.ACCEPTED.value,
@@ -148,21 +151,11 @@ async def accept(ctx: Ctx, outlet: dict[str, Any], policy: CityPolicy, new: NewA
     return app_id
 
 
-async def make_if_instant(ctx: Ctx, outlet: dict[str, Any], app_id: int) -> dict[str, Any]:
-    if Making(outlet["making"]) is Making.INSTANT:
+async def make_if_instant(ctx: Ctx, outlet: Outlet, app_id: int) -> dict[str, Any]:
+    if Making(outlet.making) is Making.INSTANT:
         for event in proc.INSTANT_EVENTS:  # SPEC APP-2: 立等可取
             await _apply_event(ctx, await _get(ctx, app_id), event)
     return await _get(ctx, app_id)
-
-
-async def actor_outlet(ctx: Ctx) -> dict[str, Any]:
-    outlet_id = ctx.actor.outlet_id or 0
-    outlet = await cache.cached(
-        ("outlet", outlet_id), lambda: reference.get_outlet(ctx.conn, outlet_id)
-    )
-    if outlet is None or not outlet["active"]:
-        raise forbidden(ctx.actor.role, SUBMIT_APPLICATION)
-    return outlet
 
 
 async def at_counter(
@@ -170,15 +163,15 @@ async def at_counter(
     person_id: int,
     rep: RepresentativeInput | None,
     refuse: Callable[[dict[str, Any]], None],
-) -> tuple[dict[str, Any], dict[str, Any], CityPolicy]:
+) -> tuple[Outlet, dict[str, Any], CityPolicy]:
     """The clerk's outlet, the person at the counter (refused as `refuse` says, then checked
     for representation and photo) and the city policy in force: the start of every application."""
-    outlet = await actor_outlet(ctx)
+    outlet = await actor_outlet(ctx, SUBMIT_APPLICATION)
     person = await repo.person_at_counter(ctx.conn, person_id=person_id)
     if person is None:
         raise NotFound(field="person_id", what_zh="人员", what_en="Person")
     refuse(person)
-    policy = await policy_on(ctx, outlet["city_code"])
+    policy = await policy_on(ctx, outlet.city_code)
     await check_applicant(ctx, person, rep, policy)
     return outlet, person, policy
 
@@ -210,18 +203,18 @@ async def check_applicant(
         raise proc.PhotoRequired(field="photo")  # SPEC APP-5
 
 
-async def check_bank(ctx: Ctx, outlet: dict[str, Any], bank_code: str) -> None:
+async def check_bank(ctx: Ctx, outlet: Outlet, bank_code: str) -> None:
     """SPEC APP-6: a cooperating bank of the city; a bank outlet issues its own bank's card."""
-    city = outlet["city_code"]
+    city = outlet.city_code
     banks = await cache.cached(
         ("city_banks", city), lambda: reference.city_bank_codes(ctx.conn, city)
     )
     if bank_code not in banks:
         raise proc.BankNotInCityList(
-            field="bank_code", bank_code=bank_code, city_code=outlet["city_code"]
+            field="bank_code", bank_code=bank_code, city_code=outlet.city_code
         )
-    if outlet["kind"] == "bank" and outlet["bank_code"] != bank_code:
-        raise OutletBankOnly(field="bank_code", bank_code=outlet["bank_code"])
+    if outlet.kind == "bank" and outlet.bank_code != bank_code:
+        raise OutletBankOnly(field="bank_code", bank_code=outlet.bank_code)
 
 
 async def _due(ctx: Ctx, making: Making, policy: CityPolicy) -> tuple[date | None, int | None]:
@@ -246,6 +239,7 @@ async def _reference(ctx: Ctx, city_code: str) -> str:
 
 
 async def store_representative(ctx: Ctx, app_id: int, rep: RepresentativeInput) -> None:
+    """The guardian or agent, stored sealed (ID-4, ID-6); their document was examined before."""
     number = examine_document(rep.document, today=ctx.today, field="representative.document").number
     await repo.insert_representative(
         ctx.conn,
@@ -253,12 +247,7 @@ async def store_representative(ctx: Ctx, app_id: int, rep: RepresentativeInput) 
             "application_id": app_id,
             "role": rep.role.value,
             "relationship": rep.relationship,
-            "name_enc": ctx.vault.encrypt(rep.name.strip()),
-            "name_masked": mask_name(rep.name),
-            "doc_type": rep.document.type.value,
-            "number_index": ctx.vault.index(number),
-            "number_enc": ctx.vault.encrypt(number),
-            "number_masked": mask_number(number),
+            **sealed_representative(ctx.vault, rep.name, rep.document.type.value, number),
             "proof": rep.proof,
         },
     )
@@ -294,7 +283,14 @@ async def _apply_event(
     state = ApplicationStatus(app["status"])
     to = proc.next_status(state, event)
     if event is ApplicationEvent.FINISH_PRODUCTION:
-        await cards.produce_card(ctx, app)  # SPEC ISS-1
+        await cards.produce_card(  # SPEC ISS-1
+            ctx,
+            application_id=app["id"],
+            reference_number=app["reference"],
+            person_id=app["person_id"],
+            city_code=app["city_code"],
+            bank_code=app["bank_code"],
+        )
     await repo.move(ctx.conn, app, to, ctx.now)
     await record(ctx.conn, ctx.actor, ctx.now, Change(ENTITY, app["id"], event, state, to, reason))
 
@@ -311,9 +307,18 @@ async def collect(ctx: Ctx, reference: str, presented: IdentityDocument) -> dict
     number = examine_document(presented, today=ctx.today, field="document").number
     await _check_presented(ctx, app, presented, number)
     await _apply_event(ctx, app, ApplicationEvent.COLLECT)
-    await cards.activate_hr_on_collection(ctx, app["card_id"])
-    await handover.on_collected(ctx, app)
+    card = await cards.activate_hr_on_collection(ctx, app["card_id"])
+    await _hand_over(ctx, app, card)
     return await _get(ctx, app["id"])
+
+
+async def _hand_over(ctx: Ctx, app: dict[str, Any], card: Card) -> None:
+    """The temporary medical card ends (REP-1), older cards give up the medical function
+    (ISS-5), and a card collected in place of another supersedes it (REP-3)."""
+    await temporary_medical.end_for_application(ctx, app["id"])
+    await legacy.move_medical_function(ctx, app["person_id"], card)
+    if app["replaces_card_id"]:
+        await cards.hand_over_in_place(ctx, app["replaces_card_id"], card)
 
 
 async def _check_presented(
@@ -340,10 +345,9 @@ async def view(ctx: Ctx, reference: str) -> dict[str, Any]:
 
 async def _by_reference(ctx: Ctx, reference: str) -> dict[str, Any]:
     app = await repo.get_by_reference(ctx.conn, reference.strip().upper())
-    if app is None or not may_see(ctx, app):
-        # Not visible and not existing look the same, so references cannot be probed.
-        raise NotFound(field="reference", what_zh="申领", what_en="Application")
-    return app
+    return visible_or_not_found(
+        app, lambda a: may_see(ctx, a), field="reference", what_zh="申领", what_en="Application"
+    )
 
 
 def may_see(ctx: Ctx, app: dict[str, Any]) -> bool:
@@ -373,17 +377,7 @@ async def _detail(ctx: Ctx, app: dict[str, Any]) -> dict[str, Any]:
         if s["to_state"]
     ]
     rep = await repo.representative_of(ctx.conn, app["id"])
-    body["representative"] = (
-        {
-            "role": rep["role"],
-            "relationship": rep["relationship"],
-            "name": rep["name_masked"],
-            "document_type": rep["doc_type"],
-            "document_number": rep["number_masked"],
-        }
-        if rep
-        else None
-    )
+    body["representative"] = representative_view(rep) if rep else None
     card = await cards_repo.get(ctx.conn, app["card_id"]) if app["card_id"] else None
     body["card"] = cards.card_view(card) if card else None
     return body
@@ -449,7 +443,7 @@ async def _scope(ctx: Ctx, f: ListFilter) -> dict[str, Any]:
     outlet_id = None
     if f.outlet_code:
         outlet = await reference.get_outlet_by_code(ctx.conn, f.outlet_code)
-        outlet_id = outlet["id"] if outlet else -1
+        outlet_id = outlet.id if outlet else -1
     return {"city_code": f.city_code, "outlet_id": outlet_id}
 
 

@@ -16,11 +16,12 @@ from sscard.banks import service as inbox
 from sscard.banks.protocol import InboxStatus, ReportType, ServiceChannel
 from sscard.banks.rules import Report
 from sscard.banks.service import InboxFilter, Receipt
+from sscard.cards.schemas import CardStateView
 from sscard.kernel.actor import Actor
 from sscard.kernel.ctx import Ctx
 from sscard.platform.http.deps import current_actor, read, runtime
 from sscard.platform.http.problems import problem
-from sscard.platform.http.schemas import PROBLEMS, CardStateView, answers
+from sscard.platform.http.schemas import PROBLEMS, answers
 from sscard.platform.outbox.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER
 
 router = APIRouter(tags=["banks"])

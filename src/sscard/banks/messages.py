@@ -1,7 +1,9 @@
-"""The outbox rows that tell a bank something, one builder per topic (SPEC ISS-1/2, REP-3, CAN-3).
+"""The outbox rows that tell a bank something, one builder per topic (SPEC ISS-1/2, LOSS-1..3,
+REP-3, CAN-3).
 
-The change that causes a message and reconciliation's resending of it build the same row here,
-so the two can never say different things. No personal data: the holder is added at delivery.
+The card events' subscriber (subscribers.py) and reconciliation's resending build the same row
+here, so the two can never say different things. No personal data: the holder is added at
+delivery (enrichment.py).
 """
 
 from __future__ import annotations
@@ -10,7 +12,9 @@ from datetime import datetime
 from typing import Any
 
 from sscard.banks.protocol import Topic
+from sscard.cards.entities import CardRef
 from sscard.cards.events import card_key
+from sscard.cards.lifecycle import CardEvent, HrStatus
 from sscard.platform.outbox import service as outbox
 
 
@@ -33,6 +37,24 @@ def account_requested(
             "card_number": card_number,
             "application_reference": application_reference,
             "city_code": city_code,
+        },
+        at=at,
+    )
+
+
+def card_status_changed(
+    card: CardRef, transition: CardEvent, hr_status: HrStatus, at: datetime
+) -> dict[str, Any]:
+    """LOSS-1..3, CAN-3: the hr function of the bank's card changed (a loss, its lift or
+    unlock, a replacement or exchange applied for, a cancellation, a city change)."""
+    return outbox.new_row(
+        topic=Topic.CARD_STATUS_CHANGED.value,
+        recipient=card.bank_code,
+        ordering_key=card_key(card.id),
+        payload={
+            "card_number": card.card_number,
+            "event": transition.value,
+            "hr_status": hr_status.value,
         },
         at=at,
     )

@@ -14,15 +14,10 @@ from typing import Any
 
 import orjson
 
-from sscard.banks.protocol import FINANCIAL_REPORTS, OUTLET_REPORTS, ReportType, ServiceChannel
-from sscard.cards.financial import service as financial
-from sscard.cards.loss import service as loss
+from sscard.banks.protocol import OUTLET_REPORTS, ReportType, ServiceChannel
 from sscard.kernel.actor import Actor, Channel
-from sscard.kernel.ctx import Ctx
-from sscard.kernel.db import Row
 from sscard.kernel.errors import invalid
-from sscard.platform import cache
-from sscard.registry.reference import repository as reference
+from sscard.registry.reference.entities import Outlet
 
 ONSITE_NOTE = "上门服务（on-site visit）"
 
@@ -103,37 +98,7 @@ def check(report: Report) -> None:
         )
 
 
-async def outlet_of(ctx: Ctx, report: Report) -> Row | None:
-    """The outlet the report names, if any; a code we do not know is bad input."""
-    code = report.outlet_code
-    if code is None:
-        return None
-    outlet = await cache.cached(
-        ("outlet_code", code), lambda: reference.get_outlet_by_code(ctx.conn, code)
-    )
-    if outlet is None:
-        raise invalid("outlet_code", "网点代码不存在", "no outlet has this code")
-    return outlet
-
-
-async def apply(ctx: Ctx, card: Row, report: Report) -> Row:
-    """Change the card as the report says, as the bank's act; refused by name like any other."""
-    outlet = await outlet_of(ctx, report)
-    if outlet is not None and outlet["bank_code"] != ctx.actor.bank_code:
-        # SPEC LOSS-2/3, [004]: any outlet of the card's bank in the province, not another bank's.
-        raise loss.NotThisBank(field="outlet_code", bank_code=card["bank_code"])
-    acting = replace(ctx, actor=acting_actor(ctx.actor, report, outlet))
-    event = FINANCIAL_REPORTS.get(report.type)
-    if event is not None:
-        return await financial.apply_financial(
-            acting, card, event, report.account_number, report.reason
-        )
-    if report.type is ReportType.FORMAL_LOSS:
-        return await loss.apply_formal_loss(acting, card, history_reason(report))
-    return await loss.apply_unlock(acting, card, history_reason(report))
-
-
-def acting_actor(bank: Actor, report: Report, outlet: Row | None) -> Actor:
+def acting_actor(bank: Actor, report: Report, outlet: Outlet | None) -> Actor:
     """Who the history names: the bank's system, at the outlet it names, by the report's channel.
 
     Opening the account is the bank system's own act on the production data (ISS-2). A formal
@@ -149,9 +114,9 @@ def acting_actor(bank: Actor, report: Report, outlet: Row | None) -> Actor:
         via = Channel.ONSITE
     return replace(
         bank,
-        outlet_id=outlet["id"] if outlet else None,
+        outlet_id=outlet.id if outlet else None,
         outlet_kind="bank" if outlet else None,
-        city_code=outlet["city_code"] if outlet else bank.city_code,
+        city_code=outlet.city_code if outlet else bank.city_code,
         via=via,
     )
 

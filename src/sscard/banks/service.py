@@ -19,7 +19,7 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -31,19 +31,30 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sscard.banks import rules as reports
 from sscard.banks.models import bank_card_sequences, bank_inbox
 from sscard.banks.permissions import SUBMIT_BANK_REPORT, VIEW_BANK_INBOX
-from sscard.banks.protocol import InboxStatus
-from sscard.banks.rules import Report
+from sscard.banks.protocol import (
+    FINANCIAL_REPORTS,
+    InboxStatus,
+    ReportType,
+)
+from sscard.banks.rules import Report, acting_actor, history_reason
+from sscard.cards.entities import Card
+from sscard.cards.financial import service as financial
 from sscard.cards.loss import service as loss
+from sscard.cards.loss.rules import NotThisBank
 from sscard.cards.models import cards
+from sscard.cards.service import card_state_view, load, look
 from sscard.kernel.actor import authorize
 from sscard.kernel.crypto import Vault
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.db import Row
-from sscard.kernel.errors import Conflict, DomainError, InvalidInput, NotFound
+from sscard.kernel.errors import Conflict, DomainError, InvalidInput, NotFound, invalid
 from sscard.kernel.masking import mask_account
 from sscard.kernel.upsert import insert_rows
+from sscard.platform import cache
 from sscard.platform.outbox import signing
 from sscard.platform.outbox.recipients import endpoint_secret
+from sscard.registry.reference import repository as reference
+from sscard.registry.reference.entities import Outlet
 
 
 class BankNotConnected(DomainError):
@@ -124,9 +135,9 @@ async def receive(ctx: Ctx, report: Report) -> Receipt:
     digest = ctx.vault.index(report.canonical())
     if (seen := await _entry(ctx.conn, bank, report.message_id)) is not None:
         return await _again(ctx, seen, digest)
-    card = await loss.load(ctx, report.card_number)  # a bank sees only its own cards
-    await reports.outlet_of(ctx, report)
-    last = await _lock_sequence(ctx.conn, bank, card["id"], ctx.now)
+    card = await load(ctx, report.card_number)  # a bank sees only its own cards
+    await outlet_of(ctx, report)
+    last = await _lock_sequence(ctx.conn, bank, card.id, ctx.now)
     # A twin of this message may have committed while this one waited for the lock.
     if (seen := await _entry(ctx.conn, bank, report.message_id)) is not None:
         return await _again(ctx, seen, digest)
@@ -134,18 +145,18 @@ async def receive(ctx: Ctx, report: Report) -> Receipt:
     if where is Placement.USED:
         raise SequenceAlreadyUsed(field="sequence", sequence=report.sequence, last=last)
     if where is Placement.DEFER:
-        if await _at_place(ctx.conn, bank, card["id"], report.sequence) is not None:
+        if await _at_place(ctx.conn, bank, card.id, report.sequence) is not None:
             raise SequenceAlreadyUsed(field="sequence", sequence=report.sequence, last=last)
-        await _insert(ctx, bank, card["id"], report, digest, InboxStatus.DEFERRED, None)
+        await _insert(ctx, bank, card.id, report, digest, InboxStatus.DEFERRED, None)
         return Receipt(report.message_id, InboxStatus.DEFERRED)
-    card = await loss.load(ctx, report.card_number)  # as it stands now that we hold the lock
+    card = await load(ctx, report.card_number)  # as it stands now that we hold the lock
     card, refusal = await _apply(ctx, card, report)
     status = InboxStatus.REJECTED if refusal else InboxStatus.APPLIED
-    await _insert(ctx, bank, card["id"], report, digest, status, refusal)
+    await _insert(ctx, bank, card.id, report, digest, status, refusal)
     card, released = await _release(ctx, bank, card, report.sequence)
     if refusal is not None:
         return Receipt(report.message_id, status, refusal=refusal, released=released)
-    view = loss.card_state_view(card)
+    view = card_state_view(card)
     return Receipt(report.message_id, status, card=view, released=released)
 
 
@@ -163,25 +174,25 @@ async def _again(ctx: Ctx, seen: Row, digest: str) -> Receipt:
     if status is InboxStatus.REJECTED:
         receipt.refusal = seen["payload"].get("refusal")
     elif status is InboxStatus.APPLIED:
-        receipt.card = loss.card_state_view(await loss.look(ctx, seen["payload"]["card_number"]))
+        receipt.card = card_state_view(await look(ctx, seen["payload"]["card_number"]))
     return receipt
 
 
-async def _apply(ctx: Ctx, card: Row, report: Report) -> tuple[Row, Row | None]:
+async def _apply(ctx: Ctx, card: Card, report: Report) -> tuple[Card, Row | None]:
     """Apply in a savepoint: a refusal by a rule leaves the card as it was and is kept."""
     try:
         async with ctx.conn.begin_nested():
-            return await reports.apply(ctx, card, report), None
+            return await apply(ctx, card, report), None
     except Conflict:
         raise  # the card changed meanwhile: not a refusal, the bank sends the report again
     except DomainError as refused:
         return card, _refusal(refused)
 
 
-async def _release(ctx: Ctx, bank: str, card: Row, last: int) -> tuple[Row, list[Row]]:
+async def _release(ctx: Ctx, bank: str, card: Card, last: int) -> tuple[Card, list[Row]]:
     """Apply the held-back reports that now follow in order; record how far the card got."""
     released: list[Row] = []
-    while (held := await _at_place(ctx.conn, bank, card["id"], last + 1)) is not None:
+    while (held := await _at_place(ctx.conn, bank, card.id, last + 1)) is not None:
         account = held["account_number_enc"]
         report = Report.stored(
             held["message_id"],
@@ -201,7 +212,7 @@ async def _release(ctx: Ctx, bank: str, card: Row, last: int) -> tuple[Row, list
             }
         )
         last += 1
-    await _set_last(ctx.conn, bank, card["id"], last, ctx.now)
+    await _set_last(ctx.conn, bank, card.id, last, ctx.now)
     return card, released
 
 
@@ -402,3 +413,33 @@ async def _settle(ctx: Ctx, bank: str, held: Row, status: InboxStatus, refusal: 
 
 def _entries_query() -> Any:
     return select(bank_inbox, cards.c.card_number).join(cards, cards.c.id == bank_inbox.c.card_id)
+
+
+async def outlet_of(ctx: Ctx, report: Report) -> Outlet | None:
+    """The outlet the report names, if any; a code we do not know is bad input."""
+    code = report.outlet_code
+    if code is None:
+        return None
+    outlet = await cache.cached(
+        ("outlet_code", code), lambda: reference.get_outlet_by_code(ctx.conn, code)
+    )
+    if outlet is None:
+        raise invalid("outlet_code", "网点代码不存在", "no outlet has this code")
+    return outlet
+
+
+async def apply(ctx: Ctx, card: Card, report: Report) -> Card:
+    """Change the card as the report says, as the bank's act; refused by name like any other."""
+    outlet = await outlet_of(ctx, report)
+    if outlet is not None and outlet.bank_code != ctx.actor.bank_code:
+        # SPEC LOSS-2/3, [004]: any outlet of the card's bank in the province, not another bank's.
+        raise NotThisBank(field="outlet_code", bank_code=card.bank_code)
+    acting = replace(ctx, actor=acting_actor(ctx.actor, report, outlet))
+    event = FINANCIAL_REPORTS.get(report.type)
+    if event is not None:
+        return await financial.apply_financial(
+            acting, card, event, report.account_number, report.reason
+        )
+    if report.type is ReportType.FORMAL_LOSS:
+        return await loss.apply_formal_loss(acting, card, history_reason(report))
+    return await loss.apply_unlock(acting, card, history_reason(report))

@@ -63,7 +63,7 @@ class Card:
     updated_at: datetime
 
     @classmethod
-    def from_row(cls, row: Mapping[str, Any]) -> Card:
+    def from_row(cls, row: Mapping[Any, Any]) -> Card:
         """A card from a row of the `cards` table (extra columns are ignored)."""
         values = {f.name: row[f.name] for f in dataclasses.fields(cls)}
         return cls(**_typed(values))

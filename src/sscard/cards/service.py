@@ -1,124 +1,230 @@
-"""Card use cases at issue: produce the card data, activate the hr function on collection."""
+"""The card's own use cases: produce, activate on collection, read, ask whether it may be used;
+and the transition engine every change of the hr function goes through.
+
+`load` is the card as it stands now for a change (a temporary loss past its 7 days is recorded
+as lifted first, SPEC LOSS-1); `look` is the same state read without writing. `transition`
+checks the lifecycle table, changes the card by compare-and-set, writes the history row and
+publishes the typed event, all in the caller's transaction (SPEC CH-2): other contexts react
+through their subscribers (banks tell the card's bank), `cards` never calls them.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sscard.banks import messages
-from sscard.banks.protocol import Topic
 from sscard.cards import lifecycle as lc
 from sscard.cards import repository as repo
-from sscard.cards.events import card_key
-from sscard.kernel.actor import Actor, Role
+from sscard.cards.entities import Card
+from sscard.cards.events import CardProduced, CardSuperseded, hr_function_changed
+from sscard.cards.permissions import CHECK_CARD_USE, VIEW_CARD
+from sscard.kernel.actor import Actor, Channel, Role, authorize
 from sscard.kernel.ctx import Ctx
+from sscard.kernel.errors import visible_or_not_found
+from sscard.kernel.events import publish
 from sscard.platform import sequences
-from sscard.platform.history import Change, record
-from sscard.platform.outbox import service as outbox
+from sscard.platform.history import Change, entries, record
+from sscard.platform.permissions import VIEW_HISTORY
 from sscard.registry.reference import repository as reference
 
 CARD_NUMBER_SEQUENCE = "card_number"
+# The service itself, recording a temporary loss that lifted after 7 days (LOSS-1).
+SWEEPER = Actor(id=None, role=Role.CENTRE_ADMIN, display_name="7-day lift", via=Channel.SWEEP)
 
 
-async def produce_card(ctx: Ctx, application: dict[str, Any]) -> int:
-    """SPEC ISS-1: card number, identification code, issue date, 10-year expiry; ask the bank."""
-    city = await reference.get_city(ctx.conn, application["city_code"])
+# ---- issue ----
+
+
+async def produce_card(
+    ctx: Ctx,
+    *,
+    application_id: int,
+    reference_number: str,
+    person_id: int,
+    city_code: str,
+    bank_code: str,
+) -> Card:
+    """SPEC ISS-1: card number, identification code, issue date, 10-year expiry; published as
+    CardProduced, on which the card's bank is asked to open the account (ISS-2)."""
+    city = await reference.get_city(ctx.conn, city_code)
     assert city is not None  # the application's city is a foreign key
     seq = await sequences.next_value(ctx.conn, CARD_NUMBER_SEQUENCE)
     issue = ctx.today
-    values = {
-        "card_number": lc.card_number(seq),
-        "identification_code": lc.identification_code(city["area_code"]),
-        "person_id": application["person_id"],
-        "application_id": application["id"],
-        "city_code": application["city_code"],
-        "issuing_area_code": city["area_code"],
-        "bank_code": application["bank_code"],
-        "generation": lc.GENERATION,
-        "spec_version": lc.SPEC_VERSION,
-        "issue_date": issue,
-        "expiry_date": lc.expiry_date(issue),
-        "hr_status": lc.HrStatus.PRODUCED.value,
-        "financial_status": lc.FinancialStatus.ACCOUNT_REQUESTED.value,
-        "version": 1,
-        "created_at": ctx.now,
-        "updated_at": ctx.now,
-    }
-    card_id = await repo.insert_card(ctx.conn, values)
-    await record(
+    card = await repo.insert_card(
         ctx.conn,
-        ctx.actor,
-        ctx.now,
-        Change("card", card_id, "produced", None, lc.HrStatus.PRODUCED),
+        {
+            "card_number": lc.card_number(seq),
+            "identification_code": lc.identification_code(city["area_code"]),
+            "person_id": person_id,
+            "application_id": application_id,
+            "city_code": city_code,
+            "issuing_area_code": city["area_code"],
+            "bank_code": bank_code,
+            "generation": lc.GENERATION,
+            "spec_version": lc.SPEC_VERSION,
+            "issue_date": issue,
+            "expiry_date": lc.expiry_date(issue),
+            "hr_status": lc.HrStatus.PRODUCED.value,
+            "financial_status": lc.FinancialStatus.ACCOUNT_REQUESTED.value,
+            "social_data_reset_pending": False,
+            "version": 1,
+            "created_at": ctx.now,
+            "updated_at": ctx.now,
+        },
     )
-    # SPEC ISS-1/ISS-2: the bank opens the account on this.
-    message = messages.account_requested(
-        card_id=card_id,
-        card_number=values["card_number"],
-        bank_code=application["bank_code"],
-        application_reference=application["reference"],
-        city_code=application["city_code"],
-        at=ctx.now,
-    )
-    await outbox.enqueue_many(ctx.conn, [message])
-    return card_id
-
-
-async def activate_hr_on_collection(ctx: Ctx, card_id: int) -> None:
-    """SPEC ISS-4: collection makes the hr function active by itself."""
-    card = await repo.get(ctx.conn, card_id)
-    assert card is not None
-    state = lc.HrStatus(card["hr_status"])
-    to = lc.transition(state, lc.CardEvent.COLLECT, ctx.actor.channel).to
-    await repo.change(ctx.conn, card, ctx.now, hr_status=to.value)
-    await record(ctx.conn, ctx.actor, ctx.now, Change("card", card_id, "hr_activated", state, to))
-
-
-async def apply_event(
-    ctx: Ctx, card: dict[str, Any], event: lc.CardEvent, reason: str | None, **values: Any
-) -> dict[str, Any]:
-    """Make a lifecycle transition: table check, CAS update, history, and a note to the bank."""
-    state = lc.HrStatus(card["hr_status"])
-    step = lc.transition(state, event, ctx.actor.channel)
-    card = await repo.change(ctx.conn, card, ctx.now, hr_status=step.to.value, **values)
-    await record(
-        ctx.conn, ctx.actor, ctx.now, Change("card", card["id"], event, state, step.to, reason)
-    )
-    if not from_cards_bank(ctx.actor, card):
-        await outbox.enqueue_many(ctx.conn, [status_message(card, event, step.to, ctx.now)])
+    change = Change("card", card.id, "produced", None, lc.HrStatus.PRODUCED)
+    await record(ctx.conn, ctx.actor, ctx.now, change)
+    await publish(ctx, CardProduced(card.ref, reference_number))
     return card
 
 
-def from_cards_bank(actor: Actor, card: Mapping[str, Any]) -> bool:
-    """The change came from the card's own bank system, which knows it already: no echo back."""
-    return actor.role is Role.BANK_SYSTEM and actor.bank_code == card["bank_code"]
+async def activate_hr_on_collection(ctx: Ctx, card_id: int) -> Card:
+    """SPEC ISS-4: collection makes the hr function active by itself."""
+    card = await repo.get(ctx.conn, card_id)
+    assert card is not None
+    return await transition(ctx, card, lc.CardEvent.COLLECT, None, history_event="hr_activated")
 
 
-def status_message(
-    card: Mapping[str, Any], event: lc.CardEvent, to: lc.HrStatus, at: datetime
-) -> dict[str, Any]:
-    """The outbox row telling the card's bank that the hr function changed (LOSS-1..3, CAN-3)."""
-    return outbox.new_row(
-        topic=Topic.CARD_STATUS_CHANGED.value,
-        recipient=card["bank_code"],
-        ordering_key=card_key(card["id"]),
-        payload={"card_number": card["card_number"], "event": event.value, "hr_status": to.value},
-        at=at,
+async def hand_over_in_place(ctx: Ctx, old_card_id: int, new: Card) -> None:
+    """SPEC REP-3: the new card was handed over in place of the old one, dead since the
+    application; published as CardSuperseded (the old card's bank decides on its account)."""
+    old = await repo.get(ctx.conn, old_card_id)
+    assert old is not None  # the application's replaced card
+    await publish(ctx, CardSuperseded(old.ref, new.ref))
+
+
+# ---- the transition engine ----
+
+
+async def transition(
+    ctx: Ctx,
+    card: Card,
+    event: lc.CardEvent,
+    reason: str | None,
+    *,
+    history_event: str | None = None,
+    **values: Any,
+) -> Card:
+    """Make one lifecycle transition of the hr function, as `ctx.actor` through its channel.
+
+    The table check (CardTransitionRefused, ChannelNotAllowed), a compare-and-set update with
+    `values` (Conflict if the card changed meanwhile), a history row and the transition's event.
+    """
+    step = lc.transition(card.hr_status, event, ctx.actor.channel)
+    changed = await repo.change(ctx.conn, card, ctx.now, hr_status=step.to.value, **values)
+    change = Change("card", card.id, history_event or event, card.hr_status, step.to, reason)
+    await record(ctx.conn, ctx.actor, ctx.now, change)
+    happened = hr_function_changed(event, card.ref, changed.ref, card.hr_status, step.to, reason)
+    await publish(ctx, happened)
+    return changed
+
+
+# ---- reading ----
+
+
+async def find(ctx: Ctx, card_number: str) -> Card:
+    """The card with this number if the actor may see it; NotFound otherwise, so numbers
+    cannot be probed (a holder sees their own cards, a bank its own)."""
+    card = await repo.get_by_number(ctx.conn, card_number.strip().upper())
+    return visible_or_not_found(
+        card, lambda c: may_see(ctx.actor, c), field="card_number", what_zh="卡片", what_en="Card"
     )
 
 
-def card_view(card: dict[str, Any]) -> dict[str, Any]:
+def may_see(actor: Actor, card: Card) -> bool:
+    """Who sees which card: the holder their own, a bank system its own, staff every card."""
+    if actor.role is Role.CARDHOLDER:
+        return actor.person_id == card.person_id
+    if actor.role is Role.BANK_SYSTEM:
+        return actor.bank_code == card.bank_code
+    return True
+
+
+async def load(ctx: Ctx, card_number: str) -> Card:
+    """The card as it stands now, to change it: a lapsed temporary loss is lifted first."""
+    card = await find(ctx, card_number)
+    if lc.effective_hr_status(card.hr_status, card.loss_until, ctx.now) is not card.hr_status:
+        card = await lift_lapsed_loss(ctx, card)
+    return card
+
+
+async def look(ctx: Ctx, card_number: str) -> Card:
+    """The card as it reads now, without writing: a lapsed temporary loss shows as lifted."""
+    authorize(ctx.actor, VIEW_CARD)
+    card = await find(ctx, card_number)
+    if lc.effective_hr_status(card.hr_status, card.loss_until, ctx.now) is not card.hr_status:
+        card = card.with_changes(**repo.LIFTED)
+    return card
+
+
+async def lift_lapsed_loss(ctx: Ctx, card: Card) -> Card:
+    """SPEC LOSS-1: record the 7-day lift as the service's own act, at the moment it happened."""
+    as_sweeper = replace(ctx, actor=SWEEPER)
+    lifted_at = card.loss_until
+    assert lifted_at is not None  # a temporary loss always has its end
+    changed = await repo.change(ctx.conn, card, ctx.now, **repo.LIFTED)
+    await record(ctx.conn, SWEEPER, ctx.now, lift_change(card.id, lifted_at))
+    event = lc.CardEvent.LIFT_TEMPORARY_LOSS
+    lifted = hr_function_changed(
+        event, card.ref, changed.ref, lc.HrStatus.TEMPORARILY_LOST, lc.HrStatus.ACTIVE, None
+    )
+    await publish(as_sweeper, lifted)
+    return changed
+
+
+def lift_change(card_id: int, lifted_at: datetime) -> Change:
+    """The history row of a 7-day lift, dated when the loss ended."""
+    lifted = lc.CardEvent.LIFT_TEMPORARY_LOSS
+    tl, active = lc.HrStatus.TEMPORARILY_LOST, lc.HrStatus.ACTIVE
+    return Change("card", card_id, lifted, tl, active, at=lifted_at)
+
+
+async def may_use(ctx: Ctx, card_number: str, use: lc.CardUse) -> dict[str, Any]:
+    """SPEC LOSS-5, ISS-7: the one answer scenes, the ecard and banks ask before any use."""
+    authorize(ctx.actor, CHECK_CARD_USE)
+    card = await find(ctx, card_number)
+    state = lc.effective_hr_status(card.hr_status, card.loss_until, ctx.now)
+    expired = lc.financial_expired(card.expiry_date, ctx.today)
+    answer = lc.may_use(state, use, expired)
+    return {"card_number": card.card_number, "use": use.value, **vars(answer)}
+
+
+async def history_of(ctx: Ctx, card_number: str) -> list[dict[str, Any]]:
+    """Every recorded change to the card, oldest first (SPEC CH-2)."""
+    authorize(ctx.actor, VIEW_HISTORY)
+    card = await find(ctx, card_number)
+    return await entries(ctx.conn, "card", card.id)
+
+
+def card_view(card: Card) -> dict[str, Any]:
+    """The card as listed: its data, the account masked (SPEC ID-6)."""
     return {
-        "card_number": card["card_number"],
-        "identification_code": card["identification_code"],
-        "city_code": card["city_code"],
-        "bank_code": card["bank_code"],
-        "generation": card["generation"],
-        "spec_version": card["spec_version"],
-        "issue_date": card["issue_date"],
-        "expiry_date": card["expiry_date"],
-        "hr_status": card["hr_status"],
-        "financial_status": card["financial_status"],
-        "account": card["account_masked"],
+        "card_number": card.card_number,
+        "identification_code": card.identification_code,
+        "city_code": card.city_code,
+        "bank_code": card.bank_code,
+        "generation": card.generation,
+        "spec_version": card.spec_version,
+        "issue_date": card.issue_date,
+        "expiry_date": card.expiry_date,
+        "hr_status": card.hr_status.value,
+        "financial_status": card.financial_status.value,
+        "account": card.account_masked,
     }
+
+
+def card_state_view(card: Card, reminder: dict[str, str] | None = None) -> dict[str, Any]:
+    """The card as answered after a change: its data, any loss in force, a reminder."""
+    body = card_view(card)
+    body["loss"] = (
+        {
+            "reported_at": card.loss_reported_at,
+            "until": card.loss_until,
+            "channel": card.loss_channel,
+        }
+        if card.loss_reported_at
+        else None
+    )
+    body["reminder"] = reminder
+    return body

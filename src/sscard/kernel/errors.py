@@ -6,7 +6,10 @@ Messages are templates filled from keyword parameters. Parameters must never car
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from collections.abc import Callable
+from typing import Any, ClassVar, TypeVar
+
+T = TypeVar("T")
 
 
 class DomainError(Exception):
@@ -82,3 +85,15 @@ class InvalidInput(DomainError):
 def invalid(field: str, reason_zh: str, reason_en: str) -> InvalidInput:
     """The generic refusal of one field, with its reason in both languages."""
     return InvalidInput(field=field, field_name=field, reason_zh=reason_zh, reason_en=reason_en)
+
+
+def visible_or_not_found(
+    item: T | None, may_see: Callable[[T], bool], *, field: str, what_zh: str, what_en: str
+) -> T:
+    """The item if it exists and the caller may see it; NotFound otherwise.
+
+    Not visible and not existing answer the same, so references and numbers cannot be probed.
+    """
+    if item is None or not may_see(item):
+        raise NotFound(field=field, what_zh=what_zh, what_en=what_en)
+    return item

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from sscard.platform.http.request import Body
 from sscard.registry.documents import DocumentType, IdentityDocument, PersonCategory
@@ -51,3 +51,9 @@ class PersonIn(Body):
 
 class LookupIn(Body):
     social_security_number: str = Field(min_length=15, max_length=18)
+
+
+class DocumentView(BaseModel):
+    type: str
+    number: str = Field(description="masked")
+    valid_until: date | None

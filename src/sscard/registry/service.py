@@ -44,6 +44,16 @@ class DocumentBelongsToAnother(DomainError):
     message_en = "This document is already registered to another person"
 
 
+class NotTheHoldersDocument(DomainError):
+    """The holder's own document was asked for (cancellation CAN-4, the hr password PWD-3,
+    a city transfer JUR-1); the one shown is someone else's or unknown."""
+
+    code = "not_the_holders_document"
+    status = 422
+    message_zh = "所出示的证件不是持卡人本人登记的证件"
+    message_en = "The document shown is not one registered to the cardholder"
+
+
 class UnknownCity(InvalidInput):
     rule = "CITY-1"
 
@@ -129,6 +139,17 @@ async def holder_of(ctx: Ctx, doc: IdentityDocument, field: str) -> tuple[str, i
     number = examine_document(doc, today=ctx.today, field=field).number
     holder = await repo.person_id_by_document(ctx.conn, doc.type.value, ctx.vault.index(number))
     return number, holder
+
+
+async def require_holders_document(
+    ctx: Ctx, person_id: int, doc: IdentityDocument, *, field: str, rule: str
+) -> str:
+    """The document shown must be valid (ID-1/2) and registered to this person, not to an agent
+    or another holder: NotTheHoldersDocument, under the rule that asks for it. Its number."""
+    number, holder = await holder_of(ctx, doc, field)
+    if holder != person_id:
+        raise NotTheHoldersDocument(field=f"{field}.number", rule=rule)
+    return number
 
 
 async def _refuse_duplicates(ctx: Ctx, ssn: str, doc_type: DocumentType, number: str) -> None:

@@ -53,7 +53,7 @@ async def test_city_transfer_needs_the_holders_document_and_certificate(api: Api
         n, "management-city", "clerk_instant", _transfer(card, document=other["document"])
     )
     assert r.status_code == 422
-    assert r.json()["code"] == "holder_document_required"
+    assert r.json()["code"] == "not_the_holders_document"
     r = await api.card_post(
         n, "management-city", "clerk_instant", _transfer(card, transfer_certificate_number="x")
     )

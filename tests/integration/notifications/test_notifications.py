@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 from sscard.cli import app as cli_app
 from sscard.kernel.actor import OPERATOR
 from sscard.kernel.clock import ManualClock
+from sscard.platform.notify import delivery
 from sscard.platform.notify import service as notifications
 from sscard.platform.notify.models import notifications as table
 from sscard.platform.notify.senders import FileSender, Message
@@ -113,7 +114,7 @@ async def test_enqueue_many_queues_a_batch_in_one_go(api: Api, tmp_path: Path) -
             at=ctx.now,
         )
     assert queued == 3
-    report = await notifications.deliver_pending(api.rt, FileSender(tmp_path))
+    report = await delivery.deliver_pending(api.rt, FileSender(tmp_path))
     assert report.sent == 3
     assert all("2036-11-23" in line["text_zh"] for line in _lines(tmp_path))
 
@@ -125,7 +126,7 @@ async def test_delivery_writes_the_file_with_the_masked_phone_and_marks_sent(
     person = await api.person(phone="13912345678")
     nid = await _enqueue(api, person["person_id"], count=4)
 
-    report = await notifications.deliver_pending(api.rt, FileSender(tmp_path))
+    report = await delivery.deliver_pending(api.rt, FileSender(tmp_path))
 
     assert (report.claimed, report.sent, report.more) == (1, 1, False)
     [line] = _lines(tmp_path)
@@ -138,7 +139,7 @@ async def test_delivery_writes_the_file_with_the_masked_phone_and_marks_sent(
     assert row["sent_at"] == clock.now()
     assert row["attempts"] == 1
     assert row["recipient_masked"] == "139****5678"
-    again = await notifications.deliver_pending(api.rt, FileSender(tmp_path))
+    again = await delivery.deliver_pending(api.rt, FileSender(tmp_path))
     assert again.claimed == 0
     assert len(_lines(tmp_path)) == 1
 
@@ -151,32 +152,32 @@ async def test_failing_sender_is_retried_later_and_dead_after_the_cap(
     nid = await _enqueue(api, person["person_id"])
     sender = Failing()
 
-    report = await notifications.deliver_pending(api.rt, sender)
+    report = await delivery.deliver_pending(api.rt, sender)
     assert (report.failed, report.sent) == (1, 0)
     row = await _row(api, nid)
     assert (row["status"], row["attempts"], row["last_error"]) == ("failed", 1, "ConnectionError")
     assert row["next_attempt_at"] == clock.now() + timedelta(minutes=1)
-    assert (await notifications.deliver_pending(api.rt, sender)).claimed == 0  # not due yet
+    assert (await delivery.deliver_pending(api.rt, sender)).claimed == 0  # not due yet
 
-    for attempt in range(2, notifications.MAX_ATTEMPTS + 1):
+    for attempt in range(2, delivery.MAX_ATTEMPTS + 1):
         clock.advance(timedelta(hours=3))
-        await notifications.deliver_pending(api.rt, sender)
+        await delivery.deliver_pending(api.rt, sender)
         assert (await _row(api, nid))["attempts"] == attempt
     row = await _row(api, nid)
     assert row["status"] == "dead"
-    assert sender.calls == notifications.MAX_ATTEMPTS
+    assert sender.calls == delivery.MAX_ATTEMPTS
     clock.advance(timedelta(days=1))
-    assert (await notifications.deliver_pending(api.rt, sender)).claimed == 0
+    assert (await delivery.deliver_pending(api.rt, sender)).claimed == 0
 
 
 async def test_a_retry_that_succeeds_is_sent(api: Api, clock: ManualClock) -> None:
     """SPEC REP-5: after the gateway comes back, the waiting message goes out once."""
     person = await api.person()
     nid = await _enqueue(api, person["person_id"])
-    await notifications.deliver_pending(api.rt, Failing())
+    await delivery.deliver_pending(api.rt, Failing())
     clock.advance(timedelta(minutes=1))
     counting = Counting()
-    report = await notifications.deliver_pending(api.rt, counting)
+    report = await delivery.deliver_pending(api.rt, counting)
     assert report.sent == 1
     row = await _row(api, nid)
     assert (row["status"], row["attempts"], row["last_error"]) == ("sent", 2, None)
@@ -188,7 +189,7 @@ async def test_person_without_phone_is_undeliverable(api: Api) -> None:
     person = await api.person(phone=None)
     nid = await _enqueue(api, person["person_id"])
     counting = Counting()
-    report = await notifications.deliver_pending(api.rt, counting)
+    report = await delivery.deliver_pending(api.rt, counting)
     assert report.undeliverable == 1
     assert counting.sent == []
     assert (await _row(api, nid))["status"] == "undeliverable"
@@ -206,11 +207,11 @@ async def test_a_pass_that_died_leaves_rows_due_again_after_the_lease(
             raise asyncio.CancelledError  # the process going away, not a gateway error
 
     with pytest.raises(asyncio.CancelledError):
-        await notifications.deliver_pending(api.rt, Crashing())
+        await delivery.deliver_pending(api.rt, Crashing())
     assert (await _row(api, nid))["status"] == "sending"
-    assert (await notifications.deliver_pending(api.rt, Counting())).claimed == 0
-    clock.advance(notifications.LEASE)
-    assert (await notifications.deliver_pending(api.rt, Counting())).sent == 1
+    assert (await delivery.deliver_pending(api.rt, Counting())).claimed == 0
+    clock.advance(delivery.LEASE)
+    assert (await delivery.deliver_pending(api.rt, Counting())).sent == 1
 
 
 async def test_concurrent_passes_send_each_message_once(api: Api) -> None:
@@ -220,9 +221,9 @@ async def test_concurrent_passes_send_each_message_once(api: Api) -> None:
     counting = Counting(pause=0.005)
 
     reports = await asyncio.gather(
-        *(notifications.deliver_pending(api.rt, counting, batch=12) for _ in range(4))
+        *(delivery.deliver_pending(api.rt, counting, batch=12) for _ in range(4))
     )
-    reports.append(await notifications.deliver_pending(api.rt, counting, batch=100))
+    reports.append(await delivery.deliver_pending(api.rt, counting, batch=100))
 
     sends = Counter(m.notification_id for m in counting.sent)
     assert set(sends) == set(ids)

@@ -10,7 +10,8 @@ from importlib import resources
 import pytest
 
 from sscard.applications.renewal import rules as rn
-from sscard.applications.renewal.rules import BankClosure, ExchangeReason, OldCard
+from sscard.applications.renewal.rules import ExchangeReason
+from sscard.cards.legacy.rules import BankClosure, OldCard
 from sscard.cards.lifecycle import FinancialStatus as F
 from sscard.registry.reference.policy import CityPolicy
 

@@ -14,10 +14,26 @@ from sscard.banks.rules import Report, acting_actor, check, history_reason
 from sscard.banks.service import Placement, placement
 from sscard.kernel.actor import Actor, Channel, Role
 from sscard.kernel.errors import InvalidInput
+from sscard.registry.reference.entities import Outlet
 
 BEIJING = timezone(timedelta(hours=8))
 BANK = Actor(id=7, role=Role.BANK_SYSTEM, display_name="ICBC system", bank_code="ICBC")
-OUTLET = {"id": 12, "city_code": "3205", "bank_code": "ICBC"}
+OUTLET = Outlet(
+    id=12,
+    code="3205-BANK-002",
+    city_code="3205",
+    name_zh="工行网点",
+    name_en="ICBC outlet",
+    kind="bank",
+    bank_code="ICBC",
+    making="fast",
+    address_zh="苏州",
+    phone=None,
+    hours_zh=None,
+    operations=["formal_loss", "unlock"],
+    active=True,
+    source="test",
+)
 REPORT = Report(
     message_id="m-1",
     card_number="A00000001",

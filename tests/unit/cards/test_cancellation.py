@@ -7,11 +7,11 @@ from datetime import date
 
 import pytest
 
+from sscard.applications.hooks import open_applications
 from sscard.cards.cancellation.checks import (
     CHECKS,
     Unfinished,
     UnfinishedHrBusiness,
-    open_applications,
     register,
 )
 from sscard.cards.cancellation.notice import ClosureNotice, render
@@ -30,6 +30,7 @@ from sscard.cards.cancellation.rules import (
     required_proofs,
 )
 from sscard.registry.documents import DocumentType, IdentityDocument
+from sscard.wiring import wire
 
 R = CancellationReason
 DOC = IdentityDocument(DocumentType.RESIDENT_ID, "11010519491231002X")
@@ -191,9 +192,10 @@ def test_unfinished_business_refusal_names_every_item() -> None:
     assert [u["reference"] for u in refusal.extra()["unfinished"]] == ["SQ1", "DY2"]
 
 
-def test_open_application_check_is_registered_once() -> None:
-    """SPEC CAN-2: the open-application check is there by default; registering is idempotent."""
+def test_open_application_check_is_registered_once_by_the_composition_root() -> None:
+    """SPEC CAN-2: wiring registers the open-application check; registering is idempotent."""
+    wire()
     assert open_applications in CHECKS
     before = list(CHECKS)
-    assert register(open_applications) is open_applications
+    register(open_applications)
     assert before == CHECKS

@@ -8,11 +8,12 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from sscard.applications import service as applications
+from sscard.applications.counter.schemas import PersonOverview
 from sscard.kernel.actor import Actor
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import InvalidInput
 from sscard.platform.http.deps import current_actor, read, write
-from sscard.platform.http.schemas import PersonOverview, answers
+from sscard.platform.http.schemas import answers
 from sscard.registry import service as registry
 from sscard.registry.schemas import LookupIn, PersonIn
 

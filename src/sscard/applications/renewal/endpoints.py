@@ -1,4 +1,4 @@
-"""A new card in place of one held, and the counter work around it (REP-1..6, GEN-3, JUR-1)."""
+"""A new card in place of one held, over HTTP: replacement, exchange, upgrade (REP-1..6, GEN-3)."""
 
 from __future__ import annotations
 
@@ -7,34 +7,15 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from sscard.applications import service
-from sscard.applications.renewal import service as follow_on
-from sscard.applications.renewal.schemas import (
-    CityChangeIn,
-    CorrectionIn,
-    ExchangeIn,
-    FinancialReportIn,
-    ReplacementIn,
-    UpgradeIn,
-)
-from sscard.applications.temporary_medical import service as temporary_medical
-from sscard.cards.financial import service as financial
-from sscard.cards.jurisdiction import service as jurisdiction
-from sscard.cards.loss import service as loss
+from sscard.applications.renewal import service as renewal
+from sscard.applications.renewal.schemas import ExchangeIn, ReplacementIn, UpgradeIn
+from sscard.applications.schemas import ApplicationView
 from sscard.kernel.actor import Actor
 from sscard.kernel.ctx import Ctx
-from sscard.platform.http.deps import current_actor, read, write
-from sscard.platform.http.schemas import ApplicationView, CardStateView, answers
-from sscard.registry.corrections import service as corrections
+from sscard.platform.http.deps import current_actor, write
+from sscard.platform.http.schemas import answers
 
 router = APIRouter(prefix="/api/v1", tags=["after issue"])
-
-
-async def _view(ctx: Ctx, app: dict[str, Any]) -> Any:
-    """The application, with the person's HR credit record entries as warnings (REP-5)."""
-    body = await service.view(ctx, app["reference"])
-    body["credit_warnings"] = await follow_on.credit_warnings(ctx, app["person_id"])
-    return body
 
 
 @router.post(
@@ -47,7 +28,7 @@ async def replace(
     card_number: str, body: ReplacementIn, request: Request, actor: Actor = Depends(current_actor)
 ) -> Response:
     async def use_case(ctx: Ctx) -> Any:
-        return await _view(ctx, await follow_on.submit_replacement(ctx, body.domain(card_number)))
+        return await renewal.submit_replacement(ctx, body.domain(card_number))
 
     return await write(request, actor, use_case, status=201)
 
@@ -62,7 +43,7 @@ async def exchange(
     card_number: str, body: ExchangeIn, request: Request, actor: Actor = Depends(current_actor)
 ) -> Response:
     async def use_case(ctx: Ctx) -> Any:
-        return await _view(ctx, await follow_on.submit_exchange(ctx, body.domain(card_number)))
+        return await renewal.submit_exchange(ctx, body.domain(card_number))
 
     return await write(request, actor, use_case, status=201)
 
@@ -77,98 +58,6 @@ async def upgrade(
     body: UpgradeIn, request: Request, actor: Actor = Depends(current_actor)
 ) -> Response:
     async def use_case(ctx: Ctx) -> Any:
-        return await _view(ctx, await follow_on.submit_upgrade(ctx, body.domain()))
+        return await renewal.submit_upgrade(ctx, body.domain())
 
     return await write(request, actor, use_case, status=201)
-
-
-@router.post(
-    "/persons/{person_id}/temporary-medical-cards",
-    status_code=201,
-    summary="Issue a temporary medical card while the new card is made (REP-1)",
-)
-async def issue_temporary_medical_card(
-    person_id: int, request: Request, actor: Actor = Depends(current_actor)
-) -> Response:
-    return await write(
-        request, actor, lambda ctx: temporary_medical.issue(ctx, person_id), status=201
-    )
-
-
-@router.get(
-    "/persons/{person_id}/temporary-medical-cards",
-    summary="A person's temporary medical cards, valid or ended (REP-1)",
-)
-async def temporary_medical_cards(
-    person_id: int, request: Request, actor: Actor = Depends(current_actor)
-) -> Any:
-    return await read(request, actor, lambda ctx: temporary_medical.of_person(ctx, person_id))
-
-
-@router.post(
-    "/persons/{person_id}/base-data-corrections",
-    status_code=201,
-    summary="Correct name or document number with the police certificate (REP-2b, JUR-3)",
-)
-async def correct_base_data(
-    person_id: int, body: CorrectionIn, request: Request, actor: Actor = Depends(current_actor)
-) -> Response:
-    return await write(
-        request,
-        actor,
-        lambda ctx: corrections.correct_base_data(ctx, body.domain(person_id)),
-        status=201,
-    )
-
-
-@router.post(
-    "/cards/{card_number}/financial-status",
-    summary="The card's bank reports its financial function (mirror; ISS-2, LOSS-2)",
-    responses=answers(CardStateView),
-)
-async def report_financial_status(
-    card_number: str,
-    body: FinancialReportIn,
-    request: Request,
-    actor: Actor = Depends(current_actor),
-) -> Response:
-    async def use_case(ctx: Ctx) -> Any:
-        card = await financial.report(ctx, card_number, body.event, body.account_number)
-        return loss.card_state_view(card)
-
-    return await write(request, actor, use_case)
-
-
-@router.post(
-    "/cards/{card_number}/management-city",
-    summary="Change the card-management city at the outgoing city (JUR-1 step 1)",
-    responses=answers(CardStateView),
-)
-async def change_city(
-    card_number: str, body: CityChangeIn, request: Request, actor: Actor = Depends(current_actor)
-) -> Response:
-    async def use_case(ctx: Ctx) -> Any:
-        card = await jurisdiction.change_city(
-            ctx,
-            card_number,
-            body.to_city_code,
-            body.transfer_certificate_number,
-            body.document.domain(),
-        )
-        return loss.card_state_view(card)
-
-    return await write(request, actor, use_case)
-
-
-@router.post(
-    "/cards/{card_number}/social-data-reset",
-    summary="Reset the card's social data at the new city (JUR-1 step 2)",
-    responses=answers(CardStateView),
-)
-async def reset_social_data(
-    card_number: str, request: Request, actor: Actor = Depends(current_actor)
-) -> Response:
-    async def use_case(ctx: Ctx) -> Any:
-        return loss.card_state_view(await jurisdiction.reset_social_data(ctx, card_number))
-
-    return await write(request, actor, use_case)

@@ -5,10 +5,10 @@ SPEC REP-1, REP-1a, REP-2 a-e, REP-3, REP-5, REP-6, GEN-3, ISS-7, APP-8.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
+from sscard.cards.legacy.rules import BankClosure, OldCard
 from sscard.cards.lifecycle import FINANCIAL_SETTLED, FinancialStatus
 from sscard.kernel.errors import DomainError
 from sscard.registry.reference.policy import CityPolicy, FeeKind
@@ -227,26 +227,6 @@ def month_before(moment: datetime) -> datetime:
 
 
 # ---- upgrade from an older generation (GEN-3) ----
-
-
-class BankClosure(StrEnum):
-    """What the holder has done with an older card's account at its bank."""
-
-    NONE = "none"
-    FORMALLY_LOST = "formally_lost"
-    CLOSED = "closed"
-
-
-@dataclass(frozen=True)
-class OldCard:
-    """A gen-1/gen-2 card as declared at the counter."""
-
-    generation: int
-    number: str
-    issuer_city_code: str | None  # None: issued outside Jiangsu
-    bank_code: str | None  # None: no bank function (some city citizen cards)
-    bank_closure: BankClosure
-    presented: bool
 
 
 class NotAnOlderGeneration(DomainError):

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from sscard.applications.renewal.rules import BankClosure, ExchangeReason, OldCard
+from sscard.applications.renewal.rules import ExchangeReason
 from sscard.applications.renewal.service import Exchange, Replacement, Upgrade
 from sscard.applications.schemas import RepresentativeIn
-from sscard.cards.lifecycle import FinancialEvent
+from sscard.cards.legacy.rules import BankClosure, OldCard
 from sscard.platform.http.request import Body
-from sscard.registry.corrections.service import Correction
-from sscard.registry.schemas import DocumentIn
 
 
 class ReplacementIn(Body):
@@ -72,28 +70,3 @@ class UpgradeIn(Body):
     def domain(self) -> Upgrade:
         rep = self.representative.domain() if self.representative else None
         return Upgrade(self.person_id, self.bank_code, self.old_card.domain(), rep)
-
-
-class CorrectionIn(Body):
-    certificate_number: str = Field(
-        min_length=1, max_length=64, description="police certificate of the change (REP-2b)"
-    )
-    name: str | None = Field(None, min_length=1, max_length=64)
-    document: DocumentIn | None = Field(None, description="the document with its new number")
-
-    def domain(self, person_id: int) -> Correction:
-        doc = self.document.domain() if self.document else None
-        return Correction(person_id, self.certificate_number, self.name, doc)
-
-
-class FinancialReportIn(Body):
-    event: FinancialEvent
-    account_number: str | None = Field(
-        None, min_length=12, max_length=32, description="with account_opened only"
-    )
-
-
-class CityChangeIn(Body):
-    to_city_code: str = Field(min_length=2, max_length=8, description="the new management city")
-    transfer_certificate_number: str = Field(min_length=1, max_length=64)
-    document: DocumentIn = Field(description="the holder's identity document")

@@ -15,12 +15,13 @@ from sscard.applications.lifecycle import ApplicationKind
 from sscard.applications.renewal import rules as renewal
 from sscard.applications.renewal.hooks import REPEAT_EXCHANGE_REMINDER
 from sscard.applications.renewal.permissions import APPLY_EXCHANGE, APPLY_REPLACEMENT, APPLY_UPGRADE
-from sscard.applications.renewal.rules import ExchangeReason, OldCard
+from sscard.applications.renewal.rules import ExchangeReason
 from sscard.applications.service import NewApplication, RepresentativeInput
+from sscard.cards.entities import Card
 from sscard.cards.legacy import service as legacy
+from sscard.cards.legacy.rules import OldCard
 from sscard.cards.lifecycle import CardEvent, FinancialStatus, HrStatus
-from sscard.cards.loss import service as loss
-from sscard.cards.service import apply_event
+from sscard.cards.service import load, transition
 from sscard.kernel.actor import authorize
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import DomainError, NotFound
@@ -29,6 +30,7 @@ from sscard.registry import repository as registry
 from sscard.registry.corrections import repository as corrections_repo
 from sscard.registry.credit import service as credit
 from sscard.registry.reference import repository as reference
+from sscard.registry.reference.entities import Outlet
 from sscard.registry.reference.policy import CityPolicy, FeeKind
 
 
@@ -67,17 +69,17 @@ class FormalLossFirst(DomainError):
 async def submit_replacement(ctx: Ctx, req: Replacement) -> dict[str, Any]:
     """REP-1: after a formal loss; the old card is dead from this moment (LOSS-4)."""
     authorize(ctx.actor, APPLY_REPLACEMENT)
-    card = await loss.load(ctx, req.card_number)
-    if card["hr_status"] != HrStatus.FORMALLY_LOST:
-        raise FormalLossFirst(field="card_number", state=card["hr_status"])
+    card = await load(ctx, req.card_number)
+    if card.hr_status != HrStatus.FORMALLY_LOST:
+        raise FormalLossFirst(field="card_number", state=card.hr_status)
     outlet, person, policy = await service.at_counter(
-        ctx, card["person_id"], req.representative, service.refuse_open_application
+        ctx, card.person_id, req.representative, service.refuse_open_application
     )
-    bank = (req.bank_code or card["bank_code"]).upper()
+    bank = (req.bank_code or card.bank_code).upper()
     await _check_new_bank(ctx, outlet, card, bank, None, policy)
-    await apply_event(ctx, card, CardEvent.APPLY_REPLACEMENT, "补卡")
+    await transition(ctx, card, CardEvent.APPLY_REPLACEMENT, "补卡")
     new = NewApplication(
-        ApplicationKind.REPLACEMENT, person["id"], bank, FeeKind.REPLACEMENT, card["id"]
+        ApplicationKind.REPLACEMENT, person["id"], bank, FeeKind.REPLACEMENT, card.id
     )
     return await _accept(ctx, outlet, policy, new, req.representative)
 
@@ -85,23 +87,23 @@ async def submit_replacement(ctx: Ctx, req: Replacement) -> dict[str, Any]:
 async def submit_exchange(ctx: Ctx, req: Exchange) -> dict[str, Any]:
     """REP-2 a-e: an active card exchanged for its reason; the old card is taken back (REP-3)."""
     authorize(ctx.actor, APPLY_EXCHANGE)
-    card = await loss.load(ctx, req.card_number)
+    card = await load(ctx, req.card_number)
     outlet, person, policy = await service.at_counter(
-        ctx, card["person_id"], req.representative, service.refuse_open_application
+        ctx, card.person_id, req.representative, service.refuse_open_application
     )
     if not req.old_card_returned:
         raise renewal.OldCardNotReturned(field="old_card_returned")
-    renewal.check_exchange_place(req.reason, outlet["kind"], policy)
+    renewal.check_exchange_place(req.reason, outlet.kind, policy)
     await _check_evidence(ctx, card, req.reason)
-    bank = (req.bank_code or card["bank_code"]).upper()
+    bank = (req.bank_code or card.bank_code).upper()
     await _check_new_bank(ctx, outlet, card, bank, req.reason, policy)
-    await apply_event(ctx, card, CardEvent.APPLY_EXCHANGE, f"换卡：{req.reason.value}")
+    await transition(ctx, card, CardEvent.APPLY_EXCHANGE, f"换卡：{req.reason.value}")
     new = NewApplication(
         ApplicationKind.EXCHANGE,
         person["id"],
         bank,
         renewal.EXCHANGE_FEE[req.reason],
-        card["id"],
+        card.id,
         req.reason.value,
     )
     return await _accept(ctx, outlet, policy, new, req.representative)
@@ -128,38 +130,38 @@ async def submit_upgrade(ctx: Ctx, req: Upgrade) -> dict[str, Any]:
     await legacy.record_old_card(ctx, person["id"], app_id, req.old_card)
     if req.representative:
         await service.store_representative(ctx, app_id, req.representative)
-    return await service.make_if_instant(ctx, outlet, app_id)
+    return await _answer(ctx, await service.make_if_instant(ctx, outlet, app_id))
 
 
 async def _check_new_bank(
     ctx: Ctx,
-    outlet: dict[str, Any],
-    card: dict[str, Any],
+    outlet: Outlet,
+    card: Card,
     bank: str,
     reason: ExchangeReason | None,
     policy: CityPolicy,
 ) -> None:
-    financial = FinancialStatus(card["financial_status"])
-    renewal.check_bank(reason, card["bank_code"], bank, financial, policy)
+    financial = FinancialStatus(card.financial_status)
+    renewal.check_bank(reason, card.bank_code, bank, financial, policy)
     await service.check_bank(ctx, outlet, bank)
-    renewal.check_other_city(card["city_code"], outlet["city_code"], card["bank_code"], financial)
+    renewal.check_other_city(card.city_code, outlet.city_code, card.bank_code, financial)
 
 
-async def _check_evidence(ctx: Ctx, card: dict[str, Any], reason: ExchangeReason) -> None:
+async def _check_evidence(ctx: Ctx, card: Card, reason: ExchangeReason) -> None:
     if reason is ExchangeReason.EXPIRY:
-        renewal.check_expiring(card["expiry_date"], ctx.today)
+        renewal.check_expiring(card.expiry_date, ctx.today)
     if reason in (ExchangeReason.BASE_DATA_CHANGE, ExchangeReason.NEW_PHOTO):
         renewal.check_reason_evidence(
             reason,
-            card["created_at"],
-            await corrections_repo.last_correction_at(ctx.conn, card["person_id"]),
-            await registry.photo_taken_at(ctx.conn, card["person_id"]),
+            card.created_at,
+            await corrections_repo.last_correction_at(ctx.conn, card.person_id),
+            await registry.photo_taken_at(ctx.conn, card.person_id),
         )
 
 
 async def _accept(
     ctx: Ctx,
-    outlet: dict[str, Any],
+    outlet: Outlet,
     policy: CityPolicy,
     new: NewApplication,
     rep: RepresentativeInput | None,
@@ -168,7 +170,15 @@ async def _accept(
     if rep:
         await service.store_representative(ctx, app_id, rep)
     await _remind_repeat_cases(ctx, new.person_id)
-    return await service.make_if_instant(ctx, outlet, app_id)
+    return await _answer(ctx, await service.make_if_instant(ctx, outlet, app_id))
+
+
+async def _answer(ctx: Ctx, app: dict[str, Any]) -> dict[str, Any]:
+    """The new application as the clerk sees it, with the person's HR credit record entries
+    as warnings (REP-5: malicious repeats affect their HR business)."""
+    body = await service.view(ctx, app["reference"])
+    body["credit_warnings"] = await credit_warnings(ctx, app["person_id"])
+    return body
 
 
 async def credit_warnings(ctx: Ctx, person_id: int) -> list[dict[str, Any]]:

@@ -6,7 +6,6 @@ from typing import Any
 
 from sscard.applications import repository as applications
 from sscard.applications.lifecycle import ApplicationKind
-from sscard.applications.service import actor_outlet
 from sscard.applications.temporary_medical import repository as temporary_repo
 from sscard.applications.temporary_medical.permissions import ISSUE_TEMPORARY_MEDICAL_CARD
 from sscard.kernel.actor import authorize
@@ -15,6 +14,7 @@ from sscard.kernel.errors import DomainError
 from sscard.platform import sequences
 from sscard.platform.history import Change, record
 from sscard.registry.permissions import LOOKUP_PERSON
+from sscard.registry.reference.service import actor_outlet
 from sscard.registry.service import require_person
 
 FOR_KINDS = frozenset({ApplicationKind.REPLACEMENT.value, ApplicationKind.EXCHANGE.value})
@@ -40,21 +40,21 @@ async def issue(ctx: Ctx, person_id: int) -> dict[str, Any]:
     """REP-1: at an outlet, for a person waiting for a replacement or exchange; it ends when
     the new card is collected."""
     authorize(ctx.actor, ISSUE_TEMPORARY_MEDICAL_CARD)
-    outlet = await actor_outlet(ctx)
+    outlet = await actor_outlet(ctx, ISSUE_TEMPORARY_MEDICAL_CARD)
     app = await applications.open_application_of(ctx.conn, person_id)
     if app is None or app["kind"] not in FOR_KINDS:
         raise NoReplacementWaiting(field="person_id")
     for t in await temporary_repo.temporary_medical_cards_of(ctx.conn, person_id):
         if t["application_id"] == app["id"]:
             raise TemporaryCardAlreadyIssued(field="person_id", number=t["number"])
-    (seq,) = await sequences.take(ctx.conn, f"temporary_medical_card:{outlet['city_code']}")
+    (seq,) = await sequences.take(ctx.conn, f"temporary_medical_card:{outlet.city_code}")
     card = await temporary_repo.insert_temporary_medical_card(
         ctx.conn,
         {
-            "number": f"LS{outlet['city_code']}{ctx.today:%y}{seq:08d}",
+            "number": f"LS{outlet.city_code}{ctx.today:%y}{seq:08d}",
             "person_id": person_id,
             "application_id": app["id"],
-            "outlet_id": outlet["id"],
+            "outlet_id": outlet.id,
             "status": "valid",
             "issued_at": ctx.now,
         },
@@ -80,3 +80,10 @@ def view(card: dict[str, Any], reference: str | None) -> dict[str, Any]:
         "ended_at": card["ended_at"],
         "application_reference": reference,
     }
+
+
+async def end_for_application(ctx: Ctx, application_id: int) -> None:
+    """REP-1: the new card was collected; the temporary medical card issued meanwhile ends."""
+    ended = await temporary_repo.end_temporary_medical_cards(ctx.conn, application_id, ctx.now)
+    changes = [Change("temp_medical", t["id"], "ended", "valid", "ended") for t in ended]
+    await record(ctx.conn, ctx.actor, ctx.now, *changes)

@@ -1,8 +1,8 @@
 """A person's unfinished HR business, which blocks cancelling their card (SPEC CAN-2).
 
-Each kind of business registers one check here; cancellation asks all of them and names every
-unfinished item in its refusal. Later modules (replacements, benefits, ...) add theirs with
-`@register` at import time.
+Each context with business that can be unfinished (applications now; benefits later) provides a
+check, and the composition root (sscard.wiring) registers it; cancellation asks all of them and
+names every unfinished item in its refusal. Nothing registers itself by being imported.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sscard.cards.cancellation import repository as repo
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import DomainError
 
@@ -30,11 +29,11 @@ Check = Callable[[Ctx, int], Awaitable[list[Unfinished]]]
 CHECKS: list[Check] = []
 
 
-def register(check: Check) -> Check:
-    """Add a check that every cancellation runs; usable as a decorator."""
-    if check not in CHECKS:
-        CHECKS.append(check)
-    return check
+def register(*checks: Check) -> None:
+    """Add checks that every cancellation runs (sscard.wiring does, for every context)."""
+    for check in checks:
+        if check not in CHECKS:
+            CHECKS.append(check)
 
 
 class UnfinishedHrBusiness(DomainError):
@@ -69,26 +68,3 @@ async def refuse_if_unfinished(ctx: Ctx, person_id: int) -> None:
     items = await unfinished_business(ctx, person_id)
     if items:
         raise UnfinishedHrBusiness(items)
-
-
-_APPLICATION_KIND_ZH = {
-    "first": "首次申领",
-    "replacement": "补卡",
-    "exchange": "换卡",
-    "upgrade": "升级换代",
-}
-
-
-@register
-async def open_applications(ctx: Ctx, person_id: int) -> list[Unfinished]:
-    """An application still in progress (accepted .. ready for collection)."""
-    rows = await repo.open_applications_of(ctx.conn, person_id)
-    return [
-        Unfinished(
-            kind="open_application",
-            reference=r["reference"],
-            label_zh=f"未办结的社保卡{_APPLICATION_KIND_ZH.get(r['kind'], '申领')}",
-            label_en=f"card application in progress ({r['kind']}, {r['status']})",
-        )
-        for r in rows
-    ]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, ForeignKey, Index, LargeBinary, String, Table
+from sqlalchemy import Boolean, Column, ForeignKey, Index, String, Table
 
 from sscard.kernel.db import Id, UTCDateTime, metadata
+from sscard.registry.representatives import representative_columns
 
 # One row per cancelled card (SPEC CAN-3): the hr act and the financial-account closure notice
 # (金融销户通知书) it issues share the reference, printed on the notice the bank receives.
@@ -32,17 +33,12 @@ Index("ix_cancellations_bank_code_id", cancellations.c.bank_code, cancellations.
 Index("ix_cancellations_city_code_id", cancellations.c.city_code, cancellations.c.id)
 
 # The family member or agent who presented the cancellation, stored like an application's
-# representative (SPEC ID-6): encrypted, with a keyed index and a masked copy.
+# representative (registry.representatives, SPEC ID-6).
 cancellation_representatives = Table(
     "cancellation_representatives",
     metadata,
     Column("cancellation_id", Id, ForeignKey("cancellations.id"), primary_key=True),
     Column("role", String(16), nullable=False, comment="family_member | agent"),
     Column("relationship", String(32), nullable=True),
-    Column("name_enc", LargeBinary, nullable=False),
-    Column("name_masked", String(64), nullable=False),
-    Column("doc_type", String(32), nullable=False),
-    Column("number_index", String(64), nullable=False),
-    Column("number_enc", LargeBinary, nullable=False),
-    Column("number_masked", String(32), nullable=False),
+    *representative_columns(),
 )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from sscard.applications.models import OPEN_WHERE, applications
 from sscard.cards.cancellation.models import cancellation_representatives, cancellations
 from sscard.cards.models import cards
 from sscard.kernel.db import Row
@@ -71,14 +70,4 @@ async def list_page(
     if card_number is not None:
         stmt = stmt.where(cards.c.card_number == card_number)
     stmt = stmt.order_by(cancellations.c.id).limit(limit)
-    return [dict(r._mapping) for r in await conn.execute(stmt)]
-
-
-async def open_applications_of(conn: AsyncConnection, person_id: int) -> list[Row]:
-    """The person's applications still in progress (SPEC CAN-2), by the open-application index."""
-    stmt = (
-        select(applications.c.reference, applications.c.kind, applications.c.status)
-        .where(applications.c.person_id == person_id, OPEN_WHERE)
-        .order_by(applications.c.id)
-    )
     return [dict(r._mapping) for r in await conn.execute(stmt)]

@@ -12,8 +12,8 @@ from sscard.cards.cancellation.rules import (
     Relationship,
     RepresentativeInput,
 )
+from sscard.cards.schemas import CardView, Reminder
 from sscard.platform.http.request import Body
-from sscard.platform.http.schemas import CardView, Reminder
 from sscard.registry.schemas import DocumentIn
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sscard.banks import messages
 from sscard.cards import lifecycle as lc
 from sscard.cards import repository as cards_repo
 from sscard.cards.cancellation import repository as repo
@@ -14,20 +13,20 @@ from sscard.cards.cancellation.checks import refuse_if_unfinished
 from sscard.cards.cancellation.notice import ClosureNotice
 from sscard.cards.cancellation.permissions import CANCEL_CARD, VIEW_CLOSURE_NOTICE
 from sscard.cards.cancellation.rules import CancellationReason, CancellationRequest, Presenter
-from sscard.cards.loss import service as loss
-from sscard.cards.service import apply_event, card_view
+from sscard.cards.entities import Card
+from sscard.cards.events import ClosureNoticeIssued
+from sscard.cards.service import card_view, load, transition
 from sscard.kernel.actor import Role, authorize, forbidden
 from sscard.kernel.clock import business_date
 from sscard.kernel.ctx import Ctx
-from sscard.kernel.errors import DomainError, NotFound
-from sscard.kernel.masking import mask_name
+from sscard.kernel.errors import DomainError, visible_or_not_found
+from sscard.kernel.events import publish
 from sscard.platform import sequences
 from sscard.platform.history import Change, record
-from sscard.platform.outbox import service as outbox
-from sscard.registry.documents import IdentityDocument, mask_number
 from sscard.registry.reference import repository as reference
 from sscard.registry.reference.service import policy_on
-from sscard.registry.service import holder_of
+from sscard.registry.representatives import representative_view, sealed_representative
+from sscard.registry.service import holder_of, require_holders_document
 
 ENTITY = "cancellation"
 REFERENCE_SEQUENCE = "cancellation_reference"
@@ -39,14 +38,6 @@ class NotCardManagementCity(DomainError):
     rule = "CAN-3"
     message_zh = "注销须在卡管属地（{city_name_zh}）的人社服务网点办理"
     message_en = "A card is cancelled at an HR outlet of its card-management city ({city_code})"
-
-
-class NotTheHoldersDocument(DomainError):
-    code = "document_not_the_holders"
-    status = 422
-    rule = "CAN-4"
-    message_zh = "所出示的证件不是该卡持卡人登记的证件"
-    message_en = "The document shown is not one registered for the card's holder"
 
 
 class RepresentativeIsHolder(DomainError):
@@ -67,26 +58,28 @@ class CancellationPage:
 
 
 async def cancel_card(ctx: Ctx, card_number: str, req: CancellationRequest) -> dict[str, Any]:
-    """SPEC CAN-1..4: check the counter, the documents and unfinished business; cancel; notify."""
+    """SPEC CAN-1..4: check the counter, the documents and unfinished business; cancel; issue the
+    closure notice (published as ClosureNoticeIssued: the bank closes the account on it)."""
     authorize(ctx.actor, CANCEL_CARD)
-    card = await loss.load(ctx, card_number)
-    state = lc.HrStatus(card["hr_status"])
+    card = await load(ctx, card_number)
     # Before the documents: a dead card or a bank counter is refused whatever was brought.
-    lc.transition(state, lc.CardEvent.CANCEL, ctx.actor.channel)
+    lc.transition(card.hr_status, lc.CardEvent.CANCEL, ctx.actor.channel)
     await _require_management_city(ctx, card)
-    policy = await policy_on(ctx, card["city_code"])
+    policy = await policy_on(ctx, card.city_code)
     presenter = rules.check_documents(
-        req, policy.abroad_cancellation_by, card_lost=state in lc.LOST_HR_STATES
+        req, policy.abroad_cancellation_by, card_lost=card.hr_status in lc.LOST_HR_STATES
     )
     if req.holder_document is not None:
-        await _check_holder_document(ctx, card, req.holder_document)
+        await require_holders_document(
+            ctx, card.person_id, req.holder_document, field="holder_document", rule="CAN-4"
+        )
     rep_number = await _check_representative(ctx, card, req)
-    await refuse_if_unfinished(ctx, card["person_id"])  # SPEC CAN-2
+    await refuse_if_unfinished(ctx, card.person_id)  # SPEC CAN-2
 
-    card = await apply_event(ctx, card, lc.CardEvent.CANCEL, req.reason.value)
-    reference = await _reference(ctx, card["city_code"])
+    card = await transition(ctx, card, lc.CardEvent.CANCEL, req.reason.value)
+    reference_number = await _reference(ctx, card.city_code)
     cancellation_id = await repo.insert_cancellation(
-        ctx.conn, _cancellation_row(ctx, card, req, presenter, reference)
+        ctx.conn, _cancellation_row(ctx, card, req, presenter, reference_number)
     )
     if req.representative is not None and rep_number is not None:
         await _store_representative(ctx, cancellation_id, presenter, req, rep_number)
@@ -96,49 +89,32 @@ async def cancel_card(ctx: Ctx, card_number: str, req: CancellationRequest) -> d
         ctx.now,
         Change(ENTITY, cancellation_id, "closure_notice_issued", None, "issued", req.reason.value),
     )
-    # SPEC CAN-3: the bank closes the account on this; no personal data leaves in the message.
-    notice = messages.closure_requested(
-        card_id=card["id"],
-        card_number=card["card_number"],
-        bank_code=card["bank_code"],
-        notice_reference=reference,
-        reason=req.reason.value,
-        city_code=card["city_code"],
-        issued_at=ctx.now,
-        at=ctx.now,
-    )
-    await outbox.enqueue_many(ctx.conn, [notice])
-    return await view(ctx, reference)
+    # SPEC CAN-3: no personal data leaves in the notice's message, only the card and reference.
+    notice = ClosureNoticeIssued(card.ref, reference_number, req.reason.value, ctx.now)
+    await publish(ctx, notice)
+    return await view(ctx, reference_number)
 
 
-async def _require_management_city(ctx: Ctx, card: dict[str, Any]) -> None:
+async def _require_management_city(ctx: Ctx, card: Card) -> None:
     """SPEC CAN-3 / APP-1: cancellation stays with the card-management city."""
-    if ctx.actor.city_code == card["city_code"]:
+    if ctx.actor.city_code == card.city_code:
         return
-    city = await reference.get_city(ctx.conn, card["city_code"])
+    city = await reference.get_city(ctx.conn, card.city_code)
     raise NotCardManagementCity(
         field="card_number",
-        city_code=card["city_code"],
-        city_name_zh=city["name_zh"] if city else card["city_code"],
+        city_code=card.city_code,
+        city_name_zh=city["name_zh"] if city else card.city_code,
     )
 
 
-async def _check_holder_document(ctx: Ctx, card: dict[str, Any], doc: IdentityDocument) -> None:
-    _, holder = await holder_of(ctx, doc, "holder_document")
-    if holder != card["person_id"]:
-        raise NotTheHoldersDocument(field="holder_document.number")
-
-
-async def _check_representative(
-    ctx: Ctx, card: dict[str, Any], req: CancellationRequest
-) -> str | None:
+async def _check_representative(ctx: Ctx, card: Card, req: CancellationRequest) -> str | None:
     """The representative's own document, valid (ID-1/2) and not the holder's (CAN-4)."""
     rep = req.representative
     if rep is None:
         return None
     field = "representative.document"
     number, holder = await holder_of(ctx, rep.document, field)
-    if holder == card["person_id"]:
+    if holder == card.person_id:
         raise RepresentativeIsHolder(field=f"{field}.number")
     return number
 
@@ -151,25 +127,25 @@ async def _reference(ctx: Ctx, city_code: str) -> str:
 
 def _cancellation_row(
     ctx: Ctx,
-    card: dict[str, Any],
+    card: Card,
     req: CancellationRequest,
     presenter: Presenter,
-    reference: str,
+    reference_number: str,
 ) -> dict[str, Any]:
     if ctx.actor.outlet_id is None:
         raise forbidden(ctx.actor.role, CANCEL_CARD)
     return {
-        "reference": reference,
-        "card_id": card["id"],
-        "person_id": card["person_id"],
+        "reference": reference_number,
+        "card_id": card.id,
+        "person_id": card.person_id,
         "reason": req.reason.value,
         "presenter": presenter.value,
         "card_presented": req.card_presented,
         "police_certificate_number": req.police_certificate_number,
         "transfer_certificate_number": req.transfer_certificate_number,
         "note": req.note,
-        "city_code": card["city_code"],
-        "bank_code": card["bank_code"],
+        "city_code": card.city_code,
+        "bank_code": card.bank_code,
         "outlet_id": ctx.actor.outlet_id,
         "actor_id": ctx.actor.id,
         "notice_issued_at": ctx.now,
@@ -187,12 +163,7 @@ async def _store_representative(
             "cancellation_id": cancellation_id,
             "role": presenter.value,
             "relationship": rep.relationship.value if rep.relationship else None,
-            "name_enc": ctx.vault.encrypt(rep.name.strip()),
-            "name_masked": mask_name(rep.name),
-            "doc_type": rep.document.type.value,
-            "number_index": ctx.vault.index(number),
-            "number_enc": ctx.vault.encrypt(number),
-            "number_masked": mask_number(number),
+            **sealed_representative(ctx.vault, rep.name, rep.document.type.value, number),
         },
     )
 
@@ -213,17 +184,7 @@ async def view(ctx: Ctx, reference: str) -> dict[str, Any]:
     body["police_certificate_number"] = row["police_certificate_number"]
     body["transfer_certificate_number"] = row["transfer_certificate_number"]
     body["note"] = row["note"]
-    body["representative"] = (
-        {
-            "role": rep["role"],
-            "relationship": rep["relationship"],
-            "name": rep["name_masked"],
-            "document_type": rep["doc_type"],
-            "document_number": rep["number_masked"],
-        }
-        if rep
-        else None
-    )
+    body["representative"] = representative_view(rep) if rep else None
     body["card"] = card_view(card)
     body["notices"] = {
         "losses_on_holder": rules.LOSSES_FALL_ON_HOLDER,
@@ -267,12 +228,15 @@ async def list_cancellations(
     return CancellationPage([summary(r) for r in rows], cursor)
 
 
-async def _by_reference(ctx: Ctx, reference: str) -> dict[str, Any]:
-    row = await repo.get_by_reference(ctx.conn, reference.strip().upper())
-    if row is None or not _may_see(ctx, row):
-        # Not visible and not existing look the same, so references cannot be probed.
-        raise NotFound(field="reference", what_zh="注销记录", what_en="Cancellation")
-    return row
+async def _by_reference(ctx: Ctx, reference_number: str) -> dict[str, Any]:
+    row = await repo.get_by_reference(ctx.conn, reference_number.strip().upper())
+    return visible_or_not_found(
+        row,
+        lambda r: _may_see(ctx, r),
+        field="reference",
+        what_zh="注销记录",
+        what_en="Cancellation",
+    )
 
 
 def _may_see(ctx: Ctx, row: dict[str, Any]) -> bool:

@@ -1,7 +1,7 @@
 """The financial function's mirror: what the card's bank reports, kept here (SPEC ISS-2, LOSS-2).
 
-A bank system reports through its inbox (banks/inbox.py) or, one change at a time, through the
-financial-status route; both end in apply_financial.
+A bank system reports through its inbox (banks/service.py) or, one change at a time, through
+the financial-status route; both end in apply_financial, which publishes FinancialStatusChanged.
 """
 
 from __future__ import annotations
@@ -10,12 +10,15 @@ from typing import Any
 
 from sscard.cards import lifecycle as lc
 from sscard.cards import repository as repo
+from sscard.cards.entities import Card
+from sscard.cards.events import FinancialStatusChanged
 from sscard.cards.financial.permissions import REPORT_FINANCIAL_STATUS
-from sscard.cards.lifecycle import FinancialEvent, FinancialStatus
-from sscard.cards.loss import service as loss
+from sscard.cards.lifecycle import FinancialEvent
+from sscard.cards.service import card_state_view, load
 from sscard.kernel.actor import authorize
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import InvalidInput
+from sscard.kernel.events import publish
 from sscard.kernel.masking import mask_account
 from sscard.platform.history import Change, record
 
@@ -38,36 +41,39 @@ async def report(
 ) -> dict[str, Any]:
     """The card's bank reports a change of the financial function it runs."""
     authorize(ctx.actor, REPORT_FINANCIAL_STATUS)
-    card = await loss.load(ctx, card_number)  # a bank sees only its own cards
-    return await apply_financial(ctx, card, event, account_number)
+    card = await load(ctx, card_number)  # a bank sees only its own cards
+    return card_state_view(await apply_financial(ctx, card, event, account_number))
 
 
 async def apply_financial(
     ctx: Ctx,
-    card: dict[str, Any],
+    card: Card,
     event: FinancialEvent,
     account_number: str | None,
     reason: str | None = None,
-) -> dict[str, Any]:
-    """Move the mirror by the financial table; an opened account is kept encrypted and indexed."""
-    state = FinancialStatus(card["financial_status"])
-    before = card["financial_before_loss"]
-    to = lc.next_financial_status(state, event, FinancialStatus(before) if before else None)
+) -> Card:
+    """Move the mirror by the financial table (FinancialTransitionRefused otherwise); an opened
+    account is kept encrypted, masked and indexed (ID-6). Publishes FinancialStatusChanged."""
+    state = card.financial_status
+    to = lc.next_financial_status(state, event, card.financial_before_loss)
     values: dict[str, Any] = {"financial_status": to.value}
     if event is FinancialEvent.ACCOUNT_OPENED:
         if account_number is None or not _is_account_number(account_number):
             raise _account_required()
-        values |= {
-            "account_number_enc": ctx.vault.encrypt(account_number),
-            "account_masked": mask_account(account_number),
-            # Reconciliation matches the bank's statement lines by this, never by the clear number.
-            "account_index": ctx.vault.index(account_number),
-        }
+        # Reconciliation matches the bank's statement lines by the index, never the number.
+        values |= ctx.vault.seal(
+            "account",
+            account_number,
+            mask=mask_account,
+            indexed=True,
+            enc_column="account_number_enc",
+        )
     if event is FinancialEvent.REPORTED_LOST:
         values["financial_before_loss"] = state.value
     if event in (FinancialEvent.LOSS_LIFTED, FinancialEvent.CLOSED):
         values["financial_before_loss"] = None
-    card = await repo.change(ctx.conn, card, ctx.now, **values)
-    change = Change("card", card["id"], f"financial_{event.value}", state, to, reason)
+    changed = await repo.change(ctx.conn, card, ctx.now, **values)
+    change = Change("card", card.id, f"financial_{event.value}", state, to, reason)
     await record(ctx.conn, ctx.actor, ctx.now, change)
-    return card
+    await publish(ctx, FinancialStatusChanged(changed.ref, event, state, to))
+    return changed

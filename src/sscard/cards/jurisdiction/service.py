@@ -4,20 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from sscard.applications.service import actor_outlet
+from sscard.cards.events import card_key
+from sscard.cards.jurisdiction.hooks import centre_of
 from sscard.cards.jurisdiction.permissions import CHANGE_CARD_CITY, RESET_SOCIAL_DATA
 from sscard.cards.lifecycle import CardEvent
-from sscard.cards.loss import service as loss
-from sscard.cards.service import apply_event
+from sscard.cards.service import card_state_view, load, transition
 from sscard.kernel.actor import authorize
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import DomainError, InvalidInput, NotFound
 from sscard.platform.outbox import service as outbox
 from sscard.registry.documents import IdentityDocument, is_certificate_number
 from sscard.registry.reference import repository as reference
-from sscard.registry.service import holder_of
+from sscard.registry.reference.service import actor_outlet
+from sscard.registry.service import require_holders_document
 
 JIANGSU = "32"
+CARD_TRANSFERRED_IN = "centre.card_transferred_in"  # to the new city's card centre
 
 
 class OutOfProvince(DomainError):
@@ -44,14 +46,6 @@ class NoResetPending(DomainError):
     message_en = "Nothing to reset: the management city was not changed at the outgoing city"
 
 
-class HolderDocumentRequired(DomainError):
-    code = "holder_document_required"
-    status = 422
-    rule = "JUR-1"
-    message_zh = "须出示持卡人本人的身份证件"
-    message_en = "The holder's own identity document is required"
-
-
 async def change_city(
     ctx: Ctx, card_number: str, to_city: str, certificate: str, document: IdentityDocument
 ) -> dict[str, Any]:
@@ -68,59 +62,55 @@ async def change_city(
             reason_zh="须填写社会保险关系转移凭证编号",
             reason_en="the social-insurance transfer certificate number is required",
         )
-    card = await loss.load(ctx, card_number)
-    outlet = await actor_outlet(ctx)
-    if outlet["city_code"] != card["city_code"]:
+    card = await load(ctx, card_number)
+    outlet = await actor_outlet(ctx, CHANGE_CARD_CITY)
+    if outlet.city_code != card.city_code:
         raise NotTheCardsCity(
             field="card_number",
             step_zh="转出地",
             step_en="the outgoing city",
-            city_code=card["city_code"],
+            city_code=card.city_code,
         )
-    if to_city == card["city_code"]:
+    if to_city == card.city_code:
         raise InvalidInput(
             field="to_city_code",
             field_name="to_city_code",
             reason_zh="转入城市与现管理城市相同",
             reason_en="the new city is the card's city already",
         )
-    await _check_holder(ctx, card, document)
-    from_city = card["city_code"]
+    await require_holders_document(ctx, card.person_id, document, field="document", rule="JUR-1")
+    from_city = card.city_code
     reason = f"{from_city}→{to_city}"
-    card = await apply_event(
+    card = await transition(
         ctx, card, CardEvent.CHANGE_CITY, reason, city_code=to_city, social_data_reset_pending=True
     )
+    # The new city's card centre takes the card over (its own party, not the bank's).
     await outbox.enqueue(
         ctx.conn,
-        topic="centre.card_transferred_in",
-        recipient=f"centre:{to_city}",
-        ordering_key=f"card:{card['id']}",
-        payload={"card_number": card["card_number"], "from_city_code": from_city},
+        topic=CARD_TRANSFERRED_IN,
+        recipient=centre_of(to_city),
+        ordering_key=card_key(card.id),
+        payload={"card_number": card.card_number, "from_city_code": from_city},
         at=ctx.now,
     )
-    return card
+    return card_state_view(card)
 
 
 async def reset_social_data(ctx: Ctx, card_number: str) -> dict[str, Any]:
     """JUR-1 step 2, at an outlet of the new city: the card's social data is reset there."""
     authorize(ctx.actor, RESET_SOCIAL_DATA)
-    card = await loss.load(ctx, card_number)
-    outlet = await actor_outlet(ctx)
-    if outlet["city_code"] != card["city_code"]:
+    card = await load(ctx, card_number)
+    outlet = await actor_outlet(ctx, RESET_SOCIAL_DATA)
+    if outlet.city_code != card.city_code:
         raise NotTheCardsCity(
             field="card_number",
             step_zh="转入地",
             step_en="the new city",
-            city_code=card["city_code"],
+            city_code=card.city_code,
         )
-    if not card["social_data_reset_pending"]:
+    if not card.social_data_reset_pending:
         raise NoResetPending(field="card_number")
-    return await apply_event(
+    card = await transition(
         ctx, card, CardEvent.RESET_SOCIAL_DATA, None, social_data_reset_pending=False
     )
-
-
-async def _check_holder(ctx: Ctx, card: dict[str, Any], doc: IdentityDocument) -> None:
-    _, holder = await holder_of(ctx, doc, "document")
-    if holder != card["person_id"]:
-        raise HolderDocumentRequired(field="document.number")
+    return card_state_view(card)

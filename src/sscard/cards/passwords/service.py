@@ -17,8 +17,7 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import VerifyMismatchError
 
-from sscard.cards.lifecycle import HrStatus
-from sscard.cards.loss import service as loss
+from sscard.cards.entities import Card
 from sscard.cards.passwords import repository as store
 from sscard.cards.passwords import rules as pw
 from sscard.cards.passwords.permissions import (
@@ -26,6 +25,7 @@ from sscard.cards.passwords.permissions import (
     SET_HR_PASSWORD,
     VERIFY_HR_PASSWORD,
 )
+from sscard.cards.service import load, look
 from sscard.kernel.actor import authorize
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import Conflict, DomainError, invalid
@@ -33,7 +33,7 @@ from sscard.platform.history import Change, record
 from sscard.registry import repository as registry
 from sscard.registry.documents import IdentityDocument
 from sscard.registry.reference.service import policy_on
-from sscard.registry.service import holder_of
+from sscard.registry.service import require_holders_document
 
 # OWASP's argon2id setting (19 MiB, 2 passes, 1 lane): about 20 ms a hash on one core, so a
 # server verifying for hotlines and banks all day keeps its memory at 19 MiB per verification
@@ -74,21 +74,13 @@ class HrPasswordNotSet(DomainError):
     message_en = "This card has no hr password yet; set it at a card outlet first"
 
 
-class NotTheHoldersDocument(DomainError):
-    code = "not_the_holders_document"
-    status = 422
-    rule = "PWD-3"
-    message_zh = "所出示的证件不是持卡人本人的证件"
-    message_en = "The document shown is not the cardholder's own"
-
-
 # ---- use cases ----
 
 
 async def state_of(ctx: Ctx, card_number: str) -> dict[str, Any]:
     """Whether the card has an hr password, and whether it is locked; never the password."""
-    card = await loss.look(ctx, card_number)
-    row = await store.get(ctx.conn, card["id"])
+    card = await look(ctx, card_number)
+    row = await store.get(ctx.conn, card.id)
     return _view(card, row, await _max_attempts(ctx, card))
 
 
@@ -102,7 +94,7 @@ async def set_password(
     """SPEC PWD-1/2: first setting against the holder's ID; a change against the old password."""
     authorize(ctx.actor, SET_HR_PASSWORD)
     card = await _usable_card(ctx, card_number)
-    row = await store.get(ctx.conn, card["id"])
+    row = await store.get(ctx.conn, card.id)
     if document is not None:
         await _check_holders_document(ctx, card, document)
     elif row is None:
@@ -121,7 +113,7 @@ async def set_password(
     if row is None:
         pw.check_new_password(new_password, await _holder(ctx, card), field="new_password")
         row = await store.insert_password(
-            ctx.conn, card["id"], await _hash(ctx, card, new_password), ctx.now
+            ctx.conn, card.id, await _hash(ctx, card, new_password), ctx.now
         )
         await _record(ctx, card, SET, None, "set")
         return _view(card, row, max_attempts, outcome="set")
@@ -162,7 +154,7 @@ async def verify(ctx: Ctx, card_number: str, password: str) -> dict[str, Any]:
         rehashed = await _hash(ctx, card, password)
     if row["failed_attempts"] or rehashed:
         if not await store.clear_wrong_tries(
-            ctx.conn, card["id"], row["password_hash"], ctx.now, rehashed
+            ctx.conn, card.id, row["password_hash"], ctx.now, rehashed
         ):
             return _verdict(card, await _after_race(ctx, card), max_attempts, "locked")
         row = {**row, "failed_attempts": 0}
@@ -196,35 +188,31 @@ def refusal_of(answer: dict[str, Any]) -> DomainError | None:
 # ---- steps ----
 
 
-async def _usable_card(ctx: Ctx, card_number: str) -> dict[str, Any]:
-    card = await loss.load(ctx, card_number)
-    pw.require_usable(HrStatus(card["hr_status"]))
+async def _usable_card(ctx: Ctx, card_number: str) -> Card:
+    card = await load(ctx, card_number)
+    pw.require_usable(card.hr_status)
     return card
 
 
-async def _existing(ctx: Ctx, card: dict[str, Any]) -> dict[str, Any]:
-    row = await store.get(ctx.conn, card["id"])
+async def _existing(ctx: Ctx, card: Card) -> dict[str, Any]:
+    row = await store.get(ctx.conn, card.id)
     if row is None:
         raise HrPasswordNotSet(field="card_number")
     return row
 
 
-async def _max_attempts(ctx: Ctx, card: dict[str, Any]) -> int:
-    return (await policy_on(ctx, card["city_code"])).password_max_attempts
+async def _max_attempts(ctx: Ctx, card: Card) -> int:
+    return (await policy_on(ctx, card.city_code)).password_max_attempts
 
 
-async def _check_holders_document(
-    ctx: Ctx, card: dict[str, Any], document: IdentityDocument
-) -> None:
+async def _check_holders_document(ctx: Ctx, card: Card, document: IdentityDocument) -> None:
     """The document must be valid and registered to the card's own person (not an agent's)."""
-    _, owner = await holder_of(ctx, document, "document")
-    if owner != card["person_id"]:
-        raise NotTheHoldersDocument(field="document.number")
+    await require_holders_document(ctx, card.person_id, document, field="document", rule="PWD-3")
 
 
-async def _holder(ctx: Ctx, card: dict[str, Any]) -> pw.Holder:
+async def _holder(ctx: Ctx, card: Card) -> pw.Holder:
     """What a guesser could know of the holder, decrypted for the check only (SPEC ID-6)."""
-    person = await registry.get_person(ctx.conn, card["person_id"])
+    person = await registry.get_person(ctx.conn, card.person_id)
     assert person is not None  # the card's person is a foreign key
     phone, ssn = person["phone_enc"], person["ssn_enc"]
     return pw.Holder(
@@ -234,16 +222,16 @@ async def _holder(ctx: Ctx, card: dict[str, Any]) -> pw.Holder:
     )
 
 
-def _peppered(ctx: Ctx, card: dict[str, Any], password: str) -> str:
-    return ctx.vault.index(f"hr-password\0{card['id']}\0{password}")
+def _peppered(ctx: Ctx, card: Card, password: str) -> str:
+    return ctx.vault.index(f"hr-password\0{card.id}\0{password}")
 
 
-async def _hash(ctx: Ctx, card: dict[str, Any], password: str) -> str:
+async def _hash(ctx: Ctx, card: Card, password: str) -> str:
     # argon2 runs outside the GIL; a thread keeps the event loop serving meanwhile.
     return await asyncio.to_thread(HASHER.hash, _peppered(ctx, card, password))
 
 
-async def _matches(ctx: Ctx, card: dict[str, Any], row: dict[str, Any], password: str) -> bool:
+async def _matches(ctx: Ctx, card: Card, row: dict[str, Any], password: str) -> bool:
     peppered = _peppered(ctx, card, password)
     try:
         return await asyncio.to_thread(HASHER.verify, row["password_hash"], peppered)
@@ -252,11 +240,11 @@ async def _matches(ctx: Ctx, card: dict[str, Any], row: dict[str, Any], password
 
 
 async def _count_wrong_try(
-    ctx: Ctx, card: dict[str, Any], row: dict[str, Any], max_attempts: int
+    ctx: Ctx, card: Card, row: dict[str, Any], max_attempts: int
 ) -> dict[str, Any]:
     """Count the try in one statement; the try that reaches the limit locks and is recorded."""
     counted = await store.count_wrong_try(
-        ctx.conn, card["id"], row["password_hash"], max_attempts, ctx.now
+        ctx.conn, card.id, row["password_hash"], max_attempts, ctx.now
     )
     if counted is None:
         return await _after_race(ctx, card)
@@ -265,27 +253,25 @@ async def _count_wrong_try(
     return {**row, **counted}
 
 
-async def _after_race(ctx: Ctx, card: dict[str, Any]) -> dict[str, Any]:
+async def _after_race(ctx: Ctx, card: Card) -> dict[str, Any]:
     """A concurrent request locked, changed or reset the password between our read and write."""
-    row = await store.get(ctx.conn, card["id"])
+    row = await store.get(ctx.conn, card.id)
     if row is None or row["locked_at"] is None:
         raise Conflict(field="card_number")
     return row
 
 
-async def _record(ctx: Ctx, card: dict[str, Any], event: str, was: str | None, now: str) -> None:
+async def _record(ctx: Ctx, card: Card, event: str, was: str | None, now: str) -> None:
     """SPEC CH-2: who did it, where, when; the password is never part of the record."""
-    await record(ctx.conn, ctx.actor, ctx.now, Change("card", card["id"], event, was, now))
+    await record(ctx.conn, ctx.actor, ctx.now, Change("card", card.id, event, was, now))
 
 
-def _verdict(
-    card: dict[str, Any], row: dict[str, Any], max_attempts: int, outcome: str
-) -> dict[str, Any]:
+def _verdict(card: Card, row: dict[str, Any], max_attempts: int, outcome: str) -> dict[str, Any]:
     return {**_view(card, row, max_attempts, outcome=outcome), "verified": outcome == "verified"}
 
 
 def _view(
-    card: dict[str, Any],
+    card: Card,
     row: dict[str, Any] | None,
     max_attempts: int,
     *,
@@ -293,7 +279,7 @@ def _view(
 ) -> dict[str, Any]:
     failed = row["failed_attempts"] if row else 0
     body: dict[str, Any] = {
-        "card_number": card["card_number"],
+        "card_number": card.card_number,
         "password_set": row is not None,
         "set_at": row["set_at"] if row else None,
         "locked": bool(row and row["locked_at"]),

@@ -8,6 +8,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sscard.kernel.db import Row, fetch_all, fetch_one
+from sscard.registry.reference.entities import Outlet
 from sscard.registry.reference.models import (
     banks,
     cities,
@@ -54,19 +55,21 @@ async def existing_bank_codes(conn: AsyncConnection, codes: Iterable[str]) -> se
     return set((await conn.execute(stmt)).scalars())
 
 
-async def list_outlets(conn: AsyncConnection, city_code: str | None = None) -> list[Row]:
+async def list_outlets(conn: AsyncConnection, city_code: str | None = None) -> list[Outlet]:
     stmt = select(outlets).order_by(outlets.c.code)
     if city_code:
         stmt = stmt.where(outlets.c.city_code == city_code)
-    return await fetch_all(conn, stmt)
+    return [Outlet.from_row(r._mapping) for r in await conn.execute(stmt)]
 
 
-async def get_outlet(conn: AsyncConnection, outlet_id: int) -> Row | None:
-    return await fetch_one(conn, select(outlets).where(outlets.c.id == outlet_id))
+async def get_outlet(conn: AsyncConnection, outlet_id: int) -> Outlet | None:
+    r = (await conn.execute(select(outlets).where(outlets.c.id == outlet_id))).first()
+    return Outlet.from_row(r._mapping) if r else None
 
 
-async def get_outlet_by_code(conn: AsyncConnection, code: str) -> Row | None:
-    return await fetch_one(conn, select(outlets).where(outlets.c.code == code))
+async def get_outlet_by_code(conn: AsyncConnection, code: str) -> Outlet | None:
+    r = (await conn.execute(select(outlets).where(outlets.c.code == code))).first()
+    return Outlet.from_row(r._mapping) if r else None
 
 
 async def update_outlet(conn: AsyncConnection, code: str, values: Row) -> None:

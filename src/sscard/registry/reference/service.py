@@ -1,24 +1,103 @@
-"""Administrator edits of reference data (SPEC GOV-1, CITY-2, CITY-3) and calendar years (§17)."""
+"""Reference data use cases: reading cities, banks, outlets, hotlines and policies (any actor),
+an administrator's edits (SPEC GOV-1, CITY-2, CITY-3), and the outlets and city policies every
+other context reads (cached per process; an edit clears the cache)."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
-from sscard.kernel.actor import authorize
+from sscard.kernel.actor import Operation, authorize, forbidden
 from sscard.kernel.ctx import Ctx
+from sscard.kernel.db import Row
 from sscard.kernel.errors import NotFound, invalid
 from sscard.kernel.upsert import insert_rows
 from sscard.platform import cache
 from sscard.platform.history import Change, record
 from sscard.registry.reference import repository as reference
+from sscard.registry.reference.entities import Outlet
 from sscard.registry.reference.models import city_policies
 from sscard.registry.reference.permissions import EDIT_REFERENCE_DATA
 from sscard.registry.reference.policy import CityPolicy, policy_in_force
 from sscard.registry.reference.rules import OUTLET_OPERATIONS
 
+# ---- reading (any authenticated actor) ----
 
-async def update_outlet(ctx: Ctx, code: str, changes: dict[str, Any]) -> dict[str, Any]:
+
+async def cities(ctx: Ctx) -> list[Row]:
+    """The 13 cities of Jiangsu."""
+    return await reference.list_cities(ctx.conn)
+
+
+async def city(ctx: Ctx, city_code: str) -> Row:
+    """A city with its cooperating banks, the policy in force today and its hotlines."""
+    body = dict(await require_city(ctx, city_code))
+    body["bank_codes"] = await reference.city_bank_codes(ctx.conn, city_code)
+    policy = await policy_on(ctx, city_code)
+    body["policy_in_force"] = {"effective_from": policy.effective_from, **policy.rules()}
+    body["hotlines"] = await reference.list_hotlines(ctx.conn, city_code)
+    return body
+
+
+async def policies_of(ctx: Ctx, city_code: str) -> list[Row]:
+    """Every policy of a city, oldest first (CITY-3)."""
+    return await reference.policy_rows(ctx.conn, city_code)
+
+
+async def banks(ctx: Ctx) -> list[Row]:
+    """The banks issuing the card."""
+    return await reference.list_banks(ctx.conn)
+
+
+async def outlets(ctx: Ctx, city_code: str | None) -> list[Outlet]:
+    """Outlets, with kind, making and operations (GOV-1); of one city if given."""
+    return await reference.list_outlets(ctx.conn, city_code)
+
+
+async def outlet(ctx: Ctx, code: str) -> Outlet:
+    """One outlet by its code; NotFound otherwise."""
+    found = await reference.get_outlet_by_code(ctx.conn, code)
+    if found is None:
+        raise NotFound(field="code", what_zh="网点", what_en="Outlet")
+    return found
+
+
+async def hotlines(ctx: Ctx, city_code: str | None) -> list[Row]:
+    """Hotlines (GOV-2): the province's and, if given, the city's."""
+    return await reference.list_hotlines(ctx.conn, city_code)
+
+
+# ---- what other contexts read ----
+
+
+async def outlet_by_id(ctx: Ctx, outlet_id: int) -> Outlet | None:
+    """An outlet by id, cached: outlets are read on every counter request."""
+    return await cache.cached(
+        ("outlet", outlet_id), lambda: reference.get_outlet(ctx.conn, outlet_id)
+    )
+
+
+async def actor_outlet(ctx: Ctx, operation: Operation) -> Outlet:
+    """The acting clerk's outlet, still active; refused as `operation` (Forbidden) otherwise."""
+    found = await outlet_by_id(ctx, ctx.actor.outlet_id or 0)
+    if found is None or not found.active:
+        raise forbidden(ctx.actor.role, operation)
+    return found
+
+
+async def policy_on(ctx: Ctx, city_code: str) -> CityPolicy:
+    """The city's policy in force today (SPEC CITY-3)."""
+    policies = await cache.cached(
+        ("policies", city_code), lambda: reference.city_policies_of(ctx.conn, city_code)
+    )
+    return policy_in_force(policies, city_code, ctx.today)
+
+
+# ---- an administrator's edits ----
+
+
+async def update_outlet(ctx: Ctx, code: str, changes: dict[str, Any]) -> Outlet:
+    """Edit an outlet's data or operations (GOV-1); unknown operations are refused."""
     authorize(ctx.actor, EDIT_REFERENCE_DATA)
     cache.clear()
     outlet = await reference.get_outlet_by_code(ctx.conn, code)
@@ -33,7 +112,7 @@ async def update_outlet(ctx: Ctx, code: str, changes: dict[str, Any]) -> dict[st
             ctx.conn,
             ctx.actor,
             ctx.now,
-            Change("outlet", outlet["id"], "edited", None, None, ",".join(sorted(changes))),
+            Change("outlet", outlet.id, "edited", None, None, ",".join(sorted(changes))),
         )
     updated = await reference.get_outlet_by_code(ctx.conn, code)
     assert updated is not None
@@ -97,16 +176,9 @@ async def add_policy(
     return policy
 
 
-async def require_city(ctx: Ctx, city_code: str) -> dict[str, Any]:
+async def require_city(ctx: Ctx, city_code: str) -> Row:
+    """The city with this code; NotFound otherwise."""
     city = await reference.get_city(ctx.conn, city_code)
     if city is None:
         raise NotFound(field="city_code", what_zh="城市", what_en="City")
     return city
-
-
-async def policy_on(ctx: Ctx, city_code: str) -> CityPolicy:
-    """The city's policy in force today (SPEC CITY-3)."""
-    policies = await cache.cached(
-        ("policies", city_code), lambda: reference.city_policies_of(ctx.conn, city_code)
-    )
-    return policy_in_force(policies, city_code, ctx.today)

@@ -1,0 +1,50 @@
+"""The 10-year financial validity over HTTP: expiring cards and their reminders (SPEC ISS-7)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+
+from sscard.cards.expiry import service as expiry
+from sscard.kernel.actor import Actor
+from sscard.kernel.ctx import Ctx
+from sscard.platform.http.deps import current_actor, read, write
+
+# Mounted before cards' /{card_number}, which would otherwise take /expiring.
+router = APIRouter(prefix="/api/v1/cards", tags=["cards"])
+
+
+@router.get(
+    "/expiring",
+    summary="Live cards whose 10-year financial validity ends within N days, or ended (ISS-7)",
+)
+async def expiring(
+    request: Request,
+    actor: Actor = Depends(current_actor),
+    within_days: int = Query(expiry.REMIND_WITHIN_DAYS, ge=0, le=3660),
+    city_code: str | None = Query(None, pattern=r"^32\d{2}$"),
+    after: int = Query(0, ge=0, description="cursor from the previous page"),
+    limit: int = Query(100, ge=1, le=1000),
+) -> Any:
+    async def use_case(ctx: Ctx) -> Any:
+        items, cursor = await expiry.expiring(ctx, within_days, city_code, after, limit)
+        return {"items": items, "next_after": cursor}
+
+    return await read(request, actor, use_case)
+
+
+@router.post(
+    "/expiry-reminders",
+    summary="Queue one reminder per card expiring within N days, not yet reminded (ISS-7)",
+)
+async def expiry_reminders(
+    request: Request,
+    actor: Actor = Depends(current_actor),
+    within_days: int = Query(expiry.REMIND_WITHIN_DAYS, ge=0, le=3660),
+) -> Response:
+    async def use_case(ctx: Ctx) -> Any:
+        return {"queued": await expiry.send_reminders(ctx, within_days)}
+
+    return await write(request, actor, use_case)
