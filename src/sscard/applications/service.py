@@ -9,6 +9,7 @@ from typing import Any
 
 from sscard.applications import lifecycle as proc
 from sscard.applications import repository as repo
+from sscard.applications.counter import repository as counter
 from sscard.applications.lifecycle import (
     ApplicationEvent,
     ApplicationKind,
@@ -40,13 +41,12 @@ from sscard.registry import repository as registry
 from sscard.registry.calendar import repository as calendar_repo
 from sscard.registry.calendar.rules import UnknownCalendarYear
 from sscard.registry.documents import IdentityDocument, examine_document
-from sscard.registry.permissions import LOOKUP_PERSON
 from sscard.registry.reference import repository as reference
 from sscard.registry.reference.entities import Outlet
 from sscard.registry.reference.policy import CityPolicy, FeeKind, policy_in_force
 from sscard.registry.reference.service import actor_outlet, policy_on
 from sscard.registry.representatives import representative_view, sealed_representative
-from sscard.registry.service import person_age, person_view
+from sscard.registry.service import person_age
 
 ENTITY = "application"
 
@@ -167,7 +167,7 @@ async def at_counter(
     """The clerk's outlet, the person at the counter (refused as `refuse` says, then checked
     for representation and photo) and the city policy in force: the start of every application."""
     outlet = await actor_outlet(ctx, SUBMIT_APPLICATION)
-    person = await repo.person_at_counter(ctx.conn, person_id=person_id)
+    person = await counter.person_at_counter(ctx.conn, person_id=person_id)
     if person is None:
         raise NotFound(field="person_id", what_zh="人员", what_en="Person")
     refuse(person)
@@ -471,31 +471,6 @@ async def policy_on_day(ctx: Ctx, city_code: str, day: date) -> CityPolicy:
 
 
 # ---- a person at the counter ----
-
-
-async def person_overview(ctx: Ctx, person_id: int) -> dict[str, Any]:
-    """What a clerk or agent needs: the person (masked), their cards, their open application."""
-    authorize(ctx.actor, LOOKUP_PERSON)
-    person = await repo.person_at_counter(ctx.conn, person_id=person_id)
-    return await _overview(ctx, person, "person_id")
-
-
-async def lookup_by_ssn(ctx: Ctx, ssn: str) -> dict[str, Any]:
-    authorize(ctx.actor, LOOKUP_PERSON)
-    index = ctx.vault.index(ssn.strip().upper())
-    person = await repo.person_at_counter(ctx.conn, ssn_index=index)
-    return await _overview(ctx, person, "social_security_number")
-
-
-async def _overview(ctx: Ctx, person: dict[str, Any] | None, field: str) -> dict[str, Any]:
-    if person is None:
-        raise NotFound(field=field, what_zh="人员", what_en="Person")
-    body = person_view(person, ctx.today)
-    body["documents"] = [d for d in person["documents"] or [] if d]
-    body["has_photo"] = bool(person["has_photo"])
-    body["cards"] = [c for c in person["cards"] or [] if c]
-    body["open_application"] = person["open_application"]
-    return body
 
 
 async def history_of(ctx: Ctx, reference: str) -> list[dict[str, Any]]:

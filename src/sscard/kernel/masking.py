@@ -15,6 +15,11 @@ def mask_number(value: str, keep_head: int = 3, keep_tail: int = 2) -> str:
     return value[:keep_head] + "*" * (len(value) - keep_head - keep_tail) + value[-keep_tail:]
 
 
+def mask_ssn(ssn: str) -> str:
+    """320499********1234: a social security number shows its area code and last four."""
+    return mask_number(ssn, 6, 4)
+
+
 def mask_name(name: str) -> str:
     """张*, 欧阳** , J*** S****: keeps the first character of a Chinese name or of each word."""
     name = name.strip()

@@ -8,8 +8,8 @@ from typing import Any
 
 from sscard.kernel.actor import authorize
 from sscard.kernel.ctx import Ctx
-from sscard.kernel.errors import DomainError, InvalidInput, NotFound
-from sscard.kernel.masking import mask_name, mask_number, mask_phone
+from sscard.kernel.errors import DomainError, InvalidInput, NotFound, invalid
+from sscard.kernel.masking import mask_name, mask_number, mask_phone, mask_ssn
 from sscard.platform import sequences
 from sscard.platform.history import Change, record
 from sscard.registry import repository as repo
@@ -26,6 +26,9 @@ from sscard.registry.permissions import ATTACH_PHOTO, REGISTER_PERSON
 from sscard.registry.photo import Background, check_photo
 from sscard.registry.reference import repository as reference
 from sscard.registry.reference.service import policy_on
+
+MAX_PHOTO_BYTES = 1_000_000
+NO_PHONE = {"phone_enc": None, "phone_masked": None}
 
 
 class PersonAlreadyRegistered(DomainError):
@@ -175,19 +178,16 @@ async def _assign_ssn(ctx: Ctx, area_code: str, birth: date) -> str:
 
 def _person_row(ctx: Ctx, ex: ExaminedPerson, ssn: str) -> dict[str, Any]:
     reg, v = ex.reg, ctx.vault
+    sealed_ssn = v.seal("ssn", ssn, mask=mask_ssn, indexed=True)
     return {
-        "ssn_index": v.index(ssn),
-        "ssn_enc": v.encrypt(ssn),
-        "ssn_masked": mask_number(ssn, 6, 4),
-        "person_code": _person_code(ssn, v.index(ssn)),
-        "name_enc": v.encrypt(reg.name.strip()),
-        "name_masked": mask_name(reg.name),
+        **sealed_ssn,
+        "person_code": _person_code(ssn, sealed_ssn["ssn_index"]),
+        **v.seal("name", reg.name.strip(), mask=mask_name),
         "gender": ex.gender,
         "birth_date": ex.birth_date,
         "category": reg.category.value,
         "nationality": reg.nationality.upper(),
-        "phone_enc": v.encrypt(reg.phone) if reg.phone else None,
-        "phone_masked": mask_phone(reg.phone) if reg.phone else None,
+        **(v.seal("phone", reg.phone, mask=mask_phone) if reg.phone else NO_PHONE),
         "city_code": reg.city_code,
         "civil_capacity": "full" if reg.full_civil_capacity else "limited",
         "created_at": ctx.now,
@@ -205,9 +205,7 @@ def _document_row(ctx: Ctx, person_id: int, ex: ExaminedPerson) -> dict[str, Any
     return {
         "person_id": person_id,
         "doc_type": doc.type.value,
-        "number_index": ctx.vault.index(ex.number),
-        "number_enc": ctx.vault.encrypt(ex.number),
-        "number_masked": mask_number(ex.number),
+        **ctx.vault.seal("number", ex.number, mask=mask_number, indexed=True),
         "valid_from": doc.valid_from,
         "valid_until": doc.valid_until,
         "created_at": ctx.now,
@@ -215,8 +213,13 @@ def _document_row(ctx: Ctx, person_id: int, ex: ExaminedPerson) -> dict[str, Any
 
 
 async def attach_photo(ctx: Ctx, person_id: int, photo: bytes) -> None:
-    """Check a photo against the standard of the person's city (SPEC APP-5) and keep it."""
+    """Check a photo against the standard of the person's city (SPEC APP-5) and keep it.
+
+    InvalidInput on `photo` for an empty file or one over MAX_PHOTO_BYTES, before any check.
+    """
     authorize(ctx.actor, ATTACH_PHOTO)
+    if not photo or len(photo) > MAX_PHOTO_BYTES:
+        raise invalid("photo", "须为1 MB以内的JPEG文件", "must be a JPEG file of at most 1 MB")
     await store_photo(ctx, person_id, photo)
 
 
@@ -229,7 +232,7 @@ async def store_photo(ctx: Ctx, person_id: int, photo: bytes) -> None:
         ctx.conn,
         {
             "person_id": person_id,
-            "photo_enc": ctx.vault.encrypt(photo),
+            "photo_enc": ctx.vault.encrypt(photo),  # not masked or indexed: shown to no one
             "byte_size": len(photo),
             "background": background.value,
             "checked_at": ctx.now,
@@ -245,6 +248,28 @@ async def require_person(ctx: Ctx, person_id: int) -> dict[str, Any]:
     if person is None:
         raise NotFound(field="person_id", what_zh="人员", what_en="Person")
     return person
+
+
+@dataclass(frozen=True)
+class GuessableFacts:
+    """What anyone close to a person may know of them: birth date, phone, social security
+    number, in clear. Only for checks that must refuse a guessable secret (the hr password,
+    SPEC PWD-2); never stored, logged or answered (ID-6)."""
+
+    birth_date: date
+    phone: str | None
+    ssn: str
+
+
+async def guessable_facts(ctx: Ctx, person_id: int) -> GuessableFacts:
+    """The person's guessable facts, decrypted for a check (NotFound for no such person)."""
+    person = await require_person(ctx, person_id)
+    phone = person["phone_enc"]
+    return GuessableFacts(
+        birth_date=person["birth_date"],
+        phone=ctx.vault.decrypt(phone) if phone else None,
+        ssn=ctx.vault.decrypt(person["ssn_enc"]),
+    )
 
 
 def person_age(person: dict[str, Any], today: date) -> int:

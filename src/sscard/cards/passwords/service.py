@@ -30,10 +30,9 @@ from sscard.kernel.actor import authorize
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import Conflict, DomainError, invalid
 from sscard.platform.history import Change, record
-from sscard.registry import repository as registry
 from sscard.registry.documents import IdentityDocument
 from sscard.registry.reference.service import policy_on
-from sscard.registry.service import require_holders_document
+from sscard.registry.service import guessable_facts, require_holders_document
 
 # OWASP's argon2id setting (19 MiB, 2 passes, 1 lane): about 20 ms a hash on one core, so a
 # server verifying for hotlines and banks all day keeps its memory at 19 MiB per verification
@@ -212,14 +211,8 @@ async def _check_holders_document(ctx: Ctx, card: Card, document: IdentityDocume
 
 async def _holder(ctx: Ctx, card: Card) -> pw.Holder:
     """What a guesser could know of the holder, decrypted for the check only (SPEC ID-6)."""
-    person = await registry.get_person(ctx.conn, card.person_id)
-    assert person is not None  # the card's person is a foreign key
-    phone, ssn = person["phone_enc"], person["ssn_enc"]
-    return pw.Holder(
-        birth_date=person["birth_date"],
-        phone=ctx.vault.decrypt(phone) if phone else None,
-        ssn=ctx.vault.decrypt(ssn) if ssn else None,
-    )
+    facts = await guessable_facts(ctx, card.person_id)
+    return pw.Holder(birth_date=facts.birth_date, phone=facts.phone, ssn=facts.ssn)
 
 
 def _peppered(ctx: Ctx, card: Card, password: str) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 from sscard.kernel.actor import authorize
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import invalid
-from sscard.kernel.masking import mask_name, mask_number
+from sscard.kernel.masking import mask_name, mask_number, mask_ssn
 from sscard.platform.history import Change, record
 from sscard.registry import repository as repo
 from sscard.registry.corrections import repository as corrections_repo
@@ -76,11 +76,7 @@ async def _correct_name(ctx: Ctx, person_id: int, name: str) -> str:
     name = name.strip()
     if not 1 <= len(name) <= 64:
         raise invalid("name", "姓名长度须为1至64个字符", "the name must be 1 to 64 characters")
-    values = {
-        "name_enc": ctx.vault.encrypt(name),
-        "name_masked": mask_name(name),
-        "updated_at": ctx.now,
-    }
+    values = {**ctx.vault.seal("name", name, mask=mask_name), "updated_at": ctx.now}
     await repo.update_person(ctx.conn, person_id, values)
     return "name"
 
@@ -88,14 +84,12 @@ async def _correct_name(ctx: Ctx, person_id: int, name: str) -> str:
 async def _correct_document(ctx: Ctx, person_id: int, doc: IdentityDocument) -> str:
     """A new number for a document type the person holds; a citizen number is also the SSN."""
     facts = examine_document(doc, today=ctx.today, field="document")
-    index = ctx.vault.index(facts.number)
-    holder = await repo.person_id_by_document(ctx.conn, doc.type.value, index)
+    sealed = ctx.vault.seal("number", facts.number, mask=mask_number, indexed=True)
+    holder = await repo.person_id_by_document(ctx.conn, doc.type.value, sealed["number_index"])
     if holder is not None and holder != person_id:
         raise DocumentBelongsToAnother(field="document.number")
     values = {
-        "number_index": index,
-        "number_enc": ctx.vault.encrypt(facts.number),
-        "number_masked": mask_number(facts.number),
+        **sealed,
         "valid_from": doc.valid_from,
         "valid_until": doc.valid_until,
     }
@@ -109,14 +103,12 @@ async def _correct_document(ctx: Ctx, person_id: int, doc: IdentityDocument) -> 
 
 
 async def _correct_ssn(ctx: Ctx, person_id: int, ssn: str, facts: Any) -> None:
-    index = ctx.vault.index(ssn)
-    other = await repo.person_id_by_ssn_index(ctx.conn, index)
+    sealed = ctx.vault.seal("ssn", ssn, mask=mask_ssn, indexed=True)
+    other = await repo.person_id_by_ssn_index(ctx.conn, sealed["ssn_index"])
     if other is not None and other != person_id:
         raise PersonAlreadyRegistered(field="document.number", person_id=other)
     values = {
-        "ssn_index": index,
-        "ssn_enc": ctx.vault.encrypt(ssn),
-        "ssn_masked": mask_number(ssn, 6, 4),
+        **sealed,
         "birth_date": facts.birth_date,
         "gender": facts.gender,
         "updated_at": ctx.now,
