@@ -25,9 +25,9 @@ run: $(STAMP)
 	$(BIN)/sscard up
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests migrations benchmarks
-	$(BIN)/ruff format --check src tests migrations benchmarks
-	$(BIN)/mypy src/sscard
+	$(BIN)/ruff check src tools tests migrations benchmarks
+	$(BIN)/ruff format --check src tools tests migrations benchmarks
+	$(BIN)/mypy src/sscard tools/bank_simulator
 
 test: lint test-sqlite test-postgres
 

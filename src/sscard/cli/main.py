@@ -93,8 +93,8 @@ def up(
     setup(admin_token_file=var / "admin.token")
     link_simulator_command(sim_url=sim_url, transport=transport, config=config)
     sim_db = str(var / "bank-sim.db")
-    command = ["bank-sim", "--config", str(config), "--port", str(sim_port), "--db", sim_db]
-    sim = subprocess.Popen([sys.executable, "-m", "sscard", *command])
+    command = ["serve", "--config", str(config), "--port", str(sim_port), "--db", sim_db]
+    sim = subprocess.Popen([sys.executable, "-m", "bank_simulator", *command])
     typer.echo(f"bank simulator: {sim_url} (pid {sim.pid})")
     try:
         serve(host=None, port=None, workers=None)
@@ -133,7 +133,6 @@ def worker() -> None:
 
 def _register_groups() -> None:
     from sscard.cli import (
-        bank_sim,
         banks,
         calendar,
         cards,
@@ -152,7 +151,6 @@ def _register_groups() -> None:
     app.add_typer(notifications.app, name="notifications")
     app.add_typer(delivery.app, name="outbox")
     app.add_typer(banks.app, name="banks")
-    app.add_typer(bank_sim.app, name="bank-sim")
 
 
 _register_groups()
