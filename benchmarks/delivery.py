@@ -4,9 +4,9 @@ state change to the bank's acknowledgment.
 Every part runs as its own process, as in production, on the same machine:
 - sscard's database on PostgreSQL (the bench database's name + `_delivery`), set up fresh, with
   persons 1..N each holding a collected, active ICBC card of Nanjing (generated set-based);
-- `sscard bank-sim` on its own SQLite file, so that the bank's bookkeeping stays off sscard's
-  PostgreSQL; linked with `sscard link-simulator`, with its reports to sscard switched off
-  (`send_reports: false`) so that the service only delivers;
+- the bank simulator (`python -m bank_simulator serve`) on its own SQLite file, so that the
+  bank's bookkeeping stays off sscard's PostgreSQL; linked with `sscard link-simulator`, with
+  its reports to sscard switched off (`send_reports: false`) so that the service only delivers;
 - `sscard worker`: its dispatcher delivers with the default batch and poll settings. The daily
   reconciliation, which would fetch every bank's statement if a run crossed 02:00 Beijing time,
   is kept from firing by clearing the endpoints' statement addresses;
@@ -124,10 +124,12 @@ class Stack:
             raise RuntimeError(f"sscard {args[0]} failed: {done.stderr[-2000:]}")
         return done.stdout
 
-    def spawn(self, name: str, *args: str, env: dict[str, str] | None = None) -> int:
+    def spawn(
+        self, name: str, *args: str, env: dict[str, str] | None = None, module: str = "sscard"
+    ) -> int:
         with (self.work / f"{name}.log").open("ab") as log:
             self.procs[name] = subprocess.Popen(
-                [sys.executable, "-m", "sscard", *args],
+                [sys.executable, "-m", module, *args],
                 env=env or self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -151,9 +153,8 @@ class Stack:
     def start_sim(self) -> int:
         port = self.sim_url.rsplit(":", 1)[1]
         args = ["--config", str(self.work / "bank-sim.json"), "--port", port]
-        pid = self.spawn(
-            "sim", "bank-sim", *args, "--db", str(self.work / "sim.db"), "--log-level", "warning"
-        )
+        args += ["--db", str(self.work / "sim.db"), "--log-level", "warning"]
+        pid = self.spawn("sim", "serve", *args, module="bank_simulator")
         _healthy(self.sim_url)
         return pid
 
@@ -939,7 +940,7 @@ def report_section(data: dict[str, Any]) -> list[str]:
         f"database on PostgreSQL, set up fresh, with {data['cards']:,} persons each holding a "
         f"collected, active {BANK} card of Nanjing (generated set-based); `sscard worker`, "
         f"whose dispatcher delivers with the default batch ({data['batch']} messages) and poll "
-        f"({data['poll_seconds'] * 1000:.0f} ms); `sscard bank-sim` on its own SQLite file, "
+        f"({data['poll_seconds'] * 1000:.0f} ms); the bank simulator on its own SQLite file, "
         "linked with `sscard link-simulator`, which applies each batch in one transaction and "
         "answers over HTTP; for the API load, `sscard serve --workers 2` with SSCARD_WORKER=0. "
         "The simulator's reports back to sscard are off (`send_reports: false`) and the daily "
