@@ -59,12 +59,12 @@ class Running:
             raise AssertionError(f"devstack did not stop on {signum}:\n{self.output()}") from None
 
 
-def start(env: dict[str, str], log: Path) -> Running:
+def start(env: dict[str, str], log: Path, *args: str) -> Running:
     """Start devstack; returns once sscard and the simulator both answer /health."""
     var = Path(env["SSCARD_VAR_DIR"])
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "devstack"],
+            [sys.executable, "-m", "devstack", *args],
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,

@@ -6,19 +6,25 @@ by every process on the machine whose command line or environment names the test
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import asyncpg
 import httpx
+import nats
+import nats.js.errors
 import pytest
 
+from tests.blackbox.bank_stack import Stack, produced_card, wait_for
 from tests.blackbox.devstack_support import (
     SIGNALS,
     Running,
@@ -30,6 +36,7 @@ from tests.blackbox.devstack_support import (
 )
 
 STARTS = 5
+NATS_URL = "nats://127.0.0.1:4222"
 PG_SERVER = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
 PG_DATABASE = "sscard_devstack_test"
 
@@ -65,6 +72,45 @@ def _start_and_stop_again_and_again(tmp_path: Path, env: dict[str, str]) -> None
 def test_the_stack_starts_and_stops_five_times_in_one_checkout_on_sqlite(tmp_path: Path) -> None:
     env = stack_env(tmp_path / "var")
     _start_and_stop_again_and_again(tmp_path, env)
+
+
+@pytest.mark.parametrize("transport", ["http", "nats"])
+def test_the_stack_delivers_production_data_and_the_account_comes_back(
+    tmp_path: Path, transport: str
+) -> None:
+    """What the README's walk-through shows after `make run` (RUN_ARGS="--transport nats"):
+    SPEC ISS-2 through the stack."""
+    var = tmp_path / "var"
+    tag = uuid.uuid4().hex[:8]
+    stream = f"SSCARD_DEVSTACK_{tag.upper()}"
+    env = stack_env(var, SSCARD_NATS_STREAM=stream, SSCARD_NATS_SUBJECT_PREFIX=f"sscard.ds{tag}")
+    running = start(env, tmp_path / "devstack.log", "--transport", transport)
+    try:
+        admin = {"Authorization": "Bearer " + (var / "admin.token").read_text().strip()}
+        stack = Stack(var, env, running.sscard, running.sim, admin)
+        clerk = stack.token("outlet_clerk", "--outlet", "3204-HR-001")
+        with httpx.Client(base_url=running.sscard, timeout=10) as http:
+            card = produced_card(stack, http, clerk, date(1987, 1, 2))["card"]["card_number"]
+            opened = wait_for(
+                lambda: (c := stack.card(http, card))["financial_status"] == "account_opened" and c,
+                what="the simulated bank's account_opened report",
+            )
+        assert opened["account"].startswith("6222")
+        assert stack.sim_stats()["messages"]["applied"] == 1
+    finally:
+        assert running.stop(signal.SIGINT) == 0
+        if transport == "nats":
+            asyncio.run(_delete_stream(stream))
+    assert stack_processes(var) == []
+
+
+async def _delete_stream(name: str) -> None:
+    nc = await nats.connect(NATS_URL, max_reconnect_attempts=1)
+    try:
+        with contextlib.suppress(nats.js.errors.NotFoundError):
+            await nc.jetstream().delete_stream(name)
+    finally:
+        await nc.close()
 
 
 @pytest.fixture

@@ -64,7 +64,12 @@ async def read_queue(
     bank_now: Callable[[], datetime],
     tolerance_seconds: int,
 ) -> None:
-    """Read one bank's queue until `stop` is set, connecting again whenever the broker is away."""
+    """Read one bank's queue until `stop` is set, connecting again whenever the broker is away.
+
+    A broker or stream that is not there is said once (a demo's stream appears only when sscard
+    first publishes), then looked for again every RECONNECT_SECONDS, quietly.
+    """
+    said: str | None = None
     while not stop.is_set():
         nc = None
         try:
@@ -87,6 +92,9 @@ async def read_queue(
                     max_deliver=-1,  # the bank must take every message in the end
                 ),
             )
+            if said is not None:
+                log.info("%s: reading the queue", subject)
+                said = None
             while not stop.is_set():
                 try:
                     msgs = await sub.fetch(FETCH_BATCH, timeout=FETCH_WAIT_SECONDS)
@@ -96,7 +104,9 @@ async def read_queue(
                     await _take(msg, secret, handle, bank_now, tolerance_seconds)
         except (OSError, TimeoutError, nats.errors.Error) as exc:
             reason = type(exc).__name__
-            log.warning("%s: broker or stream not there (%s); retrying", subject, reason)
+            if reason != said:
+                log.warning("%s: broker or stream not there (%s); waiting", subject, reason)
+                said = reason
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), RECONNECT_SECONDS)
         finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -61,7 +62,9 @@ class StopRequested(Exception):
 
 
 def say(text: str) -> None:
-    print(f"devstack: {text}", file=sys.stderr, flush=True)
+    # The terminal or pipe may be gone (`make run | tee` after Ctrl-C): stopping goes on anyway.
+    with contextlib.suppress(OSError):
+        print(f"devstack: {text}", file=sys.stderr, flush=True)
 
 
 def run(options: Options, env: dict[str, str]) -> int:
