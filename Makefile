@@ -1,6 +1,7 @@
-# sscard: `make run` serves on http://127.0.0.1:8000 (SSCARD_PORT overrides) with the bank
-# simulator beside it on :8700; `make test` runs
-# every test on SQLite and on PostgreSQL. Both set up the virtual environment first.
+# sscard: `make run` starts the whole development stack (tools/devstack): sscard's set-up, the
+# bank simulator on SSCARD_SIM_PORT (default 8700) and the service on SSCARD_PORT (default 8000),
+# until Ctrl-C; `make test` runs every test on SQLite and on PostgreSQL. Both set up the virtual
+# environment first.
 
 PY ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -8,6 +9,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/sscard_test
 PG_BENCH_URL ?= postgresql://postgres@127.0.0.1:5432/sscard_bench
+# Options of `python -m devstack`, e.g. make run RUN_ARGS="--transport nats"
+RUN_ARGS ?=
 
 .PHONY: run setup test test-sqlite test-postgres lint bench clean
 
@@ -22,12 +25,12 @@ setup: $(STAMP)
 	$(BIN)/sscard setup
 
 run: $(STAMP)
-	$(BIN)/sscard up
+	$(BIN)/python -m devstack $(RUN_ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests migrations benchmarks
-	$(BIN)/ruff format --check src tests migrations benchmarks
-	$(BIN)/mypy src/sscard
+	$(BIN)/ruff check src tools tests migrations benchmarks
+	$(BIN)/ruff format --check src tools tests migrations benchmarks
+	$(BIN)/mypy src/sscard tools/bank_simulator tools/devstack
 
 test: lint test-sqlite test-postgres
 

@@ -4,9 +4,9 @@ state change to the bank's acknowledgment.
 Every part runs as its own process, as in production, on the same machine:
 - sscard's database on PostgreSQL (the bench database's name + `_delivery`), set up fresh, with
   persons 1..N each holding a collected, active ICBC card of Nanjing (generated set-based);
-- `sscard bank-sim` on its own SQLite file, so that the bank's bookkeeping stays off sscard's
-  PostgreSQL; linked with `sscard link-simulator`, with its reports to sscard switched off
-  (`send_reports: false`) so that the service only delivers;
+- the bank simulator (`python -m bank_simulator serve`) on its own SQLite file, so that the
+  bank's bookkeeping stays off sscard's PostgreSQL; linked with `sscard link-simulator`, with
+  its reports to sscard switched off (`send_reports: false`) so that the service only delivers;
 - `sscard worker`: its dispatcher delivers with the default batch and poll settings. The daily
   reconciliation, which would fetch every bank's statement if a run crossed 02:00 Beijing time,
   is kept from firing by clearing the endpoints' statement addresses;
@@ -57,11 +57,12 @@ from benchmarks.lifecycle import (
     prepare,
 )
 from benchmarks.run import OUT, free_port, machine_line, settings_for
+from sscard.banks.messages import card_status_changed
+from sscard.cards.entities import CardRef
 from sscard.cards.lifecycle import CardEvent, HrStatus
-from sscard.cards.service import status_message
 from sscard.kernel.actor import OPERATOR
 from sscard.kernel.runtime import Runtime
-from sscard.platform.outbox.service import dispatcher
+from sscard.platform.outbox import dispatcher
 from sscard.platform.outbox.service import enqueue_many
 
 BANK = "ICBC"
@@ -124,10 +125,12 @@ class Stack:
             raise RuntimeError(f"sscard {args[0]} failed: {done.stderr[-2000:]}")
         return done.stdout
 
-    def spawn(self, name: str, *args: str, env: dict[str, str] | None = None) -> int:
+    def spawn(
+        self, name: str, *args: str, env: dict[str, str] | None = None, module: str = "sscard"
+    ) -> int:
         with (self.work / f"{name}.log").open("ab") as log:
             self.procs[name] = subprocess.Popen(
-                [sys.executable, "-m", "sscard", *args],
+                [sys.executable, "-m", module, *args],
                 env=env or self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -151,9 +154,8 @@ class Stack:
     def start_sim(self) -> int:
         port = self.sim_url.rsplit(":", 1)[1]
         args = ["--config", str(self.work / "bank-sim.json"), "--port", port]
-        pid = self.spawn(
-            "sim", "bank-sim", *args, "--db", str(self.work / "sim.db"), "--log-level", "warning"
-        )
+        args += ["--db", str(self.work / "sim.db"), "--log-level", "warning"]
+        pid = self.spawn("sim", "serve", *args, module="bank_simulator")
         _healthy(self.sim_url)
         return pid
 
@@ -481,7 +483,7 @@ async def _claim_ms(rt: Runtime) -> float:
 
 
 async def sql_load(
-    url: str, work: Path, cards: list[dict[str, Any]], rate: float, seconds: float
+    url: str, work: Path, cards: list[CardRef], rate: float, seconds: float
 ) -> float:
     """Status changes written by the service's own outbox code, `rate` a second, each on its own
     card, committed every TICK; the rate made."""
@@ -497,7 +499,9 @@ async def sql_load(
             if due > made:
                 now = rt.clock.now()
                 rows = [
-                    status_message(card, CardEvent.REPORT_FORMAL_LOSS, HrStatus.FORMALLY_LOST, now)
+                    card_status_changed(
+                        card, CardEvent.REPORT_FORMAL_LOSS, HrStatus.FORMALLY_LOST, now
+                    )
                     for card in cards[made:due]
                 ]
                 async with rt.engine.begin() as conn:
@@ -616,7 +620,7 @@ async def splits(url: str, work: Path, messages: int) -> dict[str, Any]:
     try:
         for name, label in steps.items():
             setattr(dispatcher, name, timed(label, originals[name]))
-        sender.send = timed("HTTP round trip (the bank applies inside)", original_send)  # type: ignore[method-assign]
+        sender.send = timed("HTTP round trip (the bank applies inside)", original_send)
         owner = "bench-splits"
         cards = await conn.fetchval("SELECT max(id) FROM cards")
 
@@ -705,11 +709,11 @@ class Bench:
         first = n - API_WARM - self.per_round(self.rates[0]) * self.args.delivery_rounds + 1
         return [f"A{i:08d}" for i in range(first, n + 1)]
 
-    def sql_cards(self, count: int, rng: random.Random) -> list[dict[str, Any]]:
+    def sql_cards(self, count: int, rng: random.Random) -> list[CardRef]:
         """`count` different cards, at random, among those the API load does not use."""
         last = self.args.delivery_cards - len(self.api_cards)
         ids = rng.sample(range(1, last + 1), count)
-        return [{"id": i, "bank_code": BANK, "card_number": f"A{i:08d}"} for i in ids]
+        return [CardRef(i, f"A{i:08d}", 0, BANK, "3204") for i in ids]
 
     def backlog_rounds(self, transport: str, rounds: int) -> None:
         runs = []
@@ -791,9 +795,7 @@ class Bench:
             for r in range(rounds):
                 cards = self.sql_cards(self.per_round(rate), rng)
 
-                def produce(
-                    cards: list[dict[str, Any]] = cards, rate: float = rate
-                ) -> Awaitable[float]:
+                def produce(cards: list[CardRef] = cards, rate: float = rate) -> Awaitable[float]:
                     return sql_load(self.url, self.work, cards, rate, seconds)
 
                 runs.append(
@@ -939,7 +941,7 @@ def report_section(data: dict[str, Any]) -> list[str]:
         f"database on PostgreSQL, set up fresh, with {data['cards']:,} persons each holding a "
         f"collected, active {BANK} card of Nanjing (generated set-based); `sscard worker`, "
         f"whose dispatcher delivers with the default batch ({data['batch']} messages) and poll "
-        f"({data['poll_seconds'] * 1000:.0f} ms); `sscard bank-sim` on its own SQLite file, "
+        f"({data['poll_seconds'] * 1000:.0f} ms); the bank simulator on its own SQLite file, "
         "linked with `sscard link-simulator`, which applies each batch in one transaction and "
         "answers over HTTP; for the API load, `sscard serve --workers 2` with SSCARD_WORKER=0. "
         "The simulator's reports back to sscard are off (`send_reports: false`) and the daily "
@@ -1035,7 +1037,7 @@ def _latency(data: dict[str, Any]) -> list[str]:
         f"{OUTLET} takes formal losses (`POST /api/v1/cards/{{n}}/formal-loss`), the whole "
         "path of issue 3, sent by the benchmark's process on up to "
         f"{API_CONNECTIONS} kept-alive HTTP/1.1 sockets. Outbox rows: the service's own "
-        "`status_message` rows written by the "
+        "`card_status_changed` rows (banks/messages.py) written by the "
         "benchmark's process through sscard's outbox code, committed every "
         f"{TICK * 1000:.0f} ms, for rates the API does not reach on this machine beside the "
         f"rest. Rates asked: {rates}/s. p50 and p99: medians over the rounds; max: the "

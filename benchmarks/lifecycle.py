@@ -42,6 +42,7 @@ from sscard.kernel.actor import OPERATOR, Role
 from sscard.kernel.crypto import Vault
 from sscard.kernel.runtime import Runtime
 from sscard.setup import set_up
+from sscard.wiring import wire
 
 OUTLET = "3201-BANK-001"  # ICBC, Nanjing
 CLIENTS = (1, 4, 16)
@@ -571,7 +572,7 @@ async def profile(url: str, changes: int) -> None:
     import pstats
 
     from sscard.app import create_app
-    from sscard.cards.loss.service import service as loss
+    from sscard.cards.loss import service as loss
     from sscard.platform.http.deps import write
 
     await reset(url)
@@ -593,13 +594,13 @@ async def profile(url: str, changes: int) -> None:
 
     async def use_case(number: str, lose: bool) -> None:
         async with rt.unit(actor) as ctx:
-            loss.card_state_view(await actions[lose](ctx, number, None), ctx.now)
+            await actions[lose](ctx, number, None)
 
     async def use_case_written(number: str, lose: bool) -> None:
         request = _Request(app)
 
         async def case(ctx: Any) -> Any:
-            return loss.card_state_view(await actions[lose](ctx, number, None), ctx.now)
+            return await actions[lose](ctx, number, None)
 
         await write(request, actor, case)
 
@@ -698,6 +699,7 @@ def _package(path: str) -> str:
 
 
 def main() -> None:
+    wire()  # the hooks and event subscribers, as every sscard process has them
     parser = argparse.ArgumentParser(description=profile.__doc__)
     parser.add_argument(
         "--postgres-url", default="postgresql://postgres@127.0.0.1:5432/sscard_bench_life"

@@ -38,6 +38,7 @@ from sscard.kernel.config import Settings
 from sscard.kernel.runtime import Runtime
 from sscard.registry.photo import make_standard_photo
 from sscard.setup import set_up
+from sscard.wiring import wire
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "benchmarks" / "out"
@@ -506,6 +507,7 @@ def _parse_old_report(text: str) -> dict[str, Any]:
 
 
 def main() -> None:
+    wire()  # the hooks and event subscribers, as every sscard process has them
     parser = argparse.ArgumentParser()
     parser.add_argument(
         "--postgres-url", default="postgresql://postgres@127.0.0.1:5432/sscard_bench"

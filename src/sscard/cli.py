@@ -58,7 +58,7 @@ def serve(
 
 @app.command("link-simulator")
 def link_simulator_command(
-    sim_url: str = typer.Option("http://127.0.0.1:8700", help="the bank simulator's base URL"),
+    sim_url: str = typer.Option(..., help="the bank simulator's base URL (http://127.0.0.1:PORT)"),
     transport: str = typer.Option("http", help="delivery to the simulated banks: http | nats"),
     config: Path | None = typer.Option(
         None, help="the simulator's config file [default: $SSCARD_VAR_DIR/bank-sim.json]"
@@ -76,31 +76,6 @@ def link_simulator_command(
             lambda rt: link_simulator(rt, path, sim_url, sscard_url, Transport(transport))
         )
     )
-
-
-@app.command()
-def up(
-    sim_port: int = typer.Option(8700, help="where the bank simulator listens"),
-    transport: str = typer.Option("http", help="delivery to the simulated banks: http | nats"),
-) -> None:
-    """Set up, start the bank simulator beside the service, and serve (what `make run` does)."""
-    import subprocess
-    import sys
-
-    var = Settings.from_env().var_dir
-    config = var / "bank-sim.json"
-    sim_url = f"http://127.0.0.1:{sim_port}"
-    setup(admin_token_file=var / "admin.token")
-    link_simulator_command(sim_url=sim_url, transport=transport, config=config)
-    sim_db = str(var / "bank-sim.db")
-    command = ["bank-sim", "--config", str(config), "--port", str(sim_port), "--db", sim_db]
-    sim = subprocess.Popen([sys.executable, "-m", "sscard", *command])
-    typer.echo(f"bank simulator: {sim_url} (pid {sim.pid})")
-    try:
-        serve(host=None, port=None, workers=None)
-    finally:
-        sim.terminate()
-        sim.wait(timeout=10)
 
 
 @app.command()
@@ -168,7 +143,6 @@ def load_demo(
 def _register_groups() -> None:
     from sscard.actors import cli as tokens
     from sscard.banks import cli as banks
-    from sscard.banks.simulator import cli as bank_sim
     from sscard.cards import cli as cards
     from sscard.platform.notify import cli as notifications
     from sscard.platform.outbox import cli as delivery
@@ -185,7 +159,6 @@ def _register_groups() -> None:
     app.add_typer(notifications.app, name="notifications")
     app.add_typer(delivery.app, name="outbox")
     app.add_typer(banks.app, name="banks")
-    app.add_typer(bank_sim.app, name="bank-sim")
 
 
 _register_groups()

@@ -1,4 +1,5 @@
-"""The service, its worker and the bank simulator as real processes, as `make run` starts them."""
+"""The service, its worker and the bank simulator as real processes, started one by one (as
+`make run` does, but each under the test's hand: the fault tests kill and restart the service)."""
 
 from __future__ import annotations
 
@@ -74,9 +75,9 @@ class Stack:
         proc.wait(timeout=10)
 
     def start_sim(self) -> None:
-        args = ["bank-sim", "--config", str(self.var / "bank-sim.json")]
+        args = ["serve", "--config", str(self.var / "bank-sim.json")]
         args += ["--port", self.sim.rsplit(":", 1)[1], "--db", str(self.var / "sim.db")]
-        self.procs["sim"] = _spawn(self.env, *args)
+        self.procs["sim"] = _spawn(self.env, *args, module="bank_simulator")
         _healthy(self.sim)
 
     def stop(self) -> None:
@@ -106,9 +107,9 @@ class Stack:
         return httpx.post(f"{self.sim}/banks/{bank}/teller/cards/{number}/{action}", json=body)
 
 
-def _spawn(env: dict[str, str], *args: str) -> subprocess.Popen[bytes]:
+def _spawn(env: dict[str, str], *args: str, module: str = "sscard") -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "sscard", *args],
+        [sys.executable, "-m", module, *args],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -131,10 +131,10 @@ def write_config(
 
 
 async def start_sim_process(config: Path, db: Path, port: int, log: Path) -> Process:
-    """`sscard bank-sim` in its own process; returns once /health answers."""
+    """`python -m bank_simulator serve` in its own process; returns once /health answers."""
     with log.open("wb") as out:
         proc = await asyncio.create_subprocess_exec(
-            *(sys.executable, "-m", "sscard", "bank-sim", "--config", str(config)),
+            *(sys.executable, "-m", "bank_simulator", "serve", "--config", str(config)),
             *("--host", "127.0.0.1", "--port", str(port), "--db", str(db)),
             *("--log-level", "warning"),
             stdout=asyncio.subprocess.DEVNULL,

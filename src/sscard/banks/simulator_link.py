@@ -1,8 +1,10 @@
 """Connect the bank simulator to this service: one bank system, secret and endpoint per bank.
 
-`make run` calls this before starting `sscard bank-sim`, so that the demo delivers production data
-to the simulated banks and their reports come back. The simulator's configuration file holds
-each bank's token and shared secret; it is written 0600, like the administrator's token.
+`make run` (tools/devstack) calls this through `sscard link-simulator` before it starts the
+simulator (tools/bank_simulator, its own process), so that the demo delivers production data to
+the simulated banks and their reports come back. The simulator's configuration file holds each
+bank's token and shared secret; it is written 0600, like the administrator's token. Linking
+again keeps the secrets and the tokens that still work, so a restart changes nothing for banks.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 from sscard.actors import service as actors
 from sscard.kernel.actor import OPERATOR, Role
 from sscard.kernel.crypto import write_secret
+from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import DomainError
 from sscard.kernel.runtime import Runtime
 from sscard.platform.outbox.protocol import Transport
@@ -39,7 +42,7 @@ async def link_simulator(
             entry = known.get(code, {})
             secret_hex = entry.get("secret_hex") or secrets.token_hex(32)
             token = entry.get("token")
-            if not token or not await _token_works(rt, token):
+            if not token or not await _token_works(ctx, token, code):
                 new = actors.NewActor(
                     Role.BANK_SYSTEM, f"模拟银行 simulated {code}", bank_code=code
                 )
@@ -72,13 +75,17 @@ def _delivery_url(transport: Transport, sim_url: str, code: str, prefix: str) ->
     return f"{sim_url}/banks/{code}/webhook"
 
 
-async def _token_works(rt: Runtime, token: str) -> bool:
-    async with rt.engine.connect() as conn:
-        try:
-            actor = await actors.authenticate(conn, token)
-        except DomainError:
-            return False
-    return actor.role is Role.BANK_SYSTEM
+async def _token_works(ctx: Ctx, token: str, bank_code: str) -> bool:
+    """Whether the token is an active bank system of this bank.
+
+    Read in the unit's own transaction: on SQLite a second connection would wait for the write
+    lock this unit holds (and give up after the busy timeout, "database is locked").
+    """
+    try:
+        actor = await actors.authenticate(ctx.conn, token)
+    except DomainError:
+        return False
+    return actor.role is Role.BANK_SYSTEM and actor.bank_code == bank_code
 
 
 def _read(path: Path) -> dict[str, Any]:

@@ -10,14 +10,15 @@ from typing import Any
 import httpx
 import pytest
 
+from bank_simulator import store
+from bank_simulator.app import Simulator, create_app
+from bank_simulator.clock import AdjustableClock
+from bank_simulator.config import BankConfig, SimConfig
+from bank_simulator.db import transaction
 from sscard.banks.protocol import Topic
 from sscard.banks.reconciliation.service import reconcile_due
-from sscard.banks.simulator import store
-from sscard.banks.simulator.app import Simulator, create_app
-from sscard.banks.simulator.config import BankConfig, SimConfig
 from sscard.kernel.actor import OPERATOR, Actor, Role
-from sscard.kernel.clock import AdjustableClock, ManualClock, SystemClock
-from sscard.kernel.db import transaction
+from sscard.kernel.clock import ManualClock, SystemClock
 from sscard.kernel.errors import Forbidden
 from sscard.kernel.masking import mask_account
 from sscard.kernel.runtime import save_clock_offset
@@ -74,7 +75,7 @@ async def test_the_statement_is_fetched_from_the_bank_signed_both_ways(
 async def test_the_simulated_bank_s_statement_brings_back_an_account_whose_report_was_lost(
     api: Api, clock: ManualClock, tmp_path: Path
 ) -> None:
-    """SPEC ISS-2 with `sscard bank-sim` over real HTTP: the bank opened and activated the
+    """SPEC ISS-2 with the bank simulator over real HTTP: the bank opened and activated the
     account, its report never arrived; reconciliation records the account and the mirror."""
     n = (await api.card())["card_number"]
     secret = bytes.fromhex("33" * 32)

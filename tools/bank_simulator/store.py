@@ -1,6 +1,6 @@
 """The simulated bank's own database (SQLite by default): accounts, messages received, reports.
 
-Its tables live in their own MetaData, created on start; they never mix with sscard's schema.
+Its tables live in their own MetaData, created on start: the bank's schema is its own business.
 Every query of the simulator is here.
 """
 
@@ -29,8 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from sscard.kernel.config import async_database_url
-from sscard.kernel.db import NAMING, Id, UTCDateTime, make_engine
+from bank_simulator.db import NAMING, Id, UTCDateTime, make_engine
 
 metadata = MetaData(naming_convention=NAMING)
 
@@ -40,7 +39,7 @@ accounts = Table(
     Column("bank_code", String(16), primary_key=True),
     Column("card_number", String(32), primary_key=True),
     Column("account_number", String(19), nullable=False, unique=True),
-    Column("status", String(16), nullable=False, comment="a FinancialStatus value"),
+    Column("status", String(16), nullable=False, comment="an AccountStatus value"),
     Column("loss_kind", String(16), nullable=True, comment="financial | formal, while lost"),
     Column("before_loss", String(16), nullable=True, comment="the status a lift returns to"),
     Column("loss_outlet", String(32), nullable=True),
@@ -104,13 +103,9 @@ PENDING, SENT, REFUSED = "pending", "sent", "refused"
 REPORT_STATUSES = (PENDING, SENT, REFUSED)
 
 
-def database_url(db: str) -> str:
-    """A path becomes an aiosqlite URL; a URL gets its async driver."""
-    return async_database_url(db) if "://" in db else f"sqlite+aiosqlite:///{db}"
-
-
 async def open_store(db: str) -> AsyncEngine:
-    engine = make_engine(database_url(db), pool_size=4)
+    """The engine of the bank's database (a SQLite path or a URL), its tables created."""
+    engine = make_engine(db)
     async with engine.begin() as conn:
         await conn.run_sync(metadata.create_all)
     return engine

@@ -7,18 +7,17 @@ GET  /banks/{code}/reports?status=                       reports to sscard and t
 GET  /banks/{code}/accounts/{card_number}                the bank's view of one card
 GET  /banks/{code}/stats                                 what came in and went out
 POST /control/outage | /control/delay | /control/clock | /control/reject   faults, time
+POST /control/identity                                   proof of the instance (identity.py)
 GET  /health
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
-from importlib import resources
 from typing import Any
 
 import httpx
@@ -28,31 +27,24 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from sscard.banks.protocol import AS_OF_HEADER, ServiceChannel
-from sscard.banks.simulator import inbound, store, teller
-from sscard.banks.simulator.callbacks import Callbacks
-from sscard.banks.simulator.config import BankConfig, SimConfig
-from sscard.banks.simulator.rules import TellerAction, default_bin
-from sscard.banks.simulator.statement import statement
-from sscard.kernel.clock import AdjustableClock
-from sscard.kernel.db import transaction
-from sscard.kernel.errors import DomainError, InvalidInput, NotFound
-from sscard.kernel.masking import mask_account, mask_name
-from sscard.platform.http import problems
-from sscard.platform.outbox.protocol import DeliveryResult
-from sscard.platform.outbox.signing import SignatureRefused, signed_headers, verify
+from bank_simulator import broker, identity, inbound, problems, store, teller
+from bank_simulator.callbacks import Callbacks
+from bank_simulator.clock import AdjustableClock
+from bank_simulator.config import BankConfig, SimConfig
+from bank_simulator.db import transaction
+from bank_simulator.errors import BankError, InvalidInput, NotFound
+from bank_simulator.masking import mask_account, mask_name
+from bank_simulator.rules import TellerAction, bank_bin
+from bank_simulator.signing import SignatureRefused, signed_headers, verify
+from bank_simulator.statement import statement
+from bank_simulator.wire import AS_OF_HEADER, DeliveryResult, ServiceChannel
 
 
-class BankUnavailable(DomainError):
+class BankUnavailable(BankError):
     code = "bank_unavailable"
     status = 503
     message_zh = "银行系统暂停服务（模拟故障）"
     message_en = "The bank's system is down (simulated outage)"
-
-
-def _registry_bins() -> dict[str, str]:
-    text = resources.files("sscard.registry.reference").joinpath("data", "banks.json")
-    return {b["code"]: b["bins"][0] for b in json.loads(text.read_text("utf-8")) if b.get("bins")}
 
 
 class Simulator:
@@ -64,18 +56,19 @@ class Simulator:
         engine: AsyncEngine,
         clock: AdjustableClock,
         client: httpx.AsyncClient,
+        instance_nonce: str | None = None,
     ) -> None:
         self.config = config
         self.engine = engine
         self.clock = clock
         self.client = client
+        self.instance_nonce = instance_nonce
         self.down: set[str] = set()
         # Seconds a bank takes to answer after it has applied a batch (kill -9 fault tests).
         self.answer_delay: dict[str, float] = {}
         self.reject_once: dict[str, set[str]] = {code: set() for code in config.banks}
         self.batches: dict[str, Counter[str]] = {code: Counter() for code in config.banks}
         self.callbacks = Callbacks(engine, config, clock, client)
-        self._bins = _registry_bins()
         self._tasks: list[asyncio.Task[None]] = []
         self._stop_consumers = asyncio.Event()
 
@@ -87,11 +80,12 @@ class Simulator:
         *,
         clock: AdjustableClock | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        instance_nonce: str | None = None,
     ) -> Simulator:
         """Create the store's tables if needed; `transport` lets tests route the callbacks."""
         engine = await store.open_store(db)
         client = httpx.AsyncClient(transport=transport)
-        return cls(config, engine, clock or AdjustableClock(), client)
+        return cls(config, engine, clock or AdjustableClock(), client, instance_nonce)
 
     def start(self) -> None:
         """Start sending reports, and with the nats transport reading the banks' queues."""
@@ -125,28 +119,22 @@ class Simulator:
         return results
 
     async def _consume(self, code: str) -> None:
-        from sscard.platform.outbox import nats_consumer
-
         async def handle(message: dict[str, Any]) -> DeliveryResult:
-            self.available(code)  # down: the consumer gives the message back for later
+            self.available(code)  # down: the message is given back for later
             self.batches[code]["broker_messages"] += 1
             [result] = await self.receive(code, [message], self.clock.now())
             return DeliveryResult(result["status"])
 
-        options: dict[str, Any] = {}
-        if self.config.nats_stream:
-            options["stream"] = self.config.nats_stream
-        if self.config.nats_subject_prefix:
-            options["subject_prefix"] = self.config.nats_subject_prefix
-        await nats_consumer.consume(
+        await broker.read_queue(
             self.config.nats_url,
-            code,
+            self.config.nats_stream,
+            f"{self.config.nats_subject_prefix}.{code}",
+            f"bank-{code}",
             self.bank(code).secret,
             handle,
             self._stop_consumers,
             self.clock.now,
             self.config.signature_tolerance_seconds,
-            **options,
         )
 
     def bank(self, code: str) -> BankConfig:
@@ -165,7 +153,7 @@ class Simulator:
         return bank
 
     def bin_of(self, code: str) -> str:
-        return self.bank(code).bin or self._bins.get(code) or default_bin(code)
+        return bank_bin(code, self.bank(code).bin)
 
     def verify(self, code: str, bank: BankConfig, headers: Any, body: bytes) -> datetime:
         now = self.clock.now()
@@ -223,6 +211,14 @@ class ClockIn(BaseModel):
     )
 
 
+class IdentityIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    challenge: str = Field(
+        pattern="^[0-9a-f]{32,128}$", description="fresh random hex from the one who asks"
+    )
+
+
 class RejectIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -232,7 +228,7 @@ class RejectIn(BaseModel):
 
 def account_view(a: dict[str, Any]) -> dict[str, Any]:
     received = a["holder"] if isinstance(a["holder"], dict) else {}
-    # sscard adds the person under "holder" at delivery (banks/enrichment.py)
+    # Production data carries the person under "holder" (older messages: at the top level).
     nested = received.get("holder")
     holder: dict[str, Any] = nested if isinstance(nested, dict) else received
     name = holder.get("name")
@@ -471,8 +467,24 @@ async def reject(body: RejectIn, request: Request) -> Response:
     return _json({"bank": body.bank, "message_id": body.message_id})
 
 
+@control.post("/control/identity", summary="Prove this is the instance its starter started")
+async def prove_identity(body: IdentityIn, request: Request) -> Response:
+    sim = _sim(request)
+    if not sim.instance_nonce:
+        raise identity.NoInstanceNonce()
+    proofs = {
+        code: identity.proof(bank.secret, sim.instance_nonce, body.challenge, code)
+        for code, bank in sorted(sim.config.banks.items())
+    }
+    return _json({"proofs": proofs})
+
+
 def create_app(
-    sim: Simulator | None = None, *, config: SimConfig | None = None, db: str | None = None
+    sim: Simulator | None = None,
+    *,
+    config: SimConfig | None = None,
+    db: str | None = None,
+    instance_nonce: str | None = None,
 ) -> FastAPI:
     """The app; tests pass a running Simulator, the CLI passes the configuration and database."""
 
@@ -483,7 +495,7 @@ def create_app(
             return
         assert config is not None
         assert db is not None
-        owned = await Simulator.open(config, db)
+        owned = await Simulator.open(config, db, instance_nonce=instance_nonce)
         app.state.sim = owned
         owned.start()
         try:
@@ -492,7 +504,7 @@ def create_app(
             await owned.close()
 
     app = FastAPI(
-        title="sscard bank simulator",
+        title="bank simulator (for sscard)",
         description=__doc__ or "",
         lifespan=lifespan,
         docs_url="/docs",

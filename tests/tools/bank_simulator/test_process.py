@@ -1,5 +1,5 @@
-"""`sscard bank-sim` as its own process over real HTTP, calling back a real HTTP receiver.
-SPEC ISS-2, ISS-4, LOSS-2; the wire follows sscard.banks.protocol."""
+"""`python -m bank_simulator` as its own process over real HTTP, calling back a real HTTP
+receiver. SPEC ISS-2, ISS-4, LOSS-2; the wire follows sscard.banks.protocol."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bank_simulator.rules import luhn_valid
 from sscard.banks.protocol import AS_OF_HEADER, Topic
-from sscard.banks.simulator.rules import luhn_valid
 from sscard.platform.outbox.signing import signed_headers, verify
 from tests.support.bank_sim import (
     Receiver,
@@ -131,7 +131,7 @@ async def test_served_statement_is_signed_and_the_cli_writes_the_same_file(
     ]
     assert all(luhn_valid(r["account_number"]) for r in rows)
     cli = await asyncio.create_subprocess_exec(
-        *(sys.executable, "-m", "sscard", "bank-sim", "statement"),
+        *(sys.executable, "-m", "bank_simulator", "statement"),
         *("--bank", "ICBC", "--db", str(served.db)),
         stdout=asyncio.subprocess.PIPE,
     )

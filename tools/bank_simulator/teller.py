@@ -11,14 +11,14 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from sscard.banks.protocol import ServiceChannel
-from sscard.banks.simulator import store
-from sscard.banks.simulator.callbacks import new_report
-from sscard.banks.simulator.rules import OUTLET_ACTIONS, LossKind, TellerAction, teller_change
-from sscard.kernel.errors import DomainError, InvalidInput
+from bank_simulator import store
+from bank_simulator.callbacks import new_report
+from bank_simulator.errors import BankError, InvalidInput
+from bank_simulator.rules import OUTLET_ACTIONS, LossKind, TellerAction, teller_change
+from bank_simulator.wire import ServiceChannel
 
 
-class AccountNotFound(DomainError):
+class AccountNotFound(BankError):
     code = "account_not_found"
     status = 404
     message_zh = "本行没有该卡的账户"

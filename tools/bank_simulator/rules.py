@@ -1,7 +1,8 @@
 """The simulated bank's own rules, pure: account numbers and what a teller may do to an account.
 
-The bank's side of a card is its account; its states are FinancialStatus values, plus which
-kind of loss holds it (the bank's own financial loss, or a formal loss of both functions).
+The bank's side of a card is its account; its states are the statement's AccountStatus values,
+plus which kind of loss holds it (the bank's own financial loss, or a formal loss of both
+functions).
 """
 
 from __future__ import annotations
@@ -11,9 +12,8 @@ import secrets
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sscard.banks.protocol import ReportType
-from sscard.cards.lifecycle import FinancialStatus
-from sscard.kernel.errors import DomainError
+from bank_simulator.errors import BankError
+from bank_simulator.wire import AccountStatus, ReportType
 
 ACCOUNT_LENGTH = 19  # UnionPay debit cards: 16 to 19 digits; this bank issues 19
 
@@ -31,6 +31,16 @@ def luhn_check_digit(body: str) -> str:
 
 def luhn_valid(number: str) -> bool:
     return number.isdigit() and luhn_check_digit(number[:-1]) == number[-1]
+
+
+# Issuer prefixes (BINs) this simulator issues under, as the banks publish them; a bank not
+# listed gets a stable made-up one. sscard's registry lists the same for the banks it knows.
+KNOWN_BINS = {"ICBC": "622202"}
+
+
+def bank_bin(bank_code: str, configured: str | None = None) -> str:
+    """The prefix of the bank's new account numbers: configured, known, or made up."""
+    return configured or KNOWN_BINS.get(bank_code) or default_bin(bank_code)
 
 
 def default_bin(bank_code: str) -> str:
@@ -95,7 +105,7 @@ TELLER_TABLE: dict[tuple[Holding, TellerAction], Move] = {
 OUTLET_ACTIONS = frozenset({A.FORMAL_LOSS, A.FORMAL_UNLOCK})
 
 
-class TellerRefused(DomainError):
+class TellerRefused(BankError):
     code = "teller_action_refused"
     status = 409
     message_zh = "账户当前状态为“{holding}”，不能办理“{action}”"
@@ -103,7 +113,7 @@ class TellerRefused(DomainError):
 
 
 def holding(status: str, loss_kind: str | None) -> Holding:
-    if status == FinancialStatus.LOST:
+    if status == AccountStatus.LOST:
         return Hd.LOST_FORMAL if loss_kind == LossKind.FORMAL else Hd.LOST_FINANCIAL
     return Hd(status)
 
@@ -112,9 +122,9 @@ def holding(status: str, loss_kind: str | None) -> Holding:
 class Change:
     """The account's new columns after a teller action, and the report it owes sscard."""
 
-    status: FinancialStatus
+    status: AccountStatus
     loss_kind: LossKind | None
-    before_loss: FinancialStatus | None
+    before_loss: AccountStatus | None
     report: ReportType
 
 
@@ -127,9 +137,9 @@ def teller_change(
     if move is None:
         raise TellerRefused(field="action", holding=now.value, action=action.value)
     if move.to is None:  # a lift returns to where the account was before the loss
-        back = FinancialStatus(before_loss) if before_loss else FinancialStatus.ACTIVE
+        back = AccountStatus(before_loss) if before_loss else AccountStatus.ACTIVE
         return Change(back, None, None, move.report)
     if move.to in (Hd.LOST_FINANCIAL, Hd.LOST_FORMAL):
         kind = LossKind.FORMAL if move.to is Hd.LOST_FORMAL else LossKind.FINANCIAL
-        return Change(FinancialStatus.LOST, kind, FinancialStatus(status), move.report)
-    return Change(FinancialStatus(move.to.value), None, None, move.report)
+        return Change(AccountStatus.LOST, kind, AccountStatus(status), move.report)
+    return Change(AccountStatus(move.to.value), None, None, move.report)

@@ -7,23 +7,16 @@ and the new rows are written in bulk.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from sscard.banks.protocol import ReportType, Topic
-from sscard.banks.simulator import store
-from sscard.banks.simulator.callbacks import new_report
-from sscard.banks.simulator.rules import new_account_number
-from sscard.cards.lifecycle import FinancialStatus
-from sscard.platform.outbox.protocol import DeliveryResult
-
-log = logging.getLogger("sscard.bank_sim")
-
-MESSAGE_ID_MAX = 64
+from bank_simulator import store
+from bank_simulator.callbacks import new_report
+from bank_simulator.rules import new_account_number
+from bank_simulator.wire import MESSAGE_ID_MAX, AccountStatus, DeliveryResult, ReportType, Topic
 
 
 @dataclass(frozen=True)
@@ -192,7 +185,7 @@ def _apply(batch: Batch, m: Message) -> tuple[DeliveryResult, str | None]:
     elif topic is Topic.ACCOUNT_CLOSURE_REQUESTED:
         account["closure_requested_at"] = batch.now
         account["closure_reference"] = _text(m.payload.get("notice_reference"), 64)
-        if batch.auto_close and account["status"] != FinancialStatus.CLOSED:
+        if batch.auto_close and account["status"] != AccountStatus.CLOSED:
             _close(batch, account)
     account["last_sequence"] = m.sequence
     account["updated_at"] = batch.now
@@ -210,7 +203,7 @@ def _open_account(batch: Batch, card: str, m: Message) -> None:
         "bank_code": batch.bank_code,
         "card_number": card,
         "account_number": new_account_number(batch.bin),
-        "status": FinancialStatus.ACCOUNT_OPENED.value,
+        "status": AccountStatus.ACCOUNT_OPENED.value,
         "loss_kind": None,
         "before_loss": None,
         "loss_outlet": None,
@@ -235,7 +228,7 @@ def _open_account(batch: Batch, card: str, m: Message) -> None:
 
 
 def _close(batch: Batch, account: dict[str, Any]) -> None:
-    account.update(status=FinancialStatus.CLOSED.value, loss_kind=None, before_loss=None)
+    account.update(status=AccountStatus.CLOSED.value, loss_kind=None, before_loss=None)
     batch.reports.append(new_report(account, ReportType.ACCOUNT_CLOSED, batch.now))
 
 

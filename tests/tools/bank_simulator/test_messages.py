@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from sscard.banks.protocol import STATEMENT_COLUMNS, ReportType, ServiceChannel
-from sscard.banks.simulator.callbacks import backoff_seconds, new_report, report_body
-from sscard.banks.simulator.config import load_config
-from sscard.banks.simulator.inbound import Invalid, parse_message
-from sscard.banks.simulator.statement import statement_csv
+from bank_simulator.callbacks import backoff_seconds, new_report, report_body
+from bank_simulator.config import load_config
+from bank_simulator.inbound import Invalid, parse_message
+from bank_simulator.statement import statement_csv
+from bank_simulator.wire import STATEMENT_COLUMNS, ReportType, ServiceChannel
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 

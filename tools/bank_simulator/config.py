@@ -8,8 +8,8 @@ a CAN-3 closure notice without a teller); at the top `signature_tolerance_second
 `retry_base_seconds`, `retry_max_seconds`, `poll_seconds`, `callback_timeout_seconds`,
 `callback_concurrency`, `send_reports` (false: queue reports but never send them), and
 `transport`: "nats" makes each bank also read its queue on the broker (`nats_url`,
-`nats_stream`, `nats_subject_prefix`; the webhooks stay open either way). Unknown members are
-ignored.
+`nats_stream`, `nats_subject_prefix`, sscard's defaults unless given; the webhooks stay open
+either way). Unknown members are ignored.
 """
 
 from __future__ import annotations
@@ -20,7 +20,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from sscard.platform.outbox.signing import DEFAULT_TOLERANCE_SECONDS
+from bank_simulator.signing import DEFAULT_TOLERANCE_SECONDS
+from bank_simulator.wire import REPORTS_PATH
+
+# sscard's defaults for the broker (SSCARD_NATS_STREAM, SSCARD_NATS_SUBJECT_PREFIX).
+DEFAULT_STREAM = "SSCARD_BANKS"
+DEFAULT_SUBJECT_PREFIX = "sscard.banks"
 
 
 class BankConfig(BaseModel):
@@ -60,12 +65,14 @@ class SimConfig(BaseModel):
     send_reports: bool = True
     transport: Literal["http", "nats"] = "http"
     nats_url: str = "nats://127.0.0.1:4222"
-    nats_stream: str | None = Field(None, description="default: the service's stream")
-    nats_subject_prefix: str | None = Field(None, description="default: sscard.banks")
+    nats_stream: str = Field(DEFAULT_STREAM, description="the stream sscard publishes to")
+    nats_subject_prefix: str = Field(
+        DEFAULT_SUBJECT_PREFIX, description="each bank reads <prefix>.<code>"
+    )
 
     @property
     def reports_url(self) -> str:
-        return self.sscard_url.rstrip("/") + "/api/v1/bank-reports"
+        return self.sscard_url.rstrip("/") + REPORTS_PATH
 
 
 def load_config(path: Path) -> SimConfig:

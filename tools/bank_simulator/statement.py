@@ -1,4 +1,4 @@
-"""The bank's statement for reconciliation: one CSV line per account it holds (protocol.py)."""
+"""The bank's statement for reconciliation: one CSV line per account it holds (wire.py)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import io
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from sscard.banks.protocol import STATEMENT_COLUMNS
-from sscard.banks.simulator import store
-from sscard.kernel.db import transaction
+from bank_simulator import store
+from bank_simulator.db import transaction
+from bank_simulator.wire import STATEMENT_COLUMNS
 
 
 def statement_csv(rows: list[tuple[str, str, str]]) -> bytes:

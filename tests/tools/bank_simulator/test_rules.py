@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from sscard.banks.protocol import ReportType
-from sscard.banks.simulator.rules import (
+from bank_simulator.rules import (
     TELLER_TABLE,
     Holding,
     LossKind,
@@ -18,9 +17,9 @@ from sscard.banks.simulator.rules import (
     new_account_number,
     teller_change,
 )
-from sscard.cards.lifecycle import FinancialStatus
+from bank_simulator.wire import AccountStatus, ReportType
 
-A, F = TellerAction, FinancialStatus
+A, F = TellerAction, AccountStatus
 
 
 def test_luhn_known_vectors() -> None:

@@ -20,14 +20,14 @@ import httpx
 import orjson
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from sscard.banks.protocol import InboxStatus, ReportType, ServiceChannel
-from sscard.banks.simulator import store
-from sscard.banks.simulator.config import SimConfig
-from sscard.kernel.clock import Clock
-from sscard.kernel.db import transaction
-from sscard.platform.outbox.signing import signed_headers
+from bank_simulator import store
+from bank_simulator.clock import AdjustableClock
+from bank_simulator.config import SimConfig
+from bank_simulator.db import transaction
+from bank_simulator.signing import signed_headers
+from bank_simulator.wire import INBOX_REJECTED, ReportType, ServiceChannel
 
-log = logging.getLogger("sscard.bank_sim")
+log = logging.getLogger("bank_simulator.callbacks")
 
 REFUSED_BY_RULE = frozenset({409, 422})
 PASS_LIMIT = 500
@@ -64,7 +64,7 @@ def new_report(
 
 
 def report_body(row: dict[str, Any]) -> dict[str, Any]:
-    """The report as sscard's inbox takes it (sscard.banks.protocol)."""
+    """The report as sscard's inbox takes it (wire.py)."""
     body: dict[str, Any] = {
         "message_id": row["message_id"],
         "card_number": row["card_number"],
@@ -92,7 +92,7 @@ def _problem(response: httpx.Response) -> tuple[str | None, bool]:
     if not isinstance(body, dict):
         return None, False
     code = body.get("code")
-    kept = body.get("inbox_status") == InboxStatus.REJECTED
+    kept = body.get("inbox_status") == INBOX_REJECTED
     return (str(code)[:64] if code is not None else None), kept
 
 
@@ -109,7 +109,11 @@ class Callbacks:
     """The loop that sends queued reports; `wake` starts a pass at once."""
 
     def __init__(
-        self, engine: AsyncEngine, config: SimConfig, clock: Clock, client: httpx.AsyncClient
+        self,
+        engine: AsyncEngine,
+        config: SimConfig,
+        clock: AdjustableClock,
+        client: httpx.AsyncClient,
     ) -> None:
         self.engine = engine
         self.config = config

@@ -1,6 +1,7 @@
 """The bank simulator reading its queue on the real NATS JetStream server of this machine.
 
-Each test has its own stream and subjects, deleted at its end. SPEC ISS-2; protocol.py.
+Each test has its own stream (made by sscard's ensure_stream, as the service makes it) and
+subjects, deleted at its end. SPEC ISS-2; sscard's banks/protocol.py.
 """
 
 from __future__ import annotations
@@ -21,9 +22,9 @@ import orjson
 import pytest
 from nats.js import JetStreamContext
 
+from bank_simulator.app import Simulator, create_app
+from bank_simulator.config import BankConfig, SimConfig
 from sscard.banks.protocol import Topic
-from sscard.banks.simulator.app import Simulator, create_app
-from sscard.banks.simulator.config import BankConfig, SimConfig
 from sscard.platform.outbox.nats_consumer import ensure_stream
 from sscard.platform.outbox.signing import signed_headers
 from tests.support.bank_sim import message

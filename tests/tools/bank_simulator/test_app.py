@@ -1,5 +1,7 @@
 """The bank simulator in-process over HTTP (httpx ASGITransport); its reports go to a real HTTP
-receiver. SPEC ISS-2, ISS-4, LOSS-2, LOSS-3, CAN-3; the wire follows sscard.banks.protocol."""
+receiver. SPEC ISS-2, ISS-4, LOSS-2, LOSS-3, CAN-3. Batches are built and signed with sscard's own
+code (banks/delivery.py, banks/signing.py), and its statements checked with it, so that the
+simulator's separate implementation of the wire contract is held to sscard's."""
 
 from __future__ import annotations
 
@@ -15,11 +17,12 @@ from typing import Any
 import httpx
 import orjson
 import pytest
+from cryptography.hazmat.primitives import hashes, hmac
 
+from bank_simulator.app import Simulator, create_app
+from bank_simulator.config import BankConfig, SimConfig
+from bank_simulator.rules import luhn_valid
 from sscard.banks.protocol import AS_OF_HEADER, STATEMENT_COLUMNS, Topic
-from sscard.banks.simulator.app import Simulator, create_app
-from sscard.banks.simulator.config import BankConfig, SimConfig
-from sscard.banks.simulator.rules import luhn_valid
 from sscard.platform.outbox.protocol import Outgoing
 from sscard.platform.outbox.signing import signed_headers, verify
 from tests.support.bank_sim import Receiver, message, results, signed_batch
@@ -171,7 +174,7 @@ async def test_production_data_opens_an_account_with_a_luhn_valid_number(sim: Si
     assert account["report_sequence"] == 1
     number = (await sim.statement_rows("ICBC"))[CARD]["account_number"]
     assert len(number) == 19
-    assert number.startswith("622202")  # ICBC's BIN in the registry's reference data
+    assert number.startswith("622202")  # ICBC's BIN, as in sscard's registry
     assert luhn_valid(number)
     assert account["account"] == number[:4] + "*" * 11 + number[-4:]
     [report] = await sim.reports("ICBC", "pending")
@@ -195,14 +198,14 @@ async def test_each_bank_opens_under_its_own_prefix(sim: Sim) -> None:
 async def test_personal_data_is_kept_but_never_shown_or_logged(
     sim: Sim, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.DEBUG, logger="sscard")
+    caplog.set_level(logging.DEBUG, logger="bank_simulator")
     sim.simulator.start()  # the callback loop logs its attempts too
     await sim.open("ICBC", CARD)
     await asyncio.sleep(0.1)
     account = await sim.account("ICBC", CARD)
     assert account["holder"]["name"] == "张**"
     assert "ssn" in account["holder"]["fields_received"]
-    ours = [r.getMessage() for r in caplog.records if r.name.startswith("sscard")]
+    ours = [r.getMessage() for r in caplog.records if r.name.startswith("bank_simulator")]
     assert any("account_opened" in line for line in ours)  # the loop did log its attempts
     shown = orjson.dumps(account).decode() + "\n".join(ours)
     for value in HOLDER.values():
@@ -547,3 +550,28 @@ async def _settled(sim: Sim) -> None:
             if not await sim.reports("ICBC", "pending"):
                 return
             await asyncio.sleep(0.02)
+
+
+# ---- identity (what devstack checks before it starts sscard) ----
+
+
+async def test_identity_proves_the_nonce_and_every_bank_secret(sim: Sim) -> None:
+    sim.simulator.instance_nonce = "0f" * 32
+    challenge = "c4" * 32
+    response = await sim.client.post("/control/identity", json={"challenge": challenge})
+    assert response.status_code == 200, response.text
+    proofs = response.json()["proofs"]
+    assert set(proofs) == set(SECRETS)
+    for code, secret in SECRETS.items():
+        mac = hmac.HMAC(secret, hashes.SM3())
+        mac.update(f"bank-simulator identity\n{'0f' * 32}\n{challenge}\n{code}".encode())
+        assert proofs[code] == "hmac-sm3=" + mac.finalize().hex()
+    assert "0f" * 32 not in response.text
+
+
+async def test_identity_needs_a_nonce_and_a_hex_challenge(sim: Sim) -> None:
+    none = await sim.client.post("/control/identity", json={"challenge": "ab" * 16})
+    assert (none.status_code, none.json()["code"]) == (409, "no_instance_nonce")
+    sim.simulator.instance_nonce = "0f" * 32
+    short = await sim.client.post("/control/identity", json={"challenge": "ab"})
+    assert short.status_code == 422

@@ -1,0 +1,5 @@
+"""`python -m bank_simulator`: the simulator's command line."""
+
+from bank_simulator.cli import main
+
+main()
