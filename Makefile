@@ -31,6 +31,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tools tests migrations benchmarks
 	$(BIN)/ruff format --check src tools tests migrations benchmarks
 	$(BIN)/mypy src/sscard tools/bank_simulator tools/devstack
+	$(BIN)/lint-imports
 
 test: lint test-sqlite test-postgres
 

@@ -40,9 +40,9 @@ from sscard.platform.clock import permissions as clock
 from sscard.platform.http.deps import set_authenticator
 from sscard.platform.notify import permissions as notify
 from sscard.platform.notify import templates
-from sscard.platform.notify.hooks import set_contact_book
+from sscard.platform.notify.extensions import set_contact_book
 from sscard.platform.outbox import permissions as outbox
-from sscard.platform.outbox.hooks import HOOKS as OUTBOX_HOOKS
+from sscard.platform.outbox.extensions import HOOKS as OUTBOX_HOOKS
 from sscard.registry import permissions as registry
 from sscard.registry import repository as registry_repository
 from sscard.registry.calendar import permissions as calendar

@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sscard.cards import repository as cards
 from sscard.cards.events import card_key
-from sscard.platform.outbox.hooks import RecipientKind
+from sscard.platform.outbox.extensions import RecipientKind
 from sscard.registry.reference import repository as reference
 
 

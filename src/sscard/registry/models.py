@@ -15,7 +15,6 @@ from sqlalchemy import (
 )
 
 from sscard.kernel.db import Id, UTCDateTime, metadata
-from sscard.registry.corrections.models import base_data_corrections
 
 persons = Table(
     "persons",
@@ -63,10 +62,4 @@ person_photos = Table(
     Column("byte_size", Integer, nullable=False),
     Column("background", String(16), nullable=False),
     Column("checked_at", UTCDateTime, nullable=False),
-)
-
-Index(
-    "ix_base_data_corrections_person_id_corrected_at",
-    base_data_corrections.c.person_id,
-    base_data_corrections.c.corrected_at,
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from sscard.platform.outbox.hooks import RecipientKind
+from sscard.platform.outbox.extensions import RecipientKind
 from sscard.registry.reference import repository as reference
 
 CENTRE_PREFIX = "centre:"

@@ -26,7 +26,7 @@ from sscard.kernel.crypto import Vault
 from sscard.kernel.db import UTCDateTime, transaction
 from sscard.kernel.masking import mask_phone
 from sscard.kernel.runtime import Runtime
-from sscard.platform.notify.hooks import contact_book
+from sscard.platform.notify.extensions import contact_book
 from sscard.platform.notify.models import NotificationStatus, notifications
 from sscard.platform.notify.senders import Message, Sender
 from sscard.platform.notify.templates import render

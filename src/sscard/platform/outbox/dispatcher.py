@@ -44,7 +44,7 @@ from sscard.kernel.crypto import Vault
 from sscard.kernel.db import UTCDateTime
 from sscard.kernel.masking import personal_number_kind
 from sscard.kernel.runtime import Runtime
-from sscard.platform.outbox.hooks import enrich
+from sscard.platform.outbox.extensions import enrich
 from sscard.platform.outbox.http_sender import HttpSender
 from sscard.platform.outbox.models import delivery_endpoints, outbox
 from sscard.platform.outbox.protocol import (

@@ -22,7 +22,7 @@ from sscard.kernel.crypto import Vault
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import NotFound, invalid
 from sscard.kernel.upsert import insert_rows
-from sscard.platform.outbox.hooks import HOOKS
+from sscard.platform.outbox.extensions import HOOKS
 from sscard.platform.outbox.models import delivery_endpoints, outbox
 from sscard.platform.outbox.permissions import CONFIGURE_ENDPOINT
 from sscard.platform.outbox.protocol import Endpoint, OutboxStatus, Transport

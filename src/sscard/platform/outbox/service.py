@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sscard.kernel.actor import authorize
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import InvalidInput, NotFound
-from sscard.platform.outbox.hooks import HOOKS
+from sscard.platform.outbox.extensions import HOOKS
 from sscard.platform.outbox.models import delivery_endpoints, outbox
 from sscard.platform.outbox.permissions import REPLAY_OUTBOX, VIEW_OUTBOX
 from sscard.platform.outbox.protocol import OutboxStatus, card_number_of

@@ -6,6 +6,7 @@ from sqlalchemy import (
     JSON,
     Column,
     ForeignKey,
+    Index,
     String,
     Table,
 )
@@ -23,4 +24,10 @@ base_data_corrections = Table(
     Column("certificate_number", String(64), nullable=False, comment="police certificate"),
     Column("outlet_id", Id, ForeignKey("outlets.id"), nullable=True),
     Column("corrected_at", UTCDateTime, nullable=False),
+)
+
+Index(
+    "ix_base_data_corrections_person_id_corrected_at",
+    base_data_corrections.c.person_id,
+    base_data_corrections.c.corrected_at,
 )
