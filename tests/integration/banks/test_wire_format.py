@@ -54,8 +54,8 @@ from sscard.kernel.actor import OPERATOR
 from sscard.kernel.clock import ManualClock
 from sscard.platform.outbox.dispatcher import Senders, dispatch_once
 from sscard.platform.outbox.models import outbox
-from tests.integration.banks.receiver import Receiver, serving
-from tests.integration.renewals.helpers import collect, exchange
+from tests.integration.applications.renewal.helpers import collect, exchange
+from tests.integration.platform.outbox.receiver import Receiver, serving
 from tests.support.api import ADULT_BIRTH, Api
 from tests.support.numbers import citizen_number
 

@@ -21,6 +21,7 @@ from sscard.banks import protocol
 from sscard.cards.lifecycle import FinancialStatus
 from sscard.platform.outbox import nats_consumer
 from sscard.platform.outbox import signing as sscard_signing
+from sscard.platform.outbox.protocol import DeliveryResult
 
 
 def _values(enum: type[StrEnum]) -> set[str]:
@@ -31,7 +32,7 @@ def _values(enum: type[StrEnum]) -> set[str]:
     ("ours", "theirs"),
     [
         (wire.Topic, protocol.Topic),
-        (wire.DeliveryResult, protocol.DeliveryResult),
+        (wire.DeliveryResult, DeliveryResult),
         (wire.ReportType, protocol.ReportType),
         (wire.ServiceChannel, protocol.ServiceChannel),
     ],
@@ -72,7 +73,7 @@ def test_the_broker_defaults_are_sscard_s() -> None:
 
 
 def test_known_bins_are_those_of_sscard_s_registry() -> None:
-    text = resources.files("sscard.registry").joinpath("reference_data", "banks.json")
+    text = resources.files("sscard.registry.reference").joinpath("data", "banks.json")
     registry = {b["code"]: b["bins"] for b in json.loads(text.read_text("utf-8"))}
     for code, bin_ in KNOWN_BINS.items():
         assert bin_ in registry[code]

@@ -12,7 +12,7 @@ from sscard.cards.models import cards
 from sscard.kernel.actor import OPERATOR
 from sscard.kernel.masking import mask_account
 from sscard.platform.models import history
-from tests.integration.banks.reconciliation_support import statement, upload
+from tests.integration.banks.reconciliation.support import statement, upload
 from tests.support.api import Api
 
 CARDS = 10_000

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.integration.renewals.helpers import collect, outbox_topics
+from tests.integration.applications.renewal.helpers import collect, outbox_topics
 from tests.support.api import ADULT_BIRTH, Api
 from tests.support.numbers import citizen_number
 

@@ -23,7 +23,7 @@ from sscard.platform.outbox import dispatcher
 from sscard.platform.outbox.dispatcher import DispatchReport, Senders, dispatch_once, run_dispatcher
 from sscard.platform.outbox.models import delivery_endpoints, outbox
 from sscard.platform.outbox.protocol import Transport
-from tests.integration.banks.receiver import Receiver, serving
+from tests.integration.platform.outbox.receiver import Receiver, serving
 from tests.support.api import Api
 
 SECRET = bytes(range(32))

@@ -12,7 +12,7 @@ from sqlalchemy import insert
 from sscard.banks.models import reconciliation_runs
 from sscard.kernel.actor import OPERATOR
 from sscard.kernel.clock import ManualClock
-from tests.integration.banks.reconciliation_support import (
+from tests.integration.banks.reconciliation.support import (
     ACCOUNT,
     RUNS,
     card_row,

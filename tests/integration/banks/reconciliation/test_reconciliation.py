@@ -8,7 +8,8 @@ from datetime import timedelta
 from typing import Any
 
 from sscard.kernel.clock import ManualClock
-from tests.integration.banks.reconciliation_support import (
+from tests.integration.applications.renewal.helpers import collect, exchange
+from tests.integration.banks.reconciliation.support import (
     ACCOUNT,
     card_row,
     deliver_everything,
@@ -21,8 +22,7 @@ from tests.integration.banks.reconciliation_support import (
     statement,
     upload,
 )
-from tests.integration.cancellation.test_cancellation import cancel, transfer
-from tests.integration.renewals.helpers import collect, exchange
+from tests.integration.cards.cancellation.test_cancellation import cancel, transfer
 from tests.support.api import Api
 
 OTHER_ACCOUNT = "6222020000005678"

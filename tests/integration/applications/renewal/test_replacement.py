@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from sscard.kernel.clock import ManualClock
-from tests.integration.renewals.helpers import change_policy, collect, exchange, outbox_topics
+from tests.integration.applications.renewal.helpers import (
+    change_policy,
+    collect,
+    exchange,
+    outbox_topics,
+)
 from tests.support.api import Api
 
 

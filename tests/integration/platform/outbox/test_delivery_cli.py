@@ -8,7 +8,7 @@ from typing import Any
 from sscard.kernel.actor import OPERATOR
 from sscard.kernel.clock import ManualClock, SystemClock
 from sscard.kernel.runtime import save_clock_offset
-from tests.integration.banks.receiver import Receiver, serving
+from tests.integration.platform.outbox.receiver import Receiver, serving
 from tests.support.api import Api
 from tests.support.serving import sscard_cli
 

@@ -22,7 +22,7 @@ from sscard.kernel.clock import ManualClock, SystemClock
 from sscard.kernel.errors import Forbidden
 from sscard.kernel.masking import mask_account
 from sscard.kernel.runtime import save_clock_offset
-from tests.integration.banks.reconciliation_support import (
+from tests.integration.banks.reconciliation.support import (
     ACCOUNT,
     RUNS,
     SECRET,

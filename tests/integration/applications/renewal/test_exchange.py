@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sscard.kernel.clock import ManualClock
-from tests.integration.renewals.helpers import collect, exchange
+from tests.integration.applications.renewal.helpers import collect, exchange
 from tests.support.api import Api
 
 
