@@ -47,7 +47,7 @@ from sscard.kernel.actor import authorize
 from sscard.kernel.crypto import Vault
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.db import Row
-from sscard.kernel.errors import Conflict, DomainError, InvalidInput, NotFound, invalid
+from sscard.kernel.errors import Conflict, DomainError, NotFound, invalid
 from sscard.kernel.masking import mask_account
 from sscard.kernel.upsert import insert_rows
 from sscard.platform import cache
@@ -314,11 +314,10 @@ def _decode_cursor(cursor: str) -> tuple[datetime, str, str]:
         at, bank, message_id = orjson.loads(base64.urlsafe_b64decode(cursor.encode()))
         return datetime.fromisoformat(at), str(bank), str(message_id)
     except (binascii.Error, orjson.JSONDecodeError, ValueError, TypeError) as bad:
-        raise InvalidInput(
-            field="after",
-            field_name="after",
-            reason_zh="须为上一页返回的游标",
-            reason_en="must be the cursor a previous page returned",
+        raise invalid(
+            "after",
+            "须为上一页返回的游标",
+            "must be the cursor a previous page returned",
         ) from bad
 
 

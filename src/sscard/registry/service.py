@@ -90,18 +90,16 @@ def examine_registration(reg: PersonRegistration, today: date) -> ExaminedPerson
     facts = examine_document(reg.document, today=today, field="document")
     birth = facts.birth_date or reg.birth_date
     if birth is None:
-        raise InvalidInput(
-            field="birth_date",
-            field_name="birth_date",
-            reason_zh="证件号码不含出生日期，须填写",
-            reason_en="the document number does not carry a birth date; give it",
+        raise invalid(
+            "birth_date",
+            "证件号码不含出生日期，须填写",
+            "the document number does not carry a birth date; give it",
         )
     if birth > today:
-        raise InvalidInput(
-            field="birth_date",
-            field_name="birth_date",
-            reason_zh="出生日期晚于今天",
-            reason_en="the birth date is in the future",
+        raise invalid(
+            "birth_date",
+            "出生日期晚于今天",
+            "the birth date is in the future",
         )
     check_document_fits_holder(
         reg.document.type,

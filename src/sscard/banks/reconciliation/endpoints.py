@@ -20,7 +20,7 @@ from sscard.banks.reconciliation.rules import Kind, Repair
 from sscard.banks.reconciliation.service import REPORT_COLUMNS
 from sscard.banks.reconciliation.statement import Source, Statement
 from sscard.kernel.actor import Actor
-from sscard.kernel.errors import InvalidInput
+from sscard.kernel.errors import invalid
 from sscard.platform.http.deps import current_actor, read, runtime
 from sscard.platform.http.schemas import answers
 
@@ -161,11 +161,10 @@ def _source(body: bytes) -> None:
     try:
         ReconcileIn.model_validate_json(body or b"{}")
     except ValidationError:
-        raise InvalidInput(
-            field="source",
-            field_name="source",
-            reason_zh="须为 api；对账单文件请以 text/csv 提交",
-            reason_en="must be api; send a statement file as text/csv",
+        raise invalid(
+            "source",
+            "须为 api；对账单文件请以 text/csv 提交",
+            "must be api; send a statement file as text/csv",
         ) from None
 
 

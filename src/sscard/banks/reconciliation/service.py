@@ -52,7 +52,7 @@ from sscard.cards.lifecycle import FinancialStatus, HrStatus
 from sscard.kernel.actor import Actor, authorize
 from sscard.kernel.crypto import Vault
 from sscard.kernel.ctx import Ctx
-from sscard.kernel.errors import DomainError, InvalidInput, NotFound
+from sscard.kernel.errors import DomainError, NotFound, invalid
 from sscard.kernel.masking import mask_account
 from sscard.kernel.runtime import Runtime
 from sscard.platform.history import Change, record
@@ -249,11 +249,10 @@ async def _run(
 
 def _check_as_of(as_of: datetime | None, now: datetime) -> None:
     if as_of is None or as_of.tzinfo is None or as_of > now + AS_OF_SKEW:
-        raise InvalidInput(
-            field="as_of",
-            field_name="as_of",
-            reason_zh="须为带时区且不晚于当前的时间",
-            reason_en="must be a moment with a time zone, not in the future",
+        raise invalid(
+            "as_of",
+            "须为带时区且不晚于当前的时间",
+            "must be a moment with a time zone, not in the future",
         )
 
 

@@ -17,18 +17,17 @@ from sscard.cards.lifecycle import FinancialEvent
 from sscard.cards.service import card_state_view, load
 from sscard.kernel.actor import authorize
 from sscard.kernel.ctx import Ctx
-from sscard.kernel.errors import InvalidInput
+from sscard.kernel.errors import InvalidInput, invalid
 from sscard.kernel.events import publish
 from sscard.kernel.masking import mask_account
 from sscard.platform.history import Change, record
 
 
 def _account_required() -> InvalidInput:
-    return InvalidInput(
-        field="account_number",
-        field_name="account_number",
-        reason_zh="开户须报送账号（12至32位数字）",
-        reason_en="an opened account needs its number (12 to 32 digits)",
+    return invalid(
+        "account_number",
+        "开户须报送账号（12至32位数字）",
+        "an opened account needs its number (12 to 32 digits)",
     )
 
 

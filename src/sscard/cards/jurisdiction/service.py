@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from sscard.cards.entities import Card
 from sscard.cards.events import card_key
 from sscard.cards.jurisdiction.hooks import centre_of
 from sscard.cards.jurisdiction.permissions import CHANGE_CARD_CITY, RESET_SOCIAL_DATA
 from sscard.cards.lifecycle import CardEvent
 from sscard.cards.service import card_state_view, load, transition
-from sscard.kernel.actor import authorize
+from sscard.kernel.actor import Operation, authorize
 from sscard.kernel.ctx import Ctx
-from sscard.kernel.errors import DomainError, InvalidInput, NotFound
+from sscard.kernel.errors import DomainError, NotFound, invalid
 from sscard.platform.outbox import service as outbox
 from sscard.registry.documents import IdentityDocument, is_certificate_number
 from sscard.registry.reference import repository as reference
@@ -56,27 +57,19 @@ async def change_city(
     if await reference.get_city(ctx.conn, to_city) is None:
         raise NotFound(field="to_city_code", what_zh="城市", what_en="City")
     if not is_certificate_number(certificate):
-        raise InvalidInput(
-            field="transfer_certificate_number",
-            field_name="transfer_certificate_number",
-            reason_zh="须填写社会保险关系转移凭证编号",
-            reason_en="the social-insurance transfer certificate number is required",
+        raise invalid(
+            "transfer_certificate_number",
+            "须填写社会保险关系转移凭证编号",
+            "the social-insurance transfer certificate number is required",
         )
-    card = await load(ctx, card_number)
-    outlet = await actor_outlet(ctx, CHANGE_CARD_CITY)
-    if outlet.city_code != card.city_code:
-        raise NotTheCardsCity(
-            field="card_number",
-            step_zh="转出地",
-            step_en="the outgoing city",
-            city_code=card.city_code,
-        )
+    card = await _at_the_cards_city(
+        ctx, card_number, CHANGE_CARD_CITY, "转出地", "the outgoing city"
+    )
     if to_city == card.city_code:
-        raise InvalidInput(
-            field="to_city_code",
-            field_name="to_city_code",
-            reason_zh="转入城市与现管理城市相同",
-            reason_en="the new city is the card's city already",
+        raise invalid(
+            "to_city_code",
+            "转入城市与现管理城市相同",
+            "the new city is the card's city already",
         )
     await require_holders_document(ctx, card.person_id, document, field="document", rule="JUR-1")
     from_city = card.city_code
@@ -99,18 +92,24 @@ async def change_city(
 async def reset_social_data(ctx: Ctx, card_number: str) -> dict[str, Any]:
     """JUR-1 step 2, at an outlet of the new city: the card's social data is reset there."""
     authorize(ctx.actor, RESET_SOCIAL_DATA)
-    card = await load(ctx, card_number)
-    outlet = await actor_outlet(ctx, RESET_SOCIAL_DATA)
-    if outlet.city_code != card.city_code:
-        raise NotTheCardsCity(
-            field="card_number",
-            step_zh="转入地",
-            step_en="the new city",
-            city_code=card.city_code,
-        )
+    card = await _at_the_cards_city(ctx, card_number, RESET_SOCIAL_DATA, "转入地", "the new city")
     if not card.social_data_reset_pending:
         raise NoResetPending(field="card_number")
     card = await transition(
         ctx, card, CardEvent.RESET_SOCIAL_DATA, None, social_data_reset_pending=False
     )
     return card_state_view(card)
+
+
+async def _at_the_cards_city(
+    ctx: Ctx, card_number: str, operation: Operation, step_zh: str, step_en: str
+) -> Card:
+    """The card, if the clerk's outlet is in its management city (NotTheCardsCity otherwise):
+    step 1 happens at the outgoing city, step 2 at the new one (JUR-1)."""
+    card = await load(ctx, card_number)
+    outlet = await actor_outlet(ctx, operation)
+    if outlet.city_code != card.city_code:
+        raise NotTheCardsCity(
+            field="card_number", step_zh=step_zh, step_en=step_en, city_code=card.city_code
+        )
+    return card

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sscard.kernel.actor import Actor
 from sscard.kernel.ctx import Ctx
-from sscard.kernel.errors import DomainError, InvalidInput
+from sscard.kernel.errors import DomainError, invalid
 from sscard.kernel.runtime import Runtime
 from sscard.platform.models import idempotency_keys
 
@@ -99,11 +99,10 @@ async def write(
             body = jsonable_encoder(await use_case(ctx))
         return JSONResponse(body, status_code=status)
     if not 1 <= len(key) <= 128:
-        raise InvalidInput(
-            field="Idempotency-Key",
-            field_name="Idempotency-Key",
-            reason_zh="长度须为1至128个字符",
-            reason_en="must be 1 to 128 characters",
+        raise invalid(
+            "Idempotency-Key",
+            "长度须为1至128个字符",
+            "must be 1 to 128 characters",
         )
     digest = await _request_hash(request)
     try:

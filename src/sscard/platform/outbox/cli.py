@@ -13,6 +13,7 @@ from sscard.kernel.actor import OPERATOR
 from sscard.kernel.errors import DomainError
 from sscard.kernel.runtime import Runtime
 from sscard.platform.commands import echo_json, run_with_runtime
+from sscard.platform.jobs import worker_name
 from sscard.platform.outbox import dispatcher, recipients, service
 from sscard.platform.outbox.protocol import OutboxStatus, Transport
 from sscard.platform.outbox.service import OutboxFilter, ReplayFilter
@@ -87,7 +88,7 @@ def dispatch(
     owner: str | None = typer.Option(None, help="the lease holder's name (default host:pid)"),
 ) -> None:
     """Deliver due messages to the endpoints; without --once, until Ctrl-C."""
-    name = (owner or dispatcher.default_owner())[:64]
+    name = (owner or worker_name())[:64]
 
     async def one_round(rt: Runtime) -> dict[str, Any]:
         senders = dispatcher.Senders(rt.settings)

@@ -19,9 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import random
-import socket
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import asdict, dataclass, field
@@ -233,11 +231,6 @@ class DispatchReport:
 class _Leased:
     endpoint: Endpoint
     failures: int  # the endpoint's consecutive failures before this round
-
-
-def default_owner() -> str:
-    """This process's name as a lease holder."""
-    return f"{socket.gethostname()[:40]}:{os.getpid()}"
 
 
 async def dispatch_once(rt: Runtime, owner: str, senders: Senders) -> DispatchReport:

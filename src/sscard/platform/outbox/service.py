@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sscard.kernel.actor import authorize
 from sscard.kernel.ctx import Ctx
-from sscard.kernel.errors import InvalidInput, NotFound
+from sscard.kernel.errors import NotFound, invalid
 from sscard.platform.outbox.extensions import HOOKS
 from sscard.platform.outbox.models import delivery_endpoints, outbox
 from sscard.platform.outbox.permissions import REPLAY_OUTBOX, VIEW_OUTBOX
@@ -210,11 +210,10 @@ async def replay(ctx: Ctx, f: ReplayFilter) -> dict[str, Any]:
     """Send every failed (or delivered) message the filter picks again; one UPDATE."""
     authorize(ctx.actor, REPLAY_OUTBOX)
     if f.status not in REPLAYABLE:
-        raise InvalidInput(
-            field="status",
-            field_name="status",
-            reason_zh="只能重发 failed 或 delivered 的消息",
-            reason_en="only failed or delivered messages can be replayed",
+        raise invalid(
+            "status",
+            "只能重发 failed 或 delivered 的消息",
+            "only failed or delivered messages can be replayed",
         )
     o = outbox
     stmt = update(o).where(o.c.status == f.status.value).values(_replayed(ctx))

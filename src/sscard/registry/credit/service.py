@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sscard.kernel.actor import authorize
 from sscard.kernel.ctx import Ctx
-from sscard.kernel.errors import InvalidInput
+from sscard.kernel.errors import InvalidInput, invalid
 from sscard.kernel.masking import personal_number_kind
 from sscard.platform.history import Change, record
 from sscard.registry.credit.models import NOTE_MAX, credit_records
@@ -81,11 +81,10 @@ def check_note(note: str | None) -> str | None:
         return None
     note = note.strip()
     if len(note) > NOTE_MAX:
-        raise InvalidInput(
-            field="note",
-            field_name="note",
-            reason_zh=f"不得超过{NOTE_MAX}个字符",
-            reason_en=f"must be at most {NOTE_MAX} characters",
+        raise invalid(
+            "note",
+            f"不得超过{NOTE_MAX}个字符",
+            f"must be at most {NOTE_MAX} characters",
         )
     kind = personal_number_kind(note)
     if kind is not None:
