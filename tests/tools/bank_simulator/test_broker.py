@@ -25,7 +25,7 @@ from nats.js import JetStreamContext
 from bank_simulator.app import Simulator, create_app
 from bank_simulator.config import BankConfig, SimConfig
 from sscard.banks.protocol import Topic
-from sscard.platform.outbox.nats_consumer import ensure_stream
+from sscard.platform.outbox.nats_stream import ensure_stream
 from sscard.platform.outbox.signing import signed_headers
 from tests.support.bank_sim import message
 

@@ -19,7 +19,7 @@ from bank_simulator.config import DEFAULT_STREAM, DEFAULT_SUBJECT_PREFIX
 from bank_simulator.rules import KNOWN_BINS
 from sscard.banks import protocol
 from sscard.cards.lifecycle import FinancialStatus
-from sscard.platform.outbox import nats_consumer
+from sscard.platform.outbox import nats_stream
 from sscard.platform.outbox import signing as sscard_signing
 from sscard.platform.outbox.protocol import DeliveryResult
 
@@ -68,8 +68,8 @@ def test_signatures_are_the_same_both_ways() -> None:
 
 
 def test_the_broker_defaults_are_sscard_s() -> None:
-    assert DEFAULT_STREAM == nats_consumer.STREAM
-    assert DEFAULT_SUBJECT_PREFIX == nats_consumer.SUBJECT_PREFIX
+    assert DEFAULT_STREAM == nats_stream.STREAM
+    assert DEFAULT_SUBJECT_PREFIX == nats_stream.SUBJECT_PREFIX
 
 
 def test_known_bins_are_those_of_sscard_s_registry() -> None:

@@ -15,7 +15,7 @@ Why JetStream rather than RabbitMQ, both running here:
   stream with one set of limits, without declaring an exchange, queue and binding per bank.
 
 What "delivered" means on this transport: the broker stored the message. Whether the bank
-applied it is its own business from then on (nats_consumer: acknowledged when applied or a
+applied it is its own business from then on (the bank's consumer: acknowledged when applied or a
 duplicate, redelivered when rejected), reported back through its own reports and
 reconciliation. The file store leaves writes to the operating system and forces them to disk
 every `sync_interval` of the server: a stored message survives the broker's process dying, but
@@ -40,7 +40,7 @@ from nats.aio.msg import Msg
 from nats.js.api import Header
 
 from sscard.platform.outbox import signing
-from sscard.platform.outbox.nats_consumer import STREAM, SUBJECT_PREFIX, ensure_stream
+from sscard.platform.outbox.nats_stream import STREAM, SUBJECT_PREFIX, ensure_stream
 from sscard.platform.outbox.protocol import (
     DeliveryResult,
     Endpoint,

@@ -25,8 +25,8 @@ from nats.js import JetStreamContext
 
 from sscard.banks.protocol import Topic
 from sscard.platform.outbox import signing
-from sscard.platform.outbox.nats_consumer import consume, ensure_stream, subject_for
 from sscard.platform.outbox.nats_sender import NatsSender
+from sscard.platform.outbox.nats_stream import ensure_stream, subject_for
 from sscard.platform.outbox.protocol import (
     DeliveryResult,
     Endpoint,
@@ -34,6 +34,7 @@ from sscard.platform.outbox.protocol import (
     Outgoing,
     Transport,
 )
+from tests.support.nats_bank import consume
 
 NATS_URL = os.environ.get("SSCARD_TEST_NATS_URL", "nats://127.0.0.1:4222")
 HOW_TO_START = (

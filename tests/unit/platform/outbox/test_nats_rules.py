@@ -7,15 +7,14 @@ from datetime import UTC, datetime, timedelta
 import orjson
 
 from sscard.kernel.config import Settings
-from sscard.platform.outbox.nats_consumer import (
+from sscard.platform.outbox.nats_sender import ack_outcome
+from sscard.platform.outbox.nats_stream import (
     DUPLICATE_WINDOW_SECONDS,
-    retry_delay,
     stream_config,
     subject_for,
-    when_stored,
 )
-from sscard.platform.outbox.nats_sender import ack_outcome
 from sscard.platform.outbox.protocol import DeliveryResult, Outcome
+from tests.support.nats_bank import retry_delay, when_stored
 
 WALL = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 BANK = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # a bank's clock need not be the wall clock

@@ -1,15 +1,10 @@
-"""The bank's side of the broker transport: one durable queue per bank on the JetStream stream.
+"""A bank's side of the broker transport, for the tests: read one bank's durable queue as a bank
+system would, verifying each message's signature against the moment the broker stored it.
 
-A bank reads its subject (sscard.banks.<CODE>) through a durable pull consumer named
-bank-<CODE>, so what it has not acknowledged stays on the server across its restarts and ours.
-Each message is one outbound message (Outgoing.as_json()), signed like a webhook body. A message
-whose signature does not verify is terminated (never redelivered) and logged without its body; a
-valid one goes to the handler: applied or duplicate is acknowledged, rejected or an exception is
-redelivered after a growing delay.
-
-Messages come in stream order, which for one connection is publish order, but a redelivered
-message comes back after later ones: the bank orders by the message's `sequence` per card anyway
-(protocol.py), as it must for HTTP.
+A message whose signature does not verify is terminated (never redelivered) and logged without
+its body; a valid one goes to the handler: applied or duplicate is acknowledged, rejected or an
+exception is redelivered after a growing delay. Messages come in stream order, but a redelivered
+one comes back after later ones: a bank orders by the message's `sequence` per card anyway.
 """
 
 from __future__ import annotations
@@ -17,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -27,86 +22,23 @@ import nats.js.errors
 import orjson
 from nats.aio.client import Client as NatsClient
 from nats.aio.msg import Msg
-from nats.js import JetStreamContext
-from nats.js.api import (
-    AckPolicy,
-    ConsumerConfig,
-    DeliverPolicy,
-    DiscardPolicy,
-    RetentionPolicy,
-    StorageType,
-    StreamConfig,
-)
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
 from sscard.kernel.clock import SystemClock
 from sscard.platform.outbox import signing
+from sscard.platform.outbox.nats_stream import (
+    ACK_WAIT_SECONDS,
+    FETCH_BATCH,
+    FETCH_WAIT_SECONDS,
+    RECONNECT_WAIT_SECONDS,
+    STREAM,
+    SUBJECT_PREFIX,
+    ensure_stream,
+    subject_for,
+)
 from sscard.platform.outbox.protocol import DeliveryResult
 
-log = logging.getLogger("sscard.banks.nats")
-
-STREAM = "SSCARD_BANKS"
-SUBJECT_PREFIX = "sscard.banks"
-
-# Long enough to cover a dispatcher killed after publishing (its lease, 15 s) and the first
-# retries after a lost PubAck (backoff 1+2+...+256 s); a later repeat is still dropped by the
-# bank's inbox, which keys on message_id. The server holds every id of the window in memory.
-DUPLICATE_WINDOW_SECONDS = 600.0
-# A province's banks: a bank that stops reading may queue this many messages (about a week of
-# a large bank's traffic) before publishes for it are refused and wait in the outbox instead.
-MAX_MESSAGES_PER_BANK = 2_000_000
-MAX_STREAM_BYTES = 16 * 1024**3
-MAX_MESSAGE_BYTES = 256 * 1024  # one outbound message is a few hundred bytes
-
-ACK_WAIT_SECONDS = 60.0  # an unacknowledged message is given again after this long
-FETCH_BATCH = 64
-FETCH_WAIT_SECONDS = 1.0  # also how soon consume() notices `stop`
-RECONNECT_WAIT_SECONDS = 1.0
-
-
-def subject_for(bank_code: str, prefix: str = SUBJECT_PREFIX) -> str:
-    """The subject (and so the queue) of one bank; an endpoint's url for the nats transport."""
-    return f"{prefix}.{bank_code}"
-
-
-def stream_config(stream: str, subjects: Sequence[str]) -> StreamConfig:
-    """The stream every bank's queue lives in.
-
-    Work-queue retention: a message leaves the stream when its bank acknowledges (or terminates)
-    it, so the stream holds only what banks have not taken. No maximum age: nothing a bank has
-    not taken may expire. When a limit is reached the stream refuses new messages (discard new,
-    per bank) rather than dropping old ones: the refused publish stays pending in the outbox.
-    """
-    return StreamConfig(
-        name=stream,
-        description="sscard -> cooperating banks, one subject per bank",
-        subjects=list(subjects),
-        retention=RetentionPolicy.WORK_QUEUE,
-        storage=StorageType.FILE,
-        discard=DiscardPolicy.NEW,
-        discard_new_per_subject=True,
-        max_msgs_per_subject=MAX_MESSAGES_PER_BANK,
-        max_bytes=MAX_STREAM_BYTES,
-        max_msg_size=MAX_MESSAGE_BYTES,
-        max_age=0,
-        duplicate_window=DUPLICATE_WINDOW_SECONDS,
-    )
-
-
-async def ensure_stream(
-    js: JetStreamContext, stream: str = STREAM, subjects: Sequence[str] = (f"{SUBJECT_PREFIX}.>",)
-) -> None:
-    """Create the stream unless it exists; an existing stream's configuration is left alone."""
-    try:
-        await js.stream_info(stream)
-        return
-    except nats.js.errors.NotFoundError:
-        pass
-    try:
-        await js.add_stream(stream_config(stream, subjects))
-    except nats.js.errors.BadRequestError:
-        # Another process created it between the two calls; anything else fails here again.
-        await js.stream_info(stream)
-
+log = logging.getLogger("tests.nats_bank")
 
 Handler = Callable[[dict[str, Any]], Awaitable[DeliveryResult]]
 
