@@ -1,11 +1,10 @@
-"""What sscard and a bank say to each other. Pure data; both sides (and the simulator) use it.
+"""sscard's side of what it and a bank say to each other. Pure data.
 
-Outbound (sscard -> bank), one signed HTTP POST or one broker message per batch:
-    {"messages": [{"message_id", "sequence", "topic", "card_number", "occurred_at", "payload"}]}
-`sequence` rises with every message for the same card (it is the outbox row id), and messages
-for one card are sent one at a time, in order. The bank answers 200 with
-    {"results": [{"message_id", "status": "applied" | "duplicate" | "rejected", "error"?}]}
-and sscard marks each message by its result; a message without a result is sent again.
+A bank implements the other side from this contract on its own (the simulator does, in
+tools/bank_simulator/wire.py; tests/tools/bank_simulator/test_contract.py compares the two).
+
+Outbound (sscard -> bank): the delivery envelope of platform/outbox/protocol.py, with the topics
+below and their payloads (banks/messages.py).
 
 Inbound (bank -> sscard), one signed POST /api/v1/bank-reports per report, as a bank system:
     {"message_id", "card_number", "sequence", "type", "occurred_at", ...type's fields}
