@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sscard.cards.legacy.models import legacy_cards
@@ -25,14 +25,5 @@ async def move_medical_functions(
         .where(legacy_cards.c.person_id == person_id, legacy_cards.c.medical_function == "active")
         .values(medical_function="moved", medical_moved_to_card_id=to_card_id, updated_at=at)
         .returning(legacy_cards.c.id, legacy_cards.c.number_masked, legacy_cards.c.generation)
-    )
-    return [dict(r._mapping) for r in await conn.execute(stmt)]
-
-
-async def legacy_cards_of(conn: AsyncConnection, person_id: int) -> list[Row]:
-    stmt = (
-        select(legacy_cards)
-        .where(legacy_cards.c.person_id == person_id)
-        .order_by(legacy_cards.c.id)
     )
     return [dict(r._mapping) for r in await conn.execute(stmt)]
