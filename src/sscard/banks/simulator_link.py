@@ -38,7 +38,7 @@ async def link_simulator(
     linked: dict[str, dict[str, str]] = {}
     async with rt.unit(OPERATOR) as ctx:
         for bank in await reference.list_banks(ctx.conn):
-            code = bank["code"]
+            code = bank.code
             entry = known.get(code, {})
             secret_hex = entry.get("secret_hex") or secrets.token_hex(32)
             token = entry.get("token")

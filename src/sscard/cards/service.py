@@ -55,11 +55,11 @@ async def produce_card(
         ctx.conn,
         {
             "card_number": lc.card_number(seq),
-            "identification_code": lc.identification_code(city["area_code"]),
+            "identification_code": lc.identification_code(city.area_code),
             "person_id": person_id,
             "application_id": application_id,
             "city_code": city_code,
-            "issuing_area_code": city["area_code"],
+            "issuing_area_code": city.area_code,
             "bank_code": bank_code,
             "generation": lc.GENERATION,
             "spec_version": lc.SPEC_VERSION,

@@ -125,7 +125,7 @@ async def register_person(ctx: Ctx, reg: PersonRegistration) -> int:
             reason_zh="未知城市",
             reason_en="unknown city",
         )
-    ssn = examined.citizen_number or await _assign_ssn(ctx, city["area_code"], examined.birth_date)
+    ssn = examined.citizen_number or await _assign_ssn(ctx, city.area_code, examined.birth_date)
     await _refuse_duplicates(ctx, ssn, reg.document.type, examined.number)
     person_id = await repo.insert_person(ctx.conn, _person_row(ctx, examined, ssn))
     await repo.insert_document(ctx.conn, _document_row(ctx, person_id, examined))

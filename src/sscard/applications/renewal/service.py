@@ -184,7 +184,7 @@ async def _answer(ctx: Ctx, app: dict[str, Any]) -> dict[str, Any]:
 async def credit_warnings(ctx: Ctx, person_id: int) -> list[dict[str, Any]]:
     """REP-5: what the person's HR credit record holds, for the clerk taking new business."""
     return [
-        {"kind": e["kind"], "kind_zh": e["kind_zh"], "rule": e["rule"], "at": e["at"]}
+        {"kind": e.kind, "kind_zh": e.kind_zh, "rule": e.rule, "at": e.at}
         for e in await credit.credit_entries(ctx.conn, person_id)
     ]
 

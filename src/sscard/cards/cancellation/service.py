@@ -103,7 +103,7 @@ async def _require_management_city(ctx: Ctx, card: Card) -> None:
     raise NotCardManagementCity(
         field="card_number",
         city_code=card.city_code,
-        city_name_zh=city["name_zh"] if city else card.city_code,
+        city_name_zh=city.name_zh if city else card.city_code,
     )
 
 

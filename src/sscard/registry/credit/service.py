@@ -7,10 +7,10 @@ warns the clerk (REP-5: malicious repeat exchanges "affect their HR business").
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sscard.kernel.actor import authorize
@@ -18,9 +18,9 @@ from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import InvalidInput, invalid
 from sscard.kernel.masking import personal_number_kind
 from sscard.platform.history import Change, record
-from sscard.registry.credit.models import NOTE_MAX, credit_records
+from sscard.registry.credit import repository as repo
+from sscard.registry.credit.models import NOTE_MAX
 from sscard.registry.credit.permissions import RECORD_CREDIT_ENTRY, VIEW_CREDIT_RECORD
-from sscard.registry.reference.models import outlets
 from sscard.registry.service import require_person
 
 
@@ -93,31 +93,36 @@ def check_note(note: str | None) -> str | None:
     return note
 
 
-async def record_credit_entry(ctx: Ctx, person_id: int, entry: CreditEntry) -> dict[str, Any]:
-    """Append an entry to the person's HR credit record, with its history row (REP-5, CH-2)."""
+async def record_credit_entry(ctx: Ctx, person_id: int, entry: CreditEntry) -> RecordedEntry:
+    """Append an entry to the person's HR credit record, with its history row (REP-5, CH-2).
+
+    InvalidInput (or NoteHoldsPersonalData) for a bad note; NotFound for no such person.
+    """
     authorize(ctx.actor, RECORD_CREDIT_ENTRY)
     note = check_note(entry.note)
     await require_person(ctx, person_id)
     rule = KINDS[entry.kind][0]
-    stmt = insert(credit_records).values(
-        person_id=person_id,
-        kind=entry.kind.value,
-        rule=rule,
-        note=note,
-        recorded_by=ctx.actor.id,
-        role=ctx.actor.role.value,
-        channel=ctx.actor.channel.value,
-        outlet_id=ctx.actor.outlet_id,
-        at=ctx.now,
+    entry_id = await repo.insert_entry(
+        ctx.conn,
+        {
+            "person_id": person_id,
+            "kind": entry.kind.value,
+            "rule": rule,
+            "note": note,
+            "recorded_by": ctx.actor.id,
+            "role": ctx.actor.role.value,
+            "channel": ctx.actor.channel.value,
+            "outlet_id": ctx.actor.outlet_id,
+            "at": ctx.now,
+        },
     )
-    entry_id = (await ctx.conn.execute(stmt.returning(credit_records.c.id))).scalar_one()
     await record(
         ctx.conn,
         ctx.actor,
         ctx.now,
         Change("person", person_id, "credit_entry_recorded", None, None, f"{entry.kind} ({rule})"),
     )
-    return next(e for e in await credit_entries(ctx.conn, person_id) if e["id"] == entry_id)
+    return next(e for e in await credit_entries(ctx.conn, person_id) if e.id == entry_id)
 
 
 async def credit_record(ctx: Ctx, person_id: int) -> dict[str, Any]:
@@ -127,32 +132,31 @@ async def credit_record(ctx: Ctx, person_id: int) -> dict[str, Any]:
     return {"person_id": person_id, "entries": await credit_entries(ctx.conn, person_id)}
 
 
-async def credit_entries(conn: AsyncConnection, person_id: int) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class RecordedEntry:
+    """One entry of a person's HR credit record, as it is shown (REP-5, GOV-4)."""
+
+    id: int
+    kind: str
+    rule: str  # REP-5 or GOV-4
+    note: str | None
+    at: datetime
+    recorded_by: int | None  # the actor; None when recorded from the CLI
+    role: str
+    channel: str
+    outlet_code: str | None
+    kind_zh: str | None
+    kind_en: str | None
+
+
+async def credit_entries(conn: AsyncConnection, person_id: int) -> list[RecordedEntry]:
     """Every credit entry of a person, oldest first; empty when there is none.
 
     For use cases that warn about a person (e.g. a new application); the caller authorizes.
     """
-    c = credit_records
-    stmt = (
-        select(
-            c.c.id,
-            c.c.kind,
-            c.c.rule,
-            c.c.note,
-            c.c.at,
-            c.c.recorded_by,
-            c.c.role,
-            c.c.channel,
-            outlets.c.code.label("outlet_code"),
-        )
-        .select_from(c.outerjoin(outlets, outlets.c.id == c.c.outlet_id))
-        .where(c.c.person_id == person_id)
-        .order_by(c.c.id)
-    )
     out = []
-    for r in await conn.execute(stmt):
-        row = dict(r._mapping)
+    for row in await repo.entries_of(conn, person_id):
         known = _BY_VALUE.get(row["kind"])
-        row["kind_zh"], row["kind_en"] = (known[1], known[2]) if known else (None, None)
-        out.append(row)
+        zh, en = (known[1], known[2]) if known else (None, None)
+        out.append(RecordedEntry(**row, kind_zh=zh, kind_en=en))
     return out

@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from sscard.kernel.db import Row, fetch_all, fetch_one
-from sscard.registry.reference.entities import Outlet
+from sscard.kernel.db import Row, fetch_all
+from sscard.registry.reference.entities import Bank, City, Outlet
 from sscard.registry.reference.models import (
     banks,
     cities,
@@ -20,16 +20,22 @@ from sscard.registry.reference.models import (
 from sscard.registry.reference.policy import CityPolicy
 
 
-async def list_cities(conn: AsyncConnection) -> list[Row]:
-    return await fetch_all(conn, select(cities).order_by(cities.c.code))
+async def list_cities(conn: AsyncConnection) -> list[City]:
+    return [
+        City.from_row(r._mapping)
+        for r in await conn.execute(select(cities).order_by(cities.c.code))
+    ]
 
 
-async def get_city(conn: AsyncConnection, code: str) -> Row | None:
-    return await fetch_one(conn, select(cities).where(cities.c.code == code))
+async def get_city(conn: AsyncConnection, code: str) -> City | None:
+    r = (await conn.execute(select(cities).where(cities.c.code == code))).first()
+    return City.from_row(r._mapping) if r else None
 
 
-async def list_banks(conn: AsyncConnection) -> list[Row]:
-    return await fetch_all(conn, select(banks).order_by(banks.c.code))
+async def list_banks(conn: AsyncConnection) -> list[Bank]:
+    return [
+        Bank.from_row(r._mapping) for r in await conn.execute(select(banks).order_by(banks.c.code))
+    ]
 
 
 async def city_bank_codes(conn: AsyncConnection, city_code: str) -> list[str]:

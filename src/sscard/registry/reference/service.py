@@ -4,6 +4,7 @@ other context reads (cached per process; an edit clears the cache)."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from typing import Any
 
@@ -15,7 +16,7 @@ from sscard.kernel.upsert import insert_rows
 from sscard.platform import cache
 from sscard.platform.history import Change, record
 from sscard.registry.reference import repository as reference
-from sscard.registry.reference.entities import Outlet
+from sscard.registry.reference.entities import Bank, City, Outlet
 from sscard.registry.reference.models import city_policies
 from sscard.registry.reference.permissions import EDIT_REFERENCE_DATA
 from sscard.registry.reference.policy import CityPolicy, policy_in_force
@@ -24,14 +25,14 @@ from sscard.registry.reference.rules import OUTLET_OPERATIONS
 # ---- reading (any authenticated actor) ----
 
 
-async def cities(ctx: Ctx) -> list[Row]:
+async def cities(ctx: Ctx) -> list[City]:
     """The 13 cities of Jiangsu."""
     return await reference.list_cities(ctx.conn)
 
 
 async def city(ctx: Ctx, city_code: str) -> Row:
     """A city with its cooperating banks, the policy in force today and its hotlines."""
-    body = dict(await require_city(ctx, city_code))
+    body = dataclasses.asdict(await require_city(ctx, city_code))
     body["bank_codes"] = await reference.city_bank_codes(ctx.conn, city_code)
     policy = await policy_on(ctx, city_code)
     body["policy_in_force"] = {"effective_from": policy.effective_from, **policy.rules()}
@@ -44,7 +45,7 @@ async def policies_of(ctx: Ctx, city_code: str) -> list[Row]:
     return await reference.policy_rows(ctx.conn, city_code)
 
 
-async def banks(ctx: Ctx) -> list[Row]:
+async def banks(ctx: Ctx) -> list[Bank]:
     """The banks issuing the card."""
     return await reference.list_banks(ctx.conn)
 
@@ -130,7 +131,7 @@ async def set_city_banks(ctx: Ctx, city_code: str, bank_codes: list[str], source
         raise invalid("bank_codes", f"未知银行：{sorted(unknown)}", f"unknown: {sorted(unknown)}")
     await reference.replace_city_banks(ctx.conn, city_code, wanted, source)
     await record(
-        ctx.conn, ctx.actor, ctx.now, Change("city", int(city["code"]), "banks_set", None, None)
+        ctx.conn, ctx.actor, ctx.now, Change("city", int(city.code), "banks_set", None, None)
     )
     return wanted
 
@@ -171,12 +172,12 @@ async def add_policy(
         ctx.conn,
         ctx.actor,
         ctx.now,
-        Change("city", int(city["code"]), "policy_set", None, effective_from.isoformat()),
+        Change("city", int(city.code), "policy_set", None, effective_from.isoformat()),
     )
     return policy
 
 
-async def require_city(ctx: Ctx, city_code: str) -> Row:
+async def require_city(ctx: Ctx, city_code: str) -> City:
     """The city with this code; NotFound otherwise."""
     city = await reference.get_city(ctx.conn, city_code)
     if city is None:

@@ -144,6 +144,6 @@ async def test_credit_entries_is_what_application_code_reads(api: Api) -> None:
     async with api.rt.unit(OPERATOR, readonly=True) as ctx:
         entries = await credit_entries(ctx.conn, person["person_id"])
         none = await credit_entries(ctx.conn, other["person_id"])
-    assert [e["kind"] for e in entries] == ["malicious_repeat_exchange"]
-    assert entries[0]["at"] is not None
+    assert [e.kind for e in entries] == ["malicious_repeat_exchange"]
+    assert entries[0].at is not None
     assert none == []
