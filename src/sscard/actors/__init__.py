@@ -1,1 +1,1 @@
-"""Actors: who is calling, through which channel, and what each role may do (SPEC CH-1, CH-2)."""
+"""Actors and their API tokens: who is calling, bound to which organisation (SPEC CH-1, CH-2)."""

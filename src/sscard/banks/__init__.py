@@ -1,1 +1,2 @@
-"""Cooperating banks: signed delivery to them, their reports to us, reconciliation (SPEC ISS-2)."""
+"""The cooperating banks: their signed reports to us, what we tell them of card changes,
+reconciliation (SPEC ISS-2, ISS-4, LOSS-2/3, CAN-3, REP-3)."""

@@ -1,9 +1,10 @@
-"""One bank report applied to one card (SPEC ISS-2, ISS-4, LOSS-2/3, CAN-3).
+"""A bank's report about one of its cards, and who acts when it is applied (SPEC ISS-2, ISS-4,
+LOSS-2/3, CAN-3). Pure; service.apply changes the card.
 
-Financial-only reports move the mirror (cards/financial.py). A formal loss or an unlock reported
-by the bank was done at one of its outlets: it goes through cards/loss.py as that outlet's act,
-so the lifecycle table, the card's-bank rule, the city's formal-unlock rule and LOSS-4 hold for
-the bank's system exactly as for a clerk at that counter.
+Financial-only reports move the mirror (cards.financial). A formal loss or an unlock reported by
+the bank was done at one of its outlets: it goes through cards.loss as that outlet's act, so the
+lifecycle table, the card's-bank rule, the city's formal-unlock rule and LOSS-4 hold for the
+bank's system exactly as for a clerk at that counter.
 """
 
 from __future__ import annotations

@@ -1,1 +1,2 @@
-"""Cross-cutting records every context writes through: history, outbox, idempotency, sequences."""
+"""Records and engines every context writes through: history, sequences, idempotency, the outbox
+and its delivery, notifications, the HTTP plumbing, the clock."""

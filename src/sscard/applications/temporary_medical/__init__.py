@@ -1,1 +1,1 @@
-"""applications.temporary_medical."""
+"""The temporary medical card while a replacement or exchange is made (SPEC REP-1)."""

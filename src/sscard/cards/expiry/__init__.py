@@ -1,1 +1,1 @@
-"""cards.expiry."""
+"""The 10-year financial validity: expiring cards and their reminders (SPEC ISS-7)."""

@@ -1,1 +1,2 @@
-"""platform.http."""
+"""The HTTP plumbing every context's endpoints use: the actor of a token, units of work, idempotent
+writes, problem+json."""

@@ -1,1 +1,2 @@
-"""registry.credit."""
+"""The HR credit record: entries appended by the centre, read by later business (SPEC REP-5,
+GOV-4)."""
