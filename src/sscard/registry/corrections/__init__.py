@@ -1,1 +1,1 @@
-"""Base-data corrections at the base-data window, with the police certificate (SPEC REP-2b, JUR-3)."""
+"""Base-data corrections at the base-data window, with the police certificate (REP-2b, JUR-3)."""
