@@ -1,27 +1,47 @@
-"""Imports every context's tables so the shared metadata is complete (for migrations and tests)."""
+"""Every context's tables in the shared metadata, for migrations (alembic) and the tests.
 
-from sscard.actors import models as actors_models
-from sscard.applications import models as applications_models
-from sscard.banks import models as banks_models
-from sscard.cards import models as cards_models
-from sscard.cards.cancellation import models as cancellation_models
-from sscard.cards.passwords import repository as cards_password_store
+Imports each `models.py` explicitly; tests/unit/test_tables.py checks none is missing.
+"""
+
+from sscard.actors import models as actors
+from sscard.applications import models as applications
+from sscard.applications.temporary_medical import models as temporary_medical
+from sscard.banks import models as banks
+from sscard.banks.reconciliation import models as reconciliation
+from sscard.cards import models as cards
+from sscard.cards.cancellation import models as cancellation
+from sscard.cards.legacy import models as legacy
+from sscard.cards.passwords import models as passwords
+from sscard.kernel import models as kernel
 from sscard.kernel.db import metadata
-from sscard.platform import models as platform_models
-from sscard.platform.notify import models as notification_models
-from sscard.registry import models as registry_models
-from sscard.registry.credit import models as credit_models
+from sscard.platform import models as platform
+from sscard.platform.notify import models as notify
+from sscard.platform.outbox import models as outbox
+from sscard.registry import models as registry
+from sscard.registry.calendar import models as calendar
+from sscard.registry.corrections import models as corrections
+from sscard.registry.credit import models as credit
+from sscard.registry.reference import models as reference
 
-__all__ = [
-    "actors_models",
-    "applications_models",
-    "banks_models",
-    "cancellation_models",
-    "cards_models",
-    "cards_password_store",
-    "credit_models",
-    "metadata",
-    "notification_models",
-    "platform_models",
-    "registry_models",
-]
+MODELS = (
+    kernel,
+    platform,
+    outbox,
+    notify,
+    registry,
+    reference,
+    calendar,
+    corrections,
+    credit,
+    actors,
+    cards,
+    legacy,
+    passwords,
+    cancellation,
+    applications,
+    temporary_medical,
+    banks,
+    reconciliation,
+)
+
+__all__ = ["MODELS", "metadata"]

@@ -31,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import ColumnElement, FromClause
 
 from sscard.applications.models import applications
-from sscard.banks.models import (
+from sscard.banks.reconciliation.models import (
     reconciliation_differences,
     reconciliation_lines,
     reconciliation_runs,

@@ -9,24 +9,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, Integer, String, Table, case, insert, select, update
+from sqlalchemy import case, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from sscard.kernel.db import Id, Row, UTCDateTime, metadata
+from sscard.cards.passwords.models import card_hr_passwords
+from sscard.kernel.db import Row
 from sscard.kernel.errors import Conflict
 
-card_hr_passwords = Table(
-    "card_hr_passwords",
-    metadata,
-    Column("card_id", Id, ForeignKey("cards.id"), primary_key=True),
-    Column("password_hash", String(255), nullable=False, comment="argon2id of the peppered PIN"),
-    Column("failed_attempts", Integer, nullable=False, comment="wrong tries in a row (PWD-3)"),
-    Column("locked_at", UTCDateTime, nullable=True),
-    Column("set_at", UTCDateTime, nullable=False),
-    Column("updated_at", UTCDateTime, nullable=False),
-    Column("version", Integer, nullable=False),
-)
 t = card_hr_passwords
 
 

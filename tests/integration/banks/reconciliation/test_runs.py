@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import insert
 
-from sscard.banks.models import reconciliation_runs
+from sscard.banks.reconciliation.models import reconciliation_runs
 from sscard.kernel.actor import OPERATOR
 from sscard.kernel.clock import ManualClock
 from tests.integration.banks.reconciliation.support import (

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select, update
 
 from sscard.cards.models import cards
-from sscard.cards.passwords.repository import card_hr_passwords
+from sscard.cards.passwords.models import card_hr_passwords
 from sscard.kernel.actor import OPERATOR
 from sscard.tables import metadata
 from tests.support.api import Api
