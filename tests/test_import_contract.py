@@ -72,6 +72,8 @@ def test_the_tree_keeps_every_contract(tree: Path) -> None:
         ("sscard.registry.reference.repository", "import sscard.registry.reference.service", "In"),
         ("bank_simulator.app", "import sscard.banks.protocol", "talk only over the wire"),
         ("sscard.banks.service", "import bank_simulator.wire", "talk only over the wire"),
+        ("sscard.cards.loss.endpoints", "import sscard.cards.repository", "Routes, CLI commands"),
+        ("sscard.platform.notify.cli", "import sscard.platform.notify.models", "Routes, CLI"),
     ],
 )
 def test_a_wrong_way_import_fails_the_lint(
@@ -82,3 +84,21 @@ def test_a_wrong_way_import_fails_the_lint(
     assert done.returncode != 0, done.stdout
     broken = done.stdout.split("Broken contracts", 1)[-1]
     assert contract in broken, done.stdout
+
+
+def test_a_cycle_between_sibling_packages_fails_the_lint(tree: Path) -> None:
+    _add_import(tree, "sscard.cards.legacy.service", "import sscard.cards.expiry.service")
+    _add_import(tree, "sscard.cards.expiry.service", "import sscard.cards.legacy.service")
+    done = _lint(tree)
+    assert done.returncode != 0, done.stdout
+    assert "No cycle between" in done.stdout.split("Broken contracts", 1)[-1], done.stdout
+
+
+def test_a_new_context_must_be_placed_in_the_order(tree: Path) -> None:
+    """The contexts contract is exhaustive: an unplaced top-level package fails the lint."""
+    package = tree / "src" / "sscard" / "ecard"
+    package.mkdir()
+    (package / "__init__.py").write_text('"""The electronic card."""\n')
+    done = _lint(tree)
+    assert done.returncode != 0, done.stdout
+    assert "sscard.ecard" in done.stdout, done.stdout

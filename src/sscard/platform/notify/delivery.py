@@ -27,22 +27,12 @@ from sscard.kernel.db import UTCDateTime, transaction
 from sscard.kernel.masking import mask_phone
 from sscard.kernel.runtime import Runtime
 from sscard.platform.notify.extensions import contact_book
-from sscard.platform.notify.models import NotificationStatus, notifications
+from sscard.platform.notify.models import notifications
+from sscard.platform.notify.rules import NotificationStatus, retry_at
 from sscard.platform.notify.senders import Message, Sender
 from sscard.platform.notify.templates import render
 
 log = logging.getLogger("sscard.notifications")
-
-
-MAX_ATTEMPTS = 5
-
-
-RETRY_DELAYS = (
-    timedelta(minutes=1),
-    timedelta(minutes=5),
-    timedelta(minutes=30),
-    timedelta(hours=2),
-)
 
 
 # A pass that claimed rows and then died leaves them `sending`; after this they are due again.
@@ -50,13 +40,6 @@ LEASE = timedelta(minutes=10)
 
 
 SEND_CONCURRENCY = 8
-
-
-def retry_at(attempts: int, now: datetime) -> datetime | None:
-    """When a message that failed its `attempts`-th time is tried again; None: it is dead."""
-    if attempts >= MAX_ATTEMPTS:
-        return None
-    return now + RETRY_DELAYS[min(attempts, len(RETRY_DELAYS)) - 1]
 
 
 @dataclass

@@ -11,7 +11,7 @@ from sscard.kernel.ctx import Ctx
 from sscard.platform.http.deps import current_actor, read, runtime
 from sscard.platform.http.schemas import answers
 from sscard.platform.notify import service as notifications
-from sscard.platform.notify.models import NotificationStatus
+from sscard.platform.notify.rules import NotificationStatus
 from sscard.platform.notify.schemas import DeliveryReportView, NotificationPage
 from sscard.platform.notify.senders import Sender, sender_from_settings
 from sscard.platform.notify.service import NotificationFilter

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, String, Table
 
 from sscard.kernel.db import Id, UTCDateTime, metadata
@@ -38,15 +36,3 @@ Index(
     notifications.c.id,
 )
 Index("ix_notifications_person_id", notifications.c.person_id)
-
-
-class NotificationStatus(StrEnum):
-    PENDING = "pending"
-    SENDING = "sending"  # claimed by a delivery pass; back to due if the pass dies (LEASE)
-    SENT = "sent"
-    FAILED = "failed"  # will be retried at next_attempt_at
-    DEAD = "dead"  # failed MAX_ATTEMPTS times; an operator looks at it
-    UNDELIVERABLE = "undeliverable"  # the person has no phone
-
-
-CHANNELS = ("sms",)  # app push comes later, as one more channel and sender

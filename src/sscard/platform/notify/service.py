@@ -21,8 +21,9 @@ from sscard.kernel.actor import Actor, authorize
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.runtime import Runtime
 from sscard.platform.notify.delivery import DeliveryReport, deliver_pending
-from sscard.platform.notify.models import CHANNELS, NotificationStatus, notifications
+from sscard.platform.notify.models import notifications
 from sscard.platform.notify.permissions import DELIVER_NOTIFICATIONS, VIEW_NOTIFICATIONS
+from sscard.platform.notify.rules import CHANNELS, NotificationStatus
 from sscard.platform.notify.senders import Sender
 from sscard.platform.notify.templates import TEMPLATES, clean_params
 

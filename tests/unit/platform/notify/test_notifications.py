@@ -14,7 +14,7 @@ import pytest
 from sscard.kernel.config import Settings
 from sscard.kernel.errors import InvalidInput
 from sscard.kernel.masking import personal_number_kind
-from sscard.platform.notify.delivery import MAX_ATTEMPTS, retry_at
+from sscard.platform.notify.rules import MAX_ATTEMPTS, retry_at
 from sscard.platform.notify.senders import FileSender, Message, sender_from_settings
 from sscard.platform.notify.templates import TEMPLATES, clean_params, placeholders, render
 from sscard.registry.credit.models import NOTE_MAX
