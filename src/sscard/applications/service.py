@@ -470,7 +470,7 @@ async def policy_on_day(ctx: Ctx, city_code: str, day: date) -> CityPolicy:
     return policy_in_force(await reference.city_policies_of(ctx.conn, city_code), city_code, day)
 
 
-# ---- a person at the counter ----
+# ---- history (SPEC CH-2) ----
 
 
 async def history_of(ctx: Ctx, reference: str) -> list[dict[str, Any]]:

@@ -1,4 +1,4 @@
-"""Registry tables: reference data (cities, banks, outlets, policies, calendar) and persons."""
+"""Persons, their identity documents and photos (SPEC ID-1..6, APP-5); personal data sealed."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Every query of the registry: reference data, the calendar and persons."""
+"""Every query of persons, their identity documents and photos."""
 
 from __future__ import annotations
 
@@ -11,12 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sscard.kernel.crypto import Vault
 from sscard.kernel.db import Row, fetch_one
 from sscard.registry.models import identity_documents, person_photos, persons
-
-# ---- reference data ----
-
-
-# ---- calendar ----
-
 
 # ---- persons ----
 

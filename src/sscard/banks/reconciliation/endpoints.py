@@ -30,9 +30,6 @@ SPOOL_BYTES = 8 * 1024 * 1024  # an upload larger than this waits on disk, not i
 PAGE = 1000
 
 
-# ---- shapes (OpenAPI only: handlers return plain data) ----
-
-
 STATEMENT_BODY = {
     "requestBody": {
         "required": True,

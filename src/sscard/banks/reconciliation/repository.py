@@ -1,7 +1,7 @@
 """Every query of reconciliation: runs, staged statement lines, differences, set-based repairs.
 
 Differences are filed with one INSERT .. SELECT per kind, joining the run's staged lines to the
-bank's cards; each kind's repair is a CASE built from the rules table (reconciliation_rules), so
+bank's cards; each kind's repair is a CASE built from the rules table (rules.py), so
 the SQL decides exactly as `decide()` does.
 """
 

@@ -46,7 +46,7 @@ class RunSummary(RunView):
 class DifferenceView(BaseModel):
     id: int
     card_number: str
-    kind: str = Field(description="one of the kinds in banks/reconciliation_rules.py")
+    kind: str = Field(description="one of the kinds in banks/reconciliation/rules.py")
     kind_zh: str
     kind_en: str
     rule: str = Field(description="the SPEC rule the repair serves")

@@ -27,9 +27,6 @@ from sscard.platform.notify.rules import CHANNELS, NotificationStatus
 from sscard.platform.notify.senders import Sender
 from sscard.platform.notify.templates import TEMPLATES, clean_params
 
-# The outbox reads the person's phone at delivery time; the registry owns the table, we only
-# read two columns of it (registry → platform is the usual direction, this is the one read back).
-
 # ---- the outbox ----
 
 

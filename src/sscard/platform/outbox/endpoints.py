@@ -28,9 +28,6 @@ outbox_router = APIRouter(prefix="/api/v1/outbox", tags=["delivery"])
 endpoint_router = APIRouter(prefix="/api/v1/delivery-endpoints", tags=["delivery"])
 
 
-# ---- shapes (OpenAPI only: handlers return plain data) ----
-
-
 # ---- the outbox ----
 
 

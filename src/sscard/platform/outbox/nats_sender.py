@@ -49,7 +49,7 @@ from sscard.platform.outbox.protocol import (
     Outgoing,
 )
 
-log = logging.getLogger("sscard.banks.nats")
+log = logging.getLogger("sscard.outbox.nats")
 
 MSG_ID_HEADER = "Nats-Msg-Id"
 EXPECTED_STREAM_HEADER = "Nats-Expected-Stream"

@@ -22,7 +22,7 @@ from nats.js.api import (
     StreamConfig,
 )
 
-log = logging.getLogger("sscard.banks.nats")
+log = logging.getLogger("sscard.outbox.nats")
 
 STREAM = "SSCARD_BANKS"
 SUBJECT_PREFIX = "sscard.banks"
