@@ -8,8 +8,9 @@ One round (`dispatch_once`):
 2. For each leased recipient, concurrently: read the due messages, those pending and due with no
    earlier message for the same card and recipient still pending or failed. So one message per
    card is in flight, in order, and a failed message holds the card's later ones back until an
-   administrator replays it. Registered enrichers add what the outbox must not store (extensions.py). The
-   batch is sent with no transaction open; every outcome is recorded in one short transaction.
+   administrator replays it. Registered enrichers add what the outbox must not store
+   (extensions.py). The batch is sent with no transaction open; every outcome is recorded in one
+   short transaction.
 A bank that does not answer (down, timeout, 5xx, refused signature) pauses its endpoint with
 backoff and charges the messages nothing: an outage never makes a message fail. A message the
 bank rejects is retried with backoff and failed after `delivery_max_attempts`.
