@@ -133,9 +133,10 @@ def hr_function_changed(
 
 @dataclass(frozen=True)
 class FinancialStatusChanged(CardChanged):
-    """SPEC ISS-2, LOSS-2: the mirror of the bank's financial function moved."""
+    """SPEC ISS-2, LOSS-2: the mirror of the bank's financial function moved, by the bank's
+    report, or (report None) by reconciliation following the bank's statement."""
 
-    report: FinancialEvent
+    report: FinancialEvent | None
     from_state: FinancialStatus
     to_state: FinancialStatus
 

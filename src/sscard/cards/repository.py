@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, null, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sscard.cards.entities import Card, CardRef
-from sscard.cards.lifecycle import HrStatus
+from sscard.cards.lifecycle import FinancialStatus, HrStatus
 from sscard.cards.models import cards
 from sscard.kernel.db import Row
 from sscard.kernel.errors import Conflict
@@ -100,3 +100,64 @@ async def lift_temporary_losses(conn: AsyncConnection, ids: list[int], at: datet
         .returning(cards.c.id)
     )
     return [int(i) for i in (await conn.execute(stmt)).scalars()]
+
+
+async def follow_bank_statement(
+    conn: AsyncConnection,
+    bank_code: str,
+    numbers: list[str],
+    was: FinancialStatus,
+    to: FinancialStatus,
+    as_of: datetime,
+    now: datetime,
+) -> list[CardRef]:
+    """The mirror of these cards goes from `was` to the bank's `to`, unless the card moved
+    since `as_of` (a bank report in another transaction is newer news). The cards changed."""
+    c = cards.c
+    before_loss: Any = null()
+    if to is FinancialStatus.LOST:
+        # LOSS-2: a loss remembers what it interrupted, so lifting it can return there.
+        interrupted = was in (FinancialStatus.ACCOUNT_OPENED, FinancialStatus.ACTIVE)
+        before_loss = was.value if interrupted else c.financial_before_loss
+    stmt = (
+        update(cards)
+        .where(
+            c.card_number.in_(numbers),
+            c.bank_code == bank_code,
+            c.financial_status == was.value,
+            c.updated_at <= as_of,
+        )
+        .values(
+            financial_status=to.value,
+            financial_before_loss=before_loss,
+            version=c.version + 1,
+            updated_at=now,
+        )
+        .returning(c.id, c.card_number, c.person_id, c.bank_code, c.city_code)
+    )
+    return [CardRef(*r) for r in await conn.execute(stmt)]
+
+
+async def record_sealed_accounts(conn: AsyncConnection, sealed: dict[str, Row]) -> None:
+    """Account numbers already sealed (Vault.seal columns), by card number; one executemany."""
+    if not sealed:
+        return
+    stmt = (
+        update(cards)
+        .where(cards.c.card_number == bindparam("b_number"))
+        .values(
+            account_number_enc=bindparam("b_enc"),
+            account_masked=bindparam("b_masked"),
+            account_index=bindparam("b_index"),
+        )
+    )
+    rows = [
+        {
+            "b_number": number,
+            "b_enc": s["account_number_enc"],
+            "b_masked": s["account_masked"],
+            "b_index": s["account_index"],
+        }
+        for number, s in sealed.items()
+    ]
+    await conn.execute(stmt, rows)

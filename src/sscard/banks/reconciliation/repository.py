@@ -14,7 +14,6 @@ from typing import Any
 from sqlalchemy import (
     String,
     and_,
-    bindparam,
     case,
     cast,
     delete,
@@ -312,44 +311,6 @@ async def numbers_of(conn: AsyncConnection, run_id: int, kind: Kind, repair: Rep
     return {r[0] for r in await conn.execute(stmt)}
 
 
-async def follow_bank(
-    conn: AsyncConnection,
-    bank_code: str,
-    numbers: list[str],
-    was: str,
-    to: str,
-    as_of: datetime,
-    now: datetime,
-) -> dict[str, int]:
-    """The mirror of these cards goes from `was` to the bank's `to`, unless the card moved.
-
-    Returns the cards changed (number -> id). A card changed since the difference was filed
-    (by a bank report in another transaction) is left alone: its mirror is newer news.
-    """
-    before_loss: Any = null()
-    if to == FinancialStatus.LOST.value:
-        # LOSS-2: a loss remembers what it interrupted, so lifting it can return there.
-        interrupted = was in (FinancialStatus.ACCOUNT_OPENED.value, FinancialStatus.ACTIVE.value)
-        before_loss = was if interrupted else C.c.financial_before_loss
-    stmt = (
-        update(C)
-        .where(
-            C.c.card_number.in_(numbers),
-            C.c.bank_code == bank_code,
-            C.c.financial_status == was,
-            C.c.updated_at <= as_of,
-        )
-        .values(
-            financial_status=to,
-            financial_before_loss=before_loss,
-            version=C.c.version + 1,
-            updated_at=now,
-        )
-        .returning(C.c.card_number, C.c.id)
-    )
-    return {r.card_number: int(r.id) for r in await conn.execute(stmt)}
-
-
 async def defer(conn: AsyncConnection, difference_ids: list[int], note: str) -> None:
     if difference_ids:
         stmt = (
@@ -358,21 +319,6 @@ async def defer(conn: AsyncConnection, difference_ids: list[int], note: str) -> 
             .values(repair=Repair.DEFERRED.value, detail=note)
         )
         await conn.execute(stmt)
-
-
-async def record_accounts(conn: AsyncConnection, rows: list[Row]) -> None:
-    """Rows of b_number, b_enc, b_masked, b_index: the account numbers from the statement."""
-    if rows:
-        stmt = (
-            update(C)
-            .where(C.c.card_number == bindparam("b_number"))
-            .values(
-                account_number_enc=bindparam("b_enc"),
-                account_masked=bindparam("b_masked"),
-                account_index=bindparam("b_index"),
-            )
-        )
-        await conn.execute(stmt, rows)
 
 
 async def resend_page(conn: AsyncConnection, run_id: int, after: int, limit: int) -> list[Row]:

@@ -48,6 +48,7 @@ from sscard.banks.reconciliation.statement import (
     StatementLine,
     StatementRefused,
 )
+from sscard.cards.financial import service as financial
 from sscard.cards.lifecycle import FinancialStatus, HrStatus
 from sscard.kernel.actor import Actor, authorize
 from sscard.kernel.crypto import Vault
@@ -364,14 +365,15 @@ async def _compare(
 
 
 def _accounts(statement: Statement, wanted: set[str], vault: Vault) -> dict[str, dict[str, Any]]:
-    """The statement's account numbers for these cards, ready to record (second reading)."""
+    """The statement's account numbers for these cards, sealed to record (second reading)."""
     return {
-        line.card_number: {
-            "b_number": line.card_number,
-            "b_enc": vault.encrypt(line.account_number),
-            "b_masked": mask_account(line.account_number),
-            "b_index": vault.index(line.account_number),
-        }
+        line.card_number: vault.seal(
+            "account",
+            line.account_number,
+            mask=mask_account,
+            indexed=True,
+            enc_column="account_number_enc",
+        )
         for line in statement.lines()
         if line.card_number in wanted
     }
@@ -397,17 +399,19 @@ async def _repair_mirrors(
         for r in rows:
             moves[(r["registry_value"], r["bank_value"])].append(r["card_number"])
         for (was, to), numbers in moves.items():
-            done |= await repo.follow_bank(ctx.conn, bank_code, numbers, was, to, as_of, ctx.now)
+            done |= await financial.follow_bank_statement(
+                ctx, bank_code, numbers, FinancialStatus(was), FinancialStatus(to), as_of
+            )
         missed = [r["id"] for r in rows if r["card_number"] not in done]
         await repo.defer(ctx.conn, missed, "changed_after_statement")
         repaired = [r for r in rows if r["card_number"] in done]
-        await repo.record_accounts(
-            ctx.conn,
-            [
-                accounts[r["card_number"]]
+        await financial.record_statement_accounts(
+            ctx,
+            {
+                r["card_number"]: accounts[r["card_number"]]
                 for r in repaired
                 if _repaired_action(Kind(r["kind"])) is Action.RECORD_ACCOUNT
-            ],
+            },
         )
         changes = [
             Change(

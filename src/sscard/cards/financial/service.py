@@ -6,6 +6,7 @@ the financial-status route; both end in apply_financial, which publishes Financi
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sscard.cards import lifecycle as lc
@@ -13,10 +14,11 @@ from sscard.cards import repository as repo
 from sscard.cards.entities import Card
 from sscard.cards.events import FinancialStatusChanged
 from sscard.cards.financial.permissions import REPORT_FINANCIAL_STATUS
-from sscard.cards.lifecycle import FinancialEvent
+from sscard.cards.lifecycle import FinancialEvent, FinancialStatus
 from sscard.cards.service import card_state_view, load
 from sscard.kernel.actor import authorize
 from sscard.kernel.ctx import Ctx
+from sscard.kernel.db import Row
 from sscard.kernel.errors import InvalidInput, invalid
 from sscard.kernel.events import publish
 from sscard.kernel.masking import mask_account
@@ -76,3 +78,29 @@ async def apply_financial(
     await record(ctx.conn, ctx.actor, ctx.now, change)
     await publish(ctx, FinancialStatusChanged(changed.ref, event, state, to))
     return changed
+
+
+async def follow_bank_statement(
+    ctx: Ctx,
+    bank_code: str,
+    numbers: list[str],
+    was: FinancialStatus,
+    to: FinancialStatus,
+    as_of: datetime,
+) -> dict[str, int]:
+    """Reconciliation's repair (ISS-2, LOSS-2): the mirror of these cards of the bank goes from
+    `was` to what the bank's statement says, set-based; a card changed since the statement's
+    moment is left alone. Publishes FinancialStatusChanged for each card changed (report None:
+    the statement, not a report, moved it). The cards changed, number -> id; the caller records
+    the history with its reason."""
+    changed = await repo.follow_bank_statement(
+        ctx.conn, bank_code, numbers, was, to, as_of, ctx.now
+    )
+    await publish(ctx, *(FinancialStatusChanged(ref, None, was, to) for ref in changed))
+    return {ref.card_number: ref.id for ref in changed}
+
+
+async def record_statement_accounts(ctx: Ctx, sealed: dict[str, Row]) -> None:
+    """ISS-2: accounts the bank opened and whose report was lost, from its statement, already
+    sealed by Vault.seal (encrypted, masked, indexed), by card number."""
+    await repo.record_sealed_accounts(ctx.conn, sealed)
