@@ -22,14 +22,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
 
 import orjson
-from sqlalchemy import and_, insert, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
+from sscard.banks import repository as repo
 from sscard.banks import rules as reports
-from sscard.banks.models import bank_card_sequences, bank_inbox
 from sscard.banks.permissions import SUBMIT_BANK_REPORT, VIEW_BANK_INBOX
 from sscard.banks.protocol import (
     FINANCIAL_REPORTS,
@@ -41,7 +38,6 @@ from sscard.cards.entities import Card
 from sscard.cards.financial import service as financial
 from sscard.cards.loss import service as loss
 from sscard.cards.loss.rules import NotThisBank
-from sscard.cards.models import cards
 from sscard.cards.service import card_state_view, load, look
 from sscard.kernel.actor import authorize
 from sscard.kernel.crypto import Vault
@@ -49,7 +45,6 @@ from sscard.kernel.ctx import Ctx
 from sscard.kernel.db import Row
 from sscard.kernel.errors import Conflict, DomainError, NotFound, invalid
 from sscard.kernel.masking import mask_account
-from sscard.kernel.upsert import insert_rows
 from sscard.platform import cache
 from sscard.platform.outbox import signing
 from sscard.platform.outbox.recipients import endpoint_secret
@@ -133,19 +128,19 @@ async def receive(ctx: Ctx, report: Report) -> Receipt:
     bank = ctx.actor.bank_code or ""
     reports.check(report)
     digest = ctx.vault.index(report.canonical())
-    if (seen := await _entry(ctx.conn, bank, report.message_id)) is not None:
+    if (seen := await repo.entry(ctx.conn, bank, report.message_id)) is not None:
         return await _again(ctx, seen, digest)
     card = await load(ctx, report.card_number)  # a bank sees only its own cards
     await outlet_of(ctx, report)
-    last = await _lock_sequence(ctx.conn, bank, card.id, ctx.now)
+    last = await repo.lock_sequence(ctx.conn, bank, card.id, ctx.now)
     # A twin of this message may have committed while this one waited for the lock.
-    if (seen := await _entry(ctx.conn, bank, report.message_id)) is not None:
+    if (seen := await repo.entry(ctx.conn, bank, report.message_id)) is not None:
         return await _again(ctx, seen, digest)
     where = placement(report.sequence, last)
     if where is Placement.USED:
         raise SequenceAlreadyUsed(field="sequence", sequence=report.sequence, last=last)
     if where is Placement.DEFER:
-        if await _at_place(ctx.conn, bank, card.id, report.sequence) is not None:
+        if await repo.at_place(ctx.conn, bank, card.id, report.sequence) is not None:
             raise SequenceAlreadyUsed(field="sequence", sequence=report.sequence, last=last)
         await _insert(ctx, bank, card.id, report, digest, InboxStatus.DEFERRED, None)
         return Receipt(report.message_id, InboxStatus.DEFERRED)
@@ -162,7 +157,7 @@ async def receive(ctx: Ctx, report: Report) -> Receipt:
 
 async def replay(ctx: Ctx, report: Report) -> Receipt | None:
     """The answer already given to this message, if one was stored (a concurrent twin's)."""
-    seen = await _entry(ctx.conn, ctx.actor.bank_code or "", report.message_id)
+    seen = await repo.entry(ctx.conn, ctx.actor.bank_code or "", report.message_id)
     return None if seen is None else await _again(ctx, seen, ctx.vault.index(report.canonical()))
 
 
@@ -192,7 +187,7 @@ async def _apply(ctx: Ctx, card: Card, report: Report) -> tuple[Card, Row | None
 async def _release(ctx: Ctx, bank: str, card: Card, last: int) -> tuple[Card, list[Row]]:
     """Apply the held-back reports that now follow in order; record how far the card got."""
     released: list[Row] = []
-    while (held := await _at_place(ctx.conn, bank, card.id, last + 1)) is not None:
+    while (held := await repo.at_place(ctx.conn, bank, card.id, last + 1)) is not None:
         account = held["account_number_enc"]
         report = Report.stored(
             held["message_id"],
@@ -212,7 +207,7 @@ async def _release(ctx: Ctx, bank: str, card: Card, last: int) -> tuple[Card, li
             }
         )
         last += 1
-    await _set_last(ctx.conn, bank, card.id, last, ctx.now)
+    await repo.set_last(ctx.conn, bank, card.id, last, ctx.now)
     return card, released
 
 
@@ -242,29 +237,14 @@ class InboxFilter:
 async def list_inbox(ctx: Ctx, f: InboxFilter) -> tuple[list[Row], str | None]:
     """A page of reports, oldest first, and the next page's cursor (null at the end)."""
     authorize(ctx.actor, VIEW_BANK_INBOX)
-    t = bank_inbox
-    stmt = _entries_query().order_by(t.c.received_at, t.c.bank_code, t.c.message_id)
-    if f.bank_code is not None:
-        stmt = stmt.where(t.c.bank_code == f.bank_code)
-    if f.status is not None:
-        stmt = stmt.where(t.c.status == f.status.value)
-    if f.card_number is not None:
-        stmt = stmt.where(cards.c.card_number == f.card_number.strip().upper())
-    if f.after is not None:
-        at, bank, message_id = _decode_cursor(f.after)
-        stmt = stmt.where(
-            or_(
-                t.c.received_at > at,
-                and_(
-                    t.c.received_at == at,
-                    or_(
-                        t.c.bank_code > bank,
-                        and_(t.c.bank_code == bank, t.c.message_id > message_id),
-                    ),
-                ),
-            )
-        )
-    rows = [dict(r._mapping) for r in await ctx.conn.execute(stmt.limit(f.limit))]
+    rows = await repo.page(
+        ctx.conn,
+        bank_code=f.bank_code,
+        status=f.status,
+        card_number=f.card_number.strip().upper() if f.card_number else None,
+        after=_decode_cursor(f.after) if f.after is not None else None,
+        limit=f.limit,
+    )
     cursor = _encode_cursor(rows[-1]) if len(rows) == f.limit else None
     return [_view(ctx.vault, r) for r in rows], cursor
 
@@ -272,13 +252,10 @@ async def list_inbox(ctx: Ctx, f: InboxFilter) -> tuple[list[Row], str | None]:
 async def inbox_entry(ctx: Ctx, bank_code: str, message_id: str) -> Row:
     """One report as received, with what became of it."""
     authorize(ctx.actor, VIEW_BANK_INBOX)
-    stmt = _entries_query().where(
-        bank_inbox.c.bank_code == bank_code, bank_inbox.c.message_id == message_id
-    )
-    row = (await ctx.conn.execute(stmt)).first()
+    row = await repo.entry_with_card(ctx.conn, bank_code, message_id)
     if row is None:
         raise NotFound(field="message_id", what_zh="银行报送", what_en="Bank report")
-    return _view(ctx.vault, dict(row._mapping))
+    return _view(ctx.vault, row)
 
 
 def _view(vault: Vault, row: Row) -> Row:
@@ -321,52 +298,6 @@ def _decode_cursor(cursor: str) -> tuple[datetime, str, str]:
         ) from bad
 
 
-# ---- queries ----
-
-
-async def _entry(conn: AsyncConnection, bank: str, message_id: str) -> Row | None:
-    stmt = select(bank_inbox).where(
-        bank_inbox.c.bank_code == bank, bank_inbox.c.message_id == message_id
-    )
-    row = (await conn.execute(stmt)).first()
-    return dict(row._mapping) if row else None
-
-
-async def _lock_sequence(conn: AsyncConnection, bank: str, card_id: int, at: datetime) -> int:
-    """The last place used in the card's order, locked until the transaction ends."""
-    first = {"bank_code": bank, "card_id": card_id, "last_sequence": 0, "updated_at": at}
-    await insert_rows(
-        conn, bank_card_sequences, [first], keys=["bank_code", "card_id"], overwrite=False
-    )
-    stmt = (
-        select(bank_card_sequences.c.last_sequence)
-        .where(bank_card_sequences.c.bank_code == bank, bank_card_sequences.c.card_id == card_id)
-        .with_for_update()
-    )
-    return int((await conn.execute(stmt)).scalar_one())
-
-
-async def _set_last(
-    conn: AsyncConnection, bank: str, card_id: int, last: int, at: datetime
-) -> None:
-    await conn.execute(
-        update(bank_card_sequences)
-        .where(bank_card_sequences.c.bank_code == bank, bank_card_sequences.c.card_id == card_id)
-        .values(last_sequence=last, updated_at=at)
-    )
-
-
-async def _at_place(conn: AsyncConnection, bank: str, card_id: int, sequence: int) -> Row | None:
-    """The report holding this place in the card's order; past the last one, a held-back one."""
-    stmt = select(bank_inbox).where(
-        bank_inbox.c.bank_code == bank,
-        bank_inbox.c.card_id == card_id,
-        bank_inbox.c.sequence == sequence,
-    )
-    row = (await conn.execute(stmt)).first()
-    return dict(row._mapping) if row else None
-
-
 async def _insert(
     ctx: Ctx,
     bank: str,
@@ -376,42 +307,40 @@ async def _insert(
     status: InboxStatus,
     refusal: Row | None,
 ) -> None:
+    """Keep a report in the inbox: the account number (account_opened only) encrypted."""
     account = report.account_number
-    payload = report.payload() | ({"refusal": refusal} if refusal else {})
-    await ctx.conn.execute(
-        insert(bank_inbox).values(
-            bank_code=bank,
-            message_id=report.message_id,
-            card_id=card_id,
-            sequence=report.sequence,
-            type=report.type.value,
-            payload=payload,
-            account_number_enc=ctx.vault.encrypt(account) if account else None,
-            request_hash=digest,
-            status=status.value,
-            result_code=refusal["code"] if refusal else None,
-            received_at=ctx.now,
-            applied_at=None if status is InboxStatus.DEFERRED else ctx.now,
-        )
+    await repo.insert_entry(
+        ctx.conn,
+        {
+            "bank_code": bank,
+            "message_id": report.message_id,
+            "card_id": card_id,
+            "sequence": report.sequence,
+            "type": report.type.value,
+            "payload": report.payload() | ({"refusal": refusal} if refusal else {}),
+            "account_number_enc": ctx.vault.encrypt(account) if account else None,
+            "request_hash": digest,
+            "status": status.value,
+            "result_code": refusal["code"] if refusal else None,
+            "received_at": ctx.now,
+            "applied_at": None if status is InboxStatus.DEFERRED else ctx.now,
+        },
     )
 
 
 async def _settle(ctx: Ctx, bank: str, held: Row, status: InboxStatus, refusal: Row | None) -> None:
-    payload = held["payload"] | ({"refusal": refusal} if refusal else {})
-    await ctx.conn.execute(
-        update(bank_inbox)
-        .where(bank_inbox.c.bank_code == bank, bank_inbox.c.message_id == held["message_id"])
-        .values(
-            status=status.value,
-            result_code=refusal["code"] if refusal else None,
-            payload=payload,
-            applied_at=ctx.now,
-        )
+    """A held-back report applied (or refused) now that its place came."""
+    await repo.settle(
+        ctx.conn,
+        bank,
+        held["message_id"],
+        {
+            "status": status.value,
+            "result_code": refusal["code"] if refusal else None,
+            "payload": held["payload"] | ({"refusal": refusal} if refusal else {}),
+            "applied_at": ctx.now,
+        },
     )
-
-
-def _entries_query() -> Any:
-    return select(bank_inbox, cards.c.card_number).join(cards, cards.c.id == bank_inbox.c.card_id)
 
 
 async def outlet_of(ctx: Ctx, report: Report) -> Outlet | None:
