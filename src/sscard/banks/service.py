@@ -47,7 +47,7 @@ from sscard.kernel.errors import Conflict, DomainError, NotFound, invalid
 from sscard.kernel.masking import mask_account
 from sscard.platform import cache
 from sscard.platform.outbox import signing
-from sscard.platform.outbox.recipients import endpoint_secret
+from sscard.platform.outbox.service import endpoint_secret
 from sscard.registry.reference import repository as reference
 from sscard.registry.reference.entities import Outlet
 
@@ -116,7 +116,7 @@ async def authenticate(
     """Refuse unless the body is signed with the reporting bank's key, recently (ISS-2)."""
     authorize(ctx.actor, SUBMIT_BANK_REPORT)
     bank = ctx.actor.bank_code or ""
-    secret = await endpoint_secret(ctx.conn, ctx.vault, bank)
+    secret = await endpoint_secret(ctx, bank)
     if secret is None:
         raise BankNotConnected(bank_code=bank)
     signing.verify(secret, headers, body, ctx.now, tolerance_seconds)

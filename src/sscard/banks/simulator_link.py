@@ -21,7 +21,7 @@ from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import DomainError
 from sscard.kernel.runtime import Runtime
 from sscard.platform.outbox.protocol import Transport
-from sscard.platform.outbox.recipients import set_endpoint
+from sscard.platform.outbox.service import set_endpoint
 from sscard.registry.reference import repository as reference
 
 

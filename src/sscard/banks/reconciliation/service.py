@@ -58,7 +58,7 @@ from sscard.kernel.masking import mask_account
 from sscard.kernel.runtime import Runtime
 from sscard.platform.history import Change, record
 from sscard.platform.outbox import service as outbox
-from sscard.platform.outbox.recipients import endpoint_secret
+from sscard.platform.outbox.service import endpoint_secret
 
 log = logging.getLogger("sscard.reconciliation")
 
@@ -169,7 +169,7 @@ async def _claim(
         url = secret = None
         if statement is None:
             url = await repo.statement_url(ctx.conn, bank_code)
-            secret = await endpoint_secret(ctx.conn, ctx.vault, bank_code)
+            secret = await endpoint_secret(ctx, bank_code)
             if url is None or secret is None:
                 raise NoStatementAddress(field="bank_code", bank_code=bank_code)
         running = await _running(ctx, bank_code)

@@ -14,9 +14,9 @@ from sscard.kernel.errors import DomainError
 from sscard.kernel.runtime import Runtime
 from sscard.platform.commands import echo_json, run_with_runtime
 from sscard.platform.jobs import worker_name
-from sscard.platform.outbox import dispatcher, recipients, service
+from sscard.platform.outbox import dispatcher, rules, service
 from sscard.platform.outbox.protocol import OutboxStatus, Transport
-from sscard.platform.outbox.service import OutboxFilter, ReplayFilter
+from sscard.platform.outbox.rules import OutboxFilter, ReplayFilter
 
 app = typer.Typer(
     help="Messages to banks (the outbox), their endpoints, and delivery", no_args_is_help=True
@@ -120,11 +120,9 @@ def endpoint_set(
     """Create or change an endpoint; a generated secret is printed this once."""
 
     async def work(rt: Runtime) -> dict[str, Any]:
-        secret = recipients.parse_secret_hex(secret_hex)
+        secret = rules.parse_secret_hex(secret_hex)
         async with rt.unit(OPERATOR) as ctx:
-            return await recipients.set_endpoint(
-                ctx, recipient, transport, url, statement_url, secret
-            )
+            return await service.set_endpoint(ctx, recipient, transport, url, statement_url, secret)
 
     echo_json(_run(work))
 
@@ -135,7 +133,7 @@ def endpoints_() -> None:
 
     async def work(rt: Runtime) -> list[dict[str, Any]]:
         async with rt.unit(OPERATOR, readonly=True) as ctx:
-            return await recipients.list_endpoints(ctx)
+            return await service.list_endpoints(ctx)
 
     echo_json(_run(work))
 
@@ -155,6 +153,6 @@ def endpoint_disable(recipient: str) -> None:
 def _switch(recipient: str, enabled: bool) -> None:
     async def work(rt: Runtime) -> dict[str, Any]:
         async with rt.unit(OPERATOR) as ctx:
-            return await recipients.set_enabled(ctx, recipient, enabled)
+            return await service.set_enabled(ctx, recipient, enabled)
 
     echo_json(_run(work))

@@ -11,8 +11,9 @@ from sscard.kernel.actor import Actor
 from sscard.kernel.ctx import Ctx
 from sscard.platform.http.deps import current_actor, read, runtime, write
 from sscard.platform.http.schemas import answers
-from sscard.platform.outbox import recipients, service
+from sscard.platform.outbox import rules, service
 from sscard.platform.outbox.protocol import OutboxStatus
+from sscard.platform.outbox.rules import OutboxFilter, ReplayFilter
 from sscard.platform.outbox.schemas import (
     EndpointIn,
     EndpointSetView,
@@ -22,7 +23,6 @@ from sscard.platform.outbox.schemas import (
     ReplayedView,
     ReplayIn,
 )
-from sscard.platform.outbox.service import OutboxFilter, ReplayFilter
 
 outbox_router = APIRouter(prefix="/api/v1/outbox", tags=["delivery"])
 endpoint_router = APIRouter(prefix="/api/v1/delivery-endpoints", tags=["delivery"])
@@ -91,7 +91,7 @@ async def replay_one(
 
 @endpoint_router.get("", summary="Every recipient's endpoint and its state (never the secret)")
 async def list_endpoints(request: Request, actor: Actor = Depends(current_actor)) -> Any:
-    return await read(request, actor, recipients.list_endpoints)
+    return await read(request, actor, service.list_endpoints)
 
 
 @endpoint_router.put(
@@ -104,9 +104,9 @@ async def set_endpoint(
 ) -> Any:
     # Not through `write`: an Idempotency-Key would store the answer, and a generated secret
     # in it, in clear. The same PUT sent again finds the endpoint and keeps its secret.
-    secret = recipients.parse_secret_hex(body.secret_hex)
+    secret = rules.parse_secret_hex(body.secret_hex)
     async with runtime(request).unit(actor) as ctx:
-        return await recipients.set_endpoint(
+        return await service.set_endpoint(
             ctx, recipient, body.transport, body.url, body.statement_url, secret
         )
 
@@ -119,7 +119,7 @@ async def set_endpoint(
 async def enable(
     recipient: str, request: Request, actor: Actor = Depends(current_actor)
 ) -> Response:
-    return await write(request, actor, lambda ctx: recipients.set_enabled(ctx, recipient, True))
+    return await write(request, actor, lambda ctx: service.set_enabled(ctx, recipient, True))
 
 
 @endpoint_router.post(
@@ -130,7 +130,7 @@ async def enable(
 async def disable(
     recipient: str, request: Request, actor: Actor = Depends(current_actor)
 ) -> Response:
-    return await write(request, actor, lambda ctx: recipients.set_enabled(ctx, recipient, False))
+    return await write(request, actor, lambda ctx: service.set_enabled(ctx, recipient, False))
 
 
 router = APIRouter()

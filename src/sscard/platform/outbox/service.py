@@ -11,23 +11,29 @@ back, and replaying it lets them all go, in order.
 
 from __future__ import annotations
 
+import secrets
 import uuid
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sscard.kernel.actor import authorize
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import NotFound, invalid
+from sscard.platform.outbox import repository as repo
 from sscard.platform.outbox.extensions import HOOKS
-from sscard.platform.outbox.models import delivery_endpoints, outbox
-from sscard.platform.outbox.permissions import REPLAY_OUTBOX, VIEW_OUTBOX
-from sscard.platform.outbox.protocol import OutboxStatus, card_number_of
-
-PENDING = "pending"
+from sscard.platform.outbox.permissions import CONFIGURE_ENDPOINT, REPLAY_OUTBOX, VIEW_OUTBOX
+from sscard.platform.outbox.protocol import OutboxStatus, Transport, card_number_of
+from sscard.platform.outbox.rules import (
+    EndpointIn,
+    OutboxFilter,
+    ReplayFilter,
+    check_address,
+    check_http_url,
+    check_secret,
+)
+from sscard.platform.outbox.signing import SECRET_BYTES
 
 
 def new_row(
@@ -40,7 +46,7 @@ def new_row(
         "ordering_key": ordering_key,
         "payload": payload,
         "created_at": at,
-        "status": PENDING,
+        "status": OutboxStatus.PENDING.value,
         "next_attempt_at": at,
         "attempts": 0,
     }
@@ -58,13 +64,12 @@ async def enqueue(
     row = new_row(
         topic=topic, recipient=recipient, ordering_key=ordering_key, payload=payload, at=at
     )
-    await conn.execute(insert(outbox).values(row))
+    await repo.insert_messages(conn, [row])
 
 
 async def enqueue_many(conn: AsyncConnection, rows: list[dict[str, Any]]) -> None:
     """Several messages (each made with new_row) in one statement, for set-based work."""
-    if rows:
-        await conn.execute(insert(outbox), rows)
+    await repo.insert_messages(conn, rows)
 
 
 # ---- the administrator's view ----
@@ -72,33 +77,15 @@ async def enqueue_many(conn: AsyncConnection, rows: list[dict[str, Any]]) -> Non
 REPLAYABLE = frozenset({OutboxStatus.FAILED, OutboxStatus.DELIVERED})
 
 
-@dataclass(frozen=True)
-class OutboxFilter:
-    recipient: str | None = None
-    status: OutboxStatus | None = None
-    topic: str | None = None
-    card_number: str | None = None
-    after_id: int = 0
-    limit: int = 100
-
-
 async def list_outbox(ctx: Ctx, f: OutboxFilter) -> tuple[list[dict[str, Any]], int | None]:
     """A page of messages, oldest first, and the next page's cursor (None at the end)."""
     authorize(ctx.actor, VIEW_OUTBOX)
-    o = outbox
-    stmt = select(o).where(o.c.id > f.after_id).order_by(o.c.id).limit(f.limit)
-    if f.recipient is not None:
-        stmt = stmt.where(o.c.recipient == f.recipient)
-    if f.status is not None:
-        stmt = stmt.where(o.c.status == f.status.value)
-    if f.topic is not None:
-        stmt = stmt.where(o.c.topic == f.topic)
+    key: str | None = None
     if f.card_number is not None:
         key = await HOOKS.card_key(ctx.conn, f.card_number) if HOOKS.card_key else None
         if key is None:
             return [], None
-        stmt = stmt.where(o.c.ordering_key == key)
-    rows = [dict(r._mapping) for r in await ctx.conn.execute(stmt)]
+    rows = await repo.message_page(ctx.conn, f, key)
     cursor = rows[-1]["id"] if len(rows) == f.limit else None
     return [message_view(r) for r in rows], cursor
 
@@ -123,37 +110,17 @@ def message_view(row: dict[str, Any]) -> dict[str, Any]:
 async def outbox_stats(ctx: Ctx) -> dict[str, Any]:
     """Per recipient: messages pending and failed, the oldest pending one's age, its endpoint."""
     authorize(ctx.actor, VIEW_OUTBOX)
-    o, e = outbox, delivery_endpoints
-    # Only what still waits: delivered rows grow without end, and counting them would read the
-    # whole table; pending and failed come from the (recipient, status, id) index.
-    waiting = o.c.status.in_([OutboxStatus.PENDING.value, OutboxStatus.FAILED.value])
-    counts = (
-        select(o.c.recipient, o.c.status, func.count())
-        .where(waiting)
-        .group_by(o.c.recipient, o.c.status)
-    )
-    oldest = (
-        select(o.c.recipient, func.min(o.c.created_at))
-        .where(o.c.status == OutboxStatus.PENDING.value)
-        .group_by(o.c.recipient)
-    )
-    ends = select(e.c.recipient, e.c.enabled, e.c.paused_until, e.c.last_error)
     by: dict[str, dict[str, Any]] = {}
 
     def entry(recipient: str) -> dict[str, Any]:
         return by.setdefault(recipient, _empty_stats(recipient))
 
-    for recipient, status, n in await ctx.conn.execute(counts):
-        entry(recipient)[status] = int(n)
-    for recipient, first in await ctx.conn.execute(oldest):
+    for recipient, status, n in await repo.waiting_by_status(ctx.conn):
+        entry(recipient)[status] = n
+    for recipient, first in await repo.oldest_pending(ctx.conn):
         entry(recipient).update(_age(first, ctx.now))
-    for r in await ctx.conn.execute(ends):
-        entry(r.recipient).update(
-            has_endpoint=True,
-            enabled=r.enabled,
-            paused_until=r.paused_until,
-            last_error=r.last_error,
-        )
+    for r in await repo.endpoint_states(ctx.conn):
+        entry(r["recipient"]).update(has_endpoint=True, **r)
     return {"recipients": [by[k] for k in sorted(by)], "at": ctx.now}
 
 
@@ -177,14 +144,6 @@ def _age(first: datetime | None, now: datetime) -> dict[str, Any]:
     return {"oldest_pending_at": first, "oldest_pending_age_seconds": (now - first).total_seconds()}
 
 
-@dataclass(frozen=True)
-class ReplayFilter:
-    status: OutboxStatus
-    recipient: str | None = None
-    from_id: int | None = None
-    to_id: int | None = None
-
-
 def _replayed(ctx: Ctx) -> dict[str, Any]:
     return {
         "status": OutboxStatus.PENDING.value,
@@ -198,12 +157,10 @@ def _replayed(ctx: Ctx) -> dict[str, Any]:
 async def replay_message(ctx: Ctx, message_id: int) -> dict[str, Any]:
     """Send one message again now: failed, delivered (the bank answers duplicate) or waiting."""
     authorize(ctx.actor, REPLAY_OUTBOX)
-    o = outbox
-    stmt = update(o).where(o.c.id == message_id).values(_replayed(ctx)).returning(o)
-    row = (await ctx.conn.execute(stmt)).first()
+    row = await repo.replay_one(ctx.conn, message_id, _replayed(ctx))
     if row is None:
         raise NotFound(field="id", what_zh="待发消息", what_en="Outbox message")
-    return {"replayed": 1, "message": message_view(dict(row._mapping))}
+    return {"replayed": 1, "message": message_view(row)}
 
 
 async def replay(ctx: Ctx, f: ReplayFilter) -> dict[str, Any]:
@@ -215,13 +172,93 @@ async def replay(ctx: Ctx, f: ReplayFilter) -> dict[str, Any]:
             "只能重发 failed 或 delivered 的消息",
             "only failed or delivered messages can be replayed",
         )
-    o = outbox
-    stmt = update(o).where(o.c.status == f.status.value).values(_replayed(ctx))
-    if f.recipient is not None:
-        stmt = stmt.where(o.c.recipient == f.recipient)
-    if f.from_id is not None:
-        stmt = stmt.where(o.c.id >= f.from_id)
-    if f.to_id is not None:
-        stmt = stmt.where(o.c.id <= f.to_id)
-    result = await ctx.conn.execute(stmt)
-    return {"replayed": result.rowcount}
+    return {"replayed": await repo.replay_where(ctx.conn, f, _replayed(ctx))}
+
+
+# ---- delivery endpoints: where each recipient receives, and the secret both sides sign with ----
+#
+# A recipient is any party the outbox writes to, of a kind some context registered
+# (extensions.py): a bank (its code), the medical insurance agency (`medical_insurance`), a
+# city's card centre (`centre:<city code>`). The secret is generated here unless given, shown
+# once, and stored only encrypted.
+
+
+async def check_recipient(conn: AsyncConnection, recipient: str) -> None:
+    """Refuse (InvalidInput on `recipient`) a name that is none of the registered kinds."""
+    for kind in HOOKS.recipients:
+        if await kind.exists(conn, recipient):
+            return
+    raise invalid(
+        "recipient",
+        "不是" + "，也不是".join(k.label_zh for k in HOOKS.recipients),
+        "is not " + ", nor ".join(k.label_en for k in HOOKS.recipients),
+    )
+
+
+async def set_endpoint(
+    ctx: Ctx,
+    recipient: str,
+    transport: Transport,
+    url: str,
+    statement_url: str | None,
+    secret: bytes | None,
+) -> dict[str, Any]:
+    """Create or change a recipient's endpoint; answers the secret in hex once, if generated.
+
+    A changed endpoint is tried again at once (its pause and failure count are cleared); an
+    existing endpoint keeps its secret unless a new one is given.
+    """
+    authorize(ctx.actor, CONFIGURE_ENDPOINT)
+    given = EndpointIn(recipient.strip(), transport, url.strip(), statement_url, secret)
+    await _check_endpoint(ctx.conn, given)
+    values: dict[str, Any] = {
+        "transport": given.transport.value,
+        "url": given.url,
+        "statement_url": given.statement_url,
+        "paused_until": None,
+        "consecutive_failures": 0,
+        "last_error": None,
+        "updated_at": ctx.now,
+    }
+    if given.secret is not None:
+        values["secret_enc"] = ctx.vault.encrypt(given.secret)
+    generated: bytes | None = None
+    if not await repo.update_endpoint(ctx.conn, given.recipient, values):
+        if given.secret is None:
+            generated = secrets.token_bytes(SECRET_BYTES)
+            values["secret_enc"] = ctx.vault.encrypt(generated)
+        await repo.insert_endpoint(
+            ctx.conn, {"recipient": given.recipient, "enabled": True, **values}
+        )
+    view = (await repo.endpoint_views(ctx.conn, given.recipient))[0]
+    return {**view, "secret_hex": generated.hex() if generated else None}
+
+
+async def _check_endpoint(conn: AsyncConnection, given: EndpointIn) -> None:
+    await check_recipient(conn, given.recipient)
+    check_address(given.transport, given.url)
+    if given.statement_url is not None:
+        check_http_url("statement_url", given.statement_url)
+    check_secret(given.secret)
+
+
+async def list_endpoints(ctx: Ctx) -> list[dict[str, Any]]:
+    """Every endpoint with its state and its waiting messages; never the secret."""
+    authorize(ctx.actor, CONFIGURE_ENDPOINT)
+    return await repo.endpoint_views(ctx.conn)
+
+
+async def set_enabled(ctx: Ctx, recipient: str, enabled: bool) -> dict[str, Any]:
+    """Switch delivery to a recipient on or off; switching on also ends any pause."""
+    authorize(ctx.actor, CONFIGURE_ENDPOINT)
+    values: dict[str, Any] = {"enabled": enabled, "updated_at": ctx.now}
+    if enabled:
+        values["paused_until"] = None
+    if not await repo.update_endpoint(ctx.conn, recipient, values):
+        raise NotFound(field="recipient", what_zh="接收方接口", what_en="Delivery endpoint")
+    return (await repo.endpoint_views(ctx.conn, recipient))[0]
+
+
+async def endpoint_secret(ctx: Ctx, recipient: str) -> bytes | None:
+    """The secret shared with a recipient (to verify what its bank sends us), or None."""
+    return await repo.endpoint_secret(ctx.conn, ctx.vault, recipient)

@@ -21,6 +21,7 @@ from sscard.cli import app as cli_app
 from sscard.kernel.actor import OPERATOR
 from sscard.kernel.clock import ManualClock
 from sscard.platform.notify import delivery
+from sscard.platform.notify import rules as notify_rules
 from sscard.platform.notify import service as notifications
 from sscard.platform.notify.models import notifications as table
 from sscard.platform.notify.senders import FileSender, Message
@@ -159,13 +160,13 @@ async def test_failing_sender_is_retried_later_and_dead_after_the_cap(
     assert row["next_attempt_at"] == clock.now() + timedelta(minutes=1)
     assert (await delivery.deliver_pending(api.rt, sender)).claimed == 0  # not due yet
 
-    for attempt in range(2, delivery.MAX_ATTEMPTS + 1):
+    for attempt in range(2, notify_rules.MAX_ATTEMPTS + 1):
         clock.advance(timedelta(hours=3))
         await delivery.deliver_pending(api.rt, sender)
         assert (await _row(api, nid))["attempts"] == attempt
     row = await _row(api, nid)
     assert row["status"] == "dead"
-    assert sender.calls == delivery.MAX_ATTEMPTS
+    assert sender.calls == notify_rules.MAX_ATTEMPTS
     clock.advance(timedelta(days=1))
     assert (await delivery.deliver_pending(api.rt, sender)).claimed == 0
 

@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from sscard.kernel.actor import OPERATOR
 from sscard.kernel.clock import ManualClock
 from sscard.platform.outbox.models import delivery_endpoints, outbox
-from sscard.platform.outbox.recipients import endpoint_secret, load_endpoints
+from sscard.platform.outbox.repository import endpoint_secret, load_endpoints
 from tests.support.api import Api
 
 URL = "https://bank.example/sscard/webhook"

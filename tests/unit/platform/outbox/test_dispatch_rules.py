@@ -8,13 +8,7 @@ import pytest
 
 from sscard.kernel.config import Settings
 from sscard.kernel.errors import InvalidInput
-from sscard.platform.outbox.dispatcher import (
-    Claimed,
-    RetryPolicy,
-    plan_outcomes,
-    safe_error,
-    sender_for,
-)
+from sscard.platform.outbox.dispatcher import sender_for
 from sscard.platform.outbox.http_sender import HttpSender, parse_results
 from sscard.platform.outbox.protocol import (
     DeliveryResult,
@@ -23,7 +17,15 @@ from sscard.platform.outbox.protocol import (
     Transport,
     card_number_of,
 )
-from sscard.platform.outbox.recipients import check_address, check_secret, parse_secret_hex
+from sscard.platform.outbox.rules import (
+    Claimed,
+    RetryPolicy,
+    check_address,
+    check_secret,
+    parse_secret_hex,
+    plan_outcomes,
+    safe_error,
+)
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 POLICY = RetryPolicy(base_seconds=2, max_seconds=60, max_attempts=3)
