@@ -4,13 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import select
-
 from sscard.actors import service as actors
-from sscard.actors.models import actors as actors_table
 from sscard.kernel.actor import OPERATOR, Role
 from sscard.kernel.crypto import write_secret
-from sscard.kernel.ctx import Ctx
 from sscard.kernel.runtime import Runtime
 from sscard.platform.migrate import upgrade_async
 from sscard.registry.calendar.service import seed_calendar
@@ -23,15 +19,9 @@ async def set_up(rt: Runtime, *, admin_token_file: Path | None = None) -> dict[s
     async with rt.unit(OPERATOR) as ctx:
         counts = await load_reference_data(ctx.conn)
         counts["calendar_years"] = await seed_calendar(ctx.conn, ctx.now)
-        if admin_token_file is not None and not await _has_admin(ctx):
+        if admin_token_file is not None and not await actors.has_admin(ctx.conn):
             _, token = await actors.create_actor(
                 ctx, actors.NewActor(Role.CENTRE_ADMIN, "首个管理员 first administrator")
             )
             write_secret(admin_token_file, token)
     return counts
-
-
-async def _has_admin(ctx: Ctx) -> bool:
-    conn = ctx.conn
-    stmt = select(actors_table.c.id).where(actors_table.c.role == Role.CENTRE_ADMIN.value)
-    return (await conn.execute(stmt.limit(1))).first() is not None

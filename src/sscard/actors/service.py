@@ -8,10 +8,9 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from sscard.actors.models import actors
+from sscard.actors import repository as repo
 from sscard.actors.permissions import CREATE_ACTOR
 from sscard.kernel.actor import Actor, Role, authorize
 from sscard.kernel.ctx import Ctx
@@ -19,7 +18,6 @@ from sscard.kernel.errors import NotFound, Unauthenticated, invalid
 from sscard.registry import repository as registry
 from sscard.registry.documents import validate_uscc
 from sscard.registry.reference import repository as reference
-from sscard.registry.reference.models import outlets
 
 TOKEN_PREFIX = "ssc_"
 
@@ -45,16 +43,15 @@ async def create_actor(ctx: Ctx, new: NewActor) -> tuple[int, str]:
     authorize(ctx.actor, CREATE_ACTOR)
     binding = await _binding(ctx.conn, new)
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    stmt = insert(actors).values(
-        token_index=token_index(token),
-        role=new.role.value,
-        display_name=new.display_name.strip()[:64],
-        active=True,
-        created_at=ctx.now,
+    row = {
+        "token_index": token_index(token),
+        "role": new.role.value,
+        "display_name": new.display_name.strip()[:64],
+        "active": True,
+        "created_at": ctx.now,
         **binding,
-    )
-    actor_id = (await ctx.conn.execute(stmt.returning(actors.c.id))).scalar_one()
-    return actor_id, token
+    }
+    return await repo.insert_actor(ctx.conn, row), token
 
 
 async def _binding(conn: AsyncConnection, new: NewActor) -> dict[str, Any]:
@@ -90,11 +87,9 @@ async def _binding(conn: AsyncConnection, new: NewActor) -> dict[str, Any]:
 
 
 async def deactivate_actor(ctx: Ctx, actor_id: int) -> None:
+    """Switch an actor's token off at once on this process; NotFound if there is no such actor."""
     authorize(ctx.actor, CREATE_ACTOR)
-    done = await ctx.conn.execute(
-        update(actors).where(actors.c.id == actor_id).values(active=False)
-    )
-    if done.rowcount != 1:
+    if not await repo.deactivate(ctx.conn, actor_id):
         raise NotFound(field="actor_id", what_zh="操作员", what_en="Actor")
     TokenCache.shared.clear()
 
@@ -135,50 +130,39 @@ def cached_actor(token: str | None) -> Actor | None:
 
 
 async def authenticate(conn: AsyncConnection, token: str | None) -> Actor:
+    """The active actor holding this token (from the cache when seen lately).
+
+    Raises Unauthenticated for no token, an unknown one, or one whose actor is switched off.
+    """
     if not token:
         raise Unauthenticated()
     index = token_index(token)
     cached = TokenCache.shared.get(index)
     if cached is not None:
         return cached
-    stmt = (
-        select(actors, outlets.c.kind.label("outlet_kind"), outlets.c.operations)
-        .select_from(actors.outerjoin(outlets, outlets.c.id == actors.c.outlet_id))
-        .where(actors.c.token_index == index, actors.c.active.is_(True))
-    )
-    row = (await conn.execute(stmt)).first()
+    row = await repo.active_by_token(conn, index)
     if row is None:
         raise Unauthenticated()
     actor = Actor(
-        id=row.id,
-        role=Role(row.role),
-        display_name=row.display_name,
-        outlet_id=row.outlet_id,
-        outlet_kind=row.outlet_kind,
-        outlet_operations=frozenset(row.operations or ()),
-        city_code=row.city_code,
-        bank_code=row.bank_code,
-        person_id=row.person_id,
-        unit_code=row.unit_code,
+        id=row["id"],
+        role=Role(row["role"]),
+        display_name=row["display_name"],
+        outlet_id=row["outlet_id"],
+        outlet_kind=row["outlet_kind"],
+        outlet_operations=frozenset(row["operations"] or ()),
+        city_code=row["city_code"],
+        bank_code=row["bank_code"],
+        person_id=row["person_id"],
+        unit_code=row["unit_code"],
     )
     TokenCache.shared.put(index, actor)
     return actor
 
 
 async def list_actors(ctx: Ctx) -> list[dict[str, Any]]:
+    """Every actor with its role and organisation, by id; never a token."""
     authorize(ctx.actor, CREATE_ACTOR)
-    stmt = select(
-        actors.c.id,
-        actors.c.role,
-        actors.c.display_name,
-        actors.c.outlet_id,
-        actors.c.bank_code,
-        actors.c.city_code,
-        actors.c.unit_code,
-        actors.c.active,
-        actors.c.created_at,
-    ).order_by(actors.c.id)
-    return [dict(r._mapping) for r in await ctx.conn.execute(stmt)]
+    return await repo.all_actors(ctx.conn)
 
 
 class Tokens:
@@ -189,3 +173,8 @@ class Tokens:
 
     async def authenticate(self, conn: AsyncConnection, token: str | None) -> Actor:
         return await authenticate(conn, token)
+
+
+async def has_admin(conn: AsyncConnection) -> bool:
+    """Whether a centre administrator exists (setup creates the first one only once)."""
+    return await repo.has_role(conn, Role.CENTRE_ADMIN.value)

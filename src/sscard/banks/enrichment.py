@@ -17,14 +17,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from sscard.banks import repository as repo
 from sscard.banks.protocol import Topic
-from sscard.cards.models import cards
 from sscard.kernel.crypto import Vault
 from sscard.platform.outbox.protocol import Outgoing
-from sscard.registry.models import persons
 
 ENRICHED_TOPICS = frozenset({Topic.ACCOUNT_REQUESTED.value})
 
@@ -47,36 +45,19 @@ async def holders(
     conn: AsyncConnection, vault: Vault, card_numbers: Iterable[str]
 ) -> dict[str, dict[str, Any]]:
     """For each card number: its bank and its holder, decrypted. One query for all of them."""
-    c, p = cards, persons
-    stmt = (
-        select(
-            c.c.card_number,
-            c.c.bank_code,
-            c.c.city_code,
-            p.c.name_enc,
-            p.c.ssn_enc,
-            p.c.person_code,
-            p.c.birth_date,
-            p.c.gender,
-            p.c.nationality,
-            p.c.phone_enc,
-        )
-        .join(p, p.c.id == c.c.person_id)
-        .where(c.c.card_number.in_(sorted(card_numbers)))
-    )
     return {
-        r.card_number: {
-            "bank_code": r.bank_code,
-            "city_code": r.city_code,
+        r["card_number"]: {
+            "bank_code": r["bank_code"],
+            "city_code": r["city_code"],
             "holder": {
-                "name": vault.decrypt(r.name_enc),
-                "ssn": vault.decrypt(r.ssn_enc),
-                "person_code": r.person_code,
-                "birth_date": r.birth_date.isoformat(),
-                "gender": r.gender,
-                "nationality": r.nationality,
-                "phone": vault.decrypt(r.phone_enc) if r.phone_enc is not None else None,
+                "name": vault.decrypt(r["name_enc"]),
+                "ssn": vault.decrypt(r["ssn_enc"]),
+                "person_code": r["person_code"],
+                "birth_date": r["birth_date"].isoformat(),
+                "gender": r["gender"],
+                "nationality": r["nationality"],
+                "phone": vault.decrypt(r["phone_enc"]) if r["phone_enc"] is not None else None,
             },
         }
-        for r in await conn.execute(stmt)
+        for r in await repo.holders_of_cards(conn, card_numbers)
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import Select, and_, insert, or_, select, update
@@ -12,6 +13,7 @@ from sscard.banks.protocol import InboxStatus
 from sscard.cards.models import cards
 from sscard.kernel.db import Row, fetch_all, fetch_one
 from sscard.kernel.upsert import insert_rows
+from sscard.registry.models import persons
 
 t, s = bank_inbox, bank_card_sequences
 
@@ -103,3 +105,26 @@ async def page(
             )
         )
     return await fetch_all(conn, stmt.limit(limit))
+
+
+async def holders_of_cards(conn: AsyncConnection, card_numbers: Iterable[str]) -> list[Row]:
+    """For each card number: its bank, city and holder's fields (name, ssn and phone still
+    sealed). One query for all of them; a read of cards and the registry (read models)."""
+    c, p = cards, persons
+    stmt = (
+        select(
+            c.c.card_number,
+            c.c.bank_code,
+            c.c.city_code,
+            p.c.name_enc,
+            p.c.ssn_enc,
+            p.c.person_code,
+            p.c.birth_date,
+            p.c.gender,
+            p.c.nationality,
+            p.c.phone_enc,
+        )
+        .join(p, p.c.id == c.c.person_id)
+        .where(c.c.card_number.in_(sorted(card_numbers)))
+    )
+    return [dict(r._mapping) for r in await conn.execute(stmt)]

@@ -11,7 +11,6 @@ from fastapi import Depends, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -19,7 +18,7 @@ from sscard.kernel.actor import Actor
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import DomainError, invalid
 from sscard.kernel.runtime import Runtime
-from sscard.platform.models import idempotency_keys
+from sscard.platform.http import repository as repo
 
 bearer = HTTPBearer(auto_error=False, description="API token of an actor (SPEC CH-1)")
 UseCase = Callable[[Ctx], Awaitable[Any]]
@@ -119,42 +118,21 @@ async def _write_once(
     request: Request, actor: Actor, use_case: UseCase, key: str, digest: str, status: int
 ) -> Response:
     async with runtime(request).unit(actor) as ctx:
-        previous = await _lookup(ctx, actor, key)
+        previous = await repo.stored_answer(ctx.conn, actor.id, key)
         if previous is not None:
             return _replay(previous, digest)
         # Claim the key before the work: a concurrent twin waits here, then replays our answer.
-        await ctx.conn.execute(
-            insert(idempotency_keys).values(
-                actor_id=actor.id,
-                key=key,
-                request_hash=digest,
-                status_code=0,
-                body="",
-                created_at=ctx.now,
-            )
-        )
+        await repo.claim_key(ctx.conn, actor.id, key, digest, ctx.now)
         body = jsonable_encoder(await use_case(ctx))
         response = JSONResponse(body, status_code=status)
-        await ctx.conn.execute(
-            update(idempotency_keys)
-            .where(idempotency_keys.c.actor_id == actor.id, idempotency_keys.c.key == key)
-            .values(status_code=status, body=bytes(response.body).decode())
-        )
+        await repo.store_answer(ctx.conn, actor.id, key, status, bytes(response.body).decode())
         return response
 
 
 async def _stored(request: Request, actor: Actor, key: str, digest: str) -> Response | None:
     async with runtime(request).unit(actor, readonly=True) as ctx:
-        previous = await _lookup(ctx, actor, key)
+        previous = await repo.stored_answer(ctx.conn, actor.id, key)
     return _replay(previous, digest) if previous else None
-
-
-async def _lookup(ctx: Ctx, actor: Actor, key: str) -> dict[str, Any] | None:
-    stmt = select(idempotency_keys).where(
-        idempotency_keys.c.actor_id == actor.id, idempotency_keys.c.key == key
-    )
-    row = (await ctx.conn.execute(stmt)).first()
-    return dict(row._mapping) if row else None
 
 
 def _replay(previous: dict[str, Any], digest: str) -> Response:

@@ -10,9 +10,8 @@ from sscard.kernel.actor import OPERATOR
 from sscard.kernel.runtime import Runtime
 from sscard.platform.commands import echo_json, run_with_runtime
 from sscard.platform.notify import service as notifications
-from sscard.platform.notify.rules import NotificationStatus
+from sscard.platform.notify.rules import NotificationFilter, NotificationStatus
 from sscard.platform.notify.senders import sender_from_settings
-from sscard.platform.notify.service import NotificationFilter
 
 app = typer.Typer(help="Notifications to people (SMS)", no_args_is_help=True)
 

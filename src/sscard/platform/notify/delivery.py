@@ -14,29 +14,24 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from sscard.kernel.actor import OPERATOR
 from sscard.kernel.clock import SystemClock
 from sscard.kernel.crypto import Vault
-from sscard.kernel.db import UTCDateTime, transaction
+from sscard.kernel.db import transaction
 from sscard.kernel.masking import mask_phone
 from sscard.kernel.runtime import Runtime
+from sscard.platform.notify import repository as repo
 from sscard.platform.notify.extensions import contact_book
-from sscard.platform.notify.models import notifications
 from sscard.platform.notify.rules import NotificationStatus, retry_at
 from sscard.platform.notify.senders import Message, Sender
 from sscard.platform.notify.templates import render
 
 log = logging.getLogger("sscard.notifications")
-
-
-# A pass that claimed rows and then died leaves them `sending`; after this they are due again.
-LEASE = timedelta(minutes=10)
 
 
 SEND_CONCURRENCY = 8
@@ -100,7 +95,7 @@ async def deliver_pending(
 
     outcomes = await asyncio.gather(*(attempt(row) for row in claimed))
     async with _unit(source, now) as (conn, _):
-        await _record_outcomes(conn, claim, outcomes)
+        await repo.record_outcomes(conn, claim, outcomes)
     for outcome in outcomes:
         status = outcome["n_status"]
         setattr(report, status, getattr(report, status) + 1)
@@ -127,40 +122,20 @@ async def _unit(
 async def _claim(
     conn: AsyncConnection, claim: str, batch: int, now: datetime, vault: Vault
 ) -> list[_Claimed]:
-    """Mark up to `batch` due rows as ours and read their recipients; set-based, one statement.
-
-    On PostgreSQL, FOR UPDATE SKIP LOCKED lets two passes claim disjoint rows instead of one
-    waiting for (and then double-sending) the other's; SQLite has one writer at a time anyway.
-    """
-    t = notifications
-    due = or_(
-        and_(
-            t.c.status.in_([NotificationStatus.PENDING.value, NotificationStatus.FAILED.value]),
-            t.c.next_attempt_at <= now,
-        ),
-        and_(t.c.status == NotificationStatus.SENDING.value, t.c.claimed_at <= now - LEASE),
-    )
-    pick = select(t.c.id).where(due).order_by(t.c.id).limit(batch)
-    if conn.dialect.name == "postgresql":
-        pick = pick.with_for_update(skip_locked=True)
-    stmt = (
-        update(t)
-        .where(t.c.id.in_(pick.scalar_subquery()))
-        .values(
-            status=NotificationStatus.SENDING.value,
-            claim=claim,
-            claimed_at=now,
-            attempts=t.c.attempts + 1,
-        )
-        .returning(t.c.id, t.c.person_id, t.c.channel, t.c.template, t.c.params, t.c.attempts)
-    )
-    rows = sorted((await conn.execute(stmt)).all(), key=lambda r: r.id)
+    """Claim up to `batch` due rows (repository.claim_due) and read their recipients' phones."""
+    rows = await repo.claim_due(conn, claim, batch, now)
     if not rows:
         return []
-    phones = await contact_book()(conn, vault, {r.person_id for r in rows})
+    phones = await contact_book()(conn, vault, {r["person_id"] for r in rows})
     return [
         _Claimed(
-            r.id, r.person_id, r.channel, r.template, r.params, r.attempts, phones.get(r.person_id)
+            r["id"],
+            r["person_id"],
+            r["channel"],
+            r["template"],
+            r["params"],
+            r["attempts"],
+            phones.get(r["person_id"]),
         )
         for r in rows
     ]
@@ -199,23 +174,3 @@ async def _attempt(row: _Claimed, sender: Sender, now: datetime) -> dict[str, An
         "n_sent_at": now,
         "n_to": mask_phone(row.phone),
     }
-
-
-async def _record_outcomes(
-    conn: AsyncConnection, claim: str, outcomes: list[dict[str, Any]]
-) -> None:
-    """Every outcome of the pass in one executemany; a row another pass took over is left alone."""
-    t = notifications
-    stmt = (
-        update(t)
-        .where(t.c.id == bindparam("n_id"), t.c.claim == claim)
-        .values(
-            status=bindparam("n_status"),
-            sent_at=bindparam("n_sent_at", type_=UTCDateTime()),
-            last_error=bindparam("n_error"),
-            next_attempt_at=bindparam("n_next", type_=UTCDateTime()),
-            recipient_masked=bindparam("n_to"),
-            claim=None,
-        )
-    )
-    await conn.execute(stmt, outcomes)

@@ -11,10 +11,9 @@ from sscard.kernel.ctx import Ctx
 from sscard.platform.http.deps import current_actor, read, runtime
 from sscard.platform.http.schemas import answers
 from sscard.platform.notify import service as notifications
-from sscard.platform.notify.rules import NotificationStatus
+from sscard.platform.notify.rules import NotificationFilter, NotificationStatus
 from sscard.platform.notify.schemas import DeliveryReportView, NotificationPage
 from sscard.platform.notify.senders import Sender, sender_from_settings
-from sscard.platform.notify.service import NotificationFilter
 
 router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"])
 

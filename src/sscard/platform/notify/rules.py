@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -34,3 +35,17 @@ def retry_at(attempts: int, now: datetime) -> datetime | None:
     if attempts >= MAX_ATTEMPTS:
         return None
     return now + RETRY_DELAYS[min(attempts, len(RETRY_DELAYS)) - 1]
+
+
+# A pass that claimed rows and then died leaves them `sending`; after this they are due again.
+LEASE = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class NotificationFilter:
+    """What an operator's page of notifications picks; the cursor is the last id seen."""
+
+    status: NotificationStatus | None = None
+    person_id: int | None = None
+    after_id: int = 0
+    limit: int = 100

@@ -10,20 +10,18 @@ no transaction open, then records every outcome in one more short transaction.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sscard.kernel.actor import Actor, authorize
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.runtime import Runtime
+from sscard.platform.notify import repository as repo
 from sscard.platform.notify.delivery import DeliveryReport, deliver_pending
-from sscard.platform.notify.models import notifications
 from sscard.platform.notify.permissions import DELIVER_NOTIFICATIONS, VIEW_NOTIFICATIONS
-from sscard.platform.notify.rules import CHANNELS, NotificationStatus
+from sscard.platform.notify.rules import CHANNELS, NotificationFilter, NotificationStatus
 from sscard.platform.notify.senders import Sender
 from sscard.platform.notify.templates import TEMPLATES, clean_params
 
@@ -40,8 +38,7 @@ async def enqueue(
     channel: str = "sms",
 ) -> int:
     """Queue one message to a person in the caller's transaction; returns its id."""
-    stmt = insert(notifications).values(**_new_row(person_id, template, params, at, channel))
-    return int((await conn.execute(stmt.returning(notifications.c.id))).scalar_one())
+    return await repo.insert_one(conn, _new_row(person_id, template, params, at, channel))
 
 
 async def enqueue_many(
@@ -55,8 +52,7 @@ async def enqueue_many(
         _new_row(m["person_id"], m["template"], m["params"], at, m.get("channel", "sms"))
         for m in messages
     ]
-    if rows:
-        await conn.execute(insert(notifications), rows)
+    await repo.insert_many(conn, rows)
     return len(rows)
 
 
@@ -80,26 +76,12 @@ def _new_row(
 # ---- operator use cases ----
 
 
-@dataclass(frozen=True)
-class NotificationFilter:
-    status: NotificationStatus | None = None
-    person_id: int | None = None
-    after_id: int = 0
-    limit: int = 100
-
-
 async def list_notifications(
     ctx: Ctx, f: NotificationFilter
 ) -> tuple[list[dict[str, Any]], int | None]:
     """A page of notifications with their delivery state, and the next page's cursor."""
     authorize(ctx.actor, VIEW_NOTIFICATIONS)
-    t = notifications
-    stmt = select(t).where(t.c.id > f.after_id).order_by(t.c.id).limit(f.limit)
-    if f.status is not None:
-        stmt = stmt.where(t.c.status == f.status.value)
-    if f.person_id is not None:
-        stmt = stmt.where(t.c.person_id == f.person_id)
-    rows = [dict(r._mapping) for r in await ctx.conn.execute(stmt)]
+    rows = await repo.notification_page(ctx.conn, f)
     cursor = rows[-1]["id"] if len(rows) == f.limit else None
     return [notification_view(r) for r in rows], cursor
 

@@ -25,17 +25,12 @@ from contextlib import suppress
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from sqlalchemy import (
-    update,
-)
-
 from sscard.kernel.actor import OPERATOR
 from sscard.kernel.config import Settings
 from sscard.kernel.runtime import Runtime
 from sscard.platform.outbox import repository as repo
 from sscard.platform.outbox.extensions import enrich
 from sscard.platform.outbox.http_sender import HttpSender
-from sscard.platform.outbox.models import delivery_endpoints
 from sscard.platform.outbox.protocol import (
     EndpointUnavailable,
     Outcome,
@@ -187,11 +182,8 @@ async def _serve(rt: Runtime, lease: Lease, senders: Senders) -> RecipientRound:
 
 async def release_leases(rt: Runtime, owner: str) -> None:
     """Give up every lease this dispatcher holds, so another may send at once."""
-    e = delivery_endpoints
     async with rt.unit(OPERATOR) as ctx:
-        await ctx.conn.execute(
-            update(e).where(e.c.lease_owner == owner).values(lease_owner=None, lease_until=None)
-        )
+        await repo.release_leases(ctx.conn, owner)
 
 
 # ---- the loop ----

@@ -174,6 +174,13 @@ async def pause(
     )
 
 
+async def release_leases(conn: AsyncConnection, owner: str) -> None:
+    """Give up every lease this dispatcher holds."""
+    e = delivery_endpoints
+    stmt = update(e).where(e.c.lease_owner == owner).values(lease_owner=None, lease_until=None)
+    await conn.execute(stmt)
+
+
 async def resume(conn: AsyncConnection, recipient: str) -> None:
     e = delivery_endpoints
     await conn.execute(

@@ -9,6 +9,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sscard.kernel.db import Row, fetch_all
+from sscard.kernel.upsert import insert_rows
 from sscard.registry.calendar.models import calendar_days, calendar_years
 from sscard.registry.calendar.rules import WorkingCalendar
 
@@ -42,3 +43,10 @@ async def replace_calendar_year(
         await conn.execute(insert(calendar_days), days)
     await conn.execute(delete(calendar_years).where(calendar_years.c.year == year))
     await conn.execute(insert(calendar_years).values(year=year, source=source, loaded_at=at))
+
+
+async def seed_years(conn: AsyncConnection, years: list[Row], days: list[Row]) -> None:
+    """Insert calendar years and their special days that are not there yet; what an
+    administrator loaded (an existing year or day) is left as it is."""
+    await insert_rows(conn, calendar_years, years, keys=["year"], overwrite=False)
+    await insert_rows(conn, calendar_days, days, keys=["day"], overwrite=False)

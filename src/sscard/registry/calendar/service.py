@@ -12,12 +12,10 @@ from sscard.kernel.actor import authorize
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.db import Row
 from sscard.kernel.events import publish
-from sscard.kernel.upsert import insert_rows
 from sscard.platform import cache
 from sscard.platform.history import Change, record
 from sscard.registry.calendar import repository as calendar_repo
 from sscard.registry.calendar.events import CalendarYearLoaded
-from sscard.registry.calendar.models import calendar_days, calendar_years
 from sscard.registry.calendar.permissions import LOAD_CALENDAR_YEAR
 from sscard.registry.calendar.rules import check_year_days
 
@@ -78,6 +76,5 @@ async def seed_calendar(conn: AsyncConnection, at: datetime) -> int:
     years = [
         {"year": y, "source": CALENDAR_SOURCE, "loaded_at": at} for y in packaged_calendar_years()
     ]
-    await insert_rows(conn, calendar_years, years, keys=["year"], overwrite=False)
-    await insert_rows(conn, calendar_days, packaged_calendar_days(), keys=["day"], overwrite=False)
+    await calendar_repo.seed_years(conn, years, packaged_calendar_days())
     return len(years)

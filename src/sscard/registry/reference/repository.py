@@ -8,6 +8,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sscard.kernel.db import Row, fetch_all
+from sscard.kernel.upsert import insert_rows
 from sscard.registry.reference.entities import Bank, City, Outlet
 from sscard.registry.reference.models import (
     banks,
@@ -108,3 +109,10 @@ async def policy_rows(conn: AsyncConnection, city_code: str) -> list[Row]:
         .order_by(city_policies.c.effective_from)
     )
     return await fetch_all(conn, stmt)
+
+
+async def put_policy(conn: AsyncConnection, row: Row) -> None:
+    """Store a city's policy from its effective date, replacing one set for the same date."""
+    await insert_rows(
+        conn, city_policies, [row], keys=["city_code", "effective_from"], overwrite=True
+    )

@@ -12,12 +12,10 @@ from sscard.kernel.actor import Operation, authorize, forbidden
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.db import Row
 from sscard.kernel.errors import NotFound, invalid
-from sscard.kernel.upsert import insert_rows
 from sscard.platform import cache
 from sscard.platform.history import Change, record
 from sscard.registry.reference import repository as reference
 from sscard.registry.reference.entities import Bank, City, Outlet
-from sscard.registry.reference.models import city_policies
 from sscard.registry.reference.permissions import EDIT_REFERENCE_DATA
 from sscard.registry.reference.policy import CityPolicy, policy_in_force
 from sscard.registry.reference.rules import OUTLET_OPERATIONS
@@ -165,9 +163,7 @@ async def add_policy(
         "source": source,
         "note": note,
     }
-    await insert_rows(
-        ctx.conn, city_policies, [row], keys=["city_code", "effective_from"], overwrite=True
-    )
+    await reference.put_policy(ctx.conn, row)
     await record(
         ctx.conn,
         ctx.actor,

@@ -211,7 +211,7 @@ async def test_a_pass_that_died_leaves_rows_due_again_after_the_lease(
         await delivery.deliver_pending(api.rt, Crashing())
     assert (await _row(api, nid))["status"] == "sending"
     assert (await delivery.deliver_pending(api.rt, Counting())).claimed == 0
-    clock.advance(delivery.LEASE)
+    clock.advance(notify_rules.LEASE)
     assert (await delivery.deliver_pending(api.rt, Counting())).sent == 1
 
 
