@@ -18,25 +18,17 @@ from sscard.cards.lifecycle import CardEvent, HrStatus
 from sscard.platform.outbox import service as outbox
 
 
-def account_requested(
-    *,
-    card_id: int,
-    card_number: str,
-    bank_code: str,
-    application_reference: str,
-    city_code: str,
-    at: datetime,
-) -> dict[str, Any]:
+def account_requested(card: CardRef, application_reference: str, at: datetime) -> dict[str, Any]:
     """ISS-1/2: production data; the bank opens the account on it."""
     return outbox.new_row(
         topic=Topic.ACCOUNT_REQUESTED.value,
-        recipient=bank_code,
-        ordering_key=card_key(card_id),
+        recipient=card.bank_code,
+        ordering_key=card_key(card.id),
         payload={
-            "card_id": card_id,
-            "card_number": card_number,
+            "card_id": card.id,
+            "card_number": card.card_number,
             "application_reference": application_reference,
-            "city_code": city_code,
+            "city_code": card.city_code,
         },
         at=at,
     )
@@ -61,51 +53,35 @@ def card_status_changed(
 
 
 def closure_requested(
-    *,
-    card_id: int,
-    card_number: str,
-    bank_code: str,
-    notice_reference: str,
-    reason: str,
-    city_code: str,
-    issued_at: datetime,
-    at: datetime,
+    card: CardRef, notice_reference: str, reason: str, issued_at: datetime, at: datetime
 ) -> dict[str, Any]:
     """CAN-3: the financial-account closure notice; the bank closes the account on it."""
     return outbox.new_row(
         topic=Topic.ACCOUNT_CLOSURE_REQUESTED.value,
-        recipient=bank_code,
-        ordering_key=card_key(card_id),
+        recipient=card.bank_code,
+        ordering_key=card_key(card.id),
         payload={
             "notice_reference": notice_reference,
-            "card_number": card_number,
+            "card_number": card.card_number,
             "reason": reason,
-            "city_code": city_code,
+            "city_code": card.city_code,
             "issued_at": issued_at.isoformat(),
         },
         at=at,
     )
 
 
-def card_superseded(
-    *,
-    old_card_id: int,
-    old_card_number: str,
-    old_bank_code: str,
-    new_card_number: str,
-    new_bank_code: str,
-    at: datetime,
-) -> dict[str, Any]:
+def card_superseded(card: CardRef, new_card: CardRef, at: datetime) -> dict[str, Any]:
     """REP-3: the old card is dead; its bank decides what becomes of its account."""
     return outbox.new_row(
         topic=Topic.CARD_SUPERSEDED.value,
-        recipient=old_bank_code,
-        ordering_key=card_key(old_card_id),
+        recipient=card.bank_code,
+        ordering_key=card_key(card.id),
         payload={
-            "old_card_number": old_card_number,
-            "new_card_number": new_card_number,
-            "new_bank_code": new_bank_code,
-            "same_bank": old_bank_code == new_bank_code,
+            "old_card_number": card.card_number,
+            "new_card_number": new_card.card_number,
+            "new_bank_code": new_card.bank_code,
+            "same_bank": card.bank_code == new_card.bank_code,
         },
         at=at,
     )

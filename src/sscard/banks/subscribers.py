@@ -53,17 +53,7 @@ def from_cards_bank(actor: Actor, card: CardRef) -> bool:
 
 async def on_card_produced(ctx: Ctx, events: Sequence[CardProduced]) -> Tally:
     """SPEC ISS-1/2: production data to the card's bank, which opens the account on it."""
-    rows = [
-        messages.account_requested(
-            card_id=e.card.id,
-            card_number=e.card.card_number,
-            bank_code=e.card.bank_code,
-            application_reference=e.application_reference,
-            city_code=e.card.city_code,
-            at=ctx.now,
-        )
-        for e in events
-    ]
+    rows = [messages.account_requested(e.card, e.application_reference, ctx.now) for e in events]
     await outbox.enqueue_many(ctx.conn, rows)
     return None
 
@@ -81,17 +71,7 @@ async def on_hr_function_changed(ctx: Ctx, events: Sequence[HrFunctionChanged]) 
 
 async def on_card_superseded(ctx: Ctx, events: Sequence[CardSuperseded]) -> Tally:
     """SPEC REP-3: the old card's bank decides what becomes of its account."""
-    rows = [
-        messages.card_superseded(
-            old_card_id=e.card.id,
-            old_card_number=e.card.card_number,
-            old_bank_code=e.card.bank_code,
-            new_card_number=e.new_card.card_number,
-            new_bank_code=e.new_card.bank_code,
-            at=ctx.now,
-        )
-        for e in events
-    ]
+    rows = [messages.card_superseded(e.card, e.new_card, ctx.now) for e in events]
     await outbox.enqueue_many(ctx.conn, rows)
     return None
 
@@ -99,16 +79,7 @@ async def on_card_superseded(ctx: Ctx, events: Sequence[CardSuperseded]) -> Tall
 async def on_closure_notice_issued(ctx: Ctx, events: Sequence[ClosureNoticeIssued]) -> Tally:
     """SPEC CAN-3: the bank closes the account on the closure notice."""
     rows = [
-        messages.closure_requested(
-            card_id=e.card.id,
-            card_number=e.card.card_number,
-            bank_code=e.card.bank_code,
-            notice_reference=e.notice_reference,
-            reason=e.reason,
-            city_code=e.card.city_code,
-            issued_at=e.issued_at,
-            at=ctx.now,
-        )
+        messages.closure_requested(e.card, e.notice_reference, e.reason, e.issued_at, ctx.now)
         for e in events
     ]
     await outbox.enqueue_many(ctx.conn, rows)

@@ -339,6 +339,7 @@ async def resend_page(conn: AsyncConnection, run_id: int, after: int, limit: int
             D.c.kind,
             C.c.id.label("card_id"),
             C.c.card_number,
+            C.c.person_id,
             C.c.bank_code,
             C.c.city_code,
             C.c.hr_status,
@@ -347,8 +348,11 @@ async def resend_page(conn: AsyncConnection, run_id: int, after: int, limit: int
             x.c.reference.label("notice_reference"),
             x.c.reason,
             x.c.notice_issued_at,
+            new.c.id.label("new_card_id"),
             new.c.card_number.label("new_card_number"),
+            new.c.person_id.label("new_person_id"),
             new.c.bank_code.label("new_bank_code"),
+            new.c.city_code.label("new_city_code"),
             new.c.hr_status.label("new_hr_status"),
         )
         .select_from(source)

@@ -48,6 +48,7 @@ from sscard.banks.reconciliation.statement import (
     StatementLine,
     StatementRefused,
 )
+from sscard.cards.entities import CardRef
 from sscard.cards.financial import service as financial
 from sscard.cards.lifecycle import FinancialStatus, HrStatus
 from sscard.kernel.actor import Actor, authorize
@@ -454,36 +455,27 @@ def _facts_of(r: dict[str, Any]) -> set[Fact]:
 def _message(r: dict[str, Any], now: datetime) -> dict[str, Any] | None:
     """The outbox row for a resent difference, the same message the first time carried."""
     action = decide(Kind(r["kind"]), _facts_of(r)).action
+    card = _card_ref(r)
     if action is Action.REQUEST_ACCOUNT:  # ISS-1/2
-        return messages.account_requested(
-            card_id=r["card_id"],
-            card_number=r["card_number"],
-            bank_code=r["bank_code"],
-            application_reference=r["application_reference"],
-            city_code=r["city_code"],
-            at=now,
-        )
+        return messages.account_requested(card, r["application_reference"], now)
     if action is Action.REQUEST_CLOSURE:  # CAN-3
         return messages.closure_requested(
-            card_id=r["card_id"],
-            card_number=r["card_number"],
-            bank_code=r["bank_code"],
-            notice_reference=r["notice_reference"],
-            reason=r["reason"],
-            city_code=r["city_code"],
-            issued_at=r["notice_issued_at"],
-            at=now,
+            card, r["notice_reference"], r["reason"], r["notice_issued_at"], now
         )
     if action is Action.TELL_SUPERSEDED:  # REP-3
-        return messages.card_superseded(
-            old_card_id=r["card_id"],
-            old_card_number=r["card_number"],
-            old_bank_code=r["bank_code"],
-            new_card_number=r["new_card_number"],
-            new_bank_code=r["new_bank_code"],
-            at=now,
-        )
+        return messages.card_superseded(card, _card_ref(r, "new_"), now)
     return None
+
+
+def _card_ref(r: dict[str, Any], prefix: str = "") -> CardRef:
+    """The card (or, with prefix "new_", its successor) of a resend row."""
+    return CardRef(
+        id=r[f"{prefix}card_id"],
+        card_number=r[f"{prefix}card_number"],
+        person_id=r[f"{prefix}person_id"],
+        bank_code=r[f"{prefix}bank_code"],
+        city_code=r[f"{prefix}city_code"],
+    )
 
 
 # ---- reading ----
