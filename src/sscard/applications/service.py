@@ -39,7 +39,7 @@ from sscard.platform.history import Change, entries, record
 from sscard.platform.permissions import VIEW_HISTORY
 from sscard.registry import repository as registry
 from sscard.registry.calendar import repository as calendar_repo
-from sscard.registry.calendar.rules import UnknownCalendarYear
+from sscard.registry.calendar.rules import UnknownCalendarYear, WorkingCalendar
 from sscard.registry.documents import IdentityDocument, examine_document
 from sscard.registry.reference import repository as reference
 from sscard.registry.reference.entities import Outlet
@@ -218,7 +218,7 @@ async def check_bank(ctx: Ctx, outlet: Outlet, bank_code: str) -> None:
 
 
 async def _due(ctx: Ctx, making: Making, policy: CityPolicy) -> tuple[date | None, int | None]:
-    """The due date, or the calendar year it waits for (SPEC §17: never guessed)."""
+    """Today's application's due date, or the calendar year it waits for."""
     if making is Making.INSTANT:
         return ctx.today, None
     window = proc.calendar_days_needed(policy.fast_making_working_days)
@@ -226,8 +226,16 @@ async def _due(ctx: Ctx, making: Making, policy: CityPolicy) -> tuple[date | Non
         ("calendar", ctx.today, window),
         lambda: calendar_repo.calendar_window(ctx.conn, ctx.today, window),
     )
+    return due_date_on(ctx.today, making, policy, cal)
+
+
+def due_date_on(
+    accepted: date, making: Making, policy: CityPolicy, cal: WorkingCalendar
+) -> tuple[date | None, int | None]:
+    """The due date of an application accepted on `accepted` (working days, SPEC §17), or
+    (None, year) when the working calendar of that year is not loaded: never guessed."""
     try:
-        return proc.due_date(ctx.today, making, policy, cal), None
+        return proc.due_date(accepted, making, policy, cal), None
     except UnknownCalendarYear as unknown:
         return None, unknown.year
 
@@ -454,14 +462,12 @@ async def settle_due_dates(ctx: Ctx, year: int) -> int:
     """After a calendar year is loaded, give waiting applications their due dates."""
     updated = 0
     for group in await repo.pending_due_groups(ctx.conn, year):
-        policy = await policy_on_day(ctx, group["city_code"], group["accepted_on"])
         accepted = group["accepted_on"]
+        policy = await policy_on_day(ctx, group["city_code"], accepted)
         window = proc.calendar_days_needed(policy.fast_making_working_days)
+        # Not from the cache: the year was loaded in this very transaction.
         cal = await calendar_repo.calendar_window(ctx.conn, accepted, window)
-        try:
-            due, unknown = proc.due_date(accepted, Making(group["making"]), policy, cal), None
-        except UnknownCalendarYear as still:
-            due, unknown = None, still.year
+        due, unknown = due_date_on(accepted, Making(group["making"]), policy, cal)
         updated += await repo.set_due_for_group(ctx.conn, group, year, due, unknown)
     return updated
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import sys
-from collections.abc import Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -16,23 +15,11 @@ from sscard.banks.reconciliation.rules import DAILY_HOUR, Kind, Repair
 from sscard.banks.reconciliation.service import REPORT_COLUMNS
 from sscard.banks.reconciliation.statement import Source, Statement
 from sscard.kernel.actor import OPERATOR
-from sscard.kernel.errors import DomainError
 from sscard.kernel.runtime import Runtime
 from sscard.platform.commands import echo_json, run_with_runtime
 
 app = typer.Typer(help="sscard banks: reconciliation and bank set-up", no_args_is_help=True)
 T = TypeVar("T")
-
-
-def _run(work: Callable[[Runtime], Awaitable[T]]) -> T:
-    """Run the job; a refusal is printed as its problem (zh and en) with exit status 1."""
-    try:
-        return run_with_runtime(work)
-    except DomainError as exc:
-        problem = {"code": exc.code, "rule": exc.rule, "field": exc.field}
-        problem |= {"detail_zh": exc.detail_zh, "detail_en": exc.detail_en, **(exc.extra() or {})}
-        echo_json(problem)
-        raise typer.Exit(1) from None
 
 
 def _moment(value: str | None) -> datetime | None:
@@ -73,7 +60,9 @@ def reconcile(
     if due:
         if bank_code or file:
             raise typer.BadParameter("--due takes no bank code and no file")
-        echo_json(_run(lambda rt: reconciliation.reconcile_due(rt, OPERATOR, hour=hour)))
+        echo_json(
+            run_with_runtime(lambda rt: reconciliation.reconcile_due(rt, OPERATOR, hour=hour))
+        )
         return
     if not bank_code:
         raise typer.BadParameter("give a bank code, or --due")
@@ -86,7 +75,7 @@ def reconcile(
             statement = Statement(stream, moment, Source.FILE)
             return await reconciliation.reconcile(rt, OPERATOR, code, statement)
 
-    echo_json(_run(work))
+    echo_json(run_with_runtime(work))
 
 
 @app.command("reconciliations")
@@ -102,7 +91,7 @@ def reconciliations(
         async with rt.unit(OPERATOR, readonly=True) as ctx:
             return await reconciliation.list_runs(ctx, code, before, limit)
 
-    echo_json(_run(work))
+    echo_json(run_with_runtime(work))
 
 
 @app.command("reconciliation")
@@ -129,6 +118,6 @@ def show(
             after = page["next_after"]
 
     if as_csv:
-        _run(every)
+        run_with_runtime(every)
     else:
-        echo_json(_run(work))
+        echo_json(run_with_runtime(work))

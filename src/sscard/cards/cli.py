@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from sscard.cards.expiry import service as expiry
+from sscard.cards.expiry.rules import EXPIRY_WINDOW_DAYS
 from sscard.cards.loss import service as loss
 from sscard.kernel.actor import OPERATOR
 from sscard.kernel.runtime import Runtime
@@ -26,7 +27,7 @@ def sweep_temporary_losses() -> None:
 
 @app.command("remind-expiring")
 def remind_expiring(
-    within_days: int = typer.Option(expiry.REMIND_WITHIN_DAYS, min=0, max=3660),
+    within_days: int = typer.Option(EXPIRY_WINDOW_DAYS, min=0, max=3660),
 ) -> None:
     """Queue one reminder per card whose 10 years end within the days given (SPEC ISS-7)."""
 

@@ -16,8 +16,13 @@ from typing import Any
 
 from sscard.cards import lifecycle as lc
 from sscard.cards import repository as repo
-from sscard.cards.entities import Card
-from sscard.cards.events import CardProduced, CardSuperseded, hr_function_changed
+from sscard.cards.entities import Card, CardRef
+from sscard.cards.events import (
+    CardProduced,
+    CardSuperseded,
+    HrFunctionChanged,
+    hr_function_changed,
+)
 from sscard.cards.permissions import CHECK_CARD_USE, VIEW_CARD
 from sscard.kernel.actor import Actor, Channel, Role, authorize
 from sscard.kernel.ctx import Ctx
@@ -165,12 +170,14 @@ async def lift_lapsed_loss(ctx: Ctx, card: Card) -> Card:
     assert lifted_at is not None  # a temporary loss always has its end
     changed = await repo.change(ctx.conn, card, ctx.now, **repo.LIFTED)
     await record(ctx.conn, SWEEPER, ctx.now, lift_change(card.id, lifted_at))
-    event = lc.CardEvent.LIFT_TEMPORARY_LOSS
-    lifted = hr_function_changed(
-        event, card.ref, changed.ref, lc.HrStatus.TEMPORARILY_LOST, lc.HrStatus.ACTIVE, None
-    )
-    await publish(as_sweeper, lifted)
+    await publish(as_sweeper, loss_lifted(card.ref, changed.ref))
     return changed
+
+
+def loss_lifted(before: CardRef, after: CardRef) -> HrFunctionChanged:
+    """The event of a 7-day lift (SPEC LOSS-1): temporarily lost to active, no reason."""
+    tl, active = lc.HrStatus.TEMPORARILY_LOST, lc.HrStatus.ACTIVE
+    return hr_function_changed(lc.CardEvent.LIFT_TEMPORARY_LOSS, before, after, tl, active, None)
 
 
 def lift_change(card_id: int, lifted_at: datetime) -> Change:

@@ -10,13 +10,23 @@ from typing import Any, TypeVar
 import typer
 
 from sscard.kernel.config import Settings
+from sscard.kernel.errors import DomainError
 from sscard.kernel.runtime import Runtime
 
 T = TypeVar("T")
 
 
+# The exit status of a command the rules refused (a usage error is click's 2).
+REFUSED = 1
+
+
 def run_with_runtime(work: Callable[[Runtime], Awaitable[T]]) -> T:
-    """Run one async job against the configured database, then close the engine."""
+    """Run one async job against the configured database, then close the engine.
+
+    A refusal (DomainError) changes nothing (its unit of work rolled back); it is printed as
+    the API's problem, JSON on stdout for scripts and one line in Chinese and English on
+    stderr for people, and the command exits with status REFUSED.
+    """
 
     async def main() -> T:
         rt = Runtime(Settings.from_env())
@@ -25,7 +35,19 @@ def run_with_runtime(work: Callable[[Runtime], Awaitable[T]]) -> T:
         finally:
             await rt.dispose()
 
-    return asyncio.run(main())
+    try:
+        return asyncio.run(main())
+    except DomainError as refused:
+        echo_refusal(refused)
+        raise typer.Exit(REFUSED) from None
+
+
+def echo_refusal(refused: DomainError) -> None:
+    """The refusal as the HTTP API's problem body (code, rule, field, zh and en details)."""
+    problem = {"code": refused.code, "rule": refused.rule, "field": refused.field}
+    problem |= {"detail_zh": refused.detail_zh, "detail_en": refused.detail_en}
+    echo_json(problem | (refused.extra() or {}))
+    typer.echo(f"{refused.code}: {refused.detail_zh} / {refused.detail_en}", err=True)
 
 
 def echo_json(value: Any) -> None:

@@ -5,15 +5,15 @@ SPEC REP-1, REP-1a, REP-2 a-e, REP-3, REP-5, REP-6, GEN-3, ISS-7, APP-8.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from enum import StrEnum
 
+from sscard.cards.expiry.rules import EXPIRY_WINDOW_DAYS, expiry_window_opens
 from sscard.cards.legacy.rules import BankClosure, OldCard
 from sscard.cards.lifecycle import FINANCIAL_SETTLED, FinancialStatus
 from sscard.kernel.errors import DomainError
 from sscard.registry.reference.policy import CityPolicy, FeeKind
 
-EXPIRY_EXCHANGE_WINDOW_DAYS = 90  # ISS-7: remind and allow the exchange from 90 days before
 REPEAT_LIMIT_PER_MONTH = 3  # REP-5: more than 3 in a month sends the reminder
 
 
@@ -181,15 +181,11 @@ def check_other_city(
         raise OtherCityAccountOpen(field="card_number", bank_code=old_bank)
 
 
-def expiry_window_opens(expiry: date) -> date:
-    return expiry - timedelta(days=EXPIRY_EXCHANGE_WINDOW_DAYS)
-
-
 def check_expiring(expiry: date, today: date) -> None:
     """ISS-7 / REP-2e: the expiry exchange from 90 days before the 10 years end."""
     if today < expiry_window_opens(expiry):
         raise NotYetExpiring(
-            field="reason", expiry_date=expiry.isoformat(), days=EXPIRY_EXCHANGE_WINDOW_DAYS
+            field="reason", expiry_date=expiry.isoformat(), days=EXPIRY_WINDOW_DAYS
         )
 
 

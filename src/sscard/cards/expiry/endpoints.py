@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from sscard.cards.expiry import service as expiry
+from sscard.cards.expiry.rules import EXPIRY_WINDOW_DAYS
 from sscard.kernel.actor import Actor
 from sscard.kernel.ctx import Ctx
 from sscard.platform.http.deps import current_actor, read, write
@@ -23,7 +24,7 @@ router = APIRouter(prefix="/api/v1/cards", tags=["cards"])
 async def expiring(
     request: Request,
     actor: Actor = Depends(current_actor),
-    within_days: int = Query(expiry.REMIND_WITHIN_DAYS, ge=0, le=3660),
+    within_days: int = Query(EXPIRY_WINDOW_DAYS, ge=0, le=3660),
     city_code: str | None = Query(None, pattern=r"^32\d{2}$"),
     after: int = Query(0, ge=0, description="cursor from the previous page"),
     limit: int = Query(100, ge=1, le=1000),
@@ -42,7 +43,7 @@ async def expiring(
 async def expiry_reminders(
     request: Request,
     actor: Actor = Depends(current_actor),
-    within_days: int = Query(expiry.REMIND_WITHIN_DAYS, ge=0, le=3660),
+    within_days: int = Query(EXPIRY_WINDOW_DAYS, ge=0, le=3660),
 ) -> Response:
     async def use_case(ctx: Ctx) -> Any:
         return {"queued": await expiry.send_reminders(ctx, within_days)}

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date, datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from sscard.cards.lifecycle import HrStatus
+from sscard.cards.lifecycle import DEAD_HR_STATES, HrStatus
 from sscard.cards.models import cards
 from sscard.kernel.db import Row
 
-LIVE = [s.value for s in HrStatus if s not in (HrStatus.CANCELLED, HrStatus.SUPERSEDED)]
+LIVE = [s.value for s in HrStatus if s not in DEAD_HR_STATES]  # SPEC ID-3
 
 
 async def expiring_cards(
-    conn: AsyncConnection, until: Any, city_code: str | None, after_id: int, limit: int
+    conn: AsyncConnection, until: date, city_code: str | None, after_id: int, limit: int
 ) -> list[Row]:
+    """Live cards expiring on or before `until` (already expired ones too), by id after
+    `after_id`, at most `limit`; of one city if given."""
     stmt = select(cards).where(
         cards.c.expiry_date <= until, cards.c.hr_status.in_(LIVE), cards.c.id > after_id
     )
@@ -26,7 +28,8 @@ async def expiring_cards(
     return [dict(r._mapping) for r in rows]
 
 
-async def cards_to_remind(conn: AsyncConnection, until: Any, limit: int) -> list[Row]:
+async def cards_to_remind(conn: AsyncConnection, until: date, limit: int) -> list[Row]:
+    """Live cards expiring on or before `until` not reminded yet, soonest first, at most `limit`."""
     stmt = (
         select(cards.c.id, cards.c.person_id, cards.c.card_number, cards.c.expiry_date)
         .where(
@@ -40,5 +43,6 @@ async def cards_to_remind(conn: AsyncConnection, until: Any, limit: int) -> list
     return [dict(r._mapping) for r in await conn.execute(stmt)]
 
 
-async def mark_reminded(conn: AsyncConnection, ids: list[int], at: Any) -> None:
+async def mark_reminded(conn: AsyncConnection, ids: list[int], at: datetime) -> None:
+    """Record that these cards' holders were reminded at `at`."""
     await conn.execute(update(cards).where(cards.c.id.in_(ids)).values(expiry_reminded_at=at))

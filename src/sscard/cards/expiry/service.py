@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from sscard.cards.expiry import repository as expiry_repo
 from sscard.cards.expiry.hooks import EXPIRY_EXCHANGE_REMINDER
 from sscard.cards.expiry.permissions import LIST_EXPIRING_CARDS
+from sscard.cards.expiry.rules import EXPIRY_WINDOW_DAYS, window_end
+from sscard.cards.lifecycle import financial_expired
 from sscard.kernel.actor import authorize
 from sscard.kernel.ctx import Ctx
 from sscard.platform.notify import service as notifications
-
-REMIND_WITHIN_DAYS = 90  # the same window in which the expiry exchange opens (renewal)
 
 
 async def expiring(
@@ -20,7 +19,7 @@ async def expiring(
 ) -> tuple[list[dict[str, Any]], int | None]:
     """A page of live cards whose financial function ends within the days given, or has ended."""
     authorize(ctx.actor, LIST_EXPIRING_CARDS)
-    until = ctx.today + timedelta(days=within_days)
+    until = window_end(ctx.today, within_days)
     rows = await expiry_repo.expiring_cards(ctx.conn, until, city_code, after_id, limit)
     cursor = rows[-1]["id"] if len(rows) == limit else None
     return [_item(r, ctx) for r in rows], cursor
@@ -32,16 +31,16 @@ def _item(r: dict[str, Any], ctx: Ctx) -> dict[str, Any]:
         "city_code": r["city_code"],
         "bank_code": r["bank_code"],
         "expiry_date": r["expiry_date"],
-        "expired": r["expiry_date"] < ctx.today,
+        "expired": financial_expired(r["expiry_date"], ctx.today),
         "hr_status": r["hr_status"],
         "reminded_at": r["expiry_reminded_at"],
     }
 
 
-async def send_reminders(ctx: Ctx, within_days: int = REMIND_WITHIN_DAYS, batch: int = 1000) -> int:
+async def send_reminders(ctx: Ctx, within_days: int = EXPIRY_WINDOW_DAYS, batch: int = 1000) -> int:
     """ISS-7: one reminder per card (not reminded yet) that expires within the window."""
     authorize(ctx.actor, LIST_EXPIRING_CARDS)
-    until = ctx.today + timedelta(days=within_days)
+    until = window_end(ctx.today, within_days)
     total = 0
     while due := await expiry_repo.cards_to_remind(ctx.conn, until, batch):
         await notifications.enqueue_many(

@@ -11,7 +11,6 @@ from typing import Any
 from sscard.cards import lifecycle as lc
 from sscard.cards import repository as repo
 from sscard.cards.entities import Card
-from sscard.cards.events import hr_function_changed
 from sscard.cards.lifecycle import CardEvent, HrStatus
 from sscard.cards.loss import rules
 from sscard.cards.loss.hooks import ONLINE_LOSS_BANK_REMINDER
@@ -21,7 +20,14 @@ from sscard.cards.loss.permissions import (
     SWEEP_LOSSES,
     UNLOCK_CARD,
 )
-from sscard.cards.service import SWEEPER, card_state_view, lift_change, load, transition
+from sscard.cards.service import (
+    SWEEPER,
+    card_state_view,
+    lift_change,
+    load,
+    loss_lifted,
+    transition,
+)
 from sscard.kernel.actor import Channel, authorize
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.events import publish
@@ -147,10 +153,8 @@ async def sweep(ctx: Ctx, batch: int = 5000) -> int:
         lifted = await repo.lift_temporary_losses(ctx.conn, list(by_id), ctx.now)
         changes = [lift_change(card_id, by_id[card_id].loss_until) for card_id in lifted]
         await record(ctx.conn, SWEEPER, ctx.now, *changes)
-        event = CardEvent.LIFT_TEMPORARY_LOSS
-        tl, active = HrStatus.TEMPORARILY_LOST, HrStatus.ACTIVE
         refs = [by_id[card_id].card for card_id in lifted]
-        await publish(ctx, *(hr_function_changed(event, r, r, tl, active, None) for r in refs))
+        await publish(ctx, *(loss_lifted(r, r) for r in refs))
         total += len(lifted)
         if len(due) < batch:
             break

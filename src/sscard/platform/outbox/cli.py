@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import signal
-from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import typer
 
 from sscard.kernel.actor import OPERATOR
-from sscard.kernel.errors import DomainError
 from sscard.kernel.runtime import Runtime
 from sscard.platform.commands import echo_json, run_with_runtime
 from sscard.platform.jobs import worker_name
@@ -22,14 +20,6 @@ app = typer.Typer(
     help="Messages to banks (the outbox), their endpoints, and delivery", no_args_is_help=True
 )
 T = TypeVar("T")
-
-
-def _run(work: Callable[[Runtime], Awaitable[T]]) -> T:
-    try:
-        return run_with_runtime(work)
-    except DomainError as exc:
-        typer.echo(f"{exc.code}: {exc.detail_zh} / {exc.detail_en}", err=True)
-        raise typer.Exit(2) from None
 
 
 @app.command("list")
@@ -49,7 +39,7 @@ def list_(
             items, cursor = await service.list_outbox(ctx, f)
         return {"items": items, "next_after": cursor}
 
-    echo_json(_run(work))
+    echo_json(run_with_runtime(work))
 
 
 @app.command("stats")
@@ -60,7 +50,7 @@ def stats() -> None:
         async with rt.unit(OPERATOR, readonly=True) as ctx:
             return await service.outbox_stats(ctx)
 
-    echo_json(_run(work))
+    echo_json(run_with_runtime(work))
 
 
 @app.command("replay")
@@ -79,7 +69,7 @@ def replay(
                 return await service.replay_message(ctx, message_id)
             return await service.replay(ctx, ReplayFilter(status, recipient, from_id, to_id))
 
-    echo_json(_run(work))
+    echo_json(run_with_runtime(work))
 
 
 @app.command("dispatch")
@@ -106,7 +96,7 @@ def dispatch(
         await dispatcher.run_dispatcher(rt, stop, name)
         return {"stopped": True, "owner": name}
 
-    echo_json(_run(one_round if once else loop))
+    echo_json(run_with_runtime(one_round if once else loop))
 
 
 @app.command("endpoint-set")
@@ -124,7 +114,7 @@ def endpoint_set(
         async with rt.unit(OPERATOR) as ctx:
             return await service.set_endpoint(ctx, recipient, transport, url, statement_url, secret)
 
-    echo_json(_run(work))
+    echo_json(run_with_runtime(work))
 
 
 @app.command("endpoints")
@@ -135,7 +125,7 @@ def endpoints_() -> None:
         async with rt.unit(OPERATOR, readonly=True) as ctx:
             return await service.list_endpoints(ctx)
 
-    echo_json(_run(work))
+    echo_json(run_with_runtime(work))
 
 
 @app.command("endpoint-enable")
@@ -155,4 +145,4 @@ def _switch(recipient: str, enabled: bool) -> None:
         async with rt.unit(OPERATOR) as ctx:
             return await service.set_enabled(ctx, recipient, enabled)
 
-    echo_json(_run(work))
+    echo_json(run_with_runtime(work))

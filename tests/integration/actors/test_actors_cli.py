@@ -1,0 +1,47 @@
+"""`sscard token`: an operator creates actors from the shell; a refusal is a clear problem that
+changes nothing, the same for every command group (platform.commands.run_with_runtime)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sscard.actors import service as actors
+from sscard.kernel.actor import OPERATOR
+from tests.support.api import Api
+from tests.support.serving import sscard_cli
+
+
+async def _actor_count(api: Api) -> int:
+    async with api.rt.unit(OPERATOR, readonly=True) as ctx:
+        return len(await actors.list_actors(ctx))
+
+
+async def test_a_clerk_is_created_with_a_token_that_works(api: Api, tmp_path: Path) -> None:
+    made = await sscard_cli(
+        api, tmp_path, "token", "create", "--role", "outlet_clerk", "--name", "柜员甲",
+        "--outlet", "3201-HR-001",
+    )  # fmt: skip
+    assert made["role"] == "outlet_clerk"
+    assert made["token"].startswith("ssc_")
+    me = await api.client.get("/api/v1/me", headers={"Authorization": f"Bearer {made['token']}"})
+    assert me.status_code == 200, me.text
+    assert me.json()["role"] == "outlet_clerk"
+
+
+async def test_a_refused_command_prints_the_problem_and_changes_nothing(
+    api: Api, tmp_path: Path
+) -> None:
+    before = await _actor_count(api)
+    refused = await sscard_cli(
+        api, tmp_path, "token", "create", "--role", "outlet_clerk", "--name", "柜员乙",
+        "--outlet", "NO-SUCH-OUTLET", ok=False,
+    )  # fmt: skip
+    assert (refused["code"], refused["field"]) == ("invalid_input", "outlet_code")
+    assert refused["detail_zh"]
+    assert refused["detail_en"]
+    assert await _actor_count(api) == before
+
+
+async def test_the_outbox_group_refuses_the_same_way(api: Api, tmp_path: Path) -> None:
+    refused = await sscard_cli(api, tmp_path, "outbox", "replay", "--status", "pending", ok=False)
+    assert (refused["code"], refused["field"]) == ("invalid_input", "status")
