@@ -243,7 +243,7 @@ def due_date_on(
 async def _reference(ctx: Ctx, city_code: str) -> str:
     """SQ + city + date + 8 digits of a province-wide sequence, e.g. SQ32042026112300000042."""
     seq = await sequences.next_value(ctx.conn, "application_reference")
-    return f"SQ{city_code}{ctx.today:%Y%m%d}{seq % 100_000_000:08d}"
+    return sequences.reference_number("SQ", city_code, ctx.today, seq)
 
 
 async def store_representative(ctx: Ctx, app_id: int, rep: RepresentativeInput) -> None:

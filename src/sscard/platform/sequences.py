@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -47,3 +49,12 @@ async def next_value(conn: AsyncConnection, name: str) -> int:
         return int((await conn.execute(text(f"SELECT nextval('seq_{name}')"))).scalar_one())
     (value,) = await take(conn, name)
     return value
+
+
+def reference_number(prefix: str, city_code: str, day: date, value: int) -> str:
+    """A business reference: prefix + 4-digit city + date (YYYYMMDD) + the sequence's last 8
+    digits, e.g. reference_number("SQ", "3204", 2026-11-23, 42) = "SQ32042026112300000042".
+
+    The sequence is province-wide, so the number is unique while the sequence stays under 10^8
+    a day (SQ applications, ZX cancellation notices)."""
+    return f"{prefix}{city_code}{day:%Y%m%d}{value % 100_000_000:08d}"

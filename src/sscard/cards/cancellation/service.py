@@ -122,7 +122,7 @@ async def _check_representative(ctx: Ctx, card: Card, req: CancellationRequest) 
 async def _reference(ctx: Ctx, city_code: str) -> str:
     """ZX + city + date + 8 digits, e.g. ZX32042026112300000001; also the notice's number."""
     (seq,) = await sequences.take(ctx.conn, REFERENCE_SEQUENCE)
-    return f"ZX{city_code}{ctx.today:%Y%m%d}{seq % 100_000_000:08d}"
+    return sequences.reference_number("ZX", city_code, ctx.today, seq)
 
 
 def _cancellation_row(
