@@ -5,7 +5,7 @@ Every part runs as its own process, as in production, on the same machine:
 - sscard's database on PostgreSQL (the bench database's name + `_delivery`), set up fresh, with
   persons 1..N each holding a collected, active ICBC card of Nanjing (generated set-based);
 - the bank simulator (`python -m bank_simulator serve`) on its own SQLite file, so that the
-  bank's bookkeeping stays off sscard's PostgreSQL; linked with `sscard link-simulator`, with
+  bank's bookkeeping stays off sscard's PostgreSQL; linked with `sscard banks link-simulator`, with
   its reports to sscard switched off (`send_reports: false`) so that the service only delivers;
 - `sscard worker`: its dispatcher delivers with the default batch and poll settings. The daily
   reconciliation, which would fetch every bank's statement if a run crossed 02:00 Beijing time,
@@ -147,7 +147,7 @@ class Stack:
     def link(self, transport: str) -> None:
         """Point every bank's endpoint at the simulator (or its broker subject)."""
         config = self.work / "bank-sim.json"
-        self.cli("link-simulator", "--sim-url", self.sim_url, "--transport", transport)
+        self.cli("banks", "link-simulator", "--sim-url", self.sim_url, "--transport", transport)
         data = json.loads(config.read_text())
         data["send_reports"] = False
         config.write_text(json.dumps(data, indent=1))
@@ -945,7 +945,8 @@ def report_section(data: dict[str, Any]) -> list[str]:
         f"collected, active {BANK} card of Nanjing (generated set-based); `sscard worker`, "
         f"whose dispatcher delivers with the default batch ({data['batch']} messages) and poll "
         f"({data['poll_seconds'] * 1000:.0f} ms); the bank simulator on its own SQLite file, "
-        "linked with `sscard link-simulator`, which applies each batch in one transaction and "
+        "linked with `sscard banks link-simulator`, which applies each batch in one transaction "
+        "and "
         "answers over HTTP; for the API load, `sscard serve --workers 2` with SSCARD_WORKER=0. "
         "The simulator's reports back to sscard are off (`send_reports: false`) and the daily "
         "reconciliation cannot fire (statement addresses cleared): the machine only delivers. "

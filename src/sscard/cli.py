@@ -56,28 +56,6 @@ def serve(
     )
 
 
-@app.command("link-simulator")
-def link_simulator_command(
-    sim_url: str = typer.Option(..., help="the bank simulator's base URL (http://127.0.0.1:PORT)"),
-    transport: str = typer.Option("http", help="delivery to the simulated banks: http | nats"),
-    config: Path | None = typer.Option(
-        None, help="the simulator's config file [default: $SSCARD_VAR_DIR/bank-sim.json]"
-    ),
-) -> None:
-    """Point every bank's endpoint at the simulator and write its config (tokens, secrets)."""
-    from sscard.banks.simulator_link import link_simulator
-    from sscard.platform.outbox.protocol import Transport
-
-    settings = Settings.from_env()
-    path = config or settings.var_dir / "bank-sim.json"
-    sscard_url = f"http://{settings.host}:{settings.port}"
-    echo_json(
-        run_with_runtime(
-            lambda rt: link_simulator(rt, path, sim_url, sscard_url, Transport(transport))
-        )
-    )
-
-
 @app.command()
 def worker() -> None:
     """Run the background jobs alone (delivery to banks, 7-day sweep, SMS, daily reconciliation)."""

@@ -143,7 +143,7 @@ def bank_stack(
     env.pop("SSCARD_DATABASE_URL", None)
     cli(env, "setup", "--admin-token-file", str(var / "admin.token"))
     sim = f"http://127.0.0.1:{sim_port}"
-    cli(env, "link-simulator", "--sim-url", sim, "--transport", transport)
+    cli(env, "banks", "link-simulator", "--sim-url", sim, "--transport", transport)
     config_path = var / "bank-sim.json"
     config_path.write_text(json.dumps({**json.loads(config_path.read_text()), **SIM_FAST}))
     admin = {"Authorization": "Bearer " + (var / "admin.token").read_text().strip()}

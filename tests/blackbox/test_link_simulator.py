@@ -1,4 +1,4 @@
-"""`sscard link-simulator` run again in the same checkout, as every `make run` does.
+"""`sscard banks link-simulator` run again in the same checkout, as every `make run` does.
 
 It used to hold its write transaction while checking the stored tokens on a second connection,
 which on SQLite waited for that very lock until "database is locked" (30 s).
@@ -18,7 +18,7 @@ def test_linking_again_keeps_every_secret_and_working_token(tmp_path: Path) -> N
     env = {**os.environ, "SSCARD_VAR_DIR": str(tmp_path)}
     env.pop("SSCARD_DATABASE_URL", None)
     cli(env, "setup")
-    link = ("link-simulator", "--sim-url", "http://127.0.0.1:9")
+    link = ("banks", "link-simulator", "--sim-url", "http://127.0.0.1:9")
     cli(env, *link)
     first = json.loads((tmp_path / "bank-sim.json").read_text())
 
@@ -35,7 +35,7 @@ def test_a_token_of_another_bank_is_replaced(tmp_path: Path) -> None:
     env = {**os.environ, "SSCARD_VAR_DIR": str(tmp_path)}
     env.pop("SSCARD_DATABASE_URL", None)
     cli(env, "setup")
-    link = ("link-simulator", "--sim-url", "http://127.0.0.1:9")
+    link = ("banks", "link-simulator", "--sim-url", "http://127.0.0.1:9")
     cli(env, *link)
     config = tmp_path / "bank-sim.json"
     data = json.loads(config.read_text())

@@ -5,7 +5,7 @@ API and to the simulator only through its command line and HTTP API: it imports 
 
 1. Claims both ports first (SSCARD_PORT, default 8000; SSCARD_SIM_PORT, default 8700): a taken
    one stops it at once with one line naming the port and the variable, nothing started.
-2. `sscard setup` and `sscard link-simulator` (each bank's endpoint, token and shared secret).
+2. `sscard setup` and `sscard banks link-simulator` (each bank's endpoint, token and shared secret).
 3. Starts the simulator on the listening socket devstack already holds, with a random instance
    nonce, and checks that what answers on that port proves knowledge of the nonce and of every
    bank's secret (identity.py) before sscard, which sends personal data there, is started.

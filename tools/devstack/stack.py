@@ -124,8 +124,15 @@ class Stack:
     def start(self) -> None:
         self.o.var.mkdir(parents=True, exist_ok=True)
         self.step("sscard setup", "setup")
-        link = ["link-simulator", "--sim-url", self.o.sim_url, "--transport", self.o.transport]
-        self.step("sscard link-simulator", *link, "--config", str(self.o.sim_config))
+        link = [
+            "banks",
+            "link-simulator",
+            "--sim-url",
+            self.o.sim_url,
+            "--transport",
+            self.o.transport,
+        ]
+        self.step("sscard banks link-simulator", *link, "--config", str(self.o.sim_config))
         nonce = identity.new_nonce()
         fd = self.sim_sock.fileno()
         serve = ["serve", "--config", str(self.o.sim_config), "--fd", str(fd)]

@@ -14,9 +14,12 @@ from sscard.banks.reconciliation import service as reconciliation
 from sscard.banks.reconciliation.rules import DAILY_HOUR, Kind, Repair
 from sscard.banks.reconciliation.service import REPORT_COLUMNS
 from sscard.banks.reconciliation.statement import Source, Statement
+from sscard.banks.simulator_link import link_simulator
 from sscard.kernel.actor import OPERATOR
+from sscard.kernel.config import Settings
 from sscard.kernel.runtime import Runtime
 from sscard.platform.commands import echo_json, run_with_runtime
+from sscard.platform.outbox.protocol import Transport
 
 app = typer.Typer(help="sscard banks: reconciliation and bank set-up", no_args_is_help=True)
 T = TypeVar("T")
@@ -121,3 +124,22 @@ def show(
         run_with_runtime(every)
     else:
         echo_json(run_with_runtime(work))
+
+
+@app.command("link-simulator")
+def link_simulator_command(
+    sim_url: str = typer.Option(..., help="the bank simulator's base URL (http://127.0.0.1:PORT)"),
+    transport: str = typer.Option("http", help="delivery to the simulated banks: http | nats"),
+    config: Path | None = typer.Option(
+        None, help="the simulator's config file [default: $SSCARD_VAR_DIR/bank-sim.json]"
+    ),
+) -> None:
+    """Point every bank's endpoint at the simulator and write its config (tokens, secrets)."""
+    settings = Settings.from_env()
+    path = config or settings.var_dir / "bank-sim.json"
+    sscard_url = f"http://{settings.host}:{settings.port}"
+    echo_json(
+        run_with_runtime(
+            lambda rt: link_simulator(rt, path, sim_url, sscard_url, Transport(transport))
+        )
+    )

@@ -67,6 +67,8 @@ REPORT_BODY = {
     openapi_extra=REPORT_BODY,
 )
 async def submit_report(request: Request, actor: Actor = Depends(current_actor)) -> Response:
+    # Not deps.write: the signature is checked on the raw body before it is parsed, and the
+    # bank's message id (the inbox's key) is the idempotency key, not an Idempotency-Key header.
     rt = runtime(request)
     raw = await request.body()
     tolerance = rt.settings.signature_tolerance_seconds

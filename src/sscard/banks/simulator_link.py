@@ -1,6 +1,6 @@
 """Connect the bank simulator to this service: one bank system, secret and endpoint per bank.
 
-`make run` (tools/devstack) calls this through `sscard link-simulator` before it starts the
+`make run` (tools/devstack) calls this through `sscard banks link-simulator` before it starts the
 simulator (tools/bank_simulator, its own process), so that the demo delivers production data to
 the simulated banks and their reports come back. The simulator's configuration file holds each
 bank's token and shared secret; it is written 0600, like the administrator's token. Linking
