@@ -41,6 +41,7 @@ async def issue(ctx: Ctx, person_id: int) -> dict[str, Any]:
     the new card is collected."""
     authorize(ctx.actor, ISSUE_TEMPORARY_MEDICAL_CARD)
     outlet = await actor_outlet(ctx, ISSUE_TEMPORARY_MEDICAL_CARD)
+    await require_person(ctx, person_id)
     app = await applications.open_application_of(ctx.conn, person_id)
     if app is None or app["kind"] not in FOR_KINDS:
         raise NoReplacementWaiting(field="person_id")

@@ -60,6 +60,7 @@ from sscard.kernel.runtime import Runtime
 from sscard.platform.history import Change, record
 from sscard.platform.outbox import service as outbox
 from sscard.platform.outbox.service import endpoint_secret
+from sscard.registry.reference import repository as reference
 
 log = logging.getLogger("sscard.reconciliation")
 
@@ -482,8 +483,11 @@ def _card_ref(r: dict[str, Any], prefix: str = "") -> CardRef:
 
 
 async def list_runs(ctx: Ctx, bank_code: str, before: int, limit: int) -> dict[str, Any]:
-    """The bank's runs, newest first (keyset: pass next_before as before)."""
+    """The bank's runs, newest first (keyset: pass next_before as before); NotFound for a bank
+    that is not registered."""
     authorize(ctx.actor, VIEW_RECONCILIATION)
+    if not await reference.existing_bank_codes(ctx.conn, [bank_code]):
+        raise NotFound(field="bank_code", what_zh="银行", what_en="Bank")
     rows = await repo.list_runs(ctx.conn, bank_code, before, limit)
     cursor = rows[-1]["id"] if len(rows) == limit else None
     return {"items": [run_view(r) for r in rows], "next_before": cursor}

@@ -39,7 +39,8 @@ async def city(ctx: Ctx, city_code: str) -> Row:
 
 
 async def policies_of(ctx: Ctx, city_code: str) -> list[Row]:
-    """Every policy of a city, oldest first (CITY-3)."""
+    """Every policy of a city, oldest first (CITY-3); NotFound for an unknown city."""
+    await require_city(ctx, city_code)
     return await reference.policy_rows(ctx.conn, city_code)
 
 
@@ -101,7 +102,7 @@ async def update_outlet(ctx: Ctx, code: str, changes: dict[str, Any]) -> Outlet:
     cache.clear()
     outlet = await reference.get_outlet_by_code(ctx.conn, code)
     if outlet is None:
-        raise NotFound(field="outlet_code", what_zh="网点", what_en="Outlet")
+        raise NotFound(field="code", what_zh="网点", what_en="Outlet")
     unknown = set(changes.get("operations") or ()) - OUTLET_OPERATIONS
     if unknown:
         raise invalid("operations", f"未知业务：{sorted(unknown)}", f"unknown: {sorted(unknown)}")

@@ -1,4 +1,4 @@
-"""Replacement after formal loss, temporary medical card (SPEC REP-1, REP-1a, REP-5, APP-8)."""
+"""Replacement after formal loss (SPEC REP-1, REP-1a, REP-5, APP-8)."""
 
 from __future__ import annotations
 
@@ -58,28 +58,6 @@ async def test_replacement_fee_follows_the_city_policy_in_force(api: Api) -> Non
 
     assert r.status_code == 201, r.text
     assert r.json()["fee_fen"] == 2000
-
-
-async def test_temporary_medical_card_while_the_replacement_is_made(api: Api) -> None:
-    """SPEC REP-1: a temporary medical card during the wait; it ends at collection."""
-    card = await api.card("clerk_fast")
-    path = f"/api/v1/persons/{card['person_id']}/temporary-medical-cards"
-    r = await api.post(path, "clerk_fast")
-    assert r.status_code == 409
-    assert r.json()["code"] == "no_replacement_in_progress"
-    await api.card_post(card["card_number"], "formal-loss", "clerk_nanjing_bank")
-    r = await api.card_post(card["card_number"], "replacement", "clerk_fast", {})
-    ref = r.json()["reference"]
-    assert r.json()["status"] == "accepted"  # a fast outlet: within 5 working days
-
-    r = await api.post(path, "clerk_fast")
-    assert r.status_code == 201, r.text
-    assert r.json()["status"] == "valid"
-    assert r.json()["number"].startswith("LS3204")
-    assert (await api.post(path, "clerk_fast")).status_code == 409  # one per application
-    await collect(api, ref, card["document"], "clerk_fast")
-    r = await api.get(path, "clerk_fast")
-    assert [t["status"] for t in r.json()] == ["ended"]
 
 
 async def test_replacement_in_another_city_needs_the_account_closed_first(api: Api) -> None:

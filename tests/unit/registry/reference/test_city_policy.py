@@ -1,4 +1,4 @@
-"""Working days and city policies as data (SPEC APP-2, CITY-3, §17)."""
+"""City policies as data, in force by date (SPEC APP-5, APP-8, CITY-3)."""
 
 from __future__ import annotations
 
@@ -6,31 +6,8 @@ from datetime import date
 
 import pytest
 
-from sscard.registry.calendar.rules import UnknownCalendarYear, WorkingCalendar
-from sscard.registry.calendar.service import packaged_calendar_days
 from sscard.registry.reference.loading import _policy_rows
 from sscard.registry.reference.policy import CityPolicy, NoPolicyInForce, policy_in_force
-
-
-def packaged() -> WorkingCalendar:
-    days = packaged_calendar_days()
-    return WorkingCalendar(
-        known_years=frozenset(range(2004, 2027)),
-        holidays=frozenset(d["day"] for d in days if d["kind"] == "holiday"),
-        adjusted_workdays=frozenset(d["day"] for d in days if d["kind"] == "workday"),
-    )
-
-
-def test_spring_festival_2026_and_its_adjusted_weekend() -> None:
-    cal = packaged()
-    assert not cal.is_working_day(date(2026, 2, 17))  # Spring Festival
-    assert cal.is_working_day(date(2026, 2, 14))  # adjusted Saturday
-    assert cal.add_working_days(date(2026, 2, 13), 1) == date(2026, 2, 14)
-
-
-def test_unknown_year_is_reported() -> None:
-    with pytest.raises(UnknownCalendarYear):
-        packaged().is_working_day(date(2027, 1, 4))
 
 
 def policies() -> list[CityPolicy]:

@@ -1,0 +1,45 @@
+"""Actors and their tokens: created by the administrator, bound to an organisation, switched
+off at once (SPEC CH-1)."""
+
+from __future__ import annotations
+
+from tests.support.api import Api
+
+
+async def test_admin_creates_a_clerk_whose_token_works(api: Api) -> None:
+    r = await api.post(
+        "/api/v1/actors",
+        "admin",
+        {"role": "outlet_clerk", "display_name": "新柜员", "outlet_code": "3204-HR-004"},
+    )
+    assert r.status_code == 201, r.text
+    api.tokens["new"] = r.json()["token"]
+    me = (await api.get("/api/v1/me", "new")).json()
+    assert me["role"] == "outlet_clerk"
+    assert me["channel"] == "hr_outlet"
+    assert me["city_code"] == "3204"
+
+
+async def test_clerk_needs_a_known_outlet(api: Api) -> None:
+    r = await api.post(
+        "/api/v1/actors",
+        "admin",
+        {"role": "outlet_clerk", "display_name": "x", "outlet_code": "nope"},
+    )
+    assert r.status_code == 422
+    assert r.json()["field"] == "outlet_code"
+
+
+async def test_only_admin_creates_actors(api: Api) -> None:
+    r = await api.post("/api/v1/actors", "hotline", {"role": "centre_admin", "display_name": "x"})
+    assert r.status_code == 403
+
+
+async def test_deactivated_token_stops_working(api: Api) -> None:
+    created = await api.post(
+        "/api/v1/actors", "admin", {"role": "hotline_agent", "display_name": "坐席"}
+    )
+    api.tokens["tmp"] = created.json()["token"]
+    assert (await api.get("/api/v1/me", "tmp")).status_code == 200
+    await api.post(f"/api/v1/actors/{created.json()['id']}/deactivate", "admin")
+    assert (await api.get("/api/v1/me", "tmp")).status_code == 401

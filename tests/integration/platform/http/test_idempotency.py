@@ -1,0 +1,61 @@
+"""Idempotent writes: a retried POST with the same Idempotency-Key answers as the first time
+(SPEC CH-2)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from tests.support.api import Api
+
+
+async def test_retry_with_same_key_returns_first_result(api: Api) -> None:
+    person = await api.person("clerk_instant")
+    headers = {"Idempotency-Key": "counter-7-0001"}
+
+    first = await api.submit(person["person_id"], "clerk_instant", headers=headers)
+    again = await api.submit(person["person_id"], "clerk_instant", headers=headers)
+
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json()
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert await api.count("applications") == 1
+
+
+async def test_same_key_with_another_body_refused(api: Api) -> None:
+    person = await api.person("clerk_instant")
+    headers = {"Idempotency-Key": "counter-7-0002"}
+    await api.submit(person["person_id"], "clerk_instant", headers=headers)
+
+    r = await api.submit(person["person_id"], "clerk_instant", bank="ABC", headers=headers)
+
+    assert r.status_code == 422
+    assert r.json()["code"] == "idempotency_key_reused"
+    assert r.json()["field"] == "Idempotency-Key"
+
+
+async def test_keys_are_per_actor(api: Api) -> None:
+    a = await api.person("clerk_instant")
+    b = await api.person("clerk_fast")
+    headers = {"Idempotency-Key": "same-key"}
+    assert (await api.submit(a["person_id"], "clerk_instant", headers=headers)).status_code == 201
+    assert (await api.submit(b["person_id"], "clerk_fast", headers=headers)).status_code == 201
+
+
+async def test_concurrent_twins_make_one_application(api: Api) -> None:
+    person = await api.person("clerk_fast")
+    headers = {"Idempotency-Key": "twin"}
+    rs = await asyncio.gather(
+        *(api.submit(person["person_id"], "clerk_fast", headers=headers) for _ in range(4))
+    )
+    assert {r.status_code for r in rs} == {201}
+    assert len({r.json()["reference"] for r in rs}) == 1
+    assert await api.count("applications") == 1
+
+
+async def test_refusal_is_not_stored_under_the_key(api: Api) -> None:
+    """Nothing changed, so a corrected retry with the same key is judged afresh."""
+    person = await api.person("clerk_instant", photo=False)
+    headers = {"Idempotency-Key": "retry-after-photo"}
+    assert (await api.submit(person["person_id"], headers=headers)).status_code == 422
+    await api.put_photo(person["person_id"])
+    assert (await api.submit(person["person_id"], headers=headers)).status_code == 201

@@ -1,0 +1,155 @@
+"""Every route that names a resource in its path answers 404 `not_found` for one that does not
+exist, naming the parameter, whatever else the request carries, and changes nothing.
+
+A request that names an unknown person, card, application, notice, city, outlet, actor, bank or
+reconciliation run must not be answered by a later rule (a 409 "no replacement in progress" for
+a person who is not there): the caller would act on a false reason. The body of each request
+below is valid, and its actor may make it, so only the missing resource can refuse it. A new
+route with a path parameter fails `test_every_route_with_a_path_parameter_is_here` until it is
+added.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from sscard.app import ROUTERS
+from sscard.registry.photo import make_standard_photo
+from tests.support.api import Api
+
+NO_PERSON = "999999"
+NO_CARD = "Z99999999"
+NO_APP = "SQ32042026112399999999"
+NO_NOTICE = "ZX32042026112399999999"
+DOC = {"type": "resident_id", "number": "110101199003070011"}
+CARD = f"/api/v1/cards/{NO_CARD}"
+PERSON = f"/api/v1/persons/{NO_PERSON}"
+APP = f"/api/v1/applications/{NO_APP}"
+
+# (method, route template, concrete path, actor, body, the field the 404 names)
+CASES: list[tuple[str, str, str, str, Any, str]] = [
+    ("PUT", "/api/v1/persons/{person_id}/photo", f"{PERSON}/photo", "clerk_instant", "photo",
+     "person_id"),
+    ("GET", "/api/v1/persons/{person_id}", PERSON, "clerk_instant", None, "person_id"),
+    ("GET", "/api/v1/applications/{reference}", APP, "admin", None, "reference"),
+    ("GET", "/api/v1/applications/{reference}/history", f"{APP}/history", "admin", None,
+     "reference"),
+    ("POST", "/api/v1/applications/{reference}/start-production", f"{APP}/start-production",
+     "admin", None, "reference"),
+    ("POST", "/api/v1/applications/{reference}/finish-production", f"{APP}/finish-production",
+     "admin", None, "reference"),
+    ("POST", "/api/v1/applications/{reference}/deliver-to-outlet", f"{APP}/deliver-to-outlet",
+     "admin", None, "reference"),
+    ("POST", "/api/v1/applications/{reference}/collect", f"{APP}/collect", "clerk_instant",
+     {"document": DOC}, "reference"),
+    ("POST", "/api/v1/cards/{card_number}/replacement", f"{CARD}/replacement", "clerk_instant",
+     {}, "card_number"),
+    ("POST", "/api/v1/cards/{card_number}/exchange", f"{CARD}/exchange", "clerk_instant",
+     {"reason": "damage", "old_card_returned": True}, "card_number"),
+    ("POST", "/api/v1/persons/{person_id}/temporary-medical-cards",
+     f"{PERSON}/temporary-medical-cards", "clerk_fast", None, "person_id"),
+    ("GET", "/api/v1/persons/{person_id}/temporary-medical-cards",
+     f"{PERSON}/temporary-medical-cards", "clerk_fast", None, "person_id"),
+    ("POST", "/api/v1/persons/{person_id}/base-data-corrections",
+     f"{PERSON}/base-data-corrections", "clerk_instant",
+     {"certificate_number": "GA-2026-0001", "name": "改名"}, "person_id"),
+    ("POST", "/api/v1/cards/{card_number}/financial-status", f"{CARD}/financial-status",
+     "bank_icbc", {"event": "closed"}, "card_number"),
+    ("POST", "/api/v1/cards/{card_number}/management-city", f"{CARD}/management-city",
+     "clerk_instant",
+     {"to_city_code": "3205", "transfer_certificate_number": "ZY-000001", "document": DOC},
+     "card_number"),
+    ("POST", "/api/v1/cards/{card_number}/social-data-reset", f"{CARD}/social-data-reset",
+     "clerk_suzhou", None, "card_number"),
+    ("GET", "/api/v1/cards/{card_number}", CARD, "hotline", None, "card_number"),
+    ("GET", "/api/v1/cards/{card_number}/history", f"{CARD}/history", "admin", None,
+     "card_number"),
+    ("GET", "/api/v1/cards/{card_number}/may-use", f"{CARD}/may-use?use=medical", "bank_icbc",
+     None, "card_number"),
+    ("POST", "/api/v1/cards/{card_number}/temporary-loss", f"{CARD}/temporary-loss", "hotline",
+     None, "card_number"),
+    ("POST", "/api/v1/cards/{card_number}/formal-loss", f"{CARD}/formal-loss",
+     "clerk_nanjing_bank", None, "card_number"),
+    ("POST", "/api/v1/cards/{card_number}/unlock", f"{CARD}/unlock", "hotline", None,
+     "card_number"),
+    ("POST", "/api/v1/cards/{card_number}/cancel", f"{CARD}/cancel", "clerk_instant",
+     {"reason": "death"}, "card_number"),
+    ("GET", "/api/v1/cancellations/{reference}", f"/api/v1/cancellations/{NO_NOTICE}",
+     "clerk_instant", None, "reference"),
+    ("GET", "/api/v1/cancellations/{reference}/notice.pdf",
+     f"/api/v1/cancellations/{NO_NOTICE}/notice.pdf", "clerk_instant", None, "reference"),
+    ("GET", "/api/v1/cities/{city_code}", "/api/v1/cities/3299", "admin", None, "city_code"),
+    ("PUT", "/api/v1/cities/{city_code}/banks", "/api/v1/cities/3299/banks", "admin",
+     {"bank_codes": ["ICBC"]}, "city_code"),
+    ("GET", "/api/v1/cities/{city_code}/policies", "/api/v1/cities/3299/policies", "admin",
+     None, "city_code"),
+    ("POST", "/api/v1/cities/{city_code}/policies", "/api/v1/cities/3299/policies", "admin",
+     {"effective_from": "2027-01-01", "rules": {}, "source": "test"}, "city_code"),
+    ("GET", "/api/v1/outlets/{code}", "/api/v1/outlets/3299-HR-001", "admin", None, "code"),
+    ("PATCH", "/api/v1/outlets/{code}", "/api/v1/outlets/3299-HR-001", "admin",
+     {"phone": "0519-1"}, "code"),
+    ("POST", "/api/v1/actors/{actor_id}/deactivate", "/api/v1/actors/999999/deactivate",
+     "admin", None, "actor_id"),
+    ("GET", "/api/v1/persons/{person_id}/credit-record", f"{PERSON}/credit-record", "admin",
+     None, "person_id"),
+    ("POST", "/api/v1/persons/{person_id}/credit-record", f"{PERSON}/credit-record", "admin",
+     {"kind": "malicious_repeat_exchange"}, "person_id"),
+    ("GET", "/api/v1/cards/{card_number}/hr-password", f"{CARD}/hr-password", "clerk_instant",
+     None, "card_number"),
+    ("PUT", "/api/v1/cards/{card_number}/hr-password", f"{CARD}/hr-password", "clerk_instant",
+     {"new_password": "739251"}, "card_number"),
+    ("POST", "/api/v1/cards/{card_number}/hr-password/verify", f"{CARD}/hr-password/verify",
+     "bank_icbc", {"password": "739251"}, "card_number"),
+    ("POST", "/api/v1/cards/{card_number}/hr-password/reset", f"{CARD}/hr-password/reset",
+     "clerk_instant", {"new_password": "739251", "document": DOC}, "card_number"),
+    ("GET", "/api/v1/bank-inbox/{bank}/{message_id}", "/api/v1/bank-inbox/ICBC/no-such-message",
+     "admin", None, "message_id"),
+    ("POST", "/api/v1/banks/{bank_code}/reconciliations", "/api/v1/banks/NOBANK/reconciliations",
+     "admin", {"source": "api"}, "bank_code"),
+    ("GET", "/api/v1/banks/{bank_code}/reconciliations", "/api/v1/banks/NOBANK/reconciliations",
+     "admin", None, "bank_code"),
+    ("GET", "/api/v1/reconciliations/{run_id}", "/api/v1/reconciliations/999999", "admin", None,
+     "run_id"),
+    ("GET", "/api/v1/reconciliations/{run_id}/differences.csv",
+     "/api/v1/reconciliations/999999/differences.csv", "admin", None, "run_id"),
+]  # fmt: skip
+
+# Routes whose path parameter is not a resource looked up: the calendar year is created by the
+# PUT (any year in range is accepted), and a recipient's endpoint is created by its PUT.
+NOT_LOOKUPS = {("PUT", "/api/v1/calendar/years/{year}")}
+
+
+def test_every_route_with_a_path_parameter_is_here() -> None:
+    routes = {
+        (method, route.path)
+        for router in ROUTERS
+        for route in router.routes
+        if "{" in getattr(route, "path", "")
+        for method in getattr(route, "methods", ())
+        if method != "HEAD"
+    }
+    assert routes - NOT_LOOKUPS == {(c[0], c[1]) for c in CASES}
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "who", "body", "field"),
+    [c[0:1] + c[2:] for c in CASES],
+    ids=[f"{c[0]} {c[1]}" for c in CASES],
+)
+async def test_an_unknown_resource_is_not_found(
+    api: Api, method: str, path: str, who: str, body: Any, field: str
+) -> None:
+    before = await api.counts()
+    if body == "photo":
+        r = await api.call(
+            method, path, who, content=make_standard_photo(3),
+            headers={"Content-Type": "image/jpeg"},
+        )  # fmt: skip
+    else:
+        r = await api.call(method, path, who, body)
+    assert r.status_code == 404, r.text
+    problem = r.json()
+    assert (problem["code"], problem["field"]) == ("not_found", field), problem
+    assert await api.counts() == before
