@@ -8,7 +8,8 @@ this check covers everything else, e.g. a simulator left from another checkout o
   (not on its command line, which every user may read in /proc);
 - it sends a fresh random 256-bit challenge to POST /control/identity;
 - the answer must hold, for every bank in the configuration `sscard banks link-simulator`
-  wrote (0600), HMAC-SM3(bank secret, "bank-simulator identity\\n" nonce "\\n" challenge "\\n" bank code).
+  wrote (0600),
+  HMAC-SM3(bank secret, "bank-simulator identity\\n" nonce "\\n" challenge "\\n" bank code).
 
 Only a process holding both the nonce of this start and the secrets sscard will sign with can
 answer; the nonce never travels, and a recorded answer is useless for the next challenge. This
