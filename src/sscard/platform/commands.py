@@ -5,15 +5,19 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import typer
+from pydantic import BaseModel, ValidationError
 
 from sscard.kernel.config import Settings
-from sscard.kernel.errors import DomainError
+from sscard.kernel.errors import DomainError, InvalidInput, invalid
 from sscard.kernel.runtime import Runtime
+from sscard.platform.validation import field_errors
 
 T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
 
 
 # The exit status of a command the rules refused (a usage error is click's 2).
@@ -48,6 +52,43 @@ def echo_refusal(refused: DomainError) -> None:
     problem |= {"detail_zh": refused.detail_zh, "detail_en": refused.detail_en}
     echo_json(problem | (refused.extra() or {}))
     typer.echo(f"{refused.code}: {refused.detail_zh} / {refused.detail_en}", err=True)
+
+
+class InvalidFile(InvalidInput):
+    """A file given to a command that is not the body it should be; each field's reason."""
+
+    def __init__(self, errors: list[dict[str, str]]) -> None:
+        first = errors[0]
+        super().__init__(
+            field=first["field"],
+            field_name=first["field"],
+            reason_zh=first["reason_zh"],
+            reason_en=first["reason_en"],
+        )
+        self.errors = errors
+
+    def extra(self) -> dict[str, Any] | None:
+        return {"errors": self.errors}
+
+
+def read_body(path: Path, model: type[M]) -> M:
+    """A JSON file read as the HTTP API's request body `model` would be, with the same checks.
+
+    A file that cannot be read, is not JSON, or breaks the model is refused as the API refuses
+    a bad body (invalid_input, each field with its reason in Chinese and English; exit status
+    REFUSED); nothing has run yet, so nothing changes.
+    """
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return model.model_validate(data)
+    except ValidationError as bad:
+        refused: DomainError = InvalidFile(field_errors(bad.errors()))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as bad:
+        refused = invalid(
+            "file", f"无法读取 JSON 文件（{type(bad).__name__}）", f"not a JSON file: {bad}"
+        )
+    echo_refusal(refused)
+    raise typer.Exit(REFUSED)
 
 
 def echo_json(value: Any) -> None:

@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sscard.kernel.errors import DomainError
+from sscard.platform.validation import field_errors
 
 PROBLEM = "application/problem+json"
 TYPE_BASE = "https://sscard.example/problems/"
@@ -63,47 +64,9 @@ def domain_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-# Pydantic's error types, said in Chinese; anything else falls back to a general phrase.
-_ZH = {
-    "missing": "必填",
-    "string_type": "须为文本",
-    "string_too_short": "太短",
-    "string_too_long": "太长",
-    "string_pattern_mismatch": "格式不正确",
-    "int_parsing": "须为整数",
-    "int_type": "须为整数",
-    "bool_parsing": "须为是/否",
-    "date_from_datetime_parsing": "须为日期（YYYY-MM-DD）",
-    "date_parsing": "须为日期（YYYY-MM-DD）",
-    "date_type": "须为日期（YYYY-MM-DD）",
-    "enum": "取值不在允许范围内",
-    "literal_error": "取值不在允许范围内",
-    "greater_than_equal": "数值太小",
-    "less_than_equal": "数值太大",
-    "greater_than": "数值太小",
-    "json_invalid": "不是有效的JSON",
-    "model_attributes_type": "须为对象",
-    "dict_type": "须为对象",
-    "list_type": "须为列表",
-    "extra_forbidden": "不允许此字段",
-}
-
-
-def _field(loc: tuple[Any, ...]) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
-    return ".".join(parts) or "body"
-
-
 def validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    errors = [
-        {
-            "field": _field(tuple(e["loc"])),
-            "reason_zh": _ZH.get(e["type"], "格式不正确"),
-            "reason_en": e["msg"],
-        }
-        for e in exc.errors()
-    ]
+    errors = field_errors(exc.errors())
     first = errors[0]
     return problem(
         request,

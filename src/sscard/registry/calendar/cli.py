@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import json
-from datetime import date
 from pathlib import Path
 
 import typer
 
 from sscard.kernel.actor import OPERATOR
 from sscard.kernel.runtime import Runtime
-from sscard.platform.commands import echo_json, run_with_runtime
+from sscard.platform.commands import echo_json, read_body, run_with_runtime
 from sscard.registry.calendar import service as calendar
+from sscard.registry.calendar.schemas import CalendarYearIn
 
 app = typer.Typer(help="Holiday calendar", no_args_is_help=True)
 
@@ -35,20 +34,15 @@ def load_year(
         help='JSON: {"holidays": [{"day","name"}], "adjusted_workdays": [...], "source": "..."}',
     ),
 ) -> None:
-    """Load or correct one year; waiting applications get their due dates."""
-    spec = json.loads(file.read_text(encoding="utf-8"))
+    """Load or correct one year; waiting applications get their due dates.
 
-    def days(key: str) -> list[tuple[date, str]]:
-        return [(date.fromisoformat(d["day"]), d["name"]) for d in spec.get(key, [])]
+    The file is the body of PUT /api/v1/calendar/years/{year}, checked the same way.
+    """
+    body = read_body(file, CalendarYearIn)
+    holidays, workdays = body.special_days()
 
     async def work(rt: Runtime) -> dict[str, int]:
         async with rt.unit(OPERATOR) as ctx:
-            return await calendar.load_calendar_year(
-                ctx,
-                year,
-                days("holidays"),
-                days("adjusted_workdays"),
-                spec.get("source", str(file)),
-            )
+            return await calendar.load_calendar_year(ctx, year, holidays, workdays, body.source)
 
     echo_json(run_with_runtime(work))

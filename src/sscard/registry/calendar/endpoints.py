@@ -28,8 +28,7 @@ async def calendar_years(request: Request, actor: Actor = Depends(current_actor)
 async def put_calendar_year(
     year: int, body: CalendarYearIn, request: Request, actor: Actor = Depends(current_actor)
 ) -> Response:
-    holidays = [(d.day, d.name) for d in body.holidays]
-    workdays = [(d.day, d.name) for d in body.adjusted_workdays]
+    holidays, workdays = body.special_days()
     return await write(
         request,
         actor,
