@@ -21,7 +21,7 @@ from sscard.banks import permissions as banks
 from sscard.banks import subscribers as bank_subscribers
 from sscard.banks.reconciliation import permissions as reconciliation
 from sscard.cards import permissions as cards
-from sscard.cards.cancellation import checks as cancellation_checks
+from sscard.cards.cancellation import extensions as cancellation_extensions
 from sscard.cards.cancellation import permissions as cancellation
 from sscard.cards.events import CardProduced, CardSuperseded, ClosureNoticeIssued
 from sscard.cards.expiry import hooks as expiry_hooks
@@ -96,8 +96,8 @@ def wire() -> None:
     outbox.card_key = bank_hooks.card_key_of
     templates.register(*renewal_hooks.TEMPLATES, *expiry_hooks.TEMPLATES, *loss_hooks.TEMPLATES)
     set_contact_book(registry_repository.phones)
-    cancellation_checks.CHECKS.clear()
-    cancellation_checks.register(applications_hooks.open_applications)  # SPEC CAN-2
+    cancellation_extensions.CHECKS.clear()
+    cancellation_extensions.register(applications_hooks.open_applications)  # SPEC CAN-2
     set_authenticator(Tokens())
     BUS.clear()
     BUS.subscribe(CalendarYearLoaded, applications_subscribers.on_calendar_year_loaded)

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sscard.applications.hooks import open_applications
 from sscard.banks import subscribers as bank_subscribers
 from sscard.banks.enrichment import enrich
-from sscard.cards.cancellation.checks import CHECKS
+from sscard.cards.cancellation.extensions import CHECKS
 from sscard.cards.events import (
     HR_EVENTS,
     CardCollected,

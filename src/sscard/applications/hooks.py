@@ -4,7 +4,7 @@ blocks cancelling the person's card (SPEC CAN-2)."""
 from __future__ import annotations
 
 from sscard.applications import repository as repo
-from sscard.cards.cancellation.checks import Unfinished
+from sscard.cards.cancellation.extensions import Unfinished
 from sscard.kernel.ctx import Ctx
 
 _APPLICATION_KIND_ZH = {

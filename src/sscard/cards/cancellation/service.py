@@ -9,7 +9,7 @@ from sscard.cards import lifecycle as lc
 from sscard.cards import repository as cards_repo
 from sscard.cards.cancellation import repository as repo
 from sscard.cards.cancellation import rules
-from sscard.cards.cancellation.checks import refuse_if_unfinished
+from sscard.cards.cancellation.extensions import refuse_if_unfinished
 from sscard.cards.cancellation.notice import ClosureNotice
 from sscard.cards.cancellation.permissions import CANCEL_CARD, VIEW_CLOSURE_NOTICE
 from sscard.cards.cancellation.rules import CancellationReason, CancellationRequest, Presenter

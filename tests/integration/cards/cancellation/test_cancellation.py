@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import insert, select
 
 from sscard.applications.models import applications
-from sscard.cards.cancellation import checks as ub
+from sscard.cards.cancellation import extensions as ub
 from sscard.cards.cancellation.models import cancellation_representatives
 from sscard.cards.cancellation.schemas import (
     CancellationPage,

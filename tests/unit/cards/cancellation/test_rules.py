@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from sscard.applications.hooks import open_applications
-from sscard.cards.cancellation.checks import (
+from sscard.cards.cancellation.extensions import (
     CHECKS,
     Unfinished,
     UnfinishedHrBusiness,
