@@ -159,7 +159,7 @@ async def replay_message(ctx: Ctx, message_id: int) -> dict[str, Any]:
     authorize(ctx.actor, REPLAY_OUTBOX)
     row = await repo.replay_one(ctx.conn, message_id, _replayed(ctx))
     if row is None:
-        raise NotFound(field="id", what_zh="待发消息", what_en="Outbox message")
+        raise NotFound(field="message_id", what_zh="待发消息", what_en="Outbox message")
     return {"replayed": 1, "message": message_view(row)}
 
 
