@@ -112,9 +112,14 @@ def test_service_killed_during_delivery_loses_nothing(stack: Stack) -> None:
         wait_for(lambda: _nothing_pending(stack, http), what="a quiet outbox")
         before = stack.sim_stats()["messages"]
         httpx.post(f"{stack.sim}/control/delay", json={"bank": "ICBC", "seconds": 5})
+        # Held until all three wait, so they go in one batch: the dispatcher would otherwise
+        # send the first alone and have its answer before the kill.
+        endpoint = "/api/v1/delivery-endpoints/ICBC"
+        assert http.post(f"{endpoint}/disable", headers=stack.admin).status_code == 200
         for number in numbers:
             r = http.post(f"/api/v1/cards/{number}/temporary-loss", headers=hotline, json={})
             assert r.status_code == 200, r.text
+        assert http.post(f"{endpoint}/enable", headers=stack.admin).status_code == 200
         wait_for(
             lambda: stack.sim_stats()["messages"]["applied"] >= before["applied"] + 3,
             what="the bank to apply the batch",
