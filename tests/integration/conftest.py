@@ -58,14 +58,16 @@ def _database_url(tmp: Path) -> str:
     return async_database_url(url) if url else f"sqlite+aiosqlite:///{tmp / 'test.db'}"
 
 
-async def _recreate_postgres(url: str) -> None:
+async def _recreate_postgres(url: str, *, drop_only: bool = False) -> None:
+    """A fresh, empty test database (or, with drop_only, none at all)."""
     u = make_url(url)
     conn = await asyncpg.connect(
         host=u.host, port=u.port or 5432, user=u.username, password=u.password, database="postgres"
     )
     try:
         await conn.execute(f'DROP DATABASE IF EXISTS "{u.database}" WITH (FORCE)')
-        await conn.execute(f'CREATE DATABASE "{u.database}"')
+        if not drop_only:
+            await conn.execute(f'CREATE DATABASE "{u.database}"')
     finally:
         await conn.close()
 
@@ -84,6 +86,8 @@ async def rt(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Runtime]
     runtime = Runtime(settings)
     yield runtime
     await runtime.dispose()
+    if url.startswith("postgresql"):
+        await _recreate_postgres(url, drop_only=True)
 
 
 async def reset(runtime: Runtime) -> None:

@@ -1,7 +1,8 @@
 """`python -m devstack [--transport http|nats] [--sim-db PATH]`: the stack until a signal.
 
 Exit codes: 0 stopped on request (SIGINT, SIGTERM, SIGHUP); 1 a step failed or a child stopped on
-its own (the other is stopped too); 2 a port is taken (nothing was started).
+its own (the other is stopped too); 2 a port is taken, or another stack runs on the same data
+directory (nothing was started).
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 
 from devstack import identity
+from devstack.checkout import CheckoutBusy, lock_var
 from devstack.ports import PortTaken, claim
 from devstack.processes import Child, Signals, describe_exit, stop_group
 
@@ -71,6 +72,11 @@ def run(options: Options, env: dict[str, str]) -> int:
     signals = Signals()
     signals.install()
     try:
+        lock = lock_var(options.var)
+    except CheckoutBusy as busy:
+        say(str(busy))
+        return 2
+    try:
         sim_sock = claim(SIM_HOST, options.sim_port, "SSCARD_SIM_PORT")
         try:
             # Held until sscard starts, so that nothing takes it during the set-up.
@@ -80,6 +86,7 @@ def run(options: Options, env: dict[str, str]) -> int:
             raise
     except PortTaken as taken:
         say(str(taken))
+        lock.close()
         return 2
     stack = Stack(options, env, signals, sim_sock, sscard_sock)
     try:
@@ -96,6 +103,7 @@ def run(options: Options, env: dict[str, str]) -> int:
         code = 1
     finally:
         stack.stop()
+        lock.close()
     return code
 
 
