@@ -45,3 +45,10 @@ async def test_a_refused_command_prints_the_problem_and_changes_nothing(
 async def test_the_outbox_group_refuses_the_same_way(api: Api, tmp_path: Path) -> None:
     refused = await sscard_cli(api, tmp_path, "outbox", "replay", "--status", "pending", ok=False)
     assert (refused["code"], refused["field"]) == ("invalid_input", "status")
+
+
+async def test_the_list_gives_moments_as_the_api_does(api: Api, tmp_path: Path) -> None:
+    """ISO 8601 with a T, as the HTTP API writes them, so one parser reads both."""
+    listed = await sscard_cli(api, tmp_path, "token", "list")
+    assert listed
+    assert all("T" in a["created_at"] for a in listed)
