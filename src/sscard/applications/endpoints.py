@@ -15,6 +15,7 @@ from sscard.kernel.ctx import Ctx
 from sscard.platform.http.deps import current_actor, read, write
 from sscard.platform.http.request import TransitionIn
 from sscard.platform.http.schemas import answers
+from sscard.platform.paging import page
 
 router = APIRouter(prefix="/api/v1/applications", tags=["applications"])
 
@@ -53,11 +54,7 @@ async def list_applications(
 ) -> Any:
     f = service.ListFilter(city_code, outlet_code, status, overdue, due_unknown, after, limit)
 
-    async def use_case(ctx: Ctx) -> Any:
-        items, cursor = await service.list_applications(ctx, f)
-        return {"items": items, "next_after": cursor}
-
-    return await read(request, actor, use_case)
+    return await read(request, actor, lambda ctx: page(service.list_applications(ctx, f)))
 
 
 @router.get(

@@ -17,11 +17,11 @@ from sscard.banks.rules import Report
 from sscard.banks.schemas import BankReportIn, InboxEntryView, InboxPage, ReceiptView
 from sscard.banks.service import InboxFilter, Receipt
 from sscard.kernel.actor import Actor
-from sscard.kernel.ctx import Ctx
 from sscard.platform.http.deps import current_actor, read, runtime
 from sscard.platform.http.problems import problem
 from sscard.platform.http.schemas import PROBLEMS, answers
 from sscard.platform.outbox.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER
+from sscard.platform.paging import page
 
 router = APIRouter(tags=["banks"])
 
@@ -138,11 +138,7 @@ async def list_inbox(
 ) -> Any:
     f = InboxFilter(bank, status, card_number, after, limit)
 
-    async def use_case(ctx: Ctx) -> Any:
-        items, cursor = await inbox.list_inbox(ctx, f)
-        return {"items": items, "next_after": cursor}
-
-    return await read(request, actor, use_case)
+    return await read(request, actor, lambda ctx: page(inbox.list_inbox(ctx, f)))
 
 
 @router.get(

@@ -12,6 +12,7 @@ from sscard.cards.expiry.rules import EXPIRY_WINDOW_DAYS
 from sscard.kernel.actor import Actor
 from sscard.kernel.ctx import Ctx
 from sscard.platform.http.deps import current_actor, read, write
+from sscard.platform.paging import page
 
 # Mounted before cards' /{card_number}, which would otherwise take /expiring.
 router = APIRouter(prefix="/api/v1/cards", tags=["cards"])
@@ -29,11 +30,11 @@ async def expiring(
     after: int = Query(0, ge=0, description="cursor from the previous page"),
     limit: int = Query(100, ge=1, le=1000),
 ) -> Any:
-    async def use_case(ctx: Ctx) -> Any:
-        items, cursor = await expiry.expiring(ctx, within_days, city_code, after, limit)
-        return {"items": items, "next_after": cursor}
-
-    return await read(request, actor, use_case)
+    return await read(
+        request,
+        actor,
+        lambda ctx: page(expiry.expiring(ctx, within_days, city_code, after, limit)),
+    )
 
 
 @router.post(

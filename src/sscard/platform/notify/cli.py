@@ -12,6 +12,7 @@ from sscard.platform.commands import echo_json, run_with_runtime
 from sscard.platform.notify import service as notifications
 from sscard.platform.notify.rules import NotificationFilter, NotificationStatus
 from sscard.platform.notify.senders import sender_from_settings
+from sscard.platform.paging import page
 
 app = typer.Typer(help="Notifications to people (SMS)", no_args_is_help=True)
 
@@ -48,7 +49,6 @@ def list_(
 
     async def work(rt: Runtime) -> dict[str, Any]:
         async with rt.unit(OPERATOR, readonly=True) as ctx:
-            items, cursor = await notifications.list_notifications(ctx, f)
-        return {"items": items, "next_after": cursor}
+            return await page(notifications.list_notifications(ctx, f))
 
     echo_json(run_with_runtime(work))

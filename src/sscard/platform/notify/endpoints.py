@@ -7,13 +7,13 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query, Request
 
 from sscard.kernel.actor import Actor
-from sscard.kernel.ctx import Ctx
 from sscard.platform.http.deps import current_actor, read, runtime
 from sscard.platform.http.schemas import answers
 from sscard.platform.notify import service as notifications
 from sscard.platform.notify.rules import NotificationFilter, NotificationStatus
 from sscard.platform.notify.schemas import DeliveryReportView, NotificationPage
 from sscard.platform.notify.senders import Sender, sender_from_settings
+from sscard.platform.paging import page
 
 router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"])
 
@@ -33,11 +33,7 @@ async def list_notifications(
 ) -> Any:
     f = NotificationFilter(status, person_id, after, limit)
 
-    async def use_case(ctx: Ctx) -> Any:
-        items, cursor = await notifications.list_notifications(ctx, f)
-        return {"items": items, "next_after": cursor}
-
-    return await read(request, actor, use_case)
+    return await read(request, actor, lambda ctx: page(notifications.list_notifications(ctx, f)))
 
 
 @router.post(

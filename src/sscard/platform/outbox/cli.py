@@ -15,6 +15,7 @@ from sscard.platform.jobs import worker_name
 from sscard.platform.outbox import dispatcher, rules, service
 from sscard.platform.outbox.protocol import OutboxStatus, Transport
 from sscard.platform.outbox.rules import OutboxFilter, ReplayFilter
+from sscard.platform.paging import page
 
 app = typer.Typer(
     help="Messages to banks (the outbox), their endpoints, and delivery", no_args_is_help=True
@@ -36,8 +37,7 @@ def list_(
 
     async def work(rt: Runtime) -> dict[str, Any]:
         async with rt.unit(OPERATOR, readonly=True) as ctx:
-            items, cursor = await service.list_outbox(ctx, f)
-        return {"items": items, "next_after": cursor}
+            return await page(service.list_outbox(ctx, f))
 
     echo_json(run_with_runtime(work))
 

@@ -8,7 +8,6 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from sscard.kernel.actor import Actor
-from sscard.kernel.ctx import Ctx
 from sscard.platform.http.deps import current_actor, read, runtime, write
 from sscard.platform.http.schemas import answers
 from sscard.platform.outbox import rules, service
@@ -23,6 +22,7 @@ from sscard.platform.outbox.schemas import (
     ReplayedView,
     ReplayIn,
 )
+from sscard.platform.paging import page
 
 outbox_router = APIRouter(prefix="/api/v1/outbox", tags=["delivery"])
 endpoint_router = APIRouter(prefix="/api/v1/delivery-endpoints", tags=["delivery"])
@@ -48,11 +48,7 @@ async def list_outbox(
 ) -> Any:
     f = OutboxFilter(recipient, status, topic, card_number, after_id, limit)
 
-    async def use_case(ctx: Ctx) -> Any:
-        items, cursor = await service.list_outbox(ctx, f)
-        return {"items": items, "next_after": cursor}
-
-    return await read(request, actor, use_case)
+    return await read(request, actor, lambda ctx: page(service.list_outbox(ctx, f)))
 
 
 @outbox_router.get(
