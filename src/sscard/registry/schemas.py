@@ -50,7 +50,11 @@ class PersonIn(Body):
 
 
 class LookupIn(Body):
-    social_security_number: str = Field(min_length=15, max_length=18)
+    social_security_number: str = Field(
+        min_length=15,
+        max_length=40,
+        description="as the holder types it: full-width digits and spaces are taken (ID-1)",
+    )
 
 
 class DocumentView(BaseModel):

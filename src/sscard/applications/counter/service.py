@@ -13,6 +13,7 @@ from sscard.kernel.actor import authorize
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import NotFound
 from sscard.registry import service as registry
+from sscard.registry.documents import normalise_number
 from sscard.registry.permissions import LOOKUP_PERSON
 from sscard.registry.service import PersonRegistration, person_view
 
@@ -25,8 +26,10 @@ async def person_overview(ctx: Ctx, person_id: int) -> dict[str, Any]:
 
 
 async def lookup_by_ssn(ctx: Ctx, ssn: str) -> dict[str, Any]:
+    """The person whose social security number this is, typed as registration takes it
+    (full-width digits, spaces, a lower-case x); NotFound otherwise (SPEC ID-6: POST only)."""
     authorize(ctx.actor, LOOKUP_PERSON)
-    index = ctx.vault.index(ssn.strip().upper())
+    index = ctx.vault.index(normalise_number(ssn))
     person = await counter.person_at_counter(ctx.conn, ssn_index=index)
     return await _overview(ctx, person, "social_security_number")
 
