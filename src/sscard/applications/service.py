@@ -31,7 +31,7 @@ from sscard.cards import service as cards
 from sscard.cards.entities import Card
 from sscard.cards.legacy import service as legacy
 from sscard.cards.lifecycle import HrStatus, is_live
-from sscard.kernel.actor import Role, authorize
+from sscard.kernel.actor import Operation, Role, authorize
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import DomainError, NotFound, visible_or_not_found
 from sscard.platform import cache, sequences
@@ -99,7 +99,9 @@ class OutletBankOnly(DomainError):
 async def submit_first_application(ctx: Ctx, req: FirstApplication) -> dict[str, Any]:
     """SPEC APP-1/2: a first application at the clerk's outlet; instant outlets make it at once."""
     authorize(ctx.actor, SUBMIT_APPLICATION)
-    outlet, _, policy = await at_counter(ctx, req.person_id, req.representative, refuse_second_card)
+    outlet, _, policy = await at_counter(
+        ctx, SUBMIT_APPLICATION, req.person_id, req.representative, refuse_second_card
+    )
     await check_bank(ctx, outlet, req.bank_code)
     new = NewApplication(
         ApplicationKind.FIRST, req.person_id, req.bank_code, FeeKind.FIRST_APPLICATION
@@ -160,13 +162,15 @@ async def make_if_instant(ctx: Ctx, outlet: Outlet, app_id: int) -> dict[str, An
 
 async def at_counter(
     ctx: Ctx,
+    operation: Operation,
     person_id: int,
     rep: RepresentativeInput | None,
     refuse: Callable[[dict[str, Any]], None],
 ) -> tuple[Outlet, dict[str, Any], CityPolicy]:
-    """The clerk's outlet, the person at the counter (refused as `refuse` says, then checked
-    for representation and photo) and the city policy in force: the start of every application."""
-    outlet = await actor_outlet(ctx, SUBMIT_APPLICATION)
+    """The clerk's outlet (an inactive one refuses `operation`, GOV-1), the person at the
+    counter (refused as `refuse` says, then checked for representation and photo) and the city
+    policy in force: the start of every application."""
+    outlet = await actor_outlet(ctx, operation)
     person = await counter.person_at_counter(ctx.conn, person_id=person_id)
     if person is None:
         raise NotFound(field="person_id", what_zh="人员", what_en="Person")

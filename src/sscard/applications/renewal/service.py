@@ -73,7 +73,7 @@ async def submit_replacement(ctx: Ctx, req: Replacement) -> dict[str, Any]:
     if card.hr_status != HrStatus.FORMALLY_LOST:
         raise FormalLossFirst(field="card_number", state=card.hr_status)
     outlet, person, policy = await service.at_counter(
-        ctx, card.person_id, req.representative, service.refuse_open_application
+        ctx, APPLY_REPLACEMENT, card.person_id, req.representative, service.refuse_open_application
     )
     bank = (req.bank_code or card.bank_code).upper()
     await _check_new_bank(ctx, outlet, card, bank, None, policy)
@@ -89,7 +89,7 @@ async def submit_exchange(ctx: Ctx, req: Exchange) -> dict[str, Any]:
     authorize(ctx.actor, APPLY_EXCHANGE)
     card = await load(ctx, req.card_number)
     outlet, person, policy = await service.at_counter(
-        ctx, card.person_id, req.representative, service.refuse_open_application
+        ctx, APPLY_EXCHANGE, card.person_id, req.representative, service.refuse_open_application
     )
     if not req.old_card_returned:
         raise renewal.OldCardNotReturned(field="old_card_returned")
@@ -113,7 +113,7 @@ async def submit_upgrade(ctx: Ctx, req: Upgrade) -> dict[str, Any]:
     """GEN-3: a holder of a gen-1/gen-2 card applies for gen 3; the old card is recorded."""
     authorize(ctx.actor, APPLY_UPGRADE)
     outlet, person, policy = await service.at_counter(
-        ctx, req.person_id, req.representative, service.refuse_second_card
+        ctx, APPLY_UPGRADE, req.person_id, req.representative, service.refuse_second_card
     )
     bank = req.bank_code.upper()
     await service.check_bank(ctx, outlet, bank)

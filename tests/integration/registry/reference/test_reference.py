@@ -77,3 +77,20 @@ async def test_admin_adds_a_future_policy(api: Api) -> None:
 async def test_only_admin_edits_reference_data(api: Api, who: str) -> None:
     r = await api.call("PATCH", "/api/v1/outlets/3204-HR-002", who, {"making": "instant"})
     assert r.status_code == 403
+
+
+async def test_a_closed_outlet_refuses_each_application_by_its_own_name(api: Api) -> None:
+    """SPEC GOV-1: a clerk of an outlet switched off may apply for nothing; the refusal names
+    the operation asked for (a replacement is not "submit_application")."""
+    card = await api.card()
+    await api.card_post(card["card_number"], "formal-loss", "clerk_nanjing_bank")
+    person = await api.person()
+    r = await api.call("PATCH", "/api/v1/outlets/3204-HR-001", "admin", {"active": False})
+    assert r.status_code == 200, r.text
+
+    replacement = await api.card_post(card["card_number"], "replacement", "clerk_instant", {})
+    first = await api.submit(person["person_id"], "clerk_instant")
+    assert (replacement.status_code, first.status_code) == (403, 403)
+    assert "apply_replacement" in replacement.json()["detail_en"]
+    assert "submit_application" in first.json()["detail_en"]
+    assert (await api.card_state(card["card_number"]))["hr_status"] == "formally_lost"
