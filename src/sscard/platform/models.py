@@ -8,6 +8,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -42,7 +43,14 @@ idempotency_keys = Table(
     Column("key", String(128), primary_key=True),
     Column("request_hash", String(64), nullable=False),
     Column("status_code", Integer, nullable=False),
-    Column("body", Text, nullable=False),
+    # Answers stored before 2026-11-30, in clear; newer ones are in body_enc.
+    Column("body", Text, nullable=True),
+    Column(
+        "body_enc",
+        LargeBinary,
+        nullable=True,
+        comment="SM4-GCM of the answer's JSON; null while the key's request runs",
+    ),
     Column("created_at", UTCDateTime, nullable=False),
 )
 

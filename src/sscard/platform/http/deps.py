@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sscard.kernel.actor import Actor
+from sscard.kernel.crypto import Vault
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import DomainError, invalid
 from sscard.kernel.runtime import Runtime
@@ -120,26 +121,31 @@ async def _write_once(
     async with runtime(request).unit(actor) as ctx:
         previous = await repo.stored_answer(ctx.conn, actor.id, key)
         if previous is not None:
-            return _replay(previous, digest)
+            return _replay(previous, digest, ctx.vault)
         # Claim the key before the work: a concurrent twin waits here, then replays our answer.
         await repo.claim_key(ctx.conn, actor.id, key, digest, ctx.now)
         body = jsonable_encoder(await use_case(ctx))
         response = JSONResponse(body, status_code=status)
-        await repo.store_answer(ctx.conn, actor.id, key, status, bytes(response.body).decode())
+        # Sealed: an answer may hold a new token or a generated secret (SPEC ID-6).
+        sealed = ctx.vault.encrypt(bytes(response.body))
+        await repo.store_answer(ctx.conn, actor.id, key, status, sealed)
         return response
 
 
 async def _stored(request: Request, actor: Actor, key: str, digest: str) -> Response | None:
     async with runtime(request).unit(actor, readonly=True) as ctx:
         previous = await repo.stored_answer(ctx.conn, actor.id, key)
-    return _replay(previous, digest) if previous else None
+    return _replay(previous, digest, ctx.vault) if previous else None
 
 
-def _replay(previous: dict[str, Any], digest: str) -> Response:
+def _replay(previous: dict[str, Any], digest: str, vault: Vault) -> Response:
+    """The first request's answer again; IdempotencyKeyReused if this request differs."""
     if previous["request_hash"] != digest:
         raise IdempotencyKeyReused(field="Idempotency-Key")
+    sealed = previous["body_enc"]
+    body = vault.decrypt_bytes(sealed) if sealed is not None else previous["body"]
     return Response(
-        previous["body"],
+        body,
         status_code=previous["status_code"],
         media_type="application/json",
         headers={"Idempotent-Replayed": "true"},

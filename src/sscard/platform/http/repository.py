@@ -23,19 +23,20 @@ async def stored_answer(conn: AsyncConnection, actor_id: int | None, key: str) -
 async def claim_key(
     conn: AsyncConnection, actor_id: int | None, key: str, digest: str, at: datetime
 ) -> None:
-    """Take the key before the work (status 0, empty body); a concurrent twin's insert fails
+    """Take the key before the work (status 0, no answer); a concurrent twin's insert fails
     with IntegrityError on the (actor_id, key) key, or waits for this transaction."""
     await conn.execute(
         insert(idempotency_keys).values(
-            actor_id=actor_id, key=key, request_hash=digest, status_code=0, body="", created_at=at
+            actor_id=actor_id, key=key, request_hash=digest, status_code=0, created_at=at
         )
     )
 
 
 async def store_answer(
-    conn: AsyncConnection, actor_id: int | None, key: str, status: int, body: str
+    conn: AsyncConnection, actor_id: int | None, key: str, status: int, body_enc: bytes
 ) -> None:
-    """Keep the answer (HTTP status, JSON text) given to the key's first request."""
+    """Keep the answer (HTTP status, its JSON sealed with the vault) given to the key's first
+    request."""
     k = idempotency_keys
     stmt = update(k).where(k.c.actor_id == actor_id, k.c.key == key)
-    await conn.execute(stmt.values(status_code=status, body=body))
+    await conn.execute(stmt.values(status_code=status, body_enc=body_enc))

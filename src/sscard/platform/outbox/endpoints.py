@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from sscard.kernel.actor import Actor
-from sscard.platform.http.deps import current_actor, read, runtime, write
+from sscard.platform.http.deps import current_actor, read, write
 from sscard.platform.http.schemas import answers
 from sscard.platform.outbox import rules, service
 from sscard.platform.outbox.protocol import OutboxStatus
@@ -98,13 +98,14 @@ async def list_endpoints(request: Request, actor: Actor = Depends(current_actor)
 async def set_endpoint(
     recipient: str, body: EndpointIn, request: Request, actor: Actor = Depends(current_actor)
 ) -> Any:
-    # Not through `write`: an Idempotency-Key would store the answer, and a generated secret
-    # in it, in clear. The same PUT sent again finds the endpoint and keeps its secret.
     secret = rules.parse_secret_hex(body.secret_hex)
-    async with runtime(request).unit(actor) as ctx:
-        return await service.set_endpoint(
+    return await write(
+        request,
+        actor,
+        lambda ctx: service.set_endpoint(
             ctx, recipient, body.transport, body.url, body.statement_url, secret
-        )
+        ),
+    )
 
 
 @endpoint_router.post(

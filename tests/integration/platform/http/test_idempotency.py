@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import asyncio
 
+from sqlalchemy import select
+
+from sscard.kernel.actor import OPERATOR
+from sscard.platform.models import idempotency_keys
 from tests.support.api import Api
 
 
@@ -59,3 +63,20 @@ async def test_refusal_is_not_stored_under_the_key(api: Api) -> None:
     assert (await api.submit(person["person_id"], headers=headers)).status_code == 422
     await api.put_photo(person["person_id"])
     assert (await api.submit(person["person_id"], headers=headers)).status_code == 201
+
+
+async def test_a_kept_answer_is_sealed_and_replayed_whole(api: Api) -> None:
+    """SPEC ID-6: the answer kept for the key holds a new token; it is stored encrypted, and the
+    retry still gets it (the first answer may never have arrived)."""
+    body = {"role": "hotline_agent", "display_name": "坐席乙"}
+    headers = {"Idempotency-Key": "actor-create-1"}
+    first = await api.post("/api/v1/actors", "admin", body, headers=headers)
+    again = await api.post("/api/v1/actors", "admin", body, headers=headers)
+    assert first.status_code == again.status_code == 201, first.text
+    token = first.json()["token"]
+    assert again.json()["token"] == token
+    async with api.rt.unit(OPERATOR, readonly=True) as ctx:
+        [row] = (await ctx.conn.execute(select(idempotency_keys))).mappings().all()
+    stored = b"".join(v if isinstance(v, bytes) else str(v).encode() for v in row.values())
+    assert token.encode() not in stored
+    assert row["body"] is None
