@@ -57,7 +57,6 @@ from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import DomainError, NotFound, invalid
 from sscard.kernel.masking import mask_account
 from sscard.kernel.runtime import Runtime
-from sscard.platform.history import Change, record
 from sscard.platform.outbox import service as outbox
 from sscard.platform.outbox.service import endpoint_secret
 from sscard.registry.reference import repository as reference
@@ -348,7 +347,7 @@ async def _compare(
     conn = ctx.conn
     await repo.file_differences(conn, run_id, bank_code, as_of, grace)
     wanted = await repo.numbers_of(conn, run_id, Kind.ACCOUNT_MISSING_IN_REGISTRY, Repair.REPAIRED)
-    accounts = await asyncio.to_thread(_accounts, statement, wanted, ctx.vault) if wanted else {}
+    accounts = await asyncio.to_thread(_accounts, statement, wanted) if wanted else {}
     await _repair_mirrors(ctx, run_id, bank_code, as_of, accounts)
     await _resend(ctx, run_id)
     tally = await repo.tally(conn, run_id)
@@ -366,16 +365,10 @@ async def _compare(
     )
 
 
-def _accounts(statement: Statement, wanted: set[str], vault: Vault) -> dict[str, dict[str, Any]]:
-    """The statement's account numbers for these cards, sealed to record (second reading)."""
+def _accounts(statement: Statement, wanted: set[str]) -> dict[str, str]:
+    """The statement's account numbers for these cards (a second reading of the file)."""
     return {
-        line.card_number: vault.seal(
-            "account",
-            line.account_number,
-            mask=mask_account,
-            indexed=True,
-            enc_column="account_number_enc",
-        )
+        line.card_number: line.account_number
         for line in statement.lines()
         if line.card_number in wanted
     }
@@ -386,9 +379,10 @@ def _repaired_action(kind: Kind) -> Action:
 
 
 async def _repair_mirrors(
-    ctx: Ctx, run_id: int, bank_code: str, as_of: datetime, accounts: dict[str, dict[str, Any]]
+    ctx: Ctx, run_id: int, bank_code: str, as_of: datetime, accounts: dict[str, str]
 ) -> None:
-    """SPEC LOSS-2: the mirror follows the bank, in chunks; one history row per card.
+    """SPEC LOSS-2: the mirror follows the bank, in chunks, through cards (one history row per
+    card, written there).
 
     Within a chunk the cards are moved in groups of the same (registry, bank) statuses: each
     group is one UPDATE that also checks the mirror still says what was compared.
@@ -397,12 +391,13 @@ async def _repair_mirrors(
     while rows := await repo.differences_with(ctx.conn, run_id, Repair.REPAIRED, after, CHUNK):
         after = rows[-1]["id"]
         done: dict[str, int] = {}
-        moves: dict[tuple[str, str], list[str]] = defaultdict(list)
+        moves: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
         for r in rows:
-            moves[(r["registry_value"], r["bank_value"])].append(r["card_number"])
-        for (was, to), numbers in moves.items():
+            reason = f"{r['kind']} (reconciliation {run_id})"
+            moves[(r["registry_value"], r["bank_value"])][r["card_number"]] = reason
+        for (was, to), reasons in moves.items():
             done |= await financial.follow_bank_statement(
-                ctx, bank_code, numbers, FinancialStatus(was), FinancialStatus(to), as_of
+                ctx, bank_code, reasons, FinancialStatus(was), FinancialStatus(to), as_of
             )
         missed = [r["id"] for r in rows if r["card_number"] not in done]
         await repo.defer(ctx.conn, missed, "changed_after_statement")
@@ -415,18 +410,6 @@ async def _repair_mirrors(
                 if _repaired_action(Kind(r["kind"])) is Action.RECORD_ACCOUNT
             },
         )
-        changes = [
-            Change(
-                "card",
-                done[r["card_number"]],
-                "reconciled",
-                r["registry_value"],
-                r["bank_value"],
-                f"{r['kind']} (reconciliation {run_id})",
-            )
-            for r in repaired
-        ]
-        await record(ctx.conn, ctx.actor, ctx.now, *changes)
 
 
 async def _resend(ctx: Ctx, run_id: int) -> None:

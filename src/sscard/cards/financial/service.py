@@ -6,6 +6,7 @@ the financial-status route; both end in apply_financial, which publishes Financi
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +18,7 @@ from sscard.cards.financial.permissions import REPORT_FINANCIAL_STATUS
 from sscard.cards.lifecycle import FinancialEvent, FinancialStatus
 from sscard.cards.service import card_state_view, load
 from sscard.kernel.actor import authorize
+from sscard.kernel.crypto import Vault
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.db import Row
 from sscard.kernel.errors import InvalidInput, invalid
@@ -61,14 +63,7 @@ async def apply_financial(
     if event is FinancialEvent.ACCOUNT_OPENED:
         if account_number is None or not _is_account_number(account_number):
             raise _account_required()
-        # Reconciliation matches the bank's statement lines by the index, never the number.
-        values |= ctx.vault.seal(
-            "account",
-            account_number,
-            mask=mask_account,
-            indexed=True,
-            enc_column="account_number_enc",
-        )
+        values |= seal_account(ctx.vault, account_number)
     if event is FinancialEvent.REPORTED_LOST:
         values["financial_before_loss"] = state.value
     if event in (FinancialEvent.LOSS_LIFTED, FinancialEvent.CLOSED):
@@ -80,27 +75,48 @@ async def apply_financial(
     return changed
 
 
+def seal_account(vault: Vault, account_number: str) -> Row:
+    """The card's account columns for a number (SPEC ID-6): encrypted, masked, and indexed, for
+    reconciliation matches the bank's statement lines by the index, never the number."""
+    return vault.seal(
+        "account", account_number, mask=mask_account, indexed=True, enc_column="account_number_enc"
+    )
+
+
 async def follow_bank_statement(
     ctx: Ctx,
     bank_code: str,
-    numbers: list[str],
+    reasons: dict[str, str],
     was: FinancialStatus,
     to: FinancialStatus,
     as_of: datetime,
 ) -> dict[str, int]:
-    """Reconciliation's repair (ISS-2, LOSS-2): the mirror of these cards of the bank goes from
-    `was` to what the bank's statement says, set-based; a card changed since the statement's
-    moment is left alone. Publishes FinancialStatusChanged for each card changed (report None:
-    the statement, not a report, moved it). The cards changed, number -> id; the caller records
-    the history with its reason."""
+    """Reconciliation's repair (ISS-2, LOSS-2): the mirror of the bank's cards named in
+    `reasons` (card number -> the history's reason) goes from `was` to what the bank's
+    statement says, set-based; a card changed since the statement's moment is left alone. Each
+    card changed gets its history row (`reconciled`) and a FinancialStatusChanged (report None:
+    the statement, not a report, moved it). The cards changed, number -> id."""
     changed = await repo.follow_bank_statement(
-        ctx.conn, bank_code, numbers, was, to, as_of, ctx.now
+        ctx.conn, bank_code, list(reasons), was, to, as_of, ctx.now
+    )
+    await record(
+        ctx.conn,
+        ctx.actor,
+        ctx.now,
+        *(Change("card", r.id, "reconciled", was, to, reasons[r.card_number]) for r in changed),
     )
     await publish(ctx, *(FinancialStatusChanged(ref, None, was, to) for ref in changed))
     return {ref.card_number: ref.id for ref in changed}
 
 
-async def record_statement_accounts(ctx: Ctx, sealed: dict[str, Row]) -> None:
-    """ISS-2: accounts the bank opened and whose report was lost, from its statement, already
-    sealed by Vault.seal (encrypted, masked, indexed), by card number."""
+async def record_statement_accounts(ctx: Ctx, accounts: dict[str, str]) -> None:
+    """ISS-2: accounts the bank opened and whose report was lost, read from its statement (card
+    number -> account number), stored sealed (seal_account); one statement for all of them.
+    Sealing runs off the event loop: a statement may bring thousands."""
+    if not accounts:
+        return
+    vault = ctx.vault
+    sealed = await asyncio.to_thread(
+        lambda: {number: seal_account(vault, a) for number, a in accounts.items()}
+    )
     await repo.record_sealed_accounts(ctx.conn, sealed)
