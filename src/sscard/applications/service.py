@@ -36,6 +36,7 @@ from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import DomainError, NotFound, visible_or_not_found
 from sscard.platform import cache, sequences
 from sscard.platform.history import Change, entries, record
+from sscard.platform.paging import next_cursor
 from sscard.platform.permissions import VIEW_HISTORY
 from sscard.registry import repository as registry
 from sscard.registry.calendar import repository as calendar_repo
@@ -442,7 +443,7 @@ async def list_applications(ctx: Ctx, f: ListFilter) -> tuple[list[dict[str, Any
         limit=f.limit,
         **scope,
     )
-    cursor = rows[-1]["id"] if len(rows) == f.limit else None
+    cursor = next_cursor(rows, f.limit)
     return [summary(r, ctx.today) for r in rows], cursor
 
 

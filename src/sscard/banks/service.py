@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 import orjson
 
@@ -48,6 +49,7 @@ from sscard.kernel.masking import mask_account
 from sscard.platform import cache
 from sscard.platform.outbox import signing
 from sscard.platform.outbox.service import endpoint_secret
+from sscard.platform.paging import next_cursor
 from sscard.registry.reference import repository as reference
 from sscard.registry.reference.entities import Outlet
 
@@ -245,7 +247,7 @@ async def list_inbox(ctx: Ctx, f: InboxFilter) -> tuple[list[Row], str | None]:
         after=_decode_cursor(f.after) if f.after is not None else None,
         limit=f.limit,
     )
-    cursor = _encode_cursor(rows[-1]) if len(rows) == f.limit else None
+    cursor = next_cursor(rows, f.limit, _encode_cursor)
     return [_view(ctx.vault, r) for r in rows], cursor
 
 
@@ -281,7 +283,7 @@ def _view(vault: Vault, row: Row) -> Row:
     }
 
 
-def _encode_cursor(row: Row) -> str:
+def _encode_cursor(row: Mapping[str, Any]) -> str:
     key = [row["received_at"].isoformat(), row["bank_code"], row["message_id"]]
     return base64.urlsafe_b64encode(orjson.dumps(key)).decode()
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 
@@ -11,3 +11,13 @@ async def page(listing: Awaitable[tuple[list[Any], Any]]) -> dict[str, Any]:
     next_after being the cursor to pass for the next page, None at the end."""
     items, cursor = await listing
     return {"items": items, "next_after": cursor}
+
+
+def next_cursor(
+    rows: Sequence[Mapping[str, Any]],
+    limit: int,
+    key: Callable[[Mapping[str, Any]], Any] = lambda row: row["id"],
+) -> Any:
+    """The cursor of the page after `rows`: the last row's key (its id unless said) when the page
+    is full, None when this was the last page."""
+    return key(rows[-1]) if len(rows) == limit else None

@@ -59,6 +59,7 @@ from sscard.kernel.masking import mask_account
 from sscard.kernel.runtime import Runtime
 from sscard.platform.outbox import service as outbox
 from sscard.platform.outbox.service import endpoint_secret
+from sscard.platform.paging import next_cursor
 from sscard.registry.reference import repository as reference
 
 log = logging.getLogger("sscard.reconciliation")
@@ -472,7 +473,7 @@ async def list_runs(ctx: Ctx, bank_code: str, before: int, limit: int) -> dict[s
     if not await reference.existing_bank_codes(ctx.conn, [bank_code]):
         raise NotFound(field="bank_code", what_zh="银行", what_en="Bank")
     rows = await repo.list_runs(ctx.conn, bank_code, before, limit)
-    cursor = rows[-1]["id"] if len(rows) == limit else None
+    cursor = next_cursor(rows, limit)
     return {"items": [run_view(r) for r in rows], "next_before": cursor}
 
 
@@ -499,7 +500,7 @@ async def differences(
         after,
         limit,
     )
-    cursor = rows[-1]["id"] if len(rows) == limit else None
+    cursor = next_cursor(rows, limit)
     return {"items": [difference_view(r) for r in rows], "next_after": cursor}
 
 

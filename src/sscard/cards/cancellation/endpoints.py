@@ -15,6 +15,7 @@ from sscard.kernel.actor import Actor
 from sscard.kernel.ctx import Ctx
 from sscard.platform.http.deps import current_actor, read, runtime, write
 from sscard.platform.http.schemas import PROBLEMS, answers
+from sscard.platform.paging import page
 
 router = APIRouter(tags=["cancellations"])
 PDF = "application/pdf"
@@ -47,11 +48,9 @@ async def list_cancellations(
     after: int = Query(0, ge=0, description="cursor from the previous page"),
     limit: int = Query(100, ge=1, le=1000),
 ) -> Any:
-    async def use_case(ctx: Ctx) -> Any:
-        page = await service.list_cancellations(ctx, card_number, after, limit)
-        return {"items": page.items, "next_after": page.next_after}
-
-    return await read(request, actor, use_case)
+    return await read(
+        request, actor, lambda ctx: page(service.list_cancellations(ctx, card_number, after, limit))
+    )
 
 
 @router.get(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from sscard.cards import lifecycle as lc
@@ -23,6 +22,7 @@ from sscard.kernel.errors import DomainError, visible_or_not_found
 from sscard.kernel.events import publish
 from sscard.platform import sequences
 from sscard.platform.history import Change, record
+from sscard.platform.paging import next_cursor
 from sscard.registry.reference import repository as reference
 from sscard.registry.reference.service import policy_on
 from sscard.registry.representatives import representative_view, sealed_representative
@@ -46,12 +46,6 @@ class RepresentativeIsHolder(DomainError):
     rule = "CAN-4"
     message_zh = "经办人证件为持卡人本人的证件，经办人须出示其本人的有效身份证件"
     message_en = "The representative's document is the holder's; they show their own ID"
-
-
-@dataclass(frozen=True)
-class CancellationPage:
-    items: list[dict[str, Any]]
-    next_after: int | None
 
 
 # ---- cancel ----
@@ -212,8 +206,9 @@ async def notice_of(ctx: Ctx, reference: str) -> ClosureNotice:
 
 async def list_cancellations(
     ctx: Ctx, card_number: str | None, after: int, limit: int
-) -> CancellationPage:
-    """Closure notices the caller may see, oldest first: a bank its own, a clerk their city's."""
+) -> tuple[list[dict[str, Any]], int | None]:
+    """Closure notices the caller may see, oldest first: a bank its own, a clerk their city's;
+    and the next page's cursor (None at the end)."""
     authorize(ctx.actor, VIEW_CLOSURE_NOTICE)
     actor = ctx.actor
     rows = await repo.list_page(
@@ -224,8 +219,7 @@ async def list_cancellations(
         after=after,
         limit=limit,
     )
-    cursor = rows[-1]["id"] if len(rows) == limit else None
-    return CancellationPage([summary(r) for r in rows], cursor)
+    return [summary(r) for r in rows], next_cursor(rows, limit)
 
 
 async def _by_reference(ctx: Ctx, reference_number: str) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from sscard.cards.lifecycle import financial_expired
 from sscard.kernel.actor import authorize
 from sscard.kernel.ctx import Ctx
 from sscard.platform.notify import service as notifications
+from sscard.platform.paging import next_cursor
 
 
 async def expiring(
@@ -21,7 +22,7 @@ async def expiring(
     authorize(ctx.actor, LIST_EXPIRING_CARDS)
     until = window_end(ctx.today, within_days)
     rows = await expiry_repo.expiring_cards(ctx.conn, until, city_code, after_id, limit)
-    cursor = rows[-1]["id"] if len(rows) == limit else None
+    cursor = next_cursor(rows, limit)
     return [_item(r, ctx) for r in rows], cursor
 
 

@@ -24,6 +24,7 @@ from sscard.platform.notify.permissions import DELIVER_NOTIFICATIONS, VIEW_NOTIF
 from sscard.platform.notify.rules import CHANNELS, NotificationFilter, NotificationStatus
 from sscard.platform.notify.senders import Sender
 from sscard.platform.notify.templates import TEMPLATES, clean_params
+from sscard.platform.paging import next_cursor
 
 # ---- the outbox ----
 
@@ -82,7 +83,7 @@ async def list_notifications(
     """A page of notifications with their delivery state, and the next page's cursor."""
     authorize(ctx.actor, VIEW_NOTIFICATIONS)
     rows = await repo.notification_page(ctx.conn, f)
-    cursor = rows[-1]["id"] if len(rows) == f.limit else None
+    cursor = next_cursor(rows, f.limit)
     return [notification_view(r) for r in rows], cursor
 
 

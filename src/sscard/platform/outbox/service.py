@@ -34,6 +34,7 @@ from sscard.platform.outbox.rules import (
     check_secret,
 )
 from sscard.platform.outbox.signing import SECRET_BYTES
+from sscard.platform.paging import next_cursor
 
 
 def new_row(
@@ -86,7 +87,7 @@ async def list_outbox(ctx: Ctx, f: OutboxFilter) -> tuple[list[dict[str, Any]], 
         if key is None:
             return [], None
     rows = await repo.message_page(ctx.conn, f, key)
-    cursor = rows[-1]["id"] if len(rows) == f.limit else None
+    cursor = next_cursor(rows, f.limit)
     return [message_view(r) for r in rows], cursor
 
 
