@@ -94,6 +94,7 @@ def wire() -> None:
     ]
     outbox.enrichers.append(bank_enrichment.enrich)
     outbox.card_key = bank_hooks.card_key_of
+    outbox.card_fields.update(bank_hooks.CARD_FIELDS)
     templates.register(*renewal_hooks.TEMPLATES, *expiry_hooks.TEMPLATES, *loss_hooks.TEMPLATES)
     set_contact_book(registry_repository.phones)
     cancellation_extensions.CHECKS.clear()

@@ -6,17 +6,20 @@
   code, the medical-insurance agency, a city's centre), each with a check that one exists.
 - `card_key`: the ordering key of the messages about a card, found from its number, so the outbox
   can be listed by card.
+- `card_fields`: for a topic whose payload names its card other than by `card_number`, the field
+  that does (the wire's `card_number` and the outbox listing read it).
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sscard.kernel.crypto import Vault
-from sscard.platform.outbox.protocol import Outgoing
+from sscard.platform.outbox.protocol import Outgoing, card_number_of
 
 Enricher = Callable[[AsyncConnection, Vault, Sequence[Outgoing]], Awaitable[list[Outgoing]]]
 CardKey = Callable[[AsyncConnection, str], Awaitable[str | None]]
@@ -36,11 +39,17 @@ class OutboxHooks:
     enrichers: list[Enricher] = field(default_factory=list)
     recipients: list[RecipientKind] = field(default_factory=list)
     card_key: CardKey | None = None
+    card_fields: dict[str, str] = field(default_factory=dict)
 
     def clear(self) -> None:
         self.enrichers.clear()
         self.recipients.clear()
         self.card_key = None
+        self.card_fields.clear()
+
+    def card_number(self, topic: str, payload: Mapping[str, Any]) -> str | None:
+        """The card a message of this topic is about (protocol.card_number_of)."""
+        return card_number_of(payload, self.card_fields.get(topic, "card_number"))
 
 
 HOOKS = OutboxHooks()

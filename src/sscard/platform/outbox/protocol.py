@@ -94,7 +94,8 @@ def batch_body(batch: Sequence[Outgoing]) -> bytes:
     return orjson.dumps({"messages": [m.as_json() for m in batch]})
 
 
-def card_number_of(payload: Mapping[str, Any]) -> str | None:
-    """The card a message is about: a supersession names the old card, whose bank is told."""
-    number = payload.get("card_number") or payload.get("old_card_number")
+def card_number_of(payload: Mapping[str, Any], field: str = "card_number") -> str | None:
+    """The card a message is about: the payload's `field` (the publisher says which one its
+    topic uses, extensions.HOOKS.card_fields), or None."""
+    number = payload.get(field)
     return number if isinstance(number, str) else None

@@ -23,13 +23,13 @@ from sscard.kernel.config import Settings
 from sscard.kernel.crypto import Vault
 from sscard.kernel.db import Row, UTCDateTime
 from sscard.kernel.upsert import insert_rows
+from sscard.platform.outbox.extensions import HOOKS
 from sscard.platform.outbox.models import delivery_endpoints, outbox
 from sscard.platform.outbox.protocol import (
     Endpoint,
     OutboxStatus,
     Outgoing,
     Transport,
-    card_number_of,
 )
 from sscard.platform.outbox.rules import (
     DELIVERED,
@@ -122,7 +122,14 @@ async def due_messages(
     rows = (await conn.execute(stmt)).all()
     claimed = [Claimed(r.id, r.message_id, r.attempts) for r in rows]
     batch = [
-        Outgoing(r.message_id, r.id, r.topic, card_number_of(r.payload), r.created_at, r.payload)
+        Outgoing(
+            r.message_id,
+            r.id,
+            r.topic,
+            HOOKS.card_number(r.topic, r.payload),
+            r.created_at,
+            r.payload,
+        )
         for r in rows
     ]
     return claimed, batch

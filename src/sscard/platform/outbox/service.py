@@ -24,7 +24,7 @@ from sscard.kernel.errors import NotFound, invalid
 from sscard.platform.outbox import repository as repo
 from sscard.platform.outbox.extensions import HOOKS
 from sscard.platform.outbox.permissions import CONFIGURE_ENDPOINT, REPLAY_OUTBOX, VIEW_OUTBOX
-from sscard.platform.outbox.protocol import OutboxStatus, Transport, card_number_of
+from sscard.platform.outbox.protocol import OutboxStatus, Transport
 from sscard.platform.outbox.rules import (
     EndpointIn,
     OutboxFilter,
@@ -103,7 +103,7 @@ def message_view(row: dict[str, Any]) -> dict[str, Any]:
         "next_attempt_at": row["next_attempt_at"],
         "delivered_at": row["delivered_at"],
         "last_error": row["last_error"],
-        "card_number": card_number_of(row["payload"]),
+        "card_number": HOOKS.card_number(row["topic"], row["payload"]),
         "payload": row["payload"],
     }
 

@@ -9,6 +9,7 @@ import pytest
 from sscard.kernel.config import Settings
 from sscard.kernel.errors import InvalidInput
 from sscard.platform.outbox.dispatcher import sender_for
+from sscard.platform.outbox.extensions import OutboxHooks
 from sscard.platform.outbox.http_sender import HttpSender, parse_results
 from sscard.platform.outbox.protocol import (
     DeliveryResult,
@@ -89,8 +90,13 @@ def test_a_banks_reason_quoting_a_personal_number_is_not_kept() -> None:
 
 
 def test_the_card_a_message_is_about() -> None:
+    """A topic names its card in `card_number` unless its publisher registered another field
+    (banks: a supersession is about the old card)."""
+    hooks = OutboxHooks(card_fields={"bank.card_superseded": "old_card_number"})
     assert card_number_of({"card_number": "A00000001"}) == "A00000001"
-    assert card_number_of({"old_card_number": "A00000001", "new_card_number": "B"}) == "A00000001"
+    superseded = {"old_card_number": "A00000001", "new_card_number": "B"}
+    assert hooks.card_number("bank.card_superseded", superseded) == "A00000001"
+    assert hooks.card_number("bank.card_status_changed", superseded) is None
     assert card_number_of({"card_id": 3}) is None
 
 
