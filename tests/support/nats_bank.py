@@ -27,16 +27,18 @@ from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from sscard.kernel.clock import SystemClock
 from sscard.platform.outbox import signing
 from sscard.platform.outbox.nats_stream import (
-    ACK_WAIT_SECONDS,
-    FETCH_BATCH,
-    FETCH_WAIT_SECONDS,
-    RECONNECT_WAIT_SECONDS,
     STREAM,
     SUBJECT_PREFIX,
     ensure_stream,
     subject_for,
 )
 from sscard.platform.outbox.protocol import DeliveryResult
+
+# The bank side's consumer: what a bank reading its queue would set.
+ACK_WAIT_SECONDS = 60.0  # an unacknowledged message is given again after this long
+FETCH_BATCH = 64
+FETCH_WAIT_SECONDS = 1.0  # also how soon consume() notices `stop`
+RECONNECT_WAIT_SECONDS = 1.0
 
 log = logging.getLogger("tests.nats_bank")
 

@@ -218,7 +218,7 @@ async def check_bank(ctx: Ctx, outlet: Outlet, bank_code: str) -> None:
         raise proc.BankNotInCityList(
             field="bank_code", bank_code=bank_code, city_code=outlet.city_code
         )
-    if outlet.kind == "bank" and outlet.bank_code != bank_code:
+    if outlet.is_bank and outlet.bank_code != bank_code:
         raise OutletBankOnly(field="bank_code", bank_code=outlet.bank_code)
 
 

@@ -6,7 +6,7 @@ import csv
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import typer
 
@@ -22,7 +22,6 @@ from sscard.platform.commands import echo_json, run_with_runtime
 from sscard.platform.outbox.protocol import Transport
 
 app = typer.Typer(help="sscard banks: reconciliation and bank set-up", no_args_is_help=True)
-T = TypeVar("T")
 
 
 def _moment(value: str | None) -> datetime | None:

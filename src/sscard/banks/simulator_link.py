@@ -20,6 +20,7 @@ from sscard.kernel.crypto import write_secret
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import DomainError
 from sscard.kernel.runtime import Runtime
+from sscard.platform.outbox.nats_stream import subject_for
 from sscard.platform.outbox.protocol import Transport
 from sscard.platform.outbox.service import set_endpoint
 from sscard.registry.reference import repository as reference
@@ -71,7 +72,7 @@ async def link_simulator(
 
 def _delivery_url(transport: Transport, sim_url: str, code: str, prefix: str) -> str:
     if transport is Transport.NATS:
-        return f"{prefix}.{code}"
+        return subject_for(code, prefix)
     return f"{sim_url}/banks/{code}/webhook"
 
 

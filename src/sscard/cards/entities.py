@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sscard.cards.lifecycle import FinancialStatus, HrStatus, is_live
+from sscard.cards.lifecycle import FinancialStatus, HrStatus
 
 
 @dataclass(frozen=True)
@@ -75,11 +75,6 @@ class Card:
     @property
     def ref(self) -> CardRef:
         return CardRef(self.id, self.card_number, self.person_id, self.bank_code, self.city_code)
-
-    @property
-    def live(self) -> bool:
-        """SPEC ID-3: it counts against one-person-one-card until cancelled or superseded."""
-        return is_live(self.hr_status)
 
 
 def _typed(values: dict[str, Any]) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
-from typing import Any, TypeVar
+from typing import Any
 
 import typer
 
@@ -20,7 +20,6 @@ from sscard.platform.paging import page
 app = typer.Typer(
     help="Messages to banks (the outbox), their endpoints, and delivery", no_args_is_help=True
 )
-T = TypeVar("T")
 
 
 @app.command("list")

@@ -43,9 +43,6 @@ log = logging.getLogger("sscard.outbox.dispatcher")
 
 ERROR_PAUSE_SECONDS = 1.0  # after a round that failed as a whole (database gone, say)
 
-# ---- rules (pure) ----
-
-
 # ---- senders ----
 
 

@@ -37,11 +37,6 @@ MAX_MESSAGES_PER_BANK = 2_000_000
 MAX_STREAM_BYTES = 16 * 1024**3
 MAX_MESSAGE_BYTES = 256 * 1024  # one outbound message is a few hundred bytes
 
-ACK_WAIT_SECONDS = 60.0  # an unacknowledged message is given again after this long
-FETCH_BATCH = 64
-FETCH_WAIT_SECONDS = 1.0  # also how soon consume() notices `stop`
-RECONNECT_WAIT_SECONDS = 1.0
-
 
 def subject_for(bank_code: str, prefix: str = SUBJECT_PREFIX) -> str:
     """The subject (and so the queue) of one bank; an endpoint's url for the nats transport."""

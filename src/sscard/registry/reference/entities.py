@@ -75,4 +75,5 @@ class Outlet:
 
     @property
     def is_bank(self) -> bool:
+        """A bank's outlet (GOV-1): it serves its own bank's cards only."""
         return self.kind == "bank"
