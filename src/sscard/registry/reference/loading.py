@@ -35,10 +35,10 @@ def _policy_rows() -> list[dict[str, Any]]:
     rows = []
     for p in _load("policies.json"):
         effective = date.fromisoformat(p["effective_from"])
-        CityPolicy.from_rules(p["city_code"], effective, p)  # refuse a malformed file early
         rules = {
             k: v for k, v in p.items() if k not in ("city_code", "effective_from", "source", "note")
         }
+        CityPolicy.from_rules(p["city_code"], effective, rules)  # refuse a malformed file early
         rows.append(
             {
                 "city_code": p["city_code"],

@@ -7,7 +7,8 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from sscard.kernel.errors import DomainError
+from sscard.kernel.errors import DomainError, InvalidInput, invalid
+from sscard.registry.photo import Background
 
 
 class FeeKind(StrEnum):
@@ -44,12 +45,12 @@ class CityPolicy:
     city_code: str
     effective_from: date
     fees_fen: dict[str, int]
-    photo_background: str
+    photo_background: Background
     agent_policy: AgentPolicy
     minor_agent: MinorAgent
     bank_change_allowed: bool
     damage_exchange_at: tuple[str, ...]
-    formal_unlock_scope: str
+    formal_unlock_scope: UnlockScope
     abroad_cancellation_by: tuple[str, ...]
     upgrade_requires_old_card: bool
     fast_making_working_days: int
@@ -66,28 +67,12 @@ class CityPolicy:
 
     @classmethod
     def from_rules(cls, city_code: str, effective_from: date, rules: dict[str, Any]) -> CityPolicy:
-        names = {f.name for f in fields(cls)} - {"city_code", "effective_from"}
-        missing = names - rules.keys()
-        if missing:
-            raise ValueError(f"policy rules missing: {sorted(missing)}")
-        return cls(
-            city_code=city_code,
-            effective_from=effective_from,
-            fees_fen={FeeKind(k).value: int(v) for k, v in rules["fees_fen"].items()},
-            photo_background=rules["photo_background"],
-            agent_policy=AgentPolicy(rules["agent_policy"]),
-            minor_agent=MinorAgent(rules["minor_agent"]),
-            bank_change_allowed=bool(rules["bank_change_allowed"]),
-            damage_exchange_at=tuple(rules["damage_exchange_at"]),
-            formal_unlock_scope=rules["formal_unlock_scope"],
-            abroad_cancellation_by=tuple(rules["abroad_cancellation_by"]),
-            upgrade_requires_old_card=bool(rules["upgrade_requires_old_card"]),
-            fast_making_working_days=int(rules["fast_making_working_days"]),
-            unit_batch_days=int(rules["unit_batch_days"]),
-            online_working_days=int(rules["online_working_days"]),
-            transport_balance_cap_fen=int(rules["transport_balance_cap_fen"]),
-            password_max_attempts=_at_least_one(rules, "password_max_attempts"),
-        )
+        """A city's policy from its stored or given rules, every field checked (CITY-3).
+
+        Raises InvalidInput on `rules.<name>` for a rule missing, unknown, of the wrong type
+        or outside its values; nothing is coerced (a "false" string is not a yes).
+        """
+        return cls(city_code=city_code, effective_from=effective_from, **checked_rules(rules))
 
     def rules(self) -> dict[str, Any]:
         """The JSON-ready rules, the inverse of from_rules."""
@@ -100,11 +85,96 @@ class CityPolicy:
         return out
 
 
-def _at_least_one(rules: dict[str, Any], name: str) -> int:
-    value = int(rules[name])
-    if value < 1:
-        raise ValueError(f"{name} must be at least 1")
+class UnlockScope(StrEnum):
+    """Where a formal loss is unlocked (LOSS-3): any outlet of the card's bank, or only the
+    outlet that took the loss (Suzhou)."""
+
+    SAME_BANK_ANY_OUTLET = "same_bank_any_outlet"
+    ACCEPTING_OUTLET = "accepting_outlet"
+
+
+_CHOICES: dict[str, type[StrEnum]] = {
+    "photo_background": Background,
+    "agent_policy": AgentPolicy,
+    "minor_agent": MinorAgent,
+    "formal_unlock_scope": UnlockScope,
+}
+# Lists of places or people, each drawn from these values (at least one).
+_SUBSETS = {
+    "damage_exchange_at": ("hr", "bank"),  # outlet kinds where a damaged card is exchanged
+    "abroad_cancellation_by": ("agent", "holder"),  # who may cancel for a settler abroad
+}
+_FLAGS = ("bank_change_allowed", "upgrade_requires_old_card")
+# Whole numbers and their least value: days and tries count from 1, amounts in fen from 0.
+_COUNTS = {
+    "fast_making_working_days": 1,
+    "unit_batch_days": 1,
+    "online_working_days": 1,
+    "transport_balance_cap_fen": 0,
+    "password_max_attempts": 1,  # PWD-3: zero would lock every password at once
+}
+RULE_NAMES = frozenset({"fees_fen", *_CHOICES, *_SUBSETS, *_FLAGS, *_COUNTS})
+
+
+def checked_rules(rules: dict[str, Any]) -> dict[str, Any]:
+    """Every rule of a policy, typed; InvalidInput on the first one that is not right."""
+    unknown = sorted(set(rules) - RULE_NAMES)
+    if unknown:
+        raise _bad(unknown[0], "不是城市政策的规则", "is not a rule of a city policy")
+    missing = sorted(RULE_NAMES - set(rules))
+    if missing:
+        raise _bad(missing[0], "必填", "is required")
+    out: dict[str, Any] = {"fees_fen": _fees(rules["fees_fen"])}
+    for name, choice in _CHOICES.items():
+        out[name] = _choice(name, rules[name], choice)
+    for name, allowed in _SUBSETS.items():
+        out[name] = _subset(name, rules[name], allowed)
+    for name in _FLAGS:
+        if not isinstance(rules[name], bool):
+            raise _bad(name, "须为 true 或 false", "must be true or false")
+        out[name] = rules[name]
+    for name, least in _COUNTS.items():
+        out[name] = _count(name, rules[name], least)
+    return out
+
+
+def _bad(name: str, zh: str, en: str) -> InvalidInput:
+    return invalid(f"rules.{name}", zh, en)
+
+
+def _count(name: str, value: Any, least: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < least:
+        raise _bad(name, f"须为不小于{least}的整数", f"must be a whole number of at least {least}")
     return value
+
+
+def _choice(name: str, value: Any, choice: type[StrEnum]) -> Any:
+    allowed = [c.value for c in choice]
+    if value not in allowed:
+        raise _bad(name, f"须为{'、'.join(allowed)}之一", f"must be one of {', '.join(allowed)}")
+    return choice(value)
+
+
+def _subset(name: str, value: Any, allowed: tuple[str, ...]) -> tuple[str, ...]:
+    ok = isinstance(value, list) and value and all(v in allowed for v in value)
+    if not ok or len(set(value)) != len(value):
+        raise _bad(
+            name,
+            f"须为{'、'.join(allowed)}中不重复的一项或多项",
+            f"must be a list of one or more of {', '.join(allowed)}, none twice",
+        )
+    return tuple(value)
+
+
+def _fees(value: Any) -> dict[str, int]:
+    kinds = [k.value for k in FeeKind]
+    if not isinstance(value, dict):
+        raise _bad("fees_fen", "须为各收费项目的金额（分）", "must map fee kinds to amounts in fen")
+    for kind, fen in value.items():
+        if kind not in kinds:
+            raise _bad(f"fees_fen.{kind}", f"须为{'、'.join(kinds)}之一", "is not a fee kind")
+        _count(f"fees_fen.{kind}", fen, 0)
+    return dict(value)
 
 
 def policy_in_force(policies: list[CityPolicy], city_code: str, day: date) -> CityPolicy:

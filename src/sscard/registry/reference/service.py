@@ -151,12 +151,7 @@ async def add_policy(
         raise invalid(
             "effective_from", "不能早于今天（已生效的政策不可追溯修改）", "must not be in the past"
         )
-    try:
-        policy = CityPolicy.from_rules(city_code, effective_from, rules)
-    except (ValueError, KeyError, TypeError) as bad:
-        raise invalid(
-            "rules", f"政策内容不完整或有误：{bad}", f"incomplete or wrong: {bad}"
-        ) from None
+    policy = CityPolicy.from_rules(city_code, effective_from, rules)  # InvalidInput by rule
     row = {
         "city_code": city_code,
         "effective_from": effective_from,

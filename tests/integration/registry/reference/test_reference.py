@@ -94,3 +94,49 @@ async def test_a_closed_outlet_refuses_each_application_by_its_own_name(api: Api
     assert "apply_replacement" in replacement.json()["detail_en"]
     assert "submit_application" in first.json()["detail_en"]
     assert (await api.card_state(card["card_number"]))["hr_status"] == "formally_lost"
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"bank_change_allowed": "false"}, "rules.bank_change_allowed"),
+        ({"damage_exchange_at": "hr"}, "rules.damage_exchange_at"),
+        ({"damage_exchange_at": ["hr", "hr"]}, "rules.damage_exchange_at"),
+        ({"fast_making_working_days": -3}, "rules.fast_making_working_days"),
+        ({"fast_making_working_days": "five"}, "rules.fast_making_working_days"),
+        ({"online_working_days": 1.5}, "rules.online_working_days"),
+        ({"photo_background": "purple"}, "rules.photo_background"),
+        ({"formal_unlock_scope": "anywhere"}, "rules.formal_unlock_scope"),
+        ({"fees_fen": {"replacement": -2000}}, "rules.fees_fen.replacement"),
+        ({"fees_fen": {"parking": 100}}, "rules.fees_fen.parking"),
+        ({"password_max_attempts": 0}, "rules.password_max_attempts"),
+        ({"bogus": 1}, "rules.bogus"),
+    ],
+)
+async def test_a_policy_rule_of_the_wrong_kind_is_refused_by_name(
+    api: Api, change: dict[str, object], field: str
+) -> None:
+    """SPEC CITY-3: a policy is stored only as every rule means it; nothing is coerced (a
+    "false" string is not a yes) and nothing unknown is dropped in silence."""
+    current = (await api.get("/api/v1/cities/3204", "admin")).json()["policy_in_force"]
+    rules = {k: v for k, v in current.items() if k != "effective_from"} | change
+    before = (await api.get("/api/v1/cities/3204/policies", "admin")).json()
+    r = await api.post(
+        "/api/v1/cities/3204/policies", "admin", {"effective_from": "2027-01-01", "rules": rules}
+    )
+    assert r.status_code == 422, r.text
+    problem = r.json()
+    assert (problem["code"], problem["field"]) == ("invalid_input", field)
+    assert "Error" not in problem["detail_zh"] + problem["detail_en"]
+    assert (await api.get("/api/v1/cities/3204/policies", "admin")).json() == before
+
+
+async def test_a_policy_missing_a_rule_is_refused_by_name(api: Api) -> None:
+    current = (await api.get("/api/v1/cities/3204", "admin")).json()["policy_in_force"]
+    rules = {k: v for k, v in current.items() if k not in ("effective_from", "unit_batch_days")}
+    r = await api.post(
+        "/api/v1/cities/3204/policies", "admin", {"effective_from": "2027-01-01", "rules": rules}
+    )
+    assert r.status_code == 422, r.text
+    assert r.json()["field"] == "rules.unit_batch_days"
+    assert r.json()["detail_zh"] == "字段“rules.unit_batch_days”无效：必填"

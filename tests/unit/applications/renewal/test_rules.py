@@ -13,7 +13,7 @@ from sscard.applications.renewal import rules as rn
 from sscard.applications.renewal.rules import ExchangeReason
 from sscard.cards.legacy.rules import BankClosure, OldCard
 from sscard.cards.lifecycle import FinancialStatus as F
-from sscard.registry.reference.policy import CityPolicy
+from sscard.registry.reference.policy import RULE_NAMES, CityPolicy
 
 
 def _shipped(city: str) -> CityPolicy:
@@ -21,7 +21,8 @@ def _shipped(city: str) -> CityPolicy:
     path = resources.files("sscard.registry.reference") / "data" / "policies.json"
     rows = [p for p in json.loads(path.read_text()) if p["city_code"] == city]
     latest = max(rows, key=lambda p: p["effective_from"])
-    return CityPolicy.from_rules(city, date.fromisoformat(latest["effective_from"]), latest)
+    rules = {k: v for k, v in latest.items() if k in RULE_NAMES}
+    return CityPolicy.from_rules(city, date.fromisoformat(latest["effective_from"]), rules)
 
 
 POLICY = _shipped("3204")  # Changzhou: no bank change, damage exchange at HR outlets

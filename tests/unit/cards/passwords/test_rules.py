@@ -11,6 +11,7 @@ import pytest
 from sscard.cards.lifecycle import HrStatus
 from sscard.cards.passwords import rules as pw
 from sscard.cards.passwords.rules import Holder, Weakness
+from sscard.kernel.errors import InvalidInput
 from sscard.registry.reference.loading import _policy_rows
 from sscard.registry.reference.policy import CityPolicy
 
@@ -239,10 +240,11 @@ def test_every_shipped_policy_limits_wrong_tries() -> None:
 def test_a_policy_without_tries_is_refused() -> None:
     """SPEC PWD-3: zero tries would lock every password at once."""
     row = _policy_rows()[0]
-    with pytest.raises(ValueError, match="password_max_attempts"):
+    with pytest.raises(InvalidInput, match="password_max_attempts") as refused:
         CityPolicy.from_rules(
             "3201", date(2030, 1, 1), {**row["rules"], "password_max_attempts": 0}
         )
+    assert refused.value.field == "rules.password_max_attempts"
 
 
 # ---- which cards ----
