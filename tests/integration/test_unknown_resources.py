@@ -163,3 +163,42 @@ async def test_an_unknown_resource_is_not_found(
     problem = r.json()
     assert (problem["code"], problem["field"]) == ("not_found", field), problem
     assert await api.counts() == before
+
+
+TOO_BIG = str(2**63)  # one past the largest integer the databases store
+NUMERIC = [c for c in CASES if "/999999" in c[2]]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "who", "body", "field"),
+    [c[0:1] + c[2:] for c in NUMERIC],
+    ids=[f"{c[0]} {c[1]}" for c in NUMERIC],
+)
+async def test_an_id_beyond_what_the_database_stores_is_bad_input(
+    api: Api, method: str, path: str, who: str, body: Any, field: str
+) -> None:
+    """Refused as the path parameter's bad value (422), never a database error (500)."""
+    r = await api.call(method, path.replace("999999", TOO_BIG), who, body)
+    assert r.status_code == 422, r.text
+    assert (r.json()["code"], r.json()["field"]) == ("invalid_input", field)
+
+
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        ("/api/v1/applications", "person_id"),
+        ("/api/v1/applications?after=" + TOO_BIG, "after"),
+        ("/api/v1/outbox?after_id=" + TOO_BIG, "after_id"),
+        ("/api/v1/notifications?person_id=" + TOO_BIG, "person_id"),
+    ],
+)
+async def test_an_id_or_cursor_too_big_in_a_body_or_query_is_bad_input(
+    api: Api, path: str, field: str
+) -> None:
+    if path == "/api/v1/applications":
+        body = {"person_id": 2**70, "bank_code": "ICBC"}
+        r = await api.post(path, "clerk_instant", body)
+    else:
+        r = await api.get(path, "admin")
+    assert r.status_code == 422, r.text
+    assert r.json()["field"] == field

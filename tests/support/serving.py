@@ -68,4 +68,6 @@ async def sscard_cli(api: Api, tmp_path: Path, *args: str, ok: bool = True) -> A
     )
     out, err = await asyncio.wait_for(proc.communicate(), timeout=60)
     assert (proc.returncode == 0) is ok, (out + err).decode()
-    return json.loads(out) if out.strip()[:1] in (b"{", b"[") else out
+    if out.strip()[:1] in (b"{", b"["):
+        return json.loads(out)
+    return out or err  # a usage error is told on stderr only

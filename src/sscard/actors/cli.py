@@ -6,6 +6,7 @@ import typer
 
 from sscard.actors import service as actors
 from sscard.kernel.actor import OPERATOR, Role
+from sscard.kernel.db import MAX_ID
 from sscard.kernel.runtime import Runtime
 from sscard.platform.commands import echo_json, run_with_runtime
 
@@ -19,7 +20,7 @@ def create(
     outlet: str | None = typer.Option(None, help="outlet code, for an outlet clerk"),
     bank: str | None = typer.Option(None, help="bank code, for a bank system"),
     city: str | None = typer.Option(None, help="city code, for a hotline agent or admin"),
-    person_id: int | None = typer.Option(None, help="person, for a cardholder"),
+    person_id: int | None = typer.Option(None, min=1, max=MAX_ID, help="person, for a cardholder"),
     unit: str | None = typer.Option(None, help="unified social credit code, for a unit agent"),
 ) -> None:
     """Create an actor; prints its token once (it is stored only as a hash)."""

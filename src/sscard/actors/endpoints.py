@@ -12,6 +12,7 @@ from sscard.actors.schemas import ActorIn
 from sscard.kernel.actor import Actor
 from sscard.kernel.ctx import Ctx
 from sscard.platform.http.deps import current_actor, read, write
+from sscard.platform.http.request import PathId
 
 router = APIRouter(prefix="/api/v1", tags=["actors"])
 
@@ -56,7 +57,7 @@ async def list_actors(request: Request, actor: Actor = Depends(current_actor)) -
 
 @router.post("/actors/{actor_id}/deactivate", summary="Stop an actor's token working (admin)")
 async def deactivate(
-    actor_id: int, request: Request, actor: Actor = Depends(current_actor)
+    actor_id: PathId, request: Request, actor: Actor = Depends(current_actor)
 ) -> Response:
     async def use_case(ctx: Ctx) -> Any:
         await actors.deactivate_actor(ctx, actor_id)

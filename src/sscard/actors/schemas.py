@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from sscard.kernel.actor import Role
-from sscard.platform.http.request import Body
+from sscard.platform.http.request import Body, IdField
 
 
 class ActorIn(Body):
@@ -14,5 +14,5 @@ class ActorIn(Body):
     outlet_code: str | None = None
     bank_code: str | None = None
     city_code: str | None = None
-    person_id: int | None = None
+    person_id: IdField | None = None
     unit_code: str | None = None

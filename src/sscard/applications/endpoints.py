@@ -13,7 +13,7 @@ from sscard.applications.schemas import ApplicationIn, ApplicationPage, Applicat
 from sscard.kernel.actor import Actor
 from sscard.kernel.ctx import Ctx
 from sscard.platform.http.deps import current_actor, read, write
-from sscard.platform.http.request import TransitionIn
+from sscard.platform.http.request import TransitionIn, cursor
 from sscard.platform.http.schemas import answers
 from sscard.platform.paging import page
 
@@ -49,7 +49,7 @@ async def list_applications(
     status: ApplicationStatus | None = None,
     overdue: bool = Query(False, description="only work past its due date (SPEC APP-7)"),
     due_unknown: bool = Query(False, description="only work waiting for a calendar year"),
-    after: int = Query(0, ge=0, description="cursor from the previous page"),
+    after: int = cursor(),
     limit: int = Query(100, ge=1, le=1000),
 ) -> Any:
     f = service.ListFilter(city_code, outlet_code, status, overdue, due_unknown, after, limit)

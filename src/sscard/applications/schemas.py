@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from sscard.applications.lifecycle import RepresentativeRole
 from sscard.applications.service import FirstApplication, RepresentativeInput
 from sscard.cards.schemas import CardView
-from sscard.platform.http.request import Body
+from sscard.platform.http.request import Body, IdField
 from sscard.registry.schemas import DocumentIn
 
 
@@ -29,7 +29,7 @@ class RepresentativeIn(Body):
 
 
 class ApplicationIn(Body):
-    person_id: int = Field(gt=0)
+    person_id: IdField
     bank_code: str = Field(min_length=2, max_length=16)
     representative: RepresentativeIn | None = None
 

@@ -17,6 +17,7 @@ from sscard.banks.reconciliation.statement import Source, Statement
 from sscard.banks.simulator_link import link_simulator
 from sscard.kernel.actor import OPERATOR
 from sscard.kernel.config import Settings
+from sscard.kernel.db import MAX_ID
 from sscard.kernel.runtime import Runtime
 from sscard.platform.commands import echo_json, run_with_runtime
 from sscard.platform.outbox.protocol import Transport
@@ -83,7 +84,7 @@ def reconcile(
 @app.command("reconciliations")
 def reconciliations(
     bank_code: str = typer.Argument(..., help="the bank's code, e.g. ICBC"),
-    before: int = typer.Option(0, min=0, help="cursor from the previous page"),
+    before: int = typer.Option(0, min=0, max=MAX_ID, help="cursor from the previous page"),
     limit: int = typer.Option(50, min=1, max=500),
 ) -> None:
     """The bank's reconciliation runs, newest first."""
@@ -98,7 +99,7 @@ def reconciliations(
 
 @app.command("reconciliation")
 def show(
-    run_id: int = typer.Argument(..., help="the run's id"),
+    run_id: int = typer.Argument(..., min=1, max=MAX_ID, help="the run's id"),
     kind: Kind | None = typer.Option(None, help="only differences of this kind"),
     repair: Repair | None = typer.Option(None, help="only differences with this repair"),
     as_csv: bool = typer.Option(False, "--csv", help="every difference as CSV on stdout"),

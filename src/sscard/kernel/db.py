@@ -26,6 +26,10 @@ metadata = MetaData(naming_convention=NAMING)
 # SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets 64-bit keys.
 Id = BigInteger().with_variant(Integer(), "sqlite")
 
+# The largest integer the databases store (PostgreSQL BIGINT, SQLite INTEGER). An id or cursor
+# beyond it names nothing: input refuses it rather than send it to the database to fail there.
+MAX_ID = 2**63 - 1
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """Timestamps stored in UTC and always read back timezone-aware (SQLite drops the zone)."""

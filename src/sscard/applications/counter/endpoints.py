@@ -11,6 +11,7 @@ from sscard.applications.counter import service as counter
 from sscard.applications.counter.schemas import PersonOverview
 from sscard.kernel.actor import Actor
 from sscard.platform.http.deps import current_actor, read, write
+from sscard.platform.http.request import PathId
 from sscard.platform.http.schemas import answers
 from sscard.registry.schemas import LookupIn, PersonIn
 
@@ -42,7 +43,7 @@ async def register(
     },
 )
 async def put_photo(
-    person_id: int, request: Request, actor: Actor = Depends(current_actor)
+    person_id: PathId, request: Request, actor: Actor = Depends(current_actor)
 ) -> Response:
     photo = await request.body()
     return await write(request, actor, lambda ctx: counter.attach_photo(ctx, person_id, photo))
@@ -54,7 +55,7 @@ async def put_photo(
     responses=answers(PersonOverview),
 )
 async def get_person(
-    person_id: int, request: Request, actor: Actor = Depends(current_actor)
+    person_id: PathId, request: Request, actor: Actor = Depends(current_actor)
 ) -> Any:
     return await read(request, actor, lambda ctx: counter.person_overview(ctx, person_id))
 

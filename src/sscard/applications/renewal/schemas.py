@@ -8,7 +8,7 @@ from sscard.applications.renewal.rules import ExchangeReason
 from sscard.applications.renewal.service import Exchange, Replacement, Upgrade
 from sscard.applications.schemas import RepresentativeIn
 from sscard.cards.legacy.rules import BankClosure, OldCard
-from sscard.platform.http.request import Body
+from sscard.platform.http.request import Body, IdField
 
 
 class ReplacementIn(Body):
@@ -62,7 +62,7 @@ class OldCardIn(Body):
 
 
 class UpgradeIn(Body):
-    person_id: int = Field(gt=0)
+    person_id: IdField
     bank_code: str = Field(min_length=2, max_length=16)
     old_card: OldCardIn
     representative: RepresentativeIn | None = None

@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from sscard.applications.temporary_medical import service as temporary_medical
 from sscard.kernel.actor import Actor
 from sscard.platform.http.deps import current_actor, read, write
+from sscard.platform.http.request import PathId
 
 router = APIRouter(prefix="/api/v1", tags=["after issue"])
 
@@ -20,7 +21,7 @@ router = APIRouter(prefix="/api/v1", tags=["after issue"])
     summary="Issue a temporary medical card while the new card is made (REP-1)",
 )
 async def issue_temporary_medical_card(
-    person_id: int, request: Request, actor: Actor = Depends(current_actor)
+    person_id: PathId, request: Request, actor: Actor = Depends(current_actor)
 ) -> Response:
     return await write(
         request, actor, lambda ctx: temporary_medical.issue(ctx, person_id), status=201
@@ -32,6 +33,6 @@ async def issue_temporary_medical_card(
     summary="A person's temporary medical cards, valid or ended (REP-1)",
 )
 async def temporary_medical_cards(
-    person_id: int, request: Request, actor: Actor = Depends(current_actor)
+    person_id: PathId, request: Request, actor: Actor = Depends(current_actor)
 ) -> Any:
     return await read(request, actor, lambda ctx: temporary_medical.of_person(ctx, person_id))

@@ -23,6 +23,7 @@ from sscard.banks.reconciliation.statement import Source, Statement
 from sscard.kernel.actor import Actor
 from sscard.kernel.errors import invalid
 from sscard.platform.http.deps import current_actor, read, runtime
+from sscard.platform.http.request import PathId, cursor
 from sscard.platform.http.schemas import answers
 
 router = APIRouter(tags=["reconciliation"])
@@ -110,7 +111,7 @@ async def list_runs(
     bank_code: str,
     request: Request,
     actor: Actor = Depends(current_actor),
-    before: int = Query(0, ge=0, description="cursor from the previous page"),
+    before: int = cursor(),
     limit: int = Query(50, ge=1, le=500),
 ) -> Any:
     return await read(
@@ -124,12 +125,12 @@ async def list_runs(
     responses=answers(RunReport),
 )
 async def get_run(
-    run_id: int,
+    run_id: PathId,
     request: Request,
     actor: Actor = Depends(current_actor),
     kind: Kind | None = None,
     repair: Repair | None = None,
-    after: int = Query(0, ge=0, description="cursor from the previous page"),
+    after: int = cursor(),
     limit: int = Query(100, ge=1, le=PAGE),
 ) -> Any:
     return await read(
@@ -146,7 +147,7 @@ async def get_run(
     responses={200: {"content": {"text/csv": {}}}},
 )
 async def differences_csv(
-    run_id: int,
+    run_id: PathId,
     request: Request,
     actor: Actor = Depends(current_actor),
     kind: Kind | None = None,

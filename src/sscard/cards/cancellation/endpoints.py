@@ -14,6 +14,7 @@ from sscard.cards.cancellation.schemas import CancelIn, CancellationPage, Cancel
 from sscard.kernel.actor import Actor
 from sscard.kernel.ctx import Ctx
 from sscard.platform.http.deps import current_actor, read, runtime, write
+from sscard.platform.http.request import cursor
 from sscard.platform.http.schemas import PROBLEMS, answers
 from sscard.platform.paging import page
 
@@ -45,7 +46,7 @@ async def list_cancellations(
     request: Request,
     actor: Actor = Depends(current_actor),
     card_number: str | None = Query(None, max_length=9, description="only this card's notice"),
-    after: int = Query(0, ge=0, description="cursor from the previous page"),
+    after: int = cursor(),
     limit: int = Query(100, ge=1, le=1000),
 ) -> Any:
     return await read(

@@ -12,6 +12,7 @@ from sscard.cards.expiry.rules import EXPIRY_WINDOW_DAYS
 from sscard.kernel.actor import Actor
 from sscard.kernel.ctx import Ctx
 from sscard.platform.http.deps import current_actor, read, write
+from sscard.platform.http.request import cursor
 from sscard.platform.paging import page
 
 # Mounted before cards' /{card_number}, which would otherwise take /expiring.
@@ -27,7 +28,7 @@ async def expiring(
     actor: Actor = Depends(current_actor),
     within_days: int = Query(EXPIRY_WINDOW_DAYS, ge=0, le=3660),
     city_code: str | None = Query(None, pattern=r"^32\d{2}$"),
-    after: int = Query(0, ge=0, description="cursor from the previous page"),
+    after: int = cursor(),
     limit: int = Query(100, ge=1, le=1000),
 ) -> Any:
     return await read(

@@ -7,6 +7,7 @@ from typing import Any
 import typer
 
 from sscard.kernel.actor import OPERATOR
+from sscard.kernel.db import MAX_ID
 from sscard.kernel.runtime import Runtime
 from sscard.platform.commands import echo_json, run_with_runtime
 from sscard.platform.notify import service as notifications
@@ -40,8 +41,10 @@ def deliver(
 @app.command("list")
 def list_(
     status: NotificationStatus | None = typer.Option(None, help="only messages in this state"),
-    person_id: int | None = typer.Option(None, help="only messages to this person"),
-    after: int = typer.Option(0, min=0, help="cursor from the previous page"),
+    person_id: int | None = typer.Option(
+        None, min=1, max=MAX_ID, help="only messages to this person"
+    ),
+    after: int = typer.Option(0, min=0, max=MAX_ID, help="cursor from the previous page"),
     limit: int = typer.Option(100, min=1, max=1000),
 ) -> None:
     """Messages and their delivery state, oldest first."""

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from sscard.kernel.actor import Actor
 from sscard.platform.http.deps import current_actor, read, runtime
+from sscard.platform.http.request import cursor, id_filter
 from sscard.platform.http.schemas import answers
 from sscard.platform.notify import service as notifications
 from sscard.platform.notify.rules import NotificationFilter, NotificationStatus
@@ -27,8 +28,8 @@ async def list_notifications(
     request: Request,
     actor: Actor = Depends(current_actor),
     status: NotificationStatus | None = None,
-    person_id: int | None = Query(None, ge=1),
-    after: int = Query(0, ge=0, description="cursor from the previous page"),
+    person_id: int | None = id_filter(),
+    after: int = cursor(),
     limit: int = Query(100, ge=1, le=1000),
 ) -> Any:
     f = NotificationFilter(status, person_id, after, limit)

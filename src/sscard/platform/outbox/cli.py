@@ -9,6 +9,7 @@ from typing import Any
 import typer
 
 from sscard.kernel.actor import OPERATOR
+from sscard.kernel.db import MAX_ID
 from sscard.kernel.runtime import Runtime
 from sscard.platform.commands import echo_json, run_with_runtime
 from sscard.platform.jobs import worker_name
@@ -28,7 +29,7 @@ def list_(
     status: OutboxStatus | None = typer.Option(None),
     topic: str | None = typer.Option(None, help="e.g. bank.account_requested"),
     card_number: str | None = typer.Option(None),
-    after_id: int = typer.Option(0, min=0, help="cursor from the previous page"),
+    after_id: int = typer.Option(0, min=0, max=MAX_ID, help="cursor from the previous page"),
     limit: int = typer.Option(100, min=1, max=1000),
 ) -> None:
     """Messages and their delivery state, oldest first."""
@@ -54,11 +55,13 @@ def stats() -> None:
 
 @app.command("replay")
 def replay(
-    message_id: int | None = typer.Argument(None, help="one message's id; else use the filter"),
+    message_id: int | None = typer.Argument(
+        None, min=1, max=MAX_ID, help="one message's id; else use the filter"
+    ),
     status: OutboxStatus = typer.Option(OutboxStatus.FAILED, help="failed or delivered"),
     recipient: str | None = typer.Option(None),
-    from_id: int | None = typer.Option(None, min=1),
-    to_id: int | None = typer.Option(None, min=1),
+    from_id: int | None = typer.Option(None, min=1, max=MAX_ID),
+    to_id: int | None = typer.Option(None, min=1, max=MAX_ID),
 ) -> None:
     """Send messages again now, with their own message ids (a bank that had them: duplicate)."""
 

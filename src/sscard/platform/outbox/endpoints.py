@@ -9,6 +9,7 @@ from fastapi.responses import Response
 
 from sscard.kernel.actor import Actor
 from sscard.platform.http.deps import current_actor, read, write
+from sscard.platform.http.request import PathId, cursor
 from sscard.platform.http.schemas import answers
 from sscard.platform.outbox import rules, service
 from sscard.platform.outbox.protocol import OutboxStatus
@@ -43,7 +44,7 @@ async def list_outbox(
     status: OutboxStatus | None = None,
     topic: str | None = Query(None, max_length=64),
     card_number: str | None = Query(None, max_length=9),
-    after_id: int = Query(0, ge=0, description="cursor from the previous page"),
+    after_id: int = cursor(),
     limit: int = Query(100, ge=1, le=1000),
 ) -> Any:
     f = OutboxFilter(recipient, status, topic, card_number, after_id, limit)
@@ -77,7 +78,7 @@ async def replay(
     summary="Send one message again now, with the same message id",
 )
 async def replay_one(
-    message_id: int, request: Request, actor: Actor = Depends(current_actor)
+    message_id: PathId, request: Request, actor: Actor = Depends(current_actor)
 ) -> Response:
     return await write(request, actor, lambda ctx: service.replay_message(ctx, message_id))
 

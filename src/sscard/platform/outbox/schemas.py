@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from sscard.platform.http.request import Body
+from sscard.platform.http.request import Body, IdField
 from sscard.platform.outbox.protocol import Transport
 
 
@@ -52,8 +52,8 @@ class OutboxStats(BaseModel):
 class ReplayIn(Body):
     status: Literal["failed", "delivered"] = Field(description="which messages to send again")
     recipient: str | None = Field(None, max_length=32)
-    from_id: int | None = Field(None, ge=1)
-    to_id: int | None = Field(None, ge=1)
+    from_id: IdField | None = None
+    to_id: IdField | None = None
 
 
 class ReplayedView(BaseModel):

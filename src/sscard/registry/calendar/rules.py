@@ -64,9 +64,13 @@ def check_year_days(
         for i, (day, _name) in enumerate(days):
             if day.year != year:
                 raise invalid(f"{field}.{i}.day", f"不在{year}年内", f"is not in {year}")
-    seen = [d for d, _ in holidays] + [d for d, _ in workdays]
-    if len(seen) != len(set(seen)):
-        raise invalid("holidays", "同一天出现了两次", "a day is listed twice")
+    seen: set[date] = set()
+    for field, days in (("holidays", holidays), ("adjusted_workdays", workdays)):
+        for i, (day, _name) in enumerate(days):
+            if day in seen:
+                zh, en = f"{day.isoformat()}已列出过一次", f"{day.isoformat()} is already listed"
+                raise invalid(f"{field}.{i}.day", zh, en)
+            seen.add(day)
     for i, (day, _name) in enumerate(workdays):
         if day.weekday() < 5:
             raise invalid(

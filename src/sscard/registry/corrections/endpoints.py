@@ -7,6 +7,7 @@ from fastapi.responses import Response
 
 from sscard.kernel.actor import Actor
 from sscard.platform.http.deps import current_actor, write
+from sscard.platform.http.request import PathId
 from sscard.registry.corrections import service as corrections
 from sscard.registry.corrections.schemas import CorrectionIn
 
@@ -19,7 +20,7 @@ router = APIRouter(prefix="/api/v1", tags=["after issue"])
     summary="Correct name or document number with the police certificate (REP-2b, JUR-3)",
 )
 async def correct_base_data(
-    person_id: int, body: CorrectionIn, request: Request, actor: Actor = Depends(current_actor)
+    person_id: PathId, body: CorrectionIn, request: Request, actor: Actor = Depends(current_actor)
 ) -> Response:
     return await write(
         request,

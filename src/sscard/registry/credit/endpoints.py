@@ -9,6 +9,7 @@ from fastapi.responses import Response
 
 from sscard.kernel.actor import Actor
 from sscard.platform.http.deps import current_actor, read, write
+from sscard.platform.http.request import PathId
 from sscard.platform.http.schemas import answers
 from sscard.registry.credit import service as credit
 from sscard.registry.credit.schemas import CreditEntryIn, CreditEntryView, CreditRecordView
@@ -25,7 +26,7 @@ CREDIT = "/{person_id}/credit-record"
     responses=answers(CreditRecordView),
 )
 async def get_credit_record(
-    person_id: int, request: Request, actor: Actor = Depends(current_actor)
+    person_id: PathId, request: Request, actor: Actor = Depends(current_actor)
 ) -> Any:
     return await read(request, actor, lambda ctx: credit.credit_record(ctx, person_id))
 
@@ -37,7 +38,7 @@ async def get_credit_record(
     responses=answers(CreditEntryView, 201),
 )
 async def record_credit_entry(
-    person_id: int,
+    person_id: PathId,
     body: CreditEntryIn,
     request: Request,
     actor: Actor = Depends(current_actor),

@@ -44,3 +44,14 @@ async def test_a_bad_file_is_refused_by_field_and_loads_nothing(api: Api, tmp_pa
     refused = await sscard_cli(api, tmp_path, "calendar", "load-year", "2031", str(path), ok=False)
     assert refused["field"] == "source"
     assert 2031 not in await _years(api)
+
+
+async def test_a_day_both_holiday_and_workday_is_named_where_it_repeats(
+    api: Api, tmp_path: Path
+) -> None:
+    path = tmp_path / "both.json"
+    both = {**YEAR, "adjusted_workdays": [{"day": "2031-01-01", "name": "元旦"}]}
+    path.write_text(json.dumps(both, ensure_ascii=False), encoding="utf-8")
+    refused = await sscard_cli(api, tmp_path, "calendar", "load-year", "2031", str(path), ok=False)
+    assert refused["field"] == "adjusted_workdays.0.day"
+    assert "2031-01-01" in refused["detail_en"]
