@@ -13,9 +13,9 @@ import typer
 from pydantic import BaseModel, ValidationError
 
 from sscard.kernel.config import Settings
-from sscard.kernel.errors import DomainError, InvalidInput, invalid
+from sscard.kernel.errors import DomainError, invalid
 from sscard.kernel.runtime import Runtime
-from sscard.platform.validation import field_errors
+from sscard.platform.validation import invalid_fields
 
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
@@ -55,23 +55,6 @@ def echo_refusal(refused: DomainError) -> None:
     typer.echo(f"{refused.code}: {refused.detail_zh} / {refused.detail_en}", err=True)
 
 
-class InvalidFile(InvalidInput):
-    """A file given to a command that is not the body it should be; each field's reason."""
-
-    def __init__(self, errors: list[dict[str, str]]) -> None:
-        first = errors[0]
-        super().__init__(
-            field=first["field"],
-            field_name=first["field"],
-            reason_zh=first["reason_zh"],
-            reason_en=first["reason_en"],
-        )
-        self.errors = errors
-
-    def extra(self) -> dict[str, Any] | None:
-        return {"errors": self.errors}
-
-
 def read_body(path: Path, model: type[M]) -> M:
     """A JSON file read as the HTTP API's request body `model` would be, with the same checks.
 
@@ -83,7 +66,7 @@ def read_body(path: Path, model: type[M]) -> M:
         data = json.loads(path.read_text(encoding="utf-8"))
         return model.model_validate(data)
     except ValidationError as bad:
-        refused: DomainError = InvalidFile(field_errors(bad.errors()))
+        refused: DomainError = invalid_fields(bad)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as bad:
         refused = invalid(
             "file", f"无法读取 JSON 文件（{type(bad).__name__}）", f"not a JSON file: {bad}"

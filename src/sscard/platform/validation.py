@@ -6,6 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from pydantic import ValidationError
+
+from sscard.kernel.errors import InvalidInput
+
 # Pydantic's error types, said in Chinese; anything else falls back to a general phrase.
 _ZH = {
     "missing": "必填",
@@ -32,19 +36,69 @@ _ZH = {
 }
 
 
-def _field(loc: tuple[Any, ...]) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+# Error types whose Chinese names the limit or the choices, from pydantic's context.
+_ZH_WITH_CONTEXT = {
+    "enum": "须为{expected}之一",
+    "literal_error": "须为{expected}之一",
+    "greater_than_equal": "须不小于{ge}",
+    "less_than_equal": "须不大于{le}",
+    "greater_than": "须大于{gt}",
+    "less_than": "须小于{lt}",
+    "string_too_short": "至少{min_length}个字符",
+    "string_too_long": "最多{max_length}个字符",
+}
+
+
+def _field(error: Any) -> str:
+    if error["type"] == "json_invalid":
+        return "body"  # its location is a character position, not a field
+    parts = [str(p) for p in error["loc"] if p not in ("body", "query", "path", "header")]
     return ".".join(parts) or "body"
 
 
+def _reason_zh(error: Any) -> str:
+    template = _ZH_WITH_CONTEXT.get(error["type"])
+    if template is not None:
+        try:
+            return template.format(**(error.get("ctx") or {}))
+        except KeyError:
+            pass
+    return _ZH.get(error["type"], "格式不正确")
+
+
+def _reason_en(error: Any) -> str:
+    if error["type"] == "json_invalid":
+        return f"not valid JSON ({(error.get('ctx') or {}).get('error', 'decode error')})"
+    return str(error["msg"])
+
+
 def field_errors(errors: Sequence[Any]) -> list[dict[str, str]]:
-    """Pydantic's errors as the problem's `errors`: each field (dotted path) with its reason in
-    Chinese and English; never the value given (it may be personal data)."""
+    """Pydantic's errors as the problem's `errors`: each field (dotted path; `body` for a body
+    that is not JSON) with its reason in Chinese and English, limits and choices named; never
+    the value given (it may be personal data)."""
     return [
-        {
-            "field": _field(tuple(e["loc"])),
-            "reason_zh": _ZH.get(e["type"], "格式不正确"),
-            "reason_en": e["msg"],
-        }
-        for e in errors
+        {"field": _field(e), "reason_zh": _reason_zh(e), "reason_en": _reason_en(e)} for e in errors
     ]
+
+
+class InvalidFields(InvalidInput):
+    """A body refused by its model, outside FastAPI's own checks (a command's file, a route
+    that reads its body itself): the first field named, every field in `errors`."""
+
+    def __init__(self, errors: list[dict[str, str]]) -> None:
+        first = errors[0]
+        super().__init__(
+            field=first["field"],
+            field_name=first["field"],
+            reason_zh=first["reason_zh"],
+            reason_en=first["reason_en"],
+        )
+        self.errors = errors
+
+    def extra(self) -> dict[str, Any] | None:
+        return {"errors": self.errors}
+
+
+def invalid_fields(bad: ValidationError) -> InvalidFields:
+    """The refusal of a body pydantic refused, as the API's 422 says it."""
+    return InvalidFields(field_errors(bad.errors()))

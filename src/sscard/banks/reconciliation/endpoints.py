@@ -21,10 +21,10 @@ from sscard.banks.reconciliation.schemas import ReconcileIn, RunPage, RunReport,
 from sscard.banks.reconciliation.service import REPORT_COLUMNS
 from sscard.banks.reconciliation.statement import Source, Statement
 from sscard.kernel.actor import Actor
-from sscard.kernel.errors import invalid
 from sscard.platform.http.deps import current_actor, read, runtime
 from sscard.platform.http.request import PathId, cursor
 from sscard.platform.http.schemas import answers
+from sscard.platform.validation import invalid_fields
 
 router = APIRouter(tags=["reconciliation"])
 SPOOL_BYTES = 8 * 1024 * 1024  # an upload larger than this waits on disk, not in memory
@@ -91,12 +91,8 @@ async def reconcile(
 def _source(body: bytes) -> None:
     try:
         ReconcileIn.model_validate_json(body or b"{}")
-    except ValidationError:
-        raise invalid(
-            "source",
-            "须为 api；对账单文件请以 text/csv 提交",
-            "must be api; send a statement file as text/csv",
-        ) from None
+    except ValidationError as bad:
+        raise invalid_fields(bad) from None
 
 
 # ---- reading ----

@@ -255,3 +255,16 @@ async def test_the_cli_reconciles_a_file_lists_runs_and_runs_the_daily_job(
 
     report = await sscard(api, tmp_path, "banks", "reconciliation", str(run["id"]), "--csv")
     assert report.decode().splitlines()[1].startswith(f"{n},account_missing_in_registry,ISS-2")
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [({"source": "file"}, "source"), ({"source": "api", "as_of": "yesterday"}, "as_of")],
+)
+async def test_a_wrong_request_names_its_own_field(
+    api: Api, body: dict[str, str], field: str
+) -> None:
+    """`as_of` belongs in the query: the body naming it is refused on as_of, not on source."""
+    r = await api.post("/api/v1/banks/ICBC/reconciliations", "admin", body)
+    assert r.status_code == 422, r.text
+    assert r.json()["field"] == field
