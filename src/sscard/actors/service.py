@@ -46,7 +46,7 @@ async def create_actor(ctx: Ctx, new: NewActor) -> tuple[int, str]:
     row = {
         "token_index": token_index(token),
         "role": new.role.value,
-        "display_name": new.display_name.strip()[:64],
+        "display_name": new.display_name.strip(),
         "active": True,
         "created_at": ctx.now,
         **binding,
@@ -54,10 +54,30 @@ async def create_actor(ctx: Ctx, new: NewActor) -> tuple[int, str]:
     return await repo.insert_actor(ctx.conn, row), token
 
 
+# What binds each role to its organisation; any other binding given is refused, not ignored.
+BINDINGS = {
+    Role.OUTLET_CLERK: "outlet_code",
+    Role.BANK_SYSTEM: "bank_code",
+    Role.CARDHOLDER: "person_id",
+    Role.UNIT_AGENT: "unit_code",
+    Role.HOTLINE_AGENT: "city_code",
+    Role.CENTRE_ADMIN: "city_code",
+}
+DISPLAY_NAME_MAX = 64
+
+
 async def _binding(conn: AsyncConnection, new: NewActor) -> dict[str, Any]:
-    """The organisation each role belongs to, checked to exist."""
-    if not new.display_name.strip():
+    """The organisation each role belongs to, checked to exist (CH-1)."""
+    name = new.display_name.strip()
+    if not name:
         raise invalid("display_name", "不能为空", "must not be empty")
+    if len(name) > DISPLAY_NAME_MAX:
+        zh, en = f"最多{DISPLAY_NAME_MAX}个字符", f"at most {DISPLAY_NAME_MAX} characters"
+        raise invalid("display_name", zh, en)
+    for other in set(BINDINGS.values()) - {BINDINGS[new.role]}:
+        if getattr(new, other) is not None:
+            role = new.role.value
+            raise invalid(other, f"不适用于角色 {role}", f"does not apply to the role {role}")
     if new.role is Role.OUTLET_CLERK:
         outlet = await reference.get_outlet_by_code(conn, new.outlet_code or "")
         if outlet is None:

@@ -52,3 +52,22 @@ async def test_the_list_gives_moments_as_the_api_does(api: Api, tmp_path: Path) 
     listed = await sscard_cli(api, tmp_path, "token", "list")
     assert listed
     assert all("T" in a["created_at"] for a in listed)
+
+
+async def test_a_long_name_or_a_binding_of_another_role_is_refused_not_bent(
+    api: Api, tmp_path: Path
+) -> None:
+    """The command refuses what the API refuses: a name over 64 characters is not cut short,
+    and an outlet given to an administrator is not ignored (CH-1: a role's one binding)."""
+    before = await _actor_count(api)
+    long_name = await sscard_cli(
+        api, tmp_path, "token", "create", "--role", "outlet_clerk", "--name", "名" * 65,
+        "--outlet", "3201-HR-001", ok=False,
+    )  # fmt: skip
+    assert long_name["field"] == "display_name"
+    stray = await sscard_cli(
+        api, tmp_path, "token", "create", "--role", "centre_admin", "--name", "管理员乙",
+        "--outlet", "3201-HR-001", ok=False,
+    )  # fmt: skip
+    assert stray["field"] == "outlet_code"
+    assert await _actor_count(api) == before
