@@ -105,8 +105,14 @@ def describe_exit(code: int) -> str:
 class Signals:
     """SIGINT, SIGTERM and SIGHUP noted rather than raised; SIGCHLD only wakes the waiting."""
 
+    # A repeat this soon is the same stop told twice (a signal to the whole process group
+    # reaches devstack from the sender and again from make, which passes it on), not a person
+    # pressing Ctrl-C a second time.
+    REPEAT_SECONDS = 1.0
+
     def __init__(self) -> None:
         self.received: int | None = None
+        self.received_at = 0.0
         self.again = False  # a second stop signal while stopping: kill at once
         self._read, self._write = os.pipe()
         os.set_blocking(self._write, False)
@@ -118,10 +124,11 @@ class Signals:
         signal.signal(signal.SIGCHLD, lambda _signum, _frame: None)
 
     def _note(self, signum: int, _frame: FrameType | None) -> None:
-        if self.received is not None:
+        now = time.monotonic()
+        if self.received is None:
+            self.received, self.received_at = signum, now
+        elif now - self.received_at >= self.REPEAT_SECONDS:
             self.again = True
-        else:
-            self.received = signum
 
     def sleep(self, seconds: float) -> None:
         """Wait up to `seconds`, returning early when any of the signals arrives."""

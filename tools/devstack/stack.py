@@ -230,7 +230,12 @@ class Stack:
             if not stop_group(child, self.signals, signum, grace, self.refuse_for_sim):
                 killed.append(child.name)
         if killed:
-            say(f"killed {', '.join(killed)}: still running {grace:g} s after the signal")
+            why = (
+                "a second stop signal came"
+                if self.signals.again
+                else f"still running {grace:g} s after the signal"
+            )
+            say(f"killed {', '.join(killed)}: {why}")
         self.sim_sock.close()
         if self.sscard_sock is not None:
             self.sscard_sock.close()

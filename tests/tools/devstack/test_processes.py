@@ -8,6 +8,9 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
+from devstack import processes
 from devstack.processes import Child, Signals, describe_exit, group_running, stop_group
 
 # A parent that starts a grandchild in its group, writes its pid, and ignores SIGTERM if asked.
@@ -66,3 +69,20 @@ def test_a_second_stop_signal_does_not_wait_for_the_grace_period(tmp_path: Path)
 
     assert time.monotonic() - started < 5
     assert not group_running(child.pid)
+
+
+def test_a_stop_told_twice_at_once_is_one_stop_a_later_one_is_a_second(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A signal to make's whole process group reaches devstack twice within milliseconds (from
+    the sender and from make): still one graceful stop. Ctrl-C again a second later kills."""
+    now = [100.0]
+    monkeypatch.setattr(processes.time, "monotonic", lambda: now[0])
+    signals = Signals()
+    signals._note(signal.SIGTERM, None)
+    now[0] += 0.01
+    signals._note(signal.SIGTERM, None)
+    assert (signals.received, signals.again) == (signal.SIGTERM, False)
+    now[0] += 1.5
+    signals._note(signal.SIGINT, None)
+    assert signals.again
