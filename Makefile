@@ -36,7 +36,7 @@ lint: $(STAMP)
 test: lint test-sqlite test-postgres
 
 test-sqlite: $(STAMP)
-	$(BIN)/pytest -q tests
+	SSCARD_DEVSTACK_TEST_URL=$(PG_TEST_URL)_devstack $(BIN)/pytest -q tests
 
 test-postgres: $(STAMP)
 	SSCARD_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q tests/integration

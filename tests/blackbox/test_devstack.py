@@ -23,6 +23,7 @@ import httpx
 import nats
 import nats.js.errors
 import pytest
+from sqlalchemy.engine import make_url
 
 from tests.blackbox.bank_stack import Stack, produced_card, wait_for
 from tests.blackbox.devstack_support import (
@@ -37,8 +38,15 @@ from tests.blackbox.devstack_support import (
 
 STARTS = 5
 NATS_URL = "nats://127.0.0.1:4222"
-PG_SERVER = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
-PG_DATABASE = "sscard_devstack_test"
+# Its own database, beside the suite's (make test: the PostgreSQL test URL + "_devstack"), so
+# two checkouts testing at once on one server do not drop each other's.
+PG_URL = make_url(
+    os.environ.get(
+        "SSCARD_DEVSTACK_TEST_URL", "postgresql://postgres@127.0.0.1:5432/sscard_devstack_test"
+    )
+)
+PG_SERVER = {"host": PG_URL.host, "port": PG_URL.port or 5432, "user": PG_URL.username}
+PG_DATABASE = PG_URL.database
 
 
 def _both_answer(running: Running) -> None:
@@ -127,8 +135,8 @@ def postgres_url() -> Iterator[str]:
     try:
         asyncio.run(recreate())
     except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
-        pytest.skip(f"PostgreSQL is not reachable on 127.0.0.1:5432 ({type(exc).__name__})")
-    yield f"postgresql://postgres@127.0.0.1:5432/{PG_DATABASE}"
+        pytest.skip(f"PostgreSQL is not reachable at {PG_URL.host} ({type(exc).__name__})")
+    yield PG_URL.render_as_string(hide_password=False)
     asyncio.run(recreate(drop_only=True))
 
 
