@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from sscard.kernel.config import Settings
+from sscard.kernel.config import ConfigError, Settings
 from sscard.platform.commands import echo_json, run_with_runtime
 
 app = typer.Typer(
@@ -147,4 +147,8 @@ def main() -> None:
     from sscard.wiring import wire
 
     wire()
-    app()
+    try:
+        app()
+    except ConfigError as bad:
+        typer.echo(f"sscard: {bad}", err=True)
+        raise SystemExit(2) from None

@@ -19,7 +19,8 @@ class CheckoutBusy(Exception):
         who = f" (devstack pid {holder})" if holder else ""
         super().__init__(
             f"another stack is running on {var}{who}; stop it first, or give this one its own "
-            f"data directory (e.g. SSCARD_VAR_DIR={var}-2 SSCARD_PORT=... make run)"
+            f"data directory and ports (e.g. SSCARD_VAR_DIR={var}-2 SSCARD_PORT=8001 "
+            "SSCARD_SIM_PORT=8701 make run)"
         )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 DEFAULT_VAR_DIR = Path("var")
 
@@ -59,25 +60,55 @@ class Settings:
         return cls(
             database_url=async_database_url(env.get("SSCARD_DATABASE_URL", default_db)),
             host=env.get("SSCARD_HOST", "127.0.0.1"),
-            port=int(env.get("SSCARD_PORT", "8000")),
-            workers=int(env.get("SSCARD_WORKERS", "1")),
+            port=_number(env, "SSCARD_PORT", "8000", int),
+            workers=_number(env, "SSCARD_WORKERS", "1", int),
             adjustable_clock=env.get("SSCARD_CLOCK", "system") == "adjustable",
             data_key_file=Path(env.get("SSCARD_DATA_KEY_FILE", str(var_dir / "data.key"))),
             data_key_hex=env.get("SSCARD_DATA_KEY"),
             log_level=env.get("SSCARD_LOG_LEVEL", "info"),
-            access_log=env.get("SSCARD_ACCESS_LOG", "1") == "1",
+            access_log=_flag(env, "SSCARD_ACCESS_LOG", True),
             var_dir=var_dir,
             notification_sender=env.get("SSCARD_NOTIFICATION_SENDER", "file"),
-            worker=env.get("SSCARD_WORKER", "1") == "1",
+            worker=_flag(env, "SSCARD_WORKER", True),
             nats_url=env.get("SSCARD_NATS_URL", "nats://127.0.0.1:4222"),
             nats_stream=env.get("SSCARD_NATS_STREAM", "SSCARD_BANKS"),
             nats_subject_prefix=env.get("SSCARD_NATS_SUBJECT_PREFIX", "sscard.banks"),
-            delivery_batch=int(env.get("SSCARD_DELIVERY_BATCH", "200")),
-            delivery_poll_seconds=float(env.get("SSCARD_DELIVERY_POLL_SECONDS", "0.05")),
-            delivery_backoff_base_seconds=float(env.get("SSCARD_DELIVERY_BACKOFF_BASE", "1")),
-            delivery_backoff_max_seconds=float(env.get("SSCARD_DELIVERY_BACKOFF_MAX", "300")),
-            delivery_max_attempts=int(env.get("SSCARD_DELIVERY_MAX_ATTEMPTS", "12")),
-            delivery_lease_seconds=float(env.get("SSCARD_DELIVERY_LEASE_SECONDS", "15")),
-            delivery_timeout_seconds=float(env.get("SSCARD_DELIVERY_TIMEOUT_SECONDS", "10")),
-            signature_tolerance_seconds=int(env.get("SSCARD_SIGNATURE_TOLERANCE", "300")),
+            delivery_batch=_number(env, "SSCARD_DELIVERY_BATCH", "200", int),
+            delivery_poll_seconds=_number(env, "SSCARD_DELIVERY_POLL_SECONDS", "0.05", float),
+            delivery_backoff_base_seconds=_number(env, "SSCARD_DELIVERY_BACKOFF_BASE", "1", float),
+            delivery_backoff_max_seconds=_number(env, "SSCARD_DELIVERY_BACKOFF_MAX", "300", float),
+            delivery_max_attempts=_number(env, "SSCARD_DELIVERY_MAX_ATTEMPTS", "12", int),
+            delivery_lease_seconds=_number(env, "SSCARD_DELIVERY_LEASE_SECONDS", "15", float),
+            delivery_timeout_seconds=_number(env, "SSCARD_DELIVERY_TIMEOUT_SECONDS", "10", float),
+            signature_tolerance_seconds=_number(env, "SSCARD_SIGNATURE_TOLERANCE", "300", int),
         )
+
+
+class ConfigError(ValueError):
+    """A setting in the environment that cannot be read; the message is one line naming it."""
+
+
+def _number(env: dict[str, str], name: str, default: str, kind: type[float] | type[int]) -> Any:
+    text = env.get(name, default).strip()
+    try:
+        value = kind(text)
+    except ValueError:
+        what = "a whole number" if kind is int else "a number"
+        raise ConfigError(f"{name}={text!r} is not {what}") from None
+    if value < 0:
+        raise ConfigError(f"{name}={text!r} must not be negative")
+    return value
+
+
+_YES, _NO = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+
+
+def _flag(env: dict[str, str], name: str, default: bool) -> bool:
+    text = env.get(name)
+    if text is None:
+        return default
+    if text.strip().lower() in _YES:
+        return True
+    if text.strip().lower() in _NO:
+        return False
+    raise ConfigError(f"{name}={text!r} is not one of {', '.join(_YES + _NO)}")

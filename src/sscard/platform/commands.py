@@ -67,10 +67,15 @@ def read_body(path: Path, model: type[M]) -> M:
         return model.model_validate(data)
     except ValidationError as bad:
         refused: DomainError = invalid_fields(bad)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as bad:
-        refused = invalid(
-            "file", f"无法读取 JSON 文件（{type(bad).__name__}）", f"not a JSON file: {bad}"
-        )
+    except FileNotFoundError:
+        refused = invalid("file", "文件不存在", "no such file")
+    except json.JSONDecodeError as bad:
+        zh = f"不是有效的JSON（第{bad.lineno}行第{bad.colno}列）"
+        refused = invalid("file", zh, f"not valid JSON (line {bad.lineno}, column {bad.colno})")
+    except UnicodeDecodeError:
+        refused = invalid("file", "须为UTF-8编码的文本", "must be UTF-8 text")
+    except OSError as bad:
+        refused = invalid("file", f"无法读取（{bad.strerror}）", f"cannot be read ({bad.strerror})")
     echo_refusal(refused)
     raise typer.Exit(REFUSED)
 

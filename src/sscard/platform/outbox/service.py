@@ -173,6 +173,8 @@ async def replay(ctx: Ctx, f: ReplayFilter) -> dict[str, Any]:
             "只能重发 failed 或 delivered 的消息",
             "only failed or delivered messages can be replayed",
         )
+    if f.recipient is not None:
+        await check_recipient(ctx.conn, f.recipient)
     return {"replayed": await repo.replay_where(ctx.conn, f, _replayed(ctx))}
 
 

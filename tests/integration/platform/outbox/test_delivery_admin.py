@@ -236,3 +236,12 @@ async def test_only_the_centre_sees_and_changes_delivery(api: Api, who: str) -> 
         assert r.status_code == 403, (method, path, r.text)
         assert r.json()["code"] == "forbidden"
     assert await api.count("delivery_endpoints") == 0
+
+
+async def test_a_replay_for_a_recipient_that_is_none_is_refused(api: Api) -> None:
+    """Like enabling or disabling one: an unknown recipient is named, not answered 0 replayed."""
+    r = await api.post(
+        "/api/v1/outbox/replay", "admin", {"status": "failed", "recipient": "NOBANK"}
+    )
+    assert r.status_code == 422, r.text
+    assert r.json()["field"] == "recipient"

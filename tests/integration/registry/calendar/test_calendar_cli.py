@@ -55,3 +55,12 @@ async def test_a_day_both_holiday_and_workday_is_named_where_it_repeats(
     refused = await sscard_cli(api, tmp_path, "calendar", "load-year", "2031", str(path), ok=False)
     assert refused["field"] == "adjusted_workdays.0.day"
     assert "2031-01-01" in refused["detail_en"]
+
+
+async def test_a_missing_file_is_said_plainly(api: Api, tmp_path: Path) -> None:
+    missing = str(tmp_path / "none.json")
+    refused = await sscard_cli(api, tmp_path, "calendar", "load-year", "2031", missing, ok=False)
+    assert (refused["field"], refused["detail_en"]) == (
+        "file",
+        "Field 'file' is invalid: no such file",
+    )
