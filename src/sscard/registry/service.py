@@ -22,6 +22,7 @@ from sscard.registry.documents import (
     examine_document,
     gb11643_check_digit,
 )
+from sscard.registry.entities import GuessableFacts
 from sscard.registry.permissions import ATTACH_PHOTO, REGISTER_PERSON
 from sscard.registry.photo import Background, check_photo
 from sscard.registry.reference import repository as reference
@@ -246,17 +247,6 @@ async def require_person(ctx: Ctx, person_id: int) -> dict[str, Any]:
     if person is None:
         raise NotFound(field="person_id", what_zh="人员", what_en="Person")
     return person
-
-
-@dataclass(frozen=True)
-class GuessableFacts:
-    """What anyone close to a person may know of them: birth date, phone, social security
-    number, in clear. Only for checks that must refuse a guessable secret (the hr password,
-    SPEC PWD-2); never stored, logged or answered (ID-6)."""
-
-    birth_date: date
-    phone: str | None
-    ssn: str
 
 
 async def guessable_facts(ctx: Ctx, person_id: int) -> GuessableFacts:

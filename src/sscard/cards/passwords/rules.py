@@ -11,24 +11,19 @@ Refusals say which rule was broken and never repeat the password or the personal
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
 from sscard.cards.lifecycle import HrStatus
 from sscard.kernel.errors import DomainError
+from sscard.registry.entities import GuessableFacts
 
 LENGTH = 6
 _SIX_DIGITS = re.compile(r"[0-9]{6}")  # not str.isdigit(): that takes "１２３４５６" and "²"
 
 
-@dataclass(frozen=True)
-class Holder:
-    """What is known about the holder that a guesser could know too."""
-
-    birth_date: date | None
-    phone: str | None
-    ssn: str | None  # the social security number: the citizen ID number for mainland holders
+# What a guesser could know of the holder (the registry's GuessableFacts, SPEC PWD-2).
+Holder = GuessableFacts
 
 
 class Weakness(StrEnum):

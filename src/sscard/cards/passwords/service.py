@@ -211,8 +211,7 @@ async def _check_holders_document(ctx: Ctx, card: Card, document: IdentityDocume
 
 async def _holder(ctx: Ctx, card: Card) -> pw.Holder:
     """What a guesser could know of the holder, decrypted for the check only (SPEC ID-6)."""
-    facts = await guessable_facts(ctx, card.person_id)
-    return pw.Holder(birth_date=facts.birth_date, phone=facts.phone, ssn=facts.ssn)
+    return await guessable_facts(ctx, card.person_id)
 
 
 def _peppered(ctx: Ctx, card: Card, password: str) -> str:
