@@ -38,7 +38,6 @@ from sscard.platform import cache, sequences
 from sscard.platform.history import Change, entries, record
 from sscard.platform.paging import next_cursor
 from sscard.platform.permissions import VIEW_HISTORY
-from sscard.registry import repository as registry
 from sscard.registry.calendar import repository as calendar_repo
 from sscard.registry.calendar.rules import UnknownCalendarYear, WorkingCalendar
 from sscard.registry.documents import IdentityDocument, examine_document
@@ -47,7 +46,7 @@ from sscard.registry.reference.entities import Outlet
 from sscard.registry.reference.policy import CityPolicy, FeeKind, policy_in_force
 from sscard.registry.reference.service import actor_outlet, policy_on
 from sscard.registry.representatives import representative_view, sealed_representative
-from sscard.registry.service import person_age
+from sscard.registry.service import holder_of, person_age
 
 ENTITY = "application"
 
@@ -68,14 +67,6 @@ class FirstApplication:
     person_id: int
     bank_code: str
     representative: RepresentativeInput | None = None
-
-
-class WrongCollectionOutlet(DomainError):
-    code = "wrong_collection_outlet"
-    status = 409
-    rule = "ISS-3"
-    message_zh = "须到申领网点（{outlet_code}）领卡"
-    message_en = "The card is collected at the outlet where it was applied for ({outlet_code})"
 
 
 class DocumentDoesNotMatch(DomainError):
@@ -312,13 +303,14 @@ async def _apply_event(
 
 
 async def collect(ctx: Ctx, reference: str, presented: IdentityDocument) -> dict[str, Any]:
-    """Hand the card over at the applying outlet against the applicant's or agent's document."""
+    """Hand the card over at the applying outlet against the applicant's or agent's document.
+
+    SPEC ISS-3 (the applying outlet) holds through visibility: only clerks collect, and a clerk
+    sees only their own outlet's applications, so another outlet's clerk is answered NotFound.
+    """
     authorize(ctx.actor, COLLECT_CARD)
     app = await _by_reference(ctx, reference)
-    if app["outlet_id"] != ctx.actor.outlet_id:
-        raise WrongCollectionOutlet(field="reference", outlet_code=app["outlet_code"])
-    number = examine_document(presented, today=ctx.today, field="document").number
-    await _check_presented(ctx, app, presented, number)
+    await _check_presented(ctx, app, presented)
     await _apply_event(ctx, app, ApplicationEvent.COLLECT)
     card = await cards.activate_hr_on_collection(ctx, app["card_id"])
     await _hand_over(ctx, app, card)
@@ -334,14 +326,13 @@ async def _hand_over(ctx: Ctx, app: dict[str, Any], card: Card) -> None:
         await cards.hand_over_in_place(ctx, app["replaces_card_id"], card)
 
 
-async def _check_presented(
-    ctx: Ctx, app: dict[str, Any], doc: IdentityDocument, number: str
-) -> None:
-    index = ctx.vault.index(number)
-    holder = await registry.person_id_by_document(ctx.conn, doc.type.value, index)
+async def _check_presented(ctx: Ctx, app: dict[str, Any], doc: IdentityDocument) -> None:
+    """ISS-4: the document shown is valid and the applicant's, or the recorded agent's."""
+    number, holder = await holder_of(ctx, doc, "document")
     if holder == app["person_id"]:
         return
     rep = await repo.representative_of(ctx.conn, app["id"])
+    index = ctx.vault.index(number)
     if rep is not None and rep["doc_type"] == doc.type.value and rep["number_index"] == index:
         return
     raise DocumentDoesNotMatch(field="document.number")
