@@ -5,8 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Column, ForeignKey, Index, String, Table
 
 from sscard.kernel.db import Id, UTCDateTime, metadata
-
-NOTE_MAX = 500
+from sscard.registry.credit.rules import NOTE_MAX
 
 credit_records = Table(
     "credit_records",

@@ -6,8 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from sscard.registry.credit.models import NOTE_MAX
-from sscard.registry.credit.service import CreditKind
+from sscard.registry.credit.rules import NOTE_MAX, CreditKind
 
 
 class CreditEntryIn(BaseModel):

@@ -12,13 +12,10 @@ from pathlib import Path
 import pytest
 
 from sscard.kernel.config import Settings
-from sscard.kernel.errors import InvalidInput
 from sscard.kernel.masking import personal_number_kind
 from sscard.platform.notify.rules import MAX_ATTEMPTS, retry_at
 from sscard.platform.notify.senders import FileSender, Message, sender_from_settings
 from sscard.platform.notify.templates import TEMPLATES, clean_params, placeholders, render
-from sscard.registry.credit.models import NOTE_MAX
-from sscard.registry.credit.service import NoteHoldsPersonalData, check_note
 from sscard.wiring import wire
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
@@ -155,18 +152,3 @@ def test_sender_is_chosen_by_setting(tmp_path: Path) -> None:
     unknown = Settings.from_env({"SSCARD_NOTIFICATION_SENDER": "carrier-pigeon"})
     with pytest.raises(ValueError, match="carrier-pigeon"):
         sender_from_settings(unknown)
-
-
-def test_credit_note_with_an_id_number_or_phone_is_refused() -> None:
-    """SPEC REP-5, ID-6: a credit-record note names no ID number or phone; 422 on `note`."""
-    with pytest.raises(NoteHoldsPersonalData) as e:
-        check_note("本人证件320499199001151234多次补卡")
-    assert e.value.field == "note"
-    assert e.value.status == 422
-    assert "320499199001151234" not in e.value.detail_zh
-    with pytest.raises(NoteHoldsPersonalData):
-        check_note("联系电话13900000000")
-    with pytest.raises(InvalidInput):
-        check_note("x" * (NOTE_MAX + 1))
-    assert check_note("  一个月内第5次换卡，无正当理由  ") == "一个月内第5次换卡，无正当理由"
-    assert check_note("   ") is None
