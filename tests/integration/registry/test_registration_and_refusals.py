@@ -140,6 +140,16 @@ async def test_passport_holder_gets_an_assigned_social_security_number(api: Api)
     assert r.json()["social_security_number"].startswith("320400")
 
 
+async def test_a_passport_registered_to_another_is_refused(api: Api) -> None:
+    """SPEC ID-1: one document, one holder; a second foreigner with the same passport number
+    (a new social security number would be assigned) is refused on the document."""
+    doc = {"type": "passport", "number": "X55555555"}
+    body = {"document": doc, "category": "foreign", "nationality": "FRA"}
+    assert (await api.register(**body, birth_date="1979-05-05")).status_code == 201
+    r = await refused_and_nothing_stored(api, api.register(**body, birth_date="1981-02-02"))
+    assert_problem(r, 409, "document_already_registered", "ID-1", "document.number")
+
+
 async def test_same_person_twice_refused(api: Api) -> None:
     """SPEC ID-3: one registry entry per person."""
     number = citizen_number(date(1977, 7, 7))

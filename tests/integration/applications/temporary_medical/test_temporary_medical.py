@@ -22,7 +22,12 @@ async def test_temporary_medical_card_while_the_replacement_is_made(api: Api) ->
     assert r.status_code == 201, r.text
     assert r.json()["status"] == "valid"
     assert r.json()["number"].startswith("LS3204")
-    assert (await api.post(path, "clerk_fast")).status_code == 409  # one per application
+    again = await api.post(path, "clerk_fast")  # one per application
+    assert again.status_code == 409
+    assert (again.json()["code"], again.json()["rule"]) == (
+        "temporary_medical_card_issued",
+        "REP-1",
+    )
     await collect(api, ref, card["document"], "clerk_fast")
     r = await api.get(path, "clerk_fast")
     assert [t["status"] for t in r.json()] == ["ended"]
