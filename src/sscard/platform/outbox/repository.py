@@ -205,7 +205,7 @@ async def endpoint_views(
     if recipient is not None:
         stmt = stmt.where(e.c.recipient == recipient)
     rows = [dict(r._mapping) for r in await conn.execute(stmt)]
-    waiting = await waiting_counts(conn, [r["recipient"] for r in rows])
+    waiting = await waiting_by_status(conn, [r["recipient"] for r in rows])
     return [
         {
             "recipient": r["recipient"],
@@ -224,24 +224,6 @@ async def endpoint_views(
         }
         for r in rows
     ]
-
-
-async def waiting_counts(
-    conn: AsyncConnection, recipients: list[str]
-) -> dict[tuple[str, str], int]:
-    """Pending and failed messages per recipient, counted on the (recipient, status) index."""
-    if not recipients:
-        return {}
-    o = outbox
-    stmt = (
-        select(o.c.recipient, o.c.status, func.count())
-        .where(
-            o.c.recipient.in_(recipients),
-            o.c.status.in_([OutboxStatus.PENDING.value, OutboxStatus.FAILED.value]),
-        )
-        .group_by(o.c.recipient, o.c.status)
-    )
-    return {(r[0], r[1]): int(r[2]) for r in await conn.execute(stmt)}
 
 
 async def load_endpoints(conn: AsyncConnection, vault: Vault) -> list[Endpoint]:
@@ -304,8 +286,11 @@ async def message_page(
     return [dict(r._mapping) for r in await conn.execute(stmt)]
 
 
-async def waiting_by_status(conn: AsyncConnection) -> list[tuple[str, str, int]]:
-    """(recipient, status, count) of pending and failed messages.
+async def waiting_by_status(
+    conn: AsyncConnection, recipients: list[str] | None = None
+) -> dict[tuple[str, str], int]:
+    """(recipient, status) -> how many pending and failed messages, of these recipients (all
+    if None).
 
     Only what still waits: delivered rows grow without end, and counting them would read the
     whole table; pending and failed come from the (recipient, status, id) index.
@@ -316,7 +301,11 @@ async def waiting_by_status(conn: AsyncConnection) -> list[tuple[str, str, int]]
         .where(o.c.status.in_([PENDING, FAILED]))
         .group_by(o.c.recipient, o.c.status)
     )
-    return [(r, s, int(n)) for r, s, n in await conn.execute(stmt)]
+    if recipients is not None:
+        if not recipients:
+            return {}
+        stmt = stmt.where(o.c.recipient.in_(recipients))
+    return {(r, s): int(n) for r, s, n in await conn.execute(stmt)}
 
 
 async def oldest_pending(conn: AsyncConnection) -> list[tuple[str, datetime]]:

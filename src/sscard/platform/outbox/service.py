@@ -116,7 +116,7 @@ async def outbox_stats(ctx: Ctx) -> dict[str, Any]:
     def entry(recipient: str) -> dict[str, Any]:
         return by.setdefault(recipient, _empty_stats(recipient))
 
-    for recipient, status, n in await repo.waiting_by_status(ctx.conn):
+    for (recipient, status), n in (await repo.waiting_by_status(ctx.conn)).items():
         entry(recipient)[status] = n
     for recipient, first in await repo.oldest_pending(ctx.conn):
         entry(recipient).update(_age(first, ctx.now))

@@ -91,18 +91,15 @@ async def list_hotlines(conn: AsyncConnection, city_code: str | None = None) -> 
 
 
 async def city_policies_of(conn: AsyncConnection, city_code: str) -> list[CityPolicy]:
-    stmt = (
-        select(city_policies)
-        .where(city_policies.c.city_code == city_code)
-        .order_by(city_policies.c.effective_from)
-    )
+    """The city's policies, oldest first, as the rules read them."""
     return [
         CityPolicy.from_rules(r["city_code"], r["effective_from"], r["rules"])
-        for r in await fetch_all(conn, stmt)
+        for r in await policy_rows(conn, city_code)
     ]
 
 
 async def policy_rows(conn: AsyncConnection, city_code: str) -> list[Row]:
+    """The city's stored policy rows (rules, source, note), oldest first."""
     stmt = (
         select(city_policies)
         .where(city_policies.c.city_code == city_code)
