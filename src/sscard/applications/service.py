@@ -455,21 +455,30 @@ async def _scope(ctx: Ctx, f: ListFilter) -> dict[str, Any]:
 
 
 async def settle_due_dates(ctx: Ctx, year: int) -> int:
-    """After a calendar year is loaded, give waiting applications their due dates."""
+    """After a calendar year is loaded, give waiting applications their due dates.
+
+    Set-based: the waiting applications in (city, accepted day, making) groups, each city's
+    policies and one calendar window spanning every group read once, one UPDATE per group.
+    The calendar is not taken from the cache: the year was loaded in this very transaction.
+    """
+    groups = await repo.pending_due_groups(ctx.conn, year)
+    if not groups:
+        return 0
+    cities = {g["city_code"] for g in groups}
+    policies = {city: await reference.city_policies_of(ctx.conn, city) for city in cities}
+    in_force = [
+        policy_in_force(policies[g["city_code"]], g["city_code"], g["accepted_on"]) for g in groups
+    ]
+    first = min(g["accepted_on"] for g in groups)
+    last = max(g["accepted_on"] for g in groups)
+    span = max(proc.calendar_days_needed(p.fast_making_working_days) for p in in_force)
+    cal = await calendar_repo.calendar_window(ctx.conn, first, (last - first).days + span)
     updated = 0
-    for group in await repo.pending_due_groups(ctx.conn, year):
-        accepted = group["accepted_on"]
-        policy = await policy_on_day(ctx, group["city_code"], accepted)
-        window = proc.calendar_days_needed(policy.fast_making_working_days)
-        # Not from the cache: the year was loaded in this very transaction.
-        cal = await calendar_repo.calendar_window(ctx.conn, accepted, window)
-        due, unknown = due_date_on(accepted, Making(group["making"]), policy, cal)
+    for group, policy in zip(groups, in_force, strict=True):
+        making = Making(group["making"])
+        due, unknown = due_date_on(group["accepted_on"], making, policy, cal)
         updated += await repo.set_due_for_group(ctx.conn, group, year, due, unknown)
     return updated
-
-
-async def policy_on_day(ctx: Ctx, city_code: str, day: date) -> CityPolicy:
-    return policy_in_force(await reference.city_policies_of(ctx.conn, city_code), city_code, day)
 
 
 # ---- history (SPEC CH-2) ----

@@ -37,6 +37,28 @@ async def test_unknown_calendar_year_is_reported_not_guessed(api: Api, clock: Ma
     assert got.json()["due_waits_for_calendar_year"] is None
 
 
+async def test_a_loaded_year_settles_every_waiting_group_by_its_own_day(
+    api: Api, clock: ManualClock
+) -> None:
+    """§17, APP-2: applications accepted on different days, each counted from its own day in
+    one settlement (Changzhou: 5 working days)."""
+    clock.set(datetime(2026, 12, 28, 2, 0, tzinfo=UTC))
+    monday = await api.applied("clerk_fast")
+    clock.set(datetime(2026, 12, 30, 2, 0, tzinfo=UTC))
+    wednesday = await api.applied("clerk_fast")
+    assert monday["due_date"] is wednesday["due_date"] is None
+    year = {"holidays": [{"day": "2027-01-01", "name": "元旦"}], "source": "test notice"}
+    r = await api.call("PUT", "/api/v1/calendar/years/2027", "admin", year)
+    assert r.json()["applications_given_due_dates"] == 2
+    due = {
+        a["reference"]: (await api.get(f"/api/v1/applications/{a['reference']}", "admin")).json()
+        for a in (monday, wednesday)
+    }
+    # From Wed 30 Dec: 31 Dec, (1 Jan holiday), 4, 5, 6, 7 Jan.
+    assert due[monday["reference"]]["due_date"] == "2027-01-05"
+    assert due[wednesday["reference"]]["due_date"] == "2027-01-07"
+
+
 async def test_calendar_year_with_weekday_as_adjusted_workday_refused(api: Api) -> None:
     r = await api.call(
         "PUT",
