@@ -11,7 +11,6 @@ from sscard.applications import service
 from sscard.applications.lifecycle import ApplicationEvent, ApplicationStatus
 from sscard.applications.schemas import ApplicationIn, ApplicationPage, ApplicationView, CollectIn
 from sscard.kernel.actor import Actor
-from sscard.kernel.ctx import Ctx
 from sscard.platform.http.deps import current_actor, read, write
 from sscard.platform.http.request import TransitionIn, cursor
 from sscard.platform.http.schemas import answers
@@ -29,11 +28,12 @@ router = APIRouter(prefix="/api/v1/applications", tags=["applications"])
 async def submit(
     body: ApplicationIn, request: Request, actor: Actor = Depends(current_actor)
 ) -> Response:
-    async def use_case(ctx: Ctx) -> Any:
-        app = await service.submit_first_application(ctx, body.domain())
-        return await service.view(ctx, app["reference"])
-
-    return await write(request, actor, use_case, status=201)
+    return await write(
+        request,
+        actor,
+        lambda ctx: service.submit_first_application(ctx, body.domain()),
+        status=201,
+    )
 
 
 @router.get(
@@ -82,7 +82,7 @@ def _transition(event: ApplicationEvent, summary: str) -> None:
     ) -> Response:
         reason = body.reason if body else None
         return await write(
-            request, actor, lambda ctx: _advance_and_view(ctx, reference, event, reason)
+            request, actor, lambda ctx: service.advance(ctx, reference, event, reason)
         )
 
     path = "/{reference}/" + event.value.replace("_", "-")
@@ -94,13 +94,6 @@ def _transition(event: ApplicationEvent, summary: str) -> None:
         name=event.value,
         responses=answers(ApplicationView),
     )
-
-
-async def _advance_and_view(
-    ctx: Ctx, reference: str, event: ApplicationEvent, reason: str | None
-) -> Any:
-    await service.advance(ctx, reference, event, reason)
-    return await service.view(ctx, reference)
 
 
 _transition(ApplicationEvent.START_PRODUCTION, "Start making the card (card centre)")
@@ -116,8 +109,6 @@ _transition(ApplicationEvent.DELIVER_TO_OUTLET, "Card delivered to the applying 
 async def collect(
     reference: str, body: CollectIn, request: Request, actor: Actor = Depends(current_actor)
 ) -> Response:
-    async def use_case(ctx: Ctx) -> Any:
-        await service.collect(ctx, reference, body.document.domain())
-        return await service.view(ctx, reference)
-
-    return await write(request, actor, use_case)
+    return await write(
+        request, actor, lambda ctx: service.collect(ctx, reference, body.document.domain())
+    )

@@ -101,7 +101,7 @@ async def submit_first_application(ctx: Ctx, req: FirstApplication) -> dict[str,
     app_id = await accept(ctx, outlet, policy, new)
     if req.representative:
         await store_representative(ctx, app_id, req.representative)
-    return await make_if_instant(ctx, outlet, app_id)
+    return await detail(ctx, await make_if_instant(ctx, outlet, app_id))
 
 
 @dataclass(frozen=True)
@@ -278,7 +278,7 @@ async def advance(
     authorize(ctx.actor, operation)
     app = await _by_reference(ctx, reference)
     await _apply_event(ctx, app, event, reason)
-    return await _get(ctx, app["id"])
+    return await detail(ctx, await _get(ctx, app["id"]))
 
 
 async def _apply_event(
@@ -314,7 +314,7 @@ async def collect(ctx: Ctx, reference: str, presented: IdentityDocument) -> dict
     await _apply_event(ctx, app, ApplicationEvent.COLLECT)
     card = await cards.activate_hr_on_collection(ctx, app["card_id"])
     await _hand_over(ctx, app, card)
-    return await _get(ctx, app["id"])
+    return await detail(ctx, await _get(ctx, app["id"]))
 
 
 async def _hand_over(ctx: Ctx, app: dict[str, Any], card: Card) -> None:
@@ -344,7 +344,7 @@ async def _check_presented(ctx: Ctx, app: dict[str, Any], doc: IdentityDocument)
 async def view(ctx: Ctx, reference: str) -> dict[str, Any]:
     authorize(ctx.actor, VIEW_APPLICATION)
     app = await _by_reference(ctx, reference)
-    return await _detail(ctx, app)
+    return await detail(ctx, app)
 
 
 async def _by_reference(ctx: Ctx, reference: str) -> dict[str, Any]:
@@ -372,7 +372,9 @@ async def _get(ctx: Ctx, app_id: int) -> dict[str, Any]:
     return app
 
 
-async def _detail(ctx: Ctx, app: dict[str, Any]) -> dict[str, Any]:
+async def detail(ctx: Ctx, app: dict[str, Any]) -> dict[str, Any]:
+    """An application as the API answers it: the summary, its progress, the representative
+    (masked) and the card, from the row the caller already holds (SPEC APP-7)."""
     body = summary(app, ctx.today)
     steps = await entries(ctx.conn, ENTITY, app["id"])
     body["progress"] = [

@@ -176,7 +176,7 @@ async def _accept(
 async def _answer(ctx: Ctx, app: dict[str, Any]) -> dict[str, Any]:
     """The new application as the clerk sees it, with the person's HR credit record entries
     as warnings (REP-5: malicious repeats affect their HR business)."""
-    body = await service.view(ctx, app["reference"])
+    body = await service.detail(ctx, app)
     body["credit_warnings"] = await credit_warnings(ctx, app["person_id"])
     return body
 
