@@ -178,7 +178,12 @@ async def test_an_id_beyond_what_the_database_stores_is_bad_input(
     api: Api, method: str, path: str, who: str, body: Any, field: str
 ) -> None:
     """Refused as the path parameter's bad value (422), never a database error (500)."""
-    r = await api.call(method, path.replace("999999", TOO_BIG), who, body)
+    path = path.replace("999999", TOO_BIG)
+    if body == "photo":
+        photo = make_standard_photo(3)
+        r = await api.call(method, path, who, content=photo, headers={"Content-Type": "image/jpeg"})
+    else:
+        r = await api.call(method, path, who, body)
     assert r.status_code == 422, r.text
     assert (r.json()["code"], r.json()["field"]) == ("invalid_input", field)
 

@@ -12,9 +12,10 @@ from sscard.actors.schemas import ActorIn
 from sscard.kernel.actor import Actor
 from sscard.kernel.ctx import Ctx
 from sscard.platform.http.deps import current_actor, read, write
+from sscard.platform.http.guard import GuardedRoute
 from sscard.platform.http.request import PathId
 
-router = APIRouter(prefix="/api/v1", tags=["actors"])
+router = APIRouter(route_class=GuardedRoute, prefix="/api/v1", tags=["actors"])
 
 
 @router.get("/me", summary="Who the token belongs to")

@@ -12,11 +12,12 @@ from sscard.applications.lifecycle import ApplicationEvent, ApplicationStatus
 from sscard.applications.schemas import ApplicationIn, ApplicationPage, ApplicationView, CollectIn
 from sscard.kernel.actor import Actor
 from sscard.platform.http.deps import current_actor, read, write
+from sscard.platform.http.guard import GuardedRoute
 from sscard.platform.http.request import TransitionIn, cursor
 from sscard.platform.http.schemas import answers
 from sscard.platform.paging import page
 
-router = APIRouter(prefix="/api/v1/applications", tags=["applications"])
+router = APIRouter(route_class=GuardedRoute, prefix="/api/v1/applications", tags=["applications"])
 
 
 @router.post(

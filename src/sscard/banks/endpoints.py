@@ -18,12 +18,13 @@ from sscard.banks.schemas import BankReportIn, InboxEntryView, InboxPage, Receip
 from sscard.banks.service import InboxFilter, Receipt
 from sscard.kernel.actor import Actor
 from sscard.platform.http.deps import current_actor, read, runtime
+from sscard.platform.http.guard import GuardedRoute
 from sscard.platform.http.problems import problem
 from sscard.platform.http.schemas import PROBLEMS, answers
 from sscard.platform.outbox.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER
 from sscard.platform.paging import page
 
-router = APIRouter(tags=["banks"])
+router = APIRouter(route_class=GuardedRoute, tags=["banks"])
 
 
 def _inline(schema: dict[str, Any]) -> dict[str, Any]:

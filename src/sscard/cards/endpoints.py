@@ -12,9 +12,10 @@ from sscard.cards.schemas import CardStateView, UseAnswerView
 from sscard.kernel.actor import Actor
 from sscard.kernel.ctx import Ctx
 from sscard.platform.http.deps import current_actor, read
+from sscard.platform.http.guard import GuardedRoute
 from sscard.platform.http.schemas import answers
 
-router = APIRouter(prefix="/api/v1/cards", tags=["cards"])
+router = APIRouter(route_class=GuardedRoute, prefix="/api/v1/cards", tags=["cards"])
 CARD = "/{card_number}"
 
 

@@ -47,6 +47,9 @@ class Settings:
     delivery_lease_seconds: float  # a dispatcher killed mid-batch gives way after this long
     delivery_timeout_seconds: float
     signature_tolerance_seconds: int
+    max_body_bytes: int = 262_144  # SSCARD_MAX_BODY_BYTES: a JSON body larger is 413, unread
+    max_photo_bytes: int = 1_000_000  # SSCARD_MAX_PHOTO_BYTES: an image/jpeg body
+    max_file_bytes: int = 268_435_456  # SSCARD_MAX_FILE_BYTES: a streamed file (text/csv)
 
     @property
     def is_sqlite(self) -> bool:
@@ -81,6 +84,9 @@ class Settings:
             delivery_lease_seconds=_number(env, "SSCARD_DELIVERY_LEASE_SECONDS", "15", float),
             delivery_timeout_seconds=_number(env, "SSCARD_DELIVERY_TIMEOUT_SECONDS", "10", float),
             signature_tolerance_seconds=_number(env, "SSCARD_SIGNATURE_TOLERANCE", "300", int),
+            max_body_bytes=_number(env, "SSCARD_MAX_BODY_BYTES", "262144", int),
+            max_photo_bytes=_number(env, "SSCARD_MAX_PHOTO_BYTES", "1000000", int),
+            max_file_bytes=_number(env, "SSCARD_MAX_FILE_BYTES", "268435456", int),
         )
 
 

@@ -232,12 +232,16 @@ async def test_bad_signatures_are_refused_and_nothing_is_stored(
     signed = await icbc.post_raw(raw)  # a valid signature, then the body altered
     tampered = raw.replace(ACCOUNT.encode(), b"6222020000009999")
     headers = {k: v for k, v in signed.request.headers.items() if k.startswith("x-sscard")}
+    headers["Content-Type"] = "application/json"
     answers.append(
         await api.call(
             "POST", "/api/v1/bank-reports", "bank_icbc", content=tampered, headers=headers
         )
     )
-    answers.append(await api.call("POST", "/api/v1/bank-reports", "bank_icbc", content=raw))
+    json_only = {"Content-Type": "application/json"}
+    answers.append(
+        await api.call("POST", "/api/v1/bank-reports", "bank_icbc", content=raw, headers=json_only)
+    )
 
     for r in answers:
         assert r.status_code == 401, r.text

@@ -11,11 +11,12 @@ from sscard.applications.counter import service as counter
 from sscard.applications.counter.schemas import PersonOverview
 from sscard.kernel.actor import Actor
 from sscard.platform.http.deps import current_actor, read, write
+from sscard.platform.http.guard import GuardedRoute
 from sscard.platform.http.request import PathId
 from sscard.platform.http.schemas import answers
 from sscard.registry.schemas import LookupIn, PersonIn
 
-router = APIRouter(prefix="/api/v1/persons", tags=["persons"])
+router = APIRouter(route_class=GuardedRoute, prefix="/api/v1/persons", tags=["persons"])
 
 
 @router.post(

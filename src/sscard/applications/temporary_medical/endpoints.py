@@ -10,9 +10,10 @@ from fastapi.responses import Response
 from sscard.applications.temporary_medical import service as temporary_medical
 from sscard.kernel.actor import Actor
 from sscard.platform.http.deps import current_actor, read, write
+from sscard.platform.http.guard import GuardedRoute
 from sscard.platform.http.request import PathId
 
-router = APIRouter(prefix="/api/v1", tags=["after issue"])
+router = APIRouter(route_class=GuardedRoute, prefix="/api/v1", tags=["after issue"])
 
 
 @router.post(

@@ -13,7 +13,6 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import ValidationError
-from starlette.exceptions import HTTPException
 
 from sscard.banks.reconciliation import service as reconciliation
 from sscard.banks.reconciliation.rules import Kind, Repair
@@ -22,11 +21,12 @@ from sscard.banks.reconciliation.service import REPORT_COLUMNS
 from sscard.banks.reconciliation.statement import Source, Statement
 from sscard.kernel.actor import Actor
 from sscard.platform.http.deps import current_actor, read, runtime
+from sscard.platform.http.guard import GuardedRoute, UnsupportedMediaType
 from sscard.platform.http.request import PathId, cursor
 from sscard.platform.http.schemas import answers
 from sscard.platform.validation import invalid_fields
 
-router = APIRouter(tags=["reconciliation"])
+router = APIRouter(route_class=GuardedRoute, tags=["reconciliation"])
 SPOOL_BYTES = 8 * 1024 * 1024  # an upload larger than this waits on disk, not in memory
 PAGE = 1000
 
@@ -83,7 +83,9 @@ async def reconcile(
         _source(await request.body())
         run = await reconciliation.reconcile(rt, actor, bank_code)
     else:
-        raise HTTPException(415, 'send application/json {"source": "api"} or a text/csv body')
+        raise UnsupportedMediaType(
+            field="Content-Type", given=media or "(none)", accepted="application/json / text/csv"
+        )
     location = f"/api/v1/reconciliations/{run['id']}"
     return JSONResponse(jsonable_encoder(run), status_code=201, headers={"Location": location})
 

@@ -14,11 +14,12 @@ from sscard.cards.cancellation.schemas import CancelIn, CancellationPage, Cancel
 from sscard.kernel.actor import Actor
 from sscard.kernel.ctx import Ctx
 from sscard.platform.http.deps import current_actor, read, runtime, write
+from sscard.platform.http.guard import GuardedRoute
 from sscard.platform.http.request import cursor
 from sscard.platform.http.schemas import PROBLEMS, answers
 from sscard.platform.paging import page
 
-router = APIRouter(tags=["cancellations"])
+router = APIRouter(route_class=GuardedRoute, tags=["cancellations"])
 PDF = "application/pdf"
 
 

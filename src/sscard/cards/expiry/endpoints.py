@@ -12,11 +12,12 @@ from sscard.cards.expiry.rules import EXPIRY_WINDOW_DAYS
 from sscard.kernel.actor import Actor
 from sscard.kernel.ctx import Ctx
 from sscard.platform.http.deps import current_actor, read, write
+from sscard.platform.http.guard import GuardedRoute
 from sscard.platform.http.request import cursor
 from sscard.platform.paging import page
 
 # Mounted before cards' /{card_number}, which would otherwise take /expiring.
-router = APIRouter(prefix="/api/v1/cards", tags=["cards"])
+router = APIRouter(route_class=GuardedRoute, prefix="/api/v1/cards", tags=["cards"])
 
 
 @router.get(

@@ -13,9 +13,10 @@ from sscard.cards.schemas import CardStateView
 from sscard.kernel.actor import Actor
 from sscard.kernel.ctx import Ctx
 from sscard.platform.http.deps import current_actor, write
+from sscard.platform.http.guard import GuardedRoute
 from sscard.platform.http.schemas import answers
 
-router = APIRouter(prefix="/api/v1", tags=["after issue"])
+router = APIRouter(route_class=GuardedRoute, prefix="/api/v1", tags=["after issue"])
 
 
 @router.post(

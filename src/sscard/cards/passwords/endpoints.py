@@ -20,9 +20,10 @@ from sscard.cards.passwords.schemas import (
 from sscard.kernel.actor import Actor
 from sscard.kernel.ctx import Ctx
 from sscard.platform.http.deps import UseCase, current_actor, read, write
+from sscard.platform.http.guard import GuardedRoute
 from sscard.platform.http.schemas import PROBLEMS, answers
 
-router = APIRouter(prefix="/api/v1/cards", tags=["hr password"])
+router = APIRouter(route_class=GuardedRoute, prefix="/api/v1/cards", tags=["hr password"])
 PATH = "/{card_number}/hr-password"
 
 

@@ -12,8 +12,9 @@ from sscard.kernel.actor import Actor
 from sscard.platform.clock import service as clock
 from sscard.platform.clock.schemas import ClockAdvanceIn
 from sscard.platform.http.deps import current_actor, read, runtime, write
+from sscard.platform.http.guard import GuardedRoute
 
-router = APIRouter(prefix="/api/v1/clock", tags=["platform"])
+router = APIRouter(route_class=GuardedRoute, prefix="/api/v1/clock", tags=["platform"])
 
 
 @router.get("", summary="The service's current time and business date")

@@ -153,6 +153,9 @@ def _replay(previous: dict[str, Any], digest: str, vault: Vault) -> Response:
 
 
 async def _request_hash(request: Request) -> str:
-    """Keyed: an unkeyed digest of a small body (a PIN, an ID number) could be guessed back."""
+    """Method, path, query and body, keyed: an unkeyed digest of a small body (a PIN, an ID
+    number) could be guessed back. The query counts: `?within_days=1` and `?within_days=3660`
+    under one key are two different requests."""
     body_digest = hashlib.sha256(await request.body()).hexdigest()
-    return runtime(request).vault.index(f"{request.method} {request.url.path}\0{body_digest}")
+    target = f"{request.method} {request.url.path}?{request.url.query}"
+    return runtime(request).vault.index(f"{target}\0{body_digest}")

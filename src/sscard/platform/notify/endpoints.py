@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from sscard.kernel.actor import Actor
 from sscard.platform.http.deps import current_actor, read, runtime
+from sscard.platform.http.guard import GuardedRoute
 from sscard.platform.http.request import cursor, id_filter
 from sscard.platform.http.schemas import answers
 from sscard.platform.notify import service as notifications
@@ -16,7 +17,7 @@ from sscard.platform.notify.schemas import DeliveryReportView, NotificationPage
 from sscard.platform.notify.senders import Sender, sender_from_settings
 from sscard.platform.paging import page
 
-router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"])
+router = APIRouter(route_class=GuardedRoute, prefix="/api/v1/notifications", tags=["notifications"])
 
 
 @router.get(

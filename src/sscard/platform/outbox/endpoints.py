@@ -9,6 +9,7 @@ from fastapi.responses import Response
 
 from sscard.kernel.actor import Actor
 from sscard.platform.http.deps import current_actor, read, write
+from sscard.platform.http.guard import GuardedRoute
 from sscard.platform.http.request import PathId, cursor
 from sscard.platform.http.schemas import answers
 from sscard.platform.outbox import rules, service
@@ -25,8 +26,10 @@ from sscard.platform.outbox.schemas import (
 )
 from sscard.platform.paging import page
 
-outbox_router = APIRouter(prefix="/api/v1/outbox", tags=["delivery"])
-endpoint_router = APIRouter(prefix="/api/v1/delivery-endpoints", tags=["delivery"])
+outbox_router = APIRouter(route_class=GuardedRoute, prefix="/api/v1/outbox", tags=["delivery"])
+endpoint_router = APIRouter(
+    route_class=GuardedRoute, prefix="/api/v1/delivery-endpoints", tags=["delivery"]
+)
 
 
 # ---- the outbox ----
@@ -131,6 +134,8 @@ async def disable(
     return await write(request, actor, lambda ctx: service.set_enabled(ctx, recipient, False))
 
 
-router = APIRouter()
+router = APIRouter(
+    route_class=GuardedRoute,
+)
 router.include_router(outbox_router)
 router.include_router(endpoint_router)

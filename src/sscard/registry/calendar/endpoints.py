@@ -9,10 +9,11 @@ from fastapi.responses import Response
 
 from sscard.kernel.actor import Actor
 from sscard.platform.http.deps import current_actor, read, write
+from sscard.platform.http.guard import GuardedRoute
 from sscard.registry.calendar import service as calendar
 from sscard.registry.calendar.schemas import CalendarYearIn
 
-router = APIRouter(prefix="/api/v1/calendar", tags=["calendar"])
+router = APIRouter(route_class=GuardedRoute, prefix="/api/v1/calendar", tags=["calendar"])
 
 
 @router.get("/years", summary="Calendar years known, with their source")

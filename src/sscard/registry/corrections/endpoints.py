@@ -7,11 +7,12 @@ from fastapi.responses import Response
 
 from sscard.kernel.actor import Actor
 from sscard.platform.http.deps import current_actor, write
+from sscard.platform.http.guard import GuardedRoute
 from sscard.platform.http.request import PathId
 from sscard.registry.corrections import service as corrections
 from sscard.registry.corrections.schemas import CorrectionIn
 
-router = APIRouter(prefix="/api/v1", tags=["after issue"])
+router = APIRouter(route_class=GuardedRoute, prefix="/api/v1", tags=["after issue"])
 
 
 @router.post(

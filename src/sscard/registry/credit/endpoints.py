@@ -9,12 +9,13 @@ from fastapi.responses import Response
 
 from sscard.kernel.actor import Actor
 from sscard.platform.http.deps import current_actor, read, write
+from sscard.platform.http.guard import GuardedRoute
 from sscard.platform.http.request import PathId
 from sscard.platform.http.schemas import answers
 from sscard.registry.credit import service as credit
 from sscard.registry.credit.schemas import CreditEntryIn, CreditEntryView, CreditRecordView
 
-router = APIRouter(prefix="/api/v1/persons", tags=["persons"])
+router = APIRouter(route_class=GuardedRoute, prefix="/api/v1/persons", tags=["persons"])
 
 
 CREDIT = "/{person_id}/credit-record"

@@ -9,10 +9,11 @@ from fastapi.responses import Response
 
 from sscard.kernel.actor import Actor
 from sscard.platform.http.deps import current_actor, read, write
+from sscard.platform.http.guard import GuardedRoute
 from sscard.registry.reference import service as reference
 from sscard.registry.reference.schemas import CityBanksIn, OutletPatch, PolicyIn
 
-router = APIRouter(prefix="/api/v1", tags=["reference data"])
+router = APIRouter(route_class=GuardedRoute, prefix="/api/v1", tags=["reference data"])
 CityQuery = Query(None, pattern=r"^32\d{2}$")
 
 

@@ -141,7 +141,7 @@ async def test_requests_that_cannot_start_a_run(api: Api, clock: ManualClock) ->
     r = await api.post(RUNS, "admin", {"source": "file"})
     assert (r.status_code, r.json()["field"]) == (422, "source")
     r = await api.post(RUNS, "admin", content=b"x", headers={"Content-Type": "text/plain"})
-    assert (r.status_code, r.json()["code"]) == (415, "http_415")
+    assert (r.status_code, r.json()["code"]) == (415, "unsupported_media_type")
     r = await upload(api, statement(), as_of=clock.now() + timedelta(hours=1))
     assert (r.status_code, r.json()["field"]) == (422, "as_of")
     r = await api.post(

@@ -80,3 +80,17 @@ async def test_a_kept_answer_is_sealed_and_replayed_whole(api: Api) -> None:
     stored = b"".join(v if isinstance(v, bytes) else str(v).encode() for v in row.values())
     assert token.encode() not in stored
     assert row["body"] is None
+
+
+async def test_the_query_string_is_part_of_the_request(api: Api) -> None:
+    """Issue 11: one key on `?within_days=1` then `?within_days=3660` is two requests, not a
+    replay of the first answer."""
+    headers = {"Idempotency-Key": "reminders-1"}
+    path = "/api/v1/cards/expiry-reminders"
+    first = await api.post(f"{path}?within_days=1", "admin", headers=headers)
+    again = await api.post(f"{path}?within_days=3660", "admin", headers=headers)
+    assert first.status_code == 200, first.text
+    assert again.status_code == 422
+    assert again.json()["code"] == "idempotency_key_reused"
+    same = await api.post(f"{path}?within_days=1", "admin", headers=headers)
+    assert same.headers["Idempotent-Replayed"] == "true"
