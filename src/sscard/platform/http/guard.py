@@ -102,9 +102,8 @@ class GuardedRoute(APIRoute):
         return (JSON,) if self.body_field is not None else ()
 
     def strict_body(self) -> TypeAdapter[Any] | None:
-        if self.body_field is None:
-            return None
-        return TypeAdapter(self.body_field.field_info.annotation)
+        annotation = self.body_field.field_info.annotation if self.body_field else None
+        return None if annotation is None else TypeAdapter(annotation)
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
