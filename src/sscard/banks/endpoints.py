@@ -93,7 +93,7 @@ async def submit_report(request: Request, actor: Actor = Depends(current_actor))
 
 def _parse(raw: bytes) -> Report:
     try:
-        return BankReportIn.model_validate_json(raw).domain()
+        return BankReportIn.model_validate_json(raw, strict=True).domain()
     except ValidationError as bad:
         raise RequestValidationError(
             [{**e, "loc": ("body", *e["loc"])} for e in bad.errors(include_url=False)]
@@ -133,7 +133,7 @@ async def list_inbox(
     actor: Actor = Depends(current_actor),
     bank: str | None = Query(None, max_length=16, description="bank code, e.g. ICBC"),
     status: InboxStatus | None = None,
-    card_number: str | None = Query(None, pattern=r"^[A-Za-z]\d{8}$"),
+    card_number: str | None = Query(None, pattern=r"^[A-Za-z][0-9]{8}$"),
     after: str | None = Query(None, max_length=512, description="cursor from the previous page"),
     limit: int = Query(100, ge=1, le=1000),
 ) -> Any:

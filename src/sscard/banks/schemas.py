@@ -4,29 +4,29 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, Field
 
 from sscard.banks.protocol import ReportType, ServiceChannel
 from sscard.banks.rules import Report
 from sscard.cards.schemas import CardStateView
+from sscard.platform.http.request import Body
 
 
-class BankReportIn(BaseModel):
-    """One report by the card's bank (protocol.py); signed over the exact body bytes."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class BankReportIn(Body):
+    """One report by the card's bank (protocol.py); signed over the exact body bytes, read
+    strictly (a sequence is a JSON integer, never "5")."""
 
     message_id: str = Field(
         min_length=1, max_length=64, description="the bank's id for this report: dedupe key"
     )
-    card_number: str = Field(pattern=r"^[A-Za-z]\d{8}$", description="a letter and 8 digits")
+    card_number: str = Field(pattern=r"^[A-Za-z][0-9]{8}$", description="a letter and 8 digits")
     sequence: int = Field(
         ge=1, le=2**62, description="the bank's count of reports for this card, from 1, no gaps"
     )
     type: ReportType
     occurred_at: AwareDatetime = Field(description="when it happened at the bank, with its zone")
     account_number: str | None = Field(
-        None, pattern=r"^\d{12,32}$", description="account_opened only: 12 to 32 digits"
+        None, pattern=r"^[0-9]{12,32}$", description="account_opened only: 12 to 32 digits"
     )
     outlet_code: str | None = Field(
         None,

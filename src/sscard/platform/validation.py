@@ -46,6 +46,8 @@ _ZH_WITH_CONTEXT = {
     "less_than": "须小于{lt}",
     "string_too_short": "至少{min_length}个字符",
     "string_too_long": "最多{max_length}个字符",
+    "unsafe_characters": "含有不允许的字符：{chars}",
+    "person_name": "{reason_zh}",
 }
 
 

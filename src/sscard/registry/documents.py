@@ -19,7 +19,7 @@ from typing import Final
 
 from stdnum.cn import ric, uscc
 
-from sscard.kernel import masking
+from sscard.kernel import masking, text
 from sscard.kernel.errors import DomainError
 
 
@@ -251,16 +251,7 @@ class _BadNumber(Exception):
 
 # --- normalising and masking ------------------------------------------------------------------
 
-# Full-width ASCII (U+FF01..U+FF5E) and the ideographic space, as typed with a Chinese IME.
-_HALF_WIDTH: Final = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
-
-# Below this length keeping 3 + 2 characters would reveal most of the number (SPEC ID-6).
-
-
-def normalise_number(raw: str) -> str:
-    """Normalise a typed number: full-width to half-width, no whitespace, upper case."""
-    half_width = raw.translate(_HALF_WIDTH)
-    return "".join(half_width.split()).upper()
+normalise_number = text.normalise_number  # the one rule for every typed number (issue 11)
 
 
 def mask_number(number: str) -> str:
@@ -377,12 +368,48 @@ def _examine_permanent_residence(number: str, today: date) -> DocumentFacts:
     return DocumentFacts(number, PersonCategory.FOREIGN, born, gender, number)
 
 
+# Social security numbers sscard assigns to a holder with no 18-digit citizen-style number: a
+# category letter, the city's six-digit code, the birth date and a 3-digit sequence. The leading
+# letter puts them outside GB 11643's digit-only space: no citizen number can ever equal one.
+ASSIGNED_PREFIX: Final = {
+    PersonCategory.FOREIGN: "W",
+    PersonCategory.HONG_KONG: "H",
+    PersonCategory.MACAU: "M",
+    PersonCategory.TAIWAN: "T",
+}
+_ASSIGNED_CATEGORY: Final = {letter: category for category, letter in ASSIGNED_PREFIX.items()}
+_ASSIGNED_NUMBER: Final = re.compile(r"[WHMT]32[0-9]{4}[0-9]{8}[0-9]{3}")
+_ASSIGNED_FORMAT = _Reason("社会保障号码格式不正确", "not a social security number sscard assigns")
+
+
+def assigned_number(category: PersonCategory, area_code: str, birth: date, sequence: int) -> str:
+    """The social security number sscard assigns (see ASSIGNED_PREFIX), 18 characters.
+
+    ValueError for a mainland holder (they have a citizen number) or a sequence over 999.
+    """
+    if category not in ASSIGNED_PREFIX or not 1 <= sequence <= 999:
+        raise ValueError("no assigned number for this category or sequence")
+    return f"{ASSIGNED_PREFIX[category]}{area_code}{birth:%Y%m%d}{sequence:03d}"
+
+
+def _examine_assigned_number(number: str, today: date) -> DocumentFacts:
+    try:
+        born = date(int(number[7:11]), int(number[11:13]), int(number[13:15]))
+    except ValueError:
+        raise _BadNumber(_ASSIGNED_FORMAT) from None
+    if born > today:
+        raise _BadNumber(_BIRTH_IN_FUTURE)
+    return DocumentFacts(number, _ASSIGNED_CATEGORY[number[0]], born, None, None)
+
+
 def _examine_social_security_number(number: str, today: date) -> DocumentFacts:
     """A social security number is the holder's citizen, residence-permit or residence-card number.
 
     The first characters tell which, so Hong Kong, Macau, Taiwan and foreign cardholders are
     recognised rather than refused as bad mainland numbers.
     """
+    if _ASSIGNED_NUMBER.fullmatch(number):
+        return _examine_assigned_number(number, today)
     if number[:6] in _HMT_AREAS:
         return _examine_hmt_residence_permit(number, today)
     if number.startswith("9"):
@@ -457,9 +484,27 @@ def examine_document(
     return facts
 
 
+class ImpossibleValidityPeriod(DomainError):
+    code = "impossible_validity_period"
+    status = 422
+    rule = "ID-1"
+    message_zh = "{document_zh}的有效期不可能如此：{reason_zh}"
+    message_en = "The {document_en}'s validity period is impossible: {reason_en}"
+
+
+# No document accepted under ID-1 is issued for longer than 20 years (the resident ID card of an
+# adult aged 26-45; long-term cards carry no end date, sent as none).
+LONGEST_VALIDITY_YEARS: Final = 20
+
+
 def check_validity_period(doc: IdentityDocument, *, today: date, field: str = "document") -> None:
-    """Refuse a document outside its validity period; both end days are inside (SPEC ID-1)."""
+    """Refuse a document outside its validity period; both end days are inside (SPEC ID-1).
+
+    ImpossibleValidityPeriod for an end before the start, or an end more than
+    LONGEST_VALIDITY_YEARS after today or after the start (9999-12-31 is not "long-term").
+    """
     labels = {"document_zh": doc.type.label_zh, "document_en": doc.type.label_en}
+    _check_period_possible(doc, today, field, labels)
     if doc.valid_until is not None and doc.valid_until < today:
         raise DocumentExpired(
             field=f"{field}.valid_until", valid_until=doc.valid_until.isoformat(), **labels
@@ -468,6 +513,35 @@ def check_validity_period(doc: IdentityDocument, *, today: date, field: str = "d
         raise DocumentNotYetValid(
             field=f"{field}.valid_from", valid_from=doc.valid_from.isoformat(), **labels
         )
+
+
+def _check_period_possible(
+    doc: IdentityDocument, today: date, field: str, labels: dict[str, str]
+) -> None:
+    start, end = doc.valid_from, doc.valid_until
+    if start is not None and end is not None and end < start:
+        raise ImpossibleValidityPeriod(
+            field=f"{field}.valid_until",
+            reason_zh="截止日早于起始日",
+            reason_en="it ends before it starts",
+            **labels,
+        )
+    latest = _years_after(max(today, start or today), LONGEST_VALIDITY_YEARS)
+    if end is not None and end > latest:
+        raise ImpossibleValidityPeriod(
+            field=f"{field}.valid_until",
+            reason_zh=f"超过{LONGEST_VALIDITY_YEARS}年；长期有效的证件请不填截止日",
+            reason_en=f"longer than {LONGEST_VALIDITY_YEARS} years; leave it empty for a "
+            "long-term document",
+            **labels,
+        )
+
+
+def _years_after(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
 
 
 def age_on(birth_date: date, today: date) -> int:

@@ -14,13 +14,14 @@ from sscard.platform import sequences
 from sscard.platform.history import Change, record
 from sscard.registry import repository as repo
 from sscard.registry.documents import (
+    ASSIGNED_PREFIX,
     DocumentType,
     IdentityDocument,
     PersonCategory,
     age_on,
+    assigned_number,
     check_document_fits_holder,
     examine_document,
-    gb11643_check_digit,
 )
 from sscard.registry.entities import GuessableFacts
 from sscard.registry.permissions import ATTACH_PHOTO, REGISTER_PERSON
@@ -86,9 +87,36 @@ class ExaminedPerson:
     citizen_number: str | None
 
 
+class DeclaredFactContradictsDocument(DomainError):
+    code = "declared_fact_contradicts_document"
+    status = 422
+    rule = "ID-2"
+    message_zh = "填写的{what_zh}与证件号码所载不一致，请核对证件"
+    message_en = "The {what_en} given contradicts the document number; check the document"
+
+
+class NationalityContradictsCategory(DomainError):
+    code = "nationality_contradicts_category"
+    status = 422
+    rule = "ID-1"
+    message_zh = "国籍“{nationality}”与人员类别“{category_zh}”矛盾：{reason_zh}"
+    message_en = "Nationality '{nationality}' contradicts the category '{category_en}': {reason_en}"
+
+
+EARLIEST_BIRTH = date(1900, 1, 1)
+CHINESE = "CHN"
+
+
 def examine_registration(reg: PersonRegistration, today: date) -> ExaminedPerson:
-    """All the pure checks of a registration (SPEC ID-1, ID-2); raises on the first refusal."""
+    """All the pure checks of a registration (SPEC ID-1, ID-2); raises on the first refusal.
+
+    A birth date or gender given beside a number that carries them must agree with it
+    (DeclaredFactContradictsDocument, never silently replaced); a foreigner is not of Chinese
+    nationality and everyone else is (NationalityContradictsCategory).
+    """
     facts = examine_document(reg.document, today=today, field="document")
+    _check_declared_facts(reg, facts.birth_date, facts.gender)
+    _check_nationality(reg)
     birth = facts.birth_date or reg.birth_date
     if birth is None:
         raise invalid(
@@ -96,11 +124,11 @@ def examine_registration(reg: PersonRegistration, today: date) -> ExaminedPerson
             "证件号码不含出生日期，须填写",
             "the document number does not carry a birth date; give it",
         )
-    if birth > today:
+    if not EARLIEST_BIRTH <= birth <= today:
         raise invalid(
             "birth_date",
-            "出生日期晚于今天",
-            "the birth date is in the future",
+            f"出生日期须在{EARLIEST_BIRTH.isoformat()}至今天之间",
+            f"the birth date must lie between {EARLIEST_BIRTH.isoformat()} and today",
         )
     check_document_fits_holder(
         reg.document.type,
@@ -111,6 +139,33 @@ def examine_registration(reg: PersonRegistration, today: date) -> ExaminedPerson
     )
     return ExaminedPerson(
         reg, facts.number, birth, facts.gender or reg.gender, facts.citizen_number
+    )
+
+
+def _check_declared_facts(reg: PersonRegistration, birth: date | None, gender: str | None) -> None:
+    if birth is not None and reg.birth_date is not None and reg.birth_date != birth:
+        raise DeclaredFactContradictsDocument(
+            field="birth_date", what_zh="出生日期", what_en="birth date"
+        )
+    if gender is not None and reg.gender is not None and reg.gender != gender:
+        raise DeclaredFactContradictsDocument(field="gender", what_zh="性别", what_en="gender")
+
+
+def _check_nationality(reg: PersonRegistration) -> None:
+    chinese = reg.nationality.upper() == CHINESE
+    if reg.category == PersonCategory.FOREIGN and chinese:
+        reason = ("外国人的国籍不能是中国", "a foreigner is not of Chinese nationality")
+    elif reg.category != PersonCategory.FOREIGN and not chinese:
+        reason = ("内地及港澳台居民的国籍为中国（CHN）", "Chinese residents' nationality is CHN")
+    else:
+        return
+    raise NationalityContradictsCategory(
+        field="nationality",
+        nationality=reg.nationality.upper(),
+        category_zh=reg.category.label_zh,
+        category_en=reg.category.label_en,
+        reason_zh=reason[0],
+        reason_en=reason[1],
     )
 
 
@@ -126,7 +181,7 @@ async def register_person(ctx: Ctx, reg: PersonRegistration) -> int:
             reason_zh="未知城市",
             reason_en="unknown city",
         )
-    ssn = examined.citizen_number or await _assign_ssn(ctx, city.area_code, examined.birth_date)
+    ssn = examined.citizen_number or await _assign_ssn(ctx, city.area_code, examined)
     await _refuse_duplicates(ctx, ssn, reg.document.type, examined.number)
     person_id = await repo.insert_person(ctx.conn, _person_row(ctx, examined, ssn))
     await repo.insert_document(ctx.conn, _document_row(ctx, person_id, examined))
@@ -163,16 +218,27 @@ async def _refuse_duplicates(ctx: Ctx, ssn: str, doc_type: DocumentType, number:
         raise DocumentBelongsToAnother(field="document.number")
 
 
-async def _assign_ssn(ctx: Ctx, area_code: str, birth: date) -> str:
-    """A social security number for a holder whose document has no 18-digit citizen number.
+class AssignedNumbersExhausted(DomainError):
+    code = "assigned_numbers_exhausted"
+    status = 409
+    rule = "ID-2"
+    message_zh = "本市当日出生人员的社会保障号码已分配完，请联系卡管中心"
+    message_en = "No social security number is left for this city and birth date; call the centre"
 
-    Design choice: the shape of a citizen number under the city's own six-digit code (e.g.
-    320400), which no county uses, so it can never collide with a real citizen's number.
+
+async def _assign_ssn(ctx: Ctx, area_code: str, ex: ExaminedPerson) -> str:
+    """A social security number for a holder whose document has no 18-digit citizen number:
+    documents.assigned_number, which begins with a letter and so can never equal a citizen
+    number (issue 11). AssignedNumbersExhausted past 999 in one city, category and birth date.
     """
-    prefix = f"{area_code}{birth:%Y%m%d}"
-    (seq,) = await sequences.take(ctx.conn, f"ssn:{prefix}")
-    first17 = f"{prefix}{seq:03d}"
-    return first17 + gb11643_check_digit(first17)
+    category = ex.reg.category
+    (seq,) = await sequences.take(
+        ctx.conn, f"ssn:{ASSIGNED_PREFIX[category]}{area_code}{ex.birth_date:%Y%m%d}"
+    )
+    try:
+        return assigned_number(category, area_code, ex.birth_date, seq)
+    except ValueError:
+        raise AssignedNumbersExhausted(field="document.number") from None
 
 
 def _person_row(ctx: Ctx, ex: ExaminedPerson, ssn: str) -> dict[str, Any]:
@@ -195,8 +261,10 @@ def _person_row(ctx: Ctx, ex: ExaminedPerson, ssn: str) -> dict[str, Any]:
 
 
 def _person_code(ssn: str, ssn_index: str) -> str:
-    """人员识别号: 4-digit prefecture + 12 hex digits of the keyed index (unique, not the SSN)."""
-    return ssn[:4] + ssn_index[:12].upper()
+    """人员识别号: 4-digit prefecture + 12 hex digits of the keyed index (unique, not the SSN);
+    an assigned number's prefecture follows its category letter."""
+    digits = ssn[1:] if ssn[:1].isalpha() else ssn
+    return digits[:4] + ssn_index[:12].upper()
 
 
 def _document_row(ctx: Ctx, person_id: int, ex: ExaminedPerson) -> dict[str, Any]:

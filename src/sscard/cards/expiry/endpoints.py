@@ -28,7 +28,7 @@ async def expiring(
     request: Request,
     actor: Actor = Depends(current_actor),
     within_days: int = Query(EXPIRY_WINDOW_DAYS, ge=0, le=3660),
-    city_code: str | None = Query(None, pattern=r"^32\d{2}$"),
+    city_code: str | None = Query(None, pattern=r"^32[0-9]{2}$"),
     after: int = cursor(),
     limit: int = Query(100, ge=1, le=1000),
 ) -> Any:

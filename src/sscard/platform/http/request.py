@@ -6,9 +6,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import Path, Query
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from sscard.kernel.db import MAX_ID
+from sscard.kernel.text import unsafe_characters
 
 PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
 IdField = Annotated[int, Field(ge=1, le=MAX_ID)]
@@ -25,7 +27,32 @@ def id_filter(description: str | None = None) -> Any:
 
 
 class Body(BaseModel):
+    """A request body: no unknown members, strings trimmed, and no string holding a control,
+    format (zero-width, bidirectional override), unassigned or private-use character (issue 11).
+    Types are checked strictly by the route guard (platform/http/guard.py)."""
+
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_unsafe_characters(cls, value: Any) -> Any:
+        for text in _strings(value):
+            bad = unsafe_characters(text)
+            if bad:
+                raise PydanticCustomError(
+                    "unsafe_characters",
+                    "contains characters no field may hold: {chars}",
+                    {"chars": ", ".join(bad)},
+                )
+        return value
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list | tuple | set | frozenset):
+        return [v for v in value if isinstance(v, str)]
+    return []
 
 
 class TransitionIn(Body):

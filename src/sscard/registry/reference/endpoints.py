@@ -14,7 +14,7 @@ from sscard.registry.reference import service as reference
 from sscard.registry.reference.schemas import CityBanksIn, OutletPatch, PolicyIn
 
 router = APIRouter(route_class=GuardedRoute, prefix="/api/v1", tags=["reference data"])
-CityQuery = Query(None, pattern=r"^32\d{2}$")
+CityQuery = Query(None, pattern=r"^32[0-9]{2}$")
 
 
 @router.get("/cities", summary="The 13 cities of Jiangsu")

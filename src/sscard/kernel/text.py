@@ -1,0 +1,44 @@
+"""What text a person or a system may send us (issue 11): one rule for typed numbers and one
+for characters that must never reach the database, a card face or a bank.
+
+Pure; no I/O. The HTTP layer applies `unsafe_characters` to every string of every request body;
+the registry adds the stricter rule for names printed on the card.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Final
+
+# Full-width ASCII (U+FF01..U+FF5E) and the ideographic space, as typed with a Chinese IME.
+_HALF_WIDTH: Final = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+# Unicode general categories no field may hold: controls (NUL, BEL...), format characters
+# (zero-width space, bidirectional overrides, BOM, soft hyphen), unassigned code points, private
+# use and surrogates, line and paragraph separators.
+REFUSED_CATEGORIES: Final = frozenset({"Cc", "Cf", "Cn", "Co", "Cs", "Zl", "Zp"})
+
+
+def normalise_number(raw: str) -> str:
+    """A typed number as stored: full-width to ASCII, no whitespace, upper case.
+
+    The one normalisation of every document number, phone and code a person types (issue 11):
+    `３２０４ ０１…x` becomes `320401…X`. Other scripts' digits (Arabic-Indic ٣, Devanagari) are
+    left as they are, so the ASCII-only format checks after it refuse them.
+    """
+    half_width = raw.translate(_HALF_WIDTH)
+    return "".join(half_width.split()).upper()
+
+
+def is_ascii_digits(value: str) -> bool:
+    """Only 0-9 (str.isdigit() also takes ², ٣ and ３, which int() or a bank cannot use)."""
+    return value.isascii() and value.isdigit()
+
+
+def unsafe_characters(value: str) -> list[str]:
+    """The characters of `value` no field may hold, as U+XXXX (category); [] when clean."""
+    return [
+        f"U+{ord(ch):04X} ({unicodedata.category(ch)})"
+        for ch in dict.fromkeys(value)
+        if unicodedata.category(ch) in REFUSED_CATEGORIES
+    ]
