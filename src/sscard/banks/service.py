@@ -16,15 +16,11 @@ copies of one message arriving together end with one applied and the other a dup
 
 from __future__ import annotations
 
-import base64
-import binascii
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
-
-import orjson
 
 from sscard.banks import repository as repo
 from sscard.banks import rules as reports
@@ -49,7 +45,7 @@ from sscard.kernel.masking import mask_account
 from sscard.platform import cache
 from sscard.platform.outbox import signing
 from sscard.platform.outbox.service import endpoint_secret
-from sscard.platform.paging import next_cursor
+from sscard.platform.paging import next_cursor, open_cursor, seal_cursor
 from sscard.registry.reference import repository as reference
 from sscard.registry.reference.entities import Outlet
 
@@ -244,10 +240,10 @@ async def list_inbox(ctx: Ctx, f: InboxFilter) -> tuple[list[Row], str | None]:
         bank_code=f.bank_code,
         status=f.status,
         card_number=f.card_number.strip().upper() if f.card_number else None,
-        after=_decode_cursor(f.after) if f.after is not None else None,
+        after=_open_inbox_cursor(ctx.vault, f.after) if f.after is not None else None,
         limit=f.limit,
     )
-    cursor = next_cursor(rows, f.limit, _encode_cursor)
+    cursor = next_cursor(rows, f.limit, _inbox_cursor(ctx.vault))
     return [_view(ctx.vault, r) for r in rows], cursor
 
 
@@ -283,21 +279,19 @@ def _view(vault: Vault, row: Row) -> Row:
     }
 
 
-def _encode_cursor(row: Mapping[str, Any]) -> str:
-    key = [row["received_at"].isoformat(), row["bank_code"], row["message_id"]]
-    return base64.urlsafe_b64encode(orjson.dumps(key)).decode()
+def _inbox_cursor(vault: Vault) -> Callable[[Mapping[str, Any]], str]:
+    def encode(row: Mapping[str, Any]) -> str:
+        return seal_cursor(
+            vault, [row["received_at"].isoformat(), row["bank_code"], row["message_id"]]
+        )
+
+    return encode
 
 
-def _decode_cursor(cursor: str) -> tuple[datetime, str, str]:
-    try:
-        at, bank, message_id = orjson.loads(base64.urlsafe_b64decode(cursor.encode()))
-        return datetime.fromisoformat(at), str(bank), str(message_id)
-    except (binascii.Error, orjson.JSONDecodeError, ValueError, TypeError) as bad:
-        raise invalid(
-            "after",
-            "须为上一页返回的游标",
-            "must be the cursor a previous page returned",
-        ) from bad
+def _open_inbox_cursor(vault: Vault, cursor: str) -> tuple[datetime, str, str]:
+    """The (received_at, bank, message id) a sealed cursor holds; 422 on `after` otherwise."""
+    at, bank, message_id = open_cursor(vault, cursor, 3)
+    return datetime.fromisoformat(at), str(bank), str(message_id)
 
 
 async def _insert(

@@ -7,10 +7,12 @@ once, in the bank's order for the card, and a bad one is refused with a clear er
 from __future__ import annotations
 
 import asyncio
+import base64
 from datetime import timedelta
 from typing import Any
 
 import orjson
+import pytest
 from sqlalchemy import delete, select
 
 from sscard.banks.models import bank_card_sequences
@@ -425,3 +427,44 @@ async def test_a_cards_reports_sent_at_once_end_in_order(
         "financial_loss_lifted",
     ]
     assert await last_sequence(api) == 4
+
+
+def _b64(key: list[str]) -> str:
+    return base64.urlsafe_b64encode(orjson.dumps(key)).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        _b64(["2026-11-30T10:00:00", "ICBC", "x"]),  # no time zone: was a 500
+        _b64(["2026-11-30", "ICBC", "x"]),  # a date only: was a 500
+        _b64(["9999-12-31T23:59:59-14:00", "ICBC", "x"]),  # past the largest instant: a 500
+        _b64(["2026-11-30T10:00:00+08:00", "ICBC", "x"]) + ".0123456789abcdef0123456789abcdef",
+        "garbage",
+        "",
+        ".",
+        "a" * 400,
+    ],
+    ids=["naive", "date", "overflow", "forged", "garbage", "empty", "dot", "long"],
+)
+async def test_every_bad_cursor_is_a_422_naming_after(api: Api, cursor: str) -> None:
+    """Issue 11: a cursor is opaque and tamper-evident (sealed with a keyed SM3 digest); one the
+    service did not make is refused before anything in it is parsed."""
+    r = await api.get(f"/api/v1/bank-inbox?after={cursor}", "admin")
+    assert r.status_code == 422, r.text
+    assert r.json()["field"] == "after"
+
+
+async def test_a_cursor_altered_by_one_character_is_refused(
+    api: Api, banks: dict[str, BankSide], clock: ManualClock
+) -> None:
+    a = (await api.card())["card_number"]
+    await banks["ICBC"].ok(a, "account_opened", 1, account_number=ACCOUNT)
+    clock.advance(timedelta(seconds=1))
+    await banks["ICBC"].send(a, "financial_loss_lifted", 2)
+    r = await api.get("/api/v1/bank-inbox?limit=1", "admin")
+    cursor = r.json()["next_after"]
+    assert (await api.get(f"/api/v1/bank-inbox?after={cursor}", "admin")).status_code == 200
+    altered = ("B" if cursor[0] != "B" else "C") + cursor[1:]
+    r = await api.get(f"/api/v1/bank-inbox?after={altered}", "admin")
+    assert (r.status_code, r.json()["field"]) == (422, "after")
