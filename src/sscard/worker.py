@@ -12,6 +12,7 @@ import asyncio
 
 from sscard.banks.reconciliation import tasks as reconciliation
 from sscard.cards.loss import tasks as loss
+from sscard.kernel.files import private_database, private_files
 from sscard.kernel.runtime import Runtime
 from sscard.platform.jobs import every
 from sscard.platform.notify import tasks as notify
@@ -22,6 +23,11 @@ JOBS = (loss.SWEEP, notify.SMS, reconciliation.DAILY)
 
 
 async def run_worker(rt: Runtime, stop: asyncio.Event) -> None:
-    """Every job in its own loop until `stop` is set; one job's failure never stops another."""
+    """Every job in its own loop until `stop` is set; one job's failure never stops another.
+
+    The jobs write the database and notification files: those are made private first (issue 11).
+    """
+    private_files()
+    private_database(rt.settings.database_url)
     wire()
     await asyncio.gather(outbox.deliver(rt, stop), *(every(rt, stop, job) for job in JOBS))

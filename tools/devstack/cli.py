@@ -14,8 +14,13 @@ from pathlib import Path
 
 from devstack.stack import Options, run
 
+# New files and folders private to the user (0600, 0700), in devstack and every child it starts,
+# which inherit it: the data directory, the databases, the logs hold personal data (issue 11).
+PRIVATE_UMASK = 0o077
+
 
 def main(argv: list[str] | None = None) -> int:
+    os.umask(PRIVATE_UMASK)
     parser = argparse.ArgumentParser(
         prog="python -m devstack",
         description="Set up sscard, start the bank simulator and sscard, stop both on Ctrl-C.",
