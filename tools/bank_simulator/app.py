@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -33,8 +34,8 @@ from bank_simulator.clock import AdjustableClock
 from bank_simulator.config import BankConfig, SimConfig
 from bank_simulator.db import transaction
 from bank_simulator.errors import BankError, InvalidInput, NotFound
-from bank_simulator.masking import mask_account, mask_name
 from bank_simulator.rules import TellerAction, bank_bin
+from bank_simulator.sealing import Vault, key_file_for, load_key
 from bank_simulator.signing import SignatureRefused, signed_headers, verify
 from bank_simulator.statement import statement
 from bank_simulator.wire import AS_OF_HEADER, DeliveryResult, ServiceChannel
@@ -56,10 +57,12 @@ class Simulator:
         engine: AsyncEngine,
         clock: AdjustableClock,
         client: httpx.AsyncClient,
+        vault: Vault,
         instance_nonce: str | None = None,
     ) -> None:
         self.config = config
         self.engine = engine
+        self.vault = vault
         self.clock = clock
         self.client = client
         self.instance_nonce = instance_nonce
@@ -68,7 +71,7 @@ class Simulator:
         self.answer_delay: dict[str, float] = {}
         self.reject_once: dict[str, set[str]] = {code: set() for code in config.banks}
         self.batches: dict[str, Counter[str]] = {code: Counter() for code in config.banks}
-        self.callbacks = Callbacks(engine, config, clock, client)
+        self.callbacks = Callbacks(engine, config, clock, client, vault)
         self._tasks: list[asyncio.Task[None]] = []
         self._stop_consumers = asyncio.Event()
 
@@ -81,11 +84,17 @@ class Simulator:
         clock: AdjustableClock | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         instance_nonce: str | None = None,
+        key_file: Path | None = None,
     ) -> Simulator:
-        """Create the store's tables if needed; `transport` lets tests route the callbacks."""
-        engine = await store.open_store(db)
+        """Create the store's tables if needed; `transport` lets tests route the callbacks.
+
+        The data key is read from `key_file` (default: `<db>.key` beside a SQLite file), and
+        made (0600) on the first start.
+        """
+        vault = Vault(load_key(key_file or key_file_for(db), create=True))
+        engine = await store.open_store(db, vault)
         client = httpx.AsyncClient(transport=transport)
-        return cls(config, engine, clock or AdjustableClock(), client, instance_nonce)
+        return cls(config, engine, clock or AdjustableClock(), client, vault, instance_nonce)
 
     def start(self) -> None:
         """Start sending reports, and with the nats transport reading the banks' queues."""
@@ -107,6 +116,7 @@ class Simulator:
         async with transaction(self.engine) as conn:
             results, queued = await inbound.receive_batch(
                 conn,
+                self.vault,
                 code,
                 self.bin_of(code),
                 bank.auto_close,
@@ -227,15 +237,11 @@ class RejectIn(BaseModel):
 
 
 def account_view(a: dict[str, Any]) -> dict[str, Any]:
-    received = a["holder"] if isinstance(a["holder"], dict) else {}
-    # Production data carries the person under "holder" (older messages: at the top level).
-    nested = received.get("holder")
-    holder: dict[str, Any] = nested if isinstance(nested, dict) else received
-    name = holder.get("name")
+    """The account as the teller sees it: the number and the holder's name masked."""
     return {
         "bank_code": a["bank_code"],
         "card_number": a["card_number"],
-        "account": mask_account(a["account_number"]),
+        "account": a["account_number_masked"],
         "financial_status": a["status"],
         "loss_kind": a["loss_kind"],
         "loss_outlet": a["loss_outlet"],
@@ -247,8 +253,8 @@ def account_view(a: dict[str, Any]) -> dict[str, Any]:
         "last_sequence": a["last_sequence"],
         "report_sequence": a["report_sequence"],
         "holder": {
-            "name": mask_name(name) if isinstance(name, str) else None,
-            "fields_received": sorted(holder),
+            "name": a["holder_name_masked"],
+            "fields_received": a["holder_fields"],
         },
         "opened_at": _iso(a["opened_at"]),
         "updated_at": _iso(a["updated_at"]),
@@ -263,7 +269,7 @@ def report_view(r: dict[str, Any]) -> dict[str, Any]:
         "sequence": r["sequence"],
         "type": r["type"],
         "occurred_at": _iso(r["occurred_at"]),
-        "account": mask_account(r["account_number"]) if r["account_number"] else None,
+        "account": r.get("account_number_masked"),
         "outlet_code": r["outlet_code"],
         "channel": r["channel"],
         "status": r["status"],
@@ -322,7 +328,14 @@ async def teller_action(
     body = body or TellerIn(outlet_code=None, channel=ServiceChannel.COUNTER)
     async with transaction(sim.engine) as conn:
         account, report = await teller.act(
-            conn, code, card_number, action, body.outlet_code, body.channel, sim.clock.now()
+            conn,
+            sim.vault,
+            code,
+            card_number,
+            action,
+            body.outlet_code,
+            body.channel,
+            sim.clock.now(),
         )
     sim.callbacks.wake.set()
     return _json({"account": account_view(account), "report": report_view(report)})
@@ -333,7 +346,7 @@ async def bank_statement(code: str, request: Request) -> Response:
     sim = _sim(request)
     bank = sim.available(code)
     now = sim.verify(code, bank, request.headers, await request.body())
-    body = await statement(sim.engine, code)
+    body = await statement(sim.engine, sim.vault, code)
     headers = {AS_OF_HEADER: now.isoformat(), **signed_headers(bank.secret, now, body)}
     return Response(body, media_type="text/csv; charset=utf-8", headers=headers)
 
@@ -485,6 +498,7 @@ def create_app(
     config: SimConfig | None = None,
     db: str | None = None,
     instance_nonce: str | None = None,
+    key_file: Path | None = None,
 ) -> FastAPI:
     """The app; tests pass a running Simulator, the CLI passes the configuration and database."""
 
@@ -495,7 +509,7 @@ def create_app(
             return
         assert config is not None
         assert db is not None
-        owned = await Simulator.open(config, db, instance_nonce=instance_nonce)
+        owned = await Simulator.open(config, db, instance_nonce=instance_nonce, key_file=key_file)
         app.state.sim = owned
         owned.start()
         try:

@@ -24,6 +24,7 @@ from bank_simulator import store
 from bank_simulator.clock import AdjustableClock
 from bank_simulator.config import SimConfig
 from bank_simulator.db import transaction
+from bank_simulator.sealing import Vault
 from bank_simulator.signing import signed_headers
 from bank_simulator.wire import INBOX_REJECTED, ReportType, ServiceChannel
 
@@ -114,8 +115,10 @@ class Callbacks:
         config: SimConfig,
         clock: AdjustableClock,
         client: httpx.AsyncClient,
+        vault: Vault,
     ) -> None:
         self.engine = engine
+        self.vault = vault
         self.config = config
         self.clock = clock
         self.client = client
@@ -143,7 +146,7 @@ class Callbacks:
         if not self.config.send_reports:
             return 0
         async with transaction(self.engine, readonly=True) as conn:
-            due = await store.due_reports(conn, self.clock.now(), PASS_LIMIT)
+            due = await store.due_reports(conn, self.vault, self.clock.now(), PASS_LIMIT)
         if not due:
             return 0
         gate = asyncio.Semaphore(self.config.callback_concurrency)

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bank_simulator import store
 from bank_simulator.callbacks import new_report
 from bank_simulator.rules import new_account_number
+from bank_simulator.sealing import Vault
 from bank_simulator.wire import MESSAGE_ID_MAX, AccountStatus, DeliveryResult, ReportType, Topic
 
 
@@ -86,6 +87,7 @@ def _result(message_id: Any, result: DeliveryResult, error: str | None) -> dict[
 
 async def receive_batch(
     conn: AsyncConnection,
+    vault: Vault,
     bank_code: str,
     bin_: str,
     auto_close: bool,
@@ -131,10 +133,10 @@ async def receive_batch(
             seen.add(m.message_id)
         results.append(_result(m.message_id, result, error))
         log_rows.append(_log_row(batch, m, m.message_id, result, error))
-    await _unique_account_numbers(conn, batch)
-    await store.insert_accounts(conn, [batch.accounts[c] for c in batch.new_cards])
+    await _unique_account_numbers(conn, vault, batch)
+    await store.insert_accounts(conn, vault, [batch.accounts[c] for c in batch.new_cards])
     await store.update_accounts(conn, [batch.accounts[c] for c in batch.changed - batch.new_cards])
-    await store.insert_reports(conn, batch.reports)
+    await store.insert_reports(conn, vault, batch.reports)
     await store.record_received(conn, log_rows)
     return results, len(batch.reports)
 
@@ -212,7 +214,7 @@ def _open_account(batch: Batch, card: str, m: Message) -> None:
         "superseded_by": None,
         "closure_requested_at": None,
         "closure_reference": None,
-        "holder": m.payload,
+        "holder": m.payload,  # store.insert_accounts keeps what a bank keeps, sealed
         "last_sequence": m.sequence,
         "report_sequence": 0,
         "opened_at": batch.now,
@@ -232,13 +234,13 @@ def _close(batch: Batch, account: dict[str, Any]) -> None:
     batch.reports.append(new_report(account, ReportType.ACCOUNT_CLOSED, batch.now))
 
 
-async def _unique_account_numbers(conn: AsyncConnection, batch: Batch) -> None:
+async def _unique_account_numbers(conn: AsyncConnection, vault: Vault, batch: Batch) -> None:
     """Draw again for the (astronomically rare) number already taken, here or in the batch."""
     accepted: set[str] = set()
     pending = list(batch.opened)
     while pending:
         numbers = [batch.accounts[c]["account_number"] for c in pending]
-        taken = await store.taken_account_numbers(conn, numbers)
+        taken = await store.taken_account_numbers(conn, vault, numbers)
         again = []
         for card, number in zip(pending, numbers, strict=True):
             if number in taken or number in accepted:

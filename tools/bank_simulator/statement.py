@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bank_simulator import store
 from bank_simulator.db import transaction
+from bank_simulator.sealing import Vault
 from bank_simulator.wire import STATEMENT_COLUMNS
 
 
@@ -20,7 +21,7 @@ def statement_csv(rows: list[tuple[str, str, str]]) -> bytes:
     return out.getvalue().encode()
 
 
-async def statement(engine: AsyncEngine, bank_code: str) -> bytes:
+async def statement(engine: AsyncEngine, vault: Vault, bank_code: str) -> bytes:
     """Every account of the bank as it stands now, by card number."""
     async with transaction(engine, readonly=True) as conn:
-        return statement_csv(await store.statement_rows(conn, bank_code))
+        return statement_csv(await store.statement_rows(conn, vault, bank_code))

@@ -1,21 +1,29 @@
 """The simulated bank's own database (SQLite by default): accounts, messages received, reports.
 
 Its tables live in their own MetaData, created on start: the bank's schema is its own business.
-Every query of the simulator is here.
+Every query of the simulator is here. Personal data is stored sealed (sealing.py, SPEC ID-6):
+of the holder sscard sends, only what a bank keeps (name, identity number, phone), encrypted;
+account numbers encrypted, with a blind index and a masked form. Rows go in with plain values
+and are sealed here; only the statement and the reports to sscard read a number back.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
+import sqlite3
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Column,
+    Connection,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -24,12 +32,15 @@ from sqlalchemy import (
     bindparam,
     func,
     insert,
+    inspect,
     select,
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bank_simulator.db import NAMING, Id, UTCDateTime, make_engine
+from bank_simulator.masking import mask_account, mask_name
+from bank_simulator.sealing import Vault, private_database, sqlite_path
 
 metadata = MetaData(naming_convention=NAMING)
 
@@ -38,7 +49,9 @@ accounts = Table(
     metadata,
     Column("bank_code", String(16), primary_key=True),
     Column("card_number", String(32), primary_key=True),
-    Column("account_number", String(19), nullable=False, unique=True),
+    Column("account_number_enc", LargeBinary, nullable=False, comment="SM4-GCM"),
+    Column("account_number_index", String(64), nullable=False, unique=True, comment="HMAC-SM3"),
+    Column("account_number_masked", String(19), nullable=False),
     Column("status", String(16), nullable=False, comment="an AccountStatus value"),
     Column("loss_kind", String(16), nullable=True, comment="financial | formal, while lost"),
     Column("before_loss", String(16), nullable=True, comment="the status a lift returns to"),
@@ -48,7 +61,13 @@ accounts = Table(
     Column("superseded_by", String(32), nullable=True, comment="the card that replaced this one"),
     Column("closure_requested_at", UTCDateTime, nullable=True, comment="CAN-3 notice received"),
     Column("closure_reference", String(64), nullable=True),
-    Column("holder", JSON, nullable=False, comment="personal data received: never logged"),
+    # What a bank keeps of the holder, sealed; the rest of sscard's production data (birth date
+    # and gender, which the identity number gives, sscard's own ids) is not kept.
+    Column("holder_name_enc", LargeBinary, nullable=True),
+    Column("holder_name_masked", String(64), nullable=True),
+    Column("holder_ssn_enc", LargeBinary, nullable=True, comment="the identity number"),
+    Column("holder_phone_enc", LargeBinary, nullable=True),
+    Column("holder_fields", JSON, nullable=False, comment="names of the fields received"),
     Column("last_sequence", BigInteger, nullable=False, comment="sscard's, last applied"),
     Column("report_sequence", Integer, nullable=False, comment="this bank's reports so far"),
     Column("opened_at", UTCDateTime, nullable=False),
@@ -80,7 +99,8 @@ reports = Table(
     Column("message_id", String(64), nullable=False, unique=True),
     Column("type", String(32), nullable=False, comment="a ReportType value"),
     Column("occurred_at", UTCDateTime, nullable=False),
-    Column("account_number", String(19), nullable=True),
+    Column("account_number_enc", LargeBinary, nullable=True, comment="account_opened: SM4-GCM"),
+    Column("account_number_masked", String(19), nullable=True),
     Column("outlet_code", String(32), nullable=True),
     Column("channel", String(16), nullable=True),
     Column("status", String(16), nullable=False, comment="pending | sent | refused"),
@@ -103,12 +123,105 @@ PENDING, SENT, REFUSED = "pending", "sent", "refused"
 REPORT_STATUSES = (PENDING, SENT, REFUSED)
 
 
-async def open_store(db: str) -> AsyncEngine:
-    """The engine of the bank's database (a SQLite path or a URL), its tables created."""
+async def open_store(db: str, vault: Vault) -> AsyncEngine:
+    """The engine of the bank's database (a SQLite path or a URL), its files private, its tables
+    created; a database of an older simulator, which kept personal data in clear, is sealed."""
+    private_database(db)
     engine = make_engine(db)
     async with engine.begin() as conn:
-        await conn.run_sync(metadata.create_all)
+        sealed = await conn.run_sync(_seal_legacy, vault)
+    path = sqlite_path(db)
+    if sealed and path is not None:
+        # The clear values are gone from the tables but not from the file's free pages or the
+        # log: rewrite the file and empty the log.
+        await engine.dispose()
+        with contextlib.closing(sqlite3.connect(path)) as raw:
+            raw.execute("VACUUM")
+            raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return engine
+
+
+# ---- sealing ----
+
+# What a bank keeps of the holder sscard sends, and the column that keeps it.
+KEPT = {"name": "holder_name_enc", "ssn": "holder_ssn_enc", "phone": "holder_phone_enc"}
+
+
+def person_of(payload: Any) -> dict[str, Any]:
+    """The holder in production data (under "holder"; older messages: at the top level)."""
+    received = payload if isinstance(payload, dict) else {}
+    nested = received.get("holder")
+    return nested if isinstance(nested, dict) else received
+
+
+def sealed_account_columns(vault: Vault, account_number: str, payload: Any) -> dict[str, Any]:
+    """The account number and what the bank keeps of the holder, as stored."""
+    person = person_of(payload)
+    row: dict[str, Any] = {
+        "account_number_enc": vault.encrypt(account_number),
+        "account_number_index": vault.index(account_number),
+        "account_number_masked": mask_account(account_number),
+        "holder_name_masked": None,
+        "holder_fields": sorted(person),
+        **dict.fromkeys(KEPT.values()),
+    }
+    for field, column in KEPT.items():
+        value = person.get(field)
+        if isinstance(value, str) and value:
+            row[column] = vault.encrypt(value)
+    name = person.get("name")
+    if isinstance(name, str) and name.strip():
+        row["holder_name_masked"] = mask_name(name)[:64]
+    return row
+
+
+def _sealed_account(vault: Vault, row: dict[str, Any]) -> dict[str, Any]:
+    plain = {k: v for k, v in row.items() if k not in ("account_number", "holder")}
+    return plain | sealed_account_columns(vault, row["account_number"], row.get("holder"))
+
+
+def _sealed_report(vault: Vault, row: dict[str, Any]) -> dict[str, Any]:
+    sealed = {k: v for k, v in row.items() if k not in ("account_number", "id")}  # id: new
+    number = row.get("account_number")
+    sealed["account_number_enc"] = vault.encrypt(number) if number else None
+    sealed["account_number_masked"] = mask_account(number) if number else None
+    return sealed
+
+
+def _seal_legacy(conn: Connection, vault: Vault) -> bool:
+    """Create the tables; those of an older simulator (the holder as received, account numbers
+    in clear) are read, dropped and written again sealed. True if there were any."""
+    found = inspect(conn)
+    legacy = found.has_table(accounts.name) and "holder" in {
+        c["name"] for c in found.get_columns(accounts.name)
+    }
+    old_accounts: list[dict[str, Any]] = []
+    old_reports: list[dict[str, Any]] = []
+    if legacy:
+        old = MetaData()
+        for table, rows in ((accounts.name, old_accounts), (reports.name, old_reports)):
+            if found.has_table(table):
+                reflected = Table(table, old, autoload_with=conn)
+                in_order = select(reflected).order_by(*reflected.primary_key.columns)
+                rows.extend(_aware(dict(r._mapping)) for r in conn.execute(in_order))
+                reflected.drop(conn)
+    metadata.create_all(conn)
+    for row in old_accounts:
+        if isinstance(row["holder"], str):
+            row["holder"] = json.loads(row["holder"])
+    if old_accounts:
+        conn.execute(insert(accounts), [_sealed_account(vault, r) for r in old_accounts])
+    if old_reports:
+        conn.execute(insert(reports), [_sealed_report(vault, r) for r in old_reports])
+    return legacy
+
+
+def _aware(row: dict[str, Any]) -> dict[str, Any]:
+    # A reflected SQLite timestamp comes back naive; it was stored in UTC.
+    return {
+        k: v.replace(tzinfo=UTC) if isinstance(v, datetime) and v.tzinfo is None else v
+        for k, v in row.items()
+    }
 
 
 # ---- accounts ----
@@ -134,18 +247,25 @@ async def get_account(
     return found.get(card_number)
 
 
-async def taken_account_numbers(conn: AsyncConnection, numbers: Sequence[str]) -> set[str]:
+async def taken_account_numbers(
+    conn: AsyncConnection, vault: Vault, numbers: Sequence[str]
+) -> set[str]:
+    """Those of the numbers some account has already (found by their blind index)."""
     if not numbers:
         return set()
+    by_index = {vault.index(n): n for n in numbers}
     rows = await conn.execute(
-        select(accounts.c.account_number).where(accounts.c.account_number.in_(set(numbers)))
+        select(accounts.c.account_number_index).where(accounts.c.account_number_index.in_(by_index))
     )
-    return set(rows.scalars())
+    return {by_index[i] for i in rows.scalars()}
 
 
-async def insert_accounts(conn: AsyncConnection, rows: Sequence[dict[str, Any]]) -> None:
+async def insert_accounts(
+    conn: AsyncConnection, vault: Vault, rows: Sequence[dict[str, Any]]
+) -> None:
+    """New accounts, given with the plain `account_number` and the `holder` received."""
     if rows:
-        await conn.execute(insert(accounts), list(rows))
+        await conn.execute(insert(accounts), [_sealed_account(vault, r) for r in rows])
 
 
 # Every column a change may touch; an update writes them all, so one statement serves a batch.
@@ -185,13 +305,16 @@ async def update_accounts(conn: AsyncConnection, rows: Sequence[dict[str, Any]])
     await conn.execute(stmt, params)
 
 
-async def statement_rows(conn: AsyncConnection, bank_code: str) -> list[tuple[str, str, str]]:
+async def statement_rows(
+    conn: AsyncConnection, vault: Vault, bank_code: str
+) -> list[tuple[str, str, str]]:
+    """Card, account number (decrypted: the statement carries it whole) and status."""
     rows = await conn.execute(
-        select(accounts.c.card_number, accounts.c.account_number, accounts.c.status)
+        select(accounts.c.card_number, accounts.c.account_number_enc, accounts.c.status)
         .where(accounts.c.bank_code == bank_code)
         .order_by(accounts.c.card_number)
     )
-    return [(r.card_number, r.account_number, r.status) for r in rows]
+    return [(r.card_number, vault.decrypt(r.account_number_enc), r.status) for r in rows]
 
 
 async def status_counts(conn: AsyncConnection, table: Table, bank_code: str) -> dict[str, int]:
@@ -239,18 +362,25 @@ async def received_counts(conn: AsyncConnection, bank_code: str) -> list[tuple[s
 # ---- reports to sscard (the callback outbox) ----
 
 
-async def insert_reports(conn: AsyncConnection, rows: Sequence[dict[str, Any]]) -> None:
+async def insert_reports(
+    conn: AsyncConnection, vault: Vault, rows: Sequence[dict[str, Any]]
+) -> None:
+    """New reports, given with the plain `account_number` (or None)."""
     if rows:
-        await conn.execute(insert(reports), list(rows))
+        await conn.execute(insert(reports), [_sealed_report(vault, r) for r in rows])
 
 
-async def insert_report(conn: AsyncConnection, row: dict[str, Any]) -> int:
-    found = await conn.execute(insert(reports).values(row).returning(reports.c.id))
+async def insert_report(conn: AsyncConnection, vault: Vault, row: dict[str, Any]) -> int:
+    sealed = _sealed_report(vault, row)
+    found = await conn.execute(insert(reports).values(sealed).returning(reports.c.id))
     return int(found.scalar_one())
 
 
-async def due_reports(conn: AsyncConnection, now: datetime, limit: int) -> list[dict[str, Any]]:
-    """The first pending report of each card, if it is due: one at a time per card, in order."""
+async def due_reports(
+    conn: AsyncConnection, vault: Vault, now: datetime, limit: int
+) -> list[dict[str, Any]]:
+    """The first pending report of each card, if it is due: one at a time per card, in order;
+    each with its plain `account_number` (or None), to be sent."""
     head = reports.alias("head")
     first = (
         select(func.min(head.c.sequence))
@@ -271,7 +401,12 @@ async def due_reports(conn: AsyncConnection, now: datetime, limit: int) -> list[
         .order_by(reports.c.id)
         .limit(limit)
     )
-    return [dict(r._mapping) for r in rows]
+    due = []
+    for r in rows:
+        row = dict(r._mapping)
+        enc = row.pop("account_number_enc")
+        due.append(row | {"account_number": vault.decrypt(enc) if enc is not None else None})
+    return due
 
 
 async def settle_reports(conn: AsyncConnection, outcomes: Sequence[dict[str, Any]]) -> None:

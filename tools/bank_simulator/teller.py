@@ -15,6 +15,7 @@ from bank_simulator import store
 from bank_simulator.callbacks import new_report
 from bank_simulator.errors import BankError, InvalidInput
 from bank_simulator.rules import OUTLET_ACTIONS, LossKind, TellerAction, teller_change
+from bank_simulator.sealing import Vault
 from bank_simulator.wire import ServiceChannel
 
 
@@ -27,6 +28,7 @@ class AccountNotFound(BankError):
 
 async def act(
     conn: AsyncConnection,
+    vault: Vault,
     bank_code: str,
     card_number: str,
     action: TellerAction,
@@ -55,5 +57,5 @@ async def act(
     )
     report = new_report(account, change.report, now, outlet_code=outlet_code, channel=channel)
     await store.update_accounts(conn, [account])
-    report["id"] = await store.insert_report(conn, report)
+    report["id"] = await store.insert_report(conn, vault, report)
     return account, report
