@@ -3,6 +3,8 @@ off at once (SPEC CH-1)."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.support.api import Api
 
 
@@ -43,3 +45,22 @@ async def test_deactivated_token_stops_working(api: Api) -> None:
     assert (await api.get("/api/v1/me", "tmp")).status_code == 200
     await api.post(f"/api/v1/actors/{created.json()['id']}/deactivate", "admin")
     assert (await api.get("/api/v1/me", "tmp")).status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("authorization", "challenge"),
+    [
+        (None, 'Bearer realm="sscard"'),
+        ("Bearer sk_nobody", 'Bearer realm="sscard", error="invalid_token"'),
+        ("Basic dXNlcjpwYXNz", 'Bearer realm="sscard", error="invalid_token"'),
+    ],
+    ids=["no-token", "unknown-token", "basic"],
+)
+async def test_a_401_says_how_to_authenticate(
+    api: Api, authorization: str | None, challenge: str
+) -> None:
+    """Issue 11 (RFC 9110 §11.6.1, RFC 6750 §3): every 401 carries WWW-Authenticate."""
+    headers = {"Authorization": authorization} if authorization else {}
+    r = await api.client.get("/api/v1/me", headers=headers)
+    assert r.status_code == 401, r.text
+    assert r.headers["WWW-Authenticate"] == challenge

@@ -248,6 +248,7 @@ async def test_bad_signatures_are_refused_and_nothing_is_stored(
     for r in answers:
         assert r.status_code == 401, r.text
         assert (r.json()["code"], r.json()["field"]) == ("signature_refused", "signature")
+        assert 'error_description="signature"' in r.headers["WWW-Authenticate"]  # issue 11
     assert signed.status_code == 200
     assert await api.count("bank_inbox") == before["bank_inbox"] + 1
 

@@ -46,7 +46,18 @@ def problem(
         "detail_en": en,
         **(extra or {}),
     }
-    return JSONResponse(body, status_code=status, media_type=PROBLEM)
+    headers = {"WWW-Authenticate": _challenge(request, code)} if status == 401 else None
+    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
+
+
+def _challenge(request: Request, code: str) -> str:
+    """RFC 6750 §3: the scheme a 401 asks for; invalid_token when a token was sent. A bank
+    report's signature is checked after its bearer token, so its 401 names the signature."""
+    if code == "signature_refused":
+        return 'Bearer realm="sscard", error="invalid_request", error_description="signature"'
+    if request.headers.get("authorization"):
+        return 'Bearer realm="sscard", error="invalid_token"'
+    return 'Bearer realm="sscard"'
 
 
 def domain_error(request: Request, exc: Exception) -> JSONResponse:
