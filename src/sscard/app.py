@@ -9,6 +9,8 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from fastapi_offline import FastAPIOffline
 from sqlalchemy import text
 
 from sscard import __version__
@@ -31,6 +33,7 @@ from sscard.kernel.db import transaction
 from sscard.kernel.runtime import Runtime
 from sscard.platform.clock import endpoints as clock
 from sscard.platform.http import problems
+from sscard.platform.http.schemas import document
 from sscard.platform.notify import endpoints as notify
 from sscard.platform.outbox import endpoints as outbox
 from sscard.registry.calendar import endpoints as calendar
@@ -107,12 +110,14 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         if owned:
             await rt.dispose()
 
-    app = FastAPI(
+    # Swagger UI and ReDoc from the installed package, not a CDN: the docs work offline.
+    app = FastAPIOffline(
         title="sscard",
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
         docs_url="/docs",
+        redoc_url="/redoc",
         openapi_url="/openapi.json",
     )
     if runtime is not None:
@@ -128,4 +133,19 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             await conn.execute(text("SELECT 1"))
         return {"status": "ok"}
 
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            spec = get_openapi(
+                title=app.title,
+                version=app.version,
+                openapi_version=app.openapi_version,
+                description=app.description,
+                routes=app.routes,
+                tags=app.openapi_tags,
+                servers=app.servers,
+            )
+            app.openapi_schema = document(spec, app.routes)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     return app

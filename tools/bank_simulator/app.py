@@ -25,6 +25,7 @@ import httpx
 import orjson
 from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import Response
+from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -517,11 +518,13 @@ def create_app(
         finally:
             await owned.close()
 
-    app = FastAPI(
+    # Swagger UI and ReDoc served from the installed package, not a CDN: they work offline.
+    app = FastAPIOffline(
         title="bank simulator (for sscard)",
         description=__doc__ or "",
         lifespan=lifespan,
         docs_url="/docs",
+        redoc_url="/redoc",
     )
     if sim is not None:
         app.state.sim = sim

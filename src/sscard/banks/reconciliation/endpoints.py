@@ -7,12 +7,13 @@ import io
 import tempfile
 from collections.abc import AsyncIterator
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, Response, StreamingResponse
-from pydantic import ValidationError
+from pydantic import AwareDatetime, BeforeValidator, ValidationError
+from pydantic_core import PydanticCustomError
 
 from sscard.banks.reconciliation import service as reconciliation
 from sscard.banks.reconciliation.rules import Kind, Repair
@@ -20,10 +21,11 @@ from sscard.banks.reconciliation.schemas import ReconcileIn, RunPage, RunReport,
 from sscard.banks.reconciliation.service import REPORT_COLUMNS
 from sscard.banks.reconciliation.statement import Source, Statement
 from sscard.kernel.actor import Actor
+from sscard.kernel.errors import invalid
 from sscard.platform.http.deps import current_actor, read, runtime
 from sscard.platform.http.guard import GuardedRoute, UnsupportedMediaType
 from sscard.platform.http.request import PathId, cursor
-from sscard.platform.http.schemas import answers
+from sscard.platform.http.schemas import answers, problem_response
 from sscard.platform.validation import invalid_fields
 
 router = APIRouter(route_class=GuardedRoute, tags=["reconciliation"])
@@ -49,6 +51,21 @@ STATEMENT_BODY = {
 # ---- running ----
 
 
+def _iso_8601(value: object) -> object:
+    """Only ISO 8601 text is a moment here: pydantic alone reads `7` as 1970-01-01T00:00:07Z."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise PydanticCustomError(
+            "iso_datetime", "must be an ISO 8601 date and time with its zone"
+        ) from None
+
+
+AsOf = Annotated[AwareDatetime, BeforeValidator(_iso_8601)]
+
+
 @router.post(
     "/api/v1/banks/{bank_code}/reconciliations",
     status_code=201,
@@ -60,15 +77,17 @@ STATEMENT_BODY = {
         "changes nothing but a failed run. The run spans several transactions, so an "
         "Idempotency-Key is not honoured; running again is safe (it finds what is left)."
     ),
-    responses=answers(RunSummary, 201),
+    responses={**answers(RunSummary, 201), 502: problem_response(502)},
     openapi_extra=STATEMENT_BODY,
 )
 async def reconcile(
     bank_code: str,
     request: Request,
     actor: Actor = Depends(current_actor),
-    as_of: datetime | None = Query(
-        None, description="the moment a CSV statement describes (ISO 8601 with zone)"
+    as_of: AsOf | None = Query(
+        None,
+        description="only with a text/csv statement: the moment it describes, ISO 8601 with "
+        "its zone (2026-11-24T02:00:00+08:00); a fetched statement says its own",
     ),
 ) -> Response:
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -81,6 +100,12 @@ async def reconcile(
             run = await reconciliation.reconcile(rt, actor, bank_code, statement)
     elif media == "application/json":
         _source(await request.body())
+        if as_of is not None:
+            raise invalid(
+                "as_of",
+                "仅适用于text/csv对账文件，从银行接口取得的对账单自带时点",
+                "applies only to a text/csv statement; a fetched statement gives its own",
+            )
         run = await reconciliation.reconcile(rt, actor, bank_code)
     else:
         raise UnsupportedMediaType(

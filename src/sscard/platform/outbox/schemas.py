@@ -32,10 +32,11 @@ class OutboxPage(BaseModel):
 
 
 class RecipientStats(BaseModel):
+    """What waits for one recipient: delivered messages are not counted (they wait no more)."""
+
     recipient: str
-    pending: int
-    delivered: int
-    failed: int
+    pending: int = Field(description="messages waiting to be delivered")
+    failed: int = Field(description="messages the bank kept rejecting, waiting for a replay")
     oldest_pending_at: datetime | None
     oldest_pending_age_seconds: float | None
     has_endpoint: bool
