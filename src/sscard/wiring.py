@@ -99,6 +99,8 @@ def wire() -> None:
     set_contact_book(registry_repository.phones)
     cancellation_extensions.CHECKS.clear()
     cancellation_extensions.register(applications_hooks.open_applications)  # SPEC CAN-2
+    cancellation_extensions.SUPERSESSIONS.clear()
+    cancellation_extensions.register_supersession(applications_hooks.superseding_application)
     set_authenticator(Tokens())
     BUS.clear()
     BUS.subscribe(CalendarYearLoaded, applications_subscribers.on_calendar_year_loaded)

@@ -21,6 +21,7 @@ from sscard.applications.permissions import (
     START_PRODUCTION,
     SUBMIT_APPLICATION,
     VIEW_APPLICATION,
+    WITHDRAW_APPLICATION,
 )
 from sscard.applications.renewal.permissions import APPLY_EXCHANGE, APPLY_REPLACEMENT, APPLY_UPGRADE
 from sscard.applications.temporary_medical.permissions import ISSUE_TEMPORARY_MEDICAL_CARD
@@ -78,6 +79,8 @@ REQUESTS: dict[Operation, tuple[str, str, Any]] = {
     FINISH_PRODUCTION: ("POST", f"/api/v1/applications/{NO_APP}/finish-production", None),
     DELIVER_TO_OUTLET: ("POST", f"/api/v1/applications/{NO_APP}/deliver-to-outlet", None),
     COLLECT_CARD: ("POST", f"/api/v1/applications/{NO_APP}/collect", {"document": DOC}),
+    # Issue 11: the card centre, or the applying outlet's clerk.
+    WITHDRAW_APPLICATION: ("POST", f"/api/v1/applications/{NO_APP}/withdraw", {"reason": "error"}),
     VIEW_HISTORY: ("GET", f"{CARD}/history", None),
     EDIT_REFERENCE_DATA: ("PATCH", "/api/v1/outlets/3204-HR-005", {"phone": "0519-1"}),
     LOAD_CALENDAR_YEAR: (

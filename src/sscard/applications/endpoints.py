@@ -1,4 +1,5 @@
-"""Applications: submit, follow, produce, deliver, collect (SPEC APP-1..8, ISS-1..4)."""
+"""Applications: submit, follow, produce, deliver, collect, withdraw (SPEC APP-1..8, ISS-1..4;
+issue 11)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,13 @@ from fastapi.responses import Response
 
 from sscard.applications import service
 from sscard.applications.lifecycle import ApplicationEvent, ApplicationStatus
-from sscard.applications.schemas import ApplicationIn, ApplicationPage, ApplicationView, CollectIn
+from sscard.applications.schemas import (
+    ApplicationIn,
+    ApplicationPage,
+    ApplicationView,
+    CollectIn,
+    WithdrawIn,
+)
 from sscard.kernel.actor import Actor
 from sscard.platform.http.deps import current_actor, read, write
 from sscard.platform.http.guard import GuardedRoute
@@ -45,7 +52,7 @@ async def submit(
 async def list_applications(
     request: Request,
     actor: Actor = Depends(current_actor),
-    city_code: str | None = Query(None, pattern=r"^32\d{2}$"),
+    city_code: str | None = Query(None, pattern=r"^32[0-9]{2}$"),
     outlet_code: str | None = None,
     status: ApplicationStatus | None = None,
     overdue: bool = Query(False, description="only work past its due date (SPEC APP-7)"),
@@ -113,3 +120,14 @@ async def collect(
     return await write(
         request, actor, lambda ctx: service.collect(ctx, reference, body.document.domain())
     )
+
+
+@router.post(
+    "/{reference}/withdraw",
+    summary="Withdraw an open application; a card made for it is voided (issue 11)",
+    responses=answers(ApplicationView),
+)
+async def withdraw(
+    reference: str, body: WithdrawIn, request: Request, actor: Actor = Depends(current_actor)
+) -> Response:
+    return await write(request, actor, lambda ctx: service.withdraw(ctx, reference, body.domain()))

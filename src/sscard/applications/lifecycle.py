@@ -11,6 +11,7 @@ from enum import StrEnum
 
 from sscard.kernel.errors import DomainError
 from sscard.registry.calendar.rules import WorkingCalendar
+from sscard.registry.credit.rules import check_note
 from sscard.registry.reference.policy import AgentPolicy, CityPolicy, MinorAgent
 
 PHOTO_REQUIRED_FROM_AGE = 7  # SPEC APP-5: 满7周岁
@@ -35,6 +36,7 @@ class ApplicationStatus(StrEnum):
     PRODUCED = "produced"
     READY_FOR_COLLECTION = "ready_for_collection"
     COLLECTED = "collected"
+    WITHDRAWN = "withdrawn"  # 撤回: closed before collection; never reopened (issue 11)
 
 
 class ApplicationEvent(StrEnum):
@@ -42,6 +44,7 @@ class ApplicationEvent(StrEnum):
     FINISH_PRODUCTION = "finish_production"
     DELIVER_TO_OUTLET = "deliver_to_outlet"
     COLLECT = "collect"
+    WITHDRAW = "withdraw"
 
 
 S, E = ApplicationStatus, ApplicationEvent
@@ -51,18 +54,26 @@ LABEL_ZH: dict[str, str] = {
     S.PRODUCED: "已制卡",
     S.READY_FOR_COLLECTION: "待领卡（已到网点）",
     S.COLLECTED: "已领卡",
+    S.WITHDRAWN: "已撤回",
     E.START_PRODUCTION: "开始制卡",
     E.FINISH_PRODUCTION: "完成制卡",
     E.DELIVER_TO_OUTLET: "送达网点",
     E.COLLECT: "领卡",
+    E.WITHDRAW: "撤回申领",
 }
 TRANSITIONS: dict[tuple[ApplicationStatus, ApplicationEvent], ApplicationStatus] = {
     (S.ACCEPTED, E.START_PRODUCTION): S.IN_PRODUCTION,
     (S.IN_PRODUCTION, E.FINISH_PRODUCTION): S.PRODUCED,
     (S.PRODUCED, E.DELIVER_TO_OUTLET): S.READY_FOR_COLLECTION,
     (S.READY_FOR_COLLECTION, E.COLLECT): S.COLLECTED,
+    # Withdrawal (issue 11): any open application, by the card centre or the applying counter.
+    (S.ACCEPTED, E.WITHDRAW): S.WITHDRAWN,
+    (S.IN_PRODUCTION, E.WITHDRAW): S.WITHDRAWN,
+    (S.PRODUCED, E.WITHDRAW): S.WITHDRAWN,
+    (S.READY_FOR_COLLECTION, E.WITHDRAW): S.WITHDRAWN,
 }
-OPEN_STATUSES = frozenset(set(S) - {S.COLLECTED})
+CLOSED_STATUSES = frozenset({S.COLLECTED, S.WITHDRAWN})
+OPEN_STATUSES = frozenset(set(S) - CLOSED_STATUSES)
 # Instant making runs these on the spot, in one transaction (SPEC APP-2: 立等可取).
 INSTANT_EVENTS = (E.START_PRODUCTION, E.FINISH_PRODUCTION, E.DELIVER_TO_OUTLET)
 
@@ -85,6 +96,86 @@ def next_status(state: ApplicationStatus, event: ApplicationEvent) -> Applicatio
             state_zh=LABEL_ZH[state],
             event_zh=LABEL_ZH[event],
         ) from None
+
+
+# ---- withdrawal (issue 11) ----
+
+
+class WithdrawalReason(StrEnum):
+    """Why an open application is withdrawn (撤回申领); OTHER needs the words that say why."""
+
+    APPLICANT_REQUEST = "applicant_request"  # 申领人要求撤回
+    DEATH = "death"  # 申领人死亡 (CAN-1: the card is cancelled next)
+    DUPLICATE = "duplicate"  # 重复申领
+    ERROR = "error"  # 受理差错
+    OTHER = "other"  # 其他，须说明
+
+    @property
+    def label_zh(self) -> str:
+        return _WITHDRAWAL_ZH[self]
+
+
+_WITHDRAWAL_ZH = {
+    WithdrawalReason.APPLICANT_REQUEST: "申领人要求撤回",
+    WithdrawalReason.DEATH: "申领人死亡",
+    WithdrawalReason.DUPLICATE: "重复申领",
+    WithdrawalReason.ERROR: "受理差错",
+    WithdrawalReason.OTHER: "其他",
+}
+WITHDRAWAL_NOTE_MAX = 200
+
+
+class Voiding(StrEnum):
+    """What withdrawing an application in a given state does to the card being made."""
+
+    NOTHING_MADE = "nothing_made"  # accepted: production never started
+    PRODUCTION_STOPPED = "production_stopped"  # in production: no card data exists yet (ISS-1)
+    CARD_VOIDED = "card_voided"  # produced or at the outlet: the card is voided and destroyed
+
+
+# Per state, what withdrawal means. A produced card was never issued: its hr function is voided
+# (cards: produced -> cancelled, never to return, CAN-5), the physical card is destroyed where it
+# lies (the centre, or the applying outlet once delivered), and its bank, which opened the account
+# on the production data (ISS-2), is told and asked to close it.
+WITHDRAWAL_MEANS: dict[ApplicationStatus, Voiding] = {
+    S.ACCEPTED: Voiding.NOTHING_MADE,
+    S.IN_PRODUCTION: Voiding.PRODUCTION_STOPPED,
+    S.PRODUCED: Voiding.CARD_VOIDED,
+    S.READY_FOR_COLLECTION: Voiding.CARD_VOIDED,
+}
+
+
+class WithdrawalNoteRequired(DomainError):
+    code = "withdrawal_note_required"
+    status = 422
+    rule = "APP-7"
+    message_zh = "撤回原因为“其他”时须填写说明"
+    message_en = "A withdrawal for 'other' reasons needs a note saying why"
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    """What a withdrawal does: the state it leads to, what becomes of the card, the note kept."""
+
+    to: ApplicationStatus
+    voiding: Voiding
+    note: str | None
+
+
+def withdrawal(state: ApplicationStatus, reason: WithdrawalReason, note: str | None) -> Withdrawal:
+    """Withdrawing an application in `state`; refused for a closed one (collected: cancel the
+    card instead; withdrawn: nothing is left to withdraw). The note is trimmed and may hold no
+    ID or phone number (ID-6); 'other' needs one."""
+    to = next_status(state, E.WITHDRAW)
+    kept = check_note(note)
+    if reason is WithdrawalReason.OTHER and kept is None:
+        raise WithdrawalNoteRequired(field="note")
+    return Withdrawal(to, WITHDRAWAL_MEANS[state], kept)
+
+
+def withdraw_path(reference: str) -> str:
+    """Where an open application is withdrawn (the way forward a refusal names)."""
+    return f"/api/v1/applications/{reference}/withdraw"
 
 
 def due_date(accepted_on: date, making: Making, policy: CityPolicy, cal: WorkingCalendar) -> date:

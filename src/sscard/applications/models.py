@@ -27,6 +27,9 @@ applications = Table(
     # No foreign key: cards already point at applications, and a cycle would break table order.
     Column("replaces_card_id", Id, nullable=True, unique=True, comment="card replaced/exchanged"),
     Column("exchange_reason", String(32), nullable=True, comment="REP-2 kind of an exchange"),
+    Column("withdrawal_reason", String(32), nullable=True, comment="why it was withdrawn"),
+    Column("withdrawal_note", String(200), nullable=True, comment="the withdrawal's free text"),
+    Column("withdrawn_at", UTCDateTime, nullable=True),
     Column("version", Integer, nullable=False),
     Column("accepted_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),

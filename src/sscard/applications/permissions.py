@@ -21,6 +21,10 @@ START_PRODUCTION = Operation("start_production", "开始制卡", {R.CENTRE_ADMIN
 FINISH_PRODUCTION = Operation("finish_production", "完成制卡", {R.CENTRE_ADMIN})
 DELIVER_TO_OUTLET = Operation("deliver_to_outlet", "送达网点", {R.CENTRE_ADMIN})
 COLLECT_CARD = Operation("collect_card", "领卡", {R.OUTLET_CLERK}, outlet_operation="collect")
+# Issue 11: the card centre, or the clerk of the applying outlet (the only clerk who sees it).
+WITHDRAW_APPLICATION = Operation(
+    "withdraw_application", "撤回申领", {R.OUTLET_CLERK, R.CENTRE_ADMIN}
+)
 
 OPERATIONS = (
     SUBMIT_APPLICATION,
@@ -30,4 +34,5 @@ OPERATIONS = (
     FINISH_PRODUCTION,
     DELIVER_TO_OUTLET,
     COLLECT_CARD,
+    WITHDRAW_APPLICATION,
 )

@@ -188,3 +188,12 @@ async def open_applications_of(conn: AsyncConnection, person_id: int) -> list[Ro
         .order_by(applications.c.id)
     )
     return [dict(r._mapping) for r in await conn.execute(stmt)]
+
+
+async def replacing(conn: AsyncConnection, card_id: int) -> Row | None:
+    """The application that replaces or exchanges the card (at most one: a unique column)."""
+    stmt = select(applications.c.reference, applications.c.status).where(
+        applications.c.replaces_card_id == card_id
+    )
+    r = (await conn.execute(stmt)).first()
+    return dict(r._mapping) if r else None

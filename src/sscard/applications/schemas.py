@@ -6,8 +6,12 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
-from sscard.applications.lifecycle import RepresentativeRole
-from sscard.applications.service import FirstApplication, RepresentativeInput
+from sscard.applications.lifecycle import (
+    WITHDRAWAL_NOTE_MAX,
+    RepresentativeRole,
+    WithdrawalReason,
+)
+from sscard.applications.service import FirstApplication, RepresentativeInput, WithdrawalRequest
 from sscard.cards.schemas import CardView
 from sscard.platform.http.request import Body, IdField
 from sscard.registry.schemas import DocumentIn
@@ -42,6 +46,27 @@ class CollectIn(Body):
     document: DocumentIn
 
 
+class WithdrawIn(Body):
+    reason: WithdrawalReason = Field(
+        description="applicant_request, death, duplicate, error or other (other needs a note)"
+    )
+    note: str | None = Field(
+        None,
+        max_length=WITHDRAWAL_NOTE_MAX,
+        description="free text saying why; no ID or phone numbers (ID-6)",
+    )
+
+    def domain(self) -> WithdrawalRequest:
+        return WithdrawalRequest(self.reason, self.note)
+
+
+class WithdrawalView(BaseModel):
+    reason: str = Field(description="applicant_request, death, duplicate, error, other")
+    reason_zh: str
+    note: str | None
+    at: datetime
+
+
 class ProgressStep(BaseModel):
     status: str
     at: datetime
@@ -61,7 +86,9 @@ class ApplicationSummary(BaseModel):
     reference: str
     kind: str
     status: str = Field(
-        description="accepted, in_production, produced, ready_for_collection, collected"
+        description=(
+            "accepted, in_production, produced, ready_for_collection, collected, withdrawn"
+        )
     )
     channel: str
     making: str = Field(description="instant or fast")
@@ -76,6 +103,9 @@ class ApplicationSummary(BaseModel):
     due_date: date | None = Field(description="null while the calendar year is not loaded")
     due_waits_for_calendar_year: int | None
     overdue: bool
+    withdrawal: WithdrawalView | None = Field(
+        description="why and when it was withdrawn (issue 11); null unless withdrawn"
+    )
 
 
 class ApplicationView(ApplicationSummary):

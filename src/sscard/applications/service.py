@@ -1,4 +1,5 @@
-"""Application use cases: submit at the counter, produce, deliver, collect (SPEC APP, ISS)."""
+"""Application use cases: submit at the counter, produce, deliver, collect, withdraw (SPEC APP,
+ISS; issue 11)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 from sscard.applications import lifecycle as proc
 from sscard.applications import repository as repo
 from sscard.applications.counter import repository as counter
+from sscard.applications.events import ApplicationWithdrawn
 from sscard.applications.lifecycle import (
     ApplicationEvent,
     ApplicationKind,
@@ -24,16 +26,20 @@ from sscard.applications.permissions import (
     START_PRODUCTION,
     SUBMIT_APPLICATION,
     VIEW_APPLICATION,
+    WITHDRAW_APPLICATION,
 )
 from sscard.applications.temporary_medical import service as temporary_medical
+from sscard.cards import lifecycle as card_lifecycle
 from sscard.cards import repository as cards_repo
 from sscard.cards import service as cards
-from sscard.cards.entities import Card
+from sscard.cards.entities import Card, CardRef
+from sscard.cards.events import ClosureNoticeIssued
 from sscard.cards.legacy import service as legacy
 from sscard.cards.lifecycle import HrStatus, is_live
 from sscard.kernel.actor import Operation, Role, authorize
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import DomainError, NotFound, visible_or_not_found
+from sscard.kernel.events import publish
 from sscard.platform import cache, sequences
 from sscard.platform.history import Change, entries, record
 from sscard.platform.paging import next_cursor
@@ -338,6 +344,85 @@ async def _check_presented(ctx: Ctx, app: dict[str, Any], doc: IdentityDocument)
     raise DocumentDoesNotMatch(field="document.number")
 
 
+# ---- withdrawal (issue 11) ----
+
+
+@dataclass(frozen=True)
+class WithdrawalRequest:
+    reason: proc.WithdrawalReason
+    note: str | None = None
+
+
+# The reason the bank reads in the closure request of a card that was never issued.
+WITHDRAWN_CLOSURE_REASON = "application_withdrawn"
+
+
+async def withdraw(ctx: Ctx, reference: str, req: WithdrawalRequest) -> dict[str, Any]:
+    """Withdraw an open application, by the card centre or the applying outlet's clerk (the only
+    clerk who sees it). What it means follows the state (lifecycle.WITHDRAWAL_MEANS): before
+    production nothing was made; in production no card data exists yet; a produced card is
+    voided (never issued, destroyed) and its bank told and asked to close the account. The
+    temporary medical card ends with it (REP-1). A card it was to replace stays superseded
+    (LOSS-4) and may then be cancelled (CAN-3). History row and ApplicationWithdrawn, in this
+    transaction."""
+    authorize(ctx.actor, WITHDRAW_APPLICATION)
+    app = await _by_reference(ctx, reference)
+    state = ApplicationStatus(app["status"])
+    step = proc.withdrawal(state, req.reason, req.note)
+    voided = None
+    if step.voiding is proc.Voiding.CARD_VOIDED:
+        voided = await _void_card(ctx, app, req.reason)
+    await temporary_medical.end_for_application(ctx, app["id"])
+    moved = await repo.move(
+        ctx.conn,
+        app,
+        step.to,
+        ctx.now,
+        withdrawal_reason=req.reason.value,
+        withdrawal_note=step.note,
+        withdrawn_at=ctx.now,
+    )
+    why = f"{req.reason.value}: {step.note}" if step.note else req.reason.value
+    change = Change(ENTITY, app["id"], ApplicationEvent.WITHDRAW, state, step.to, why)
+    await record(ctx.conn, ctx.actor, ctx.now, change)
+    await publish(
+        ctx,
+        ApplicationWithdrawn(
+            application_id=app["id"],
+            reference=app["reference"],
+            kind=ApplicationKind(app["kind"]),
+            from_state=state,
+            reason=req.reason,
+            voiding=step.voiding,
+            voided=voided,
+            replaced=await _replaced(ctx, app),
+        ),
+    )
+    return await detail(ctx, moved)
+
+
+async def _void_card(ctx: Ctx, app: dict[str, Any], reason: proc.WithdrawalReason) -> CardRef:
+    """The card made for a withdrawn application is never issued: its hr function is voided
+    (CardVoided: the bank is told) and, as the bank opened an account on the production data
+    (ISS-2), the bank is asked to close it, the application's reference standing for the notice
+    (ClosureNoticeIssued, CAN-3). The financial status stays as the bank reports it."""
+    card = await cards_repo.get(ctx.conn, app["card_id"])
+    assert card is not None  # a produced application has its card
+    card = await cards.transition(ctx, card, card_lifecycle.CardEvent.VOID, reason.value)
+    if card.financial_status is not card_lifecycle.FinancialStatus.CLOSED:
+        closure = ClosureNoticeIssued(card.ref, app["reference"], WITHDRAWN_CLOSURE_REASON, ctx.now)
+        await publish(ctx, closure)
+    return card.ref
+
+
+async def _replaced(ctx: Ctx, app: dict[str, Any]) -> CardRef | None:
+    """The card a withdrawn replacement or exchange was to replace: it stays superseded."""
+    if not app["replaces_card_id"]:
+        return None
+    old = await cards_repo.get(ctx.conn, app["replaces_card_id"])
+    return old.ref if old else None
+
+
 # ---- reading (SPEC APP-7) ----
 
 
@@ -409,6 +494,20 @@ def summary(app: dict[str, Any], today: date) -> dict[str, Any]:
         "due_date": app["due_date"],
         "due_waits_for_calendar_year": app["due_year_unknown"],
         "overdue": proc.is_overdue(status, app["due_date"], today),
+        "withdrawal": _withdrawal_view(app),
+    }
+
+
+def _withdrawal_view(app: dict[str, Any]) -> dict[str, Any] | None:
+    """Why and when a withdrawn application was withdrawn (issue 11); None otherwise."""
+    if not app["withdrawal_reason"]:
+        return None
+    reason = proc.WithdrawalReason(app["withdrawal_reason"])
+    return {
+        "reason": reason.value,
+        "reason_zh": reason.label_zh,
+        "note": app["withdrawal_note"],
+        "at": app["withdrawn_at"],
     }
 
 

@@ -17,6 +17,7 @@ from sscard.cards.events import (
     CardProduced,
     CardSuperseded,
     CardUnlocked,
+    CardVoided,
     ClosureNoticeIssued,
     ExchangeApplied,
     FormalLossReported,
@@ -41,6 +42,7 @@ TOLD_TO_THE_BANK: tuple[type[HrFunctionChanged], ...] = (
     ReplacementApplied,
     ExchangeApplied,
     CardCancelled,
+    CardVoided,  # issue 11: the card it opened an account for will never be issued
     CardCityChanged,
     SocialDataReset,
 )

@@ -89,6 +89,12 @@ class CardCancelled(HrFunctionChanged):
 
 
 @dataclass(frozen=True)
+class CardVoided(HrFunctionChanged):
+    """Issue 11: the application was withdrawn before collection; the card made for it is
+    voided (destroyed, never issued) and its bank is told."""
+
+
+@dataclass(frozen=True)
 class CardCityChanged(HrFunctionChanged):
     """SPEC JUR-1 step 1: the card-management city changed (`before.city_code` -> the new)."""
 
@@ -107,6 +113,7 @@ HR_EVENTS: dict[CardEvent, type[HrFunctionChanged]] = {
     CardEvent.APPLY_REPLACEMENT: ReplacementApplied,
     CardEvent.APPLY_EXCHANGE: ExchangeApplied,
     CardEvent.CANCEL: CardCancelled,
+    CardEvent.VOID: CardVoided,
     CardEvent.CHANGE_CITY: CardCityChanged,
     CardEvent.RESET_SOCIAL_DATA: SocialDataReset,
 }

@@ -45,6 +45,7 @@ class CardEvent(StrEnum):
     APPLY_REPLACEMENT = "apply_replacement"  # the old card dies at once (LOSS-4)
     APPLY_EXCHANGE = "apply_exchange"  # the old card is taken back (REP-3)
     CANCEL = "cancel"
+    VOID = "void"  # 作废: a made card whose application was withdrawn is never issued
     CHANGE_CITY = "change_city"
     RESET_SOCIAL_DATA = "reset_social_data"
 
@@ -63,6 +64,7 @@ SWEEP = frozenset({Ch.SWEEP})
 HOTLINE_BANK = frozenset({Ch.HOTLINE, Ch.BANK_OUTLET})
 BANK_ONLINE = frozenset({Ch.BANK_OUTLET, Ch.ONLINE})
 HR_DESK = frozenset({Ch.HR_OUTLET})
+CENTRE_OR_OUTLET = frozenset({Ch.CENTRE, Ch.HR_OUTLET, Ch.BANK_OUTLET})
 # The hr function's lifecycle. A (state, event) pair not listed is refused; a listed one is
 # refused to any channel it does not name. Which bank outlet, and unlock by the channel that
 # took the loss, are checked on top (see check_loss_channel).
@@ -79,6 +81,10 @@ HR_TABLE: dict[tuple[HrStatus, CardEvent], Transition] = {
     (H.ACTIVE, C.CANCEL): Transition(H.CANCELLED, HR_DESK, "CAN-3"),
     (H.TEMPORARILY_LOST, C.CANCEL): Transition(H.CANCELLED, HR_DESK, "CAN-3"),
     (H.FORMALLY_LOST, C.CANCEL): Transition(H.CANCELLED, HR_DESK, "CAN-3"),
+    # Only once the application that superseded it was withdrawn (cards/cancellation checks).
+    (H.SUPERSEDED, C.CANCEL): Transition(H.CANCELLED, HR_DESK, "CAN-3"),
+    # The application was withdrawn before collection (issue 11); never returns (CAN-5).
+    (H.PRODUCED, C.VOID): Transition(H.CANCELLED, CENTRE_OR_OUTLET, "CAN-5"),
     (H.ACTIVE, C.CHANGE_CITY): Transition(H.ACTIVE, HR_DESK, "JUR-1"),
     (H.ACTIVE, C.RESET_SOCIAL_DATA): Transition(H.ACTIVE, HR_DESK, "JUR-1"),
 }  # fmt: skip

@@ -1,8 +1,9 @@
 """Cancelling a card (注销): reasons, who presents it and the documents each case needs. Pure.
 
 SPEC CAN-1 (reasons), CAN-4 (documents per reason; settling abroad per city policy), JUR-2 (a
-transfer to another province ends in cancellation). No I/O: the city policy's
-`abroad_cancellation_by` and whether the card is in a loss state are passed in.
+transfer to another province ends in cancellation), and when a superseded card may be cancelled
+(LOSS-4, CAN-2, REP-3; issue 11). No I/O: the city policy's `abroad_cancellation_by`, whether the
+card is in a loss state and the application that superseded it are passed in.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
+from sscard.cards.lifecycle import CardEvent, CardTransitionRefused, HrStatus
 from sscard.kernel.errors import DomainError
 from sscard.registry.documents import IdentityDocument
 
@@ -312,3 +314,70 @@ def next_step_at_bank(bank_name_zh: str, bank_name_en: str) -> dict[str, str]:
         "en": f"Take the card, this closure notice and a valid ID to an outlet of {bank_name_en}"
         " to close the account; the bank takes the card back",
     }
+
+
+# ---- a superseded card (LOSS-4, CAN-2, REP-3; issue 11) ----
+
+
+@dataclass(frozen=True)
+class Supersession:
+    """The application (replacement or exchange) that superseded a card, and where it stands."""
+
+    reference: str
+    status: str
+    status_zh: str
+    open: bool  # still in progress: it must be withdrawn before the old card can be cancelled
+    withdrawn: bool  # withdrawn before collection: the old card stays dead and may be cancelled
+    next_step: str | None  # the request that withdraws it, while it is open
+
+
+class SupersededByOpenApplication(DomainError):
+    code = "card_superseded_by_open_application"
+    status = 409
+    rule = "CAN-2"
+    message_zh = (
+        "该卡已因申领{reference}（{status_zh}）被新卡取代，申领未办结，不能注销；"
+        "请先撤回申领{reference}：{next_step}，再注销本卡"
+    )
+    message_en = (
+        "The card is superseded by application {reference} ({status}), still in progress, so it "
+        "cannot be cancelled; withdraw application {reference} first: {next_step}, then cancel "
+        "this card"
+    )
+
+    def extra(self) -> dict[str, str]:
+        return {
+            "application_reference": self.params["reference"],
+            "next_step": self.params["next_step"],
+        }
+
+
+class SupersededByHandedOverCard(DomainError):
+    code = "card_superseded"
+    status = 409
+    rule = "REP-3"
+    message_zh = "该卡已被申领{reference}的新卡取代并已领取，请注销新卡"
+    message_en = (
+        "The card was replaced by the card of application {reference}, already collected: "
+        "cancel that card"
+    )
+
+
+def check_superseded(found: Supersession | None) -> None:
+    """Issue 11: a superseded card stays dead (LOSS-4); it may be cancelled only once the
+    application that superseded it was withdrawn. While that application is open the refusal
+    names it and how to withdraw it (CAN-2); once its card was collected, that card is the one
+    to cancel (REP-3)."""
+    if found is None:  # no application is known to have superseded it: nothing allows it
+        raise CardTransitionRefused(state=HrStatus.SUPERSEDED.value, event=CardEvent.CANCEL.value)
+    if found.withdrawn:
+        return
+    if found.open:
+        raise SupersededByOpenApplication(
+            field="card_number",
+            reference=found.reference,
+            status=found.status,
+            status_zh=found.status_zh,
+            next_step=found.next_step or "",
+        )
+    raise SupersededByHandedOverCard(field="card_number", reference=found.reference)

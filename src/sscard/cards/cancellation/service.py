@@ -8,7 +8,7 @@ from sscard.cards import lifecycle as lc
 from sscard.cards import repository as cards_repo
 from sscard.cards.cancellation import repository as repo
 from sscard.cards.cancellation import rules
-from sscard.cards.cancellation.extensions import refuse_if_unfinished
+from sscard.cards.cancellation.extensions import refuse_if_unfinished, supersession_of
 from sscard.cards.cancellation.notice import ClosureNotice
 from sscard.cards.cancellation.permissions import CANCEL_CARD, VIEW_CLOSURE_NOTICE
 from sscard.cards.cancellation.rules import CancellationReason, CancellationRequest, Presenter
@@ -58,10 +58,12 @@ async def cancel_card(ctx: Ctx, card_number: str, req: CancellationRequest) -> d
     card = await load(ctx, card_number)
     # Before the documents: a dead card or a bank counter is refused whatever was brought.
     lc.transition(card.hr_status, lc.CardEvent.CANCEL, ctx.actor.channel)
+    if card.hr_status is lc.HrStatus.SUPERSEDED:  # LOSS-4, CAN-2, REP-3 (issue 11)
+        rules.check_superseded(await supersession_of(ctx, card.id))
     await _require_management_city(ctx, card)
     policy = await policy_on(ctx, card.city_code)
     presenter = rules.check_documents(
-        req, policy.abroad_cancellation_by, card_lost=card.hr_status in lc.LOST_HR_STATES
+        req, policy.abroad_cancellation_by, card_lost=_cannot_be_handed_in(card)
     )
     if req.holder_document is not None:
         await require_holders_document(
@@ -87,6 +89,12 @@ async def cancel_card(ctx: Ctx, card_number: str, req: CancellationRequest) -> d
     notice = ClosureNoticeIssued(card.ref, reference_number, req.reason.value, ctx.now)
     await publish(ctx, notice)
     return await view(ctx, reference_number)
+
+
+def _cannot_be_handed_in(card: Card) -> bool:
+    """A lost card cannot be handed in (CAN-4); nor can a superseded one: it was lost before the
+    replacement (REP-1) or taken back at the exchange (REP-3)."""
+    return card.hr_status in lc.LOST_HR_STATES or card.hr_status is lc.HrStatus.SUPERSEDED
 
 
 async def _require_management_city(ctx: Ctx, card: Card) -> None:

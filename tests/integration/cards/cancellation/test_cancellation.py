@@ -414,19 +414,27 @@ async def _open_application(api: Api, person_id: int, reference: str) -> None:
 
 
 async def test_refused_while_an_application_is_open(api: Api) -> None:
-    """SPEC CAN-2: all HR business finished first; each open item is named."""
+    """SPEC CAN-2: all HR business finished first; each open item is named, with the way
+    forward: withdraw the application (issue 11)."""
     card = await api.card()
-    await _open_application(api, card["person_id"], "SQ32042026112399999999")
+    ref = "SQ32042026112399999999"
+    await _open_application(api, card["person_id"], ref)
     problem = await refused(api, cancel(api, card, death()), 409, "unfinished_hr_business", "CAN-2")
+    step = f"POST /api/v1/applications/{ref}/withdraw"
     assert problem["unfinished"] == [
         {
             "kind": "open_application",
-            "reference": "SQ32042026112399999999",
+            "reference": ref,
             "label_zh": "未办结的社保卡升级换代",
             "label_en": "card application in progress (upgrade, in_production)",
+            "next_step_zh": f"请先撤回申领{ref}：{step}",
+            "next_step_en": f"withdraw application {ref} first: {step}",
+            "next_step": step,
         }
     ]
-    assert "SQ32042026112399999999" in problem["detail_zh"]
+    assert ref in problem["detail_zh"]
+    assert f"请先撤回申领{ref}：{step}" in problem["detail_zh"]
+    assert f"withdraw application {ref} first: {step}" in problem["detail_en"]
 
 
 async def test_checks_registered_by_other_modules_are_asked_too(
