@@ -7,8 +7,17 @@ from pathlib import Path
 
 import typer
 
-from sscard.kernel.config import ConfigError, Settings
-from sscard.platform.commands import echo_json, run_with_runtime
+from sscard.kernel.config import Settings
+from sscard.kernel.files import private_files
+from sscard.platform.commands import (
+    FAILED,
+    Failure,
+    database_url,
+    echo_json,
+    failure_of,
+    operator_english,
+    run_with_runtime,
+)
 
 app = typer.Typer(
     help="sscard: back office of the Jiangsu social security card", no_args_is_help=True
@@ -66,6 +75,7 @@ def worker() -> None:
     from sscard.worker import run_worker
 
     settings = Settings.from_env()
+    database_url(settings)
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(levelname)s %(name)s %(message)s"
     )
@@ -93,7 +103,7 @@ def migrate(revision: str = typer.Argument("head")) -> None:
     """Upgrade the database schema to the given revision (default: the newest)."""
     from sscard.platform.migrate import upgrade
 
-    upgrade(Settings.from_env().database_url, revision)
+    upgrade(database_url(Settings.from_env()), revision)
     typer.echo(f"database at {revision}")
 
 
@@ -143,12 +153,40 @@ _register_groups()
 
 
 def main() -> None:
-    """The `sscard` command: every context's hooks wired, then the command line."""
+    """The `sscard` command: files private, every context's hooks wired, then the command line.
+
+    Whatever an operator can cause (a refusal, a setting, a file, a database out of reach) ends
+    the command with one line on stderr and status 2; only a bug shows its traceback.
+    """
+    private_files()
     from sscard.wiring import wire
 
     wire()
     try:
-        app()
-    except ConfigError as bad:
-        typer.echo(f"sscard: {bad}", err=True)
-        raise SystemExit(2) from None
+        code = app(standalone_mode=False)
+    except typer.Abort:
+        typer.echo("Aborted!", err=True)
+        raise SystemExit(1) from None
+    except typer.TyperException as usage:  # the parser's own: an unknown option, a bad value
+        if type(usage).__name__ == "NoArgsIsHelpError":  # a group named alone: its help
+            usage.show()  # type: ignore[attr-defined]
+            raise SystemExit(usage.exit_code) from None
+        raise SystemExit(_stop(_usage(usage))) from None
+    except Exception as error:
+        failure = failure_of(error)
+        if failure is None:
+            raise  # a bug: its traceback is for the developers
+        raise SystemExit(_stop(failure)) from None
+    raise SystemExit(code if isinstance(code, int) else 0)
+
+
+def _usage(usage: typer.TyperException) -> Failure:
+    param = getattr(usage, "param", None)
+    field = (param.opts[0] if param.opts else param.name) if param is not None else None
+    message = usage.format_message()
+    return Failure("usage", field, f"命令用法有误：{message}（见 --help）", message)
+
+
+def _stop(failure: Failure) -> int:
+    typer.echo(failure.line(operator_english()), err=True)
+    return FAILED

@@ -47,6 +47,9 @@ KNOWN_5XX: dict[str, str] = {
     # IntegrityError: outlets.making is NOT NULL, but OutletPatch takes "making": null.
     "patch_outlet_api_v1_outlets__code__patch": "PATCH /api/v1/outlets/3204-HR-001 as admin, "
     '{"making": null}',
+    # PostgreSQL only: a NUL in a text filter reaches the query (DBAPIError, invalid byte 0x00);
+    # text query parameters should refuse control characters before any SQL.
+    "list_outbox_api_v1_outbox_get": "GET /api/v1/outbox?card_number=%00 as admin",
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import socket
 import sys
 from collections.abc import AsyncIterator
@@ -47,8 +48,18 @@ async def serving(app: Any) -> AsyncIterator[str]:
         sock.close()
 
 
-async def sscard_cli(api: Api, tmp_path: Path, *args: str, ok: bool = True) -> Any:
-    """Run `sscard <args>` in its own process against the tests' database; its JSON output."""
+# How every failed command says why (sscard.platform.commands.Failure): one line on stderr.
+FAILURE_LINE = re.compile(
+    r"^sscard: (?P<code>[a-z_0-9]+)(?: \((?P<field>[^)]*)\))?: (?P<message>.+)$"
+)
+
+
+async def sscard_cli(
+    api: Api, tmp_path: Path, *args: str, ok: bool = True, lang: str = "en"
+) -> Any:
+    """Run `sscard <args>` in its own process against the tests' database: its JSON output; or,
+    with ok=False, the failure it told (code, field, message), checked to be one line on stderr
+    and nothing on stdout, with exit status 2."""
     settings = api.rt.settings
     env = {
         **os.environ,
@@ -56,6 +67,7 @@ async def sscard_cli(api: Api, tmp_path: Path, *args: str, ok: bool = True) -> A
         "SSCARD_DATA_KEY": settings.data_key_hex or "",
         "SSCARD_VAR_DIR": str(tmp_path),
         "SSCARD_CLOCK": "adjustable",
+        "SSCARD_LANG": lang,
     }
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -67,7 +79,18 @@ async def sscard_cli(api: Api, tmp_path: Path, *args: str, ok: bool = True) -> A
         stderr=asyncio.subprocess.PIPE,
     )
     out, err = await asyncio.wait_for(proc.communicate(), timeout=60)
-    assert (proc.returncode == 0) is ok, (out + err).decode()
-    if out.strip()[:1] in (b"{", b"["):
-        return json.loads(out)
-    return out or err  # a usage error is told on stderr only
+    if ok:
+        assert proc.returncode == 0, (out + err).decode()
+        return json.loads(out) if out.strip()[:1] in (b"{", b"[") else out
+    return failure(proc.returncode, out, err)
+
+
+def failure(code: int | None, out: bytes, err: bytes) -> dict[str, str | None]:
+    """A failed command's one line on stderr, read back (exit status 2, nothing on stdout)."""
+    told = err.decode()
+    assert code == 2, (code, out, told)
+    assert out == b"", out
+    assert told.count("\n") == 1, told
+    match = FAILURE_LINE.match(told)
+    assert match is not None, told
+    return match.groupdict()

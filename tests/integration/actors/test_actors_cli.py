@@ -28,17 +28,17 @@ async def test_a_clerk_is_created_with_a_token_that_works(api: Api, tmp_path: Pa
     assert me.json()["role"] == "outlet_clerk"
 
 
-async def test_a_refused_command_prints_the_problem_and_changes_nothing(
+async def test_a_refused_command_says_why_on_one_line_and_changes_nothing(
     api: Api, tmp_path: Path
 ) -> None:
+    """The problem's code, field and reason in the operator's language; exit status 2."""
     before = await _actor_count(api)
-    refused = await sscard_cli(
-        api, tmp_path, "token", "create", "--role", "outlet_clerk", "--name", "柜员乙",
-        "--outlet", "NO-SUCH-OUTLET", ok=False,
-    )  # fmt: skip
+    args = ("token", "create", "--role", "outlet_clerk", "--name", "柜员乙", "--outlet", "NO-SUCH")
+    refused = await sscard_cli(api, tmp_path, *args, ok=False)
     assert (refused["code"], refused["field"]) == ("invalid_input", "outlet_code")
-    assert refused["detail_zh"]
-    assert refused["detail_en"]
+    assert refused["message"] == "Field 'outlet_code' is invalid: a clerk belongs to a known outlet"
+    chinese = await sscard_cli(api, tmp_path, *args, ok=False, lang="zh_CN.UTF-8")
+    assert chinese["message"] == "字段“outlet_code”无效：柜员须属于一个已登记的网点"
     assert await _actor_count(api) == before
 
 

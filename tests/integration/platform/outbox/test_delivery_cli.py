@@ -57,5 +57,5 @@ async def test_cli_sets_an_endpoint_and_dispatches_one_round(
 
 async def test_an_id_beyond_the_database_is_refused_as_usage(api: Api, tmp_path: Path) -> None:
     """Refused by the command line itself (exit 2, the option named), not by the database."""
-    out = await sscard(api, tmp_path, "outbox", "replay", str(2**63), ok=False)
-    assert "MESSAGE_ID" in out.decode() or "message_id" in out.decode()
+    refused = await sscard(api, tmp_path, "outbox", "replay", str(2**63), ok=False)
+    assert (refused["code"], refused["field"]) == ("usage", "message_id")

@@ -33,7 +33,7 @@ async def test_a_bad_file_is_refused_by_field_and_loads_nothing(api: Api, tmp_pa
     path.write_text(json.dumps(bad, ensure_ascii=False), encoding="utf-8")
     refused = await sscard_cli(api, tmp_path, "calendar", "load-year", "2031", str(path), ok=False)
     assert (refused["code"], refused["field"]) == ("invalid_input", "holidays.0.day")
-    assert refused["errors"][0]["reason_zh"]
+    assert refused["message"].startswith("Field 'holidays.0.day' is invalid")
 
     path.write_text("{not json", encoding="utf-8")
     refused = await sscard_cli(api, tmp_path, "calendar", "load-year", "2031", str(path), ok=False)
@@ -54,13 +54,13 @@ async def test_a_day_both_holiday_and_workday_is_named_where_it_repeats(
     path.write_text(json.dumps(both, ensure_ascii=False), encoding="utf-8")
     refused = await sscard_cli(api, tmp_path, "calendar", "load-year", "2031", str(path), ok=False)
     assert refused["field"] == "adjusted_workdays.0.day"
-    assert "2031-01-01" in refused["detail_en"]
+    assert "2031-01-01" in refused["message"]
 
 
 async def test_a_missing_file_is_said_plainly(api: Api, tmp_path: Path) -> None:
     missing = str(tmp_path / "none.json")
     refused = await sscard_cli(api, tmp_path, "calendar", "load-year", "2031", missing, ok=False)
-    assert (refused["field"], refused["detail_en"]) == (
+    assert (refused["field"], refused["message"]) == (
         "file",
         "Field 'file' is invalid: no such file",
     )
