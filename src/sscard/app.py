@@ -31,6 +31,7 @@ from sscard.cards.passwords import endpoints as passwords
 from sscard.kernel.config import Settings
 from sscard.kernel.db import transaction
 from sscard.kernel.runtime import Runtime
+from sscard.platform.access import endpoints as access
 from sscard.platform.clock import endpoints as clock
 from sscard.platform.http import problems
 from sscard.platform.http.schemas import document
@@ -68,6 +69,7 @@ ROUTERS = (
     actors.router,
     calendar.router,
     clock.router,
+    access.router,
     notify.router,
     credit.router,
     passwords.router,

@@ -30,7 +30,7 @@ SURNAMES = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕�
 GIVEN = "安北晨东尔帆歌禾嘉景可朗铭楠鹏琦然森泰唯溪阳屹哲子悦云芸昭"
 
 DEMO_ACTORS: list[tuple[str, Role, str, dict[str, Any]]] = [
-    ("admin", Role.CENTRE_ADMIN, "演示管理员 demo admin", {}),
+    ("admin", Role.PROVINCE_ADMIN, "演示管理员 demo admin", {}),
     (
         "clerk_instant",
         Role.OUTLET_CLERK,

@@ -21,7 +21,7 @@ async def set_up(rt: Runtime, *, admin_token_file: Path | None = None) -> dict[s
         counts["calendar_years"] = await seed_calendar(ctx.conn, ctx.now)
         if admin_token_file is not None and not await actors.has_admin(ctx.conn):
             _, token = await actors.create_actor(
-                ctx, actors.NewActor(Role.CENTRE_ADMIN, "首个管理员 first administrator")
+                ctx, actors.NewActor(Role.PROVINCE_ADMIN, "首个管理员 first administrator")
             )
             write_secret(admin_token_file, token)
     return counts

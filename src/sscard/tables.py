@@ -15,6 +15,7 @@ from sscard.cards.passwords import models as passwords
 from sscard.kernel import models as kernel
 from sscard.kernel.db import metadata
 from sscard.platform import models as platform
+from sscard.platform.access import models as access
 from sscard.platform.notify import models as notify
 from sscard.platform.outbox import models as outbox
 from sscard.registry import models as registry
@@ -26,6 +27,7 @@ from sscard.registry.reference import models as reference
 MODELS = (
     kernel,
     platform,
+    access,
     outbox,
     notify,
     registry,

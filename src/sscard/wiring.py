@@ -36,6 +36,7 @@ from sscard.cards.passwords import permissions as passwords
 from sscard.kernel.actor import Operation
 from sscard.kernel.events import BUS
 from sscard.platform import permissions as platform
+from sscard.platform.access import permissions as access
 from sscard.platform.clock import permissions as clock
 from sscard.platform.http.deps import set_authenticator
 from sscard.platform.notify import permissions as notify
@@ -53,6 +54,7 @@ from sscard.registry.reference import permissions as reference
 
 OPERATIONS: tuple[Operation, ...] = (
     *platform.OPERATIONS,
+    *access.OPERATIONS,
     *clock.OPERATIONS,
     *notify.OPERATIONS,
     *outbox.OPERATIONS,

@@ -35,7 +35,9 @@ START = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 10:00 in Beijing
 TEST_KEY = "ab" * 32
 
 ACTORS = {
-    "admin": (Role.CENTRE_ADMIN, {}),
+    "admin": (Role.PROVINCE_ADMIN, {}),
+    "admin_suzhou": (Role.CENTRE_ADMIN, {"city_code": "3205"}),
+    "auditor": (Role.AUDITOR, {}),
     "clerk_instant": (Role.OUTLET_CLERK, {"outlet_code": "3204-HR-001"}),
     "clerk_fast": (Role.OUTLET_CLERK, {"outlet_code": "3204-HR-002"}),
     "clerk_other": (Role.OUTLET_CLERK, {"outlet_code": "3204-HR-003"}),

@@ -44,6 +44,7 @@ from sscard.cards.passwords.permissions import (
 )
 from sscard.cards.permissions import CHECK_CARD_USE, VIEW_CARD
 from sscard.kernel.actor import Operation, Role
+from sscard.platform.access.permissions import VIEW_ACCESS_LOG
 from sscard.platform.clock.permissions import MOVE_CLOCK
 from sscard.platform.notify.permissions import DELIVER_NOTIFICATIONS, VIEW_NOTIFICATIONS
 from sscard.platform.outbox.permissions import CONFIGURE_ENDPOINT, REPLAY_OUTBOX, VIEW_OUTBOX
@@ -169,6 +170,7 @@ REQUESTS: dict[Operation, tuple[str, str, Any]] = {
         },
     ),
     VIEW_BANK_INBOX: ("GET", "/api/v1/bank-inbox", None),
+    VIEW_ACCESS_LOG: ("GET", "/api/v1/access-log", None),
     RECONCILE_BANK: ("POST", "/api/v1/banks/ICBC/reconciliations", {"source": "api"}),
     VIEW_RECONCILIATION: ("GET", "/api/v1/banks/ICBC/reconciliations", None),
 }
@@ -177,7 +179,9 @@ ROLE_ACTOR = {
     Role.OUTLET_CLERK: "clerk_instant",
     Role.HOTLINE_AGENT: "hotline",
     Role.BANK_SYSTEM: "bank_icbc",
-    Role.CENTRE_ADMIN: "admin",
+    Role.CENTRE_ADMIN: "admin_suzhou",
+    Role.PROVINCE_ADMIN: "admin",
+    Role.AUDITOR: "auditor",
 }
 
 

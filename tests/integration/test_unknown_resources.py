@@ -44,6 +44,8 @@ CASES: list[tuple[str, str, str, str, Any, str]] = [
      "admin", None, "reference"),
     ("POST", "/api/v1/applications/{reference}/collect", f"{APP}/collect", "clerk_instant",
      {"document": DOC}, "reference"),
+    ("POST", "/api/v1/applications/{reference}/withdraw", f"{APP}/withdraw", "admin",
+     {"reason": "applicant_request"}, "reference"),
     ("POST", "/api/v1/cards/{card_number}/replacement", f"{CARD}/replacement", "clerk_instant",
      {}, "card_number"),
     ("POST", "/api/v1/cards/{card_number}/exchange", f"{CARD}/exchange", "clerk_instant",

@@ -24,6 +24,7 @@ class Api:
         self.client = client
         self.tokens = tokens
         self.rt = rt
+        self.numbers: dict[int, str] = {}  # person id -> the number registered with
 
     async def call(
         self, method: str, path: str, as_: str, json: Any = None, **kw: Any
@@ -52,7 +53,19 @@ class Api:
         return body
 
     async def register(self, as_: str = "clerk_instant", **over: Any) -> httpx.Response:
-        return await self.post("/api/v1/persons", as_, self.person_body(**over))
+        body = self.person_body(**over)
+        r = await self.post("/api/v1/persons", as_, body)
+        if r.status_code == 201:
+            self.numbers[r.json()["person_id"]] = body["document"]["number"]
+        return r
+
+    async def present(self, person_id: int, as_: str) -> httpx.Response:
+        """The person shows their document to `as_` (a lookup), which opens their record to
+        that counter or agent for the working day (issue 11, platform.access)."""
+        number = self.numbers[person_id]
+        r = await self.post("/api/v1/persons/lookup", as_, {"social_security_number": number})
+        assert r.status_code == 200, r.text
+        return r
 
     async def put_photo(
         self, person_id: int, as_: str = "clerk_instant", background: str = "white"

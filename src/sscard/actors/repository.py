@@ -16,9 +16,11 @@ async def insert_actor(conn: AsyncConnection, row: Row) -> int:
     return int((await conn.execute(stmt)).scalar_one())
 
 
-async def deactivate(conn: AsyncConnection, actor_id: int) -> bool:
-    """Switch an actor off; False if there is no such actor."""
+async def deactivate(conn: AsyncConnection, actor_id: int, city_code: str | None = None) -> bool:
+    """Switch an actor off; False if there is no such actor (in `city_code`, when given)."""
     stmt = update(actors).where(actors.c.id == actor_id).values(active=False)
+    if city_code is not None:
+        stmt = stmt.where(actors.c.city_code == city_code)
     return (await conn.execute(stmt)).rowcount == 1
 
 
@@ -34,8 +36,8 @@ async def active_by_token(conn: AsyncConnection, index: str) -> Row | None:
     return dict(row._mapping) if row is not None else None
 
 
-async def all_actors(conn: AsyncConnection) -> list[Row]:
-    """Every actor, by id, without its token index."""
+async def all_actors(conn: AsyncConnection, city_code: str | None = None) -> list[Row]:
+    """Every actor (of `city_code`, when given), by id, without its token index."""
     stmt = select(
         actors.c.id,
         actors.c.role,
@@ -47,6 +49,8 @@ async def all_actors(conn: AsyncConnection) -> list[Row]:
         actors.c.active,
         actors.c.created_at,
     ).order_by(actors.c.id)
+    if city_code is not None:
+        stmt = stmt.where(actors.c.city_code == city_code)
     return [dict(r._mapping) for r in await conn.execute(stmt)]
 
 

@@ -12,9 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sscard.actors import repository as repo
 from sscard.actors.permissions import CREATE_ACTOR
-from sscard.kernel.actor import Actor, Role, authorize
+from sscard.kernel.actor import ROLE_ZH, Actor, Role, authorize, city_scope
 from sscard.kernel.ctx import Ctx
-from sscard.kernel.errors import NotFound, Unauthenticated, invalid
+from sscard.kernel.errors import Forbidden, NotFound, Unauthenticated, invalid
 from sscard.registry import repository as registry
 from sscard.registry.documents import validate_uscc
 from sscard.registry.reference import repository as reference
@@ -42,6 +42,7 @@ async def create_actor(ctx: Ctx, new: NewActor) -> tuple[int, str]:
     """Store an actor bound to its organisation; returns its id and the token (shown once)."""
     authorize(ctx.actor, CREATE_ACTOR)
     binding = await _binding(ctx.conn, new)
+    _check_creator_scope(ctx.actor, new.role, binding)
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     row = {
         "token_index": token_index(token),
@@ -63,6 +64,38 @@ BINDINGS = {
     Role.HOTLINE_AGENT: "city_code",
     Role.CENTRE_ADMIN: "city_code",
 }
+# The roles a city's centre administrator may create, each in its own city; the province
+# administrator creates any (issue 11: a city administrator made province-wide ones).
+CITY_ADMIN_CREATES = frozenset({Role.OUTLET_CLERK, Role.HOTLINE_AGENT, Role.CENTRE_ADMIN})
+
+
+class NotYoursToCreate(Forbidden):
+    code = "not_yours_to_create"
+    rule = "CH-1"
+    message_zh = "{own}卡管中心只能为本市创建柜员、坐席和本市管理员，不能创建“{role_zh}”{where_zh}"
+    message_en = (
+        "The card centre of {own} creates clerks, agents and administrators of its own city"
+        " only, not '{role}'{where_en}"
+    )
+
+
+def _check_creator_scope(creator: Actor, role: Role, binding: dict[str, Any]) -> None:
+    if creator.role is not Role.CENTRE_ADMIN:
+        return
+    city = binding.get("city_code")
+    if role in CITY_ADMIN_CREATES and city == creator.city_code:
+        return
+    elsewhere = city is not None and city != creator.city_code
+    raise NotYoursToCreate(
+        field="city_code" if elsewhere else "role",
+        own=creator.city_code,
+        role=role.value,
+        role_zh=ROLE_ZH[role],
+        where_zh=f"（{city}）" if elsewhere else "",
+        where_en=f" in {city}" if elsewhere else "",
+    )
+
+
 DISPLAY_NAME_MAX = 64
 
 
@@ -74,7 +107,7 @@ async def _binding(conn: AsyncConnection, new: NewActor) -> dict[str, Any]:
     if len(name) > DISPLAY_NAME_MAX:
         zh, en = f"最多{DISPLAY_NAME_MAX}个字符", f"at most {DISPLAY_NAME_MAX} characters"
         raise invalid("display_name", zh, en)
-    for other in set(BINDINGS.values()) - {BINDINGS[new.role]}:
+    for other in set(BINDINGS.values()) - {BINDINGS.get(new.role)}:
         if getattr(new, other) is not None:
             role = new.role.value
             raise invalid(other, f"不适用于角色 {role}", f"does not apply to the role {role}")
@@ -101,6 +134,15 @@ async def _binding(conn: AsyncConnection, new: NewActor) -> dict[str, Any]:
         return {"person_id": new.person_id}
     if new.role is Role.UNIT_AGENT:
         return {"unit_code": validate_uscc(new.unit_code or "")}
+    if new.role not in BINDINGS:
+        return {}  # the province administrator and the auditor: province-wide
+    if new.role is Role.CENTRE_ADMIN and not new.city_code:
+        raise invalid(
+            "city_code",
+            "市卡管中心管理员须属于一个城市；全省管理员请选角色province_admin",
+            "a city's centre administrator belongs to a city; choose province_admin for the"
+            " province",
+        )
     if new.city_code and await reference.get_city(conn, new.city_code) is None:
         raise invalid("city_code", "未知城市", "unknown city")
     return {"city_code": new.city_code}
@@ -109,7 +151,7 @@ async def _binding(conn: AsyncConnection, new: NewActor) -> dict[str, Any]:
 async def deactivate_actor(ctx: Ctx, actor_id: int) -> None:
     """Switch an actor's token off at once on this process; NotFound if there is no such actor."""
     authorize(ctx.actor, CREATE_ACTOR)
-    if not await repo.deactivate(ctx.conn, actor_id):
+    if not await repo.deactivate(ctx.conn, actor_id, city_scope(ctx.actor)):
         raise NotFound(field="actor_id", what_zh="操作员", what_en="Actor")
     TokenCache.shared.clear()
 
@@ -182,7 +224,7 @@ async def authenticate(conn: AsyncConnection, token: str | None) -> Actor:
 async def list_actors(ctx: Ctx) -> list[dict[str, Any]]:
     """Every actor with its role and organisation, by id; never a token."""
     authorize(ctx.actor, CREATE_ACTOR)
-    return await repo.all_actors(ctx.conn)
+    return await repo.all_actors(ctx.conn, city_scope(ctx.actor))
 
 
 class Tokens:
@@ -197,4 +239,4 @@ class Tokens:
 
 async def has_admin(conn: AsyncConnection) -> bool:
     """Whether a centre administrator exists (setup creates the first one only once)."""
-    return await repo.has_role(conn, Role.CENTRE_ADMIN.value)
+    return await repo.has_role(conn, Role.PROVINCE_ADMIN.value)

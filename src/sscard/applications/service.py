@@ -448,7 +448,9 @@ def may_see(ctx: Ctx, app: dict[str, Any]) -> bool:
         return actor.outlet_id == app["outlet_id"]
     if actor.role is Role.BANK_SYSTEM:
         return actor.bank_code == app["bank_code"]
-    return actor.role in (Role.CENTRE_ADMIN, Role.HOTLINE_AGENT)
+    if actor.role is Role.CENTRE_ADMIN:  # a city's centre: its own city (issue 11)
+        return actor.city_code == app["city_code"]
+    return actor.role in (Role.PROVINCE_ADMIN, Role.HOTLINE_AGENT)
 
 
 async def _get(ctx: Ctx, app_id: int) -> dict[str, Any]:
@@ -549,7 +551,10 @@ async def _scope(ctx: Ctx, f: ListFilter) -> dict[str, Any]:
     if f.outlet_code:
         outlet = await reference.get_outlet_by_code(ctx.conn, f.outlet_code)
         outlet_id = outlet.id if outlet else -1
-    return {"city_code": f.city_code, "outlet_id": outlet_id}
+    city = f.city_code
+    if actor.role is Role.CENTRE_ADMIN and city != actor.city_code:
+        city = actor.city_code if city is None else "----"  # another city's: none (issue 11)
+    return {"city_code": city, "outlet_id": outlet_id}
 
 
 # ---- calendar (SPEC §17) ----

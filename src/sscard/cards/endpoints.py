@@ -11,7 +11,7 @@ from sscard.cards.lifecycle import CardUse
 from sscard.cards.schemas import CardStateView, UseAnswerView
 from sscard.kernel.actor import Actor
 from sscard.kernel.ctx import Ctx
-from sscard.platform.http.deps import current_actor, read
+from sscard.platform.http.deps import current_actor, read, read_recorded
 from sscard.platform.http.guard import GuardedRoute
 from sscard.platform.http.schemas import answers
 
@@ -26,14 +26,14 @@ async def get_card(
     card_number: str, request: Request, actor: Actor = Depends(current_actor)
 ) -> Any:
     async def use_case(ctx: Ctx) -> Any:
-        return cards.card_state_view(await cards.look(ctx, card_number))
+        return cards.card_state_view(await cards.read_card(ctx, card_number))
 
-    return await read(request, actor, use_case)
+    return await read_recorded(request, actor, use_case)
 
 
 @router.get(CARD + "/history", summary="Every recorded change to the card (CH-2)")
 async def history(card_number: str, request: Request, actor: Actor = Depends(current_actor)) -> Any:
-    return await read(request, actor, lambda ctx: cards.history_of(ctx, card_number))
+    return await read_recorded(request, actor, lambda ctx: cards.history_of(ctx, card_number))
 
 
 @router.get(

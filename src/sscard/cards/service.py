@@ -29,13 +29,15 @@ from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import visible_or_not_found
 from sscard.kernel.events import publish
 from sscard.platform import sequences
+from sscard.platform.access import service as access
+from sscard.platform.access.rules import Subject
 from sscard.platform.history import Change, entries, record
 from sscard.platform.permissions import VIEW_HISTORY
 from sscard.registry.reference import repository as reference
 
 CARD_NUMBER_SEQUENCE = "card_number"
 # The service itself, recording a temporary loss that lifted after 7 days (LOSS-1).
-SWEEPER = Actor(id=None, role=Role.CENTRE_ADMIN, display_name="7-day lift", via=Channel.SWEEP)
+SWEEPER = Actor(id=None, role=Role.PROVINCE_ADMIN, display_name="7-day lift", via=Channel.SWEEP)
 
 
 # ---- issue ----
@@ -138,11 +140,15 @@ async def find(ctx: Ctx, card_number: str) -> Card:
 
 
 def may_see(actor: Actor, card: Card) -> bool:
-    """Who sees which card: the holder their own, a bank system its own, staff every card."""
+    """Who may act on which card: the holder their own, a bank system its own, a city's centre
+    its city's (issue 11), other staff any (全省通办: the holder is at the counter or on the
+    line). Reading a card's full record asks more: read_card."""
     if actor.role is Role.CARDHOLDER:
         return actor.person_id == card.person_id
     if actor.role is Role.BANK_SYSTEM:
         return actor.bank_code == card.bank_code
+    if actor.role is Role.CENTRE_ADMIN:
+        return actor.city_code == card.city_code
     return True
 
 
@@ -197,11 +203,26 @@ async def may_use(ctx: Ctx, card_number: str, use: lc.CardUse) -> dict[str, Any]
     return {"card_number": card.card_number, "use": use.value, **vars(answer)}
 
 
+async def read_card(ctx: Ctx, card_number: str) -> Card:
+    """The card as it reads now, for a caller outside sscard: allowed on the actor's ground
+    (platform.access: the holder's document presented at this counter, the city, the bank)
+    and logged; NotFound otherwise, as for a number that does not exist (issue 11)."""
+    card = await look(ctx, card_number)
+    await _reach(ctx, card, "card")
+    return card
+
+
 async def history_of(ctx: Ctx, card_number: str) -> list[dict[str, Any]]:
-    """Every recorded change to the card, oldest first (SPEC CH-2)."""
+    """Every recorded change to the card, oldest first (SPEC CH-2), reached as read_card."""
     authorize(ctx.actor, VIEW_HISTORY)
     card = await find(ctx, card_number)
+    await _reach(ctx, card, "card_history")
     return await entries(ctx.conn, "card", card.id)
+
+
+async def _reach(ctx: Ctx, card: Card, kind: str) -> None:
+    subject = Subject(kind, card.card_number, card.person_id, card.city_code, card.bank_code)
+    await access.reach(ctx, subject, field="card_number", what_zh="卡片", what_en="Card")
 
 
 def card_view(card: Card) -> dict[str, Any]:

@@ -17,7 +17,9 @@ class Role(StrEnum):
     OUTLET_CLERK = "outlet_clerk"
     HOTLINE_AGENT = "hotline_agent"
     BANK_SYSTEM = "bank_system"
-    CENTRE_ADMIN = "centre_admin"
+    CENTRE_ADMIN = "centre_admin"  # one city's card centre: bound to its city (issue 11)
+    PROVINCE_ADMIN = "province_admin"  # the provincial centre: every city, province-wide data
+    AUDITOR = "auditor"  # reads the access log and nothing else (SPEC GOV-5, ID-6)
     CARDHOLDER = "cardholder"
     UNIT_AGENT = "unit_agent"
 
@@ -40,6 +42,8 @@ ROLE_ZH: dict[Role, str] = {
     Role.HOTLINE_AGENT: "12333坐席",
     Role.BANK_SYSTEM: "银行系统",
     Role.CENTRE_ADMIN: "卡管中心管理员",
+    Role.PROVINCE_ADMIN: "省卡管中心管理员",
+    Role.AUDITOR: "审计员",
     Role.CARDHOLDER: "持卡人",
     Role.UNIT_AGENT: "单位经办人",
 }
@@ -51,6 +55,9 @@ class Operation:
 
     `roles` may do it; a clerk may do it only where the outlet offers `outlet_operation` (GOV-1).
     Each context lists its operations in its `permissions.py`; a role outside `roles` is refused.
+    What a city's centre administrator may do in its city, the province administrator may do in
+    every city: listing CENTRE_ADMIN grants PROVINCE_ADMIN too. An operation on province-wide
+    data (the calendar, the banks' links, the clock) lists PROVINCE_ADMIN alone.
     """
 
     name: str
@@ -67,7 +74,10 @@ class Operation:
     ) -> None:
         object.__setattr__(self, "name", name)
         object.__setattr__(self, "label_zh", label_zh)
-        object.__setattr__(self, "roles", frozenset(roles))
+        granted = frozenset(roles)
+        if Role.CENTRE_ADMIN in granted:
+            granted |= {Role.PROVINCE_ADMIN}
+        object.__setattr__(self, "roles", granted)
         object.__setattr__(self, "outlet_operation", outlet_operation)
 
     def __str__(self) -> str:
@@ -103,12 +113,14 @@ ROLE_CHANNEL: dict[Role, Channel] = {
     Role.HOTLINE_AGENT: Channel.HOTLINE,
     Role.BANK_SYSTEM: Channel.SYSTEM,
     Role.CENTRE_ADMIN: Channel.CENTRE,
+    Role.PROVINCE_ADMIN: Channel.CENTRE,
+    Role.AUDITOR: Channel.CENTRE,
     Role.CARDHOLDER: Channel.ONLINE,
     Role.UNIT_AGENT: Channel.UNIT_BATCH,
 }
 
 OPERATOR = Actor(
-    id=None, role=Role.CENTRE_ADMIN, display_name="operator (CLI)", via=Channel.OPERATOR_CLI
+    id=None, role=Role.PROVINCE_ADMIN, display_name="operator (CLI)", via=Channel.OPERATOR_CLI
 )
 
 
@@ -137,3 +149,27 @@ def authorize(actor: Actor, operation: Operation) -> None:
     outlet_op = operation.outlet_operation
     if actor.role is Role.OUTLET_CLERK and outlet_op and outlet_op not in actor.outlet_operations:
         raise OutletDoesNotOffer(operation=outlet_op, operation_zh=operation.label_zh)
+
+
+class OutsideYourCity(Forbidden):
+    code = "outside_your_city"
+    rule = "CH-1"
+    message_zh = "您属于{own}卡管中心，不能办理{city}的业务"
+    message_en = "You belong to the card centre of {own}; {city} is not yours to act on"
+
+
+def city_scope(actor: Actor) -> str | None:
+    """The one city an actor's view and acts are bound to, or None for province-wide.
+
+    A city's centre administrator and hotline agent (when bound) are; so is a clerk, to its
+    outlet's city, for the lists it reads. Province administrators, banks, auditors and the
+    service itself are not."""
+    if actor.role in (Role.CENTRE_ADMIN, Role.HOTLINE_AGENT, Role.OUTLET_CLERK):
+        return actor.city_code
+    return None
+
+
+def require_own_city(actor: Actor, city_code: str, field: str) -> None:
+    """OutsideYourCity unless a city-bound administrator acts on its own city (issue 11)."""
+    if actor.role is Role.CENTRE_ADMIN and actor.city_code != city_code:
+        raise OutsideYourCity(field=field, own=actor.city_code, city=city_code)

@@ -20,7 +20,7 @@ from sscard.kernel.runtime import Runtime
 log = logging.getLogger("sscard.worker")
 
 # The service acting on its own (the history names it): a sweep, a delivery pass, a daily run.
-WORKER = Actor(id=None, role=Role.CENTRE_ADMIN, display_name="service worker", via=Channel.SWEEP)
+WORKER = Actor(id=None, role=Role.PROVINCE_ADMIN, display_name="service worker", via=Channel.SWEEP)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,8 @@ from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import DomainError, InvalidInput, NotFound, invalid
 from sscard.kernel.masking import mask_name, mask_number, mask_phone, mask_ssn
 from sscard.platform import sequences
+from sscard.platform.access import service as access
+from sscard.platform.access.rules import Purpose, Subject, needs_grant, standing_purpose
 from sscard.platform.history import Change, record
 from sscard.registry import repository as repo
 from sscard.registry.documents import (
@@ -185,6 +187,8 @@ async def register_person(ctx: Ctx, reg: PersonRegistration) -> int:
     await _refuse_duplicates(ctx, ssn, reg.document.type, examined.number)
     person_id = await repo.insert_person(ctx.conn, _person_row(ctx, examined, ssn))
     await repo.insert_document(ctx.conn, _document_row(ctx, person_id, examined))
+    here = {"id": person_id, "city_code": reg.city_code}
+    await document_presented(ctx, here, Purpose.REGISTERED)
     await record(
         ctx.conn, ctx.actor, ctx.now, Change("person", person_id, "registered", None, None)
     )
@@ -308,6 +312,24 @@ async def store_photo(ctx: Ctx, person_id: int, photo: bytes) -> None:
     await record(
         ctx.conn, ctx.actor, ctx.now, Change("person", person_id, "photo_attached", None, None)
     )
+
+
+async def reach_person(ctx: Ctx, person: dict[str, Any], kind: str = "person") -> None:
+    """Allow and log a read of this person's full record (`kind`: person, credit_record, ...),
+    or NotFound on person_id as if there were no such person (issue 11, ID-6)."""
+    subject = Subject(kind, str(person["id"]), person["id"], person["city_code"])
+    await access.reach(ctx, subject, field="person_id", what_zh="人员", what_en="Person")
+
+
+async def document_presented(ctx: Ctx, person: dict[str, Any], purpose: Purpose) -> None:
+    """The person showed their document (a lookup) or was registered here: logged, and for
+    counter and hotline staff it opens the record for GRANT_HOURS. A reader with no standing
+    and no counter (a bank, a unit) is answered NotFound."""
+    subject = Subject("person", str(person["id"]), person["id"], person["city_code"])
+    standing = standing_purpose(ctx.actor, subject)
+    if standing is None and not needs_grant(ctx.actor):
+        raise NotFound(field="social_security_number", what_zh="人员", what_en="Person")
+    await access.log_read(ctx, subject, purpose)
 
 
 async def require_person(ctx: Ctx, person_id: int) -> dict[str, Any]:

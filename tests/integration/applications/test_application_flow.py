@@ -152,7 +152,7 @@ async def test_every_step_writes_history_with_who_channel_outlet(api: Api) -> No
     rows = r.json()
     assert [(h["event"], h["role"], h["channel"]) for h in rows] == [
         ("accepted", "outlet_clerk", "hr_outlet"),
-        ("start_production", "centre_admin", "centre"),
+        ("start_production", "province_admin", "centre"),
     ]
     assert rows[0]["outlet_id"] is not None
     assert rows[0]["actor_id"] is not None

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from sscard.applications.counter import service as counter
 from sscard.applications.counter.schemas import PersonOverview
 from sscard.kernel.actor import Actor
-from sscard.platform.http.deps import current_actor, read, write
+from sscard.platform.http.deps import current_actor, read_recorded, write
 from sscard.platform.http.guard import GuardedRoute
 from sscard.platform.http.request import PathId
 from sscard.platform.http.schemas import answers
@@ -58,7 +58,7 @@ async def put_photo(
 async def get_person(
     person_id: PathId, request: Request, actor: Actor = Depends(current_actor)
 ) -> Any:
-    return await read(request, actor, lambda ctx: counter.person_overview(ctx, person_id))
+    return await read_recorded(request, actor, lambda ctx: counter.person_overview(ctx, person_id))
 
 
 @router.post(
@@ -68,6 +68,6 @@ async def get_person(
     responses=answers(PersonOverview),
 )
 async def lookup(body: LookupIn, request: Request, actor: Actor = Depends(current_actor)) -> Any:
-    return await read(
+    return await read_recorded(
         request, actor, lambda ctx: counter.lookup_by_ssn(ctx, body.social_security_number)
     )

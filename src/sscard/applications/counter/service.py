@@ -12,6 +12,7 @@ from sscard.applications.counter import repository as counter
 from sscard.kernel.actor import authorize
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import NotFound
+from sscard.platform.access.rules import Purpose
 from sscard.registry import service as registry
 from sscard.registry.documents import normalise_number
 from sscard.registry.permissions import LOOKUP_PERSON
@@ -22,6 +23,8 @@ async def person_overview(ctx: Ctx, person_id: int) -> dict[str, Any]:
     """What a clerk or agent needs: the person (masked), their cards, their open application."""
     authorize(ctx.actor, LOOKUP_PERSON)
     person = await counter.person_at_counter(ctx.conn, person_id=person_id)
+    if person is not None:
+        await registry.reach_person(ctx, person)
     return await _overview(ctx, person, "person_id")
 
 
@@ -31,6 +34,8 @@ async def lookup_by_ssn(ctx: Ctx, ssn: str) -> dict[str, Any]:
     authorize(ctx.actor, LOOKUP_PERSON)
     index = ctx.vault.index(normalise_number(ssn))
     person = await counter.person_at_counter(ctx.conn, ssn_index=index)
+    if person is not None:
+        await registry.document_presented(ctx, person, Purpose.DOCUMENT_PRESENTED)
     return await _overview(ctx, person, "social_security_number")
 
 

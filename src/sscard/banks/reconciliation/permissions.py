@@ -6,8 +6,8 @@ from sscard.kernel.actor import Operation, Role
 
 R = Role
 
-RECONCILE_BANK = Operation("reconcile_bank", "银行对账", {R.CENTRE_ADMIN})
-VIEW_RECONCILIATION = Operation("view_reconciliation", "查看对账结果", {R.CENTRE_ADMIN})
+RECONCILE_BANK = Operation("reconcile_bank", "银行对账", {R.PROVINCE_ADMIN})
+VIEW_RECONCILIATION = Operation("view_reconciliation", "查看对账结果", {R.PROVINCE_ADMIN})
 
 OPERATIONS = (
     RECONCILE_BANK,

@@ -245,9 +245,9 @@ def _may_see(ctx: Ctx, row: dict[str, Any]) -> bool:
     actor = ctx.actor
     if actor.role is Role.BANK_SYSTEM:
         return actor.bank_code == row["bank_code"]
-    if actor.role is Role.OUTLET_CLERK:
+    if actor.role in (Role.OUTLET_CLERK, Role.CENTRE_ADMIN):  # their own city (issue 11)
         return actor.city_code == row["city_code"]
-    return actor.role is Role.CENTRE_ADMIN
+    return actor.role is Role.PROVINCE_ADMIN
 
 
 def summary(row: dict[str, Any]) -> dict[str, Any]:

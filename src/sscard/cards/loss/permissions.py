@@ -18,7 +18,7 @@ UNLOCK_CARD = Operation(
     {R.HOTLINE_AGENT, R.OUTLET_CLERK, R.CARDHOLDER},
     outlet_operation="unlock",
 )
-SWEEP_LOSSES = Operation("sweep_losses", "到期自动解挂", {R.CENTRE_ADMIN})
+SWEEP_LOSSES = Operation("sweep_losses", "到期自动解挂", {R.PROVINCE_ADMIN})
 
 OPERATIONS = (
     REPORT_TEMPORARY_LOSS,

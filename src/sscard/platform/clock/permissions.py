@@ -6,6 +6,6 @@ from sscard.kernel.actor import Operation, Role
 
 R = Role
 
-MOVE_CLOCK = Operation("move_clock", "调整时钟", {R.CENTRE_ADMIN})
+MOVE_CLOCK = Operation("move_clock", "调整时钟", {R.PROVINCE_ADMIN})
 
 OPERATIONS = (MOVE_CLOCK,)

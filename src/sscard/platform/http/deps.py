@@ -84,6 +84,15 @@ async def read(request: Request, actor: Actor, use_case: UseCase) -> Response:
     return Response(body, media_type="application/json")
 
 
+async def read_recorded(request: Request, actor: Actor, use_case: UseCase) -> Response:
+    """Run a use case that reads a full record: writable, because the read is logged in the
+    same transaction as it is made (platform.access; issue 11, SPEC ID-6)."""
+    async with runtime(request).unit(actor) as ctx:
+        result = await use_case(ctx)
+    body = orjson.dumps(result, default=jsonable_encoder, option=orjson.OPT_NON_STR_KEYS)
+    return Response(body, media_type="application/json")
+
+
 async def write(
     request: Request, actor: Actor, use_case: UseCase, *, status: int = 200
 ) -> Response:

@@ -6,8 +6,8 @@ from sscard.kernel.actor import Operation, Role
 
 R = Role
 
-VIEW_NOTIFICATIONS = Operation("view_notifications", "查看通知", {R.CENTRE_ADMIN})
-DELIVER_NOTIFICATIONS = Operation("deliver_notifications", "发送通知", {R.CENTRE_ADMIN})
+VIEW_NOTIFICATIONS = Operation("view_notifications", "查看通知", {R.PROVINCE_ADMIN})
+DELIVER_NOTIFICATIONS = Operation("deliver_notifications", "发送通知", {R.PROVINCE_ADMIN})
 
 OPERATIONS = (
     VIEW_NOTIFICATIONS,

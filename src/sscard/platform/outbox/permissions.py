@@ -6,9 +6,9 @@ from sscard.kernel.actor import Operation, Role
 
 R = Role
 
-VIEW_OUTBOX = Operation("view_outbox", "查看待发消息", {R.CENTRE_ADMIN})
-REPLAY_OUTBOX = Operation("replay_outbox", "重发消息", {R.CENTRE_ADMIN})
-CONFIGURE_ENDPOINT = Operation("configure_endpoint", "配置银行接口", {R.CENTRE_ADMIN})
+VIEW_OUTBOX = Operation("view_outbox", "查看待发消息", {R.PROVINCE_ADMIN})
+REPLAY_OUTBOX = Operation("replay_outbox", "重发消息", {R.PROVINCE_ADMIN})
+CONFIGURE_ENDPOINT = Operation("configure_endpoint", "配置银行接口", {R.PROVINCE_ADMIN})
 
 OPERATIONS = (
     VIEW_OUTBOX,

@@ -6,6 +6,6 @@ from sscard.kernel.actor import Operation, Role
 
 R = Role
 
-LOAD_CALENDAR_YEAR = Operation("load_calendar_year", "载入节假日安排", {R.CENTRE_ADMIN})
+LOAD_CALENDAR_YEAR = Operation("load_calendar_year", "载入节假日安排", {R.PROVINCE_ADMIN})
 
 OPERATIONS = (LOAD_CALENDAR_YEAR,)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from sscard.kernel.actor import Actor
-from sscard.platform.http.deps import current_actor, read, write
+from sscard.platform.http.deps import current_actor, read_recorded, write
 from sscard.platform.http.guard import GuardedRoute
 from sscard.platform.http.request import PathId
 from sscard.platform.http.schemas import answers
@@ -29,7 +29,7 @@ CREDIT = "/{person_id}/credit-record"
 async def get_credit_record(
     person_id: PathId, request: Request, actor: Actor = Depends(current_actor)
 ) -> Any:
-    return await read(request, actor, lambda ctx: credit.credit_record(ctx, person_id))
+    return await read_recorded(request, actor, lambda ctx: credit.credit_record(ctx, person_id))
 
 
 @router.post(

@@ -18,7 +18,7 @@ from sscard.platform.history import Change, record
 from sscard.registry.credit import repository as repo
 from sscard.registry.credit.permissions import RECORD_CREDIT_ENTRY, VIEW_CREDIT_RECORD
 from sscard.registry.credit.rules import BY_VALUE, KINDS, CreditEntry, check_note
-from sscard.registry.service import require_person
+from sscard.registry.service import reach_person, require_person
 
 
 async def record_credit_entry(ctx: Ctx, person_id: int, entry: CreditEntry) -> RecordedEntry:
@@ -56,7 +56,7 @@ async def record_credit_entry(ctx: Ctx, person_id: int, entry: CreditEntry) -> R
 async def credit_record(ctx: Ctx, person_id: int) -> dict[str, Any]:
     """A person's HR credit record, for clerks, the hotline and the centre (REP-5)."""
     authorize(ctx.actor, VIEW_CREDIT_RECORD)
-    await require_person(ctx, person_id)
+    await reach_person(ctx, await require_person(ctx, person_id), "credit_record")
     return {"person_id": person_id, "entries": await credit_entries(ctx.conn, person_id)}
 
 

@@ -8,7 +8,7 @@ import dataclasses
 from datetime import date
 from typing import Any
 
-from sscard.kernel.actor import Operation, authorize, forbidden
+from sscard.kernel.actor import Operation, authorize, forbidden, require_own_city
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.db import Row
 from sscard.kernel.errors import NotFound, invalid
@@ -103,6 +103,7 @@ async def update_outlet(ctx: Ctx, code: str, changes: dict[str, Any]) -> Outlet:
     outlet = await reference.get_outlet_by_code(ctx.conn, code)
     if outlet is None:
         raise NotFound(field="code", what_zh="网点", what_en="Outlet")
+    require_own_city(ctx.actor, outlet.city_code, "code")
     unknown = set(changes.get("operations") or ()) - OUTLET_OPERATIONS
     if unknown:
         raise invalid("operations", f"未知业务：{sorted(unknown)}", f"unknown: {sorted(unknown)}")
@@ -123,6 +124,7 @@ async def set_city_banks(ctx: Ctx, city_code: str, bank_codes: list[str], source
     """Replace a city's list of cooperating banks (SPEC CITY-2)."""
     authorize(ctx.actor, EDIT_REFERENCE_DATA)
     cache.clear()
+    require_own_city(ctx.actor, city_code, "city_code")
     city = await require_city(ctx, city_code)
     wanted = sorted({b.strip().upper() for b in bank_codes})
     unknown = set(wanted) - await reference.existing_bank_codes(ctx.conn, wanted)
@@ -146,6 +148,7 @@ async def add_policy(
     """A new city policy from a date; earlier ones stay for the days they governed (CITY-3)."""
     authorize(ctx.actor, EDIT_REFERENCE_DATA)
     cache.clear()
+    require_own_city(ctx.actor, city_code, "city_code")
     city = await require_city(ctx, city_code)
     if effective_from < ctx.today:
         raise invalid(

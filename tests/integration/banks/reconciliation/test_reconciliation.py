@@ -75,7 +75,7 @@ async def test_financial_status_follows_the_bank(api: Api) -> None:
     assert (entry["from_state"], entry["to_state"], entry["role"]) == (
         "active",
         "lost",
-        "centre_admin",
+        "province_admin",
     )
     # The bank lifting its loss later returns to what the loss interrupted.
     r = await api.card_post(n, "financial-status", "bank_icbc", {"event": "loss_lifted"})

@@ -36,7 +36,7 @@ async def test_admin_records_an_entry_with_its_history_row(api: Api) -> None:
         ENTRY["note"],
     )
     assert (body["role"], body["channel"], body["kind_zh"]) == (
-        "centre_admin",
+        "province_admin",
         "centre",
         "恶意重复补换卡",
     )
@@ -45,7 +45,7 @@ async def test_admin_records_an_entry_with_its_history_row(api: Api) -> None:
         last = (await entries(ctx.conn, "person", person["person_id"]))[-1]
     assert (last["event"], last["role"], last["channel"]) == (
         "credit_entry_recorded",
-        "centre_admin",
+        "province_admin",
         "centre",
     )
     assert last["reason"] == "malicious_repeat_exchange (REP-5)"
@@ -60,6 +60,8 @@ async def test_later_business_sees_the_record(api: Api, who: str) -> None:
         _path(person["person_id"]), "admin", {"kind": "card_lent_or_transferred", "note": None}
     )
 
+    if who != "admin":
+        await api.present(person["person_id"], who)  # the holder shows their document
     r = await api.get(_path(person["person_id"]), who)
 
     assert r.status_code == 200, r.text
