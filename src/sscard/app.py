@@ -24,7 +24,6 @@ from sscard.banks.reconciliation import endpoints as reconciliation
 from sscard.cards import endpoints as cards
 from sscard.cards.cancellation import endpoints as cancellation
 from sscard.cards.expiry import endpoints as expiry
-from sscard.cards.financial import endpoints as financial
 from sscard.cards.jurisdiction import endpoints as jurisdiction
 from sscard.cards.loss import endpoints as loss
 from sscard.cards.passwords import endpoints as passwords
@@ -59,7 +58,6 @@ ROUTERS = (
     renewal.router,
     temporary_medical.router,
     corrections.router,
-    financial.router,
     jurisdiction.router,
     expiry.router,  # before cards: /cards/expiring is not a card number
     cards.router,

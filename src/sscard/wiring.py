@@ -26,7 +26,6 @@ from sscard.cards.cancellation import permissions as cancellation
 from sscard.cards.events import CardProduced, CardSuperseded, ClosureNoticeIssued
 from sscard.cards.expiry import hooks as expiry_hooks
 from sscard.cards.expiry import permissions as expiry
-from sscard.cards.financial import permissions as financial
 from sscard.cards.jurisdiction import hooks as jurisdiction_hooks
 from sscard.cards.jurisdiction import permissions as jurisdiction
 from sscard.cards.legacy import hooks as legacy_hooks
@@ -66,7 +65,6 @@ OPERATIONS: tuple[Operation, ...] = (
     *actors.OPERATIONS,
     *cards.OPERATIONS,
     *loss.OPERATIONS,
-    *financial.OPERATIONS,
     *passwords.OPERATIONS,
     *cancellation.OPERATIONS,
     *jurisdiction.OPERATIONS,

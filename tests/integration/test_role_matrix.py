@@ -29,7 +29,6 @@ from sscard.banks.permissions import SUBMIT_BANK_REPORT, VIEW_BANK_INBOX
 from sscard.banks.reconciliation.permissions import RECONCILE_BANK, VIEW_RECONCILIATION
 from sscard.cards.cancellation.permissions import CANCEL_CARD, VIEW_CLOSURE_NOTICE
 from sscard.cards.expiry.permissions import LIST_EXPIRING_CARDS
-from sscard.cards.financial.permissions import REPORT_FINANCIAL_STATUS
 from sscard.cards.jurisdiction.permissions import CHANGE_CARD_CITY, RESET_SOCIAL_DATA
 from sscard.cards.loss.permissions import (
     REPORT_FORMAL_LOSS,
@@ -101,7 +100,6 @@ REQUESTS: dict[Operation, tuple[str, str, Any]] = {
     UNLOCK_CARD: ("POST", f"{CARD}/unlock", None),
     CHECK_CARD_USE: ("GET", f"{CARD}/may-use?use=medical", None),
     SWEEP_LOSSES: ("POST", "/api/v1/cards/sweep-temporary-losses", None),
-    REPORT_FINANCIAL_STATUS: ("POST", f"{CARD}/financial-status", {"event": "closed"}),
     APPLY_REPLACEMENT: ("POST", f"{CARD}/replacement", {}),
     APPLY_EXCHANGE: (
         "POST",

@@ -57,8 +57,6 @@ CASES: list[tuple[str, str, str, str, Any, str]] = [
     ("POST", "/api/v1/persons/{person_id}/base-data-corrections",
      f"{PERSON}/base-data-corrections", "clerk_instant",
      {"certificate_number": "GA-2026-0001", "name": "改名"}, "person_id"),
-    ("POST", "/api/v1/cards/{card_number}/financial-status", f"{CARD}/financial-status",
-     "bank_icbc", {"event": "closed"}, "card_number"),
     ("POST", "/api/v1/cards/{card_number}/management-city", f"{CARD}/management-city",
      "clerk_instant",
      {"to_city_code": "3205", "transfer_certificate_number": "ZY-000001", "document": DOC},

@@ -14,13 +14,13 @@ from sscard.applications.lifecycle import (
 from sscard.applications.service import FirstApplication, RepresentativeInput, WithdrawalRequest
 from sscard.cards.schemas import CardView
 from sscard.platform.http.request import Body, IdField
-from sscard.registry.schemas import DocumentIn
+from sscard.registry.schemas import DocumentIn, PersonName
 
 
 class RepresentativeIn(Body):
     role: RepresentativeRole
     relationship: str = Field(min_length=1, max_length=32, examples=["parent"])
-    name: str = Field(min_length=1, max_length=64)
+    name: PersonName
     document: DocumentIn
     proof: str | None = Field(
         None, max_length=32, examples=["household_register", "birth_certificate", "elderly"]

@@ -22,11 +22,8 @@ from sscard.platform.outbox.models import delivery_endpoints, outbox
 from sscard.platform.outbox.signing import signed_headers
 from sscard.registry.reference.models import outlets
 from tests.support.api import Api
+from tests.support.bank_reports import SECRETS
 
-SECRETS = {
-    "ICBC": b"icbc-shared-secret-for-tests-0001",
-    "SZB": b"szb-shared-secret-for-tests-00001",
-}
 OCCURRED = "2026-11-23T09:30:00+08:00"
 ACCOUNT = "6222020000001234"
 

@@ -57,6 +57,7 @@ from sscard.platform.outbox.models import outbox
 from tests.integration.applications.renewal.helpers import collect, exchange
 from tests.integration.platform.outbox.receiver import Receiver, serving
 from tests.support.api import ADULT_BIRTH, Api
+from tests.support.bank_reports import bank_report
 from tests.support.numbers import citizen_number
 
 GOLDEN = Path(__file__).parent / "golden" / "wire_format.json"
@@ -348,7 +349,8 @@ async def run_scenario(s: Scenario) -> None:
     await s.deliver("3a two hotline temporary losses (and card B made)")
     clock.advance(timedelta(days=7, hours=1))
     opened = {"event": "account_opened", "account_number": ACCOUNT_NUMBER}
-    await s.ok(a, "financial-status", "bank_icbc", opened)
+    r = await bank_report(api, a, "bank_icbc", opened)
+    assert r.status_code == 200, r.text
     r = await api.post("/api/v1/cards/sweep-temporary-losses", "admin")
     assert r.status_code == 200, r.text
     assert r.json()["lifted"] == 1
@@ -389,7 +391,8 @@ async def run_scenario(s: Scenario) -> None:
         "clerk_suzhou_icbc",
         city_code="3205",
     )
-    await s.ok(c, "financial-status", "bank_icbc", {"event": "closed"})
+    r = await bank_report(api, c, "bank_icbc", {"event": "closed"})
+    assert r.status_code == 200, r.text
     await s.deliver("6c Suzhou card at ICBC made and collected")
     r = await exchange(api, c, "bank_change", "clerk_suzhou_szb", bank_code="SZB")
     assert r.status_code == 201, r.text

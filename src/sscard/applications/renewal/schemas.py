@@ -40,7 +40,7 @@ class OldCardIn(Body):
     number: str = Field(min_length=6, max_length=32, pattern=r"^[0-9A-Za-z]+$")
     issuer_city_code: str | None = Field(
         None,
-        pattern=r"^32\d{2}$",
+        pattern=r"^32[0-9]{2}$",
         description="Jiangsu city that issued it; empty: outside Jiangsu",
     )
     bank_code: str | None = Field(None, min_length=2, max_length=16, description="empty: no bank")

@@ -14,11 +14,11 @@ from sscard.cards.cancellation.rules import (
 )
 from sscard.cards.schemas import CardView, Reminder
 from sscard.platform.http.request import Body
-from sscard.registry.schemas import DocumentIn
+from sscard.registry.schemas import DocumentIn, PersonName
 
 
 class CancelRepresentativeIn(Body):
-    name: str = Field(min_length=1, max_length=64)
+    name: PersonName
     document: DocumentIn = Field(description="the representative's own ID (validated, ID-1/2)")
     relationship: Relationship | None = Field(
         None, description="to the holder; required after a death (CAN-4)"

@@ -1,7 +1,8 @@
 """The financial function's mirror: what the card's bank reports, kept here (SPEC ISS-2, LOSS-2).
 
-A bank system reports through its inbox (banks/service.py) or, one change at a time, through
-the financial-status route; both end in apply_financial, which publishes FinancialStatusChanged.
+The bank's word arrives through one signed, sequenced channel, its inbox (banks/service.py;
+issue 11 removed an unsigned route beside it); it ends in apply_financial, which publishes
+FinancialStatusChanged.
 """
 
 from __future__ import annotations
@@ -14,16 +15,14 @@ from sscard.cards import lifecycle as lc
 from sscard.cards import repository as repo
 from sscard.cards.entities import Card
 from sscard.cards.events import FinancialStatusChanged
-from sscard.cards.financial.permissions import REPORT_FINANCIAL_STATUS
 from sscard.cards.lifecycle import FinancialEvent, FinancialStatus
-from sscard.cards.service import card_state_view, load
-from sscard.kernel.actor import authorize
 from sscard.kernel.crypto import Vault
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.db import Row
 from sscard.kernel.errors import InvalidInput, invalid
 from sscard.kernel.events import publish
 from sscard.kernel.masking import mask_account
+from sscard.kernel.text import is_ascii_digits
 from sscard.platform.history import Change, record
 
 
@@ -36,16 +35,7 @@ def _account_required() -> InvalidInput:
 
 
 def _is_account_number(value: str) -> bool:
-    return value.isdigit() and 12 <= len(value) <= 32
-
-
-async def report(
-    ctx: Ctx, card_number: str, event: FinancialEvent, account_number: str | None
-) -> dict[str, Any]:
-    """The card's bank reports a change of the financial function it runs."""
-    authorize(ctx.actor, REPORT_FINANCIAL_STATUS)
-    card = await load(ctx, card_number)  # a bank sees only its own cards
-    return card_state_view(await apply_financial(ctx, card, event, account_number))
+    return is_ascii_digits(value) and 12 <= len(value) <= 32
 
 
 async def apply_financial(

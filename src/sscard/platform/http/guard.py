@@ -19,7 +19,8 @@ from pydantic import TypeAdapter, ValidationError
 from starlette.types import Message, Receive
 
 from sscard.kernel.config import Settings
-from sscard.kernel.errors import DomainError
+from sscard.kernel.errors import DomainError, invalid
+from sscard.kernel.text import unsafe_characters
 
 JSON = "application/json"
 STREAMED = frozenset({"text/csv"})  # read by the operation as it arrives, never whole
@@ -112,6 +113,7 @@ class GuardedRoute(APIRoute):
         required = self.body_field is not None and self.body_field.field_info.is_required()
 
         async def guarded(request: Request) -> Response:
+            _refuse_unsafe_query(request)
             request = await _bounded(request, accepted)
             if adapter is not None:
                 raw = await request.body()
@@ -120,6 +122,19 @@ class GuardedRoute(APIRoute):
             return await handler(request)
 
         return guarded
+
+
+def _refuse_unsafe_query(request: Request) -> None:
+    """A query parameter holding NUL, a control or an invisible character is refused by name
+    (the same rule as body strings): PostgreSQL cannot even compare a text with NUL in it."""
+    for name, value in request.query_params.multi_items():
+        bad = unsafe_characters(name + value)
+        if bad:
+            raise invalid(
+                name,
+                f"含有不允许的字符：{', '.join(bad)}",
+                f"contains characters no field may hold: {', '.join(bad)}",
+            )
 
 
 async def _bounded(request: Request, accepted: tuple[str, ...]) -> Request:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from sscard.platform.http.request import Body
 
@@ -19,6 +20,16 @@ class OutletPatch(Body):
     hours_zh: str | None = Field(None, max_length=128)
     operations: list[str] | None = None
     active: bool | None = None
+
+    @field_validator("name_zh", "name_en", "making", "address_zh", "operations", "active")
+    @classmethod
+    def _kept_fields_are_not_emptied(cls, value: object) -> object:
+        """Leave a field out to keep it; only the phone and the hours may be set to null."""
+        if value is None:
+            raise PydanticCustomError(
+                "not_nullable", "may be left out to keep it, but not set to null"
+            )
+        return value
 
 
 class CityBanksIn(Body):

@@ -7,6 +7,7 @@ from datetime import timedelta
 from sscard.kernel.clock import ManualClock
 from tests.integration.applications.renewal.helpers import collect, exchange
 from tests.support.api import Api
+from tests.support.bank_reports import bank_report
 
 
 async def test_damage_exchange_where_the_city_says(api: Api) -> None:
@@ -113,9 +114,9 @@ async def test_suzhou_bank_change_after_the_old_bank_closed_the_account(api: Api
     """SPEC REP-2c: where allowed (Suzhou), the old bank's function is lost or closed first."""
     card = await api.card("clerk_suzhou_icbc", "ICBC", city_code="3205")
     n = card["card_number"]
-    await api.card_post(
+    await bank_report(
+        api,
         n,
-        "financial-status",
         "bank_icbc",
         {"event": "account_opened", "account_number": "6222020000009999"},
     )
@@ -126,7 +127,7 @@ async def test_suzhou_bank_change_after_the_old_bank_closed_the_account(api: Api
     assert r.status_code == 422
     assert r.json()["code"] == "bank_unchanged"
 
-    await api.card_post(n, "financial-status", "bank_icbc", {"event": "closed"})
+    await bank_report(api, n, "bank_icbc", {"event": "closed"})
     r = await exchange(api, n, "bank_change", "clerk_suzhou_szb", bank_code="SZB")
     assert r.status_code == 201, r.text
     assert r.json()["bank_code"] == "SZB"

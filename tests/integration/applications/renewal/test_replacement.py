@@ -10,6 +10,7 @@ from tests.integration.applications.renewal.helpers import (
     outbox_topics,
 )
 from tests.support.api import Api
+from tests.support.bank_reports import bank_report
 
 
 async def test_replacement_needs_a_formal_loss_first(api: Api) -> None:
@@ -64,9 +65,9 @@ async def test_replacement_in_another_city_needs_the_account_closed_first(api: A
     """SPEC REP-1a: the financial account cannot move between cities."""
     card = await api.card()
     n = card["card_number"]
-    await api.card_post(
+    await bank_report(
+        api,
         n,
-        "financial-status",
         "bank_icbc",
         {"event": "account_opened", "account_number": "6222020000005678"},
     )
@@ -75,7 +76,7 @@ async def test_replacement_in_another_city_needs_the_account_closed_first(api: A
     r = await api.card_post(n, "replacement", "clerk_nanjing_bank", {})
     assert r.status_code == 409
     assert r.json()["code"] == "other_city_account_open"
-    await api.card_post(n, "financial-status", "bank_icbc", {"event": "closed"})
+    await bank_report(api, n, "bank_icbc", {"event": "closed"})
     r = await api.card_post(n, "replacement", "clerk_nanjing_bank", {})
     assert r.status_code == 201, r.text
     assert r.json()["city_code"] == "3201"

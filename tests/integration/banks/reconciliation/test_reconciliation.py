@@ -24,6 +24,7 @@ from tests.integration.banks.reconciliation.support import (
 )
 from tests.integration.cards.cancellation.test_cancellation import cancel, transfer
 from tests.support.api import Api
+from tests.support.bank_reports import bank_report
 
 OTHER_ACCOUNT = "6222020000005678"
 
@@ -78,8 +79,8 @@ async def test_financial_status_follows_the_bank(api: Api) -> None:
         "province_admin",
     )
     # The bank lifting its loss later returns to what the loss interrupted.
-    r = await api.card_post(n, "financial-status", "bank_icbc", {"event": "loss_lifted"})
-    assert r.json()["financial_status"] == "active"
+    r = await bank_report(api, n, "bank_icbc", {"event": "loss_lifted"})
+    assert r.json()["card"]["financial_status"] == "active"
 
     again = await reconciled(api, (n, ACCOUNT, "active"))
     assert again["found"] == []
@@ -112,9 +113,9 @@ async def test_a_different_account_number_is_never_overwritten(api: Api) -> None
 async def test_rows_without_an_account_index_compare_the_masked_number(api: Api) -> None:
     """Rows recorded before the index existed are compared by the masked number."""
     same, other = (await api.card())["card_number"], (await api.card())["card_number"]
-    r = await api.card_post(
+    r = await bank_report(
+        api,
         same,
-        "financial-status",
         "bank_icbc",
         {"event": "account_opened", "account_number": ACCOUNT},
     )

@@ -7,6 +7,7 @@ from typing import Any
 
 from sscard.kernel.clock import ManualClock
 from tests.support.api import Api
+from tests.support.bank_reports import bank_report
 
 
 async def _card(api: Api, path: str) -> dict[str, Any]:
@@ -93,14 +94,14 @@ async def test_formal_loss_at_the_bank_covers_both_functions(api: Api) -> None:
     """SPEC LOSS-2: at an outlet of the card's bank, hr and financial together; bank told."""
     card = await api.card()
     n = card["card_number"]
-    r = await api.card_post(
+    r = await bank_report(
+        api,
         n,
-        "financial-status",
         "bank_icbc",
         {"event": "account_opened", "account_number": "6222020000001234"},
     )
     assert r.status_code == 200, r.text
-    await api.card_post(n, "financial-status", "bank_icbc", {"event": "activated"})
+    await bank_report(api, n, "bank_icbc", {"event": "activated"})
 
     r = await api.card_post(n, "formal-loss", "clerk_suzhou_szb")
     assert r.status_code == 403

@@ -158,3 +158,23 @@ async def test_a_boolean_is_a_boolean(api: Api) -> None:
     body = Api.person_body(full_civil_capacity="yes")
     r = await api.post("/api/v1/persons", "clerk_instant", body)
     assert (r.status_code, r.json()["field"]) == (422, "full_civil_capacity"), r.text
+
+
+@pytest.mark.parametrize(
+    "query", ["card_number=%00", "status=a%07b", "recipient=%E2%80%AE"], ids=["NUL", "BEL", "RLO"]
+)
+async def test_a_query_parameter_holding_control_characters_is_refused(
+    api: Api, query: str
+) -> None:
+    """Issue 11 (schemathesis found it): a NUL in a text filter reached PostgreSQL, a 500."""
+    r = await api.get(f"/api/v1/outbox?{query}", "admin")
+    assert r.status_code == 422, r.text
+    assert r.json()["field"] == query.split("=")[0]
+
+
+async def test_a_required_outlet_field_is_not_set_to_null(api: Api) -> None:
+    """Issue 11 (schemathesis found it): {"making": null} was an IntegrityError, a 500."""
+    r = await api.call("PATCH", "/api/v1/outlets/3204-HR-001", "admin", {"making": None})
+    assert (r.status_code, r.json()["field"]) == (422, "making"), r.text
+    r = await api.call("PATCH", "/api/v1/outlets/3204-HR-001", "admin", {"phone": None})
+    assert r.status_code == 200, r.text
