@@ -7,7 +7,9 @@ from sscard.kernel.actor import Operation, Role
 R = Role
 
 REGISTER_PERSON = Operation("register_person", "人员登记", {R.OUTLET_CLERK})
-ATTACH_PHOTO = Operation("attach_photo", "采集照片", {R.OUTLET_CLERK})
+ATTACH_PHOTO = Operation(
+    "attach_photo", "采集照片", {R.OUTLET_CLERK}, outlet_operation="apply"
+)  # SPEC APP-5: where applications are taken (issue 11)
 LOOKUP_PERSON = Operation(
     "lookup_person", "查询人员", {R.OUTLET_CLERK, R.HOTLINE_AGENT, R.CENTRE_ADMIN}
 )

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sscard.applications.lifecycle import OPEN_STATUSES
 from sscard.applications.models import applications
+from sscard.cards.lifecycle import DEAD_HR_STATES
 from sscard.cards.models import cards
 from sscard.kernel.db import Row
 from sscard.registry.models import identity_documents, person_photos, persons
@@ -109,3 +110,19 @@ def _person_at_counter_statement(conn: AsyncConnection, by: str) -> Any:
         documents.label("documents"),
         card_rows.label("cards"),
     ).where(p[by] == bindparam("key"))
+
+
+async def photo_context(conn: AsyncConnection, person_id: int) -> tuple[bool, bool, list[Row]]:
+    """(has a photo, holds a live card, open applications as {status, outlet_id}), one query."""
+    has_photo = exists().where(person_photos.c.person_id == person_id)
+    live = exists().where(
+        cards.c.person_id == person_id,
+        cards.c.hr_status.not_in([s.value for s in DEAD_HR_STATES]),
+    )
+    head = (await conn.execute(select(has_photo.label("p"), live.label("l")))).one()
+    opened = select(applications.c.status, applications.c.outlet_id).where(
+        applications.c.person_id == person_id,
+        applications.c.status.in_([s.value for s in OPEN_STATUSES]),
+    )
+    rows = [dict(r._mapping) for r in await conn.execute(opened)]
+    return bool(head.p), bool(head.l), rows

@@ -9,13 +9,15 @@ from __future__ import annotations
 from typing import Any
 
 from sscard.applications.counter import repository as counter
+from sscard.applications.counter.rules import PhotoContext, check_photo_change
+from sscard.applications.lifecycle import ApplicationStatus
 from sscard.kernel.actor import authorize
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import NotFound
 from sscard.platform.access.rules import Purpose
 from sscard.registry import service as registry
 from sscard.registry.documents import normalise_number
-from sscard.registry.permissions import LOOKUP_PERSON
+from sscard.registry.permissions import ATTACH_PHOTO, LOOKUP_PERSON
 from sscard.registry.service import PersonRegistration, person_view
 
 
@@ -57,6 +59,16 @@ async def register(ctx: Ctx, registration: PersonRegistration) -> dict[str, Any]
 
 
 async def attach_photo(ctx: Ctx, person_id: int, photo: bytes) -> dict[str, Any]:
-    """Attach the person's photo, checked against the standard (APP-5)."""
+    """Attach the person's photo, checked against the standard (APP-5), only for a person whose
+    document was presented at this outlet (NotFound otherwise) and inside a process that needs
+    it (counter/rules.py: PhotoLockedInProduction, PhotoNotInAProcess; issue 11)."""
+    authorize(ctx.actor, ATTACH_PHOTO)
+    person = await counter.person_at_counter(ctx.conn, person_id=person_id)
+    if person is None:
+        raise NotFound(field="person_id", what_zh="人员", what_en="Person")
+    await registry.reach_person(ctx, person, "photo")
+    has_photo, live, opened = await counter.photo_context(ctx.conn, person_id)
+    applications = tuple((ApplicationStatus(a["status"]), a["outlet_id"]) for a in opened)
+    check_photo_change(PhotoContext(has_photo, live, applications), ctx.actor.outlet_id)
     await registry.attach_photo(ctx, person_id, photo)
     return await person_overview(ctx, person_id)
