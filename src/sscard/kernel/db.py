@@ -12,6 +12,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.types import TypeDecorator
 
+from sscard.kernel.files import private_database
+
 Row = dict[str, Any]  # a row as plain data, where no typed entity is worth it
 
 NAMING = {
@@ -57,6 +59,7 @@ def make_engine(url: str, *, pool_size: int = 10, autocommit: bool = False) -> A
     `autocommit` makes a PostgreSQL engine for reads: no BEGIN/COMMIT round trips.
     """
     if url.startswith("sqlite"):
+        private_database(url)  # whoever opens it first (CLI, server, worker): 0600 (issue 11)
         engine = create_async_engine(url, connect_args={"timeout": 30})
         _tune_sqlite(engine)
         return engine

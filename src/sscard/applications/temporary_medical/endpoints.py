@@ -9,7 +9,7 @@ from fastapi.responses import Response
 
 from sscard.applications.temporary_medical import service as temporary_medical
 from sscard.kernel.actor import Actor
-from sscard.platform.http.deps import current_actor, read, write
+from sscard.platform.http.deps import current_actor, read_recorded, write
 from sscard.platform.http.guard import GuardedRoute
 from sscard.platform.http.request import PathId
 
@@ -36,4 +36,6 @@ async def issue_temporary_medical_card(
 async def temporary_medical_cards(
     person_id: PathId, request: Request, actor: Actor = Depends(current_actor)
 ) -> Any:
-    return await read(request, actor, lambda ctx: temporary_medical.of_person(ctx, person_id))
+    return await read_recorded(
+        request, actor, lambda ctx: temporary_medical.of_person(ctx, person_id)
+    )

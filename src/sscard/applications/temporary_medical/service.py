@@ -15,7 +15,7 @@ from sscard.platform import sequences
 from sscard.platform.history import Change, record
 from sscard.registry.permissions import LOOKUP_PERSON
 from sscard.registry.reference.service import actor_outlet
-from sscard.registry.service import require_person
+from sscard.registry.service import reach_person, require_person
 
 FOR_KINDS = frozenset({ApplicationKind.REPLACEMENT.value, ApplicationKind.EXCHANGE.value})
 
@@ -67,7 +67,7 @@ async def issue(ctx: Ctx, person_id: int) -> dict[str, Any]:
 
 async def of_person(ctx: Ctx, person_id: int) -> list[dict[str, Any]]:
     authorize(ctx.actor, LOOKUP_PERSON)
-    await require_person(ctx, person_id)
+    await reach_person(ctx, await require_person(ctx, person_id), "temporary_medical_cards")
     return [
         view(t, None) for t in await temporary_repo.temporary_medical_cards_of(ctx.conn, person_id)
     ]
