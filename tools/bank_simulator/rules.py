@@ -30,7 +30,8 @@ def luhn_check_digit(body: str) -> str:
 
 
 def luhn_valid(number: str) -> bool:
-    return number.isdigit() and luhn_check_digit(number[:-1]) == number[-1]
+    digits = number.isascii() and number.isdigit() and len(number) >= 2
+    return digits and luhn_check_digit(number[:-1]) == number[-1]
 
 
 # Issuer prefixes (BINs) this simulator issues under, as the banks publish them; a bank not

@@ -56,7 +56,7 @@ def verify(
     given = headers.get(SIGNATURE_HEADER) or headers.get(SIGNATURE_HEADER.lower())
     if stamp is None or given is None:
         raise _refused("缺少签名或时间戳", "the signature or timestamp header is missing")
-    if not stamp.isdigit():
+    if not (stamp.isascii() and stamp.isdigit() and len(stamp) <= 12):  # "²".isdigit() is True
         raise _refused("时间戳须为秒数", "the timestamp must be whole seconds")
     if abs(now.timestamp() - int(stamp)) > tolerance_seconds:
         raise _refused("时间戳超出允许偏差", "the timestamp is outside the allowed skew")

@@ -56,6 +56,6 @@ def main(argv: list[str] | None = None) -> int:
 
 def _port(env: dict[str, str], name: str, default: int) -> int:
     text = env.get(name, str(default))
-    if not text.isdigit() or not 0 < int(text) < 65536:
+    if not (text.isascii() and text.isdigit() and len(text) <= 5) or not 0 < int(text) < 65536:
         raise ValueError(f"{name}={text!r} is not a port number")
     return int(text)
