@@ -14,12 +14,13 @@ from sscard.banks.reconciliation import tasks as reconciliation
 from sscard.cards.loss import tasks as loss
 from sscard.kernel.files import private_database, private_files
 from sscard.kernel.runtime import Runtime
+from sscard.platform.http import tasks as idempotency
 from sscard.platform.jobs import every
 from sscard.platform.notify import tasks as notify
 from sscard.platform.outbox import tasks as outbox
 from sscard.wiring import wire
 
-JOBS = (loss.SWEEP, notify.SMS, reconciliation.DAILY)
+JOBS = (loss.SWEEP, notify.SMS, reconciliation.DAILY, idempotency.FORGET_KEYS)
 
 
 async def run_worker(rt: Runtime, stop: asyncio.Event) -> None:

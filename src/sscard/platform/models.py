@@ -52,6 +52,7 @@ idempotency_keys = Table(
         comment="SM4-GCM of the answer's JSON; null while the key's request runs",
     ),
     Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_idempotency_keys_created_at", "created_at"),
 )
 
 sequences = Table(

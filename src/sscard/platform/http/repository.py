@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sscard.kernel.db import Row
@@ -40,3 +40,10 @@ async def store_answer(
     k = idempotency_keys
     stmt = update(k).where(k.c.actor_id == actor_id, k.c.key == key)
     await conn.execute(stmt.values(status_code=status, body_enc=body_enc))
+
+
+async def forget_keys_before(conn: AsyncConnection, before: datetime) -> int:
+    """Delete the keys made before `before`, in one statement (ix_idempotency_keys_created_at);
+    how many went."""
+    k = idempotency_keys
+    return (await conn.execute(delete(k).where(k.c.created_at < before))).rowcount

@@ -4,10 +4,14 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from sscard.kernel.actor import OPERATOR
+from sscard.kernel.clock import ManualClock
+from sscard.platform.http.service import KEEP_DAYS
+from sscard.platform.http.tasks import forget_old_keys
 from sscard.platform.models import idempotency_keys
 from tests.support.api import Api
 
@@ -94,3 +98,18 @@ async def test_the_query_string_is_part_of_the_request(api: Api) -> None:
     assert again.json()["code"] == "idempotency_key_reused"
     same = await api.post(f"{path}?within_days=1", "admin", headers=headers)
     assert same.headers["Idempotent-Replayed"] == "true"
+
+
+async def test_keys_older_than_a_week_are_forgotten(api: Api, clock: ManualClock) -> None:
+    """Issue 11: kept answers age out (the hourly worker job), so no key lies about for ever."""
+    person = await api.person("clerk_instant")
+    await api.submit(person["person_id"], "clerk_instant", headers={"Idempotency-Key": "old"})
+    clock.advance(timedelta(days=KEEP_DAYS, hours=1))
+    await api.submit(
+        (await api.person("clerk_fast"))["person_id"], "clerk_fast",
+        headers={"Idempotency-Key": "new"},
+    )  # fmt: skip
+    assert await forget_old_keys(api.rt) == 1
+    async with api.rt.unit(OPERATOR, readonly=True) as ctx:
+        keys = [r.key for r in await ctx.conn.execute(select(idempotency_keys))]
+    assert keys == ["new"]
