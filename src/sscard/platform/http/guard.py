@@ -125,9 +125,11 @@ class GuardedRoute(APIRoute):
 
 
 def _refuse_unsafe_query(request: Request) -> None:
-    """A query parameter holding NUL, a control or an invisible character is refused by name
-    (the same rule as body strings): PostgreSQL cannot even compare a text with NUL in it."""
-    for name, value in request.query_params.multi_items():
+    """A path or query parameter holding NUL, a control or an invisible character is refused by
+    name (the same rule as body strings): PostgreSQL cannot even compare a text with NUL in it."""
+    params = [*request.path_params.items(), *request.query_params.multi_items()]
+    for name, value in params:
+        value = str(value)
         bad = unsafe_characters(name + value)
         if bad:
             raise invalid(
