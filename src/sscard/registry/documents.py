@@ -399,7 +399,13 @@ def _examine_assigned_number(number: str, today: date) -> DocumentFacts:
         raise _BadNumber(_ASSIGNED_FORMAT) from None
     if born > today:
         raise _BadNumber(_BIRTH_IN_FUTURE)
-    return DocumentFacts(number, _ASSIGNED_CATEGORY[number[0]], born, None, None)
+    # The number is the holder's social security number itself, as a citizen number is.
+    return DocumentFacts(number, _ASSIGNED_CATEGORY[number[0]], born, None, number)
+
+
+def is_assigned_number(number: str) -> bool:
+    """Whether a (normalised) number has the shape of one sscard assigns."""
+    return _ASSIGNED_NUMBER.fullmatch(number) is not None
 
 
 def _examine_social_security_number(number: str, today: date) -> DocumentFacts:

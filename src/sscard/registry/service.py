@@ -24,6 +24,7 @@ from sscard.registry.documents import (
     assigned_number,
     check_document_fits_holder,
     examine_document,
+    is_assigned_number,
 )
 from sscard.registry.entities import GuessableFacts
 from sscard.registry.permissions import ATTACH_PHOTO, REGISTER_PERSON
@@ -185,6 +186,8 @@ async def register_person(ctx: Ctx, reg: PersonRegistration) -> int:
         )
     ssn = examined.citizen_number or await _assign_ssn(ctx, city.area_code, examined)
     await _refuse_duplicates(ctx, ssn, reg.document.type, examined.number)
+    if is_assigned_number(ssn) and examined.citizen_number:
+        raise NeverAssigned(field="document.number")  # shown, yet no holder: not one we made
     person_id = await repo.insert_person(ctx.conn, _person_row(ctx, examined, ssn))
     await repo.insert_document(ctx.conn, _document_row(ctx, person_id, examined))
     here = {"id": person_id, "city_code": reg.city_code}
@@ -220,6 +223,17 @@ async def _refuse_duplicates(ctx: Ctx, ssn: str, doc_type: DocumentType, number:
     holder = await repo.person_id_by_document(ctx.conn, doc_type.value, ctx.vault.index(number))
     if holder is not None:
         raise DocumentBelongsToAnother(field="document.number")
+
+
+class NeverAssigned(DomainError):
+    code = "social_security_number_never_assigned"
+    status = 422
+    rule = "ID-2"
+    message_zh = "该社会保障号码不是本系统分配的号码，请出示护照、通行证等原证件"
+    message_en = (
+        "This social security number was never assigned here; present the passport or permit"
+        " it was assigned for"
+    )
 
 
 class AssignedNumbersExhausted(DomainError):

@@ -8,7 +8,10 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import select
 
+from sscard.kernel.actor import OPERATOR
+from sscard.registry.models import persons
 from tests.support.api import Api
 from tests.support.numbers import citizen_number, with_check_digit
 
@@ -164,3 +167,30 @@ async def test_the_assigned_number_is_a_document_the_holder_can_show(api: Api) -
     )
     assert r.status_code == 201, r.text
     assert r.json()["social_security_number"].startswith("H32040*")
+
+
+async def test_an_assigned_number_shown_as_a_card_is_its_holder_or_nobody(api: Api) -> None:
+    """Issue 11 (found by attack): a foreigner's assigned number presented as a social security
+    card registered a second person; a number never assigned was taken too."""
+    r = await api.register(
+        document={"type": "passport", "number": "E42345678"},
+        category="foreign",
+        nationality="FRA",
+        birth_date="1980-01-01",
+    )
+    assert r.status_code == 201, r.text
+    async with api.rt.unit(OPERATOR, readonly=True) as ctx:
+        sealed = (
+            await ctx.conn.execute(
+                select(persons.c.ssn_enc).where(persons.c.id == r.json()["person_id"])
+            )
+        ).scalar_one()
+        assigned = ctx.vault.decrypt(sealed)
+    card = {"type": "social_security_card", "number": assigned}
+    again = dict(document=card, category="foreign", nationality="FRA")
+    await refused(api, 409, "person_already_registered", "document.number", **again)
+    never = {"type": "social_security_card", "number": assigned[:-3] + "999"}
+    await refused(
+        api, 422, "social_security_number_never_assigned", "document.number",
+        document=never, category="foreign", nationality="FRA",
+    )  # fmt: skip

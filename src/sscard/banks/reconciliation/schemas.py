@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
+
+from sscard.platform.http.request import Body
 
 
-class ReconcileIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ReconcileIn(Body):
     source: Literal["api"] = Field(
         description="api: fetch the statement from the bank's statement_url (signed both ways); "
         "to reconcile a file, send it as the text/csv body instead"

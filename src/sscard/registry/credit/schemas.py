@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
+from sscard.platform.http.request import Body
 from sscard.registry.credit.rules import NOTE_MAX, CreditKind
 
 
-class CreditEntryIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class CreditEntryIn(Body):
     kind: CreditKind = Field(description="malicious_repeat_exchange (REP-5) or a GOV-4 misuse")
     note: str | None = Field(
         None,

@@ -106,13 +106,16 @@ _SUBSETS = {
 }
 _FLAGS = ("bank_change_allowed", "upgrade_requires_old_card")
 # Whole numbers and their least value: days and tries count from 1, amounts in fen from 0.
+# Each count's least and largest sensible value (issue 11: 2**63 working days was taken, and
+# the next fast application failed counting them).
 _COUNTS = {
-    "fast_making_working_days": 1,
-    "unit_batch_days": 1,
-    "online_working_days": 1,
-    "transport_balance_cap_fen": 0,
-    "password_max_attempts": 1,  # PWD-3: zero would lock every password at once
+    "fast_making_working_days": (1, 60),  # working days; a quarter is already no service
+    "unit_batch_days": (1, 120),
+    "online_working_days": (1, 60),
+    "transport_balance_cap_fen": (0, 10_000_000),  # fen: 100,000 yuan
+    "password_max_attempts": (1, 20),  # PWD-3: zero would lock every password at once
 }
+MOST_FEE_FEN = 1_000_000  # fen: no card fee comes near 10,000 yuan
 RULE_NAMES = frozenset({"fees_fen", *_CHOICES, *_SUBSETS, *_FLAGS, *_COUNTS})
 
 
@@ -133,8 +136,8 @@ def checked_rules(rules: dict[str, Any]) -> dict[str, Any]:
         if not isinstance(rules[name], bool):
             raise _bad(name, "须为 true 或 false", "must be true or false")
         out[name] = rules[name]
-    for name, least in _COUNTS.items():
-        out[name] = _count(name, rules[name], least)
+    for name, (least, most) in _COUNTS.items():
+        out[name] = _count(name, rules[name], least, most)
     return out
 
 
@@ -142,9 +145,13 @@ def _bad(name: str, zh: str, en: str) -> InvalidInput:
     return invalid(f"rules.{name}", zh, en)
 
 
-def _count(name: str, value: Any, least: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < least:
-        raise _bad(name, f"须为不小于{least}的整数", f"must be a whole number of at least {least}")
+def _count(name: str, value: Any, least: int, most: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not least <= value <= most:
+        raise _bad(
+            name,
+            f"须为{least}至{most}之间的整数",
+            f"must be a whole number from {least} to {most}",
+        )
     return value
 
 
@@ -173,7 +180,7 @@ def _fees(value: Any) -> dict[str, int]:
     for kind, fen in value.items():
         if kind not in kinds:
             raise _bad(f"fees_fen.{kind}", f"须为{'、'.join(kinds)}之一", "is not a fee kind")
-        _count(f"fees_fen.{kind}", fen, 0)
+        _count(f"fees_fen.{kind}", fen, 0, MOST_FEE_FEN)
     return dict(value)
 
 

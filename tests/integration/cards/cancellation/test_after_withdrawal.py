@@ -97,6 +97,7 @@ async def test_the_temporary_medical_card_ends_with_the_replacement(api: Api) ->
     path = f"/api/v1/persons/{person}/temporary-medical-cards"
     assert (await api.post(path, "clerk_fast")).status_code == 201
     assert (await withdraw(api, ref, "clerk_fast")).status_code == 200
+    await api.present(person, "clerk_fast")  # the holder's document opens the record (issue 11)
     (temporary,) = (await api.get(path, "clerk_fast")).json()
     assert temporary["status"] == "ended"
 

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from sscard.kernel.errors import InvalidInput
 from sscard.registry.reference.loading import _policy_rows
 from sscard.registry.reference.policy import CityPolicy, NoPolicyInForce, policy_in_force
 
@@ -38,3 +39,23 @@ def test_no_policy_before_the_first_is_reported() -> None:
 def test_every_city_has_a_policy_in_force_today() -> None:
     for n in range(1, 14):
         assert policy_in_force(policies(), f"32{n:02d}", date(2026, 11, 23))
+
+
+@pytest.mark.parametrize(
+    ("rule", "value"),
+    [
+        ("fast_making_working_days", 2**63),
+        ("fast_making_working_days", 61),
+        ("password_max_attempts", 2**63),
+        ("transport_balance_cap_fen", -1),
+        ("online_working_days", True),
+    ],
+)
+def test_a_count_outside_its_sense_is_refused(rule: str, value: object) -> None:
+    """Issue 11 (found by attack): 2**63 working days was stored, then every fast application
+    failed counting them (an OverflowError, a 500)."""
+    changzhou = policies()[0]
+    rules = {**changzhou.rules(), rule: value}
+    with pytest.raises(InvalidInput) as refused:
+        CityPolicy.from_rules(changzhou.city_code, changzhou.effective_from, rules)
+    assert refused.value.field == f"rules.{rule}"
