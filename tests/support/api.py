@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 from sqlalchemy import func, select
 
+from sscard.cards.models import cards
 from sscard.kernel.actor import OPERATOR
 from sscard.kernel.runtime import Runtime
 from sscard.registry.photo import Background, make_standard_photo
@@ -150,9 +151,24 @@ class Api:
         return key
 
     async def card_post(
-        self, number: str, action: str, as_: str, json: Any = None
+        self, number: str, action: str, as_: str, json: Any = None, *, present: bool = True
     ) -> httpx.Response:
+        """A counter or hotline procedure on a card: as at a real counter, the holder presents
+        their document first (issue 11: a clerk or agent reaches a card no other way), unless
+        `present=False`."""
+        if present:
+            await self.present_holder(number, as_)
         return await self.post(f"/api/v1/cards/{number}/{action}", as_, json)
+
+    async def present_holder(self, number: str, as_: str) -> None:
+        """The card's holder shows their document to a clerk or agent (nothing for others)."""
+        if not (as_.startswith("clerk") or as_ == "hotline"):
+            return
+        async with self.rt.unit(OPERATOR, readonly=True) as ctx:
+            stmt = select(cards.c.person_id).where(cards.c.card_number == number.strip().upper())
+            person_id = (await ctx.conn.execute(stmt)).scalar_one_or_none()
+        if person_id in self.numbers:
+            await self.present(person_id, as_)
 
     async def card_state(self, number: str) -> dict[str, Any]:
         r = await self.get(f"/api/v1/cards/{number}", "admin")

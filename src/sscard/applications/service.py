@@ -41,6 +41,7 @@ from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import DomainError, NotFound, visible_or_not_found
 from sscard.kernel.events import publish
 from sscard.platform import cache, sequences
+from sscard.platform.access import service as access
 from sscard.platform.history import Change, entries, record
 from sscard.platform.paging import next_cursor
 from sscard.platform.permissions import VIEW_HISTORY
@@ -433,10 +434,15 @@ async def view(ctx: Ctx, reference: str) -> dict[str, Any]:
 
 
 async def _by_reference(ctx: Ctx, reference: str) -> dict[str, Any]:
+    """The application if the actor may see it; NotFound otherwise. A hotline agent sees the
+    applications of a caller whose number was given to it (platform.access; issue 11)."""
     app = await repo.get_by_reference(ctx.conn, reference.strip().upper())
-    return visible_or_not_found(
+    found = visible_or_not_found(
         app, lambda a: may_see(ctx, a), field="reference", what_zh="申领", what_en="Application"
     )
+    if ctx.actor.role is Role.HOTLINE_AGENT and not await access.presented(ctx, found["person_id"]):
+        raise NotFound(field="reference", what_zh="申领", what_en="Application")
+    return found
 
 
 def may_see(ctx: Ctx, app: dict[str, Any]) -> bool:

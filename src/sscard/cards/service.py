@@ -26,7 +26,7 @@ from sscard.cards.events import (
 from sscard.cards.permissions import CHECK_CARD_USE, VIEW_CARD
 from sscard.kernel.actor import Actor, Channel, Role, authorize
 from sscard.kernel.ctx import Ctx
-from sscard.kernel.errors import visible_or_not_found
+from sscard.kernel.errors import NotFound, visible_or_not_found
 from sscard.kernel.events import publish
 from sscard.platform import sequences
 from sscard.platform.access import service as access
@@ -132,11 +132,16 @@ async def transition(
 
 async def find(ctx: Ctx, card_number: str) -> Card:
     """The card with this number if the actor may see it; NotFound otherwise, so numbers
-    cannot be probed (a holder sees their own cards, a bank its own)."""
+    cannot be probed (a holder sees their own cards, a bank its own, a city's centre its
+    city's; a clerk or hotline agent only the cards of a person whose document was presented
+    to them — platform.access; issue 11)."""
     card = await repo.get_by_number(ctx.conn, card_number.strip().upper())
-    return visible_or_not_found(
+    found = visible_or_not_found(
         card, lambda c: may_see(ctx.actor, c), field="card_number", what_zh="卡片", what_en="Card"
     )
+    if not await access.presented(ctx, found.person_id):
+        raise NotFound(field="card_number", what_zh="卡片", what_en="Card")
+    return found
 
 
 def may_see(actor: Actor, card: Card) -> bool:

@@ -194,6 +194,9 @@ async def test_holder_outlet_and_centre_see_progress_and_due_date(api: Api) -> N
         _, api.tokens["holder"] = await create_actor(
             ctx, NewActor(Role.CARDHOLDER, "holder", person_id=app["person_id"])
         )
+    hidden = await api.get(f"/api/v1/applications/{ref}", "hotline")
+    assert hidden.status_code == 404  # issue 11: until the caller gives their number
+    await api.present(app["person_id"], "hotline")
     for who in ("holder", "clerk_fast", "admin", "hotline"):
         r = await api.get(f"/api/v1/applications/{ref}", who)
         assert r.status_code == 200, who

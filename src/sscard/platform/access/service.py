@@ -40,6 +40,14 @@ async def reach(ctx: Ctx, subject: Subject, *, field: str, what_zh: str, what_en
     await log_read(ctx, subject, purpose)
 
 
+async def presented(ctx: Ctx, person_id: int | None) -> bool:
+    """Whether the actor may act for this person now: any actor who needs no grant, or a clerk
+    or agent to whom the person's document was presented in the last GRANT_HOURS."""
+    if not needs_grant(ctx.actor):
+        return True
+    return person_id is not None and await _granted(ctx, person_id)
+
+
 async def _granted(ctx: Ctx, person_id: int) -> bool:
     actor = ctx.actor
     return await repo.has_grant(

@@ -82,6 +82,7 @@ def _with(body: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 async def cancel(
     api: Api, card: dict[str, Any], body: dict[str, Any], as_: str = "clerk_instant"
 ) -> httpx.Response:
+    await api.present_holder(card["card_number"], as_)
     return await api.post(f"/api/v1/cards/{card['card_number']}/cancel", as_, body)
 
 
@@ -568,6 +569,7 @@ async def test_cancelled_card_never_returns(api: Api) -> None:
     card = await api.card()
     n = card["card_number"]
     assert (await cancel(api, card, death())).status_code == 201
+    await api.present_holder(n, "hotline")
     for path, who in (("temporary-loss", "hotline"), ("unlock", "hotline")):
         call = api.post(f"/api/v1/cards/{n}/{path}", who)
         await refused(api, call, 409, "card_transition_refused", None)
@@ -584,6 +586,7 @@ async def test_a_temporarily_lost_card_is_cancelled_without_handing_it_in(api: A
     """SPEC CAN-3/CAN-4: cancel from a loss state; a lost card cannot be presented."""
     card = await api.card()
     n = card["card_number"]
+    await api.present_holder(n, "hotline")
     assert (await api.post(f"/api/v1/cards/{n}/temporary-loss", "hotline")).status_code == 200
     r = await cancel(api, card, death(card_presented=False))
     assert r.status_code == 201, r.text

@@ -31,6 +31,7 @@ async def test_temporary_loss_lifts_after_seven_days_without_any_job(
     card = await api.card()
     n = card["card_number"]
 
+    await api.present_holder(n, "hotline")
     r = await api.post(f"/api/v1/cards/{n}/temporary-loss", "hotline", {"reason": "丢失"})
     assert r.status_code == 200, r.text
     assert r.json()["hr_status"] == "temporarily_lost"
@@ -50,6 +51,7 @@ async def test_sweep_records_the_lift_at_the_moment_it_happened(
     """SPEC LOSS-1 / CH-2: the sweep writes the lift into the history, dated at day 7."""
     card = await api.card()
     n = card["card_number"]
+    await api.present_holder(n, "hotline")
     await api.post(f"/api/v1/cards/{n}/temporary-loss", "hotline")
     clock.advance(timedelta(days=9))
 

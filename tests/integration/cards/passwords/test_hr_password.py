@@ -29,17 +29,20 @@ async def _set(
     api: Api, card: dict[str, Any], password: str = GOOD, as_: str = "clerk_instant"
 ) -> httpx.Response:
     body = {"new_password": password, "document": card["document"]}
+    await api.present_holder(card["card_number"], as_)
     return await api.call("PUT", _path(card), as_, body)
 
 
 async def _change(api: Api, card: dict[str, Any], old: str | None, new: str) -> httpx.Response:
     body = {"new_password": new} | ({"old_password": old} if old is not None else {})
+    await api.present_holder(card["card_number"], "clerk_instant")
     return await api.call("PUT", _path(card), "clerk_instant", body)
 
 
 async def _verify(
     api: Api, card: dict[str, Any], password: str, as_: str = "hotline"
 ) -> httpx.Response:
+    await api.present_holder(card["card_number"], as_)  # the caller gives their number
     return await api.post(_path(card, "/verify"), as_, {"password": password})
 
 
@@ -47,6 +50,7 @@ async def _reset(
     api: Api, card: dict[str, Any], password: str, document: dict[str, Any] | None = None
 ) -> httpx.Response:
     body = {"new_password": password, "document": document or card["document"]}
+    await api.present_holder(card["card_number"], "clerk_instant")
     return await api.post(_path(card, "/reset"), "clerk_instant", body)
 
 
@@ -356,11 +360,13 @@ async def test_reset_refuses_a_weak_password(api: Api) -> None:
 async def test_a_lost_card_has_no_password_use(api: Api) -> None:
     """SPEC LOSS-5: while the card is reported lost, its password is neither set nor checked."""
     card = await _card_with_password(api)
+    await api.present_holder(card["card_number"], "hotline")
     r = await api.post(f"/api/v1/cards/{card['card_number']}/temporary-loss", "hotline")
     assert r.status_code == 200, r.text
     _refused(await _verify(api, card, GOOD), 409, "card_lost", "LOSS-5")
     _refused(await _reset(api, card, OTHER), 409, "card_lost", "LOSS-5")
     fresh = await api.card()
+    await api.present_holder(fresh["card_number"], "hotline")
     await api.post(f"/api/v1/cards/{fresh['card_number']}/temporary-loss", "hotline")
     _refused(await _set(api, fresh), 409, "card_lost", "LOSS-5")
 
@@ -426,6 +432,7 @@ async def test_idempotency_key_keeps_only_a_keyed_digest(api: Api) -> None:
 
     card = await _card_with_password(api)
     path = _path(card, "/verify")
+    await api.present_holder(card["card_number"], "hotline")
     first = await api.post(path, "hotline", {"password": GOOD}, headers={"Idempotency-Key": "k-1"})
     again = await api.post(path, "hotline", {"password": GOOD}, headers={"Idempotency-Key": "k-1"})
     assert first.status_code == 200, first.text

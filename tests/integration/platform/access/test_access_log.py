@@ -101,3 +101,27 @@ async def test_the_chains_show_a_row_changed_or_removed(api: Api) -> None:
         await ctx.conn.execute(delete(access_log).where(access_log.c.position == 4))
     verified = (await api.get("/api/v1/access-log/verify", "auditor")).json()
     assert verified["chains"][0]["broken_at"] == 4  # 5 no longer links to 3
+
+
+async def test_no_card_is_changed_by_its_number_alone(api: Api) -> None:
+    """Issue 11 (found by attack): a Nanjing hotline agent lost and unlocked a Changzhou card,
+    and a clerk opened an exchange of someone else's card, by the sequential card number alone;
+    the answer even showed the card the GET hid."""
+    card = await api.card()
+    n = card["card_number"]
+    before = await api.counts()
+    attempts = [
+        ("temporary-loss", "hotline", None),
+        ("unlock", "hotline", {}),
+        ("formal-loss", "clerk_nanjing_bank", {"reason": "x"}),
+        ("exchange", "clerk_fast", {"reason": "damage", "old_card_returned": True}),
+        ("replacement", "clerk_suzhou", {}),
+    ]
+    for action, who, body in attempts:
+        r = await api.card_post(n, action, who, body, present=False)
+        assert (r.status_code, r.json()["field"]) == (404, "card_number"), (action, who, r.text)
+    for tail in ("may-use?use=medical", "hr-password"):
+        assert (await api.get(f"/api/v1/cards/{n}/{tail}", "hotline")).status_code == 404
+    assert await api.counts() == before
+    r = await api.card_post(n, "temporary-loss", "hotline")  # the caller gives their number
+    assert r.status_code == 200, r.text
