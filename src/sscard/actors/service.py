@@ -15,6 +15,7 @@ from sscard.actors.permissions import CREATE_ACTOR
 from sscard.kernel.actor import ROLE_ZH, Actor, Role, authorize, city_scope
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import Forbidden, NotFound, Unauthenticated, invalid
+from sscard.kernel.text import unsafe_characters
 from sscard.registry import repository as registry
 from sscard.registry.documents import validate_uscc
 from sscard.registry.reference import repository as reference
@@ -104,6 +105,11 @@ async def _binding(conn: AsyncConnection, new: NewActor) -> dict[str, Any]:
     name = new.display_name.strip()
     if not name:
         raise invalid("display_name", "不能为空", "must not be empty")
+    if unsafe_characters(name):
+        bad = ", ".join(unsafe_characters(name))
+        raise invalid(
+            "display_name", f"含有不允许的字符：{bad}", f"holds characters no field may: {bad}"
+        )
     if len(name) > DISPLAY_NAME_MAX:
         zh, en = f"最多{DISPLAY_NAME_MAX}个字符", f"at most {DISPLAY_NAME_MAX} characters"
         raise invalid("display_name", zh, en)

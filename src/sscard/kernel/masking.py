@@ -25,8 +25,11 @@ def mask_name(name: str) -> str:
     name = name.strip()
     if not name:
         return ""
-    if " " in name:
-        return " ".join(w[0] + "*" * (len(w) - 1) for w in name.split())
+    if " " in name:  # initials of words, but a one-letter word after the first is hidden
+        words = name.split()
+        return " ".join(
+            w[0] + "*" * (len(w) - 1) if i == 0 or len(w) > 1 else "*" for i, w in enumerate(words)
+        )
     return name[0] + "*" * max(len(name) - 1, 1)
 
 

@@ -35,10 +35,27 @@ def is_ascii_digits(value: str) -> bool:
     return value.isascii() and value.isdigit()
 
 
+# Unicode's Default_Ignorable_Code_Point ranges outside the refused categories: shown as nothing
+# (Hangul fillers, the combining grapheme joiner, variation selectors), they hide in a name.
+DEFAULT_IGNORABLE: Final = (
+    (0x034F, 0x034F), (0x115F, 0x1160), (0x17B4, 0x17B5), (0x180B, 0x180F),
+    (0x2060, 0x206F), (0x3164, 0x3164), (0xFE00, 0xFE0F), (0xFFA0, 0xFFA0),
+    (0xFFF0, 0xFFF8), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0xE0000, 0xE0FFF),
+)  # fmt: skip
+
+
+def is_invisible(ch: str) -> bool:
+    """A character no field may hold: a refused category or a default-ignorable code point."""
+    code = ord(ch)
+    if unicodedata.category(ch) in REFUSED_CATEGORIES:
+        return True
+    return any(low <= code <= high for low, high in DEFAULT_IGNORABLE)
+
+
 def unsafe_characters(value: str) -> list[str]:
     """The characters of `value` no field may hold, as U+XXXX (category); [] when clean."""
     return [
         f"U+{ord(ch):04X} ({unicodedata.category(ch)})"
         for ch in dict.fromkeys(value)
-        if unicodedata.category(ch) in REFUSED_CATEGORIES
+        if is_invisible(ch)
     ]

@@ -64,3 +64,11 @@ async def test_a_401_says_how_to_authenticate(
     r = await api.client.get("/api/v1/me", headers=headers)
     assert r.status_code == 401, r.text
     assert r.headers["WWW-Authenticate"] == challenge
+
+
+async def test_a_display_name_holds_no_control_character(api: Api) -> None:
+    """Issue 11 (found by attack): `token create --name $'a\\x01b'` stored it; the CLI and the
+    API share the service's check."""
+    body = {"role": "hotline_agent", "display_name": "a\u0001b"}
+    r = await api.post("/api/v1/actors", "admin", body)
+    assert (r.status_code, r.json()["field"]) == (422, "display_name")

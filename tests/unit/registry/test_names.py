@@ -44,3 +44,29 @@ def test_ascii_digits(value: str, ascii: bool) -> None:
 def test_unsafe_characters_are_named() -> None:
     assert unsafe_characters("a\u200bb\u0000") == ["U+200B (Cf)", "U+0000 (Cc)"]
     assert unsafe_characters("张三·Li") == []
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["\u3164张三", "张\u115f三", "张\u034f三", "张三\ufe0f", "王\u180b明", "王····", "王·-'.明",
+     "e\u0301\u0301\u0301\u0301", "Anne--Marie"],
+    ids=["hangul-filler", "choseong-filler", "CGJ", "VS16", "FVS", "dots", "separators",
+         "marks", "double-hyphen"],
+)  # fmt: skip
+def test_invisible_and_misplaced_characters_found_by_attack(raw: str) -> None:
+    """Issue 11: each was stored as a name."""
+    with pytest.raises(NameRefused):
+        normalise_name(raw)
+
+
+def test_full_width_latin_is_printed_as_ascii() -> None:
+    assert normalise_name("ＪＯＨＮ Ｓｍｉｔｈ") == "JOHN Smith"
+    assert normalise_name("Jean-Luc O'Brien Jr.") == "Jean-Luc O'Brien Jr."
+    assert normalise_name("St. John") == "St. John"
+
+
+def test_a_one_letter_word_is_not_shown_by_the_mask() -> None:
+    from sscard.kernel.masking import mask_name
+
+    assert mask_name("王 明") == "王 *"
+    assert mask_name("John Smith") == "J*** S****"

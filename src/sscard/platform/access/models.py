@@ -23,7 +23,7 @@ access_log = Table(
     Column("person_id", BigInteger, nullable=True),
     Column("purpose", String(32), nullable=False),
     Column("prev_hash", String(64), nullable=False),
-    Column("hash", String(64), nullable=False, comment="SM3(prev_hash, the entry)"),
+    Column("hash", String(64), nullable=False, comment="HMAC-SM3(data key; prev_hash, the entry)"),
     Index("ix_access_log_chain_position", "chain", "position", unique=True),
     Index("ix_access_log_person_at", "person_id", "at"),
     Index("ix_access_log_at", "at"),

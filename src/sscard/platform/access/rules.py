@@ -14,7 +14,6 @@ from enum import StrEnum
 from typing import Any
 
 import orjson
-from cryptography.hazmat.primitives import hashes
 
 from sscard.kernel.actor import Actor, Role
 
@@ -75,12 +74,11 @@ def chain_of(actor: Actor) -> str:
     return f"actor:{actor.id}" if actor.id is not None else f"service:{actor.channel.value}"
 
 
-def entry_hash(previous: str, entry: dict[str, Any]) -> str:
-    """SM3 (GB/T 32905) of the previous hash and the entry's canonical JSON, hex."""
-    digest = hashes.Hash(hashes.SM3())
-    digest.update(previous.encode())
-    digest.update(orjson.dumps(entry, option=orjson.OPT_SORT_KEYS, default=str))
-    return digest.finalize().hex()
+def chained_text(previous: str, entry: dict[str, Any]) -> str:
+    """What an entry's hash covers: the previous hash and the entry's canonical JSON. The hash
+    is keyed (HMAC-SM3 with the data key, Vault.index), so whoever can write the database but
+    does not hold the key cannot recompute a chain after changing it."""
+    return previous + orjson.dumps(entry, option=orjson.OPT_SORT_KEYS, default=str).decode()
 
 
 CHAINED_FIELDS = (

@@ -19,7 +19,7 @@ from sscard.platform.access.rules import (
     Subject,
     chain_of,
     chained,
-    entry_hash,
+    chained_text,
     grant_since,
     needs_grant,
     standing_purpose,
@@ -78,9 +78,8 @@ async def log_read(ctx: Ctx, subject: Subject, purpose: Purpose) -> None:
         "person_id": subject.person_id,
         "purpose": purpose.value,
     }
-    await repo.append(
-        ctx.conn, {**entry, "prev_hash": previous, "hash": entry_hash(previous, chained(entry))}
-    )
+    digest = ctx.vault.index(chained_text(previous, chained(entry)))
+    await repo.append(ctx.conn, {**entry, "prev_hash": previous, "hash": digest})
 
 
 @dataclass(frozen=True)
@@ -122,7 +121,7 @@ async def _verify_chain(ctx: Ctx, head: Row, batch: int) -> Row:
         for row in rows:
             position += 1
             ok = row["position"] == position and row["prev_hash"] == previous
-            if not ok or row["hash"] != entry_hash(previous, chained(row)):
+            if not ok or row["hash"] != ctx.vault.index(chained_text(previous, chained(row))):
                 broken = position
                 break
             previous = row["hash"]

@@ -16,7 +16,11 @@ class OutletPatch(Body):
     name_en: str | None = Field(None, min_length=1, max_length=256)
     making: Literal["instant", "fast"] | None = None
     address_zh: str | None = Field(None, min_length=1, max_length=256)
-    phone: str | None = Field(None, max_length=32)
+    phone: str | None = Field(
+        None,
+        pattern=r"^[0-9][0-9-]{4,31}$",
+        description="ASCII digits and hyphens, e.g. 0519-85175888 or 12333",
+    )
     hours_zh: str | None = Field(None, max_length=128)
     operations: list[str] | None = None
     active: bool | None = None

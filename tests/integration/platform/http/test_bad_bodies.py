@@ -178,3 +178,9 @@ async def test_a_required_outlet_field_is_not_set_to_null(api: Api) -> None:
     assert (r.status_code, r.json()["field"]) == (422, "making"), r.text
     r = await api.call("PATCH", "/api/v1/outlets/3204-HR-001", "admin", {"phone": None})
     assert r.status_code == 200, r.text
+
+
+@pytest.mark.parametrize("phone", ["１３９００", "٣٣٣٣٣", "+86 25 1234", "1" * 33])
+async def test_an_outlet_phone_is_ascii_digits_and_hyphens(api: Api, phone: str) -> None:
+    r = await api.call("PATCH", "/api/v1/outlets/3204-HR-001", "admin", {"phone": phone})
+    assert (r.status_code, r.json()["field"]) == (422, "phone"), r.text
