@@ -22,7 +22,7 @@ class AccessEntryView(BaseModel):
     person_id: int | None
     purpose: str = Field(description="the ground the read was allowed on (rules.Purpose)")
     prev_hash: str
-    hash: str = Field(description="HMAC-SM3 (the data key) of prev_hash and the entry (rules.chained_text)")
+    hash: str = Field(description="HMAC-SM3 (data key) of prev_hash and the entry: chained_text")
 
 
 class AccessPage(BaseModel):
