@@ -184,6 +184,8 @@ def test_card_lifecycle_across_seven_days_and_ten_years(
         n = collected.json()["card"]["card_number"]
         card = f"/api/v1/cards/{n}"
 
+        lookup = {"social_security_number": doc["number"]}  # the caller gives their number
+        assert http.post("/api/v1/persons/lookup", headers=hotline, json=lookup).status_code == 200
         assert http.post(card + "/temporary-loss", headers=hotline).status_code == 200
         http.post("/api/v1/clock/advance", headers=admin, json={"days": 6, "hours": 23})
         assert http.get(card, headers=admin).json()["hr_status"] == "temporarily_lost"
