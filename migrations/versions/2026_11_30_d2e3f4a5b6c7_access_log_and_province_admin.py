@@ -27,20 +27,29 @@ def upgrade() -> None:
     op.create_table(
         "access_log",
         sa.Column("id", Id, primary_key=True, autoincrement=True),
-        sa.Column("chain", sa.String(64), nullable=False),
-        sa.Column("position", sa.BigInteger(), nullable=False),
+        sa.Column(
+            "chain", sa.String(64), nullable=False, comment="actor:<id>: one chain per reader"
+        ),
+        sa.Column(
+            "position", sa.BigInteger(), nullable=False, comment="1, 2, ... within the chain"
+        ),
         sa.Column("at", UTCDateTime(timezone=True), nullable=False),
         sa.Column("actor_id", sa.BigInteger(), nullable=True),
         sa.Column("role", sa.String(32), nullable=False),
         sa.Column("channel", sa.String(32), nullable=False),
         sa.Column("outlet_id", sa.BigInteger(), nullable=True),
-        sa.Column("city_code", sa.String(4), nullable=True),
+        sa.Column("city_code", sa.String(4), nullable=True, comment="the reader's city, if bound"),
         sa.Column("subject_kind", sa.String(32), nullable=False),
-        sa.Column("subject_key", sa.String(64), nullable=False),
+        sa.Column("subject_key", sa.String(64), nullable=False, comment="an id or a card number"),
         sa.Column("person_id", sa.BigInteger(), nullable=True),
         sa.Column("purpose", sa.String(32), nullable=False),
         sa.Column("prev_hash", sa.String(64), nullable=False),
-        sa.Column("hash", sa.String(64), nullable=False),
+        sa.Column(
+            "hash",
+            sa.String(64),
+            nullable=False,
+            comment="HMAC-SM3(data key; prev_hash, the entry)",
+        ),
     )
     op.create_index(
         "ix_access_log_chain_position", "access_log", ["chain", "position"], unique=True
