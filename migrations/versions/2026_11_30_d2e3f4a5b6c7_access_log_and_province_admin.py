@@ -28,7 +28,7 @@ def upgrade() -> None:
         "access_log",
         sa.Column("id", Id, primary_key=True, autoincrement=True),
         sa.Column(
-            "chain", sa.String(64), nullable=False, comment="actor:<id>: one chain per reader"
+            "chain", sa.String(64), nullable=False, comment="actor:<id>/<shard>: a reader's chain"
         ),
         sa.Column(
             "position", sa.BigInteger(), nullable=False, comment="1, 2, ... within the chain"

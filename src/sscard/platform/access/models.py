@@ -10,7 +10,7 @@ access_log = Table(
     "access_log",
     metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
-    Column("chain", String(64), nullable=False, comment="actor:<id>: one chain per reader"),
+    Column("chain", String(64), nullable=False, comment="actor:<id>/<shard>: a reader's chain"),
     Column("position", BigInteger, nullable=False, comment="1, 2, ... within the chain"),
     Column("at", UTCDateTime(timezone=True), nullable=False),
     Column("actor_id", BigInteger, nullable=True),

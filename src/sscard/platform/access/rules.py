@@ -69,9 +69,17 @@ def grant_since(now: datetime) -> datetime:
     return now - timedelta(hours=GRANT_HOURS)
 
 
-def chain_of(actor: Actor) -> str:
-    """Each actor's reads form one chain, so readers never queue on one another's."""
-    return f"actor:{actor.id}" if actor.id is not None else f"service:{actor.channel.value}"
+CHAIN_SHARDS = 16  # chains per reader: one busy token's concurrent reads do not queue on one
+
+
+def chain_of(actor: Actor, subject: Subject) -> str:
+    """The chain a read goes on: the reader's own (readers never queue on one another's), split
+    by the record read into CHAIN_SHARDS, so even one token read from many connections at once
+    (a system, a benchmark) spreads its writes; all reads of one record by one reader stay on one
+    chain, in order."""
+    reader = f"actor:{actor.id}" if actor.id is not None else f"service:{actor.channel.value}"
+    key = subject.person_id if subject.person_id is not None else sum(subject.key.encode())
+    return f"{reader}/{key % CHAIN_SHARDS}"
 
 
 def chained_text(previous: str, entry: dict[str, Any]) -> str:

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 class AccessEntryView(BaseModel):
     id: int
-    chain: str = Field(description="the reader's chain: actor:<id>, or service:<channel>")
+    chain: str = Field(description="actor:<id>/<shard> or service:<channel>/<shard>")
     position: int = Field(description="1, 2, ... within the chain")
     at: datetime
     actor_id: int | None

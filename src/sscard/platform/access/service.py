@@ -62,7 +62,7 @@ async def _granted(ctx: Ctx, person_id: int) -> bool:
 
 async def log_read(ctx: Ctx, subject: Subject, purpose: Purpose) -> None:
     """Append one entry to the reader's chain, in the reading transaction."""
-    actor, chain = ctx.actor, chain_of(ctx.actor)
+    actor, chain = ctx.actor, chain_of(ctx.actor, subject)
     position, previous = await repo.advance_head(ctx.conn, chain)
     entry = {
         "chain": chain,
