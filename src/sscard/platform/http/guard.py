@@ -113,7 +113,7 @@ class GuardedRoute(APIRoute):
         required = self.body_field is not None and self.body_field.field_info.is_required()
 
         async def guarded(request: Request) -> Response:
-            _refuse_unsafe_query(request)
+            _refuse_unsafe_parameters(request)
             request = await _bounded(request, accepted)
             if adapter is not None:
                 raw = await request.body()
@@ -124,7 +124,7 @@ class GuardedRoute(APIRoute):
         return guarded
 
 
-def _refuse_unsafe_query(request: Request) -> None:
+def _refuse_unsafe_parameters(request: Request) -> None:
     """A path or query parameter holding NUL, a control or an invisible character is refused by
     name (the same rule as body strings): PostgreSQL cannot even compare a text with NUL in it."""
     params = [*request.path_params.items(), *request.query_params.multi_items()]
