@@ -12,7 +12,7 @@ PG_BENCH_URL ?= postgresql://postgres@127.0.0.1:5432/sscard_bench
 # Options of `python -m devstack`, e.g. make run RUN_ARGS="--transport nats"
 RUN_ARGS ?=
 
-.PHONY: run setup test test-sqlite test-postgres lint bench clean
+.PHONY: run setup test test-sqlite test-postgres lint bench clean browsers messages
 
 $(STAMP):
 	$(PY) -m venv $(VENV)
@@ -35,7 +35,11 @@ lint: $(STAMP)
 
 test: lint test-sqlite test-postgres
 
-test-sqlite: $(STAMP)
+# Debian's Chromium, a Chinese font and poppler for the browser and document tests (once per machine).
+browsers:
+	tools/browser/install.sh
+
+test-sqlite: $(STAMP) browsers
 	SSCARD_DEVSTACK_TEST_URL=$(PG_TEST_URL)_devstack $(BIN)/pytest -q tests
 
 test-postgres: $(STAMP)
@@ -43,6 +47,10 @@ test-postgres: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run --postgres-url $(PG_BENCH_URL)
+
+# The pages' message ids, to translate in src/sscard/web/locale/zh/<desk>.po
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F src/sscard/web/babel.cfg -o var/messages.pot --no-location .
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

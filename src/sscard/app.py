@@ -40,6 +40,7 @@ from sscard.registry.calendar import endpoints as calendar
 from sscard.registry.corrections import endpoints as corrections
 from sscard.registry.credit import endpoints as credit
 from sscard.registry.reference import endpoints as reference
+from sscard.web.mount import install as install_pages
 from sscard.wiring import wire
 
 DESCRIPTION = """
@@ -125,6 +126,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     problems.install(app)
     for router in ROUTERS:
         app.include_router(router)
+    install_pages(app)
 
     @app.get("/health", tags=["platform"], summary="Liveness and database reachability")
     async def health() -> Any:

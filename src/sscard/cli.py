@@ -34,12 +34,26 @@ def setup(
     """Migrate the database, load reference data and the holiday calendar, create an admin."""
     from sscard.setup import set_up
 
-    admin_token_file = admin_token_file or Settings.from_env().var_dir / "admin.token"
+    var_dir = Settings.from_env().var_dir
+    admin_token_file = admin_token_file or var_dir / "admin.token"
+    password_file = var_dir / "admin.password"
 
-    counts = run_with_runtime(lambda rt: set_up(rt, admin_token_file=admin_token_file))
+    counts = run_with_runtime(
+        lambda rt: set_up(rt, admin_token_file=admin_token_file, admin_password_file=password_file)
+    )
     echo_json(counts)
     if admin_token_file.exists():
         typer.echo(f"administrator token: {admin_token_file}")
+    if counts.get("first_staff_account"):
+        typer.echo(
+            "staff console: sign in as 'admin' with the password "
+            f"{password_file.read_text().strip()} (also in {password_file}); "
+            "you set your own password and enrol an authenticator app at the first sign-in"
+        )
+    elif password_file.exists():
+        typer.echo(
+            f"staff console: the first administrator 'admin'; initial password in {password_file}"
+        )
 
 
 @app.command()

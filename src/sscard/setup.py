@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sscard.actors import service as actors
+from sscard.actors.staff import service as staff
 from sscard.kernel.actor import OPERATOR, Role
 from sscard.kernel.crypto import write_secret
 from sscard.kernel.runtime import Runtime
@@ -12,9 +13,19 @@ from sscard.platform.migrate import upgrade_async
 from sscard.registry.calendar.service import seed_calendar
 from sscard.registry.reference.loading import load_reference_data
 
+FIRST_STAFF_USERNAME = "admin"
 
-async def set_up(rt: Runtime, *, admin_token_file: Path | None = None) -> dict[str, int]:
-    """Idempotent: migrates, inserts missing reference data and calendar years, first admin."""
+
+async def set_up(
+    rt: Runtime,
+    *,
+    admin_token_file: Path | None = None,
+    admin_password_file: Path | None = None,
+) -> dict[str, int]:
+    """Idempotent: migrates, inserts missing reference data and calendar years, the first
+    administrator's API token and the first staff account of the console (`admin`), whose
+    initial password is written to `admin_password_file` (0600) and must be changed at the
+    first sign-in (issue 12)."""
     await upgrade_async(rt.settings.database_url)
     async with rt.unit(OPERATOR) as ctx:
         counts = await load_reference_data(ctx.conn)
@@ -24,4 +35,11 @@ async def set_up(rt: Runtime, *, admin_token_file: Path | None = None) -> dict[s
                 ctx, actors.NewActor(Role.PROVINCE_ADMIN, "首个管理员 first administrator")
             )
             write_secret(admin_token_file, token)
+        if admin_password_file is not None and not await staff.has_staff_admin(ctx):
+            _, password = await staff.create_staff(
+                ctx,
+                staff.NewStaff(FIRST_STAFF_USERNAME, "首个管理员", Role.PROVINCE_ADMIN),
+            )
+            write_secret(admin_password_file, password)
+            counts["first_staff_account"] = 1
     return counts

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sscard.actors import permissions as actors
 from sscard.actors.service import Tokens
+from sscard.actors.staff import permissions as staff
 from sscard.applications import hooks as applications_hooks
 from sscard.applications import permissions as applications
 from sscard.applications import subscribers as applications_subscribers
@@ -63,6 +64,7 @@ OPERATIONS: tuple[Operation, ...] = (
     *corrections.OPERATIONS,
     *credit.OPERATIONS,
     *actors.OPERATIONS,
+    *staff.OPERATIONS,
     *cards.OPERATIONS,
     *loss.OPERATIONS,
     *passwords.OPERATIONS,

@@ -1,0 +1,354 @@
+"""Staff accounts and console sign-in: password (argon2id), TOTP, sessions (issue 12).
+
+The console's cookie holds a random session token; the database keeps only its HMAC-SM3 index.
+A session first passes the password (stage `password`), then the TOTP code (stage
+`signed_in`); only a signed-in session acts, as the account's actor (SPEC CH-1), so a page
+does exactly what the same actor's API token could. The rules are in `rules.py`.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import string
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import pyotp
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from sscard.actors import service as actors
+from sscard.actors.staff import repository as repo
+from sscard.actors.staff import rules
+from sscard.actors.staff.permissions import MANAGE_STAFF
+from sscard.kernel.actor import Actor, Role, authorize, city_scope
+from sscard.kernel.ctx import Ctx
+from sscard.kernel.errors import DomainError, NotFound, invalid
+
+HASHER = PasswordHasher()  # argon2id, RFC 9106's second recommended parameters
+# Verified against when the name is unknown, so that both answers take the same time.
+_DUMMY_HASH = HASHER.hash(secrets.token_urlsafe(16))
+ISSUER = "sscard"
+STAFF_ROLES = (
+    Role.OUTLET_CLERK,
+    Role.HOTLINE_AGENT,
+    Role.CENTRE_ADMIN,
+    Role.PROVINCE_ADMIN,
+    Role.AUDITOR,
+)
+
+
+@dataclass(frozen=True)
+class NewStaff:
+    """A staff account to create: its sign-in name, the name shown, its role and binding."""
+
+    username: str
+    display_name: str
+    role: Role
+    outlet_code: str | None = None
+    city_code: str | None = None
+
+
+@dataclass(frozen=True)
+class StaffSession:
+    """A live console session: who it acts as, and what it still has to do."""
+
+    session_id: int
+    account_id: int
+    username: str
+    actor: Actor
+    stage: str  # "password" (second factor pending) or "signed_in"
+    totp_enrolled: bool
+    must_change_password: bool
+    outlet_code: str | None
+
+
+@dataclass(frozen=True)
+class SignInOutcome:
+    """What a sign-in attempt came to. A refusal is returned, not raised, so that the failed
+    attempt it counts is committed (lockout, 8.1.4.1 b)."""
+
+    token: str | None = None
+    refusal: DomainError | None = None
+
+
+class NotAStaffRole(DomainError):
+    code = "not_a_staff_role"
+    rule = "CH-1"
+    message_zh = "“{role}”不是工作人员角色；银行、场景等系统使用API令牌"
+    message_en = "'{role}' is not a staff role; banks and other systems use API tokens"
+
+
+class UsernameTaken(DomainError):
+    code = "username_taken"
+    status = 409
+    message_zh = "用户名已被使用"
+    message_en = "This username is already taken"
+
+
+def initial_password() -> str:
+    """A one-time password that meets the policy, handed to the person once."""
+    alphabet = string.ascii_letters + string.digits
+    while True:
+        candidate = "".join(secrets.choice(alphabet) for _ in range(14)) + "-"
+        candidate += secrets.choice(string.digits)
+        try:
+            rules.check_new_password(candidate, "~")
+            return candidate
+        except DomainError:
+            continue
+
+
+async def create_staff(ctx: Ctx, new: NewStaff) -> tuple[int, str]:
+    """Create a staff account and its actor; returns the account id and the initial password,
+    shown once. Raises NotAStaffRole, UsernameTaken, and the actor binding's refusals."""
+    authorize(ctx.actor, MANAGE_STAFF)
+    if new.role not in STAFF_ROLES:
+        raise NotAStaffRole(field="role", role=new.role.value)
+    username = rules.check_username(new.username)
+    if await repo.username_taken(ctx.conn, username):
+        raise UsernameTaken(field="username")
+    actor_id, _ = await actors.create_actor(
+        ctx,
+        actors.NewActor(
+            new.role, new.display_name, outlet_code=new.outlet_code, city_code=new.city_code
+        ),
+    )
+    password = initial_password()
+    account_id = await repo.insert_account(
+        ctx.conn,
+        {
+            "username": username,
+            "actor_id": actor_id,
+            "password_hash": HASHER.hash(password),
+            "must_change_password": True,
+            "totp_secret_enc": None,
+            "totp_enrolled": False,
+            "totp_last_step": None,
+            "failed_attempts": 0,
+            "locked_until": None,
+            "active": True,
+            "created_at": ctx.now,
+            "password_changed_at": ctx.now,
+        },
+    )
+    return account_id, password
+
+
+async def reset_staff(ctx: Ctx, account_id: int) -> str:
+    """A new initial password; the authenticator is enrolled afresh, the lock lifted and every
+    session ended. Returns the password (shown once); NotFound outside one's city."""
+    authorize(ctx.actor, MANAGE_STAFF)
+    account = await repo.account_by_id(ctx.conn, account_id, city_scope(ctx.actor))
+    if account is None:
+        raise NotFound(field="account_id", what_zh="工作人员账号", what_en="Staff account")
+    password = initial_password()
+    await repo.update_account(
+        ctx.conn,
+        account_id,
+        password_hash=HASHER.hash(password),
+        must_change_password=True,
+        totp_secret_enc=None,
+        totp_enrolled=False,
+        totp_last_step=None,
+        failed_attempts=0,
+        locked_until=None,
+        password_changed_at=ctx.now,
+    )
+    await repo.end_sessions_of(ctx.conn, account_id, "reset", ctx.now)
+    return password
+
+
+async def list_staff(ctx: Ctx) -> list[dict[str, Any]]:
+    """Staff accounts (own city for a city's administrator): name, role, binding, state."""
+    authorize(ctx.actor, MANAGE_STAFF)
+    rows = await repo.list_accounts(ctx.conn, city_scope(ctx.actor))
+    return [
+        {
+            "id": r["id"],
+            "username": r["username"],
+            "display_name": r["display_name"],
+            "role": r["role"],
+            "outlet_code": r["outlet_code"],
+            "city_code": r["city_code"],
+            "totp_enrolled": r["totp_enrolled"],
+            "locked": rules.locked(r["locked_until"], ctx.now),
+            "must_change_password": r["must_change_password"],
+            "active": r["active"],
+        }
+        for r in rows
+    ]
+
+
+async def sign_in(ctx: Ctx, username: str, password: str) -> SignInOutcome:
+    """Check the password; on success open a session waiting for the second factor."""
+    account = await repo.account_by_username(ctx.conn, username.strip().lower()[:64])
+    if account is None or not account["active"]:
+        _verify(_DUMMY_HASH, password)
+        return SignInOutcome(refusal=rules.SignInRefused(field="password"))
+    if rules.locked(account["locked_until"], ctx.now):
+        return SignInOutcome(refusal=_lock_refusal(account["locked_until"]))
+    if not _verify(account["password_hash"], password):
+        return SignInOutcome(refusal=await _count_failure(ctx, account, "password"))
+    if HASHER.check_needs_rehash(account["password_hash"]):
+        await repo.update_account(ctx.conn, account["id"], password_hash=HASHER.hash(password))
+    token = secrets.token_urlsafe(32)
+    await repo.insert_session(
+        ctx.conn,
+        {
+            "token_index": ctx.vault.index(token),
+            "account_id": account["id"],
+            "stage": "password",
+            "created_at": ctx.now,
+            "last_seen_at": ctx.now,
+        },
+    )
+    return SignInOutcome(token=token)
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return HASHER.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _lock_refusal(until: datetime) -> DomainError:
+    local = until + timedelta(hours=8)  # shown in Beijing time
+    return rules.AccountLocked(
+        attempts=rules.MAX_FAILED_ATTEMPTS, until=local.strftime("%Y-%m-%d %H:%M")
+    )
+
+
+async def _count_failure(ctx: Ctx, account: dict[str, Any], field: str) -> DomainError:
+    count, lock = rules.after_failure(account["failed_attempts"], ctx.now)
+    await repo.update_account(ctx.conn, account["id"], failed_attempts=count, locked_until=lock)
+    if lock is not None:
+        await repo.end_sessions_of(ctx.conn, account["id"], "locked", ctx.now)
+        return _lock_refusal(lock)
+    if field == "password":
+        return rules.SignInRefused(field="password")
+    return rules.SecondFactorRefused(field="code")
+
+
+async def session(ctx: Ctx, token: str | None) -> StaffSession:
+    """The live session of a cookie; ends it (and raises SessionEnded) when idle or too old.
+    A session is touched at most once a minute, so that reading pages costs few writes."""
+    row = await repo.live_session(ctx.conn, ctx.vault.index(token)) if token else None
+    if row is None or not row["active"]:
+        raise rules.SessionEnded(reason="signed_out", reason_zh=rules.ENDED_ZH["signed_out"])
+    reason = rules.session_end_reason(row["stage"], row["created_at"], row["last_seen_at"], ctx.now)
+    if reason is not None:
+        await repo.update_session(
+            ctx.conn, row["session_id"], ended_at=ctx.now, ended_reason=reason
+        )
+        raise rules.SessionEnded(reason=reason, reason_zh=rules.ENDED_ZH[reason])
+    if ctx.now - row["last_seen_at"] > timedelta(minutes=1):
+        await repo.update_session(ctx.conn, row["session_id"], last_seen_at=ctx.now)
+    return StaffSession(
+        session_id=row["session_id"],
+        account_id=row["id"],
+        username=row["username"],
+        actor=Actor(
+            id=row["actor_id"],
+            role=Role(row["role"]),
+            display_name=row["display_name"],
+            outlet_id=row["outlet_id"],
+            outlet_kind=row["outlet_kind"],
+            outlet_operations=frozenset(row["operations"] or ()),
+            city_code=row["city_code"],
+            bank_code=row["bank_code"],
+        ),
+        stage=row["stage"],
+        totp_enrolled=row["totp_enrolled"],
+        must_change_password=row["must_change_password"],
+        outlet_code=row["outlet_code"],
+    )
+
+
+async def begin_enrollment(ctx: Ctx, token: str) -> tuple[str, str]:
+    """A new TOTP secret for an account not yet enrolled: (base32 secret, otpauth URI)."""
+    current = await session(ctx, token)
+    if current.totp_enrolled:
+        raise invalid("code", "验证器已绑定", "an authenticator is already enrolled")
+    secret = pyotp.random_base32()
+    await repo.update_account(
+        ctx.conn, current.account_id, totp_secret_enc=ctx.vault.encrypt(secret)
+    )
+    uri = pyotp.TOTP(secret).provisioning_uri(name=current.username, issuer_name=ISSUER)
+    return secret, uri
+
+
+async def second_factor(ctx: Ctx, token: str, code: str) -> DomainError | None:
+    """Take a TOTP code: enrolls a pending secret or checks the enrolled one, and completes the
+    session's sign-in. Returns the refusal (committed as a failed attempt) or None."""
+    current = await session(ctx, token)
+    account = await repo.account_by_id(ctx.conn, current.account_id)
+    assert account is not None
+    if rules.locked(account["locked_until"], ctx.now):
+        return _lock_refusal(account["locked_until"])
+    if account["totp_secret_enc"] is None:
+        return invalid("code", "请先绑定验证器", "enroll an authenticator first")
+    secret = ctx.vault.decrypt(account["totp_secret_enc"])
+    step = _matching_step(secret, code.strip(), ctx.now)
+    if step is None or (
+        account["totp_last_step"] is not None and step <= account["totp_last_step"]
+    ):
+        return await _count_failure(ctx, account, "code")
+    await repo.update_account(
+        ctx.conn,
+        current.account_id,
+        totp_enrolled=True,
+        totp_last_step=step,
+        failed_attempts=0,
+        locked_until=None,
+    )
+    await repo.update_session(ctx.conn, current.session_id, stage="signed_in", last_seen_at=ctx.now)
+    return None
+
+
+def _matching_step(secret: str, code: str, now: datetime) -> int | None:
+    """The 30-second step whose code this is, one step either side for clock drift."""
+    if len(code) != 6 or not code.isascii() or not code.isdigit():
+        return None
+    totp = pyotp.TOTP(secret)
+    step = rules.totp_step(now)
+    for candidate in (step - 1, step, step + 1):
+        if hmac.compare_digest(totp.generate_otp(candidate), code):
+            return candidate
+    return None
+
+
+async def change_password(ctx: Ctx, token: str, current_password: str, new_password: str) -> None:
+    """Replace the password of a signed-in session's account (checked against the policy)."""
+    current = await session(ctx, token)
+    account = await repo.account_by_id(ctx.conn, current.account_id)
+    assert account is not None
+    if not _verify(account["password_hash"], current_password):
+        raise invalid("current_password", "当前密码不正确", "the current password is wrong")
+    rules.check_new_password(new_password, current.username)
+    if _verify(account["password_hash"], new_password):
+        raise invalid("password", "不能与当前密码相同", "must differ from the current password")
+    await repo.update_account(
+        ctx.conn,
+        current.account_id,
+        password_hash=HASHER.hash(new_password),
+        must_change_password=False,
+        password_changed_at=ctx.now,
+    )
+
+
+async def sign_out(ctx: Ctx, token: str | None) -> None:
+    """End the cookie's session, if it is live."""
+    row = await repo.live_session(ctx.conn, ctx.vault.index(token)) if token else None
+    if row is not None:
+        await repo.update_session(
+            ctx.conn, row["session_id"], ended_at=ctx.now, ended_reason="signed_out"
+        )
+
+
+async def has_staff_admin(ctx: Ctx) -> bool:
+    """Whether any staff account can administer the province (set-up creates the first)."""
+    return any(r["role"] == Role.PROVINCE_ADMIN.value for r in await repo.list_accounts(ctx.conn))

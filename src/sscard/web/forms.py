@@ -1,0 +1,43 @@
+"""Forms read into the API's own schemas, and refusals put next to their fields (issue 12).
+
+A form's text goes through the same pydantic schema as the API's JSON body (lax mode: a form
+only has strings), then through the same use case; a refusal is shown next to the field it
+names, in the page's language, with what was typed kept, and nothing is stored.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from fastapi import Request
+from pydantic import BaseModel, ValidationError
+
+from sscard.kernel.errors import DomainError
+from sscard.platform.validation import InvalidFields, invalid_fields
+from sscard.web import i18n
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def parse(schema: type[M], values: dict[str, Any]) -> M:
+    """`values` as `schema`; raises InvalidFields (every field at fault) as the API would.
+    Empty strings count as not given, as an HTML form cannot leave a field out."""
+    given = {k: v for k, v in values.items() if v not in ("", None)}
+    try:
+        return schema.model_validate(given)
+    except ValidationError as bad:
+        raise invalid_fields(bad) from None
+
+
+def field_messages(request: Request, refusal: DomainError) -> dict[str, str]:
+    """Field name → the reason in the page's language (the last part of a dotted path is the
+    form field's name); a refusal naming no field is keyed by '' (shown above the form)."""
+    english = i18n.language(request) == "en"
+    if isinstance(refusal, InvalidFields):
+        out: dict[str, str] = {}
+        for e in refusal.errors:
+            name = e["field"].split(".")[-1]
+            out.setdefault(name, e["reason_en"] if english else e["reason_zh"])
+        return out
+    text = refusal.detail_en if english else refusal.detail_zh
+    return {(refusal.field or "").split(".")[-1]: text}

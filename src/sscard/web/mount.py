@@ -1,0 +1,20 @@
+"""Put the pages and their static files on the app (sscard.app calls `install`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from sscard.web.pages import account, signin
+
+STATIC = Path(__file__).parent / "static"
+ROUTERS = (signin.router, account.router)
+
+
+def install(app: FastAPI) -> None:
+    """Mount /static (the console's CSS and vendored scripts) and every desk's pages."""
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for router in ROUTERS:
+        app.include_router(router)

@@ -1,0 +1,1 @@
+"""The page routers of each desk; sscard.web.install mounts them."""

@@ -1,0 +1,36 @@
+"""Browser fixtures: the service served for real on a free port, and Debian's Chromium.
+
+The database, clock and API helpers are the integration tests' own (a fresh SQLite file, the
+clock at Monday 2026-11-23 10:00 Beijing time). Browser journeys run on SQLite only; the same use
+cases run on PostgreSQL through the API tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from playwright.async_api import Browser, async_playwright
+
+from sscard.app import create_app
+from sscard.kernel.runtime import Runtime
+from tests.integration.conftest import api, clock, rt, tokens  # noqa: F401 - shared fixtures
+from tests.support.console import CHROMIUM, CHROMIUM_ARGS, chromium_available
+from tests.support.serving import serving
+
+
+@pytest.fixture(scope="session")
+async def browser() -> AsyncIterator[Browser]:
+    if not chromium_available():
+        pytest.fail(f"no Chromium at {CHROMIUM}: run tools/browser/install.sh (make test does)")
+    async with async_playwright() as playwright:
+        chromium = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        await chromium.close()
+
+
+@pytest.fixture(scope="session")
+async def base(rt: Runtime) -> AsyncIterator[str]:  # noqa: F811 - the shared rt
+    """The service's base URL (127.0.0.1, a free port), on the tests' runtime."""
+    async with serving(create_app(runtime=rt)) as url:
+        yield url
