@@ -17,7 +17,10 @@ from typing import Any
 import pyotp
 from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import Browser, Page
+from sqlalchemy import update
 
+from sscard.actors import service as actors
+from sscard.actors.models import actors as actors_table
 from sscard.actors.staff import repository as staff_repo
 from sscard.actors.staff import service as staff
 from sscard.kernel.actor import OPERATOR, Role
@@ -49,10 +52,15 @@ def chromium_available() -> bool:
 
 @dataclass(frozen=True)
 class StaffMember:
+    """An enrolled staff account; `token` is an API token of the same actor, for preparing data
+    as that person through the `api` fixture (`api.tokens[m.username] = m.token`)."""
+
     username: str
     password: str
     secret: str
     role: Role
+    actor_id: int
+    token: str
 
 
 async def make_staff(
@@ -85,7 +93,15 @@ async def make_staff(
             totp_secret_enc=ctx.vault.encrypt(secret),
             totp_enrolled=True,
         )
-    return StaffMember(username, PASSWORD, secret, role)
+        account = await staff_repo.account_by_id(ctx.conn, account_id)
+        assert account is not None
+        token = f"ssc_console_{username}"
+        await ctx.conn.execute(
+            update(actors_table)
+            .where(actors_table.c.id == account["actor_id"])
+            .values(token_index=actors.token_index(token))
+        )
+    return StaffMember(username, PASSWORD, secret, role, account["actor_id"], token)
 
 
 def code_now(secret: str, clock: ManualClock) -> str:
