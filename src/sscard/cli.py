@@ -144,6 +144,7 @@ def load_demo(
 
 def _register_groups() -> None:
     from sscard.actors import cli as tokens
+    from sscard.actors.staff import cli as staff
     from sscard.banks import cli as banks
     from sscard.cards import cli as cards
     from sscard.platform.notify import cli as notifications
@@ -158,6 +159,7 @@ def _register_groups() -> None:
     app.add_typer(calendar.app, name="calendar")
     app.add_typer(cards.app, name="cards")
     app.add_typer(tokens.app, name="token")
+    app.add_typer(staff.app, name="staff")
     app.add_typer(notifications.app, name="notifications")
     app.add_typer(delivery.app, name="outbox")
     app.add_typer(banks.app, name="banks")
