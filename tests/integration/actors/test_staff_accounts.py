@@ -8,10 +8,10 @@ import pyotp
 import pytest
 from sqlalchemy import select
 
+from sscard.actors.service import NotYoursToCreate
 from sscard.actors.staff import rules
 from sscard.actors.staff import service as staff
 from sscard.actors.staff.models import staff_accounts, staff_sessions
-from sscard.actors.service import NotYoursToCreate
 from sscard.kernel.actor import OPERATOR, Actor, Role
 from sscard.kernel.clock import ManualClock
 from sscard.kernel.errors import DomainError, Forbidden, InvalidInput
