@@ -33,7 +33,10 @@ lint: $(STAMP)
 	$(BIN)/mypy src/sscard tools/bank_simulator tools/devstack
 	$(BIN)/lint-imports
 
-test: lint test-sqlite test-postgres
+# The two databases' runs go side by side (two cores; each its own database and ports), each
+# one's output kept together.
+test: lint
+	$(MAKE) -j2 --output-sync=target test-sqlite test-postgres
 
 # Debian's Chromium, a Chinese font and poppler for the browser and document tests (once per machine).
 browsers:

@@ -35,6 +35,7 @@ def setup(
     from sscard.setup import set_up
 
     var_dir = Settings.from_env().var_dir
+    var_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # a fresh checkout has none yet
     admin_token_file = admin_token_file or var_dir / "admin.token"
     password_file = var_dir / "admin.password"
 

@@ -92,7 +92,8 @@ def run(options: Options, env: dict[str, str]) -> int:
     try:
         stack.start()
         say(
-            f"running: sscard {options.sscard_url} (API docs /docs), bank simulator "
+            f"running: sscard {options.sscard_url} (staff console {options.sscard_url}/signin,"
+            f" API docs /docs), bank simulator "
             f"{options.sim_url}; Ctrl-C stops both"
         )
         stack.supervise()
