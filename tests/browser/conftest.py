@@ -7,7 +7,7 @@ cases run on PostgreSQL through the API tests.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 from playwright.async_api import Browser, async_playwright
@@ -15,7 +15,7 @@ from playwright.async_api import Browser, async_playwright
 from sscard.app import create_app
 from sscard.kernel.runtime import Runtime
 from tests.integration.conftest import api, clock, rt, tokens  # noqa: F401 - shared fixtures
-from tests.support.console import CHROMIUM, CHROMIUM_ARGS, chromium_available
+from tests.support.console import CHROMIUM, CHROMIUM_ARGS, OUTSIDE, chromium_available
 from tests.support.serving import serving
 
 
@@ -34,3 +34,11 @@ async def base(rt: Runtime) -> AsyncIterator[str]:  # noqa: F811 - the shared rt
     """The service's base URL (127.0.0.1, a free port), on the tests' runtime."""
     async with serving(create_app(runtime=rt)) as url:
         yield url
+
+
+@pytest.fixture(autouse=True)
+def nothing_from_outside() -> Iterator[None]:
+    """No page of a journey asked anything of a host other than the service (issue 12)."""
+    OUTSIDE.clear()
+    yield
+    assert OUTSIDE == [], "a page loaded something from outside the service"

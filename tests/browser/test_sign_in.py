@@ -155,3 +155,33 @@ async def test_a_form_posted_without_its_token_changes_nothing(
         account = await staff_repo.account_by_username(ctx.conn, "chen.jie")
     assert account is not None
     assert staff.HASHER.verify(account["password_hash"], admin.password)
+
+
+async def test_sign_in_works_with_the_keyboard_alone(
+    rt: Runtime, clock: ManualClock, browser: Browser, base: str
+) -> None:
+    agent = await make_staff(rt, "sun.li", Role.HOTLINE_AGENT, city_code="3204")
+    page = await new_page(browser)
+    await page.goto(f"{base}/signin")
+    focused: list[str] = []
+    for _ in range(3):  # skip link, language switch, then the first field
+        await page.keyboard.press("Tab")
+        focused.append(
+            await page.evaluate(
+                "document.activeElement.id || document.activeElement.textContent.trim()"
+            )
+        )
+    assert focused == ["跳到正文", "English", "f-username"]
+    await page.keyboard.type("sun.li")
+    await page.keyboard.press("Tab")
+    await page.keyboard.type(agent.password)
+    await page.keyboard.press("Enter")
+    await expect(page.get_by_role("heading", name="动态验证码")).to_be_visible()
+    await page.keyboard.press("Tab")
+    await page.keyboard.press("Tab")
+    await page.keyboard.press("Tab")
+    assert await page.evaluate("document.activeElement.id") == "f-code"
+    clock.advance(timedelta(seconds=31))
+    await page.keyboard.type(pyotp.TOTP(agent.secret).at(clock.now()))
+    await page.keyboard.press("Enter")
+    await expect(page).to_have_url(re.compile(r"/hotline"))

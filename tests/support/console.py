@@ -121,12 +121,24 @@ async def sign_in(page: Page, base: str, who: StaffMember, clock: ManualClock) -
     await page.wait_for_load_state("networkidle")
 
 
+# Every request a test's pages made to anything but the service itself (issue 12: no page loads
+# anything from outside); tests/browser/conftest.py checks it is empty after each test.
+OUTSIDE: list[str] = []
+LOCAL = ("http://127.0.0.1:", "http://localhost:", "data:", "about:", "blob:")
+
+
 async def new_page(browser: Browser, **options: Any) -> Page:
     context = await browser.new_context(
         viewport=options.pop("viewport", COUNTER_SCREEN), locale="zh-CN", **options
     )
     context.set_default_timeout(10_000)
+    context.on("request", lambda request: _note_outside(request.url))
     return await context.new_page()
+
+
+def _note_outside(url: str) -> None:
+    if not url.startswith(LOCAL):
+        OUTSIDE.append(url)
 
 
 async def assert_accessible(page: Page) -> None:
