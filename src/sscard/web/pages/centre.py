@@ -1,0 +1,112 @@
+"""The card centre in the browser (issue 12 item 6): the overview that leads to each area.
+
+An administrator lands here after sign-in. The areas live in `centre_*.py`, each router
+included here so that the app mounts one router for the desk. Whether an area is open to the
+administrator is asked of its own use case (a dry run), never decided by the page: the outbox,
+the bank inbox, reconciliation, the calendar and notifications are the province's (issue 11).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import Depends, Request
+from fastapi.responses import Response
+
+from sscard.actors.staff import service as staff
+from sscard.actors.staff.service import StaffSession
+from sscard.applications import service as applications
+from sscard.banks import service as inbox
+from sscard.kernel.ctx import Ctx
+from sscard.platform.notify import service as notifications
+from sscard.platform.notify.rules import NotificationFilter
+from sscard.platform.outbox import service as outbox
+from sscard.registry.calendar import service as calendar
+from sscard.registry.reference import service as reference
+from sscard.web import checks
+from sscard.web.i18n import N_
+from sscard.web.pages import centre_production, centre_staff
+from sscard.web.pages.centre_common import ADMIN, page_context
+from sscard.web.render import render
+from sscard.web.route import page_router
+
+router = page_router()
+for area in (centre_production, centre_staff):
+    router.include_router(area.router)
+
+
+@dataclass(frozen=True)
+class Area:
+    path: str
+    title: str
+    what: str
+    probe: Callable[[Ctx], Awaitable[Any]]  # the area's first read: refused if not open
+
+
+AREAS = (
+    Area(
+        "/centre/production",
+        N_("Production queue"),
+        N_("Applications waiting, started and finished: start, finish, deliver to the outlet."),
+        lambda ctx: applications.list_applications(ctx, applications.ListFilter(limit=1)),
+    ),
+    Area(
+        "/centre/late",
+        N_("Overdue work"),
+        N_("Work past its due date, and work whose due date waits for a calendar year."),
+        lambda ctx: applications.list_applications(ctx, applications.ListFilter(limit=1)),
+    ),
+    Area(
+        "/centre/delivery",
+        N_("Deliveries to banks"),
+        N_("What waits per bank, failed messages and their replay, endpoints and their pause."),
+        outbox.outbox_stats,
+    ),
+    Area(
+        "/centre/inbox",
+        N_("Bank inbox"),
+        N_("Reports received from banks and what became of them."),
+        lambda ctx: inbox.list_inbox(ctx, inbox.InboxFilter(None, None, None, None, 1)),
+    ),
+    Area(
+        "/centre/reconciliation",
+        N_("Reconciliation"),
+        N_("Reconciliation runs with each bank, their differences and a CSV download."),
+        outbox.list_endpoints,
+    ),
+    Area(
+        "/centre/reference",
+        N_("Reference data"),
+        N_("Outlets, each city's banks and city policies with their effective dates."),
+        lambda ctx: reference.outlets(ctx, None),
+    ),
+    Area(
+        "/centre/calendar",
+        N_("Holiday calendar"),
+        N_("The years known; load a year from a file and see what it settles."),
+        calendar.known_years,
+    ),
+    Area(
+        "/centre/staff",
+        N_("Staff accounts"),
+        N_("Create staff accounts and reset them."),
+        staff.list_staff,
+    ),
+    Area(
+        "/centre/notifications",
+        N_("Notifications"),
+        N_("Messages to people: what was sent and what failed."),
+        lambda ctx: notifications.list_notifications(ctx, NotificationFilter(None, None, 0, 1)),
+    ),
+)
+
+
+@router.get("/centre")
+async def overview(request: Request, who: StaffSession = Depends(ADMIN)) -> Response:
+    closed = {}
+    for area in AREAS:
+        closed[area.path] = await checks.dry_run(request, who.actor, area.probe)
+    context = page_context(request, areas=AREAS, closed=closed)
+    return render(request, "centre/overview.html", context)
