@@ -8,9 +8,10 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from sscard.web.pages import account, signin
+from sscard.web.pages import centre
 
 STATIC = Path(__file__).parent / "static"
-ROUTERS = (signin.router, account.router)
+ROUTERS = (signin.router, account.router, centre.router)
 
 
 def install(app: FastAPI) -> None:
