@@ -25,8 +25,9 @@ from sscard.actors.staff import service as staff_service
 from sscard.actors.staff.service import StaffSession
 from sscard.kernel.actor import Actor, Channel, Role
 from sscard.kernel.ctx import Ctx
-from sscard.kernel.errors import DomainError, Forbidden
+from sscard.kernel.errors import DomainError, Forbidden, invalid
 from sscard.kernel.runtime import Runtime
+from sscard.kernel.text import unsafe_characters
 
 SESSION_COOKIE = "sscard_session"
 PRE_COOKIE = "sscard_pre"
@@ -95,10 +96,22 @@ def set_cookie(response: Response, name: str, value: str) -> None:
 
 
 async def form(request: Request) -> FormData:
-    """The request's form, read once and kept (the CSRF check and the page both read it)."""
+    """The request's form, read once and kept (the CSRF check and the page both read it).
+
+    A field holding a control, zero-width, bidirectional or unassigned character is refused by
+    name before any use case sees it — the rule the API applies to every string (issue 11)."""
     cached: FormData | None = getattr(request.state, "form", None)
     if cached is None:
-        cached = request.state.form = await request.form()
+        cached = await request.form()
+        for name, value in cached.multi_items():
+            bad = unsafe_characters(name + value) if isinstance(value, str) else []
+            if bad:
+                raise invalid(
+                    name,
+                    f"含有不允许的字符：{', '.join(bad)}",
+                    f"contains characters no field may hold: {', '.join(bad)}",
+                )
+        request.state.form = cached
     return cached
 
 

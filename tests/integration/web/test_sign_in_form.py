@@ -1,0 +1,83 @@
+"""The sign-in form over HTTP on both databases: the form token, unsafe characters, no 500
+(issue 12; the kind of fault issue 11 fixed for the API)."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+import pytest
+
+from sscard.app import create_app
+from sscard.kernel.runtime import Runtime
+
+TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+async def _client(rt: Runtime) -> httpx.AsyncClient:
+    transport = httpx.ASGITransport(app=create_app(runtime=rt), raise_app_exceptions=False)
+    return httpx.AsyncClient(transport=transport, base_url="https://sscard.test")
+
+
+async def _form_token(client: httpx.AsyncClient) -> str:
+    page = await client.get("/signin")
+    assert page.status_code == 200
+    found = TOKEN.search(page.text)
+    assert found is not None
+    return found.group(1)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("username", "admin\x00"), ("password", "pass\u202eword"), ("username", "a\u200bb")],
+)
+async def test_a_form_field_with_an_unsafe_character_is_refused_by_name(
+    rt: Runtime, clock: object, field: str, value: str
+) -> None:
+    async with await _client(rt) as client:
+        token = await _form_token(client)
+        form = {"csrf_token": token, "username": "admin", "password": "x", field: value}
+        answer = await client.post("/signin", data=form)
+    assert answer.status_code == 422
+    assert field in answer.text
+    assert "不允许的字符" in answer.text
+    assert "sscard_session" not in answer.headers.get("set-cookie", "")
+
+
+async def test_a_sign_in_without_its_form_token_is_refused(rt: Runtime, clock: object) -> None:
+    async with await _client(rt) as client:
+        await _form_token(client)
+        answer = await client.post("/signin", data={"username": "admin", "password": "x"})
+        forged = await client.post(
+            "/signin", data={"csrf_token": "0" * 40, "username": "admin", "password": "x"}
+        )
+    assert answer.status_code == 403
+    assert forged.status_code == 403
+    assert "页面已过期" in forged.text
+
+
+async def test_a_form_from_another_origin_is_refused_even_with_a_token(
+    rt: Runtime, clock: object
+) -> None:
+    async with await _client(rt) as client:
+        token = await _form_token(client)
+        answer = await client.post(
+            "/signin",
+            data={"csrf_token": token, "username": "admin", "password": "x"},
+            headers={"Origin": "https://evil.example"},
+        )
+    assert answer.status_code == 403
+
+
+async def test_a_wrong_password_is_a_page_not_a_problem_document(
+    rt: Runtime, clock: object
+) -> None:
+    async with await _client(rt) as client:
+        token = await _form_token(client)
+        answer = await client.post(
+            "/signin", data={"csrf_token": token, "username": "nobody", "password": "Wrong-1"}
+        )
+    assert answer.status_code == 401
+    assert answer.headers["content-type"].startswith("text/html")
+    assert "用户名或密码错误" in answer.text
+    assert answer.headers["content-security-policy"].startswith("default-src 'self'")
