@@ -9,9 +9,10 @@ from fastapi.staticfiles import StaticFiles
 
 from sscard.web.pages import account, signin
 from sscard.web.pages import centre
+from sscard.web.pages import counter_cards
 
 STATIC = Path(__file__).parent / "static"
-ROUTERS = (signin.router, account.router, centre.router)
+ROUTERS = (signin.router, account.router, centre.router, counter_cards.router)
 
 
 def install(app: FastAPI) -> None:

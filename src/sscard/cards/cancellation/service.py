@@ -275,3 +275,64 @@ def summary(row: dict[str, Any]) -> dict[str, Any]:
             "pdf": f"/api/v1/cancellations/{row['reference']}/notice.pdf",
         },
     }
+
+
+# ---- before the documents are brought (the counter's checklist; issue 12) ----
+
+
+async def cancellation_preconditions(ctx: Ctx, card_number: str) -> None:
+    """What refuses a cancellation of this card at this counter whatever documents are brought:
+    the card's state (a dead card, a superseded one whose application is open), the
+    card-management city (CAN-3) and unfinished HR business (CAN-2); the same steps
+    `cancel_card` takes, in its order, without the documents. For a dry run before the form."""
+    authorize(ctx.actor, CANCEL_CARD)
+    card = await load(ctx, card_number)
+    lc.transition(card.hr_status, lc.CardEvent.CANCEL, ctx.actor.channel)
+    if card.hr_status is lc.HrStatus.SUPERSEDED:
+        rules.check_superseded(await supersession_of(ctx, card.id))
+    await _require_management_city(ctx, card)
+    await refuse_if_unfinished(ctx, card.person_id)
+
+
+async def document_checklist(ctx: Ctx, card_number: str) -> list[dict[str, Any]]:
+    """SPEC CAN-1/CAN-4: every reason with, for each person who may present it (the city policy
+    decides for settling abroad), the documents to bring in counter order; a card in a loss
+    state cannot be handed in. Each document names the request field that carries it."""
+    authorize(ctx.actor, CANCEL_CARD)
+    card = await load(ctx, card_number)
+    policy = await policy_on(ctx, card.city_code)
+    lost = _cannot_be_handed_in(card)
+    out: list[dict[str, Any]] = []
+    for reason in CancellationReason:
+        if reason is CancellationReason.DEATH:
+            presenters = [Presenter.FAMILY_MEMBER]
+        elif reason is CancellationReason.TRANSFER_OUT_OF_PROVINCE:
+            presenters = [Presenter.HOLDER]
+        else:
+            presenters = rules.abroad_presenters(policy.abroad_cancellation_by)
+        out.append(
+            {
+                "reason": reason.value,
+                "label_zh": reason.label_zh,
+                "label_en": reason.label_en,
+                "rule": reason.rule,
+                "presenters": [
+                    {
+                        "presenter": p.value,
+                        "label_zh": p.label_zh,
+                        "label_en": p.label_en,
+                        "documents": [
+                            {
+                                "proof": proof.value,
+                                "field": proof.field_name,
+                                "label_zh": proof.label_zh,
+                                "label_en": proof.label_en,
+                            }
+                            for proof in rules.required_proofs(reason, p, card_lost=lost)
+                        ],
+                    }
+                    for p in presenters
+                ],
+            }
+        )
+    return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sscard.cards import lifecycle
 from sscard.cards.entities import Card
 from sscard.cards.events import card_key
 from sscard.cards.jurisdiction.hooks import centre_of
@@ -113,3 +114,14 @@ async def _at_the_cards_city(
             field="card_number", step_zh=step_zh, step_en=step_en, city_code=card.city_code
         )
     return card
+
+
+async def city_change_preconditions(ctx: Ctx, card_number: str) -> None:
+    """What refuses step 1 of JUR-1 at this counter whatever is brought: an outlet outside the
+    card's management city, or a card whose state does not allow the change (the lifecycle
+    table's own check). For a dry run before the form (issue 12)."""
+    authorize(ctx.actor, CHANGE_CARD_CITY)
+    card = await _at_the_cards_city(
+        ctx, card_number, CHANGE_CARD_CITY, "转出地", "the outgoing city"
+    )
+    lifecycle.transition(card.hr_status, CardEvent.CHANGE_CITY, ctx.actor.channel)
