@@ -141,6 +141,12 @@ def load_demo(
     write_secret(tokens_file, json.dumps(result.tokens, indent=2))
     echo_json({"persons": result.persons, "applications": result.applications[:10]})
     typer.echo(f"demo tokens: {tokens_file}")
+    if result.staff_passwords:
+        staff_file = tokens_file.with_name("demo-staff.json")
+        write_secret(staff_file, json.dumps(result.staff_passwords, indent=2))
+        typer.echo(f"demo staff accounts and their one-time passwords: {staff_file}")
+        for username, password in result.staff_passwords.items():
+            typer.echo(f"  {username}: {password}")
 
 
 def _register_groups() -> None:

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from sscard.actors import service as actors
+from sscard.actors.staff import service as staff
 from sscard.applications import service as applications
 from sscard.kernel.actor import OPERATOR, Actor, Role
 from sscard.kernel.ctx import Ctx
@@ -48,6 +49,17 @@ DEMO_ACTORS: list[tuple[str, Role, str, dict[str, Any]]] = [
 ]
 
 
+# A staff account for each desk of the console (issue 12); each signs in with the one-time
+# password `load-demo` prints, sets their own and enrols an authenticator app.
+DEMO_STAFF: list[tuple[str, Role, str, dict[str, str]]] = [
+    ("demo.clerk", Role.OUTLET_CLERK, "演示人社柜员", {"outlet_code": "3204-HR-001"}),
+    ("demo.bank", Role.OUTLET_CLERK, "演示银行柜员", {"outlet_code": "3204-BANK-001"}),
+    ("demo.hotline", Role.HOTLINE_AGENT, "演示12333坐席", {"city_code": "3204"}),
+    ("demo.centre", Role.CENTRE_ADMIN, "演示常州卡管中心", {"city_code": "3204"}),
+    ("demo.auditor", Role.AUDITOR, "演示审计员", {}),
+]
+
+
 def generated_name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
 
@@ -81,6 +93,7 @@ class DemoResult:
     tokens: dict[str, str]
     persons: int
     applications: list[str]
+    staff_passwords: dict[str, str]  # username → one-time password, for accounts made now
 
 
 async def load_demo(rt: Runtime, *, persons: int = 20, seed: int = 2026) -> DemoResult:
@@ -100,7 +113,20 @@ async def load_demo(rt: Runtime, *, persons: int = 20, seed: int = 2026) -> Demo
                 registered += 1
         except PersonAlreadyRegistered:
             continue  # loaded before with the same seed
-    return DemoResult(tokens, registered, references)
+    return DemoResult(tokens, registered, references, await _demo_staff(rt))
+
+
+async def _demo_staff(rt: Runtime) -> dict[str, str]:
+    """The demo staff accounts not made before, with their one-time passwords."""
+    passwords: dict[str, str] = {}
+    async with rt.unit(OPERATOR) as ctx:
+        for username, role, name, binding in DEMO_STAFF:
+            try:
+                new = staff.NewStaff(username, name, role, **binding)
+                _, passwords[username] = await staff.create_staff(ctx, new)
+            except staff.UsernameTaken:
+                continue
+    return passwords
 
 
 async def _demo_person(ctx: Ctx, reg: PersonRegistration, bank: str, photo_seed: int) -> str:
