@@ -10,8 +10,10 @@ from sscard.applications.temporary_medical import repository as temporary_repo
 from sscard.applications.temporary_medical.permissions import ISSUE_TEMPORARY_MEDICAL_CARD
 from sscard.kernel.actor import authorize
 from sscard.kernel.ctx import Ctx
-from sscard.kernel.errors import DomainError
+from sscard.kernel.errors import DomainError, NotFound
 from sscard.platform import sequences
+from sscard.platform.access import service as access
+from sscard.platform.access.rules import Subject
 from sscard.platform.history import Change, record
 from sscard.registry.permissions import LOOKUP_PERSON
 from sscard.registry.reference.service import actor_outlet
@@ -71,6 +73,31 @@ async def of_person(ctx: Ctx, person_id: int) -> list[dict[str, Any]]:
     return [
         view(t, None) for t in await temporary_repo.temporary_medical_cards_of(ctx.conn, person_id)
     ]
+
+
+async def card_of_number(ctx: Ctx, number: str) -> dict[str, Any]:
+    """One temporary medical card by its number, as its printed form shows it (SPEC REP-1):
+    masked holder (ID-6), issuing outlet, the application it stands in for and that one's due
+    date (APP-7). Read on the same ground as the person's cards and logged; a card the actor may
+    not reach is answered exactly as a number that does not exist."""
+    authorize(ctx.actor, LOOKUP_PERSON)
+    found = await temporary_repo.temporary_medical_card_by_number(ctx.conn, number.strip().upper())
+    what = {"field": "number", "what_zh": "临时医保卡", "what_en": "Temporary medical card"}
+    if found is None:
+        raise NotFound(**what)
+    subject = Subject(
+        "temporary_medical_card", found["number"], found["person_id"], found["person_city_code"]
+    )
+    await access.reach(ctx, subject, **what)
+    return {
+        **view(found, found["application_reference"]),
+        "holder": {"name": found["person_name_masked"], "ssn": found["person_ssn_masked"]},
+        "city_code": found["person_city_code"],
+        "outlet_code": found["outlet_code"],
+        "application_kind": found["application_kind"],
+        "application_due_date": found["application_due_date"],
+        "due_waits_for_calendar_year": found["application_due_year_unknown"],
+    }
 
 
 def view(card: dict[str, Any], reference: str | None) -> dict[str, Any]:

@@ -44,6 +44,12 @@ async def get_by_reference(conn: AsyncConnection, reference: str) -> Row | None:
     return dict(r._mapping) if r else None
 
 
+async def get_by_card_number(conn: AsyncConnection, card_number: str) -> Row | None:
+    """The cancellation of a card (at most one: card_id is unique)."""
+    r = (await conn.execute(_VIEW.where(cards.c.card_number == card_number))).first()
+    return dict(r._mapping) if r else None
+
+
 async def representative_of(conn: AsyncConnection, cancellation_id: int) -> Row | None:
     stmt = select(cancellation_representatives).where(
         cancellation_representatives.c.cancellation_id == cancellation_id

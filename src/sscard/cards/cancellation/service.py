@@ -198,7 +198,25 @@ async def view(ctx: Ctx, reference: str) -> dict[str, Any]:
 async def notice_of(ctx: Ctx, reference: str) -> ClosureNotice:
     """The closure notice to print (SPEC CAN-3), masked (ID-6)."""
     authorize(ctx.actor, VIEW_CLOSURE_NOTICE)
-    row = await _by_reference(ctx, reference)
+    return _closure_notice(await _by_reference(ctx, reference))
+
+
+async def notice_of_card(ctx: Ctx, card_number: str) -> ClosureNotice:
+    """The closure notice of a cancelled card, found by the card's number (a counter has the
+    card in hand); seen by the same actors as `notice_of`, NotFound otherwise (CAN-3)."""
+    authorize(ctx.actor, VIEW_CLOSURE_NOTICE)
+    row = await repo.get_by_card_number(ctx.conn, card_number.strip().upper())
+    found = visible_or_not_found(
+        row,
+        lambda r: _may_see(ctx, r),
+        field="card_number",
+        what_zh="注销记录",
+        what_en="Cancellation",
+    )
+    return _closure_notice(found)
+
+
+def _closure_notice(row: dict[str, Any]) -> ClosureNotice:
     return ClosureNotice(
         reference=row["reference"],
         issued_on=business_date(row["notice_issued_at"]),
