@@ -53,7 +53,7 @@ async def _page(
 ) -> Response:
     accounts = await run(request, who.actor, staff.list_staff)
     cities = await run(request, who.actor, reference.cities)
-    defaults = {"role": Role.OUTLET_CLERK.value, "city_code": who.actor.city_code or ""}
+    defaults = {"role": Role.OUTLET_CLERK.value}
     context = page_context(
         request,
         accounts=accounts,
