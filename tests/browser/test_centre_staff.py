@@ -52,7 +52,8 @@ async def test_an_account_is_created_signed_in_with_its_one_time_password_and_re
     created = (await _accounts(rt, admin_actor))["ma.li"]
     assert created["role"] == "outlet_clerk"
     assert created["outlet_code"] == "3204-HR-001"
-    assert created["must_change_password"] and not created["totp_enrolled"]
+    assert created["must_change_password"]
+    assert not created["totp_enrolled"]
 
     # The new person's first sign-in works with the password shown: enrol, own password.
     clerk = await new_page(browser)
@@ -69,7 +70,8 @@ async def test_an_account_is_created_signed_in_with_its_one_time_password_and_re
     await clerk.get_by_role("button", name="保存密码").click()
     await expect(clerk).to_have_url(re.compile(r"/counter"))
     enrolled = (await _accounts(rt, admin_actor))["ma.li"]
-    assert enrolled["totp_enrolled"] and not enrolled["must_change_password"]
+    assert enrolled["totp_enrolled"]
+    assert not enrolled["must_change_password"]
 
     # The administrator resets it: a new one-time password, the authenticator to enrol again.
     await page.goto(f"{base}/centre/staff")
@@ -80,7 +82,8 @@ async def test_an_account_is_created_signed_in_with_its_one_time_password_and_re
     again = await page.locator("#initial-password").inner_text()
     assert again != initial
     reset = (await _accounts(rt, admin_actor))["ma.li"]
-    assert reset["must_change_password"] and not reset["totp_enrolled"]
+    assert reset["must_change_password"]
+    assert not reset["totp_enrolled"]
     # The clerk's session ended with the reset.
     await clerk.goto(f"{base}/account")
     await expect(clerk).to_have_url(re.compile(r"/signin\?next=/account$"))
