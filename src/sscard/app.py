@@ -40,6 +40,7 @@ from sscard.registry.calendar import endpoints as calendar
 from sscard.registry.corrections import endpoints as corrections
 from sscard.registry.credit import endpoints as credit
 from sscard.registry.reference import endpoints as reference
+from sscard.statistics import endpoints as statistics
 from sscard.web.mount import install as install_pages
 from sscard.wiring import wire
 
@@ -75,6 +76,7 @@ ROUTERS = (
     outbox.router,
     banks.router,
     reconciliation.router,
+    statistics.router,
 )
 
 

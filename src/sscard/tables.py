@@ -24,6 +24,7 @@ from sscard.registry.calendar import models as calendar
 from sscard.registry.corrections import models as corrections
 from sscard.registry.credit import models as credit
 from sscard.registry.reference import models as reference
+from sscard.statistics import models as statistics
 
 MODELS = (
     kernel,
@@ -46,6 +47,7 @@ MODELS = (
     temporary_medical,
     banks,
     reconciliation,
+    statistics,
 )
 
 __all__ = ["MODELS", "metadata"]

@@ -51,6 +51,8 @@ from sscard.registry.calendar.events import CalendarYearLoaded
 from sscard.registry.corrections import permissions as corrections
 from sscard.registry.credit import permissions as credit
 from sscard.registry.reference import permissions as reference
+from sscard.statistics import permissions as statistics
+from sscard.statistics import subscribers as statistics_subscribers
 
 OPERATIONS: tuple[Operation, ...] = (
     *platform.OPERATIONS,
@@ -76,6 +78,7 @@ OPERATIONS: tuple[Operation, ...] = (
     *temporary_medical.OPERATIONS,
     *banks.OPERATIONS,
     *reconciliation.OPERATIONS,
+    *statistics.OPERATIONS,
 )
 
 
@@ -111,4 +114,5 @@ def wire() -> None:
         BUS.subscribe(changed, bank_subscribers.on_hr_function_changed)
     BUS.subscribe(CardSuperseded, bank_subscribers.on_card_superseded)
     BUS.subscribe(ClosureNoticeIssued, bank_subscribers.on_closure_notice_issued)
+    statistics_subscribers.subscribe(BUS)
     BUS.wired = True
