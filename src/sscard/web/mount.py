@@ -9,11 +9,19 @@ from fastapi.staticfiles import StaticFiles
 
 from sscard.web.pages import account, signin
 from sscard.web.pages import centre
+from sscard.web.pages import hotline
 from sscard.web.pages import counter_cards
 from sscard.web.pages import documents
 
 STATIC = Path(__file__).parent / "static"
-ROUTERS = (signin.router, account.router, centre.router, counter_cards.router, documents.router)
+ROUTERS = (
+    signin.router,
+    account.router,
+    centre.router,
+    hotline.router,
+    counter_cards.router,
+    documents.router,
+)
 
 
 def install(app: FastAPI) -> None:
