@@ -19,6 +19,7 @@ from sscard.actors.staff import service as staff
 from sscard.actors.staff.service import StaffSession
 from sscard.applications import service as applications
 from sscard.banks import service as inbox
+from sscard.banks.reconciliation import service as reconciliation
 from sscard.kernel.ctx import Ctx
 from sscard.platform.notify import service as notifications
 from sscard.platform.notify.rules import NotificationFilter
@@ -27,13 +28,13 @@ from sscard.registry.calendar import service as calendar
 from sscard.registry.reference import service as reference
 from sscard.web import checks
 from sscard.web.i18n import N_
-from sscard.web.pages import centre_production, centre_staff
+from sscard.web.pages import centre_delivery, centre_production, centre_staff
 from sscard.web.pages.centre_common import ADMIN, page_context
 from sscard.web.render import render
 from sscard.web.route import page_router
 
 router = page_router()
-for area in (centre_production, centre_staff):
+for area in (centre_production, centre_staff, centre_delivery):
     router.include_router(area.router)
 
 
@@ -74,7 +75,7 @@ AREAS = (
         "/centre/reconciliation",
         N_("Reconciliation"),
         N_("Reconciliation runs with each bank, their differences and a CSV download."),
-        outbox.list_endpoints,
+        lambda ctx: reconciliation.list_runs(ctx, "ICBC", 0, 1),
     ),
     Area(
         "/centre/reference",
