@@ -446,7 +446,9 @@ async def _by_reference(ctx: Ctx, reference: str) -> dict[str, Any]:
 
 
 def may_see(ctx: Ctx, app: dict[str, Any]) -> bool:
-    """Who sees which applications: the holder their own, an outlet its own, a bank its own."""
+    """Who sees which applications: the holder their own, an outlet its own, a bank its own;
+    the province's centre, the hotline and the auditor any (the auditor only its history: its
+    role has no other operation on applications; issue 12, SPEC GOV-5)."""
     actor = ctx.actor
     if actor.role is Role.CARDHOLDER:
         return actor.person_id == app["person_id"]
@@ -456,7 +458,7 @@ def may_see(ctx: Ctx, app: dict[str, Any]) -> bool:
         return actor.bank_code == app["bank_code"]
     if actor.role is Role.CENTRE_ADMIN:  # a city's centre: its own city (issue 11)
         return actor.city_code == app["city_code"]
-    return actor.role in (Role.PROVINCE_ADMIN, Role.HOTLINE_AGENT)
+    return actor.role in (Role.PROVINCE_ADMIN, Role.HOTLINE_AGENT, Role.AUDITOR)
 
 
 async def _get(ctx: Ctx, app_id: int) -> dict[str, Any]:

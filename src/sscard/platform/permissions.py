@@ -6,8 +6,11 @@ from sscard.kernel.actor import Operation, Role
 
 R = Role
 
+# The auditor reads any card's or application's history, read-only (issue 12, SPEC GOV-5).
 VIEW_HISTORY = Operation(
-    "view_history", "查看操作记录", {R.CENTRE_ADMIN, R.HOTLINE_AGENT, R.OUTLET_CLERK}
+    "view_history",
+    "查看操作记录",
+    {R.CENTRE_ADMIN, R.HOTLINE_AGENT, R.OUTLET_CLERK, R.AUDITOR},
 )
 
 OPERATIONS = (VIEW_HISTORY,)

@@ -31,9 +31,13 @@ class Purpose(StrEnum):
     PROVINCE = "province"  # the province's centre
     HOLDER = "holder"  # the person themself
     OWN_BANK = "own_bank"  # a bank, a card of its own
+    AUDIT = "audit"  # an auditor, a record's history (issue 12, SPEC GOV-5)
 
 
 GRANTS = frozenset({Purpose.DOCUMENT_PRESENTED, Purpose.REGISTERED})
+# What an auditor reads on its standing ground: histories (who changed what), never the person,
+# card or credit record themselves; the operations' roles keep it to reading (issue 12).
+AUDITED_KINDS = frozenset({"card_history"})
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,8 @@ def standing_purpose(actor: Actor, subject: Subject) -> Purpose | None:
         return Purpose.HOLDER
     if actor.role is Role.BANK_SYSTEM and subject.bank_code == actor.bank_code:
         return Purpose.OWN_BANK
+    if actor.role is Role.AUDITOR and subject.kind in AUDITED_KINDS:
+        return Purpose.AUDIT
     return None
 
 
