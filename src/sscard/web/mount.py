@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from sscard.web.pages import account, signin
 from sscard.web.pages import centre
 from sscard.web.pages import hotline
+from sscard.web.pages import bank
 from sscard.web.pages import counter_cards
 from sscard.web.pages import documents
 
@@ -19,6 +20,7 @@ ROUTERS = (
     account.router,
     centre.router,
     hotline.router,
+    bank.router,
     counter_cards.router,
     documents.router,
 )

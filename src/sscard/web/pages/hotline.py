@@ -129,17 +129,24 @@ def labels(request: Request) -> dict[str, Any]:
     }
 
 
-async def find_caller(request: Request, who: StaffSession, desk: str, template: str) -> Response:
+async def find_caller(
+    request: Request,
+    who: StaffSession,
+    desk: str,
+    template: str,
+    context: dict[str, Any] | None = None,
+) -> Response:
     """The lookup by the number the person gives (the API's own use case and schema); the
-    person's page follows, or the refusal is shown by the field with what was typed kept."""
+    person's page follows, or the refusal is shown by the field with what was typed kept
+    (`context`: what else the desk's lookup page shows)."""
     values = form_values(await form(request), LOOKUP_FIELD)
     try:
         number = forms.parse(LookupIn, values).social_security_number
         found = await run(request, who.actor, lambda ctx: counter.lookup_by_ssn(ctx, number))
     except DomainError as refusal:
         errors = forms.field_messages(request, refusal)
-        context = {**labels(request), "values": values, "errors": errors}
-        return render(request, template, context, status=refusal.status)
+        page = {**labels(request), **(context or {}), "values": values, "errors": errors}
+        return render(request, template, page, status=refusal.status)
     raise Redirect(f"{desk}/persons/{found['person_id']}")
 
 
