@@ -227,6 +227,8 @@ async def upload_statement(request: Request, who: StaffSession = Depends(ADMIN))
         return await _runs(
             request, who, bank, errors_of(request, refusal), problems, refusal.status
         )
+    finally:
+        await data.close()  # the uploaded file's spool
     return redirect(request, f"/centre/reconciliation/{done['id']}")
 
 
