@@ -3,6 +3,7 @@ taken, its differences shown and downloaded as CSV (issue 12 item 6; SPEC ISS-2)
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import re
@@ -60,7 +61,7 @@ async def test_a_statement_is_reconciled_and_its_differences_downloaded_as_csv(
     async with page.expect_download() as download_info:
         await page.get_by_role("link", name="下载差异明细（CSV）").click()
     download = await download_info.value
-    downloaded = Path(await download.path()).read_text("utf-8")
+    downloaded = await asyncio.to_thread(Path(await download.path()).read_text, "utf-8")
     assert downloaded.startswith("\ufeffcard_number,kind,rule,")
     rows = list(csv.DictReader(io.StringIO(downloaded.lstrip("\ufeff"))))
     stored = await api.get(f"/api/v1/reconciliations/{run_id}", "admin")
