@@ -11,6 +11,7 @@ from sscard.web.pages import account, signin
 from sscard.web.pages import centre
 from sscard.web.pages import hotline
 from sscard.web.pages import bank
+from sscard.web.pages import audit
 from sscard.web.pages import counter_cards
 from sscard.web.pages import documents
 
@@ -21,6 +22,7 @@ ROUTERS = (
     centre.router,
     hotline.router,
     bank.router,
+    audit.router,
     counter_cards.router,
     documents.router,
 )
