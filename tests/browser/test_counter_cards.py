@@ -309,3 +309,40 @@ async def test_cancellation_for_a_transfer_out_of_the_province_with_its_checklis
     notices = (await api.get(f"/api/v1/cancellations?card_number={n}", clerk.username)).json()
     assert [i["reason"] for i in notices["items"]] == ["transfer_out_of_province"]
     assert outside_requests(page) == []
+
+
+async def test_upgrade_from_a_second_generation_card(
+    rt: Runtime, clock: ManualClock, browser: Browser, base: str, api: Api
+) -> None:
+    """SPEC GEN-3, APP-5: a missing photo is shown before sending; an old card number with a
+    stray character is refused next to its field, nothing stored; then accepted."""
+    clerk = await _clerk(rt, api, "chu.sheng")
+    person = await api.person(clerk.username, photo=False)
+    p = person["person_id"]
+    page = await _signed_in(browser, base, clerk, clock)
+    await page.goto(f"{base}/counter/persons/{p}/upgrade")
+    await expect(page.locator(".unmet")).to_contain_text("须提供符合标准的照片")
+    assert (await api.put_photo(p, clerk.username)).status_code == 200
+    await page.reload()
+    await expect(page.locator(".unmet")).to_have_count(0)
+    await assert_accessible(page)
+
+    await page.get_by_label("新卡合作银行").select_option("ICBC")
+    await page.get_by_label("旧卡卡号").fill("6222-0212")
+    await page.get_by_label("发卡城市").select_option("3204")
+    await page.get_by_label("旧卡银行", exact=True).select_option("ICBC")
+    await page.get_by_label("已携带旧卡").check()
+    await page.get_by_role("button", name="受理升级换代").click()
+    await expect(page.locator("#e-old_card_number")).to_be_visible()
+    await expect(page.get_by_label("旧卡卡号")).to_have_value("6222-0212")
+    await assert_accessible(page)
+    assert (await api.get(f"/api/v1/persons/{p}", "admin")).json()["open_application"] is None
+
+    await page.get_by_label("旧卡卡号").fill("6222021234567890")
+    await page.get_by_role("button", name="受理升级换代").click()
+    await expect(page.get_by_role("heading", name="升级换代已受理")).to_be_visible()
+    await screenshot(page, "36-counter-upgrade")
+    reference = (await api.get(f"/api/v1/persons/{p}", "admin")).json()["open_application"]
+    app = (await api.get(f"/api/v1/applications/{reference}", "admin")).json()
+    assert app["kind"] == "upgrade"
+    assert outside_requests(page) == []

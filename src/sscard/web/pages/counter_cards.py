@@ -23,7 +23,7 @@ from sscard.actors.staff.service import StaffSession
 from sscard.applications.counter import service as counter
 from sscard.applications.renewal import service as renewal
 from sscard.applications.renewal.rules import ExchangeReason
-from sscard.applications.renewal.schemas import ExchangeIn, ReplacementIn
+from sscard.applications.renewal.schemas import ExchangeIn, ReplacementIn, UpgradeIn
 from sscard.applications.temporary_medical import service as temporary_medical
 from sscard.cards import service as cards
 from sscard.cards.cancellation import service as cancellation
@@ -31,11 +31,13 @@ from sscard.cards.cancellation.rules import CancellationReason, Relationship
 from sscard.cards.cancellation.schemas import CancelIn
 from sscard.cards.jurisdiction import service as jurisdiction
 from sscard.cards.jurisdiction.schemas import CityChangeIn
+from sscard.cards.legacy.rules import BankClosure, OldCard
 from sscard.cards.passwords import service as passwords
 from sscard.cards.passwords.schemas import HrPasswordResetIn, HrPasswordSetIn
 from sscard.kernel.actor import Role
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import DomainError
+from sscard.platform.http.request import PathId
 from sscard.platform.validation import InvalidFields
 from sscard.registry.documents import DocumentType
 from sscard.registry.reference import service as reference
@@ -46,9 +48,9 @@ from sscard.web.render import render
 from sscard.web.route import page_router
 from sscard.web.session import form, of_role, run, unit
 
-router = page_router("/counter/cards")
+router = page_router()
 CLERK = of_role(Role.OUTLET_CLERK)
-CARD = "/{card_number}"
+CARD = "/counter/cards/{card_number}"
 Values = dict[str, str]
 
 HR_STATES = {
@@ -96,6 +98,13 @@ APPLICATION_STATES = {
 DONE = {
     "replacement": N_("Replacement accepted"),
     "exchange": N_("Exchange accepted"),
+    "upgrade": N_("Upgrade accepted"),
+}
+GENERATIONS = {1: N_("Generation 1 (city citizen card)"), 2: N_("Generation 2 (provincial card)")}
+BANK_CLOSURES = {
+    BankClosure.NONE: N_("Nothing done at its bank"),
+    BankClosure.FORMALLY_LOST: N_("Formally reported lost at its bank"),
+    BankClosure.CLOSED: N_("Account closed at its bank"),
 }
 
 
@@ -278,10 +287,19 @@ async def replace(
 
 
 async def _accepted(
-    request: Request, who: StaffSession, card_number: str, app: dict[str, Any], kind: str
+    request: Request,
+    who: StaffSession,
+    card_number: str | None,
+    app: dict[str, Any],
+    kind: str,
+    person_id: int | None = None,
 ) -> Response:
-    context = await _card(request, who, card_number)
-    context.update(app=app, title=DONE[kind], app_states=APPLICATION_STATES)
+    context: dict[str, Any] = {"card": None}
+    if card_number:
+        context = await _card(request, who, card_number)
+    if person_id is None:
+        person_id = context["card"].person_id
+    context.update(app=app, title=DONE[kind], app_states=APPLICATION_STATES, person_id=person_id)
     return render(request, "counter/card/accepted.html", context, status=201)
 
 
@@ -738,3 +756,91 @@ async def cancel(
     return await _cancel_page(
         request, who, card_number, values["reason"], {}, {}, None, status=201, done=done
     )
+
+
+# ---- upgrade from a generation 1 or 2 card (GEN-3) ----
+
+UPGRADE_INPUTS = (
+    "bank_code",
+    "old_card_generation",
+    "old_card_number",
+    "old_card_issuer_city_code",
+    "old_card_bank_code",
+    "old_card_bank_closure",
+    "old_card_presented",
+)
+# Fills the old card's slots of a dry run (a gen-2 card from outside Jiangsu, no bank, brought
+# along); refusals about the old card itself are the form's to show once it is typed.
+PROBE_OLD_CARD = OldCard(2, "000000", None, None, BankClosure.NONE, True)
+
+
+async def _upgrade_page(
+    request: Request,
+    who: StaffSession,
+    person_id: int,
+    values: Values,
+    errors: dict[str, str],
+    refusal: DomainError | None,
+    status: int = 200,
+) -> Response:
+    holder = await run(request, who.actor, lambda ctx: counter.person_overview(ctx, person_id))
+    banks = await _banks(request, who)
+    probe = renewal.Upgrade(person_id, banks[0][0] if banks else "", PROBE_OLD_CARD)
+    found = await dry_run(request, who.actor, lambda ctx: renewal.submit_upgrade(ctx, probe))
+    _ = i18n.translator(request)
+    context = {
+        "holder": holder,
+        "unmet": _unmet(found, ("old_card",)),
+        "banks": banks,
+        "all_banks": await run(request, who.actor, _bank_names(request)),
+        "cities": await _cities(request, who),
+        "generations": [(str(g), _(label)) for g, label in GENERATIONS.items()],
+        "closures": [(c.value, _(label)) for c, label in BANK_CLOSURES.items()],
+        "values": values or {"old_card_generation": "2", "old_card_bank_closure": "none"},
+        "errors": errors,
+        "refusal": refusal,
+    }
+    return render(request, "counter/card/upgrade.html", context, status=status)
+
+
+def _bank_names(request: Request) -> Callable[[Ctx], Awaitable[list[tuple[str, str]]]]:
+    english = i18n.language(request) == "en"
+
+    async def read(ctx: Ctx) -> list[tuple[str, str]]:
+        return [(b.code, b.name_en if english else b.name_zh) for b in await reference.banks(ctx)]
+
+    return read
+
+
+@router.get("/counter/persons/{person_id}/upgrade")
+async def upgrade_form(
+    person_id: PathId, request: Request, who: StaffSession = Depends(CLERK)
+) -> Response:
+    return await _upgrade_page(request, who, person_id, {}, {}, None)
+
+
+@router.post("/counter/persons/{person_id}/upgrade")
+async def upgrade(
+    person_id: PathId, request: Request, who: StaffSession = Depends(CLERK)
+) -> Response:
+    values = await _values(request, *UPGRADE_INPUTS)
+    old_card = {
+        "generation": values["old_card_generation"],
+        "number": values["old_card_number"],
+        "issuer_city_code": values["old_card_issuer_city_code"],
+        "bank_code": values["old_card_bank_code"],
+        "bank_closure": values["old_card_bank_closure"],
+        "presented": "true" if values["old_card_presented"] else "false",
+    }
+    data = {
+        "person_id": str(person_id),
+        "bank_code": values["bank_code"],
+        "old_card": _compact(old_card),
+    }
+    try:
+        body = _parse(UpgradeIn, data)
+        app = await run(request, who.actor, lambda ctx: renewal.submit_upgrade(ctx, body.domain()))
+    except DomainError as refusal:
+        errors, above = _split(request, refusal, UPGRADE_INPUTS)
+        return await _upgrade_page(request, who, person_id, values, errors, above, refusal.status)
+    return await _accepted(request, who, None, app, "upgrade", person_id)
