@@ -65,18 +65,18 @@ CARD = TemporaryMedicalCard(
 
 
 def rasterise(document: bytes, dpi: int = DPI) -> Image.Image:
-    """The first page as poppler draws it, in greyscale (PGM: quicker than PNG to write)."""
+    """The first page as poppler draws it, in colour (PPM: quicker than PNG to write)."""
     assert document.startswith(b"%PDF-")
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "form.pdf"
         source.write_bytes(document)
         subprocess.run(
-            ["pdftoppm", "-gray", "-r", str(dpi), "-f", "1", "-l", "1", "-singlefile",
+            ["pdftoppm", "-r", str(dpi), "-f", "1", "-l", "1", "-singlefile",
              str(source), str(Path(tmp) / "page")],
             check=True,
             capture_output=True,
         )  # fmt: skip
-        return Image.open(BytesIO((Path(tmp) / "page.pgm").read_bytes())).convert("L")
+        return Image.open(BytesIO((Path(tmp) / "page.ppm").read_bytes())).convert("RGB")
 
 
 def pdf_text(document: bytes) -> str:
@@ -101,7 +101,7 @@ def ink(page: Image.Image, box: tuple[float, float, float, float] | None = None)
     if box is not None:
         scale = page.width / 210
         page = page.crop(tuple(round(v * scale) for v in box))  # type: ignore[arg-type]
-    histogram = page.histogram()
+    histogram = page.convert("L").histogram()
     return sum(histogram[:128]) / max(1, page.width * page.height)
 
 
