@@ -12,6 +12,7 @@ from sscard.web.pages import centre
 from sscard.web.pages import hotline
 from sscard.web.pages import bank
 from sscard.web.pages import audit
+from sscard.web.pages import counter
 from sscard.web.pages import counter_cards
 from sscard.web.pages import documents
 
@@ -23,6 +24,7 @@ ROUTERS = (
     hotline.router,
     bank.router,
     audit.router,
+    counter.router,
     counter_cards.router,
     documents.router,
 )

@@ -23,6 +23,8 @@ from sscard.kernel.errors import DomainError, invalid
 from sscard.kernel.text import unsafe_characters
 
 JSON = "application/json"
+MULTIPART = "multipart/form-data"
+MULTIPART_ALLOWANCE = 8_192  # a multipart form's other fields and part headers
 STREAMED = frozenset({"text/csv"})  # read by the operation as it arrives, never whole
 
 
@@ -58,9 +60,13 @@ def media_type(request: Request) -> str:
 
 
 def limit_for(media: str, settings: Settings) -> int:
-    """Bytes a body of this media type may hold (SSCARD_MAX_*_BYTES)."""
+    """Bytes a body of this media type may hold (SSCARD_MAX_*_BYTES). A multipart form is
+    taken only by a page that declares it (the counter's photo upload): the photo's limit,
+    plus room for the form's token and the part headers."""
     if media.startswith("image/"):
         return settings.max_photo_bytes
+    if media == MULTIPART:
+        return settings.max_photo_bytes + MULTIPART_ALLOWANCE
     if media in STREAMED:
         return settings.max_file_bytes
     return settings.max_body_bytes
