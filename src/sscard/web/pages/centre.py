@@ -28,13 +28,13 @@ from sscard.registry.calendar import service as calendar
 from sscard.registry.reference import service as reference
 from sscard.web import checks
 from sscard.web.i18n import N_
-from sscard.web.pages import centre_delivery, centre_production, centre_staff
+from sscard.web.pages import centre_delivery, centre_production, centre_reference, centre_staff
 from sscard.web.pages.centre_common import ADMIN, page_context
 from sscard.web.render import render
 from sscard.web.route import page_router
 
 router = page_router()
-for area in (centre_production, centre_staff, centre_delivery):
+for area in (centre_production, centre_staff, centre_delivery, centre_reference):
     router.include_router(area.router)
 
 
