@@ -86,6 +86,11 @@ async def test_another_banks_outlet_cannot_take_the_formal_loss(
     szb = await make_staff(rt, "bk.szb", Role.OUTLET_CLERK, outlet_code="3205-BANK-001")
     page = await new_page(browser)
     await sign_in(page, base, szb, clock)
+    # A number cut short: the lookup's own refusal by the field, what was typed kept.
+    await page.get_by_label("持卡人社会保障号码").fill("3205")
+    await page.get_by_role("button", name="查询持卡人").click()
+    await expect(page.locator("#e-social_security_number")).to_contain_text("至少15个字符")
+    await expect(page.get_by_label("持卡人社会保障号码")).to_have_value("3205")
     await _open_card(page, card["document"]["number"], n)
     region = page.get_by_role("region", name="正式挂失（LOSS-2）")
     await expect(region.locator(".unmet")).to_contain_text("ICBC")
