@@ -15,6 +15,7 @@ from sqlalchemy import text
 
 from sscard import __version__
 from sscard.actors import endpoints as actors
+from sscard.actors.staff import endpoints as staff
 from sscard.applications import endpoints as applications
 from sscard.applications.counter import endpoints as counter
 from sscard.applications.renewal import endpoints as renewal
@@ -67,6 +68,7 @@ ROUTERS = (
     cancellation.router,
     reference.router,
     actors.router,
+    staff.router,
     calendar.router,
     clock.router,
     access.router,

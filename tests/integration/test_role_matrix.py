@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from sscard.actors.permissions import CREATE_ACTOR
+from sscard.actors.staff.permissions import MANAGE_STAFF
 from sscard.applications.permissions import (
     COLLECT_CARD,
     DELIVER_TO_OUTLET,
@@ -54,6 +55,7 @@ from sscard.registry.credit.permissions import RECORD_CREDIT_ENTRY, VIEW_CREDIT_
 from sscard.registry.permissions import ATTACH_PHOTO, LOOKUP_PERSON, REGISTER_PERSON
 from sscard.registry.photo import make_standard_photo
 from sscard.registry.reference.permissions import EDIT_REFERENCE_DATA
+from sscard.statistics.permissions import REBUILD_STATISTICS, VIEW_STATISTICS
 from sscard.wiring import OPERATIONS
 from tests.support.api import ADULT_BIRTH, Api
 from tests.support.numbers import citizen_number
@@ -171,6 +173,9 @@ REQUESTS: dict[Operation, tuple[str, str, Any]] = {
     VIEW_ACCESS_LOG: ("GET", "/api/v1/access-log", None),
     RECONCILE_BANK: ("POST", "/api/v1/banks/ICBC/reconciliations", {"source": "api"}),
     VIEW_RECONCILIATION: ("GET", "/api/v1/banks/ICBC/reconciliations", None),
+    MANAGE_STAFF: ("GET", "/api/v1/staff-accounts", None),
+    VIEW_STATISTICS: ("GET", "/api/v1/statistics/dashboard", None),
+    REBUILD_STATISTICS: ("POST", "/api/v1/statistics/rebuild", {}),
 }
 
 ROLE_ACTOR = {
