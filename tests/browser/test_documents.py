@@ -206,15 +206,19 @@ async def test_a_clerk_prints_each_document_the_counter_hands_out(
     assert outside_requests(page) == []
 
 
-async def test_the_counter_documents_are_not_another_desks(
+async def test_a_city_centre_prints_its_closure_notices_but_no_counter_receipt(
     rt: Runtime, clock: ManualClock, api: Api, browser: Browser, base: str
 ) -> None:
-    """SPEC CH-1: a hotline agent has no counter documents, whatever the record."""
-    agent = await staff(rt, api, "agent.ma", Role.HOTLINE_AGENT, city_code="3204")
-    page = await signed_in(browser, base, agent, clock)
+    """SPEC CAN-3, CH-1: the city's centre prints a closure notice of its city, as the API lets
+    it; the receipt and the temporary medical card are the counter's, refused to another desk."""
+    cancelled = await cancelled_card(api, "clerk_instant")
+    admin = await staff(rt, api, "centre.he", Role.CENTRE_ADMIN, city_code="3204")
+    page = await signed_in(browser, base, admin, clock)
+    number = cancelled["card_number"]
+    document = await pdf_of(page, f"{base}/counter/cards/{number}/closure-notice.pdf")
+    assert cancelled["cancellation"]["reference"] in pdf_text(document)
     for path in (
-        "/counter/applications/SQ32042026112300000001/receipt.pdf",
-        "/counter/cards/A00000001/closure-notice.pdf",
+        f"/counter/applications/{cancelled['reference']}/receipt.pdf",
         "/counter/temporary-medical/LS32042600000001.pdf",
     ):
         await refused(page, f"{base}{path}", 403, "您的角色不能使用此页面")

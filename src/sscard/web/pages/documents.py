@@ -19,10 +19,8 @@ from sscard.applications.temporary_medical import service as temporary_medical
 from sscard.cards.cancellation import notice as closure_notice
 from sscard.cards.cancellation import service as cancellation
 from sscard.kernel.actor import Role
-from sscard.kernel.ctx import Ctx
-from sscard.kernel.errors import NotFound
 from sscard.registry.reference import service as reference_data
-from sscard.registry.reference.entities import Bank, City, Outlet
+from sscard.registry.reference.entities import Bank, City
 from sscard.web.documents import receipt as receipt_form
 from sscard.web.documents import temporary_medical as temporary_form
 from sscard.web.route import page_router
@@ -55,7 +53,8 @@ async def application_receipt(
     """The application receipt (回执单, SPEC ISS-3, APP-7) of an application of this outlet."""
     async with unit(request, who.actor) as ctx:
         application = await applications.view(ctx, reference)
-        outlet = await _outlet(ctx, application["outlet_code"])
+        # A clerk sees only their outlet's applications: one taken at a counter.
+        outlet = await reference_data.outlet(ctx, application["outlet_code"])
         bank = _bank(await reference_data.banks(ctx), application["bank_code"])
     form = receipt_form.from_view(application, outlet, bank)
     content = await run_in_threadpool(receipt_form.render, form)
@@ -81,17 +80,11 @@ async def temporary_medical_card(
     """A temporary medical card (临时医保卡, SPEC REP-1) by the number its issue answered."""
     async with unit(request, who.actor) as ctx:
         card = await temporary_medical.card_of_number(ctx, number)
-        outlet = await _outlet(ctx, card["outlet_code"])
+        outlet = await reference_data.outlet(ctx, card["outlet_code"])
         city = _city(await reference_data.cities(ctx), card["city_code"])
     form = temporary_form.from_view(card, outlet, city)
     content = await run_in_threadpool(temporary_form.render, form)
     return pdf_response(content, f"temporary-medical-{form.number}.pdf")
-
-
-async def _outlet(ctx: Ctx, code: str | None) -> Outlet:
-    if code is None:  # an application made online has no counter, and no receipt
-        raise NotFound(field="reference", what_zh="网点", what_en="Outlet")
-    return await reference_data.outlet(ctx, code)
 
 
 def _bank(banks: list[Bank], code: str) -> Bank:
