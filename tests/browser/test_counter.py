@@ -185,14 +185,22 @@ async def test_an_open_application_is_withdrawn_and_other_needs_a_note(
     rt: Runtime, clock: ManualClock, api: Api, browser: Browser, base: str
 ) -> None:
     """Issue 11 withdrawal (APP-7): 'other' without a note is refused next to the note and
-    nothing changes; with a note the application is withdrawn."""
+    nothing changes; with a note the application is withdrawn. The person page warns of the
+    HR credit record's entries (SPEC REP-5)."""
     clerk = await _clerk(rt, api, "zheng.counter")
     person = await api.person("zheng.counter")
     reference = (await api.submit(person["person_id"], "zheng.counter")).json()["reference"]
+    centre = {"role": "centre_admin", "display_name": "常州卡管中心", "city_code": "3204"}
+    api.tokens["centre_3204"] = (await api.post("/api/v1/actors", "admin", centre)).json()["token"]
+    entry = {"kind": "malicious_repeat_exchange"}
+    credit = f"/api/v1/persons/{person['person_id']}/credit-record"
+    assert (await api.post(credit, "centre_3204", entry)).status_code == 201
     page = await new_page(browser)
     await sign_in(page, base, clerk, clock)
     await _find(page, api.numbers[person["person_id"]])
     await expect(page.locator(".reference")).to_have_text(reference)
+    warning = page.get_by_role("region", name="人社信用记录")
+    await expect(warning).to_contain_text("恶意重复补换卡 · REP-5 · 2026-11-23")
     await page.get_by_role("link", name="撤回申领").click()
     await page.get_by_label("原因").select_option("other")
     await page.get_by_role("button", name="撤回申领").click()
@@ -245,3 +253,14 @@ async def test_a_wrong_check_digit_and_a_control_character_are_refused_by_their_
         "/api/v1/persons/lookup", "sun.counter", {"social_security_number": good_number}
     )
     assert missing.status_code == 404
+
+
+async def test_only_the_photo_form_takes_a_photo_sized_multipart_body(api: Api) -> None:
+    """The guard gives the photo page (which declares multipart/form-data) the photo's limit;
+    any other page's form keeps the form limit (SSCARD_MAX_BODY_BYTES), unread past it."""
+    heavy = {"photo": ("heavy.jpg", _noisy_jpeg(640, 700), "image/jpeg")}
+    other = await api.client.post("/counter/register", files=heavy)
+    assert other.status_code == 413
+    photo = await api.client.post("/counter/persons/1/photo", files=heavy)
+    assert photo.status_code == 303  # read, then sent to sign in: no session
+    assert "/signin" in photo.headers["location"]

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from sscard.applications import lifecycle as proc
+from sscard.kernel.clock import CHINA
 from sscard.registry import photo
 from sscard.registry.documents import DocumentType, PersonCategory
 from sscard.web.i18n import N_
@@ -73,6 +75,12 @@ CHANNELS = {
     "hotline": N_("Hotline"),
     "unit": N_("Unit"),
 }
+
+
+def beijing(moment: datetime) -> str:
+    """A moment as the counter's clock shows it: Beijing time, to the minute."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # stored in UTC
+    return aware.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
 
 
 def relationship_choices() -> list[str]:
