@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from sscard.web.pages import account, signin
+from sscard.web.pages import dashboard
 from sscard.web.pages import centre
 from sscard.web.pages import hotline
 from sscard.web.pages import bank
@@ -20,6 +21,7 @@ STATIC = Path(__file__).parent / "static"
 ROUTERS = (
     signin.router,
     account.router,
+    dashboard.router,
     centre.router,
     hotline.router,
     bank.router,
