@@ -16,7 +16,10 @@ import zxingcpp
 from PIL import Image
 from reportlab.lib.units import mm
 
+from sscard.registry.reference.entities import Bank, City, Outlet
 from sscard.web.documents import pdf
+from sscard.web.documents import receipt as receipt_form
+from sscard.web.documents import temporary_medical as temporary_form
 from sscard.web.documents.receipt import Receipt
 from sscard.web.documents.receipt import render as render_receipt
 from sscard.web.documents.temporary_medical import TemporaryMedicalCard
@@ -222,6 +225,64 @@ def test_temporary_medical_card_says_when_the_new_card_is_due_is_unknown() -> No
     """SPEC APP-7, §17."""
     text = pdf_text(render_card(replace(CARD, due_date=None, due_waits_for_year=2027)))
     assert "新卡预计领卡日期：未知（待2027年" in text
+
+
+# ---- from what the use cases answer ----
+
+OUTLET = Outlet(
+    id=2, code="3204-HR-002", city_code="3204", name_zh="天宁区社会保障卡服务网点",
+    name_en="Tianning", kind="hr", bank_code=None, making="fast", address_zh="常州市天宁区",
+    phone=None, hours_zh=None, operations=["apply"], active=True, source="test",
+)  # fmt: skip
+BANK = Bank(code="ICBC", name_zh="中国工商银行", name_en="ICBC", hotline="95588", bins=[])
+CITY = City(
+    code="3204", area_code="320400", name_zh="常州市", name_en="Changzhou",
+    card_title_zh="江苏（常州）一卡通", transport_zone=None,
+)  # fmt: skip
+
+
+def test_a_receipt_is_made_from_the_application_as_the_api_shows_it() -> None:
+    """SPEC APP-7, ID-4, ID-6: the view's masked holder, guardian and unknown due date."""
+    view = {
+        "reference": "SQ32042026112300000042",
+        "kind": "first",
+        "status": "accepted",
+        "making": "fast",
+        "accepted_at": ACCEPTED,
+        "due_date": None,
+        "due_waits_for_calendar_year": 2027,
+        "fee_fen": 0,
+        "person": {"name": "测**", "ssn": "320402********123X"},
+        "representative": {"role": "guardian", "name": "王**"},
+    }
+    made = receipt_form.from_view(view, OUTLET, BANK)
+    assert (made.due_date, made.due_waits_for_year) == (None, 2027)
+    assert made.representative == "王**（监护人）"
+    assert ("预计领卡日期", "未知（待2027年法定节假日安排公布后确定）") in receipt_form.rows(made)
+    # An outlet without phone or hours says neither.
+    assert not any("咨询电话" in note for note in receipt_form.collection_notes(made))
+
+
+def test_a_temporary_card_is_made_from_its_read() -> None:
+    """SPEC REP-1, APP-7: card_of_number's answer, the new card's due date unknown."""
+    read = {
+        "number": CARD.number,
+        "status": "valid",
+        "issued_at": ACCEPTED,
+        "ended_at": None,
+        "application_reference": CARD.application_reference,
+        "holder": {"name": "测**", "ssn": "320402********123X"},
+        "city_code": "3204",
+        "outlet_code": "3204-HR-002",
+        "application_kind": "exchange",
+        "application_due_date": None,
+        "due_waits_for_calendar_year": 2027,
+    }
+    made = temporary_form.from_view(read, OUTLET, CITY)
+    assert (made.city_name, made.outlet_name) == ("常州市", "天宁区社会保障卡服务网点")
+    assert "新卡预计领卡日期：未知（待2027年法定节假日安排公布后确定）。" in "".join(
+        temporary_form.notes(made)
+    )
 
 
 # ---- what the forms share ----
