@@ -46,6 +46,7 @@ async def test_temporary_loss_shows_the_moment_it_lifts_by_itself_and_is_unlocke
     await expect(page.get_by_role("heading", name=re.compile("来电人"))).to_be_visible()
     await page.get_by_role("link", name=n).click()
     await expect(page.locator("#hr-status")).to_have_text("正常")
+    await expect(page.locator("#bank-hotline")).to_contain_text("95588")  # ICBC's, LOSS-1
     await expect(page.get_by_role("button", name="解挂")).to_have_count(0)  # SPEC LOSS-3
     await expect(page.locator("#h-unlock ~ .unmet")).to_contain_text("不能执行")
 
@@ -157,4 +158,10 @@ async def test_bad_input_in_the_document_field_is_refused_by_the_field(
     await _find(page, "110101199003070011")
     await expect(page.locator("#e-social_security_number")).to_contain_text("人员不存在")
     await expect(field).to_have_value("110101199003070011")
+    # In English, the same refusal in English.
+    await page.get_by_role("button", name="English").click()
+    await page.get_by_label("Caller's social security number").fill("3204")
+    await page.get_by_role("button", name="Find the caller").click()
+    await expect(page.locator("#e-social_security_number")).to_contain_text("15")
+    await expect(page.get_by_label("Caller's social security number")).to_have_value("3204")
     assert await api.count("access_log") == 0

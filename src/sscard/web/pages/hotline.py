@@ -29,6 +29,7 @@ from sscard.kernel.actor import ROLE_ZH, Role
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import DomainError
 from sscard.platform.http.request import PathId, TransitionIn
+from sscard.registry.reference import service as reference
 from sscard.registry.schemas import LookupIn
 from sscard.web import checks, forms, i18n
 from sscard.web.i18n import N_
@@ -227,6 +228,7 @@ async def _card(
     do now: each procedure's precondition from a dry run of its own use case."""
     async with unit(request, who.actor) as ctx:
         card, view = await card_on_record(ctx, card_number)
+        bank = next((b for b in await reference.banks(ctx) if b.code == card.bank_code), None)
     number = card.card_number
     refusals = await checks.preconditions(
         request,
@@ -241,6 +243,7 @@ async def _card(
         **labels(request),
         "card": view,
         "person_id": card.person_id,
+        "bank_hotline": bank.hotline if bank else None,
         "blocked": unmet_of(refusals),
         "done": _(DONE[done]) if done in DONE else "",
         "acted": acted,
