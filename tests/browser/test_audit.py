@@ -53,6 +53,14 @@ async def test_the_auditor_reads_the_log_of_a_clerks_read_and_verifies_the_chain
     await assert_accessible(page)
     await _read_only(page)
     await screenshot(page, "55-audit-access-log")
+    # A moment typed without a zone is Beijing time: the reads were at 10:00 there.
+    await page.get_by_label("起始时间").fill("2026-11-23T10:01")
+    await page.get_by_role("button", name="筛选").click()
+    await expect(rows).to_have_count(1)
+    await expect(rows).to_contain_text("没有符合条件的查阅记录")
+    await page.get_by_label("起始时间").fill("2026-11-23T10:00")
+    await page.get_by_role("button", name="筛选").click()
+    await expect(rows).to_have_count(len(stored))
 
     await page.get_by_role("link", name="校验日志链").click()
     verified = (await api.get("/api/v1/access-log/verify", auditor.username)).json()
