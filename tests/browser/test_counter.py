@@ -217,7 +217,7 @@ async def test_an_open_application_is_withdrawn_and_other_needs_a_note(
     )
     await expect(page.get_by_label("原因")).to_have_value("other")
     await assert_accessible(page)
-    await page.get_by_label("说明").fill("申领人改在单位批量办理")
+    await page.get_by_label("撤回说明").fill("申领人改在单位批量办理")
     await page.get_by_role("button", name="撤回申领").click()
     await expect(page.get_by_role("status").first).to_contain_text("申领已撤回")
     await expect(page.get_by_text("没有办理中的申领")).to_be_visible()

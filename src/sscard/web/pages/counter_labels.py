@@ -38,7 +38,7 @@ FINANCIAL_STATES = {
     "account_opened": N_("Account opened"),
     "active": N_("Active"),
     "lost": N_("Lost"),
-    "closed": N_("Closed"),
+    "closed": N_("Account closed"),
 }
 MAKING = {"instant": N_("Instant: made on the spot"), "fast": N_("Fast: made within working days")}
 GENDERS = {"M": N_("Male"), "F": N_("Female")}
