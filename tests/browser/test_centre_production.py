@@ -1,10 +1,9 @@
 """The card centre's production queue in the browser: a batch started, finished with one item
-refused, delivered; and late work (issue 12 item 6; SPEC APP-7, ISS-1)."""
+refused, delivered (issue 12 item 6; SPEC APP-7, ISS-1)."""
 
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 from playwright.async_api import Browser, Page, expect
 
@@ -68,21 +67,3 @@ async def test_a_batch_is_started_finished_and_delivered_each_refusal_shown_by_i
         "produced",
         "ready_for_collection",
     ]
-
-
-async def test_late_work_and_work_waiting_for_the_calendar_are_listed(
-    rt: Runtime, clock: ManualClock, api: Api, browser: Browser, base: str
-) -> None:
-    """SPEC APP-7: an application past its due date is shown as overdue."""
-    late = (await api.applied("clerk_fast"))["reference"]
-    clock.advance(timedelta(days=10))
-    admin = await make_staff(rt, "wu.centre", Role.PROVINCE_ADMIN)
-    page = await new_page(browser)
-    await sign_in(page, base, admin, clock)
-    await page.goto(f"{base}/centre/late")
-    overdue = page.get_by_role("table").first
-    await expect(overdue).to_contain_text(late)
-    await expect(overdue).to_contain_text("2026-11-30")
-    await assert_accessible(page)
-    body = (await api.get("/api/v1/applications?overdue=true", "admin")).json()
-    assert [a["reference"] for a in body["items"]] == [late]

@@ -19,20 +19,28 @@ from tests.support.console import assert_accessible, make_staff, new_page, scree
 SAMPLE = Path(__file__).resolve().parents[2] / "docs" / "samples" / "holidays-2027.json"
 
 
-async def test_a_year_loaded_from_a_file_gives_waiting_applications_their_due_dates(
+async def test_late_work_is_listed_and_a_year_loaded_from_a_file_settles_what_waits(
     rt: Runtime, clock: ManualClock, api: Api, browser: Browser, base: str
 ) -> None:
-    """§17, APP-2: five working days from 28 Dec 2026 reach into 2027, not yet known."""
+    """APP-7: late work is listed; §17, APP-2: five working days from 28 Dec 2026 reach into
+    2027, not yet known, until the year is loaded."""
+    late = await api.applied("clerk_fast")  # Mon 23 Nov: due Mon 30 Nov
     clock.set(datetime(2026, 12, 28, 2, 0, tzinfo=UTC))
     waiting = await api.applied("clerk_fast")
     assert waiting["due_waits_for_calendar_year"] == 2027
     admin = await make_staff(rt, "he.province", Role.PROVINCE_ADMIN)
     page = await new_page(browser)
     await sign_in(page, base, admin, clock)
-    await page.goto(f"{base}/centre/late")
-    await expect(page.get_by_role("table", name=re.compile("办结日期未定"))).to_contain_text(
-        waiting["reference"]
-    )
+    await page.get_by_role("link", name="逾期工作").first.click()
+    overdue = page.get_by_role("table", name=re.compile("已超过应办结日期"))
+    await expect(overdue).to_contain_text(late["reference"])
+    await expect(overdue).to_contain_text("2026-11-30")
+    await expect(overdue).not_to_contain_text(waiting["reference"])
+    unknown = page.get_by_role("table", name=re.compile("办结日期未定"))
+    await expect(unknown).to_contain_text(waiting["reference"])
+    await assert_accessible(page)
+    listed = (await api.get("/api/v1/applications?overdue=true", "admin")).json()["items"]
+    assert [a["reference"] for a in listed] == [late["reference"]]
     await page.get_by_role("link", name="节假日日历").first.click()
 
     # The 2027 file given as 2028: refused by the calendar's own check, nothing stored.
@@ -41,7 +49,6 @@ async def test_a_year_loaded_from_a_file_gives_waiting_applications_their_due_da
     await page.get_by_role("button", name="载入该年").click()
     await expect(page.locator("#e-file")).to_contain_text("不在2028年内")
     await expect(page.get_by_label("年份")).to_have_value("2028")
-    await assert_accessible(page)
     years = (await api.get("/api/v1/calendar/years", "admin")).json()
     assert 2028 not in [y["year"] for y in years]
 
@@ -50,6 +57,7 @@ async def test_a_year_loaded_from_a_file_gives_waiting_applications_their_due_da
     await page.get_by_role("button", name="载入该年").click()
     await expect(page.get_by_role("status")).to_contain_text("已载入2027年")
     await expect(page.locator("#settled")).to_have_text("1")
+    await assert_accessible(page)
     await screenshot(page, "64-centre-calendar-loaded")
     years = (await api.get("/api/v1/calendar/years", "admin")).json()
     assert 2027 in [y["year"] for y in years]
