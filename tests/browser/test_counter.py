@@ -112,7 +112,11 @@ async def test_a_minor_not_found_is_registered_and_photographed_a_bad_photo_chec
         files=[{"name": "photo.jpg", "mimeType": "image/jpeg", "buffer": make_standard_photo(3)}]
     )
     await page.get_by_role("button", name="检查并保存照片").click()
+    await expect(page.get_by_role("status")).to_contain_text("照片符合标准，已保存")
+    await expect(page.get_by_role("button", name="检查并保存照片")).to_have_count(0)
     await expect(page.locator("#photo-state")).to_contain_text("已有符合标准的照片")
+    passed = page.get_by_role("table", name="检查结果").get_by_role("row", name=re.compile("通过"))
+    await expect(passed).to_have_count(7)
     assert (await api.get(f"/api/v1/persons/{person_id}", "wu.counter")).json()["has_photo"] is True
 
 
@@ -251,6 +255,14 @@ async def test_a_wrong_check_digit_and_a_control_character_are_refused_by_their_
     await expect(page.get_by_label("手机号码")).to_have_value("13912345678")
     await assert_accessible(page)
     await screenshot(page, "15-counter-register-bad-number")
+
+    # The same refusal in the page's language once English is chosen.
+    await page.get_by_role("button", name="English").click()
+    await page.locator("#f-number").fill(bad_number)
+    await page.get_by_label("Name as printed on the card").fill("赵敏")
+    await page.get_by_role("button", name="Register", exact=True).click()
+    await expect(page.locator("#e-number")).to_contain_text("check digit is wrong")
+    await page.get_by_role("button", name="中文").click()
 
     good_number = citizen_number(date(1991, 2, 3))
     await page.locator("#f-number").fill(good_number)

@@ -279,16 +279,22 @@ MULTIPART: dict[str, Any] = {"requestBody": {"content": {"multipart/form-data": 
 
 @router.get("/counter/persons/{person_id}/photo")
 async def photo_page(
-    request: Request, person_id: int, who: StaffSession = Depends(hr_clerk)
+    request: Request, person_id: int, done: str = "", who: StaffSession = Depends(hr_clerk)
 ) -> Response:
+    """The upload form; after a photo was kept (`done=photo`), every check shown passed: a
+    photo is stored only once the standard's checks all pass (registry.store_photo)."""
     person = await run(request, who.actor, lambda ctx: counter.person_overview(ctx, person_id))
     refusal = await checks.dry_run(
         request, who.actor, lambda ctx: counter.attach_photo(ctx, person_id, b"")
     )
+    kept = done == "photo" and person["has_photo"]
+    _ = i18n.translator(request)
     context: dict[str, Any] = {
         "person": person,
         "unmet": _blocking(refusal, {"photo"}),
-        "results": [],
+        "results": labels.photo_results([], i18n.language(request), _) if kept else [],
+        "passed": kept,
+        "done": _(DONE[done]) if kept else "",
         "refusal": None,
     }
     return render(request, "counter/photo.html", context)
@@ -315,10 +321,12 @@ async def take_photo(
             "person": person,
             "unmet": None,
             "results": labels.photo_results(defects, lang, i18n.translator(request)),
+            "passed": False,
+            "done": "",
             "refusal": None if defects else refusal,
         }
         return render(request, "counter/photo.html", context, status=refusal.status)
-    return redirect(request, f"/counter/persons/{person_id}?done=photo")
+    return redirect(request, f"/counter/persons/{person_id}/photo?done=photo")
 
 
 # ---- first application (APP-1, APP-2, APP-6, ID-4) ----
