@@ -106,3 +106,36 @@ async def test_a_city_policy_is_changed_from_a_date_and_earlier_days_keep_the_ol
     # An application accepted once it governs is due in seven working days.
     clock.set(datetime(2026, 12, 1, 2, 0, tzinfo=UTC))
     assert (await api.applied("clerk_fast"))["due_date"] == "2026-12-10"
+
+
+async def test_an_outlets_phone_and_a_citys_banks_are_changed(
+    rt: Runtime, clock: ManualClock, api: Api, browser: Browser, base: str
+) -> None:
+    """GOV-1: an outlet's data; CITY-2: the banks an applicant of the city may choose."""
+    admin = await make_staff(rt, "lu.centre", Role.CENTRE_ADMIN, city_code="3204")
+    page = await new_page(browser)
+    await sign_in(page, base, admin, clock)
+    await page.goto(f"{base}/centre/reference")
+    banks_before = (await api.get("/api/v1/cities/3204", "admin")).json()["bank_codes"]
+    assert "JSB" in banks_before
+    await page.get_by_role("checkbox", name="JSB").uncheck()
+    await page.get_by_role("button", name="保存银行").click()
+    await expect(page.get_by_role("status")).to_contain_text("本市合作银行已保存")
+    banks_after = (await api.get("/api/v1/cities/3204", "admin")).json()["bank_codes"]
+    assert banks_after == [b for b in banks_before if b != "JSB"]
+
+    await page.get_by_role("link", name="3204-HR-001").click()
+    await page.get_by_label("电话").fill("0519-8517 5888")
+    await page.get_by_label("办公时间").fill("周一至周五 9:00-17:00")
+    await page.get_by_role("button", name="保存网点").click()
+    await expect(page.locator("#e-phone")).to_have_text("格式不正确")  # as the API says
+    await expect(page.get_by_label("办公时间")).to_have_value("周一至周五 9:00-17:00")
+    await assert_accessible(page)
+    outlet = (await api.get("/api/v1/outlets/3204-HR-001", "admin")).json()
+    assert outlet["phone"] != "0519-8517 5888"
+
+    await page.get_by_label("电话").fill("0519-85175888")
+    await page.get_by_role("button", name="保存网点").click()
+    await expect(page.get_by_role("status")).to_contain_text("网点已保存")
+    outlet = (await api.get("/api/v1/outlets/3204-HR-001", "admin")).json()
+    assert (outlet["phone"], outlet["hours_zh"]) == ("0519-85175888", "周一至周五 9:00-17:00")
