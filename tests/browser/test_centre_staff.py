@@ -75,7 +75,7 @@ async def test_an_account_is_created_signed_in_with_its_one_time_password_and_re
 
     # The administrator resets it: a new one-time password, the authenticator to enrol again.
     await page.goto(f"{base}/centre/staff")
-    await page.get_by_role("link", name="重置 ma.li").click()
+    await page.get_by_role("link", name="管理 ma.li").click()
     await assert_accessible(page)
     await page.get_by_role("button", name="重置账号").click()
     await expect(page.get_by_role("status").first).to_contain_text("账号已重置")
@@ -87,3 +87,9 @@ async def test_an_account_is_created_signed_in_with_its_one_time_password_and_re
     # The clerk's session ended with the reset.
     await clerk.goto(f"{base}/account")
     await expect(clerk).to_have_url(re.compile(r"/signin\?next=/account$"))
+
+    # The person leaves: the account is deactivated and signs in no more.
+    await page.get_by_role("link", name="管理 ma.li").click()
+    await page.get_by_role("button", name="停用该账号").click()
+    await expect(page.get_by_role("status").first).to_contain_text("账号 ma.li 已停用")
+    assert (await _accounts(rt, admin_actor))["ma.li"]["active"] is False

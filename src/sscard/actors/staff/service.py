@@ -161,6 +161,21 @@ async def reset_staff(ctx: Ctx, account_id: int) -> str:
     return password
 
 
+async def deactivate_staff(ctx: Ctx, account_id: int) -> None:
+    """Close a staff account (a person who left or changed post): it signs in no more, its
+    sessions end and its actor is switched off; a reset does not reopen it. NotFound outside
+    one's city; one's own account is refused (an administrator cannot lock themselves out)."""
+    authorize(ctx.actor, MANAGE_STAFF)
+    account = await repo.account_by_id(ctx.conn, account_id, city_scope(ctx.actor))
+    if account is None:
+        raise NotFound(field="account_id", what_zh="工作人员账号", what_en="Staff account")
+    if account["actor_id"] == ctx.actor.id:
+        raise invalid("account_id", "不能停用自己的账号", "you cannot deactivate your own account")
+    await repo.update_account(ctx.conn, account_id, active=False)
+    await repo.end_sessions_of(ctx.conn, account_id, "deactivated", ctx.now)
+    await actors.deactivate_actor(ctx, account["actor_id"])
+
+
 async def list_staff(ctx: Ctx) -> list[dict[str, Any]]:
     """Staff accounts (own city for a city's administrator): name, role, binding, state."""
     authorize(ctx.actor, MANAGE_STAFF)

@@ -49,6 +49,7 @@ async def _page(
     values: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
     issued: dict[str, Any] | None = None,
+    deactivated: str = "",
     status: int = 200,
 ) -> Response:
     accounts = await run(request, who.actor, staff.list_staff)
@@ -63,6 +64,7 @@ async def _page(
         values=values or defaults,
         errors=errors or {},
         issued=issued,
+        deactivated=deactivated,
     )
     return render(request, "centre/staff.html", context, status=status)
 
@@ -86,22 +88,35 @@ async def create_account(request: Request, who: StaffSession = Depends(ADMIN)) -
     return await _page(request, who, issued=issued, status=201)
 
 
-@router.get("/staff/{account_id}/reset")
-async def reset_page(
+@router.get("/staff/{account_id}")
+async def account_page(
     account_id: int, request: Request, who: StaffSession = Depends(ADMIN)
 ) -> Response:
-    """Confirm a reset: what it will do, and whether it can (a dry run of the reset itself)."""
+    """One account: reset or deactivate it, each with what stands in its way (a dry run)."""
     account = await _account(request, who, account_id)
-    refusal = await checks.dry_run(
+    reset_refusal = await checks.dry_run(
         request, who.actor, lambda ctx: staff.reset_staff(ctx, account_id)
+    )
+    deactivate_refusal = await checks.dry_run(
+        request, who.actor, lambda ctx: staff.deactivate_staff(ctx, account_id)
     )
     context = page_context(
         request,
         account=account,
-        refusal=refusal,
+        reset_refusal=reset_refusal,
+        deactivate_refusal=deactivate_refusal,
         role_label=lambda r: role_label(request, r),
     )
-    return render(request, "centre/staff_reset.html", context)
+    return render(request, "centre/staff_account.html", context)
+
+
+@router.post("/staff/{account_id}/deactivate")
+async def deactivate_account(
+    account_id: int, request: Request, who: StaffSession = Depends(ADMIN)
+) -> Response:
+    account = await _account(request, who, account_id)
+    await run(request, who.actor, lambda ctx: staff.deactivate_staff(ctx, account_id))
+    return await _page(request, who, deactivated=account["username"])
 
 
 @router.post("/staff/{account_id}/reset")
