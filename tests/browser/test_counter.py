@@ -212,6 +212,10 @@ async def test_an_open_application_is_withdrawn_and_other_needs_a_note(
     await expect(page.locator(".reference")).to_have_text(reference)
     warning = page.get_by_role("region", name="人社信用记录")
     await expect(warning).to_contain_text("恶意重复补换卡 · REP-5 · 2026-11-23")
+    # The lookup was the API's: the document presented at this counter is in the access log.
+    log = f"/api/v1/access-log?person_id={person['person_id']}&actor_id={clerk.actor_id}"
+    purposes = [e["purpose"] for e in (await api.get(log, "auditor")).json()["items"]]
+    assert "document_presented" in purposes
     await page.get_by_role("link", name="撤回申领").click()
     await page.get_by_label("原因").select_option("other")
     await page.get_by_role("button", name="撤回申领").click()

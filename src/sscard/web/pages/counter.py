@@ -312,6 +312,7 @@ async def take_photo(
         finally:
             await upload.close()
     try:
+        _refuse_unsafe_field(request)
         await run(request, who.actor, lambda ctx: counter.attach_photo(ctx, person_id, data))
     except DomainError as refusal:
         lang = i18n.language(request)
