@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 import random
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from PIL import Image
 from playwright.async_api import Browser, Page, expect
@@ -197,7 +197,9 @@ async def test_an_open_application_is_withdrawn_and_other_needs_a_note(
 ) -> None:
     """Issue 11 withdrawal (APP-7): 'other' without a note is refused next to the note and
     nothing changes; with a note the application is withdrawn. The person page warns of the
-    HR credit record's entries (SPEC REP-5)."""
+    HR credit record's entries (SPEC REP-5) and says a due date is unknown while its year's
+    holiday calendar is not loaded (APP-7)."""
+    clock.advance(timedelta(days=35))  # Monday 2026-12-28: due in 2027, a year not loaded
     clerk = await _clerk(rt, api, "zheng.counter")
     person = await api.person("zheng.counter")
     reference = (await api.submit(person["person_id"], "zheng.counter")).json()["reference"]
@@ -211,7 +213,8 @@ async def test_an_open_application_is_withdrawn_and_other_needs_a_note(
     await _find(page, api.numbers[person["person_id"]])
     await expect(page.locator(".reference")).to_have_text(reference)
     warning = page.get_by_role("region", name="人社信用记录")
-    await expect(warning).to_contain_text("恶意重复补换卡 · REP-5 · 2026-11-23")
+    await expect(warning).to_contain_text("恶意重复补换卡 · REP-5 · 2026-12-28")
+    await expect(page.get_by_text("暂不确定：须待2027年节假日安排载入后计算")).to_be_visible()
     # The lookup was the API's: the document presented at this counter is in the access log.
     log = f"/api/v1/access-log?person_id={person['person_id']}&actor_id={clerk.actor_id}"
     purposes = [e["purpose"] for e in (await api.get(log, "auditor")).json()["items"]]
@@ -230,6 +233,11 @@ async def test_an_open_application_is_withdrawn_and_other_needs_a_note(
     await expect(page.get_by_role("status").first).to_contain_text("申领已撤回")
     await expect(page.get_by_text("没有办理中的申领")).to_be_visible()
     await screenshot(page, "14-counter-withdrawn")
+    await page.get_by_role("button", name="English").click()
+    await expect(page.get_by_role("region", name="HR credit record")).to_contain_text(
+        "malicious repeat exchange · REP-5"
+    )
+    await expect(page.get_by_text("No open application.")).to_be_visible()
     app = (await api.get(f"/api/v1/applications/{reference}", "admin")).json()
     assert app["status"] == "withdrawn"
     assert app["withdrawal"]["note"] == "申领人改在单位批量办理"
