@@ -136,6 +136,9 @@ async def test_a_minor_applies_through_a_guardian_and_the_guardian_collects_the_
     await page.get_by_role("link", name="办理首次申领").click()
     await expect(page.get_by_text("快速制卡")).to_be_visible()
     await page.get_by_label("银行（本市合作银行，APP-6）").select_option("JSB")
+    check = page.locator("#apply-check")  # the submit use case's dry run, as the form changes
+    await expect(check).to_contain_text("按目前填写的内容，申领将不予受理")
+    await expect(check).to_contain_text("须由法定监护人代为申领")
     await page.get_by_role("button", name="提交申领").click()  # no guardian: refused (ID-4)
     await expect(page.locator("#e-representative")).to_contain_text("须由法定监护人代为申领")
     await expect(page.get_by_label("银行（本市合作银行，APP-6）")).to_have_value("JSB")
@@ -145,6 +148,8 @@ async def test_a_minor_applies_through_a_guardian_and_the_guardian_collects_the_
     await page.get_by_label("监护人或代办人姓名").fill("王大明")
     await page.get_by_label("监护人或代办人证件号码").fill(guardian_number)
     await page.get_by_label("所带证明材料").select_option("household_register")
+    await expect(check).to_contain_text("按目前填写的内容，可以受理申领")
+    assert await api.count("applications") == 0
     await assert_accessible(page)
     await page.get_by_role("button", name="提交申领").click()
 

@@ -375,11 +375,8 @@ async def apply_page(
     return render(request, "counter/apply.html", context)
 
 
-@router.post("/counter/persons/{person_id}/apply")
-async def apply(
-    request: Request, person_id: int, who: StaffSession = Depends(hr_clerk)
-) -> Response:
-    values = form_values(await form(request), *APPLY_FIELDS)
+def _application_body(person_id: int, values: dict[str, str]) -> dict[str, Any]:
+    """The application form as the API's ApplicationIn body (the guardian only if chosen)."""
     body: dict[str, Any] = {"person_id": person_id, "bank_code": values["bank_code"]}
     if values["role"]:
         body["representative"] = {
@@ -389,9 +386,17 @@ async def apply(
             "proof": values["proof"],
             "document": {k: values[k] for k in ("type", "number", "valid_until")},
         }
+    return _compact(body)
+
+
+@router.post("/counter/persons/{person_id}/apply")
+async def apply(
+    request: Request, person_id: int, who: StaffSession = Depends(hr_clerk)
+) -> Response:
+    values = form_values(await form(request), *APPLY_FIELDS)
     try:
         _refuse_unsafe_field(request)
-        application = forms.parse(ApplicationIn, _compact(body)).domain()
+        application = forms.parse(ApplicationIn, _application_body(person_id, values)).domain()
         await run(
             request, who.actor, lambda ctx: applications.submit_first_application(ctx, application)
         )
@@ -400,6 +405,26 @@ async def apply(
         context["errors"] = forms.field_messages(request, refusal)
         return render(request, "counter/apply.html", context, status=refusal.status)
     return redirect(request, f"/counter/persons/{person_id}?done=applied")
+
+
+@router.post("/counter/persons/{person_id}/apply/check")
+async def check_application(
+    request: Request, person_id: int, who: StaffSession = Depends(hr_clerk)
+) -> Response:
+    """What stands in the way of the application as filled in so far (htmx, on each change):
+    the submit use case's dry run with the form's values; nothing is kept."""
+    values = form_values(await form(request), *APPLY_FIELDS)
+    try:
+        _refuse_unsafe_field(request)
+        application = forms.parse(ApplicationIn, _application_body(person_id, values)).domain()
+        refusal = await checks.dry_run(
+            request,
+            who.actor,
+            lambda ctx: applications.submit_first_application(ctx, application),
+        )
+    except DomainError as invalid_input:
+        refusal = invalid_input
+    return render(request, "counter/_apply_check.html", {"refusal": refusal})
 
 
 # ---- collection (ISS-3, ISS-4) and withdrawal ----
