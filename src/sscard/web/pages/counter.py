@@ -134,6 +134,7 @@ async def person_page(
         application = await _open_application(ctx, person)
         outlet = await reference.outlet(ctx, who.outlet_code or "")
         banks = await reference.city(ctx, outlet.city_code)
+        cities = {c.code: c for c in await reference.cities(ctx)}
     first_bank = banks["bank_codes"][0] if banks["bank_codes"] else ""
     reference_no = person["open_application"]
     procedures: dict[str, checks.UseCase] = {
@@ -161,6 +162,7 @@ async def person_page(
         "unmet": unmet,
         "needs_representative": _names(found["apply"], "representative"),
         "done": _(DONE[done]) if done in DONE else "",
+        "city": cities.get(person["city_code"]),
         "labels": labels,
     }
     return render(request, "counter/person.html", context)
