@@ -44,9 +44,11 @@ class Stage:
 
 
 STAGES = (
-    Stage(S.ACCEPTED, N_("Waiting"), E.START_PRODUCTION, N_("Start production")),
-    Stage(S.IN_PRODUCTION, N_("Started"), E.FINISH_PRODUCTION, N_("Finish production")),
-    Stage(S.PRODUCED, N_("Finished"), E.DELIVER_TO_OUTLET, N_("Deliver to outlet")),
+    Stage(S.ACCEPTED, N_("Waiting for production"), E.START_PRODUCTION, N_("Start production")),
+    Stage(S.IN_PRODUCTION, N_("Being produced"), E.FINISH_PRODUCTION, N_("Finish production")),
+    Stage(
+        S.PRODUCED, N_("Produced, not yet delivered"), E.DELIVER_TO_OUTLET, N_("Deliver to outlet")
+    ),
 )
 BY_STATUS = {s.status.value: s for s in STAGES}
 BY_EVENT = {s.event.value: s for s in STAGES}
