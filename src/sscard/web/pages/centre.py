@@ -98,7 +98,7 @@ AREAS = (
     Area(
         "/centre/staff",
         N_("Staff accounts"),
-        N_("Create staff accounts and reset them."),
+        N_("Create staff accounts, reset and deactivate them."),
         staff.list_staff,
     ),
     Area(

@@ -109,7 +109,8 @@ async def advance_many(request: Request, who: StaffSession = Depends(ADMIN)) -> 
     city = str(data.get("city") or "")
     if stage is None:
         return await _queue(request, who, STAGES[0], city, 0, None)
-    references = [str(r) for r in data.getlist("reference") if str(r).strip()]
+    # At most one page's worth: the form never offers more, and each is its own transaction.
+    references = [str(r) for r in data.getlist("reference") if str(r).strip()][:PAGE]
     done: list[str] = []
     refused: list[tuple[str, DomainError]] = []
     for reference_number in references:
