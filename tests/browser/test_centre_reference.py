@@ -134,8 +134,12 @@ async def test_an_outlets_phone_and_a_citys_banks_are_changed(
     outlet = (await api.get("/api/v1/outlets/3204-HR-001", "admin")).json()
     assert outlet["phone"] != "0519-8517 5888"
 
+    offered = outlet["operations"]
+    assert "temporary_medical_card" in offered
     await page.get_by_label("电话").fill("0519-85175888")
+    await page.get_by_role("checkbox", name="temporary_medical_card").uncheck()
     await page.get_by_role("button", name="保存网点").click()
     await expect(page.get_by_role("status")).to_contain_text("网点已保存")
     outlet = (await api.get("/api/v1/outlets/3204-HR-001", "admin")).json()
     assert (outlet["phone"], outlet["hours_zh"]) == ("0519-85175888", "周一至周五 9:00-17:00")
+    assert sorted(outlet["operations"]) == sorted(set(offered) - {"temporary_medical_card"})

@@ -23,6 +23,7 @@ from sscard.platform.validation import InvalidFields
 from sscard.registry.calendar import service as calendar
 from sscard.registry.calendar.schemas import CalendarYearIn
 from sscard.registry.reference import service as reference
+from sscard.registry.reference.rules import OUTLET_OPERATIONS
 from sscard.registry.reference.schemas import CityBanksIn, OutletPatch, PolicyIn
 from sscard.web import checks, forms, i18n
 from sscard.web.i18n import N_
@@ -188,8 +189,9 @@ async def add_policy(city: str, request: Request, who: StaffSession = Depends(AD
 @router.get("/reference/outlets/{code}")
 async def outlet_page(code: str, request: Request, who: StaffSession = Depends(ADMIN)) -> Response:
     found = await run(request, who.actor, lambda ctx: reference.outlet(ctx, code))
-    values = {name: getattr(found, name) or "" for name in OUTLET_FIELDS}
+    values: dict[str, Any] = {name: getattr(found, name) or "" for name in OUTLET_FIELDS}
     values["active"] = "true" if found.active else "false"
+    values["operations"] = list(found.operations)
     return await _outlet_form(request, who, found, values, {})
 
 
@@ -197,14 +199,21 @@ async def _outlet_form(
     request: Request,
     who: StaffSession,
     outlet: Any,
-    values: dict[str, str],
+    values: dict[str, Any],
     errors: dict[str, str],
     status: int = 200,
 ) -> Response:
     may_edit = await checks.dry_run(
         request, who.actor, lambda ctx: reference.update_outlet(ctx, outlet.code, {})
     )
-    context = page_context(request, outlet=outlet, values=values, errors=errors, may_edit=may_edit)
+    context = page_context(
+        request,
+        outlet=outlet,
+        values=values,
+        errors=errors,
+        may_edit=may_edit,
+        operations=sorted(OUTLET_OPERATIONS),
+    )
     return render(request, "centre/outlet.html", context, status=status)
 
 
@@ -212,7 +221,9 @@ async def _outlet_form(
 async def edit_outlet(code: str, request: Request, who: StaffSession = Depends(ADMIN)) -> Response:
     """The outlet's fields as OutletPatch takes them (GOV-1); a field left empty is kept."""
     found = await run(request, who.actor, lambda ctx: reference.outlet(ctx, code))
-    values = form_values(await form(request), *OUTLET_FIELDS, "active")
+    data = await form(request)
+    values: dict[str, Any] = form_values(data, *OUTLET_FIELDS, "active")
+    values["operations"] = [str(o) for o in data.getlist("operations")]
     try:
         changes = forms.parse(OutletPatch, values).model_dump(exclude_unset=True)
         await run(request, who.actor, lambda ctx: reference.update_outlet(ctx, code, changes))
