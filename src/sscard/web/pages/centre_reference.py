@@ -122,7 +122,7 @@ def _shown(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
-def _typed(name: str, text: str) -> Any:
+def _typed(text: str) -> Any:
     """A rule's field as the API's JSON would carry it: JSON if it reads as JSON, else text."""
     try:
         return json.loads(text)
@@ -153,7 +153,7 @@ async def add_policy(city: str, request: Request, who: StaffSession = Depends(AD
     domain; earlier policies stay for the days they governed."""
     names = ("effective_from", "note", *RULE_LABELS)
     values = form_values(await form(request), *names)
-    rules = {name: _typed(name, values[name]) for name in RULE_LABELS}
+    rules = {name: _typed(values[name]) for name in RULE_LABELS}
     try:
         body = forms.parse(
             PolicyIn,
