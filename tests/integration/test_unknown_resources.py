@@ -92,6 +92,8 @@ CASES: list[tuple[str, str, str, str, Any, str]] = [
      {"phone": "0519-1"}, "code"),
     ("POST", "/api/v1/actors/{actor_id}/deactivate", "/api/v1/actors/999999/deactivate",
      "admin", None, "actor_id"),
+    ("POST", "/api/v1/staff-accounts/{account_id}/reset", "/api/v1/staff-accounts/999999/reset",
+     "admin", None, "account_id"),
     ("GET", "/api/v1/persons/{person_id}/credit-record", f"{PERSON}/credit-record", "admin",
      None, "person_id"),
     ("POST", "/api/v1/persons/{person_id}/credit-record", f"{PERSON}/credit-record", "admin",

@@ -53,7 +53,7 @@ from sscard.registry.reference.entities import Outlet
 from sscard.registry.reference.policy import CityPolicy, FeeKind, policy_in_force
 from sscard.registry.reference.service import actor_outlet, policy_on
 from sscard.registry.representatives import representative_view, sealed_representative
-from sscard.registry.service import holder_of, person_age
+from sscard.registry.service import holder_of, person_age, person_to_act_on
 
 ENTITY = "application"
 
@@ -170,6 +170,7 @@ async def at_counter(
     counter (refused as `refuse` says, then checked for representation and photo) and the city
     policy in force: the start of every application."""
     outlet = await actor_outlet(ctx, operation)
+    await person_to_act_on(ctx, person_id)
     person = await counter.person_at_counter(ctx.conn, person_id=person_id)
     if person is None:
         raise NotFound(field="person_id", what_zh="人员", what_en="Person")

@@ -328,6 +328,17 @@ async def store_photo(ctx: Ctx, person_id: int, photo: bytes) -> None:
     )
 
 
+async def person_to_act_on(ctx: Ctx, person_id: int) -> dict[str, Any]:
+    """The person a procedure acts on, if the actor may act for them (a clerk after the
+    person's document was presented at that outlet, a city's centre in its city; issue 11's
+    rule for reads, kept for acts too); NotFound on person_id otherwise, as for no person."""
+    person = await repo.get_person(ctx.conn, person_id)
+    subject = Subject("person", str(person_id), person_id, person["city_code"] if person else None)
+    if person is None or not await access.may_act(ctx, subject):
+        raise NotFound(field="person_id", what_zh="人员", what_en="Person")
+    return person
+
+
 async def reach_person(ctx: Ctx, person: dict[str, Any], kind: str = "person") -> None:
     """Allow and log a read of this person's full record (`kind`: person, credit_record, ...),
     or NotFound on person_id as if there were no such person (issue 11, ID-6)."""

@@ -17,7 +17,7 @@ from sscard.platform.access.rules import Subject
 from sscard.platform.history import Change, record
 from sscard.registry.permissions import LOOKUP_PERSON
 from sscard.registry.reference.service import actor_outlet
-from sscard.registry.service import reach_person, require_person
+from sscard.registry.service import person_to_act_on, reach_person, require_person
 
 FOR_KINDS = frozenset({ApplicationKind.REPLACEMENT.value, ApplicationKind.EXCHANGE.value})
 
@@ -43,7 +43,7 @@ async def issue(ctx: Ctx, person_id: int) -> dict[str, Any]:
     the new card is collected."""
     authorize(ctx.actor, ISSUE_TEMPORARY_MEDICAL_CARD)
     outlet = await actor_outlet(ctx, ISSUE_TEMPORARY_MEDICAL_CARD)
-    await require_person(ctx, person_id)
+    await person_to_act_on(ctx, person_id)
     app = await applications.open_application_of(ctx.conn, person_id)
     if app is None or app["kind"] not in FOR_KINDS:
         raise NoReplacementWaiting(field="person_id")

@@ -15,7 +15,7 @@ from sscard.cards.cancellation.rules import CancellationReason, CancellationRequ
 from sscard.cards.entities import Card
 from sscard.cards.events import ClosureNoticeIssued
 from sscard.cards.service import card_view, load, transition
-from sscard.kernel.actor import Role, authorize, forbidden
+from sscard.kernel.actor import Role, authorize, city_scope, forbidden
 from sscard.kernel.clock import business_date
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import DomainError, visible_or_not_found
@@ -233,14 +233,15 @@ def _closure_notice(row: dict[str, Any]) -> ClosureNotice:
 async def list_cancellations(
     ctx: Ctx, card_number: str | None, after: int, limit: int
 ) -> tuple[list[dict[str, Any]], int | None]:
-    """Closure notices the caller may see, oldest first: a bank its own, a clerk their city's;
-    and the next page's cursor (None at the end)."""
+    """Closure notices the caller may see, oldest first: a bank its own, a clerk or a city's
+    centre their city's (a city centre saw every city's before; found in issue 12); and the
+    next page's cursor (None at the end)."""
     authorize(ctx.actor, VIEW_CLOSURE_NOTICE)
     actor = ctx.actor
     rows = await repo.list_page(
         ctx.conn,
         bank_code=actor.bank_code if actor.role is Role.BANK_SYSTEM else None,
-        city_code=actor.city_code if actor.role is Role.OUTLET_CLERK else None,
+        city_code=None if actor.role is Role.BANK_SYSTEM else city_scope(actor),
         card_number=card_number.strip().upper() if card_number else None,
         after=after,
         limit=limit,

@@ -40,6 +40,16 @@ async def reach(ctx: Ctx, subject: Subject, *, field: str, what_zh: str, what_en
     await log_read(ctx, subject, purpose)
 
 
+async def may_act(ctx: Ctx, subject: Subject) -> bool:
+    """Whether the actor may act on this record now: the standing ground a read would have
+    (province, own city, own cards), or for counter and hotline staff the person's document
+    presented in the last GRANT_HOURS. Nothing is logged: the act itself is recorded."""
+    if standing_purpose(ctx.actor, subject) is not None:
+        return True
+    person = subject.person_id
+    return needs_grant(ctx.actor) and person is not None and await _granted(ctx, person)
+
+
 async def presented(ctx: Ctx, person_id: int | None) -> bool:
     """Whether the actor may act for this person now: any actor who needs no grant, or a clerk
     or agent to whom the person's document was presented in the last GRANT_HOURS."""

@@ -21,7 +21,7 @@ from sscard.registry.documents import IdentityDocument, examine_document, is_cer
 from sscard.registry.service import (
     DocumentBelongsToAnother,
     PersonAlreadyRegistered,
-    require_person,
+    person_to_act_on,
 )
 
 
@@ -46,7 +46,7 @@ async def correct_base_data(ctx: Ctx, c: Correction) -> dict[str, Any]:
         raise invalid(
             "name", "至少变更姓名或证件号码之一", "correct the name, the document or both"
         )
-    await require_person(ctx, c.person_id)
+    await person_to_act_on(ctx, c.person_id)
     fields: list[str] = []
     if c.name is not None:
         fields.append(await _correct_name(ctx, c.person_id, c.name))

@@ -18,7 +18,7 @@ from sscard.platform.history import Change, record
 from sscard.registry.credit import repository as repo
 from sscard.registry.credit.permissions import RECORD_CREDIT_ENTRY, VIEW_CREDIT_RECORD
 from sscard.registry.credit.rules import BY_VALUE, KINDS, CreditEntry, check_note
-from sscard.registry.service import reach_person, require_person
+from sscard.registry.service import person_to_act_on, reach_person, require_person
 
 
 async def record_credit_entry(ctx: Ctx, person_id: int, entry: CreditEntry) -> RecordedEntry:
@@ -28,7 +28,7 @@ async def record_credit_entry(ctx: Ctx, person_id: int, entry: CreditEntry) -> R
     """
     authorize(ctx.actor, RECORD_CREDIT_ENTRY)
     note = check_note(entry.note)
-    await require_person(ctx, person_id)
+    await person_to_act_on(ctx, person_id)
     rule = KINDS[entry.kind][0]
     entry_id = await repo.insert_entry(
         ctx.conn,

@@ -621,3 +621,14 @@ async def test_answers_match_the_documented_shapes(api: Api) -> None:
     assert "409" in paths["/api/v1/cards/{card_number}/cancel"]["post"]["responses"]
     pdf = paths["/api/v1/cancellations/{reference}/notice.pdf"]["get"]["responses"]["200"]
     assert "application/pdf" in pdf["content"]
+
+
+async def test_a_city_centre_lists_its_own_citys_cancellations_only(api: Api) -> None:
+    """Issue 11's city scope, for the list too (found in issue 12): a Suzhou centre administrator
+    listed Changzhou's cancellations while reading one of them was refused."""
+    card = await api.card()  # Changzhou
+    ref = (await cancel(api, card, death())).json()["reference"]
+    suzhou = await api.get("/api/v1/cancellations", "admin_suzhou")
+    assert suzhou.json() == {"items": [], "next_after": None}
+    province = await api.get("/api/v1/cancellations", "admin")
+    assert [i["reference"] for i in province.json()["items"]] == [ref]
