@@ -12,7 +12,7 @@ PG_BENCH_URL ?= postgresql://postgres@127.0.0.1:5432/sscard_bench
 # Options of `python -m devstack`, e.g. make run RUN_ARGS="--transport nats"
 RUN_ARGS ?=
 
-.PHONY: run setup test test-sqlite test-postgres lint bench clean browsers messages
+.PHONY: run setup test test-sqlite test-postgres lint bench clean browsers messages screenshots
 
 $(STAMP):
 	$(PY) -m venv $(VENV)
@@ -50,6 +50,10 @@ test-postgres: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run --postgres-url $(PG_BENCH_URL)
+
+# The README's pictures of each journey of the console, taken by the browser tests themselves.
+screenshots: $(STAMP) browsers
+	SSCARD_SCREENSHOTS=1 $(BIN)/pytest -q tests/browser
 
 # The pages' message ids, to translate in src/sscard/web/locale/zh/<desk>.po
 messages: $(STAMP)

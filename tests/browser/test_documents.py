@@ -9,6 +9,7 @@ prepared through the API by those outlets' own clerks.
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from typing import Any
 
@@ -72,8 +73,9 @@ async def pdf_of(page: Page, url: str) -> bytes:
 def looked_at(document: bytes, name: str) -> Image.Image:
     """The first page as poppler draws it, kept as docs/screenshots/<name>.png."""
     page = rasterise(document)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.save(SCREENSHOTS / f"{name}.png", optimize=True)
+    if os.environ.get("SSCARD_SCREENSHOTS") == "1":  # `make screenshots`
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.save(SCREENSHOTS / f"{name}.png", optimize=True)
     return page
 
 

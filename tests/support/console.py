@@ -148,7 +148,10 @@ async def assert_accessible(page: Page) -> None:
 
 
 async def screenshot(page: Page, name: str) -> None:
-    """Keep a journey's screenshot for the README (docs/screenshots/<name>.png)."""
+    """Keep a journey's screenshot for the README (docs/screenshots/<name>.png), when asked
+    (`make screenshots` sets SSCARD_SCREENSHOTS=1): a test run leaves the tree as it was."""
+    if os.environ.get("SSCARD_SCREENSHOTS") != "1":
+        return
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     await page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
