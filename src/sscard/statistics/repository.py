@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
+    BigInteger,
     ColumnElement,
     Date,
     Executable,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     func,
     literal,
     select,
+    type_coerce,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -90,16 +92,36 @@ async def applications_by_id(conn: AsyncConnection, app_ids: Sequence[int]) -> d
 
 
 async def counted(
-    conn: AsyncConnection, measures: Sequence[str], since: date, until: date, city: str | None
+    conn: AsyncConnection,
+    measures: Sequence[str],
+    since: date,
+    until: date,
+    city: str | None,
+    *,
+    by_month: bool = False,
 ) -> list[Any]:
     """The counters of the measures from `since` to `until` (inclusive): a range of the primary
-    key per measure (the province), or of (city, measure, day) for one city."""
-    stmt = select(daily).where(
-        daily.c.measure.in_(measures), daily.c.day >= since, daily.c.day <= until
+    key per measure (the province), or of (city, measure, day) for one city; `by_month` adds
+    them up per month in the database (`day` is then the month's first day), so a year's
+    counters cross to Python as a thirtieth of the rows."""
+    d = daily.c
+    day = month_of(d.day, conn.dialect.name) if by_month else d.day
+    dims = (d.measure, day, d.city_code, d.bank_code, d.generation, d.channel)
+    stmt = (
+        select(*dims[:1], day.label("day"), *dims[2:], cast(func.sum(d.n), BigInteger).label("n"))
+        .where(d.measure.in_(measures), d.day >= since, d.day <= until)
+        .group_by(*dims)
     )
     if city:
-        stmt = stmt.where(daily.c.city_code == city)
+        stmt = stmt.where(d.city_code == city)
     return list(await conn.execute(stmt))
+
+
+def month_of(column: Any, dialect: str) -> ColumnElement[Any]:
+    """The first day of a date's month, in SQL, read back as a date."""
+    if dialect == "postgresql":
+        return cast(func.date_trunc("month", column), Date)
+    return type_coerce(func.strftime("%Y-%m-01", column), Date)
 
 
 async def open_applications(conn: AsyncConnection, city: str | None) -> list[Any]:

@@ -133,9 +133,8 @@ async def dashboard(ctx: Ctx, f: DashboardFilter) -> dict[str, Any]:
     until = ctx.today
     since = until - timedelta(days=f.days - 1)
     by_month = f.days > 90
-    rows = await repo.counted(
-        ctx.conn, ("issued", "collected", "withdrawn", *LOSS_MEASURES), since, until, city
-    )
+    measures = ("issued", "collected", "withdrawn", *LOSS_MEASURES)
+    rows = await repo.counted(ctx.conn, measures, since, until, city, by_month=by_month)
     return {
         "city_code": city,
         "since": since,

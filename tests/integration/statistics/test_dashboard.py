@@ -60,6 +60,7 @@ async def test_the_figures_follow_each_change_in_its_transaction(api: Api) -> No
 
     issued = body["issued"]
     assert issued["total"] == 4
+    assert all(type(e["n"]) is int for e in issued["by_bank"] + issued["over_time"])
     assert counts(issued["by_city"]) == {"3204": 2, "3205": 2}
     assert counts(issued["by_bank"]) == {"BOC": 1, "ICBC": 1, "SZB": 2}
     assert counts(issued["by_generation"]) == {3: 4}
