@@ -41,5 +41,24 @@ async def dry_run(request: Request, actor: Actor, use_case: UseCase) -> DomainEr
 async def preconditions(
     request: Request, actor: Actor, procedures: Mapping[str, UseCase]
 ) -> dict[str, DomainError | None]:
-    """Dry-run several procedures one after another: name → refusal or None."""
-    return {name: await dry_run(request, actor, case) for name, case in procedures.items()}
+    """Dry-run several procedures in one transaction, each in a savepoint rolled back after
+    it (one connection and one BEGIN for a page's worth of checks): name → refusal or None."""
+    found: dict[str, DomainError | None] = {}
+    try:
+        async with runtime(request).unit(actor) as ctx:
+            for name, case in procedures.items():
+                found[name] = await _in_savepoint(ctx, case)
+            raise _RolledBack
+    except _RolledBack:
+        return found
+
+
+async def _in_savepoint(ctx: Ctx, use_case: UseCase) -> DomainError | None:
+    try:
+        async with ctx.conn.begin_nested():
+            await use_case(ctx)
+            raise _RolledBack
+    except _RolledBack:
+        return None
+    except DomainError as refusal:
+        return refusal
