@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -211,7 +212,15 @@ async def authenticate(conn: AsyncConnection, token: str | None) -> Actor:
     row = await repo.active_by_token(conn, index)
     if row is None:
         raise Unauthenticated()
-    actor = Actor(
+    actor = actor_of(row)
+    TokenCache.shared.put(index, actor)
+    return actor
+
+
+def actor_of(row: Mapping[str, Any]) -> Actor:
+    """The Actor of an `actors` row joined with its outlet's kind and operations (`id` the
+    actor's id, `outlet_kind`, `operations`; `person_id`, `unit_code` optional)."""
+    return Actor(
         id=row["id"],
         role=Role(row["role"]),
         display_name=row["display_name"],
@@ -220,11 +229,9 @@ async def authenticate(conn: AsyncConnection, token: str | None) -> Actor:
         outlet_operations=frozenset(row["operations"] or ()),
         city_code=row["city_code"],
         bank_code=row["bank_code"],
-        person_id=row["person_id"],
-        unit_code=row["unit_code"],
+        person_id=row.get("person_id"),
+        unit_code=row.get("unit_code"),
     )
-    TokenCache.shared.put(index, actor)
-    return actor
 
 
 async def list_actors(ctx: Ctx) -> list[dict[str, Any]]:
