@@ -346,3 +346,51 @@ async def test_upgrade_from_a_second_generation_card(
     app = (await api.get(f"/api/v1/applications/{reference}", "admin")).json()
     assert app["kind"] == "upgrade"
     assert outside_requests(page) == []
+
+
+async def test_locked_hr_password_reset_without_scripts(
+    rt: Runtime, clock: ManualClock, browser: Browser, base: str, api: Api
+) -> None:
+    """SPEC PWD-3: a password locked after wrong tries cannot be changed (shown before sending);
+    it is reset with the holder's ID. Without the service's scripts the pad stays hidden and
+    the digits are typed into plain password inputs; they are in no page after the POST."""
+    clerk = await _clerk(rt, api, "he.suo")
+    card = await api.card(clerk.username)
+    n, document = card["card_number"], card["document"]
+    r = await api.call(
+        "PUT",
+        f"/api/v1/cards/{n}/hr-password",
+        clerk.username,
+        {"new_password": "582917", "document": document},
+    )
+    assert r.status_code == 200, r.text
+    verify = f"/api/v1/cards/{n}/hr-password/verify"
+    for _ in range(5):
+        await api.post(verify, clerk.username, {"password": "418263"})
+    assert (await _password_state(api, n, clerk))["locked"]
+
+    page = await new_page(browser)
+    record_outside(page, base)
+    # None of the service's scripts runs (axe itself needs the page's JavaScript engine).
+    await page.route("**/*.js", lambda route: route.abort())
+    await sign_in(page, base, clerk, clock)
+    await page.goto(f"{base}/counter/cards/{n}/hr-password")
+    change = page.locator("section").filter(has_text="修改社保密码")
+    await expect(change.locator(".unmet")).to_contain_text("社保密码已因连续输错被锁定")
+    await expect(page.locator("[data-pinpad]").first).to_be_hidden()
+    await assert_accessible(page)
+
+    reset = page.locator("form").filter(has=page.locator("input[name=mode][value=reset]"))
+    await reset.get_by_label("持卡人证件号码").fill(document["number"])
+    await reset.get_by_label("新社保密码（6位数字）").fill("640318")
+    await reset.get_by_label("再次输入新社保密码").fill("640318")
+    await reset.get_by_role("button", name="重置密码").click()
+    await expect(page.get_by_role("status").first).to_contain_text("社保密码已重置并解锁")
+    assert "640318" not in await page.content()
+    await screenshot(page, "37-counter-hr-password-reset")
+
+    state = await _password_state(api, n, clerk)
+    assert not state["locked"]
+    r = await api.post(verify, clerk.username, {"password": "640318"})
+    assert r.json()["verified"] is True
+    assert outside_requests(page) == []
