@@ -95,13 +95,24 @@ class OutletBankOnly(DomainError):
 # ---- submit ----
 
 
-async def submit_first_application(ctx: Ctx, req: FirstApplication) -> dict[str, Any]:
-    """SPEC APP-1/2: a first application at the clerk's outlet; instant outlets make it at once."""
+async def first_application_preconditions(
+    ctx: Ctx, req: FirstApplication
+) -> tuple[Outlet, CityPolicy]:
+    """Every check a first application makes before anything is written (the role and the
+    outlet, the person at the counter, ID-3 one card and one application, ID-4 representation,
+    APP-5 photo, the city's bank): raises the first refusal; the console shows it before the
+    form is sent (issue 12). Returns the outlet and the city policy in force."""
     authorize(ctx.actor, SUBMIT_APPLICATION)
     outlet, _, policy = await at_counter(
         ctx, SUBMIT_APPLICATION, req.person_id, req.representative, refuse_second_card
     )
     await check_bank(ctx, outlet, req.bank_code)
+    return outlet, policy
+
+
+async def submit_first_application(ctx: Ctx, req: FirstApplication) -> dict[str, Any]:
+    """SPEC APP-1/2: a first application at the clerk's outlet; instant outlets make it at once."""
+    outlet, policy = await first_application_preconditions(ctx, req)
     new = NewApplication(
         ApplicationKind.FIRST, req.person_id, req.bank_code, FeeKind.FIRST_APPLICATION
     )

@@ -139,7 +139,7 @@ async def person_page(
     reference_no = person["open_application"]
     procedures: dict[str, checks.UseCase] = {
         "photo": lambda ctx: counter.attach_photo(ctx, person_id, b""),
-        "apply": lambda ctx: applications.submit_first_application(
+        "apply": lambda ctx: applications.first_application_preconditions(
             ctx, FirstApplication(person_id, first_bank)
         ),
     }
@@ -351,7 +351,9 @@ async def _apply_context(
     refusal = await checks.dry_run(
         request,
         who.actor,
-        lambda ctx: applications.submit_first_application(ctx, FirstApplication(person_id, first)),
+        lambda ctx: applications.first_application_preconditions(
+            ctx, FirstApplication(person_id, first)
+        ),
     )
     return {
         "person": person,
@@ -422,7 +424,7 @@ async def check_application(
         refusal = await checks.dry_run(
             request,
             who.actor,
-            lambda ctx: applications.submit_first_application(ctx, application),
+            lambda ctx: applications.first_application_preconditions(ctx, application),
         )
     except DomainError as invalid_input:
         refusal = invalid_input
