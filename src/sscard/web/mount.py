@@ -7,15 +7,18 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from sscard.web.pages import account, signin
-from sscard.web.pages import dashboard
-from sscard.web.pages import centre
-from sscard.web.pages import hotline
-from sscard.web.pages import bank
-from sscard.web.pages import audit
-from sscard.web.pages import counter
-from sscard.web.pages import counter_cards
-from sscard.web.pages import documents
+from sscard.web.pages import (
+    account,
+    audit,
+    bank,
+    centre,
+    counter,
+    counter_cards,
+    dashboard,
+    documents,
+    hotline,
+    signin,
+)
 
 STATIC = Path(__file__).parent / "static"
 ROUTERS = (

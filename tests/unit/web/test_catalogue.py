@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
 
 from sscard.web import i18n
 
@@ -42,3 +43,19 @@ def test_the_catalogues_hold_no_message_the_pages_no_longer_use() -> None:
     used = set(extracted())
     stale = [m.id for m in i18n.catalogue("zh") if m.id and m.id not in used]
     assert stale == []
+
+
+def test_a_message_has_one_chinese_whichever_desk_translates_it() -> None:
+    """Desks keep their own catalogue files; a message two of them translate differently would
+    read one way or the other depending on file order: each message has one Chinese."""
+    seen: dict[str, tuple[str, str]] = {}
+    differing: list[str] = []
+    for po in sorted((i18n.LOCALE_DIR / "zh").glob("*.po")):
+        with po.open("rb") as f:
+            for message in read_po(f, locale="zh"):
+                if not message.id or not message.string:
+                    continue
+                earlier = seen.setdefault(message.id, (message.string, po.name))
+                if earlier[0] != message.string:
+                    differing.append(f"{message.id!r}: {earlier} vs {message.string!r} ({po.name})")
+    assert differing == []
