@@ -19,7 +19,7 @@ class Role(StrEnum):
     BANK_SYSTEM = "bank_system"
     CENTRE_ADMIN = "centre_admin"  # one city's card centre: bound to its city (issue 11)
     PROVINCE_ADMIN = "province_admin"  # the provincial centre: every city, province-wide data
-    AUDITOR = "auditor"  # reads the access log and nothing else (SPEC GOV-5, ID-6)
+    AUDITOR = "auditor"  # reads the access log and histories, read-only (SPEC GOV-5, ID-6)
     CARDHOLDER = "cardholder"
     UNIT_AGENT = "unit_agent"
 
