@@ -35,10 +35,11 @@ def for_staff(staff: StaffSession | None) -> tuple[Desk, ...]:
     kind (an HR outlet's or a bank's)."""
     if staff is None or staff.stage != "signed_in":
         return ()
-    return _desks(staff)
+    return desks_of(staff)
 
 
-def _desks(staff: StaffSession) -> tuple[Desk, ...]:
+def desks_of(staff: StaffSession) -> tuple[Desk, ...]:
+    """The desks a staff member's role and outlet open (also what pages let them use)."""
     role = staff.actor.role
     desks = [d for d in DESKS if role in d.roles]
     if role is R.OUTLET_CLERK:
@@ -49,5 +50,5 @@ def _desks(staff: StaffSession) -> tuple[Desk, ...]:
 
 def home(staff: StaffSession) -> str:
     """Where a staff member lands once signed in."""
-    desks = _desks(staff)
+    desks = desks_of(staff)
     return desks[0].path if desks else "/account"

@@ -28,6 +28,7 @@ from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import DomainError, Forbidden, invalid
 from sscard.kernel.runtime import Runtime
 from sscard.kernel.text import unsafe_characters
+from sscard.web import navigation
 
 SESSION_COOKIE = "sscard_session"
 PRE_COOKIE = "sscard_pre"
@@ -174,6 +175,19 @@ def of_role(*roles: Role) -> Callable[[Request], Awaitable[StaffSession]]:
     async def dependency(request: Request) -> StaffSession:
         found = await signed_in(request)
         if found.actor.role not in allowed:
+            raise NotYourDesk()
+        return found
+
+    return dependency
+
+
+def at_desk(path: str) -> Callable[[Request], Awaitable[StaffSession]]:
+    """Dependency: a signed-in staff member whose desks (navigation.desks_of: role, and for a
+    clerk the outlet's kind) include the desk at `path`; others get 403 not_your_desk."""
+
+    async def dependency(request: Request) -> StaffSession:
+        found = await signed_in(request)
+        if path not in {d.path for d in navigation.desks_of(found)}:
             raise NotYourDesk()
         return found
 

@@ -24,6 +24,7 @@ from sscard.banks.reconciliation.rules import Kind
 from sscard.banks.reconciliation.service import REPORT_COLUMNS
 from sscard.banks.reconciliation.statement import Source, Statement, StatementRefused
 from sscard.kernel.errors import DomainError, invalid
+from sscard.platform.http.request import PathId
 from sscard.platform.notify import service as notifications
 from sscard.platform.notify.rules import NotificationFilter, NotificationStatus
 from sscard.platform.outbox import service as outbox
@@ -110,7 +111,7 @@ def _notice(request: Request, done: str) -> str:
 
 @router.post("/delivery/messages/{message_id}/replay")
 async def replay_message(
-    message_id: int, request: Request, who: StaffSession = Depends(ADMIN)
+    message_id: PathId, request: Request, who: StaffSession = Depends(ADMIN)
 ) -> Response:
     await run(request, who.actor, lambda ctx: outbox.replay_message(ctx, message_id))
     return redirect(request, f"/centre/delivery?done=replayed-{message_id}")
@@ -251,7 +252,7 @@ def _as_of(text: str) -> datetime | None:
 
 @router.get("/reconciliation/{run_id}")
 async def reconciliation_run(
-    run_id: int,
+    run_id: PathId,
     request: Request,
     kind: str = Query("", max_length=64),
     after: int = Query(0, ge=0),
@@ -275,7 +276,7 @@ async def reconciliation_run(
 
 @router.get("/reconciliation/{run_id}/differences.csv")
 async def differences_csv(
-    run_id: int,
+    run_id: PathId,
     request: Request,
     kind: str = Query("", max_length=64),
     who: StaffSession = Depends(ADMIN),

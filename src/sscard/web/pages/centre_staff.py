@@ -16,6 +16,7 @@ from sscard.actors.staff import service as staff
 from sscard.actors.staff.service import StaffSession
 from sscard.kernel.actor import Role
 from sscard.kernel.errors import DomainError, NotFound, invalid
+from sscard.platform.http.request import PathId
 from sscard.registry.reference import service as reference
 from sscard.web import checks
 from sscard.web.pages.centre_common import ADMIN, errors_of, page_context, role_label
@@ -90,7 +91,7 @@ async def create_account(request: Request, who: StaffSession = Depends(ADMIN)) -
 
 @router.get("/staff/{account_id}")
 async def account_page(
-    account_id: int, request: Request, who: StaffSession = Depends(ADMIN)
+    account_id: PathId, request: Request, who: StaffSession = Depends(ADMIN)
 ) -> Response:
     """One account: reset or deactivate it, each with what stands in its way (a dry run)."""
     account = await _account(request, who, account_id)
@@ -112,7 +113,7 @@ async def account_page(
 
 @router.post("/staff/{account_id}/deactivate")
 async def deactivate_account(
-    account_id: int, request: Request, who: StaffSession = Depends(ADMIN)
+    account_id: PathId, request: Request, who: StaffSession = Depends(ADMIN)
 ) -> Response:
     account = await _account(request, who, account_id)
     await run(request, who.actor, lambda ctx: staff.deactivate_staff(ctx, account_id))
@@ -121,7 +122,7 @@ async def deactivate_account(
 
 @router.post("/staff/{account_id}/reset")
 async def reset_account(
-    account_id: int, request: Request, who: StaffSession = Depends(ADMIN)
+    account_id: PathId, request: Request, who: StaffSession = Depends(ADMIN)
 ) -> Response:
     account = await _account(request, who, account_id)
     password = await run(request, who.actor, lambda ctx: staff.reset_staff(ctx, account_id))

@@ -23,6 +23,7 @@ from sscard.kernel.actor import Role
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import DomainError, InvalidInput, NotFound
 from sscard.kernel.text import normalise_number
+from sscard.platform.http.request import PathId
 from sscard.platform.validation import InvalidFields
 from sscard.registry.credit import service as credit
 from sscard.registry.photo import PhotoRejected
@@ -126,7 +127,7 @@ async def find(request: Request, who: StaffSession = Depends(hr_clerk)) -> Respo
 
 @router.get("/counter/persons/{person_id}")
 async def person_page(
-    request: Request, person_id: int, done: str = "", who: StaffSession = Depends(hr_clerk)
+    request: Request, person_id: PathId, done: str = "", who: StaffSession = Depends(hr_clerk)
 ) -> Response:
     async with unit(request, who.actor) as ctx:
         person = await counter.person_overview(ctx, person_id)
@@ -281,7 +282,7 @@ MULTIPART: dict[str, Any] = {"requestBody": {"content": {"multipart/form-data": 
 
 @router.get("/counter/persons/{person_id}/photo")
 async def photo_page(
-    request: Request, person_id: int, done: str = "", who: StaffSession = Depends(hr_clerk)
+    request: Request, person_id: PathId, done: str = "", who: StaffSession = Depends(hr_clerk)
 ) -> Response:
     """The upload form; after a photo was kept (`done=photo`), every check shown passed: a
     photo is stored only once the standard's checks all pass (registry.store_photo)."""
@@ -304,7 +305,7 @@ async def photo_page(
 
 @router.post("/counter/persons/{person_id}/photo", openapi_extra=MULTIPART)
 async def take_photo(
-    request: Request, person_id: int, who: StaffSession = Depends(hr_clerk)
+    request: Request, person_id: PathId, who: StaffSession = Depends(hr_clerk)
 ) -> Response:
     upload = (await form(request)).get("photo")
     data = b""
@@ -336,7 +337,7 @@ async def take_photo(
 
 
 async def _apply_context(
-    request: Request, who: StaffSession, person_id: int, values: dict[str, str]
+    request: Request, who: StaffSession, person_id: PathId, values: dict[str, str]
 ) -> dict[str, Any]:
     lang, _ = i18n.language(request), i18n.translator(request)
     async with unit(request, who.actor) as ctx:
@@ -373,13 +374,13 @@ async def _apply_context(
 
 @router.get("/counter/persons/{person_id}/apply")
 async def apply_page(
-    request: Request, person_id: int, who: StaffSession = Depends(hr_clerk)
+    request: Request, person_id: PathId, who: StaffSession = Depends(hr_clerk)
 ) -> Response:
     context = await _apply_context(request, who, person_id, {"type": "resident_id"})
     return render(request, "counter/apply.html", context)
 
 
-def _application_body(person_id: int, values: dict[str, str]) -> dict[str, Any]:
+def _application_body(person_id: PathId, values: dict[str, str]) -> dict[str, Any]:
     """The application form as the API's ApplicationIn body (the guardian only if chosen)."""
     body: dict[str, Any] = {"person_id": person_id, "bank_code": values["bank_code"]}
     if values["role"]:
@@ -395,7 +396,7 @@ def _application_body(person_id: int, values: dict[str, str]) -> dict[str, Any]:
 
 @router.post("/counter/persons/{person_id}/apply")
 async def apply(
-    request: Request, person_id: int, who: StaffSession = Depends(hr_clerk)
+    request: Request, person_id: PathId, who: StaffSession = Depends(hr_clerk)
 ) -> Response:
     values = form_values(await form(request), *APPLY_FIELDS)
     try:
@@ -413,7 +414,7 @@ async def apply(
 
 @router.post("/counter/persons/{person_id}/apply/check")
 async def check_application(
-    request: Request, person_id: int, who: StaffSession = Depends(hr_clerk)
+    request: Request, person_id: PathId, who: StaffSession = Depends(hr_clerk)
 ) -> Response:
     """What stands in the way of the application as filled in so far (htmx, on each change):
     the submit use case's dry run with the form's values; nothing is kept."""
@@ -445,7 +446,7 @@ async def _procedure_context(
 
 @router.get("/counter/persons/{person_id}/collect")
 async def collect_page(
-    request: Request, person_id: int, who: StaffSession = Depends(hr_clerk)
+    request: Request, person_id: PathId, who: StaffSession = Depends(hr_clerk)
 ) -> Response:
     person, application = await _procedure_context(request, who, person_id)
     context = {
@@ -462,7 +463,7 @@ async def collect_page(
 
 @router.post("/counter/persons/{person_id}/collect")
 async def collect(
-    request: Request, person_id: int, who: StaffSession = Depends(hr_clerk)
+    request: Request, person_id: PathId, who: StaffSession = Depends(hr_clerk)
 ) -> Response:
     values = form_values(await form(request), "type", "number")
     person, application = await _procedure_context(request, who, person_id)
@@ -501,7 +502,7 @@ async def _withdraw_unmet(
 
 @router.get("/counter/persons/{person_id}/withdraw")
 async def withdraw_page(
-    request: Request, person_id: int, who: StaffSession = Depends(hr_clerk)
+    request: Request, person_id: PathId, who: StaffSession = Depends(hr_clerk)
 ) -> Response:
     person, application = await _procedure_context(request, who, person_id)
     unmet = await _withdraw_unmet(request, who, application)
@@ -533,7 +534,7 @@ def _withdraw_context(
 
 @router.post("/counter/persons/{person_id}/withdraw")
 async def withdraw(
-    request: Request, person_id: int, who: StaffSession = Depends(hr_clerk)
+    request: Request, person_id: PathId, who: StaffSession = Depends(hr_clerk)
 ) -> Response:
     values = form_values(await form(request), "reason", "note")
     person, application = await _procedure_context(request, who, person_id)

@@ -34,7 +34,6 @@ from sscard.cards.jurisdiction.schemas import CityChangeIn
 from sscard.cards.legacy.rules import BankClosure, OldCard
 from sscard.cards.passwords import service as passwords
 from sscard.cards.passwords.schemas import HrPasswordResetIn, HrPasswordSetIn
-from sscard.kernel.actor import Role
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import DomainError
 from sscard.platform.http.request import PathId
@@ -46,10 +45,10 @@ from sscard.web.checks import dry_run
 from sscard.web.i18n import N_
 from sscard.web.render import render
 from sscard.web.route import page_router
-from sscard.web.session import form, of_role, run, unit
+from sscard.web.session import at_desk, form, run, unit
 
 router = page_router()
-CLERK = of_role(Role.OUTLET_CLERK)
+CLERK = at_desk("/counter")  # an HR outlet's clerk: a bank outlet's has the bank counter
 CARD = "/counter/cards/{card_number}"
 Values = dict[str, str]
 
@@ -777,7 +776,7 @@ PROBE_OLD_CARD = OldCard(2, "000000", None, None, BankClosure.NONE, True)
 async def _upgrade_page(
     request: Request,
     who: StaffSession,
-    person_id: int,
+    person_id: PathId,
     values: Values,
     errors: dict[str, str],
     refusal: DomainError | None,
