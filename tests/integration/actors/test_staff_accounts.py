@@ -39,8 +39,16 @@ async def _enrol(rt: Runtime, token: str) -> str:
 
 
 async def _code(rt: Runtime, token: str, code: str) -> DomainError | None:
+    """The refusal of a code, or None; a taken code moves the session to a new token, which
+    `_tokens` maps the old one to."""
     async with rt.unit(SIGN_IN) as ctx:
-        return await staff.second_factor(ctx, token, code)
+        fresh, refusal = await staff.second_factor(ctx, token, code)
+    if fresh is not None:
+        _tokens[token] = fresh
+    return refusal
+
+
+_tokens: dict[str, str] = {}
 
 
 async def _session(rt: Runtime, token: str) -> staff.StaffSession:
@@ -55,7 +63,11 @@ async def _signed_in(rt: Runtime, clock: ManualClock, username: str) -> tuple[st
     assert outcome.token is not None
     secret = await _enrol(rt, outcome.token)
     assert await _code(rt, outcome.token, pyotp.TOTP(secret).at(clock.now())) is None
-    return outcome.token, secret
+    fresh = _tokens[outcome.token]
+    assert fresh != outcome.token
+    with pytest.raises(rules.SessionEnded):  # the password step's token is worth nothing now
+        await _session(rt, outcome.token)
+    return fresh, secret
 
 
 async def test_passwords_are_argon2id_and_cookies_are_stored_only_as_a_keyed_digest(
@@ -116,7 +128,7 @@ async def test_a_code_is_taken_once_and_only_near_its_moment(
     assert isinstance(too_far, rules.SecondFactorRefused)
     clock.advance(timedelta(seconds=30))
     assert await _code(rt, again.token, totp.at(clock.now())) is None
-    assert (await _session(rt, again.token)).stage == "signed_in"
+    assert (await _session(rt, _tokens[again.token])).stage == "signed_in"
 
 
 async def _password_of(rt: Runtime, username: str) -> str:

@@ -275,34 +275,43 @@ async def session(ctx: Ctx, token: str | None) -> StaffSession:
 
 
 async def begin_enrollment(ctx: Ctx, token: str) -> tuple[str, str]:
-    """A new TOTP secret for an account not yet enrolled: (base32 secret, otpauth URI)."""
+    """The TOTP secret of an account not yet enrolled: (base32 secret, otpauth URI). The same
+    key until it is confirmed, so a page reloaded after scanning does not leave the app with a
+    stale one; a reset makes a new one."""
     current = await session(ctx, token)
     if current.totp_enrolled:
         raise invalid("code", "验证器已绑定", "an authenticator is already enrolled")
-    secret = pyotp.random_base32()
-    await repo.update_account(
-        ctx.conn, current.account_id, totp_secret_enc=ctx.vault.encrypt(secret)
-    )
+    account = await repo.account_by_id(ctx.conn, current.account_id)
+    assert account is not None
+    if account["totp_secret_enc"] is not None:  # shown before, not yet confirmed: the same key
+        secret = ctx.vault.decrypt(account["totp_secret_enc"])
+    else:
+        secret = pyotp.random_base32()
+        await repo.update_account(
+            ctx.conn, current.account_id, totp_secret_enc=ctx.vault.encrypt(secret)
+        )
     uri = pyotp.TOTP(secret).provisioning_uri(name=current.username, issuer_name=ISSUER)
     return secret, uri
 
 
-async def second_factor(ctx: Ctx, token: str, code: str) -> DomainError | None:
+async def second_factor(ctx: Ctx, token: str, code: str) -> tuple[str | None, DomainError | None]:
     """Take a TOTP code: enrolls a pending secret or checks the enrolled one, and completes the
-    session's sign-in. Returns the refusal (committed as a failed attempt) or None."""
+    session's sign-in under a new token (the one the password step gave is worth nothing once
+    both factors are in). Returns (the new session token, None), or (None, the refusal,
+    committed as a failed attempt)."""
     current = await session(ctx, token)
     account = await repo.account_by_id(ctx.conn, current.account_id)
     assert account is not None
     if rules.locked(account["locked_until"], ctx.now):
-        return _lock_refusal(account["locked_until"])
+        return None, _lock_refusal(account["locked_until"])
     if account["totp_secret_enc"] is None:
-        return invalid("code", "请先绑定验证器", "enroll an authenticator first")
+        return None, invalid("code", "请先绑定验证器", "enroll an authenticator first")
     secret = ctx.vault.decrypt(account["totp_secret_enc"])
     step = _matching_step(secret, code.strip(), ctx.now)
     if step is None or (
         account["totp_last_step"] is not None and step <= account["totp_last_step"]
     ):
-        return await _count_failure(ctx, account, "code")
+        return None, await _count_failure(ctx, account, "code")
     await repo.update_account(
         ctx.conn,
         current.account_id,
@@ -311,8 +320,15 @@ async def second_factor(ctx: Ctx, token: str, code: str) -> DomainError | None:
         failed_attempts=0,
         locked_until=None,
     )
-    await repo.update_session(ctx.conn, current.session_id, stage="signed_in", last_seen_at=ctx.now)
-    return None
+    fresh = secrets.token_urlsafe(32)
+    await repo.update_session(
+        ctx.conn,
+        current.session_id,
+        stage="signed_in",
+        last_seen_at=ctx.now,
+        token_index=ctx.vault.index(fresh),
+    )
+    return fresh, None
 
 
 def _matching_step(secret: str, code: str, now: datetime) -> int | None:

@@ -110,7 +110,7 @@ async def take_code(request: Request, who: StaffSession = Depends(pending)) -> R
     data = await form(request)
     token = request.cookies.get(SESSION_COOKIE) or ""
     code = str(data.get("code") or "")
-    refusal = await run(request, SIGN_IN, lambda ctx: staff.second_factor(ctx, token, code))
+    fresh, refusal = await run(request, SIGN_IN, lambda ctx: staff.second_factor(ctx, token, code))
     next_path = _next(data.get("next"))
     if refusal is not None:
         if isinstance(refusal, rules.AccountLocked):
@@ -121,9 +121,11 @@ async def take_code(request: Request, who: StaffSession = Depends(pending)) -> R
                 status=refusal.status,
             )
         return await _code_form(request, who, next_path, refusal)
-    if who.must_change_password:
-        return redirect(request, "/account/password")
-    return redirect(request, next_path or navigation.home(who))
+    assert fresh is not None
+    target = "/account/password" if who.must_change_password else next_path
+    response = redirect(request, target or navigation.home(who))
+    set_cookie(response, SESSION_COOKIE, fresh)
+    return response
 
 
 @router.post("/signout")
