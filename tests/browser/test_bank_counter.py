@@ -56,7 +56,9 @@ async def test_formal_loss_and_its_unlock_at_the_outlet_suzhou_requires(
     unlock = other.get_by_role("region", name="解挂（LOSS-3）")
     await expect(unlock.locator(".unmet")).to_contain_text("本市规定须回原挂失网点")
     await expect(unlock.get_by_role("button", name="解挂")).to_have_count(0)
-    await expect(other.get_by_role("region", name="正式挂失（LOSS-2）")).to_contain_text("不能执行")
+    await expect(other.get_by_role("region", name="正式挂失（LOSS-2）")).to_contain_text(
+        "卡片当前状态为“正式挂失”，不能办理“正式挂失”"
+    )
     await assert_accessible(other)
     await screenshot(other, "51-bank-unlock-refused-by-city-rule")
     assert (await api.card_state(n))["hr_status"] == "formally_lost"

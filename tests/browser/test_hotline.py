@@ -48,7 +48,9 @@ async def test_temporary_loss_shows_the_moment_it_lifts_by_itself_and_is_unlocke
     await expect(page.locator("#hr-status")).to_have_text("正常")
     await expect(page.locator("#bank-hotline")).to_contain_text("95588")  # ICBC's, LOSS-1
     await expect(page.get_by_role("button", name="解挂")).to_have_count(0)  # SPEC LOSS-3
-    await expect(page.locator("#h-unlock ~ .unmet")).to_contain_text("不能执行")
+    await expect(page.locator("#h-unlock ~ .unmet")).to_contain_text(
+        "卡片当前状态为“正常”，不能办理“解挂”"
+    )
 
     # A reason longer than the API takes: refused by the field, kept, nothing stored.
     loss_form = page.locator("#f-temporary_loss-reason")

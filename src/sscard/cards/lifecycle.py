@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from sscard.kernel.actor import Channel
+from sscard.kernel.actor import CHANNEL_ZH, Channel
 from sscard.kernel.errors import DomainError
 
 GENERATION = 3
@@ -141,27 +141,69 @@ LOST_HR_STATES = frozenset({HrStatus.TEMPORARILY_LOST, HrStatus.FORMALLY_LOST})
 TEMPORARY_LOSS_DAYS = 7  # SPEC LOSS-1
 
 
+# What a person reads in a refusal: the state and the procedure in words, not codes.
+HR_STATUS_ZH = {
+    HrStatus.PRODUCED: "已制卡未领取",
+    HrStatus.ACTIVE: "正常",
+    HrStatus.TEMPORARILY_LOST: "临时挂失",
+    HrStatus.FORMALLY_LOST: "正式挂失",
+    HrStatus.CANCELLED: "已注销",
+    HrStatus.SUPERSEDED: "已被新卡取代",
+}
+CARD_EVENT_ZH = {
+    CardEvent.COLLECT: "领卡",
+    CardEvent.REPORT_TEMPORARY_LOSS: "临时挂失",
+    CardEvent.LIFT_TEMPORARY_LOSS: "临时挂失到期解除",
+    CardEvent.REPORT_FORMAL_LOSS: "正式挂失",
+    CardEvent.UNLOCK: "解挂",
+    CardEvent.APPLY_REPLACEMENT: "补卡",
+    CardEvent.APPLY_EXCHANGE: "换卡",
+    CardEvent.CANCEL: "注销",
+    CardEvent.VOID: "作废",
+    CardEvent.CHANGE_CITY: "变更卡管属地",
+    CardEvent.RESET_SOCIAL_DATA: "重置社保数据",
+}
+
+
 class CardTransitionRefused(DomainError):
     code = "card_transition_refused"
     status = 409
-    message_zh = "卡片当前状态为“{state}”，不能执行“{event}”"
-    message_en = "The card is '{state}'; '{event}' is not allowed"
+    message_zh = "卡片当前状态为“{state_zh}”，不能办理“{event_zh}”"
+    message_en = "The card is {state_en}; {event_en} is not allowed"
+
+    @classmethod
+    def of(cls, state: HrStatus, event: CardEvent) -> CardTransitionRefused:
+        return cls(
+            state=state.value,
+            event=event.value,
+            state_zh=HR_STATUS_ZH[state],
+            event_zh=CARD_EVENT_ZH[event],
+            state_en=state.value.replace("_", " "),
+            event_en=event.value.replace("_", " "),
+        )
 
 
 class ChannelNotAllowed(DomainError):
     code = "channel_not_allowed"
     status = 403
-    message_zh = "“{event}”不能通过渠道“{channel}”办理"
-    message_en = "'{event}' cannot be done through channel '{channel}'"
+    message_zh = "“{event_zh}”不能通过{channel_zh}办理"
+    message_en = "{event_en} cannot be done through the channel '{channel}'"
 
 
 def transition(state: HrStatus, event: CardEvent, channel: Channel) -> Transition:
     """The allowed transition for this state, event and channel; refused by name otherwise."""
     found = HR_TABLE.get((state, event))
     if found is None:
-        raise CardTransitionRefused(state=state.value, event=event.value)
+        raise CardTransitionRefused.of(state, event)
     if channel not in found.channels:
-        raise ChannelNotAllowed(rule=found.rule, event=event.value, channel=channel.value)
+        raise ChannelNotAllowed(
+            rule=found.rule,
+            event=event.value,
+            channel=channel.value,
+            event_zh=CARD_EVENT_ZH[event],
+            event_en=event.value.replace("_", " "),
+            channel_zh=CHANNEL_ZH.get(channel, channel.value),
+        )
     return found
 
 

@@ -37,6 +37,19 @@ class Channel(StrEnum):
     ONSITE = "onsite"  # a bank's visit to a holder unable to travel (SPEC ISS-4, CH-1)
 
 
+CHANNEL_ZH: dict[Channel, str] = {
+    Channel.HR_OUTLET: "人社网点",
+    Channel.BANK_OUTLET: "银行网点",
+    Channel.HOTLINE: "12333热线",
+    Channel.ONLINE: "网上办理",
+    Channel.UNIT_BATCH: "单位批量",
+    Channel.SYSTEM: "系统接口",
+    Channel.CENTRE: "卡管中心",
+    Channel.OPERATOR_CLI: "运维命令行",
+    Channel.SWEEP: "系统自动处理",
+    Channel.ONSITE: "银行上门服务",
+}
+
 ROLE_ZH: dict[Role, str] = {
     Role.OUTLET_CLERK: "网点柜员",
     Role.HOTLINE_AGENT: "12333坐席",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
@@ -9,6 +10,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from sscard.kernel.clock import CHINA
 from sscard.kernel.errors import DomainError
 from sscard.web import i18n, navigation
 
@@ -27,7 +29,18 @@ def environment(lang: str) -> Environment:
     env.install_gettext_translations(i18n.translations(lang), newstyle=True)  # type: ignore[attr-defined]
     env.globals["lang"] = lang
     env.filters["refusal"] = lambda error: refusal_text(error, lang)
+    env.filters["beijing"] = beijing
     return env
+
+
+def beijing(moment: datetime | None, seconds: bool = False) -> str:
+    """A moment as Beijing time, the zone every counter works in ('' for none); stored
+    moments are UTC."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
 
 
 def refusal_text(error: DomainError | dict[str, str] | str, lang: str) -> str:

@@ -369,7 +369,7 @@ def check_superseded(found: Supersession | None) -> None:
     names it and how to withdraw it (CAN-2); once its card was collected, that card is the one
     to cancel (REP-3)."""
     if found is None:  # no application is known to have superseded it: nothing allows it
-        raise CardTransitionRefused(state=HrStatus.SUPERSEDED.value, event=CardEvent.CANCEL.value)
+        raise CardTransitionRefused.of(HrStatus.SUPERSEDED, CardEvent.CANCEL)
     if found.withdrawn:
         return
     if found.open:
