@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from sscard.platform.http import problems
 from sscard.web.pages import (
     account,
     audit,
@@ -19,6 +22,7 @@ from sscard.web.pages import (
     hotline,
     signin,
 )
+from sscard.web.render import render
 
 STATIC = Path(__file__).parent / "static"
 ROUTERS = (
@@ -35,8 +39,23 @@ ROUTERS = (
 )
 
 
+# Paths whose errors stay problem+json whatever the client accepts.
+MACHINE_PATHS = ("/api/", "/openapi.json", "/docs", "/redoc", "/health", "/static/")
+
+
 def install(app: FastAPI) -> None:
-    """Mount /static (the console's CSS and vendored scripts) and every desk's pages."""
+    """Mount /static (the console's CSS and vendored scripts) and every desk's pages; an
+    address that does not exist answers a browser with a page, anyone else as before."""
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for router in ROUTERS:
         app.include_router(router)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    browser = "text/html" in request.headers.get("accept", "")
+    if not browser or request.url.path.startswith(MACHINE_PATHS):
+        return problems.http_error(request, exc)
+    context: dict[str, object] = {"refusal": None, "errors": [], "status": exc.status_code}
+    return render(request, "error.html", context, status=exc.status_code)

@@ -72,6 +72,7 @@ def render(
         csrf_token=csrf_token(request),
         nav=navigation.for_staff(staff),
         path=request.url.path,
+        here=request.url.path + (f"?{request.url.query}" if request.url.query else ""),
         **(context or {}),
     )
     response = HTMLResponse(html, status_code=status)

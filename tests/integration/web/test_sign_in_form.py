@@ -81,3 +81,28 @@ async def test_a_wrong_password_is_a_page_not_a_problem_document(
     assert answer.headers["content-type"].startswith("text/html")
     assert "用户名或密码错误" in answer.text
     assert answer.headers["content-security-policy"].startswith("default-src 'self'")
+
+
+async def test_an_unknown_address_is_a_page_for_a_browser_and_a_problem_for_a_program(
+    rt: Runtime, clock: object
+) -> None:
+    async with await _client(rt) as client:
+        page = await client.get("/nonexistent", headers={"Accept": "text/html"})
+        api = await client.get("/api/v1/nonexistent", headers={"Accept": "text/html"})
+        program = await client.get("/nonexistent")
+    assert page.status_code == 404
+    assert page.headers["content-type"].startswith("text/html")
+    assert "页面不存在" in page.text
+    assert api.headers["content-type"] == "application/problem+json"
+    assert program.headers["content-type"] == "application/problem+json"
+
+
+async def test_the_language_switch_comes_back_to_the_same_page_and_query(
+    rt: Runtime, clock: object
+) -> None:
+    async with await _client(rt) as client:
+        page = await client.get("/signin?next=/audit")
+        assert 'name="next" value="/signin?next=/audit"' in page.text
+        back = await client.get("/lang", params={"to": "en", "next": "/signin?next=/audit"})
+    assert back.status_code == 303
+    assert back.headers["location"] == "/signin?next=/audit"
