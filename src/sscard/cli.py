@@ -141,6 +141,10 @@ def load_demo(
     write_secret(tokens_file, json.dumps(result.tokens, indent=2))
     echo_json({"persons": result.persons, "applications": result.applications[:10]})
     typer.echo(f"demo tokens: {tokens_file}")
+    # Generated persons (never real ones), so that a counter can find them by their document.
+    persons_file = tokens_file.with_name("demo-persons.json")
+    write_secret(persons_file, json.dumps(result.documents, ensure_ascii=False, indent=2))
+    typer.echo(f"demo persons' generated document numbers: {persons_file}")
     if result.staff_passwords:
         staff_file = tokens_file.with_name("demo-staff.json")
         write_secret(staff_file, json.dumps(result.staff_passwords, indent=2))

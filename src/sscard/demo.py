@@ -94,6 +94,7 @@ class DemoResult:
     persons: int
     applications: list[str]
     staff_passwords: dict[str, str]  # username → one-time password, for accounts made now
+    documents: list[dict[str, str]]  # generated persons' document numbers, to find them by
 
 
 async def load_demo(rt: Runtime, *, persons: int = 20, seed: int = 2026) -> DemoResult:
@@ -102,18 +103,20 @@ async def load_demo(rt: Runtime, *, persons: int = 20, seed: int = 2026) -> Demo
     tokens = await _demo_actors(rt)
     clerks = {key: await _actor(rt, tokens[key]) for key in ("clerk_instant", "clerk_fast")}
     references: list[str] = []
+    documents: list[dict[str, str]] = []
     registered = 0
     for i in range(persons):
         clerk = clerks["clerk_instant" if i % 2 == 0 else "clerk_fast"]
         # Draw everything first, so that a skipped person leaves the sequence unchanged.
         reg, bank = generated_registration(rng, "3204"), rng.choice(["ICBC", "ABC", "JSB"])
+        documents.append({"document_number": reg.document.number, "city_code": "3204"})
         try:
             async with rt.unit(clerk) as ctx:
                 references.append(await _demo_person(ctx, reg, bank, seed + i))
                 registered += 1
         except PersonAlreadyRegistered:
             continue  # loaded before with the same seed
-    return DemoResult(tokens, registered, references, await _demo_staff(rt))
+    return DemoResult(tokens, registered, references, await _demo_staff(rt), documents)
 
 
 async def _demo_staff(rt: Runtime) -> dict[str, str]:
