@@ -33,7 +33,7 @@ from typing import Any
 import asyncpg
 import httpx
 import pyotp
-from sqlalchemy import update
+from tests.support.console import make_staff
 
 from benchmarks.generate import (
     APPLICATION_COLUMNS,
@@ -50,9 +50,6 @@ from benchmarks.run import (
     settings_for,
     wrk,
 )
-from sscard.actors import service as actors
-from sscard.actors.models import actors as actors_table
-from sscard.actors.staff import repository as staff_repo
 from sscard.actors.staff import service as staff
 from sscard.kernel.actor import OPERATOR, Role
 from sscard.kernel.crypto import Vault
@@ -138,36 +135,17 @@ async def fill_cards(url: str, persons: int, days: int = 365, chunk: int = 100) 
 
 
 async def enrolled(rt: Runtime, username: str, role: Role, **binding: Any) -> dict[str, str]:
-    """A staff account with a known password and TOTP, signed in through the staff service:
-    its session cookie and an API token of the same actor."""
-    secret = pyotp.random_base32()
+    """A staff account with a known password and TOTP (the browser tests' own), signed in
+    through the staff service: its session cookie and an API token of the same actor."""
+    member = await make_staff(rt, username, role, display_name=f"压测{username}", **binding)
     async with rt.unit(OPERATOR) as ctx:
-        account_id, _ = await staff.create_staff(
-            ctx, staff.NewStaff(username, f"压测{username}", role, **binding)
-        )
-        await staff_repo.update_account(
-            ctx.conn,
-            account_id,
-            password_hash=staff.HASHER.hash(PASSWORD),
-            must_change_password=False,
-            totp_secret_enc=ctx.vault.encrypt(secret),
-            totp_enrolled=True,
-        )
-        account = await staff_repo.account_by_id(ctx.conn, account_id)
-        assert account is not None
-        token = f"ssc_bench_{username}"
-        await ctx.conn.execute(
-            update(actors_table)
-            .where(actors_table.c.id == account["actor_id"])
-            .values(token_index=actors.token_index(token))
-        )
-    async with rt.unit(OPERATOR) as ctx:
-        outcome = await staff.sign_in(ctx, username, PASSWORD)
+        outcome = await staff.sign_in(ctx, username, member.password)
     assert outcome.token is not None, outcome.refusal
     async with rt.unit(OPERATOR) as ctx:
-        refusal = await staff.second_factor(ctx, outcome.token, pyotp.TOTP(secret).now())
-    assert refusal is None, refusal
-    return {"cookie": outcome.token, "token": token}
+        code = pyotp.TOTP(member.secret).now()
+        cookie, refusal = await staff.second_factor(ctx, outcome.token, code)
+    assert cookie is not None, refusal  # the session moves to a new token with both factors
+    return {"cookie": cookie, "token": member.token}
 
 
 async def prepare(url: str, var: Path, vault_key: str, persons: int) -> dict[str, Any]:
