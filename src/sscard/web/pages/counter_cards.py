@@ -41,7 +41,7 @@ from sscard.platform.validation import InvalidFields
 from sscard.registry.documents import DocumentType
 from sscard.registry.reference import service as reference
 from sscard.web import forms, i18n
-from sscard.web.checks import dry_run
+from sscard.web.checks import dry_run, preconditions
 from sscard.web.i18n import N_
 from sscard.web.render import render
 from sscard.web.route import page_router
@@ -327,10 +327,15 @@ async def _exchange_page(
     banks = await _banks(request, who)
     other = next((code for code, _ in banks if code != card.bank_code), None)
     reasons = []
+    probes = {r.value: _exchange_probe(card.card_number, r, other) for r in ExchangeReason}
+    found = await preconditions(request, who.actor, probes)  # one transaction, a savepoint each
     for reason in ExchangeReason:
-        found = await dry_run(request, who.actor, _exchange_probe(card.card_number, reason, other))
         reasons.append(
-            {"value": reason.value, "label": EXCHANGE_REASONS[reason], "unmet": _unmet(found)}
+            {
+                "value": reason.value,
+                "label": EXCHANGE_REASONS[reason],
+                "unmet": _unmet(found[reason.value]),
+            }
         )
     context.update(
         reasons=reasons,
