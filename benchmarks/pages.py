@@ -8,21 +8,23 @@ On its own PostgreSQL database (the bench database's name + `_pages`), set up fr
   application in production, due five days after it was accepted (most of them overdue);
 - the counters counted from that data by the statistics' own recount (what the migration does
   for data that exists), timed;
-- two staff accounts signed in through the staff service (password, then the TOTP code): an
-  HR clerk of 3204-HR-001, to whom a sample of persons presented their document (a lookup
-  through the API, which grants the counter the record for 12 hours), and the province's
-  administrator. wrk sends each one's session cookie.
+- 8 HR clerks of 3204-HR-001 and 8 province administrators, each signed in through the staff
+  service (password, then the TOTP code); a sample of persons presented their document at
+  that outlet (a lookup through the API, which grants the outlet the record for 12 hours).
+  "8 concurrent staff" is 8 people: wrk runs one thread and one connection per staff member,
+  each with their own session cookie (each clerk's reads go to their own access-log chain).
 
-Loads (wrk, 8 connections, `sscard serve --workers 2`, all on the same machine): GET /health
-(the stack and one SELECT 1, the reference), GET /counter/persons/{id} over the sample (each view
-reads the full record and appends to the access log), GET /dashboard (the province, 30 days)
-and GET /dashboard?days=365 (a year, by month).
+Loads (wrk, 8 threads of 1 connection, `sscard serve --workers 2`, all on the same machine):
+GET /health (the stack and one SELECT 1, the reference), GET /counter/persons/{id} over the
+sample (each view reads the full record and appends to the access log), GET /dashboard (the
+province, 30 days) and GET /dashboard?days=365 (a year, by month).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import random
 import subprocess
 import time
@@ -148,7 +150,35 @@ async def enrolled(rt: Runtime, username: str, role: Role, **binding: Any) -> di
     return {"cookie": cookie, "token": member.token}
 
 
-async def prepare(url: str, var: Path, vault_key: str, persons: int) -> dict[str, Any]:
+async def prepare(
+    url: str, var: Path, vault_key: str, persons: int, reuse: bool = False
+) -> dict[str, Any]:
+    """The database filled (or, with `reuse`, kept from the last run at the same size: the
+    fill takes minutes at 1 M) and the staff signed in afresh (names unique to this run)."""
+    kept = var / "filled.json"
+    filled = json.loads(kept.read_text()) if reuse and kept.exists() else {}
+    if filled.get("persons_arg") != persons or filled.get("url") != url:
+        filled = await _fill(url, var, vault_key, persons)
+        kept.write_text(json.dumps(filled))
+    rt = Runtime(settings_for(url, var))
+    run_id = f"{time.time_ns():x}"[-8:]
+    try:
+        clerks = [
+            await enrolled(
+                rt, f"bench.clerk{n}.{run_id}", Role.OUTLET_CLERK, outlet_code=CLERK_OUTLET
+            )
+            for n in range(CONNECTIONS)
+        ]
+        admins = [
+            await enrolled(rt, f"bench.admin{n}.{run_id}", Role.PROVINCE_ADMIN)
+            for n in range(CONNECTIONS)
+        ]
+    finally:
+        await rt.dispose()
+    return {"clerks": clerks, "admins": admins, **filled}
+
+
+async def _fill(url: str, var: Path, vault_key: str, persons: int) -> dict[str, Any]:
     await fresh_postgres(url)
     rt = Runtime(settings_for(url, var))
     try:
@@ -161,8 +191,6 @@ async def prepare(url: str, var: Path, vault_key: str, persons: int) -> dict[str
         async with rt.unit(OPERATOR) as ctx:
             counters = await statistics_repo.recount(ctx.conn)
         recount_s = time.perf_counter() - t
-        clerk = await enrolled(rt, "bench.clerk", Role.OUTLET_CLERK, outlet_code=CLERK_OUTLET)
-        admin = await enrolled(rt, "bench.admin", Role.PROVINCE_ADMIN)
     finally:
         await rt.dispose()
     conn = await asyncpg.connect(pg_url(url))
@@ -175,8 +203,8 @@ async def prepare(url: str, var: Path, vault_key: str, persons: int) -> dict[str
     finally:
         await conn.close()
     return {
-        "clerk": clerk,
-        "admin": admin,
+        "url": url,
+        "persons_arg": persons,
         "generated_s": generated_s,
         "recount_s": recount_s,
         "counters": counters,
@@ -200,33 +228,34 @@ def run(url: str, vault_key: str, args: argparse.Namespace) -> dict[str, Any]:
     var = OUT / "pages"
     var.mkdir(parents=True, exist_ok=True)
     persons = args.pages_persons
-    ready = asyncio.run(prepare(url, var, vault_key, persons))
+    ready = asyncio.run(prepare(url, var, vault_key, persons, args.pages_reuse))
     print(f"pages: {ready['persons']} persons, {ready['cards']} cards ready", flush=True)
     rows = []
     with served(settings_for(url, var), workers=2) as base:
-        ids = look_up(base, ready["clerk"]["token"], sample_ssns(SAMPLE, persons))
+        ids = look_up(base, ready["clerks"][0]["token"], sample_ssns(SAMPLE, persons))
         (var / "person_ids.txt").write_text("\n".join(map(str, ids)) + "\n")
         checked = ["/dashboard", *(f"/counter/persons/{i}" for i in ids[:20])]
         for page in checked:  # every page the load reads answers 200 before it starts
-            cookie = ready["admin" if page == "/dashboard" else "clerk"]["cookie"]
+            cookie = ready["admins" if page == "/dashboard" else "clerks"][0]["cookie"]
             answer = httpx.get(base + page, cookies={"sscard_session": cookie})
             assert answer.status_code == 200, (page, answer.status_code, answer.text[:300])
+        cookies = {k: ",".join(m["cookie"] for m in ready[k]) for k in ("clerks", "admins")}
         loads = [
             ("GET /health (stack + SELECT 1)", None, {}),
             (
                 "GET /counter/persons/{id} (clerk)",
                 "pages.lua",
-                {"COOKIE": ready["clerk"]["cookie"], "IDS_FILE": str(var / "person_ids.txt")},
+                {"COOKIES": cookies["clerks"], "IDS_FILE": str(var / "person_ids.txt")},
             ),
             ("GET /dashboard (province, 30 days)", "pages.lua", {
-                "COOKIE": ready["admin"]["cookie"], "PAGE": "/dashboard"}),
+                "COOKIES": cookies["admins"], "PAGE": "/dashboard"}),
             ("GET /dashboard?days=365 (province, by month)", "pages.lua", {
-                "COOKIE": ready["admin"]["cookie"], "PAGE": "/dashboard?days=365"}),
+                "COOKIES": cookies["admins"], "PAGE": "/dashboard?days=365"}),
         ]  # fmt: skip
         for _ in range(args.pages_rounds):
             for name, script, env in loads:
                 target = base if script else base + "/health"
-                r = wrk(target, script, CONNECTIONS, args.pages_seconds, env)
+                r = wrk(target, script, CONNECTIONS, args.pages_seconds, env, threads=CONNECTIONS)
                 rows.append({"load": name, **{k: v for k, v in r.items() if k != "raw"}})
                 print(name, r["rate"], r["p99_ms"], r["errors"], flush=True)
     return {
@@ -270,12 +299,13 @@ def report_section(data: dict[str, Any]) -> list[str]:
         f"five banks each and the last 365 days, {data['open']:,} applications in production "
         f"(generated set-based with COPY in {data['generated_s']:.0f} s); the statistics' "
         f"recount from them took {data['recount_s']:.1f} s and left {data['counters']:,} "
-        "counter rows. Staff signed in through the staff service (password and TOTP); wrk "
-        f"sends each one's session cookie over {data['connections']} connections (2 threads) "
-        "to `sscard serve --workers 2` on the same machine. The person page is read by an HR "
-        "clerk for persons who presented their document at the clerk's counter (a sample of "
-        "2,000, each view logged in the access log); the dashboard by the province's "
-        "administrator. Medians over the rounds; each load's p99 is shown next to GET /health "
+        f"counter rows. {data['connections']} concurrent staff, each signed in through the "
+        "staff service (password and TOTP) and each on their own wrk thread and connection "
+        "with their own session cookie, against `sscard serve --workers 2` on the same "
+        f"machine. The person page is read by {data['connections']} HR clerks of one outlet "
+        "for persons who presented their document there (a sample of 2,000, each view logged "
+        f"in the reader's access-log chain); the dashboard by {data['connections']} province "
+        "administrators. Medians over the rounds; each load's p99 is shown next to GET /health "
         "measured in the same run.",
         "",
         "| page | rate (/s) | p50 ms | p99 ms | non-2xx or timed out | p99 / GET /health p99 |",

@@ -563,6 +563,11 @@ def main() -> None:
     parser.add_argument("--pages-seconds", type=int, default=20, help="pages: seconds of each load")
     parser.add_argument("--pages-rounds", type=int, default=3, help="pages: rounds of the loads")
     parser.add_argument(
+        "--pages-reuse",
+        action="store_true",
+        help="pages: keep the filled database of the last run at the same size (not refilled)",
+    )
+    parser.add_argument(
         "--only",
         choices=["sqlite", "postgresql", "lifecycle", "delivery", "pages"],
         default=None,

@@ -100,7 +100,9 @@ async def test_wrong_passwords_lock_the_account_and_a_reset_lifts_it(
         await page.get_by_label("用户名").fill("li.na")
         await page.get_by_label("密码").fill("Not-The-Password-1")
         await page.get_by_role("button", name="下一步").click()
-    await expect(page.get_by_role("alert")).to_contain_text("账号已锁定")
+    # A wrong password is told nothing of the lock (no enumeration); the right one is.
+    await expect(page.get_by_role("alert")).to_contain_text("用户名或密码错误")
+    await expect(page.get_by_role("alert")).not_to_contain_text("账号已锁定")
     # The right password does not open a locked account.
     await page.get_by_label("用户名").fill("li.na")
     await page.get_by_label("密码").fill(clerk.password)

@@ -17,6 +17,7 @@ import httpx
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sscard.actors import service as actors
 from sscard.app import create_app
@@ -97,13 +98,36 @@ async def reset(runtime: Runtime) -> None:
     names = [t.name for t in reversed(metadata.sorted_tables)]
     async with runtime.unit(OPERATOR) as ctx:
         if ctx.conn.dialect.name == "postgresql":
-            await ctx.conn.execute(text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
+            await _empty_postgres(ctx.conn, names)
         else:
             for name in names:
                 await ctx.conn.execute(text(f"DELETE FROM {name}"))
         await load_reference_data(ctx.conn)
         await seed_calendar(ctx.conn, ctx.now)
     actors.TokenCache.shared.clear()
+
+
+async def _empty_postgres(conn: AsyncConnection, names: list[str]) -> None:
+    """DELETE from every table and restart the tables' own sequences, as one script sent once.
+    TRUNCATE ... RESTART IDENTITY did the same, but gives each of some 50 tables new files:
+    0.2-0.6 s a test, minutes over the suite. Foreign keys are not checked while the tables
+    are emptied (session_replication_role, for this transaction only)."""
+    owned = await conn.execute(
+        text(
+            "SELECT s.relname FROM pg_class s JOIN pg_depend d ON d.objid = s.oid "
+            "JOIN pg_class t ON t.oid = d.refobjid "
+            "WHERE s.relkind = 'S' AND d.deptype IN ('a', 'i') AND t.relname = ANY(:names)"
+        ),
+        {"names": names},
+    )
+    script = [
+        "SET LOCAL session_replication_role = replica",
+        *(f"DELETE FROM {name}" for name in names),
+        *(f"SELECT setval('{seq}', 1, false)" for seq in owned.scalars()),
+        "SET LOCAL session_replication_role = DEFAULT",
+    ]
+    raw = await conn.get_raw_connection()
+    await raw.driver_connection.execute(";\n".join(script))  # type: ignore[union-attr]
 
 
 @pytest.fixture

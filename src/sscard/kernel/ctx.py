@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -18,6 +19,9 @@ class Ctx:
     actor: Actor
     now: datetime
     vault: Vault
+    # What this unit of work has already read and logged (the access log's keys, SPEC ID-6):
+    # a record read twice in one transaction (one page view, one API call) is one read.
+    logged: set[tuple[Any, ...]] = field(default_factory=set, compare=False)
 
     @property
     def today(self) -> date:

@@ -46,14 +46,23 @@ async def preconditions(
     found: dict[str, DomainError | None] = {}
     try:
         async with runtime(request).unit(actor) as ctx:
-            for name, case in procedures.items():
-                found[name] = await _in_savepoint(ctx, case)
+            found = await preconditions_within(ctx, procedures)
             raise _RolledBack
     except _RolledBack:
         return found
 
 
+async def preconditions_within(
+    ctx: Ctx, procedures: Mapping[str, UseCase]
+) -> dict[str, DomainError | None]:
+    """The same dry runs inside a unit the page already holds (its reads and the checks in
+    one transaction): each in a savepoint rolled back after it, so nothing a dry run did stays
+    in the unit, not even the access-log line of a read the page had not made itself."""
+    return {name: await _in_savepoint(ctx, case) for name, case in procedures.items()}
+
+
 async def _in_savepoint(ctx: Ctx, use_case: UseCase) -> DomainError | None:
+    logged = set(ctx.logged)
     try:
         async with ctx.conn.begin_nested():
             await use_case(ctx)
@@ -62,3 +71,5 @@ async def _in_savepoint(ctx: Ctx, use_case: UseCase) -> DomainError | None:
         return None
     except DomainError as refusal:
         return refusal
+    finally:
+        ctx.logged.intersection_update(logged)  # the savepoint's log lines are gone

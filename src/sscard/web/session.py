@@ -132,6 +132,14 @@ async def run(request: Request, actor: Actor, use_case: Callable[[Ctx], Awaitabl
         return await use_case(ctx)
 
 
+async def read(request: Request, actor: Actor, use_case: Callable[[Ctx], Awaitable[T]]) -> T:
+    """A use case that only reads, as `actor`: on PostgreSQL through the read pool (no
+    transaction to begin and commit); it must write nothing (no full record: a read of one is
+    logged, which is a write)."""
+    async with runtime(request).unit(actor, readonly=True) as ctx:
+        return await use_case(ctx)
+
+
 @asynccontextmanager
 async def unit(request: Request, actor: Actor) -> AsyncIterator[Ctx]:
     """A unit of work as `actor`, for a page that makes several calls in one transaction."""

@@ -88,13 +88,12 @@ async def test_wrong_passwords_lock_the_account_and_the_lock_is_committed(
     rt: Runtime, clock: ManualClock
 ) -> None:
     _, password = await _create(rt, staff.NewStaff("li.na", "李娜", Role.AUDITOR))
-    for attempt in range(1, 6):
+    for _ in range(6):  # the fifth locks it; the sixth is refused like any wrong password
         outcome = await _sign_in(rt, "li.na", "Wrong-Password-1")
-        expected = rules.AccountLocked if attempt == 5 else rules.SignInRefused
-        assert isinstance(outcome.refusal, expected)
+        assert isinstance(outcome.refusal, rules.SignInRefused)
         assert outcome.token is None
     locked = await _sign_in(rt, "li.na", password)
-    assert isinstance(locked.refusal, rules.AccountLocked)
+    assert isinstance(locked.refusal, rules.AccountLocked)  # told only with the right password
     clock.advance(timedelta(minutes=30))
     assert (await _sign_in(rt, "li.na", password)).token is not None
 
@@ -111,6 +110,19 @@ async def test_an_unknown_name_and_a_wrong_password_get_the_same_answer(
         wrong.refusal.code,
         wrong.refusal.detail_zh,
     )
+
+
+async def test_a_locked_account_answers_a_wrong_password_as_an_unknown_name_does(
+    rt: Runtime, clock: ManualClock
+) -> None:
+    """No enumeration by locking: five wrong passwords give five answers an unknown name gives
+    too, and the locked account answers a wrong password the same way; only the right password
+    learns of the lock (found by the attacker session: the lock answered 423, a name 401)."""
+    await _create(rt, staff.NewStaff("li.na", "李娜", Role.AUDITOR))
+    answers = [await _sign_in(rt, name, "Wrong-Password-1") for name in ["li.na"] * 7]
+    unknown = [await _sign_in(rt, "nobody", "Wrong-Password-1") for _ in range(7)]
+    seen = {(o.refusal.code, o.refusal.status, o.refusal.detail_zh) for o in answers + unknown}  # type: ignore[union-attr]
+    assert seen == {("sign_in_refused", 401, "用户名或密码错误")}
 
 
 async def test_a_code_is_taken_once_and_only_near_its_moment(

@@ -203,9 +203,13 @@ async def sign_in(ctx: Ctx, username: str, password: str) -> SignInOutcome:
     if account is None or not account["active"]:
         _verify(_DUMMY_HASH, password)
         return SignInOutcome(refusal=rules.SignInRefused(field="password"))
+    right = _verify(account["password_hash"], password)
     if rules.locked(account["locked_until"], ctx.now):
-        return SignInOutcome(refusal=_lock_refusal(account["locked_until"]))
-    if not _verify(account["password_hash"], password):
+        # Only the one who knows the password learns of the lock: to anyone else a locked
+        # account answers as an unknown name does (no enumeration by locking).
+        refusal = _lock_refusal(account["locked_until"]) if right else None
+        return SignInOutcome(refusal=refusal or rules.SignInRefused(field="password"))
+    if not right:
         return SignInOutcome(refusal=await _count_failure(ctx, account, "password"))
     if HASHER.check_needs_rehash(account["password_hash"]):
         await repo.update_account(ctx.conn, account["id"], password_hash=HASHER.hash(password))
@@ -242,9 +246,10 @@ async def _count_failure(ctx: Ctx, account: dict[str, Any], field: str) -> Domai
     await repo.update_account(ctx.conn, account["id"], failed_attempts=count, locked_until=lock)
     if lock is not None:
         await repo.end_sessions_of(ctx.conn, account["id"], "locked", ctx.now)
-        return _lock_refusal(lock)
-    if field == "password":
+    if field == "password":  # the lock is told only with the right password (sign_in)
         return rules.SignInRefused(field="password")
+    if lock is not None:
+        return _lock_refusal(lock)
     return rules.SecondFactorRefused(field="code")
 
 

@@ -71,8 +71,12 @@ async def _granted(ctx: Ctx, person_id: int) -> bool:
 
 
 async def log_read(ctx: Ctx, subject: Subject, purpose: Purpose) -> None:
-    """Append one entry to the reader's chain, in the reading transaction."""
+    """Append one entry to the reader's chain, in the reading transaction; a record already
+    logged in this transaction for the same purpose is not logged again (one view, one line)."""
     actor, chain = ctx.actor, chain_of(ctx.actor, subject)
+    key = (chain, subject.kind, subject.key, purpose.value)
+    if key in ctx.logged:
+        return
     position, previous = await repo.advance_head(ctx.conn, chain)
     entry = {
         "chain": chain,
@@ -90,6 +94,7 @@ async def log_read(ctx: Ctx, subject: Subject, purpose: Purpose) -> None:
     }
     digest = ctx.vault.index(chained_text(previous, chained(entry)))
     await repo.append(ctx.conn, {**entry, "prev_hash": previous, "hash": digest})
+    ctx.logged.add(key)
 
 
 @dataclass(frozen=True)

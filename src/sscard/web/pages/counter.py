@@ -129,31 +129,22 @@ async def find(request: Request, who: StaffSession = Depends(hr_clerk)) -> Respo
 async def person_page(
     request: Request, person_id: PathId, done: str = "", who: StaffSession = Depends(hr_clerk)
 ) -> Response:
-    async with unit(request, who.actor) as ctx:
+    async with unit(request, who.actor) as ctx:  # the reads and the dry runs: one transaction
         person = await counter.person_overview(ctx, person_id)
         record = await credit.credit_record(ctx, person_id)
         application = await _open_application(ctx, person)
         outlet = await reference.outlet(ctx, who.outlet_code or "")
         banks = await reference.city(ctx, outlet.city_code)
         cities = {c.code: c for c in await reference.cities(ctx)}
-    first_bank = banks["bank_codes"][0] if banks["bank_codes"] else ""
-    reference_no = person["open_application"]
-    procedures: dict[str, checks.UseCase] = {
-        "photo": lambda ctx: counter.attach_photo(ctx, person_id, b""),
-        "apply": lambda ctx: applications.first_application_preconditions(
-            ctx, FirstApplication(person_id, first_bank)
-        ),
-    }
-    if reference_no:
-        procedures["withdraw"] = lambda ctx: applications.withdraw(
-            ctx, reference_no, WithdrawalRequest(proc.WithdrawalReason.APPLICANT_REQUEST)
+        first_bank = banks["bank_codes"][0] if banks["bank_codes"] else ""
+        found = await checks.preconditions_within(
+            ctx, _person_procedures(person_id, person["open_application"], first_bank)
         )
-    found = await checks.preconditions(request, who.actor, procedures)
     unmet = {
         "photo": _blocking(found["photo"], {"photo"}),
         "apply": _blocking(found["apply"], {"bank_code", "representative"}),
         "withdraw": found.get("withdraw"),
-        "collect": _collect_unmet(application) if reference_no else None,
+        "collect": _collect_unmet(application) if person["open_application"] else None,
     }
     _ = i18n.translator(request)
     context = {
@@ -167,6 +158,23 @@ async def person_page(
         "labels": labels,
     }
     return render(request, "counter/person.html", context)
+
+
+def _person_procedures(
+    person_id: int, reference_no: str | None, first_bank: str
+) -> dict[str, checks.UseCase]:
+    """The person page's procedures, dry-run with what a form would hold before it is filled."""
+    procedures: dict[str, checks.UseCase] = {
+        "photo": lambda ctx: counter.attach_photo(ctx, person_id, b""),
+        "apply": lambda ctx: applications.first_application_preconditions(
+            ctx, FirstApplication(person_id, first_bank)
+        ),
+    }
+    if reference_no:
+        procedures["withdraw"] = lambda ctx: applications.withdraw(
+            ctx, reference_no, WithdrawalRequest(proc.WithdrawalReason.APPLICANT_REQUEST)
+        )
+    return procedures
 
 
 async def _open_application(ctx: Ctx, person: dict[str, Any]) -> dict[str, Any] | None:

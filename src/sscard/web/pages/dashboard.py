@@ -33,7 +33,7 @@ from sscard.web import i18n
 from sscard.web.i18n import N_
 from sscard.web.render import render
 from sscard.web.route import page_router
-from sscard.web.session import of_role, run
+from sscard.web.session import of_role, read
 
 # pygal appends a finder for its map plugins to sys.meta_path that has no find_spec(): every
 # failed import after it (pygments tries `import ctags`) then warns, an error under our pytest
@@ -114,7 +114,7 @@ async def dashboard(
         figures = await statistics.dashboard(ctx, f)
         return figures, await reference.cities(ctx), await reference.banks(ctx)
 
-    figures, cities, banks = await run(request, who.actor, use_case)
+    figures, cities, banks = await read(request, who.actor, use_case)
     _ = i18n.translator(request)
     lang = i18n.language(request)
     names = Names(
