@@ -33,6 +33,7 @@ from sscard.kernel.db import transaction
 from sscard.kernel.runtime import Runtime
 from sscard.platform.access import endpoints as access
 from sscard.platform.clock import endpoints as clock
+from sscard.platform.http.redoc import install_redoc
 from sscard.platform.http import problems
 from sscard.platform.http.schemas import document
 from sscard.platform.notify import endpoints as notify
@@ -122,9 +123,11 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         description=DESCRIPTION,
         lifespan=lifespan,
         docs_url="/docs",
-        redoc_url="/redoc",
+        redoc_url=None,  # install_redoc: its footer logo is served from here, not the CDN
         openapi_url="/openapi.json",
     )
+
+    install_redoc(app, "sscard")
     if runtime is not None:
         app.state.runtime = runtime
     problems.install(app)

@@ -518,13 +518,14 @@ def create_app(
         finally:
             await owned.close()
 
-    # Swagger UI and ReDoc served from the installed package, not a CDN: they work offline.
+    # Swagger UI served from the installed package, not a CDN: it works offline. No ReDoc: its
+    # footer draws a logo from Redocly's CDN.
     app = FastAPIOffline(
         title="bank simulator (for sscard)",
         description=__doc__ or "",
         lifespan=lifespan,
         docs_url="/docs",
-        redoc_url="/redoc",
+        redoc_url=None,
     )
     if sim is not None:
         app.state.sim = sim
