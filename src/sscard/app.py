@@ -33,8 +33,8 @@ from sscard.kernel.db import transaction
 from sscard.kernel.runtime import Runtime
 from sscard.platform.access import endpoints as access
 from sscard.platform.clock import endpoints as clock
-from sscard.platform.http.redoc import install_redoc
 from sscard.platform.http import problems
+from sscard.platform.http.redoc import install_redoc
 from sscard.platform.http.schemas import document
 from sscard.platform.notify import endpoints as notify
 from sscard.platform.outbox import endpoints as outbox

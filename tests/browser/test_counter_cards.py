@@ -5,6 +5,7 @@ the clerk sees and what was stored."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from playwright.async_api import Browser, Page, expect
@@ -23,6 +24,7 @@ from tests.support.console import (
     screenshot,
     sign_in,
 )
+from tests.support.numbers import citizen_number, wrong_check_digit
 
 CHANGZHOU_HR = "3204-HR-001"  # instant making, every HR operation
 
@@ -393,4 +395,58 @@ async def test_locked_hr_password_reset_without_scripts(
     assert not state["locked"]
     r = await api.post(verify, clerk.username, {"password": "640318"})
     assert r.json()["verified"] is True
+    assert outside_requests(page) == []
+
+
+async def test_a_guardian_applies_for_a_minor_s_replacement(
+    rt: Runtime, clock: ManualClock, browser: Browser, base: str, api: Api
+) -> None:
+    """SPEC ID-4 on a card form (replacement, REP-1): a minor's replacement is made through a
+    legal guardian with proof; said before the form, refused next to the guardian's inputs
+    without one (nothing stored, what was typed kept), and the guardian is recorded."""
+    clerk = await _clerk(rt, api, "zhou.jian")
+    child = (await api.person(clerk.username, birth=date(2017, 6, 1)))["person_id"]
+    guardian = {"type": "resident_id", "number": citizen_number(date(1988, 4, 2))}
+    rep = {"role": "guardian", "relationship": "parent", "name": "王大明"}
+    rep |= {"proof": "household_register", "document": guardian}
+    r = await api.submit(child, clerk.username, "ICBC", representative=rep)
+    assert r.status_code == 201, r.text
+    r = await api.post(
+        f"/api/v1/applications/{r.json()['reference']}/collect",
+        clerk.username,
+        {"document": guardian},
+    )
+    assert r.status_code == 200, r.text
+    n = r.json()["card"]["card_number"]
+    assert (await api.card_post(n, "formal-loss", "clerk_nanjing_bank")).status_code == 200
+    page = await _signed_in(browser, base, clerk, clock)
+    await page.goto(f"{base}/counter/cards/{n}/replacement")
+    await expect(page.get_by_text("该申领人须由法定监护人持监护关系证明代为申领")).to_be_visible()
+    await expect(page.locator(".unmet")).to_have_count(0)  # the form supplies the guardian
+    await assert_accessible(page)
+
+    await page.get_by_role("button", name="受理补卡").click()  # nobody acting: refused (ID-4)
+    await expect(page.locator("#e-representative_name")).to_contain_text("须由法定监护人代为申领")
+    before = await api.count("applications")
+    await page.get_by_label("代办身份").select_option("guardian")
+    await page.get_by_label("与申领人关系").select_option("parent")
+    await page.get_by_label("监护人或代办人姓名").fill("王大明")
+    await page.get_by_label("监护人或代办人证件号码").fill(wrong_check_digit(guardian["number"]))
+    await page.get_by_label("所带证明材料").select_option("household_register")
+    await page.get_by_role("button", name="受理补卡").click()  # a wrong check digit: refused
+    await expect(page.locator("#e-representative_document_number")).to_be_visible()
+    await expect(page.get_by_label("监护人或代办人姓名")).to_have_value("王大明")
+    assert await api.count("applications") == before
+    await page.get_by_label("监护人或代办人证件号码").fill(guardian["number"])
+    await assert_accessible(page)
+    await page.get_by_role("button", name="受理补卡").click()
+    await expect(page.get_by_role("heading", name="补卡已受理")).to_be_visible()
+
+    person = (await api.get(f"/api/v1/persons/{child}", "admin")).json()
+    app = (await api.get(f"/api/v1/applications/{person['open_application']}", "admin")).json()
+    assert (app["representative"]["role"], app["representative"]["relationship"]) == (
+        "guardian",
+        "parent",
+    )
+    assert app["representative"]["name"].startswith("王")
     assert outside_requests(page) == []

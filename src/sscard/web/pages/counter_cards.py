@@ -43,6 +43,7 @@ from sscard.registry.reference import service as reference
 from sscard.web import forms, i18n
 from sscard.web.checks import dry_run, preconditions
 from sscard.web.i18n import N_
+from sscard.web.pages import counter_representative as representative
 from sscard.web.render import render
 from sscard.web.route import page_router
 from sscard.web.session import at_desk, form, run, unit
@@ -249,7 +250,9 @@ async def _replacement_page(
         request, who.actor, lambda ctx: renewal.submit_replacement(ctx, renewal.Replacement(number))
     )
     context.update(
-        unmet=_unmet(found),
+        unmet=_unmet(found, ("representative",)),
+        needs_representative=representative.needed(found),
+        rep_choices=representative.choices(request),
         banks=await _banks(request, who),
         values=values or {"bank_code": context["card"].bank_code},
         errors=errors,
@@ -269,9 +272,10 @@ async def replacement_form(
 async def replace(
     card_number: str, request: Request, who: StaffSession = Depends(CLERK)
 ) -> Response:
-    values = await _values(request, "bank_code")
+    values = await _values(request, "bank_code", *representative.INPUTS)
+    data = {"bank_code": values["bank_code"], "representative": representative.body(values)}
     try:
-        body = _parse(ReplacementIn, values)
+        body = _parse(ReplacementIn, data)
         app = await run(
             request,
             who.actor,
@@ -334,11 +338,13 @@ async def _exchange_page(
             {
                 "value": reason.value,
                 "label": EXCHANGE_REASONS[reason],
-                "unmet": _unmet(found[reason.value]),
+                "unmet": _unmet(found[reason.value], ("representative",)),
             }
         )
     context.update(
         reasons=reasons,
+        needs_representative=any(representative.needed(f) for f in found.values()),
+        rep_choices=representative.choices(request),
         banks=banks,
         values=values,
         errors=errors,
@@ -358,8 +364,15 @@ async def exchange_form(
 async def exchange(
     card_number: str, request: Request, who: StaffSession = Depends(CLERK)
 ) -> Response:
-    values = await _values(request, "reason", "old_card_returned", "bank_code")
-    data = {**values, "old_card_returned": "true" if values["old_card_returned"] else "false"}
+    values = await _values(
+        request, "reason", "old_card_returned", "bank_code", *representative.INPUTS
+    )
+    data = {
+        "reason": values["reason"],
+        "old_card_returned": "true" if values["old_card_returned"] else "false",
+        "bank_code": values["bank_code"],
+        "representative": representative.body(values),
+    }
     try:
         body = _parse(ExchangeIn, data)
         app = await run(
@@ -794,7 +807,9 @@ async def _upgrade_page(
     _ = i18n.translator(request)
     context = {
         "holder": holder,
-        "unmet": _unmet(found, ("old_card",)),
+        "unmet": _unmet(found, ("old_card", "representative")),
+        "needs_representative": representative.needed(found),
+        "rep_choices": representative.choices(request),
         "banks": banks,
         "all_banks": await run(request, who.actor, _bank_names(request)),
         "cities": await _cities(request, who),
@@ -827,7 +842,7 @@ async def upgrade_form(
 async def upgrade(
     person_id: PathId, request: Request, who: StaffSession = Depends(CLERK)
 ) -> Response:
-    values = await _values(request, *UPGRADE_INPUTS)
+    values = await _values(request, *UPGRADE_INPUTS, *representative.INPUTS)
     old_card = {
         "generation": values["old_card_generation"],
         "number": values["old_card_number"],
@@ -840,11 +855,12 @@ async def upgrade(
         "person_id": str(person_id),
         "bank_code": values["bank_code"],
         "old_card": _compact(old_card),
+        "representative": representative.body(values),
     }
     try:
         body = _parse(UpgradeIn, data)
         app = await run(request, who.actor, lambda ctx: renewal.submit_upgrade(ctx, body.domain()))
     except DomainError as refusal:
-        errors, above = _split(request, refusal, UPGRADE_INPUTS)
+        errors, above = _split(request, refusal, (*UPGRADE_INPUTS, *representative.INPUTS))
         return await _upgrade_page(request, who, person_id, values, errors, above, refusal.status)
     return await _accepted(request, who, None, app, "upgrade", person_id)
