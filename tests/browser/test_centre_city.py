@@ -36,6 +36,12 @@ async def test_a_city_administrator_sees_and_acts_on_its_own_city_only(
     await page.goto(f"{base}/centre/production")
     queue = page.get_by_role("table")
     await expect(queue).to_contain_text(suzhou)
+    # Only the areas the city may open are offered, and no filter of other cities.
+    areas = page.get_by_role("navigation", name="卡管中心功能")
+    await expect(areas.get_by_role("link", name="制卡队列")).to_be_visible()
+    for province_only in ("向银行发送", "银行来报", "对账", "通知"):
+        await expect(areas.get_by_role("link", name=province_only, exact=True)).to_have_count(0)
+    await expect(page.get_by_label("城市")).to_have_count(0)
     await expect(queue).not_to_contain_text(changzhou)
     # A Changzhou reference slipped into the form is refused as unknown, and nothing moves.
     token = await page.locator("input[name=csrf_token]").first.get_attribute("value")

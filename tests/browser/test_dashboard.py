@@ -70,6 +70,10 @@ async def test_the_province_sees_each_chart_and_the_table_behind_it(
     await by_bank.get_by_text("查看数据表").click()
     await expect(by_bank.get_by_role("row", name="苏州银行 2")).to_be_visible()
     await expect(chart(page, "发往银行的消息：待发送与失败（当前）")).to_be_visible()
+    by_channel = chart(page, "受理、领取与撤回的申领（按渠道）")
+    await expect(by_channel.locator("figcaption")).to_have_text("本期：受理4件，领取4张，撤回0件")
+    await by_channel.get_by_text("查看数据表").click()
+    await expect(by_channel.get_by_role("row", name="银行网点 2 2 0")).to_be_visible()
     assert await page.locator("svg script").count() == 0
     await assert_accessible(page)
     await screenshot(page, "80-dashboard-province")

@@ -1,7 +1,7 @@
 """The applications context's domain events, published in the transaction of the change.
 
-Events carry references, never personal data. Nothing subscribes yet: the electronic card
-(ECARD-1) and progress notices (APP-7) will.
+Events carry references, never personal data. The statistics count them (GOV-6); the
+electronic card (ECARD-1) and progress notices (APP-7) will subscribe too.
 """
 
 from __future__ import annotations
@@ -16,6 +16,19 @@ from sscard.applications.lifecycle import (
 )
 from sscard.cards.entities import CardRef
 from sscard.kernel.events import Event
+
+
+@dataclass(frozen=True)
+class ApplicationAccepted(Event):
+    """An application was accepted (APP-2), of any kind and through any channel: where it was
+    made and for which bank, so that subscribers need not read it back."""
+
+    application_id: int
+    reference: str
+    kind: ApplicationKind
+    channel: str
+    city_code: str
+    bank_code: str
 
 
 @dataclass(frozen=True)

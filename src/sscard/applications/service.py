@@ -11,7 +11,7 @@ from typing import Any
 from sscard.applications import lifecycle as proc
 from sscard.applications import repository as repo
 from sscard.applications.counter import repository as counter
-from sscard.applications.events import ApplicationWithdrawn
+from sscard.applications.events import ApplicationAccepted, ApplicationWithdrawn
 from sscard.applications.lifecycle import (
     ApplicationEvent,
     ApplicationKind,
@@ -136,10 +136,11 @@ async def accept(ctx: Ctx, outlet: Outlet, policy: CityPolicy, new: NewApplicati
     """Record an accepted application with its due date and fee (SPEC APP-2, APP-7, APP-8)."""
     making = Making(outlet.making)
     due, unknown_year = await _due(ctx, making, policy)
+    reference = await _reference(ctx, outlet.city_code)
     app_id = await repo.insert_application(
         ctx.conn,
         {
-            "reference": await _reference(ctx, outlet.city_code),
+            "reference": reference,
             "person_id": new.person_id,
             "kind": new.kind.value,
             "channel": ctx.actor.channel.value,
@@ -160,6 +161,15 @@ async def accept(ctx: Ctx, outlet: Outlet, policy: CityPolicy, new: NewApplicati
         },
     )
     await record(ctx.conn, ctx.actor, ctx.now, Change(ENTITY, app_id, "accepted", None, "accepted"))
+    accepted = ApplicationAccepted(
+        application_id=app_id,
+        reference=reference,
+        kind=new.kind,
+        channel=ctx.actor.channel.value,
+        city_code=outlet.city_code,
+        bank_code=new.bank_code,
+    )
+    await publish(ctx, accepted)
     return app_id
 
 

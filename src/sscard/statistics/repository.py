@@ -15,6 +15,7 @@ from sqlalchemy import (
     ColumnElement,
     Date,
     Executable,
+    Select,
     cast,
     delete,
     func,
@@ -237,7 +238,22 @@ def recount_statements(dialect: str) -> list[Executable]:
         .group_by(withdrawn_day, a.city_code, a.bank_code, a.channel)
     )
     statements.append(daily.insert().from_select(names, withdrawn))
+    statements.append(daily.insert().from_select(names, accepted_rows(dialect)))
     return statements
+
+
+def accepted_rows(dialect: str) -> Select[Any]:
+    """Applications accepted, counted from the applications by Beijing day of acceptance,
+    city, bank and channel (what the ApplicationAccepted subscriber adds up as they come)."""
+    a = applications.c
+    day = beijing_day(a.accepted_at, dialect)
+    return (
+        select(
+            literal("accepted"), day, a.city_code, a.bank_code, literal(0), a.channel, func.count()
+        )
+        .where(a.accepted_at.is_not(None))
+        .group_by(day, a.city_code, a.bank_code, a.channel)
+    )
 
 
 async def recount(conn: AsyncConnection) -> int:

@@ -47,6 +47,7 @@ class OpenCount(BaseModel):
 
 class Applications(BaseModel):
     open: list[OpenCount] = Field(description="open applications now, by state and channel")
+    accepted: list[Count] = Field(description="accepted in the period (APP-2), by channel")
     collected: list[Count] = Field(description="collected in the period, by channel")
     withdrawn: list[Count] = Field(description="withdrawn in the period, by channel")
 

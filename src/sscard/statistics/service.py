@@ -5,7 +5,8 @@ How the figures stay fast at province scale (85 M persons), with no full scan pe
 - **Flows are counters kept with the change.** `statistics_daily` holds one row per measure,
   Beijing day, city, bank, generation and channel. The subscribers (`subscribers.py`, wired in
   `sscard.wiring`) add to it in the transaction of the change they count, so a counter commits
-  with its change or not at all: cards issued (`CardProduced`), collected (`CardCollected`),
+  with its change or not at all: applications accepted (`ApplicationAccepted`), cards issued
+  (`CardProduced`), collected (`CardCollected`),
   temporary and formal losses, unlocks and 7-day lifts (the hr events), applications withdrawn
   (`ApplicationWithdrawn`). One upsert per batch of events, its keys in a fixed order.
 - **A page view reads ranges of counters.** The province's view is a range of the primary key
@@ -31,7 +32,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sscard.applications.events import ApplicationWithdrawn
+from sscard.applications.events import ApplicationAccepted, ApplicationWithdrawn
 from sscard.cards.events import (
     CardCollected,
     CardProduced,
@@ -99,6 +100,14 @@ async def count_hr_changes(ctx: Ctx, events: Sequence[HrFunctionChanged]) -> Non
     await repo.add(ctx.conn, counts)
 
 
+async def count_accepted(ctx: Ctx, events: Sequence[ApplicationAccepted]) -> None:
+    """Applications accepted (APP-2), by city, bank and the channel they came through."""
+    counts: Counter[Key] = Counter()
+    for e in events:
+        counts[Key("accepted", ctx.today, e.city_code, e.bank_code, 0, e.channel)] += 1
+    await repo.add(ctx.conn, counts)
+
+
 async def count_withdrawn(ctx: Ctx, events: Sequence[ApplicationWithdrawn]) -> None:
     """Applications withdrawn, by the channel they were made through."""
     apps = await repo.applications_by_id(ctx.conn, [e.application_id for e in events])
@@ -133,7 +142,7 @@ async def dashboard(ctx: Ctx, f: DashboardFilter) -> dict[str, Any]:
     until = ctx.today
     since = until - timedelta(days=f.days - 1)
     by_month = f.days > 90
-    measures = ("issued", "collected", "withdrawn", *LOSS_MEASURES)
+    measures = ("issued", "accepted", "collected", "withdrawn", *LOSS_MEASURES)
     rows = await repo.counted(ctx.conn, measures, since, until, city, by_month=by_month)
     return {
         "city_code": city,
@@ -148,6 +157,7 @@ async def dashboard(ctx: Ctx, f: DashboardFilter) -> dict[str, Any]:
                 {"status": r.status, "channel": r.channel, "n": r.n}
                 for r in sorted(await repo.open_applications(ctx.conn, city))
             ],
+            "accepted": _by(rows, "accepted", "channel"),
             "collected": _by(rows, "collected", "channel"),
             "withdrawn": _by(rows, "withdrawn", "channel"),
         },

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sscard.applications.events import ApplicationWithdrawn
+from sscard.applications.events import ApplicationAccepted, ApplicationWithdrawn
 from sscard.cards.events import CardProduced, HrFunctionChanged
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.events import EventBus, Tally
@@ -27,6 +27,12 @@ async def on_hr_function_changed(ctx: Ctx, events: Sequence[HrFunctionChanged]) 
     return None
 
 
+async def on_application_accepted(ctx: Ctx, events: Sequence[ApplicationAccepted]) -> Tally:
+    """Applications accepted, by their channel."""
+    await service.count_accepted(ctx, events)
+    return None
+
+
 async def on_application_withdrawn(ctx: Ctx, events: Sequence[ApplicationWithdrawn]) -> Tally:
     """Applications withdrawn, by their channel."""
     await service.count_withdrawn(ctx, events)
@@ -38,4 +44,5 @@ def subscribe(bus: EventBus) -> None:
     bus.subscribe(CardProduced, on_card_produced)
     for changed in COUNTED:
         bus.subscribe(changed, on_hr_function_changed)
+    bus.subscribe(ApplicationAccepted, on_application_accepted)
     bus.subscribe(ApplicationWithdrawn, on_application_withdrawn)

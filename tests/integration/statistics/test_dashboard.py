@@ -74,6 +74,7 @@ async def test_the_figures_follow_each_change_in_its_transaction(api: Api) -> No
     assert losses["over_time"][-1]["unlock"] == 1
 
     apps = body["applications"]
+    assert counts(apps["accepted"]) == {"bank_outlet": 2, "hr_outlet": 4}  # every kind, APP-2
     assert counts(apps["collected"]) == {"bank_outlet": 2, "hr_outlet": 2}
     assert counts(apps["withdrawn"]) == {"hr_outlet": 1}
     assert apps["open"] == [{"status": "accepted", "channel": "hr_outlet", "n": 1}]

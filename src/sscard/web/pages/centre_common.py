@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from fastapi import Request
 
-from sscard.kernel.actor import ROLE_ZH, Role
+from sscard.banks.permissions import VIEW_BANK_INBOX
+from sscard.banks.reconciliation.permissions import VIEW_RECONCILIATION
+from sscard.kernel.actor import ROLE_ZH, Operation, Role
 from sscard.kernel.errors import DomainError
+from sscard.platform.notify.permissions import VIEW_NOTIFICATIONS
+from sscard.platform.outbox.permissions import VIEW_OUTBOX
 from sscard.web import forms, i18n
-from sscard.web.session import of_role
+from sscard.web.i18n import N_
+from sscard.web.session import current_staff, of_role
 
 # A city's centre administrator or the province's; the use cases scope each by city (issue 11).
 ADMIN = of_role(Role.CENTRE_ADMIN, Role.PROVINCE_ADMIN)
@@ -51,6 +57,38 @@ def errors_of(request: Request, refusal: DomainError) -> dict[str, str]:
     return forms.field_messages(request, refusal)
 
 
+@dataclass(frozen=True)
+class AreaLink:
+    """A link of the centre's navigation; `operation` is the one its page reads with, when
+    not every centre administrator may (the outbox, the bank inbox, reconciliation and
+    notifications are the province's, issue 11)."""
+
+    path: str
+    label: str  # an English message id
+    operation: Operation | None = None
+
+
+AREA_LINKS = (
+    AreaLink("/centre", N_("Overview")),
+    AreaLink("/centre/production", N_("Production queue")),
+    AreaLink("/centre/late", N_("Overdue work")),
+    AreaLink("/centre/delivery", N_("Deliveries to banks"), VIEW_OUTBOX),
+    AreaLink("/centre/inbox", N_("Bank inbox"), VIEW_BANK_INBOX),
+    AreaLink("/centre/reconciliation", N_("Reconciliation"), VIEW_RECONCILIATION),
+    AreaLink("/centre/reference", N_("Reference data")),
+    AreaLink("/centre/calendar", N_("Holiday calendar")),
+    AreaLink("/centre/staff", N_("Staff accounts")),
+    AreaLink("/centre/notifications", N_("Notifications"), VIEW_NOTIFICATIONS),
+)
+
+
+def area_links(role: Role | None) -> list[AreaLink]:
+    """The centre's areas a role may open: the operations' own role lists, not a copy."""
+    return [a for a in AREA_LINKS if a.operation is None or role in a.operation.roles]
+
+
 def page_context(request: Request, **extra: Any) -> dict[str, Any]:
     """What every centre page's template takes besides its own data."""
-    return {"bj": beijing, **extra}
+    staff = current_staff(request)
+    links = area_links(staff.actor.role if staff else None)
+    return {"bj": beijing, "area_links": links, **extra}

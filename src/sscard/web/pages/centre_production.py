@@ -18,6 +18,7 @@ from fastapi.responses import Response
 from sscard.actors.staff.service import StaffSession
 from sscard.applications import service as applications
 from sscard.applications.lifecycle import LABEL_ZH, ApplicationEvent, ApplicationStatus
+from sscard.kernel.actor import Role
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import DomainError
 from sscard.registry.reference import service as reference
@@ -59,7 +60,10 @@ def status_label(request: Request, status: str) -> str:
 
 
 async def _cities(request: Request, who: StaffSession) -> list[Any]:
-    return list(await run(request, who.actor, reference.cities))
+    """The cities the filter offers: every one to the province, none but its own to a city."""
+    found = await run(request, who.actor, reference.cities)
+    own = who.actor.city_code if who.actor.role is Role.CENTRE_ADMIN else None
+    return [c for c in found if own is None or c.code == own]
 
 
 @router.get("/production")

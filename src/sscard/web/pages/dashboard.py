@@ -59,6 +59,11 @@ STATES = {
     "produced": N_("Produced"),
     "ready_for_collection": N_("Ready for collection"),
 }
+APPLICATION_FLOWS = {
+    "accepted": N_("Accepted"),
+    "collected": N_("Collected"),
+    "withdrawn": N_("Withdrawn"),
+}
 LOSSES = {
     "temporary_loss": N_("Temporary losses"),
     "formal_loss": N_("Formal losses"),
@@ -225,20 +230,22 @@ def charts(figures: dict[str, Any], names: Names) -> list[Chart]:
             stacked=True,
         )
     )
-    closed_channels = sorted({e["key"] for e in apps["collected"] + apps["withdrawn"]})
-    collected, withdrawn = _keyed(apps["collected"]), _keyed(apps["withdrawn"])
+    flows = [(_(label), _keyed(apps[m])) for m, label in APPLICATION_FLOWS.items()]
+    in_period = {m: sum(_keyed(apps[m]).values()) for m in APPLICATION_FLOWS}
+    channels_seen = sorted({ch for _label, by in flows for ch in by})
     found.append(
         _bars(
-            "applications-closed",
-            _("Applications collected and withdrawn by channel"),
-            [names.channel(ch) for ch in closed_channels],
-            [
-                (_("Collected"), [collected.get(ch, 0) for ch in closed_channels]),
-                (_("Withdrawn"), [withdrawn.get(ch, 0) for ch in closed_channels]),
-            ],
+            "applications-by-channel",
+            _("Applications accepted, collected and withdrawn by channel"),
+            [names.channel(ch) for ch in channels_seen],
+            [(label, [by.get(ch, 0) for ch in channels_seen]) for label, by in flows],
             _("Channel"),
-            _("In the period: %(c)s collected, %(w)s withdrawn")
-            % {"c": sum(collected.values()), "w": sum(withdrawn.values())},
+            _("In the period: %(a)s accepted, %(c)s collected, %(w)s withdrawn")
+            % {
+                "a": in_period["accepted"],
+                "c": in_period["collected"],
+                "w": in_period["withdrawn"],
+            },
         )
     )
     overdue = figures["overdue"]
