@@ -12,7 +12,7 @@ PG_BENCH_URL ?= postgresql://postgres@127.0.0.1:5432/sscard_bench
 # Options of `python -m devstack`, e.g. make run RUN_ARGS="--transport nats"
 RUN_ARGS ?=
 
-.PHONY: run setup test test-sqlite test-postgres test-blackbox lint bench clean browsers messages screenshots
+.PHONY: run setup test test-sqlite test-postgres test-end-to-end lint bench clean browsers messages screenshots
 
 $(STAMP):
 	$(PY) -m venv $(VENV)
@@ -33,21 +33,22 @@ lint: $(STAMP)
 	$(BIN)/mypy src/sscard tools/bank_simulator tools/devstack
 	$(BIN)/lint-imports
 
-# Three runs side by side, each one's output kept together: the suite on SQLite, the integration
-# tests again on PostgreSQL (each its own database and ports), and the black-box tests, which
-# start whole processes and mostly wait on them, so they take little of the two cores.
+# Three runs side by side, each one's output kept together: the unit and integration tests on
+# SQLite, the integration tests again on PostgreSQL (each its own database and ports), and the
+# end-to-end tests (the browser journeys and the black-box tests, which start whole processes
+# and spend much of their time waiting on them).
 test: lint
-	$(MAKE) -j3 --output-sync=target test-sqlite test-postgres test-blackbox
+	$(MAKE) -j3 --output-sync=target test-sqlite test-postgres test-end-to-end
 
 # Debian's Chromium, a Chinese font and poppler for the browser and document tests (once per machine).
 browsers:
 	tools/browser/install.sh
 
-test-sqlite: $(STAMP) browsers
-	$(BIN)/pytest -q tests --ignore=tests/blackbox
+test-sqlite: $(STAMP)
+	$(BIN)/pytest -q tests --ignore=tests/blackbox --ignore=tests/browser
 
-test-blackbox: $(STAMP)
-	SSCARD_DEVSTACK_TEST_URL=$(PG_TEST_URL)_devstack $(BIN)/pytest -q tests/blackbox
+test-end-to-end: $(STAMP) browsers
+	SSCARD_DEVSTACK_TEST_URL=$(PG_TEST_URL)_devstack $(BIN)/pytest -q tests/browser tests/blackbox
 
 test-postgres: $(STAMP)
 	SSCARD_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q tests/integration

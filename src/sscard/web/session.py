@@ -148,8 +148,13 @@ async def unit(request: Request, actor: Actor) -> AsyncIterator[Ctx]:
 
 
 async def _resolve(request: Request) -> StaffSession:
+    """The cookie's session, read through the read pool; only when it must end or be touched
+    (once a minute) in a writing transaction."""
     token = _session_token(request)
-    found = await run(request, SIGN_IN, lambda ctx: staff_service.session(ctx, token))
+    check = await read(request, SIGN_IN, lambda ctx: staff_service.check_session(ctx, token))
+    found = check.current
+    if check.needs_write:
+        found = await run(request, SIGN_IN, lambda ctx: staff_service.session(ctx, token))
     request.state.staff = found
     return found
 

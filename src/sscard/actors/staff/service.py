@@ -253,20 +253,49 @@ async def _count_failure(ctx: Ctx, account: dict[str, Any], field: str) -> Domai
     return rules.SecondFactorRefused(field="code")
 
 
-async def session(ctx: Ctx, token: str | None) -> StaffSession:
-    """The live session of a cookie; ends it (and raises SessionEnded) when idle or too old.
-    A session is touched at most once a minute, so that reading pages costs few writes."""
+@dataclass(frozen=True)
+class SessionCheck:
+    """What a read of a cookie's session found: the session as it stands, and whether serving
+    it needs a write first (`end_reason`: it must end now, idle or too old; `touch`: last seen
+    over a minute ago)."""
+
+    current: StaffSession
+    end_reason: str | None
+    touch: bool
+
+    @property
+    def needs_write(self) -> bool:
+        return self.end_reason is not None or self.touch
+
+
+async def check_session(ctx: Ctx, token: str | None) -> SessionCheck:
+    """The live session of a cookie, read only (a page view's usual case writes nothing);
+    raises SessionEnded for a cookie of no live session."""
     row = await repo.live_session(ctx.conn, ctx.vault.index(token)) if token else None
     if row is None or not row["active"]:
         raise rules.SessionEnded(reason="signed_out", reason_zh=rules.ENDED_ZH["signed_out"])
     reason = rules.session_end_reason(row["stage"], row["created_at"], row["last_seen_at"], ctx.now)
-    if reason is not None:
+    touch = ctx.now - row["last_seen_at"] > timedelta(minutes=1)
+    return SessionCheck(_staff_session(row), reason, touch)
+
+
+async def session(ctx: Ctx, token: str | None) -> StaffSession:
+    """The live session of a cookie; ends it (and raises SessionEnded) when idle or too old.
+    A session is touched at most once a minute, so that reading pages costs few writes."""
+    check = await check_session(ctx, token)
+    current = check.current
+    if check.end_reason is not None:
         await repo.update_session(
-            ctx.conn, row["session_id"], ended_at=ctx.now, ended_reason=reason
+            ctx.conn, current.session_id, ended_at=ctx.now, ended_reason=check.end_reason
         )
+        reason = check.end_reason
         raise rules.SessionEnded(reason=reason, reason_zh=rules.ENDED_ZH[reason])
-    if ctx.now - row["last_seen_at"] > timedelta(minutes=1):
-        await repo.update_session(ctx.conn, row["session_id"], last_seen_at=ctx.now)
+    if check.touch:
+        await repo.update_session(ctx.conn, current.session_id, last_seen_at=ctx.now)
+    return current
+
+
+def _staff_session(row: dict[str, Any]) -> StaffSession:
     return StaffSession(
         session_id=row["session_id"],
         account_id=row["id"],

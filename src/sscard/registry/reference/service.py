@@ -1,6 +1,11 @@
 """Reference data use cases: reading cities, banks, outlets, hotlines and policies (any actor),
 an administrator's edits (SPEC GOV-1, CITY-2, CITY-3), and the outlets and city policies every
-other context reads (cached per process; an edit clears the cache)."""
+other context reads.
+
+What pages and use cases read on every request (the cities, the banks, a city's banks and
+hotlines, outlets, policies) is cached per process (`sscard.platform.cache`, 30 s): an edit, or
+loading the reference data, clears this process's cache at once; other worker processes see it
+within the TTL. Lists come back as copies, so a caller cannot change the cached one."""
 
 from __future__ import annotations
 
@@ -24,17 +29,21 @@ from sscard.registry.reference.rules import OUTLET_OPERATIONS
 
 
 async def cities(ctx: Ctx) -> list[City]:
-    """The 13 cities of Jiangsu."""
-    return await reference.list_cities(ctx.conn)
+    """The 13 cities of Jiangsu (cached)."""
+    return list(await cache.cached(("cities",), lambda: reference.list_cities(ctx.conn)))
 
 
 async def city(ctx: Ctx, city_code: str) -> Row:
     """A city with its cooperating banks, the policy in force today and its hotlines."""
     body = dataclasses.asdict(await require_city(ctx, city_code))
-    body["bank_codes"] = await reference.city_bank_codes(ctx.conn, city_code)
+    body["bank_codes"] = list(
+        await cache.cached(
+            ("city_banks", city_code), lambda: reference.city_bank_codes(ctx.conn, city_code)
+        )
+    )
     policy = await policy_on(ctx, city_code)
     body["policy_in_force"] = {"effective_from": policy.effective_from, **policy.rules()}
-    body["hotlines"] = await reference.list_hotlines(ctx.conn, city_code)
+    body["hotlines"] = await hotlines(ctx, city_code)
     return body
 
 
@@ -45,8 +54,8 @@ async def policies_of(ctx: Ctx, city_code: str) -> list[Row]:
 
 
 async def banks(ctx: Ctx) -> list[Bank]:
-    """The banks issuing the card."""
-    return await reference.list_banks(ctx.conn)
+    """The banks issuing the card (cached)."""
+    return list(await cache.cached(("banks",), lambda: reference.list_banks(ctx.conn)))
 
 
 async def outlets(ctx: Ctx, city_code: str | None) -> list[Outlet]:
@@ -55,16 +64,21 @@ async def outlets(ctx: Ctx, city_code: str | None) -> list[Outlet]:
 
 
 async def outlet(ctx: Ctx, code: str) -> Outlet:
-    """One outlet by its code; NotFound otherwise."""
-    found = await reference.get_outlet_by_code(ctx.conn, code)
+    """One outlet by its code (cached); NotFound otherwise."""
+    found = await cache.cached(
+        ("outlet_code", code), lambda: reference.get_outlet_by_code(ctx.conn, code)
+    )
     if found is None:
         raise NotFound(field="code", what_zh="网点", what_en="Outlet")
     return found
 
 
 async def hotlines(ctx: Ctx, city_code: str | None) -> list[Row]:
-    """Hotlines (GOV-2): the province's and, if given, the city's."""
-    return await reference.list_hotlines(ctx.conn, city_code)
+    """Hotlines (GOV-2): the province's and, if given, the city's (cached)."""
+    found = await cache.cached(
+        ("hotlines", city_code), lambda: reference.list_hotlines(ctx.conn, city_code)
+    )
+    return [dict(h) for h in found]
 
 
 # ---- what other contexts read ----
@@ -173,8 +187,8 @@ async def add_policy(
 
 
 async def require_city(ctx: Ctx, city_code: str) -> City:
-    """The city with this code; NotFound otherwise."""
-    city = await reference.get_city(ctx.conn, city_code)
+    """The city with this code (cached); NotFound otherwise."""
+    city = await cache.cached(("city", city_code), lambda: reference.get_city(ctx.conn, city_code))
     if city is None:
         raise NotFound(field="city_code", what_zh="城市", what_en="City")
     return city
