@@ -34,7 +34,15 @@ applications = Table(
     Column("accepted_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
 )
-Index("ix_applications_status_due_date", applications.c.status, applications.c.due_date)
+# The work in hand by state and due date (APP-7); with the city and channel, the dashboard's
+# counts of open and overdue work read the index alone (statistics, GOV-6).
+Index(
+    "ix_applications_status_due_date",
+    applications.c.status,
+    applications.c.due_date,
+    applications.c.city_code,
+    applications.c.channel,
+)
 Index("ix_applications_due_year_unknown", applications.c.due_year_unknown)
 # SPEC REP-5: a person's replacements and exchanges in the last month.
 Index("ix_applications_person_id_accepted_at", applications.c.person_id, applications.c.accepted_at)

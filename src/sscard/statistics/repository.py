@@ -11,17 +11,18 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
-    BigInteger,
     ColumnElement,
     Date,
     Executable,
     Select,
+    String,
     cast,
     delete,
     func,
     literal,
     select,
     type_coerce,
+    union_all,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -92,30 +93,53 @@ async def applications_by_id(conn: AsyncConnection, app_ids: Sequence[int]) -> d
 # ---- the dashboard's reads ----
 
 
+# What the dashboard adds up, each measure by the dimensions it is shown by: `time` is the day
+# (or month) of the period, the others a column of the counters.
+BREAKDOWNS: dict[str, tuple[str, ...]] = {
+    "time": ("issued", "temporary_loss", "formal_loss", "unlock", "loss_lifted"),
+    "city_code": ("issued",),
+    "bank_code": ("issued",),
+    "generation": ("issued",),
+    "channel": ("accepted", "collected", "withdrawn"),
+}
+
+
+class Total(NamedTuple):
+    """A sum of counters: the measure, the dimension it is by, the value of that dimension
+    (as text: a day or month 'YYYY-MM-DD', a city, a bank, a generation, a channel) and n."""
+
+    measure: str
+    by: str
+    key: str
+    n: int
+
+
 async def counted(
     conn: AsyncConnection,
-    measures: Sequence[str],
     since: date,
     until: date,
     city: str | None,
     *,
     by_month: bool = False,
-) -> list[Any]:
-    """The counters of the measures from `since` to `until` (inclusive): a range of the primary
-    key per measure (the province), or of (city, measure, day) for one city; `by_month` adds
-    them up per month in the database (`day` is then the month's first day), so a year's
-    counters cross to Python as a thirtieth of the rows."""
+) -> list[Total]:
+    """The counters from `since` to `until` (inclusive) added up in the database, each measure
+    by the dimensions of BREAKDOWNS: one statement, a UNION ALL of grouped reads of a range of
+    the primary key (measure, day, ...) per measure for the province, or of (city, measure, day)
+    for one city. A few hundred sums cross to Python, whatever the number of counters."""
     d = daily.c
-    day = month_of(d.day, conn.dialect.name) if by_month else d.day
-    dims = (d.measure, day, d.city_code, d.bank_code, d.generation, d.channel)
-    stmt = (
-        select(*dims[:1], day.label("day"), *dims[2:], cast(func.sum(d.n), BigInteger).label("n"))
-        .where(d.measure.in_(measures), d.day >= since, d.day <= until)
-        .group_by(*dims)
-    )
-    if city:
-        stmt = stmt.where(d.city_code == city)
-    return list(await conn.execute(stmt))
+    dialect = conn.dialect.name
+    parts = []
+    for by, measures in BREAKDOWNS.items():
+        column = (month_of(d.day, dialect) if by_month else d.day) if by == "time" else d[by]
+        key = cast(column, String)
+        part = (
+            select(d.measure, literal(by).label("by"), key.label("key"), func.sum(d.n).label("n"))
+            .where(d.measure.in_(measures), d.day >= since, d.day <= until)
+            .group_by(d.measure, key)
+        )
+        parts.append(part.where(d.city_code == city) if city else part)
+    rows = await conn.execute(union_all(*parts))
+    return [Total(r.measure, r.by, r.key, int(r.n)) for r in rows]
 
 
 def month_of(column: Any, dialect: str) -> ColumnElement[Any]:

@@ -11,11 +11,17 @@ How the figures stay fast at province scale (85 M persons), with no full scan pe
   (`ApplicationWithdrawn`). One upsert per batch of events, its keys in a fixed order.
 - **A page view reads ranges of counters.** The province's view is a range of the primary key
   (measure, day, ...) per measure; a city's a range of (city, measure, day). The rows read are
-  days x cities x banks x channels of the period — thousands, whatever the number of cards.
+  days x cities x banks x channels of the period — thousands, whatever the number of cards —
+  and the database adds them up (a few hundred sums cross to Python).
+- **Days gone by are read once.** The subscribers add only to today's counters, so the sums of
+  the period's earlier days are kept per process (`sscard.platform.cache`, keyed by the period
+  and today) and only today's counters are read on each view; a rebuild clears them (other
+  processes within the cache's 30 s).
 - **Work in hand is counted live, from its own index.** Open applications by state and channel
   and overdue work (APP-7) are counted over the open states' range of
   `ix_applications_status_due_date` (and the non-null range of `ix_applications_due_year_unknown`):
-  they grow with the work waiting, never with the cards issued. Deliveries per bank are the
+  they grow with the work waiting, never with the cards issued, and the index holds the city
+  and channel too, so the counts read the index alone. Deliveries per bank are the
   outbox's own counts of what waits and what failed (`ix_outbox_recipient_status_id`).
 - **Backfill and repair.** The migration that made the table counted everything stored then
   (`repository.recount_statements`); `POST /api/v1/statistics/rebuild` (province administrator)
@@ -45,12 +51,13 @@ from sscard.cards.events import (
 from sscard.kernel.actor import Role, authorize, require_own_city
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import DomainError
+from sscard.platform import cache
 from sscard.platform.outbox import service as outbox
 from sscard.platform.outbox.permissions import VIEW_OUTBOX
 from sscard.registry.reference import service as reference
 from sscard.statistics import repository as repo
 from sscard.statistics.permissions import REBUILD_STATISTICS, VIEW_STATISTICS
-from sscard.statistics.repository import Key
+from sscard.statistics.repository import Key, Total
 
 PERIODS = (7, 30, 90, 365)  # days a dashboard shows; up to 90 by day, a year by month
 DEFAULT_PERIOD = 30
@@ -142,24 +149,24 @@ async def dashboard(ctx: Ctx, f: DashboardFilter) -> dict[str, Any]:
     until = ctx.today
     since = until - timedelta(days=f.days - 1)
     by_month = f.days > 90
-    measures = ("issued", "accepted", "collected", "withdrawn", *LOSS_MEASURES)
-    rows = await repo.counted(ctx.conn, measures, since, until, city, by_month=by_month)
+    sums = await _sums(ctx, since, until, city, by_month)
+    buckets = _buckets(since, until, by_month)
     return {
         "city_code": city,
         "since": since,
         "until": until,
         "days": f.days,
         "bucket": "month" if by_month else "day",
-        "issued": _issued(rows, _buckets(since, until, by_month), by_month),
-        "losses": _losses(rows, _buckets(since, until, by_month), by_month),
+        "issued": _issued(sums, buckets),
+        "losses": _losses(sums, buckets),
         "applications": {
             "open": [
                 {"status": r.status, "channel": r.channel, "n": r.n}
                 for r in sorted(await repo.open_applications(ctx.conn, city))
             ],
-            "accepted": _by(rows, "accepted", "channel"),
-            "collected": _by(rows, "collected", "channel"),
-            "withdrawn": _by(rows, "withdrawn", "channel"),
+            "accepted": sums.by("accepted", "channel"),
+            "collected": sums.by("collected", "channel"),
+            "withdrawn": sums.by("withdrawn", "channel"),
         },
         "overdue": await _overdue(ctx, city),
         "deliveries": await _deliveries(ctx),
@@ -173,40 +180,56 @@ def _buckets(since: date, until: date, by_month: bool) -> list[date]:
     return sorted({d.replace(day=1) for d in days})
 
 
-def _bucket(day: date, by_month: bool) -> date:
-    return day.replace(day=1) if by_month else day
+async def _sums(ctx: Ctx, since: date, until: date, city: str | None, by_month: bool) -> _Sums:
+    """The period's sums: the days before today from this process's cache (their counters no
+    longer change: the subscribers add to today's), today's from the database."""
+    closed: list[Total] = []
+    if since < until:
+        yesterday = until - timedelta(days=1)
+        closed = await cache.cached(
+            ("statistics", city, since, until, by_month),
+            lambda: repo.counted(ctx.conn, since, yesterday, city, by_month=by_month),
+        )
+    today = await repo.counted(ctx.conn, until, until, city, by_month=by_month)
+    return _Sums([*closed, *today])
 
 
-def _by(rows: Sequence[Any], measure: str, column: str) -> list[dict[str, Any]]:
-    totals: Counter[Any] = Counter()
-    for r in rows:
-        if r.measure == measure:
-            totals[getattr(r, column)] += r.n
-    return [{"key": k, "n": totals[k]} for k in sorted(totals)]
+class _Sums:
+    """The sums the database added up (repository.Total), looked up by measure and dimension."""
+
+    def __init__(self, totals: Sequence[Total]) -> None:
+        self._n: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
+        for t in totals:
+            found = self._n[(t.measure, t.by)]
+            found[t.key] = found.get(t.key, 0) + t.n
+
+    def by(self, measure: str, column: str) -> list[dict[str, Any]]:
+        """[{key, n}] in key order; a generation's key is its number."""
+        found = self._n[(measure, column)]
+        keys = {k: int(k) if column == "generation" else k for k in found}
+        return [{"key": keys[k], "n": found[k]} for k in sorted(found, key=lambda k: keys[k])]
+
+    def at(self, measure: str, bucket: date) -> int:
+        return self._n[(measure, "time")].get(bucket.isoformat(), 0)
 
 
-def _issued(rows: Sequence[Any], buckets: list[date], by_month: bool) -> dict[str, Any]:
-    per: Counter[date] = Counter()
-    for r in rows:
-        if r.measure == "issued":
-            per[_bucket(r.day, by_month)] += r.n
+def _issued(sums: _Sums, buckets: list[date]) -> dict[str, Any]:
+    over_time = [{"start": b, "n": sums.at("issued", b)} for b in buckets]
     return {
-        "total": sum(per.values()),
-        "by_city": _by(rows, "issued", "city_code"),
-        "by_bank": _by(rows, "issued", "bank_code"),
-        "by_generation": _by(rows, "issued", "generation"),
-        "over_time": [{"start": b, "n": per[b]} for b in buckets],
+        "total": sum(e["n"] for e in over_time),
+        "by_city": sums.by("issued", "city_code"),
+        "by_bank": sums.by("issued", "bank_code"),
+        "by_generation": sums.by("issued", "generation"),
+        "over_time": over_time,
     }
 
 
-def _losses(rows: Sequence[Any], buckets: list[date], by_month: bool) -> dict[str, Any]:
-    per: defaultdict[date, Counter[str]] = defaultdict(Counter)
-    for r in rows:
-        if r.measure in LOSS_MEASURES:
-            per[_bucket(r.day, by_month)][r.measure] += r.n
-    totals = {m: sum(per[b][m] for b in per) for m in LOSS_MEASURES}
-    over_time = [{"start": b, **{m: per[b][m] for m in LOSS_MEASURES}} for b in buckets]
-    return {"totals": totals, "over_time": over_time}
+def _losses(sums: _Sums, buckets: list[date]) -> dict[str, Any]:
+    per = {m: [sums.at(m, b) for b in buckets] for m in LOSS_MEASURES}
+    over_time = [
+        {"start": b, **{m: per[m][i] for m in LOSS_MEASURES}} for i, b in enumerate(buckets)
+    ]
+    return {"totals": {m: sum(per[m]) for m in LOSS_MEASURES}, "over_time": over_time}
 
 
 async def _overdue(ctx: Ctx, city: str | None) -> list[dict[str, Any]]:
@@ -238,4 +261,6 @@ async def _deliveries(ctx: Ctx) -> list[dict[str, Any]] | None:
 async def rebuild(ctx: Ctx) -> dict[str, Any]:
     """Count every figure again from what is stored (full scans: a repair, not a page view)."""
     authorize(ctx.actor, REBUILD_STATISTICS)
-    return {"counters": await repo.recount(ctx.conn), "at": ctx.now}
+    counters = await repo.recount(ctx.conn)
+    cache.clear()  # the sums of days gone by kept for the dashboard (other processes: TTL)
+    return {"counters": counters, "at": ctx.now}

@@ -163,3 +163,23 @@ async def test_counting_again_from_what_is_stored_gives_the_same_figures(
     assert recounted["issued"] == counted["issued"]
     assert recounted["applications"] == counted["applications"]
     assert recounted["losses"]["totals"] == counted["losses"]["totals"]
+
+
+async def test_today_counts_at_once_and_yesterday_stays_counted_after_midnight(
+    api: Api, clock: ManualClock
+) -> None:
+    """SPEC GOV-6: the sums of days gone by are kept between views (their counters no longer
+    change); what happens today shows at the next view, and stays counted once it is
+    yesterday's."""
+    assert (await dashboard(api))["issued"]["total"] == 0  # the days before today now kept
+    await api.card("clerk_instant", "ICBC")
+    assert (await dashboard(api))["issued"]["total"] == 1
+    await api.card("clerk_instant", "BOC")
+    today = await dashboard(api)
+    assert today["issued"]["total"] == 2
+    clock.advance(timedelta(days=1))
+    after = await dashboard(api)
+    assert after["issued"]["total"] == 2
+    assert counts(after["issued"]["by_bank"]) == {"BOC": 1, "ICBC": 1}
+    assert after["issued"]["over_time"][-2] == {"start": "2026-11-23", "n": 2}
+    assert counts(after["applications"]["accepted"]) == {"hr_outlet": 2}
