@@ -92,3 +92,47 @@ async def test_a_failed_message_is_replayed_and_a_banks_endpoint_stopped_and_res
         resumed = await _endpoint(api, "ICBC")
         assert (resumed["enabled"], resumed["paused_until"]) == (True, None)
         await assert_accessible(page)
+
+
+async def test_a_banks_endpoint_is_created_with_its_key_shown_once_and_changed(
+    rt: Runtime, clock: ManualClock, api: Api, browser: Browser, base: str
+) -> None:
+    """The province's administrator sets where a bank's messages go (as PUT
+    /delivery-endpoints): a bad address is refused next to its input with what was typed kept
+    and nothing stored; a new endpoint's generated key is shown on that answer only; a change
+    keeps the key."""
+    admin = await make_staff(rt, "zhao.endpoint", Role.PROVINCE_ADMIN)
+    page = await new_page(browser)
+    await sign_in(page, base, admin, clock)
+    await page.goto(f"{base}/centre/delivery")
+    endpoints = page.get_by_role("region", name="银行接口")
+    await endpoints.get_by_label("银行").select_option("JSB")
+    await endpoints.get_by_label("地址（Webhook URL 或 NATS 主题）").fill("ftp://bank.example/x")
+    await endpoints.get_by_role("button", name="保存接口").click()
+    await expect(page.locator("#e-url")).to_be_visible()
+    await expect(page.get_by_label("地址（Webhook URL 或 NATS 主题）")).to_have_value(
+        "ftp://bank.example/x"
+    )
+    r = await api.get("/api/v1/delivery-endpoints", "admin")
+    assert "JSB" not in {e["recipient"] for e in r.json()}
+
+    await page.get_by_label("地址（Webhook URL 或 NATS 主题）").fill("http://127.0.0.1:9/jsb")
+    await page.get_by_role("button", name="保存接口").click()
+    await expect(page.get_by_role("status").first).to_contain_text("JSB 的接口已保存")
+    key = (await page.locator("code.secret").inner_text()).strip()
+    assert len(bytes.fromhex(key)) == 32
+    await assert_accessible(page)
+    stored = await _endpoint(api, "JSB")
+    assert stored["url"] == "http://127.0.0.1:9/jsb"
+    await page.goto(f"{base}/centre/delivery")
+    await expect(page.locator("code.secret")).to_have_count(0)  # shown that once
+    assert key not in await page.content()
+
+    await page.get_by_role("region", name="银行接口").get_by_label("银行").select_option("JSB")
+    await page.get_by_label("地址（Webhook URL 或 NATS 主题）").fill("http://127.0.0.1:9/jsb2")
+    await page.get_by_role("button", name="保存接口").click()
+    await expect(page.locator("code.secret")).to_have_count(0)  # a change keeps the key
+    assert (await _endpoint(api, "JSB"))["url"] == "http://127.0.0.1:9/jsb2"
+    await expect(page.get_by_role("table", name="各银行的发送地址")).to_contain_text(
+        "http://127.0.0.1:9/jsb2"
+    )

@@ -28,10 +28,11 @@ from sscard.platform.http.request import PathId
 from sscard.platform.notify import service as notifications
 from sscard.platform.notify.rules import NotificationFilter, NotificationStatus
 from sscard.platform.outbox import service as outbox
-from sscard.platform.outbox.protocol import OutboxStatus
-from sscard.platform.outbox.rules import OutboxFilter, ReplayFilter
+from sscard.platform.outbox.protocol import OutboxStatus, Transport
+from sscard.platform.outbox.rules import OutboxFilter, ReplayFilter, parse_secret_hex
+from sscard.platform.outbox.schemas import EndpointIn
 from sscard.registry.reference import service as reference
-from sscard.web import i18n
+from sscard.web import forms, i18n
 from sscard.web.pages.centre_common import ADMIN, errors_of, in_language, page_context
 from sscard.web.render import render
 from sscard.web.route import page_router, redirect
@@ -75,11 +76,14 @@ async def _delivery(
     done: str,
     refusal: DomainError | None,
     code: int = 200,
+    endpoint_form: dict[str, Any] | None = None,
 ) -> Response:
     f = OutboxFilter(recipient or None, _enum(OutboxStatus, status), None, None, after, PAGE)
     async with unit(request, who.actor) as ctx:
         stats = await outbox.outbox_stats(ctx)
         messages, cursor = await outbox.list_outbox(ctx, f)
+        endpoints = await outbox.list_endpoints(ctx)
+        banks = await reference.banks(ctx)
     context = page_context(
         request,
         stats=stats["recipients"],
@@ -90,8 +94,43 @@ async def _delivery(
         statuses=[s.value for s in OutboxStatus],
         notice=_notice(request, done),
         refusal=refusal,
+        endpoints=endpoints,
+        bank_choices=[
+            (b.code, f"{b.code} {in_language(request, b.name_zh, b.name_en)}") for b in banks
+        ],
+        transport_choices=[(t.value, TRANSPORTS[t]) for t in Transport],
+        endpoint=endpoint_form or {"values": {"transport": "http"}, "errors": {}, "secret": None},
     )
     return render(request, "centre/delivery.html", context, status=code)
+
+
+ENDPOINT_FIELDS = ("recipient", "transport", "url", "statement_url", "secret_hex")
+TRANSPORTS = {Transport.HTTP: "HTTP webhook", Transport.NATS: "NATS JetStream"}
+
+
+@router.post("/delivery/endpoints")
+async def set_endpoint(request: Request, who: StaffSession = Depends(ADMIN)) -> Response:
+    """Create or change a bank's endpoint, as PUT /api/v1/delivery-endpoints/{recipient}: the
+    secret the service generates for a new one is shown on this answer only."""
+    data = await form(request)
+    values = {k: str(data.get(k) or "").strip() for k in ENDPOINT_FIELDS}
+    try:
+        body = forms.parse(EndpointIn, {k: v for k, v in values.items() if v and k != "recipient"})
+        secret = parse_secret_hex(body.secret_hex)
+        answer = await run(
+            request,
+            who.actor,
+            lambda ctx: outbox.set_endpoint(
+                ctx, values["recipient"], body.transport, body.url, body.statement_url, secret
+            ),
+        )
+    except DomainError as refusal:
+        values["secret_hex"] = ""  # a key typed is not sent back into the page
+        shown = {"values": values, "errors": errors_of(request, refusal), "secret": None}
+        return await _delivery(request, who, "", "failed", 0, "", None, refusal.status, shown)
+    saved = {"values": {"transport": "http"}, "errors": {}, "secret": answer["secret_hex"]}
+    done = f"saved-{answer['recipient']}"
+    return await _delivery(request, who, "", "failed", 0, done, None, 200, saved)
 
 
 def _notice(request: Request, done: str) -> str:
@@ -106,6 +145,8 @@ def _notice(request: Request, done: str) -> str:
         return _("Delivery to %(r)s is stopped; its messages wait.") % {"r": rest}
     if what == "enabled":
         return _("Delivery to %(r)s resumed.") % {"r": rest}
+    if what == "saved":
+        return _("The endpoint of %(r)s is saved; delivery to it is tried again now.") % {"r": rest}
     return ""
 
 
