@@ -90,7 +90,13 @@ async def test_a_city_policy_is_changed_from_a_date_and_earlier_days_keep_the_ol
     before = (await api.get("/api/v1/cities/3204/policies", "admin")).json()
     assert "2026-12-01" not in [p["effective_from"] for p in before]
 
+    # Each rule has the input of its shape: a number, a fee per kind, a choice, boxes to tick.
     await days.fill("7")
+    await page.locator("#f-replacement").fill("2000")  # the fee of a replacement (补卡)
+    await page.get_by_label("正式挂失解挂范围（LOSS-3）").select_option("accepting_outlet")
+    damaged = page.get_by_role("group", name="损坏换卡办理地点")
+    await damaged.get_by_label("银行网点").uncheck()
+    await damaged.get_by_label("人社网点").check()
     await page.get_by_role("button", name="保存政策").click()
     await expect(page.get_by_role("status")).to_contain_text("新政策已保存")
     await expect(page.get_by_role("table", name=re.compile("城市政策"))).to_contain_text(
@@ -100,6 +106,9 @@ async def test_a_city_policy_is_changed_from_a_date_and_earlier_days_keep_the_ol
     policies = (await api.get("/api/v1/cities/3204/policies", "admin")).json()
     added = next(p for p in policies if p["effective_from"] == "2026-12-01")
     assert added["rules"]["fast_making_working_days"] == 7
+    assert added["rules"]["fees_fen"]["replacement"] == 2000
+    assert added["rules"]["formal_unlock_scope"] == "accepting_outlet"
+    assert added["rules"]["damage_exchange_at"] == ["hr"]
     assert added["note"] == "常人社〔2026〕试行"
     today = (await api.get("/api/v1/cities/3204", "admin")).json()["policy_in_force"]
     assert today["fast_making_working_days"] == 5

@@ -119,6 +119,31 @@ MOST_FEE_FEN = 1_000_000  # fen: no card fee comes near 10,000 yuan
 RULE_NAMES = frozenset({"fees_fen", *_CHOICES, *_SUBSETS, *_FLAGS, *_COUNTS})
 
 
+@dataclass(frozen=True)
+class RuleShape:
+    """How one rule is given, for a form to offer the right input (the values and bounds are
+    the ones checked_rules holds it to): `kind` is choice (one of `options`), subset (one or
+    more of `options`), flag (true or false), count (a whole number from `least` to `most`) or
+    fees (an amount in fen from 0 to `most` for each kind in `options`)."""
+
+    name: str
+    kind: str
+    options: tuple[str, ...] = ()
+    least: int = 0
+    most: int = 0
+
+
+def rule_shapes() -> list[RuleShape]:
+    """Every rule of a city policy with the shape of its value, in a stable order."""
+    return [
+        RuleShape("fees_fen", "fees", tuple(k.value for k in FeeKind), 0, MOST_FEE_FEN),
+        *(RuleShape(n, "choice", tuple(c.value for c in kind)) for n, kind in _CHOICES.items()),
+        *(RuleShape(n, "subset", allowed) for n, allowed in _SUBSETS.items()),
+        *(RuleShape(n, "flag") for n in _FLAGS),
+        *(RuleShape(n, "count", (), least, most) for n, (least, most) in _COUNTS.items()),
+    ]
+
+
 def checked_rules(rules: dict[str, Any]) -> dict[str, Any]:
     """Every rule of a policy, typed; InvalidInput on the first one that is not right."""
     unknown = sorted(set(rules) - RULE_NAMES)

@@ -27,6 +27,7 @@ from sscard.registry.reference.rules import OUTLET_OPERATIONS
 from sscard.registry.reference.schemas import CityBanksIn, OutletPatch, PolicyIn
 from sscard.web import checks, forms, i18n
 from sscard.web.i18n import N_
+from sscard.web.pages import centre_policy as policy_form
 from sscard.web.pages.centre_common import ADMIN, errors_of, page_context
 from sscard.web.render import render
 from sscard.web.route import page_router, redirect
@@ -92,7 +93,7 @@ async def _city_page(
     if policy_values is None:
         tomorrow = await run(request, who.actor, _tomorrow)
         policy_values = {"effective_from": tomorrow, "note": ""}
-        policy_values |= {name: _shown(in_force[name]) for name in RULE_LABELS}
+        policy_values |= policy_form.values_of(in_force)
     context = page_context(
         request,
         cities=cities,
@@ -102,8 +103,10 @@ async def _city_page(
         outlets=outlets,
         banks=banks,
         rule_labels=RULE_LABELS,
+        rule_shapes=policy_form.SHAPES,
+        value_labels=policy_form.VALUE_LABELS,
+        policy_choices=policy_form.choices(i18n.translator(request)),
         in_force=in_force,
-        shown=_shown,
         may_edit=may_edit,
         values=policy_values,
         errors=errors or {},
@@ -115,19 +118,6 @@ async def _city_page(
 
 async def _tomorrow(ctx: Ctx) -> str:
     return (ctx.today + timedelta(days=1)).isoformat()
-
-
-def _shown(value: Any) -> str:
-    """A rule's value as typed in its field: text as it is, anything else as JSON."""
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-
-
-def _typed(text: str) -> Any:
-    """A rule's field as the API's JSON would carry it: JSON if it reads as JSON, else text."""
-    try:
-        return json.loads(text)
-    except ValueError:
-        return text if text else None
 
 
 @router.post("/reference/{city}/banks")
@@ -151,9 +141,10 @@ async def set_banks(city: str, request: Request, who: StaffSession = Depends(ADM
 async def add_policy(city: str, request: Request, who: StaffSession = Depends(ADMIN)) -> Response:
     """A new policy from a date (CITY-3): every rule as the form holds it, checked by the
     domain; earlier policies stay for the days they governed."""
-    names = ("effective_from", "note", *RULE_LABELS)
-    values = form_values(await form(request), *names)
-    rules = {name: _typed(values[name]) for name in RULE_LABELS}
+    data = await form(request)
+    values = form_values(data, "effective_from", "note")
+    typed, rules = policy_form.read(data)
+    values |= typed
     try:
         body = forms.parse(
             PolicyIn,
