@@ -55,6 +55,8 @@ def setup(
         typer.echo(
             f"staff console: the first administrator 'admin'; initial password in {password_file}"
         )
+    else:
+        typer.echo("staff console: the first administrator 'admin' has a password of their own")
 
 
 @app.command()

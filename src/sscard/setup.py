@@ -42,4 +42,7 @@ async def set_up(
             )
             write_secret(admin_password_file, password)
             counts["first_staff_account"] = 1
+        if admin_password_file is not None and admin_password_file.exists():
+            if not await staff.initial_password_in_use(ctx, FIRST_STAFF_USERNAME):
+                admin_password_file.unlink()  # it no longer opens anything; keep no secret
     return counts

@@ -26,10 +26,10 @@ async def test_a_city_administrator_sees_and_acts_on_its_own_city_only(
     page = await new_page(browser)
     await sign_in(page, base, admin, clock)
 
-    # The province's records are not the city's: the overview says so, from the use case.
-    delivery = page.get_by_role("region", name="向银行发送")
-    await expect(delivery.get_by_role("link")).to_have_count(0)
-    await expect(delivery).to_contain_text("“卡管中心管理员”无权办理“查看待发消息”")
+    # The province's records are not the city's: the overview offers only the city's areas.
+    await expect(page.get_by_role("region", name="制卡队列")).to_be_visible()
+    for province_only in ("向银行发送", "银行来报", "对账", "通知"):
+        await expect(page.get_by_role("region", name=province_only, exact=True)).to_have_count(0)
     await assert_accessible(page)
     await screenshot(page, "66-centre-city-overview")
 

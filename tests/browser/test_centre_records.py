@@ -31,7 +31,7 @@ async def test_the_bank_inbox_and_notifications_are_read_with_personal_data_mask
     await page.get_by_role("link", name="银行来报").first.click()
     inbox = page.get_by_role("table")
     await expect(inbox).to_contain_text(number)
-    await expect(inbox).to_contain_text("applied")
+    await expect(inbox).to_contain_text("已处理")  # the status in the page's language
     await expect(inbox).not_to_contain_text(ACCOUNT)
     stored = (await api.get("/api/v1/bank-inbox", "admin")).json()["items"]
     assert [(r["card_number"], r["status"]) for r in stored] == [(number, "applied")]

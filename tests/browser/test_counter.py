@@ -108,6 +108,12 @@ async def test_a_minor_not_found_is_registered_and_photographed_a_bad_photo_chec
     assert (await api.get(f"/api/v1/persons/{person_id}", "wu.counter")).json()[
         "has_photo"
     ] is False
+    # A standard JPEG sent as another kind of file is refused as the API refuses it (415).
+    await page.locator("#f-photo").set_input_files(
+        files=[{"name": "photo.txt", "mimeType": "text/plain", "buffer": make_standard_photo(3)}]
+    )
+    await page.get_by_role("button", name="检查并保存照片").click()
+    await expect(page.get_by_role("alert").first).to_contain_text("image/jpeg")
     await page.locator("#f-photo").set_input_files(
         files=[{"name": "photo.jpg", "mimeType": "image/jpeg", "buffer": make_standard_photo(3)}]
     )

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bank_simulator import store
 from bank_simulator.callbacks import new_report
-from bank_simulator.rules import new_account_number
+from bank_simulator.rules import new_account_number, registry_change
 from bank_simulator.sealing import Vault
 from bank_simulator.wire import MESSAGE_ID_MAX, AccountStatus, DeliveryResult, ReportType, Topic
 
@@ -182,6 +182,7 @@ def _apply(batch: Batch, m: Message) -> tuple[DeliveryResult, str | None]:
     if topic is Topic.CARD_STATUS_CHANGED:
         account["hr_status"] = _text(m.payload.get("hr_status"), 32)
         account["hr_event"] = _text(m.payload.get("event"), 32)
+        _follow_registry(account, account["hr_event"])
     elif topic is Topic.CARD_SUPERSEDED:
         account["superseded_by"] = _text(m.payload.get("new_card_number"), 32) or "?"
     elif topic is Topic.ACCOUNT_CLOSURE_REQUESTED:
@@ -193,6 +194,21 @@ def _apply(batch: Batch, m: Message) -> tuple[DeliveryResult, str | None]:
     account["updated_at"] = batch.now
     batch.changed.add(card)
     return DeliveryResult.APPLIED, None
+
+
+def _follow_registry(account: dict[str, Any], event: str | None) -> None:
+    """A formal loss or its unlock made at sscard's counters, on the account too; no report
+    back (the change came from sscard)."""
+    change = registry_change(account["status"], account["loss_kind"], account["before_loss"], event)
+    if change is None:
+        return
+    account.update(
+        status=change.status.value,
+        loss_kind=change.loss_kind.value if change.loss_kind else None,
+        before_loss=change.before_loss.value if change.before_loss else None,
+    )
+    if change.loss_kind is None:
+        account["loss_outlet"] = None
 
 
 def _text(value: Any, limit: int) -> str | None:

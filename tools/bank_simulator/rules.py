@@ -144,3 +144,27 @@ def teller_change(
         kind = LossKind.FORMAL if move.to is Hd.LOST_FORMAL else LossKind.FINANCIAL
         return Change(AccountStatus.LOST, kind, AccountStatus(status), move.report)
     return Change(AccountStatus(move.to.value), None, None, move.report)
+
+
+# What sscard's own counters did to a card that the bank's account follows (LOSS-2/3): a formal
+# loss taken at sscard's bank desk stops the account too, and its unlock lets it go again.
+# The names are sscard's hr transitions as bank.card_status_changed carries them.
+REGISTRY_EVENTS = {
+    "report_formal_loss": TellerAction.FORMAL_LOSS,
+    "unlock": TellerAction.FORMAL_UNLOCK,
+}
+
+
+def registry_change(
+    status: str, loss_kind: str | None, before_loss: str | None, event: str | None
+) -> Change | None:
+    """Where sscard's hr change takes the account, or None when it does not touch it (a
+    temporary loss is the hr function's alone; an unlock of one finds no formal loss here;
+    a formal loss of an account already lost or closed leaves it as it is)."""
+    action = REGISTRY_EVENTS.get(event or "")
+    if action is None:
+        return None
+    try:
+        return teller_change(status, loss_kind, before_loss, action)
+    except TellerRefused:
+        return None

@@ -3,6 +3,7 @@ English, for the HTTP API's 422 problems and the commands that read a body from 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -62,11 +63,24 @@ def _field(error: Any) -> str:
 def _reason_zh(error: Any) -> str:
     template = _ZH_WITH_CONTEXT.get(error["type"])
     if template is not None:
+        context = dict(error.get("ctx") or {})
+        if "expected" in context:
+            context["expected"] = _choices_zh(str(context["expected"]))
         try:
-            return template.format(**(error.get("ctx") or {}))
+            return template.format(**context)
         except KeyError:
             pass
     return _ZH.get(error["type"], "格式不正确")
+
+
+def _choices_zh(expected: str) -> str:
+    """Pydantic's English list of choices ("'a', 'b' or 'c'") as Chinese lists them
+    (“a”、“b”或“c”)."""
+    values = re.findall(r"'([^']*)'", expected)
+    if len(values) < 2:
+        return expected
+    quoted = [f"“{v}”" for v in values]
+    return "、".join(quoted[:-1]) + "或" + quoted[-1]
 
 
 def _reason_en(error: Any) -> str:

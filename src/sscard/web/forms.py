@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from fastapi import Request
 from pydantic import BaseModel, ValidationError
 
-from sscard.kernel.errors import DomainError
+from sscard.kernel.errors import DomainError, InvalidInput
 from sscard.platform.validation import InvalidFields, invalid_fields
 from sscard.web import i18n
 
@@ -39,5 +39,14 @@ def field_messages(request: Request, refusal: DomainError) -> dict[str, str]:
             name = e["field"].split(".")[-1]
             out.setdefault(name, e["reason_en"] if english else e["reason_zh"])
         return out
-    text = refusal.detail_en if english else refusal.detail_zh
-    return {(refusal.field or "").split(".")[-1]: text}
+    return {(refusal.field or "").split(".")[-1]: next_to_field(refusal, english)}
+
+
+def next_to_field(refusal: DomainError, english: bool) -> str:
+    """A refusal as said next to the input it names: a field's own reason (its label names
+    the field; "字段“current_password”无效" would show an internal name), else the whole
+    refusal."""
+    reason = refusal.params.get("reason_en" if english else "reason_zh")
+    if isinstance(refusal, InvalidInput) and refusal.field and isinstance(reason, str):
+        return reason
+    return refusal.detail_en if english else refusal.detail_zh

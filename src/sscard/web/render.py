@@ -30,7 +30,16 @@ def environment(lang: str) -> Environment:
     env.globals["lang"] = lang
     env.filters["refusal"] = lambda error: refusal_text(error, lang)
     env.filters["beijing"] = beijing
+    env.filters["yuan"] = yuan
     return env
+
+
+def yuan(fen: int | None) -> str:
+    """An amount kept in fen as people read it, in yuan with two decimals ("12.00")."""
+    if fen is None:
+        return "—"
+    whole, cents = divmod(abs(int(fen)), 100)
+    return f"{'-' if int(fen) < 0 else ''}{whole:,}.{cents:02d}"
 
 
 def beijing(moment: datetime | None, seconds: bool = False) -> str:

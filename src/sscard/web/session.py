@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
@@ -20,6 +21,8 @@ from urllib.parse import urlsplit
 from fastapi import Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 
 from sscard.actors.staff import service as staff_service
 from sscard.actors.staff.service import StaffSession
@@ -96,14 +99,41 @@ def set_cookie(response: Response, name: str, value: str) -> None:
     response.set_cookie(name, value, httponly=True, secure=True, samesite="strict", path="/")
 
 
+# Fields a form may give more than once (boxes ticked in a list), named by the pages that read
+# them with getlist; any other field given twice is refused.
+LIST_FIELDS: set[str] = set()
+
+
+def takes_lists(*names: str) -> None:
+    """Declare form fields that carry a list (called by a page module when it is imported)."""
+    LIST_FIELDS.update(names)
+
+
+class FormUnreadable(DomainError):
+    code = "form_unreadable"
+    status = 400
+    message_zh = "表单无法读取（{reason}），请重新打开页面后提交"
+    message_en = "The form cannot be read ({reason}); open the page again and send it"
+
+
 async def form(request: Request) -> FormData:
     """The request's form, read once and kept (the CSRF check and the page both read it).
 
-    A field holding a control, zero-width, bidirectional or unassigned character is refused by
-    name before any use case sees it — the rule the API applies to every string (issue 11)."""
+    A body that is not a readable form (a broken multipart body, too many fields or files) is
+    refused as FormUnreadable (400). A field given twice (unless it is one of LIST_FIELDS), or
+    holding a control, zero-width, bidirectional or unassigned character, is refused by name
+    before any use case sees it — the rules the API applies to every body (issue 11)."""
     cached: FormData | None = getattr(request.state, "form", None)
     if cached is None:
-        cached = await request.form()
+        try:
+            cached = await request.form()
+        except (HTTPException, MultiPartException) as broken:
+            reason = getattr(broken, "detail", None) or getattr(broken, "message", "")
+            raise FormUnreadable(reason=str(reason)[:120]) from None
+        given = Counter(name for name, _ in cached.multi_items())
+        twice = sorted({n for n, times in given.items() if times > 1} - LIST_FIELDS)
+        if twice:
+            raise invalid(twice[0], "同一字段提交了多次", "was given more than once")
         for name, value in cached.multi_items():
             bad = unsafe_characters(name + value) if isinstance(value, str) else []
             if bad:

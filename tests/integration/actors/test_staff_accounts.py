@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pyotp
 import pytest
@@ -16,6 +17,7 @@ from sscard.kernel.actor import OPERATOR, Actor, Role
 from sscard.kernel.clock import ManualClock
 from sscard.kernel.errors import DomainError, Forbidden, InvalidInput
 from sscard.kernel.runtime import Runtime
+from sscard.setup import set_up
 from sscard.web.session import SIGN_IN
 
 CITY_ADMIN = Actor(id=None, role=Role.CENTRE_ADMIN, display_name="苏州中心", city_code="3205")
@@ -204,6 +206,27 @@ async def test_a_new_password_follows_the_policy_and_needs_the_current_one(
     assert (await _sign_in(rt, "wu.fang", "Another-Pass-2026")).token is not None
 
 
+async def test_a_changed_password_ends_every_other_session_of_the_account(
+    rt: Runtime, clock: ManualClock
+) -> None:
+    """GB/T 22239-2019 8.1.4.1: a session opened with the old password (perhaps by someone who
+    had it) ends when the password changes; the one that changed it goes on (found by the
+    attacker session: both stayed signed in)."""
+    token, secret = await _signed_in(rt, clock, "wu.fang")
+    current = await _password_of(rt, "wu.fang")
+    other = await _sign_in(rt, "wu.fang", current)
+    assert other.token is not None
+    clock.advance(timedelta(seconds=31))
+    assert await _code(rt, other.token, pyotp.TOTP(secret).at(clock.now())) is None
+    elsewhere = _tokens[other.token]
+    await _session(rt, elsewhere)  # signed in twice
+    async with rt.unit(SIGN_IN) as ctx:
+        await staff.change_password(ctx, token, current, "Another-Pass-2026")
+    with pytest.raises(rules.SessionEnded):
+        await _session(rt, elsewhere)
+    assert (await _session(rt, token)).stage == "signed_in"
+
+
 async def test_only_administrators_make_staff_and_a_city_only_its_own(
     rt: Runtime, clock: ManualClock
 ) -> None:
@@ -227,3 +250,28 @@ async def test_only_administrators_make_staff_and_a_city_only_its_own(
         await _create(rt, staff.NewStaff("bank.x", "银行", Role.BANK_SYSTEM))
     async with rt.unit(CITY_ADMIN, readonly=True) as ctx:
         assert [a["username"] for a in await staff.list_staff(ctx)] == ["s.z"]
+
+
+async def test_set_up_keeps_the_first_administrators_password_only_while_it_opens_anything(
+    rt: Runtime, clock: ManualClock, tmp_path: Path
+) -> None:
+    """Issue 12: set-up writes the first administrator's one-time password (0600) once; once
+    'admin' has a password of their own, the next set-up removes the file (found by the
+    fresh-user session: a second `make run` still pointed at the dead password)."""
+    secret_file = tmp_path / "admin.password"
+    counts = await set_up(rt, admin_password_file=secret_file)
+    assert counts.get("first_staff_account") == 1
+    first = secret_file.read_text().strip()
+    assert (secret_file.stat().st_mode & 0o777) == 0o600
+    await set_up(rt, admin_password_file=secret_file)  # run again: the same file, still valid
+    assert secret_file.read_text().strip() == first
+    outcome = await _sign_in(rt, "admin", first)
+    assert outcome.token is not None
+    async with rt.unit(OPERATOR) as ctx:
+        await ctx.conn.execute(
+            staff_accounts.update()
+            .where(staff_accounts.c.username == "admin")
+            .values(must_change_password=False)
+        )
+    await set_up(rt, admin_password_file=secret_file)
+    assert not secret_file.exists()

@@ -335,6 +335,33 @@ async def test_hr_changes_and_supersession_are_noted_without_touching_the_accoun
     assert account["superseded_by"] == OTHER
 
 
+async def test_a_formal_loss_at_sscards_counter_stops_the_account_and_its_unlock_frees_it(
+    sim: Sim,
+) -> None:
+    """SPEC LOSS-2/3: a formal loss is of both functions; taken at sscard's bank desk, the
+    account follows (found by the fresh-user session: the statement still said open, and
+    reconciliation, which follows the bank, undid the loss in sscard's mirror)."""
+    await sim.open("ICBC", CARD)
+    loss = sim.msg(
+        Topic.CARD_STATUS_CHANGED,
+        CARD,
+        {"card_number": CARD, "event": "report_formal_loss", "hr_status": "formally_lost"},
+    )
+    assert results(await sim.send("ICBC", loss)) == ["applied"]
+    account = await sim.account("ICBC", CARD)
+    assert (account["financial_status"], account["loss_kind"]) == ("lost", "formal")
+    assert (await sim.statement_rows("ICBC"))[CARD]["financial_status"] == "lost"
+    unlock = sim.msg(
+        Topic.CARD_STATUS_CHANGED,
+        CARD,
+        {"card_number": CARD, "event": "unlock", "hr_status": "active"},
+    )
+    assert results(await sim.send("ICBC", unlock)) == ["applied"]
+    account = await sim.account("ICBC", CARD)
+    assert (account["financial_status"], account["loss_kind"]) == ("account_opened", None)
+    assert len(await sim.reports("ICBC")) == 1  # the account opening only: nothing reported back
+
+
 async def test_closure_notice_waits_for_the_teller_unless_the_bank_closes_at_once(sim: Sim) -> None:
     # SPEC CAN-3: two steps; SZB is configured to close on the notice by itself
     notice = {"notice_reference": "CN-2026-0001", "card_number": CARD, "reason": "death"}

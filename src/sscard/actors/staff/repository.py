@@ -113,10 +113,15 @@ async def update_session(conn: AsyncConnection, session_id: int, **values: Any) 
 
 
 async def end_sessions_of(
-    conn: AsyncConnection, account_id: int, reason: str, now: datetime
+    conn: AsyncConnection,
+    account_id: int,
+    reason: str,
+    now: datetime,
+    *,
+    keep: int | None = None,
 ) -> None:
-    await conn.execute(
-        update(s)
-        .where(and_(s.c.account_id == account_id, s.c.ended_at.is_(None)))
-        .values(ended_at=now, ended_reason=reason)
-    )
+    """End every live session of the account, but the session `keep` if given."""
+    where = [s.c.account_id == account_id, s.c.ended_at.is_(None)]
+    if keep is not None:
+        where.append(s.c.id != keep)
+    await conn.execute(update(s).where(and_(*where)).values(ended_at=now, ended_reason=reason))

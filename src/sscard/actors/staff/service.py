@@ -378,7 +378,9 @@ def _matching_step(secret: str, code: str, now: datetime) -> int | None:
 
 
 async def change_password(ctx: Ctx, token: str, current_password: str, new_password: str) -> None:
-    """Replace the password of a signed-in session's account (checked against the policy)."""
+    """Replace the password of a signed-in session's account (checked against the policy);
+    every other session of the account ends (one opened with the old password, perhaps by
+    someone who had it), this one goes on."""
     current = await session(ctx, token)
     account = await repo.account_by_id(ctx.conn, current.account_id)
     assert account is not None
@@ -394,6 +396,9 @@ async def change_password(ctx: Ctx, token: str, current_password: str, new_passw
         must_change_password=False,
         password_changed_at=ctx.now,
     )
+    await repo.end_sessions_of(
+        ctx.conn, current.account_id, "password_changed", ctx.now, keep=current.session_id
+    )
 
 
 async def sign_out(ctx: Ctx, token: str | None) -> None:
@@ -408,3 +413,10 @@ async def sign_out(ctx: Ctx, token: str | None) -> None:
 async def has_staff_admin(ctx: Ctx) -> bool:
     """Whether any staff account can administer the province (set-up creates the first)."""
     return any(r["role"] == Role.PROVINCE_ADMIN.value for r in await repo.list_accounts(ctx.conn))
+
+
+async def initial_password_in_use(ctx: Ctx, username: str) -> bool:
+    """Whether the account still signs in with the one-time password it was given (created or
+    reset, not yet changed by its holder)."""
+    account = await repo.account_by_username(ctx.conn, username)
+    return account is not None and bool(account["must_change_password"])

@@ -36,8 +36,11 @@ class NotTheCardsCity(DomainError):
     code = "not_the_cards_city"
     status = 409
     rule = "JUR-1"
-    message_zh = "须在{step_zh}（{city_code}）的社保卡服务网点办理"
-    message_en = "This is done at an HR outlet of {step_en} ({city_code})"
+    message_zh = "该卡现由{city_code}管理，此步须在{step_zh}即{city_code}的社保卡服务网点办理"
+    message_en = (
+        "The card is now managed by {city_code}; this step is done at an HR outlet of "
+        "{step_en}, {city_code}"
+    )
 
 
 class NoResetPending(DomainError):

@@ -9,7 +9,9 @@ are not integers — before FastAPI's own (lax) validation sees it.
 from __future__ import annotations
 
 import email.message
+import json
 from collections.abc import Callable, Coroutine
+from contextlib import suppress
 from typing import Any
 
 from fastapi import Request, Response
@@ -164,7 +166,20 @@ async def _bounded(request: Request, accepted: tuple[str, ...]) -> Request:
     return bounded
 
 
+def _pairs_once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    seen: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in seen:
+            raise invalid(key, "同一字段提交了多次", "was given more than once")
+        seen[key] = value
+    return seen
+
+
 def _validate_strictly(adapter: TypeAdapter[Any], raw: bytes) -> None:
+    """The body as its model takes it, strictly; a key given twice in one object is refused
+    by name (JSON parsers keep the last silently, and the first is what a reader sees)."""
+    with suppress(json.JSONDecodeError, UnicodeDecodeError, RecursionError):  # pydantic says
+        json.loads(raw or b"null", object_pairs_hook=_pairs_once)
     try:
         adapter.validate_json(raw or b"null", strict=True)
     except ValidationError as bad:

@@ -11,7 +11,7 @@ from sscard.actors.staff import service as staff
 from sscard.actors.staff.service import StaffSession
 from sscard.kernel.actor import ROLE_ZH
 from sscard.kernel.errors import DomainError
-from sscard.web import i18n, navigation
+from sscard.web import forms, i18n, navigation
 from sscard.web.render import render
 from sscard.web.route import page_router, redirect
 from sscard.web.session import SESSION_COOKIE, SIGN_IN, form, run, set_cookie, signed_in
@@ -63,7 +63,7 @@ async def change_password(request: Request, who: StaffSession = Depends(signed_i
         await run(request, SIGN_IN, lambda ctx: staff.change_password(ctx, token, current, new))
     except DomainError as refusal:
         field = refusal.field or "password"
-        text = refusal.detail_en if lang == "en" else refusal.detail_zh
+        text = forms.next_to_field(refusal, lang == "en")
         return render(request, "account/password.html", {"errors": {field: text}}, status=422)
     return redirect(request, navigation.home(who))
 

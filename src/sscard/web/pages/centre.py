@@ -29,7 +29,7 @@ from sscard.registry.reference import service as reference
 from sscard.web import checks
 from sscard.web.i18n import N_
 from sscard.web.pages import centre_delivery, centre_production, centre_reference, centre_staff
-from sscard.web.pages.centre_common import ADMIN, page_context
+from sscard.web.pages.centre_common import ADMIN, area_links, page_context
 from sscard.web.render import render
 from sscard.web.route import page_router
 
@@ -112,8 +112,10 @@ AREAS = (
 
 @router.get("/centre")
 async def overview(request: Request, who: StaffSession = Depends(ADMIN)) -> Response:
+    open_to_role = {link.path for link in area_links(who.actor.role)}
+    areas = [a for a in AREAS if a.path in open_to_role]  # the province's records: not a city's
     closed = {}
-    for area in AREAS:
+    for area in areas:
         closed[area.path] = await checks.dry_run(request, who.actor, area.probe)
-    context = page_context(request, areas=AREAS, closed=closed)
+    context = page_context(request, areas=areas, closed=closed)
     return render(request, "centre/overview.html", context)

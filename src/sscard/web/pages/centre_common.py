@@ -87,8 +87,39 @@ def area_links(role: Role | None) -> list[AreaLink]:
     return [a for a in AREA_LINKS if a.operation is None or role in a.operation.roles]
 
 
+# The codes the centre's records carry (outbox, bank inbox, notifications, reconciliation runs,
+# a card's financial status), as the pages name them; an unknown code is shown as it is.
+STATUS_LABELS = {
+    "pending": N_("Waiting"),
+    "delivered": N_("Delivered"),
+    "failed": N_("Failed"),
+    "applied": N_("Applied"),
+    "deferred": N_("Waiting for an earlier report"),
+    "rejected": N_("Refused"),
+    "sending": N_("Being sent"),
+    "sent": N_("Sent out"),
+    "dead": N_("Given up"),
+    "undeliverable": N_("No phone to send to"),
+    "running": N_("Running"),
+    "finished": N_("Finished"),
+    "api": N_("Fetched from the bank"),
+    "file": N_("Uploaded file"),
+    "account_requested": N_("Account requested"),
+    "account_opened": N_("Account opened"),
+    "active": N_("Active"),
+    "lost": N_("Lost"),
+    "closed": N_("Account closed"),
+}
+
+
+def status_labeller(request: Request) -> Any:
+    """label(code): a record's status in the page language."""
+    _ = i18n.translator(request)
+    return lambda code: _(STATUS_LABELS[code]) if code in STATUS_LABELS else (code or "—")
+
+
 def page_context(request: Request, **extra: Any) -> dict[str, Any]:
     """What every centre page's template takes besides its own data."""
     staff = current_staff(request)
     links = area_links(staff.actor.role if staff else None)
-    return {"bj": beijing, "area_links": links, **extra}
+    return {"bj": beijing, "area_links": links, "label": status_labeller(request), **extra}

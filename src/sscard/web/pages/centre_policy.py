@@ -16,8 +16,10 @@ from starlette.datastructures import FormData
 
 from sscard.registry.reference.policy import RuleShape, rule_shapes
 from sscard.web.i18n import N_
+from sscard.web.session import takes_lists
 
 SHAPES = rule_shapes()
+takes_lists(*(shape.name for shape in SHAPES if shape.kind == "subset"))
 WHOLE = re.compile(r"^-?[0-9]{1,12}$")
 # The domain's values as people call them (message ids, translated in centre.po).
 VALUE_LABELS = {

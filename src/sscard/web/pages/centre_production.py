@@ -27,9 +27,10 @@ from sscard.web.i18n import N_
 from sscard.web.pages.centre_common import ADMIN, in_language, page_context
 from sscard.web.render import render
 from sscard.web.route import page_router
-from sscard.web.session import form, run
+from sscard.web.session import form, run, takes_lists
 
 router = page_router("/centre")
+takes_lists("reference")
 S, E = ApplicationStatus, ApplicationEvent
 PAGE = 100
 

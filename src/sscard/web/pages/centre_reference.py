@@ -31,9 +31,10 @@ from sscard.web.pages import centre_policy as policy_form
 from sscard.web.pages.centre_common import ADMIN, errors_of, page_context
 from sscard.web.render import render
 from sscard.web.route import page_router, redirect
-from sscard.web.session import form, form_values, run, unit
+from sscard.web.session import form, form_values, run, takes_lists, unit
 
 router = page_router("/centre")
+takes_lists("bank_codes", "operations")
 CALENDAR_FILE_BYTES = 256 * 1024
 # What each rule of a city policy is (SPEC CITY-3), for its label; the values are the domain's.
 RULE_LABELS = {

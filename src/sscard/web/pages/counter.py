@@ -23,6 +23,7 @@ from sscard.kernel.actor import Role
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import DomainError, InvalidInput, NotFound
 from sscard.kernel.text import normalise_number
+from sscard.platform.http.guard import UnsupportedMediaType
 from sscard.platform.http.request import PathId
 from sscard.platform.validation import InvalidFields
 from sscard.registry.credit import service as credit
@@ -311,19 +312,24 @@ async def photo_page(
     return render(request, "counter/photo.html", context)
 
 
+JPEG = "image/jpeg"
+
+
 @router.post("/counter/persons/{person_id}/photo", openapi_extra=MULTIPART)
 async def take_photo(
     request: Request, person_id: PathId, who: StaffSession = Depends(hr_clerk)
 ) -> Response:
     upload = (await form(request)).get("photo")
-    data = b""
+    data, sent_as = b"", JPEG
     if upload is not None and not isinstance(upload, str):
         try:
-            data = await upload.read()
+            data, sent_as = await upload.read(), upload.content_type or ""
         finally:
             await upload.close()
     try:
         _refuse_unsafe_field(request)
+        if sent_as.split(";")[0].strip().lower() != JPEG:  # what the API takes (PUT, 415)
+            raise UnsupportedMediaType(field="photo", given=sent_as[:60], accepted=JPEG)
         await run(request, who.actor, lambda ctx: counter.attach_photo(ctx, person_id, data))
     except DomainError as refusal:
         lang = i18n.language(request)

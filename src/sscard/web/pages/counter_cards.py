@@ -135,8 +135,7 @@ def _messages(request: Request, refusal: DomainError) -> dict[str, str]:
         for e in refusal.errors:
             out.setdefault(_input(e["field"]), e["reason_en"] if english else e["reason_zh"])
         return out
-    text = refusal.detail_en if english else refusal.detail_zh
-    return {_input(refusal.field or ""): text}
+    return {_input(refusal.field or ""): forms.next_to_field(refusal, english)}
 
 
 def _split(
@@ -339,6 +338,9 @@ async def _exchange_page(
                 "value": reason.value,
                 "label": EXCHANGE_REASONS[reason],
                 "unmet": _unmet(found[reason.value], ("representative",)),
+                # Not "possible now" while a guardian is wanted: what the reason itself
+                # needs is checked after the guardian, so it is not known yet.
+                "possible": found[reason.value] is None,
             }
         )
     context.update(

@@ -3,6 +3,7 @@ character position), in both languages, and changes nothing."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import AsyncIterator
 from typing import Any
@@ -152,6 +153,31 @@ async def test_request_models_are_strict(api: Api, given: Any, reason: str) -> N
     assert r.json()["field"] == "person_id"
     assert r.json()["errors"][0]["reason_en"].startswith(reason)
     assert await api.count("applications") == 0
+
+
+@pytest.mark.parametrize("nested", [False, True], ids=["top", "nested"])
+async def test_a_key_given_twice_is_refused_by_name_and_nothing_is_stored(
+    api: Api, nested: bool
+) -> None:
+    """Found by the attacker session: {"name": "测试人", "name": "李四"} was person 李四 (201)."""
+    body = json.dumps(Api.person_body(), ensure_ascii=False)
+    if nested:  # inside the document object
+        twice = body.replace('"type": "resident_id"', '"type": "resident_id", "type": "passport"')
+    else:
+        twice = body.replace('{"name": ', '{"name": "李四", "name": ', 1)
+    assert twice != body
+    r = await api.client.post(
+        "/api/v1/persons",
+        content=twice.encode(),
+        headers={
+            "Authorization": f"Bearer {api.tokens['clerk_instant']}",
+            "Content-Type": "application/json",
+        },
+    )
+    assert r.status_code == 422, r.text
+    assert r.json()["field"] == ("type" if nested else "name")
+    assert "同一字段提交了多次" in r.json()["detail_zh"]
+    assert await api.count("persons") == 0
 
 
 async def test_a_boolean_is_a_boolean(api: Api) -> None:
