@@ -42,7 +42,12 @@ async def set_up(
             )
             write_secret(admin_password_file, password)
             counts["first_staff_account"] = 1
-        if admin_password_file is not None and admin_password_file.exists():
-            if not await staff.initial_password_in_use(ctx, FIRST_STAFF_USERNAME):
-                admin_password_file.unlink()  # it no longer opens anything; keep no secret
+        spent = not await staff.initial_password_in_use(ctx, FIRST_STAFF_USERNAME)
+    if admin_password_file is not None and spent:
+        remove_secret(admin_password_file)  # it opens nothing now; keep no secret
     return counts
+
+
+def remove_secret(path: Path) -> None:
+    """Remove a secret's file, if there is one."""
+    path.unlink(missing_ok=True)
