@@ -95,7 +95,7 @@ async def test_a_city_centre_sees_its_own_city(
     page = await new_page(browser)
     await sign_in(page, base, suzhou, clock)
     await page.goto(f"{base}/dashboard?days=7")
-    await expect(page.locator("main > p").first).to_contain_text("当前显示: 苏州市")
+    await expect(page.locator("main > p").first).to_contain_text("当前显示：苏州市")
     await expect(chart(page, "各市发卡量").locator("figcaption")).to_have_text("苏州市 2")
     await expect(page.get_by_label("显示城市")).to_have_count(0)
     await expect(chart(page, "发往银行的消息：待发送与失败（当前）")).to_have_count(0)
