@@ -18,6 +18,7 @@ from sscard.actors import endpoints as actors
 from sscard.actors.staff import endpoints as staff
 from sscard.applications import endpoints as applications
 from sscard.applications.counter import endpoints as counter
+from sscard.applications.online import endpoints as online
 from sscard.applications.renewal import endpoints as renewal
 from sscard.applications.temporary_medical import endpoints as temporary_medical
 from sscard.banks import endpoints as banks
@@ -61,6 +62,7 @@ ROUTERS = (
     applications.router,
     renewal.router,
     temporary_medical.router,
+    online.router,
     corrections.router,
     jurisdiction.router,
     expiry.router,  # before cards: /cards/expiring is not a card number

@@ -13,6 +13,7 @@ from sscard.actors.staff import permissions as staff
 from sscard.applications import hooks as applications_hooks
 from sscard.applications import permissions as applications
 from sscard.applications import subscribers as applications_subscribers
+from sscard.applications.online import permissions as online
 from sscard.applications.renewal import hooks as renewal_hooks
 from sscard.applications.renewal import permissions as renewal
 from sscard.applications.temporary_medical import permissions as temporary_medical
@@ -76,6 +77,7 @@ OPERATIONS: tuple[Operation, ...] = (
     *applications.OPERATIONS,
     *renewal.OPERATIONS,
     *temporary_medical.OPERATIONS,
+    *online.OPERATIONS,
     *banks.OPERATIONS,
     *reconciliation.OPERATIONS,
     *statistics.OPERATIONS,

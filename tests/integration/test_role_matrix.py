@@ -24,6 +24,7 @@ from sscard.applications.permissions import (
     VIEW_APPLICATION,
     WITHDRAW_APPLICATION,
 )
+from sscard.applications.online.permissions import VIEW_OWN_RECORD
 from sscard.applications.renewal.permissions import APPLY_EXCHANGE, APPLY_REPLACEMENT, APPLY_UPGRADE
 from sscard.applications.temporary_medical.permissions import ISSUE_TEMPORARY_MEDICAL_CARD
 from sscard.banks.permissions import SUBMIT_BANK_REPORT, VIEW_BANK_INBOX
@@ -175,6 +176,7 @@ REQUESTS: dict[Operation, tuple[str, str, Any]] = {
     VIEW_RECONCILIATION: ("GET", "/api/v1/banks/ICBC/reconciliations", None),
     MANAGE_STAFF: ("GET", "/api/v1/staff-accounts", None),
     VIEW_STATISTICS: ("GET", "/api/v1/statistics/dashboard", None),
+    VIEW_OWN_RECORD: ("GET", "/api/v1/me", None),
     REBUILD_STATISTICS: ("POST", "/api/v1/statistics/rebuild", {}),
 }
 

@@ -36,6 +36,13 @@ async def notification_page(conn: AsyncConnection, f: NotificationFilter) -> lis
     return [dict(r._mapping) for r in await conn.execute(stmt)]
 
 
+async def latest_of_person(conn: AsyncConnection, person_id: int, limit: int) -> list[Row]:
+    """Up to `limit` of the person's notifications, newest first (ix_notifications_person_id)."""
+    t = notifications
+    stmt = select(t).where(t.c.person_id == person_id).order_by(t.c.id.desc()).limit(limit)
+    return [dict(r._mapping) for r in await conn.execute(stmt)]
+
+
 async def claim_due(conn: AsyncConnection, claim: str, batch: int, now: datetime) -> list[Row]:
     """Mark up to `batch` due rows as ours (attempts + 1) in one statement; them, by id.
 

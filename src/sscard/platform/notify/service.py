@@ -87,6 +87,12 @@ async def list_notifications(
     return [notification_view(r) for r in rows], cursor
 
 
+async def latest_of_person(ctx: Ctx, person_id: int, limit: int) -> list[dict[str, Any]]:
+    """The person's latest messages, newest first, for the person's own view (the caller has
+    authorized the read: the online hall shows a cardholder their own)."""
+    return [notification_view(r) for r in await repo.latest_of_person(ctx.conn, person_id, limit)]
+
+
 def notification_view(row: dict[str, Any]) -> dict[str, Any]:
     """What an operator sees of one message: its state, never the phone in clear."""
     waiting = row["status"] in (NotificationStatus.PENDING, NotificationStatus.FAILED)
