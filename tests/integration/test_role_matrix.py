@@ -14,6 +14,7 @@ import pytest
 
 from sscard.actors.permissions import CREATE_ACTOR
 from sscard.actors.staff.permissions import MANAGE_STAFF
+from sscard.applications.online.permissions import VIEW_OWN_RECORD
 from sscard.applications.permissions import (
     COLLECT_CARD,
     DELIVER_TO_OUTLET,
@@ -24,7 +25,6 @@ from sscard.applications.permissions import (
     VIEW_APPLICATION,
     WITHDRAW_APPLICATION,
 )
-from sscard.applications.online.permissions import VIEW_OWN_RECORD
 from sscard.applications.renewal.permissions import APPLY_EXCHANGE, APPLY_REPLACEMENT, APPLY_UPGRADE
 from sscard.applications.temporary_medical.permissions import ISSUE_TEMPORARY_MEDICAL_CARD
 from sscard.banks.permissions import SUBMIT_BANK_REPORT, VIEW_BANK_INBOX

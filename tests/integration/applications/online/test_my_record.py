@@ -49,7 +49,9 @@ async def test_the_open_application_shows_its_progress_and_due_date(api: Api) ->
     assert application["reference"] == applied["reference"]
     assert application["due_date"] == applied["due_date"]
     assert application["status"] == "accepted"
-    assert [step["status"] for step in application["progress"]][0] == "accepted"
+    assert [(step["status"], step["channel"]) for step in application["progress"]] == [
+        ("accepted", "hr_outlet")
+    ]
     assert mine["cards"] == []
 
 
