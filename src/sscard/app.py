@@ -15,6 +15,7 @@ from sqlalchemy import text
 
 from sscard import __version__
 from sscard.actors import endpoints as actors
+from sscard.actors.online import endpoints as online_sign_in
 from sscard.actors.staff import endpoints as staff
 from sscard.applications import endpoints as applications
 from sscard.applications.counter import endpoints as counter
@@ -63,6 +64,7 @@ ROUTERS = (
     renewal.router,
     temporary_medical.router,
     online.router,
+    online_sign_in.router,
     corrections.router,
     jurisdiction.router,
     expiry.router,  # before cards: /cards/expiring is not a card number

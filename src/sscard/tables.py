@@ -4,6 +4,7 @@ Imports each `models.py` explicitly; tests/unit/test_tables.py checks none is mi
 """
 
 from sscard.actors import models as actors
+from sscard.actors.online import models as online
 from sscard.actors.staff import models as staff
 from sscard.applications import models as applications
 from sscard.applications.temporary_medical import models as temporary_medical
@@ -38,6 +39,7 @@ MODELS = (
     corrections,
     credit,
     actors,
+    online,
     staff,
     cards,
     legacy,

@@ -8,7 +8,8 @@ visible in review (and in the tests that check the catalogue), never silently sk
 from __future__ import annotations
 
 from sscard.actors import permissions as actors
-from sscard.actors.service import Tokens
+from sscard.actors.online import hooks as online_hooks
+from sscard.actors.online.service import TokensAndSessions
 from sscard.actors.staff import permissions as staff
 from sscard.applications import hooks as applications_hooks
 from sscard.applications import permissions as applications
@@ -102,13 +103,18 @@ def wire() -> None:
     outbox.enrichers.append(bank_enrichment.enrich)
     outbox.card_key = bank_hooks.card_key_of
     outbox.card_fields.update(bank_hooks.CARD_FIELDS)
-    templates.register(*renewal_hooks.TEMPLATES, *expiry_hooks.TEMPLATES, *loss_hooks.TEMPLATES)
+    templates.register(
+        *renewal_hooks.TEMPLATES,
+        *expiry_hooks.TEMPLATES,
+        *loss_hooks.TEMPLATES,
+        *online_hooks.TEMPLATES,
+    )
     set_contact_book(registry_repository.phones)
     cancellation_extensions.CHECKS.clear()
     cancellation_extensions.register(applications_hooks.open_applications)  # SPEC CAN-2
     cancellation_extensions.SUPERSESSIONS.clear()
     cancellation_extensions.register_supersession(applications_hooks.superseding_application)
-    set_authenticator(Tokens())
+    set_authenticator(TokensAndSessions())
     BUS.clear()
     BUS.subscribe(CalendarYearLoaded, applications_subscribers.on_calendar_year_loaded)
     BUS.subscribe(CardProduced, bank_subscribers.on_card_produced)

@@ -16,6 +16,7 @@ from sscard.actors.permissions import CREATE_ACTOR
 from sscard.kernel.actor import ROLE_ZH, Actor, Role, authorize, city_scope
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import Forbidden, NotFound, Unauthenticated, invalid
+from sscard.kernel.runtime import Runtime
 from sscard.kernel.text import unsafe_characters
 from sscard.registry import repository as registry
 from sscard.registry.documents import validate_uscc
@@ -234,6 +235,23 @@ def actor_of(row: Mapping[str, Any]) -> Actor:
     )
 
 
+async def cardholder_actor(ctx: Ctx, person_id: int, existing: int | None) -> int:
+    """The person's cardholder actor: `existing` if given, else a new one whose own token is
+    thrown away (the online hall's sessions act as it; issue 13). No authorization: the
+    caller has checked the person (real-name sign-in)."""
+    if existing is not None:
+        return existing
+    row = {
+        "token_index": token_index(TOKEN_PREFIX + secrets.token_urlsafe(32)),
+        "role": Role.CARDHOLDER.value,
+        "display_name": "持卡人（网上服务大厅）",
+        "active": True,
+        "created_at": ctx.now,
+        "person_id": person_id,
+    }
+    return await repo.insert_actor(ctx.conn, row)
+
+
 async def list_actors(ctx: Ctx) -> list[dict[str, Any]]:
     """Every actor with its role and organisation, by id; never a token."""
     authorize(ctx.actor, CREATE_ACTOR)
@@ -248,6 +266,9 @@ class Tokens:
 
     async def authenticate(self, conn: AsyncConnection, token: str | None) -> Actor:
         return await authenticate(conn, token)
+
+    async def authenticate_session(self, rt: Runtime, token: str | None) -> Actor | None:
+        return None  # actors' own tokens do not expire; sessions are actors.online's
 
 
 async def has_admin(conn: AsyncConnection) -> bool:

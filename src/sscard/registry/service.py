@@ -10,6 +10,7 @@ from sscard.kernel.actor import authorize
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import DomainError, InvalidInput, NotFound, invalid
 from sscard.kernel.masking import mask_name, mask_number, mask_phone, mask_ssn
+from sscard.kernel.text import normalise_number
 from sscard.platform import sequences
 from sscard.platform.access import service as access
 from sscard.platform.access.rules import Purpose, Subject, needs_grant, standing_purpose
@@ -27,6 +28,7 @@ from sscard.registry.documents import (
     is_assigned_number,
 )
 from sscard.registry.entities import GuessableFacts
+from sscard.registry.names import NameRefused, normalise_name
 from sscard.registry.permissions import ATTACH_PHOTO, REGISTER_PERSON
 from sscard.registry.photo import Background, check_photo
 from sscard.registry.reference import repository as reference
@@ -393,3 +395,20 @@ def person_view(person: dict[str, Any], today: date) -> dict[str, Any]:
         "city_code": person["city_code"],
         "phone": person["phone_masked"],
     }
+
+
+async def real_name_match(ctx: Ctx, number: str, name: str) -> int | None:
+    """The person whose social security number and name these are and who has a phone on
+    record to receive a code (the online hall's real-name check, issue 13), or None. Nothing is
+    shown and nothing logged: the answer is only whether to send a code."""
+    person_id = await repo.person_id_by_ssn_index(
+        ctx.conn, ctx.vault.index(normalise_number(number))
+    )
+    person = await repo.get_person(ctx.conn, person_id) if person_id else None
+    if person is None or person["phone_enc"] is None:
+        return None
+    try:
+        given = normalise_name(name)
+    except NameRefused:
+        return None
+    return person_id if ctx.vault.decrypt(person["name_enc"]) == given else None

@@ -34,6 +34,10 @@ class Authenticator(Protocol):
     async def authenticate(self, conn: AsyncConnection, token: str | None) -> Actor:
         """The token's actor; raises Unauthenticated for a missing, unknown or revoked token."""
 
+    async def authenticate_session(self, rt: Runtime, token: str | None) -> Actor | None:
+        """The actor of a session token (the online hall's, which expire), in a unit of its
+        own; None for a token that is not a session's."""
+
 
 _authenticators: list[Authenticator] = []
 
@@ -60,7 +64,7 @@ async def current_actor(
 ) -> Actor:
     token = creds.credentials if creds else None
     auth = _authenticator()
-    actor = auth.cached(token)
+    actor = auth.cached(token) or await auth.authenticate_session(runtime(request), token)
     if actor is None:
         async with runtime(request).engine.connect() as conn:
             actor = await auth.authenticate(conn, token)

@@ -1,0 +1,67 @@
+"""Real-name sign-in to the online hall over HTTP (issue 13 item 1): no token needed to ask for
+a code or to give it; the answer to the second step is a session's bearer token."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from sscard.actors.online import service as online
+from sscard.actors.online.rules import CodeRefused
+from sscard.actors.online.schemas import ChallengeView, CodeRequestIn, SessionView, SignInIn
+from sscard.kernel.actor import Actor, Channel, Role
+from sscard.platform.http.deps import current_actor, runtime
+from sscard.platform.http.guard import GuardedRoute
+from sscard.platform.http.schemas import answers
+
+router = APIRouter(route_class=GuardedRoute, prefix="/api/v1/online", tags=["online hall"])
+VISITOR = Actor(id=None, role=Role.CARDHOLDER, display_name="online visitor", via=Channel.ONLINE)
+NOTICE_ZH = "如信息与登记信息一致，验证码已发送至登记的手机，5分钟内有效；每小时最多发送5次。"
+NOTICE_EN = (
+    "If the details match a registered person, a code was sent to the phone on record, valid "
+    "for 5 minutes; at most 5 codes an hour."
+)
+
+
+@router.post(
+    "/sign-in/code",
+    status_code=202,
+    summary="Real-name sign-in, step 1: document number and name; a code by SMS if they match",
+    responses=answers(ChallengeView, 202),
+)
+async def request_code(body: CodeRequestIn, request: Request) -> Any:
+    async with runtime(request).unit(VISITOR) as ctx:
+        found = await online.request_code(ctx, body.social_security_number, body.name)
+    return {
+        "challenge": found.token,
+        "expires_at": found.expires_at,
+        "notice_zh": NOTICE_ZH,
+        "notice_en": NOTICE_EN,
+    }
+
+
+@router.post(
+    "/sign-in",
+    summary="Real-name sign-in, step 2: the code; a session token of the cardholder",
+    responses=answers(SessionView),
+)
+async def sign_in(body: SignInIn, request: Request) -> Any:
+    async with runtime(request).unit(VISITOR) as ctx:  # a wrong code's try is committed
+        outcome = await online.sign_in(ctx, body.challenge, body.code)
+    if isinstance(outcome, CodeRefused):
+        raise outcome
+    return {
+        "token": outcome.token,
+        "person_id": outcome.person_id,
+        "expires_at": outcome.expires_at,
+    }
+
+
+@router.post("/sign-out", status_code=204, summary="End this online session")
+async def sign_out(request: Request, actor: Actor = Depends(current_actor)) -> Response:
+    token = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+    async with runtime(request).unit(actor) as ctx:
+        await online.sign_out(ctx, token)
+    return Response(status_code=204)

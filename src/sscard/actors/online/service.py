@@ -1,0 +1,169 @@
+"""Real-name sign-in to the online hall (issue 13 item 1) and its sessions.
+
+1. `request_code(document number, name)`: if they name a registered person with a phone on
+   record, and fewer than MAX_CODES_PER_HOUR codes went to that person in the last hour, a code
+   is queued as an SMS through the notification outbox (in demo mode the operator reads it
+   under notifications). Either way the answer is the same challenge-shaped answer: whether the
+   details named anybody is never said.
+2. `sign_in(challenge, code)`: the code of a live challenge, taken once, tried at most
+   MAX_CODE_ATTEMPTS times; a session token of the person's cardholder actor.
+
+The check here is the registry's (number and name of a registered person, the phone on record).
+A deployment plugs the national platform's real-person check (实人认证, face and document
+against the public-security record) in front of `request_code`; the README says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from sscard.actors import service as actors
+from sscard.actors.online import repository as repo
+from sscard.actors.online import rules
+from sscard.actors.online.hooks import SIGN_IN_CODE
+from sscard.actors.online.rules import CodeRefused, OnlineSessionEnded
+from sscard.kernel.actor import Actor, Channel, Role
+from sscard.kernel.ctx import Ctx
+from sscard.kernel.runtime import Runtime
+from sscard.platform.notify import service as notifications
+from sscard.registry import service as registry
+
+TEMPLATE = SIGN_IN_CODE.code
+
+
+@dataclass(frozen=True)
+class Challenge:
+    """What the browser or phone keeps between the two steps: the challenge token (a bearer of
+    nothing by itself) and until when a code sent for it can be given."""
+
+    token: str
+    expires_at: datetime
+
+
+async def request_code(ctx: Ctx, number: str, name: str) -> Challenge:
+    """Step 1; never refuses for the details (see the module docstring)."""
+    token = rules.new_token()
+    person_id = await registry.real_name_match(ctx, number, name)
+    code_index = None
+    if person_id is not None and await _may_send(ctx, person_id):
+        code = rules.new_code()
+        code_index = ctx.vault.index(f"{token}:{code}")
+        minutes = int(rules.CODE_TTL.total_seconds() // 60)
+        params = {"code": code, "minutes": minutes}
+        await notifications.enqueue(
+            ctx.conn, person_id=person_id, template=TEMPLATE, params=params, at=ctx.now
+        )
+    expires_at = ctx.now + rules.CODE_TTL
+    await repo.insert_challenge(
+        ctx.conn,
+        {
+            "challenge_index": ctx.vault.index(token),
+            "person_id": person_id if code_index else None,
+            "code_index": code_index,
+            "created_at": ctx.now,
+            "expires_at": expires_at,
+            "attempts": 0,
+        },
+    )
+    return Challenge(token, expires_at)
+
+
+async def _may_send(ctx: Ctx, person_id: int) -> bool:
+    sent = await repo.codes_since(ctx.conn, person_id, ctx.now - timedelta(hours=1))
+    return sent < rules.MAX_CODES_PER_HOUR
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    token: str  # the session's bearer token, shown once
+    person_id: int
+    expires_at: datetime  # at the latest; idle sessions end sooner
+
+
+async def sign_in(ctx: Ctx, challenge: str, code: str) -> SignedIn | CodeRefused:
+    """Step 2: the session, or the refusal, returned rather than raised so that the try it
+    counts is committed with the unit."""
+    found = await repo.challenge_for_update(ctx.conn, ctx.vault.index(challenge))
+    if found is None or not rules.code_takes(found, ctx.now):
+        return CodeRefused(field="code")
+    await repo.update_challenge(ctx.conn, found["id"], attempts=found["attempts"] + 1)
+    if ctx.vault.index(f"{challenge}:{code.strip()}") != found["code_index"]:
+        return CodeRefused(field="code")
+    await repo.update_challenge(ctx.conn, found["id"], used_at=ctx.now)
+    person_id = int(found["person_id"])
+    existing = await repo.cardholder_actor_id(ctx.conn, person_id)
+    actor_id = await actors.cardholder_actor(ctx, person_id, existing)
+    token = rules.new_token(rules.TOKEN_PREFIX)
+    await repo.insert_session(
+        ctx.conn,
+        {
+            "token_index": ctx.vault.index(token),
+            "actor_id": actor_id,
+            "created_at": ctx.now,
+            "last_seen_at": ctx.now,
+        },
+    )
+    return SignedIn(token, person_id, ctx.now + rules.LONGEST)
+
+
+async def sign_out(ctx: Ctx, token: str) -> None:
+    """End the session of this token, if it is live."""
+    row = await repo.live_session(ctx.conn, ctx.vault.index(token))
+    if row is not None:
+        await repo.update_session(
+            ctx.conn, row["session_id"], ended_at=ctx.now, ended_reason="signed_out"
+        )
+
+
+async def session_actor(ctx: Ctx, token: str) -> Actor:
+    """The cardholder a live session token acts as; ends an idle or too old session (and
+    raises OnlineSessionEnded, after the unit commits the end: see TokensAndSessions). A
+    session is noted as seen at most once a minute."""
+    row = await repo.live_session(ctx.conn, ctx.vault.index(token))
+    if row is None:
+        raise OnlineSessionEnded()
+    reason = rules.session_end_reason(row["session_created_at"], row["last_seen_at"], ctx.now)
+    if reason is not None:
+        await repo.update_session(
+            ctx.conn, row["session_id"], ended_at=ctx.now, ended_reason=reason
+        )
+        return _ENDED
+    if ctx.now - row["last_seen_at"] > timedelta(minutes=1):
+        await repo.update_session(ctx.conn, row["session_id"], last_seen_at=ctx.now)
+    return actors.actor_of({**row, "outlet_kind": None, "operations": None})
+
+
+# Stands for "the session just ended" inside the unit, so that the end is committed before
+# the refusal is raised outside it.
+_ENDED = Actor(id=None, role=Role.CARDHOLDER, display_name="ended session", via=Channel.ONLINE)
+SESSION_CHECK = Actor(
+    id=None, role=Role.CARDHOLDER, display_name="online session", via=Channel.ONLINE
+)
+
+
+class TokensAndSessions:
+    """The HTTP layer's authenticator: an actor's own token (actors.Tokens), or an online
+    hall session token (TOKEN_PREFIX), checked on every request (never cached: it may end)."""
+
+    def __init__(self) -> None:
+        self._tokens = actors.Tokens()
+
+    def cached(self, token: str | None) -> Actor | None:
+        if token and token.startswith(rules.TOKEN_PREFIX):
+            return None
+        return self._tokens.cached(token)
+
+    async def authenticate(self, conn: AsyncConnection, token: str | None) -> Actor:
+        return await self._tokens.authenticate(conn, token)
+
+    async def authenticate_session(self, rt: Runtime, token: str | None) -> Actor | None:
+        if not token or not token.startswith(rules.TOKEN_PREFIX):
+            return None
+        async with rt.unit(SESSION_CHECK) as ctx:
+            actor = await session_actor(ctx, token)
+        if actor is _ENDED:
+            raise OnlineSessionEnded()
+        return actor
