@@ -118,30 +118,51 @@ async def sign_out(ctx: Ctx, token: str) -> None:
         )
 
 
-async def session_actor(ctx: Ctx, token: str) -> Actor:
-    """The cardholder a live session token acts as; ends an idle or too old session (and
-    raises OnlineSessionEnded, after the unit commits the end: see TokensAndSessions). A
-    session is noted as seen at most once a minute."""
+@dataclass(frozen=True)
+class SessionCheck:
+    """A read of a session token: the cardholder it acts as, and the write serving it needs
+    first, if any (`end_reason`: idle or too old; `touch`: last seen over a minute ago)."""
+
+    actor: Actor
+    session_id: int
+    end_reason: str | None
+    touch: bool
+
+
+async def check_session(ctx: Ctx, token: str) -> SessionCheck:
+    """Read only; raises OnlineSessionEnded for a token of no live session."""
     row = await repo.live_session(ctx.conn, ctx.vault.index(token))
     if row is None:
         raise OnlineSessionEnded()
     reason = rules.session_end_reason(row["session_created_at"], row["last_seen_at"], ctx.now)
-    if reason is not None:
-        await repo.update_session(
-            ctx.conn, row["session_id"], ended_at=ctx.now, ended_reason=reason
-        )
-        return _ENDED
-    if ctx.now - row["last_seen_at"] > timedelta(minutes=1):
-        await repo.update_session(ctx.conn, row["session_id"], last_seen_at=ctx.now)
-    return actors.actor_of({**row, "outlet_kind": None, "operations": None})
+    touch = ctx.now - row["last_seen_at"] > timedelta(minutes=1)
+    actor = actors.actor_of({**row, "outlet_kind": None, "operations": None})
+    return SessionCheck(actor, row["session_id"], reason, touch)
 
 
-# Stands for "the session just ended" inside the unit, so that the end is committed before
-# the refusal is raised outside it.
-_ENDED = Actor(id=None, role=Role.CARDHOLDER, display_name="ended session", via=Channel.ONLINE)
-SESSION_CHECK = Actor(
-    id=None, role=Role.CARDHOLDER, display_name="online session", via=Channel.ONLINE
-)
+async def serve_session(ctx: Ctx, check: SessionCheck) -> None:
+    """The write a check asked for: the session ended (idle, expired) or noted as seen."""
+    if check.end_reason is not None:
+        end = {"ended_at": ctx.now, "ended_reason": check.end_reason}
+        await repo.update_session(ctx.conn, check.session_id, **end)
+    elif check.touch:
+        await repo.update_session(ctx.conn, check.session_id, last_seen_at=ctx.now)
+
+
+SESSION_CHECK = Actor(id=None, role=Role.CARDHOLDER, display_name="session", via=Channel.ONLINE)
+
+
+async def session_actor(rt: Runtime, token: str) -> Actor:
+    """The cardholder a live session token acts as: read through the read pool, written only
+    to end the session (then OnlineSessionEnded) or to note it seen, at most once a minute."""
+    async with rt.unit(SESSION_CHECK, readonly=True) as ctx:
+        check = await check_session(ctx, token)
+    if check.end_reason is not None or check.touch:
+        async with rt.unit(SESSION_CHECK) as ctx:
+            await serve_session(ctx, check)
+    if check.end_reason is not None:
+        raise OnlineSessionEnded()
+    return check.actor
 
 
 class TokensAndSessions:
@@ -162,8 +183,4 @@ class TokensAndSessions:
     async def authenticate_session(self, rt: Runtime, token: str | None) -> Actor | None:
         if not token or not token.startswith(rules.TOKEN_PREFIX):
             return None
-        async with rt.unit(SESSION_CHECK) as ctx:
-            actor = await session_actor(ctx, token)
-        if actor is _ENDED:
-            raise OnlineSessionEnded()
-        return actor
+        return await session_actor(rt, token)
