@@ -19,6 +19,7 @@ from sscard.web.pages import (
     counter_cards,
     dashboard,
     documents,
+    hall,
     hotline,
     signin,
 )
@@ -36,6 +37,7 @@ ROUTERS = (
     counter.router,
     counter_cards.router,
     documents.router,
+    hall.router,
 )
 
 

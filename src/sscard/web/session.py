@@ -34,6 +34,7 @@ from sscard.kernel.text import unsafe_characters
 from sscard.web import navigation
 
 SESSION_COOKIE = "sscard_session"
+HALL_COOKIE = "sscard_hall"  # a cardholder's online hall session (issue 13)
 PRE_COOKIE = "sscard_pre"
 CSRF_FIELD = "csrf_token"
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -81,7 +82,8 @@ def _session_token(request: Request) -> str | None:
 
 def csrf_token(request: Request) -> str:
     """The form token of this visitor's session (or pre-session)."""
-    basis = _session_token(request) or request.cookies.get(PRE_COOKIE)
+    basis = _session_token(request) or request.cookies.get(HALL_COOKIE)
+    basis = basis or request.cookies.get(PRE_COOKIE)
     basis = basis or getattr(request.state, "pre", None)
     if basis is None:
         basis = request.state.pre = secrets.token_urlsafe(24)

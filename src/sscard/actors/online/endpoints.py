@@ -9,20 +9,15 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from sscard.actors.online import service as online
-from sscard.actors.online.rules import CodeRefused
+from sscard.actors.online.rules import NOTICE_EN, NOTICE_ZH, CodeRefused
 from sscard.actors.online.schemas import ChallengeView, CodeRequestIn, SessionView, SignInIn
-from sscard.kernel.actor import Actor, Channel, Role
+from sscard.actors.online.service import VISITOR
+from sscard.kernel.actor import Actor
 from sscard.platform.http.deps import current_actor, runtime
 from sscard.platform.http.guard import GuardedRoute
 from sscard.platform.http.schemas import answers
 
 router = APIRouter(route_class=GuardedRoute, prefix="/api/v1/online", tags=["online hall"])
-VISITOR = Actor(id=None, role=Role.CARDHOLDER, display_name="online visitor", via=Channel.ONLINE)
-NOTICE_ZH = "如信息与登记信息一致，验证码已发送至登记的手机，5分钟内有效；每小时最多发送5次。"
-NOTICE_EN = (
-    "If the details match a registered person, a code was sent to the phone on record, valid "
-    "for 5 minutes; at most 5 codes an hour."
-)
 
 
 @router.post(

@@ -20,6 +20,12 @@ MAX_CODES_PER_HOUR = 5
 IDLE = timedelta(minutes=30)
 LONGEST = timedelta(hours=12)
 TOKEN_PREFIX = "ssco_"  # an online session's bearer token, told apart from an actor's own
+# What step 1 always answers, match or not.
+NOTICE_ZH = "如信息与登记信息一致，验证码已发送至登记的手机，5分钟内有效；每小时最多发送5次。"
+NOTICE_EN = (
+    "If the details match a registered person, a code was sent to the phone on record, valid "
+    "for 5 minutes; at most 5 codes an hour."
+)
 
 
 class CodeRefused(DomainError):

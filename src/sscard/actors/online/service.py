@@ -32,6 +32,8 @@ from sscard.platform.notify import service as notifications
 from sscard.registry import service as registry
 
 TEMPLATE = SIGN_IN_CODE.code
+# Who acts while nobody is signed in yet: the visitor asking for a code or giving it.
+VISITOR = Actor(id=None, role=Role.CARDHOLDER, display_name="online visitor", via=Channel.ONLINE)
 
 
 @dataclass(frozen=True)

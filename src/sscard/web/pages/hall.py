@@ -1,0 +1,157 @@
+"""The cardholder's online hall in the browser (issue 13 items 1 and 2): real-name sign-in,
+the holder's own record, a formal loss online and its unlock.
+
+The same use cases as the API (`actors.online` for the sign-in, `applications.online` for the
+record, `cards.loss` for loss and unlock); the session is the API's session, kept in an
+HttpOnly, Secure, SameSite=Strict cookie; every form carries the form token.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Depends, Request
+from fastapi.responses import Response
+
+from sscard.actors.online import service as sign_ins
+from sscard.actors.online.hooks import SIGN_IN_CODE
+from sscard.actors.online.rules import NOTICE_EN, NOTICE_ZH, CodeRefused, OnlineSessionEnded
+from sscard.actors.online.schemas import CodeRequestIn, SignInIn
+from sscard.actors.online.service import VISITOR
+from sscard.applications.online import service as online
+from sscard.cards.loss import service as loss
+from sscard.kernel.actor import Actor
+from sscard.kernel.errors import DomainError
+from sscard.platform.notify import templates
+from sscard.web import forms, i18n
+from sscard.web.i18n import N_
+from sscard.web.pages import counter_labels as labels
+from sscard.web.render import render
+from sscard.web.route import page_router, redirect
+from sscard.web.session import (
+    HALL_COOKIE,
+    UNSAFE,
+    Redirect,
+    check_form_token,
+    ensure_pre_session,
+    form,
+    form_values,
+    run,
+    runtime,
+    set_cookie,
+)
+
+router = page_router("/hall")
+DONE = {
+    "formal_loss": N_("Your card is formally reported lost (its social security function)."),
+    "unlock": N_("Your card is unlocked."),
+}
+
+
+async def cardholder(request: Request) -> Actor:
+    """Dependency of the hall's own pages: the cookie's live session (else the sign-in page);
+    a state-changing request also needs the form token."""
+    token = request.cookies.get(HALL_COOKIE)
+    if not token:
+        raise Redirect("/hall")
+    try:
+        actor = await sign_ins.session_actor(runtime(request), token)
+    except OnlineSessionEnded:
+        raise Redirect("/hall") from None
+    if request.method in UNSAFE:
+        await check_form_token(request)
+    return actor
+
+
+@router.get("")
+async def sign_in_page(request: Request) -> Response:
+    response = render(request, "hall/signin.html", {"values": {}, "errors": {}})
+    ensure_pre_session(request, response)
+    return response
+
+
+@router.post("/code")
+async def ask_for_code(request: Request) -> Response:
+    """Step 1: the number and the name; the code page follows whoever they named."""
+    await check_form_token(request)
+    values = form_values(await form(request), "social_security_number", "name")
+    try:
+        given = forms.parse(CodeRequestIn, values)
+    except DomainError as refusal:
+        context = {"values": values, "errors": forms.field_messages(request, refusal)}
+        return render(request, "hall/signin.html", context, status=refusal.status)
+    found = await run(
+        request,
+        VISITOR,
+        lambda ctx: sign_ins.request_code(ctx, given.social_security_number, given.name),
+    )
+    notice = NOTICE_EN if i18n.language(request) == "en" else NOTICE_ZH
+    step2: dict[str, Any] = {"challenge": found.token, "notice": notice, "refusal": None}
+    return render(request, "hall/code.html", step2, status=202)
+
+
+@router.post("/sign-in")
+async def give_code(request: Request) -> Response:
+    """Step 2: the code; a session cookie and the holder's own page."""
+    await check_form_token(request)
+    values = form_values(await form(request), "challenge", "code")
+    try:
+        given = forms.parse(SignInIn, values)
+    except DomainError as refusal:
+        again: dict[str, Any] = {"challenge": values["challenge"], "notice": "", "refusal": refusal}
+        return render(request, "hall/code.html", again, status=refusal.status)
+    outcome = await run(
+        request, VISITOR, lambda ctx: sign_ins.sign_in(ctx, given.challenge, given.code)
+    )
+    if isinstance(outcome, CodeRefused):
+        wrong: dict[str, Any] = {"challenge": given.challenge, "notice": "", "refusal": outcome}
+        return render(request, "hall/code.html", wrong, status=outcome.status)
+    response = redirect(request, "/hall/me")
+    set_cookie(response, HALL_COOKIE, outcome.token)
+    return response
+
+
+@router.get("/me")
+async def my_page(request: Request, done: str = "", actor: Actor = Depends(cardholder)) -> Response:
+    mine = await run(request, actor, online.my_record)
+    _ = i18n.translator(request)
+    english = i18n.language(request) == "en"
+    messages = [
+        (templates.render(m["template"], m["params"])[1 if english else 0], m["created_at"])
+        for m in mine["messages"]
+        if m["template"] != SIGN_IN_CODE.code  # the sign-in codes are not the hall's news
+    ]
+    context: dict[str, Any] = {
+        "mine": mine,
+        "messages": messages,
+        "done": _(DONE[done]) if done in DONE else "",
+        "hr_states": labels.HR_STATES,
+        "app_states": labels.APPLICATION_STATES,
+    }
+    return render(request, "hall/me.html", context)
+
+
+@router.post("/cards/{card_number}/formal-loss")
+async def report_formal_loss(
+    card_number: str, request: Request, actor: Actor = Depends(cardholder)
+) -> Response:
+    """LOSS-2 online: the hr function only; an SMS reminds the holder of the bank."""
+    await run(request, actor, lambda ctx: loss.report_formal_loss(ctx, card_number, None))
+    return redirect(request, "/hall/me?done=formal_loss")
+
+
+@router.post("/cards/{card_number}/unlock")
+async def unlock(
+    card_number: str, request: Request, actor: Actor = Depends(cardholder)
+) -> Response:
+    await run(request, actor, lambda ctx: loss.unlock(ctx, card_number, None))
+    return redirect(request, "/hall/me?done=unlock")
+
+
+@router.post("/sign-out")
+async def sign_out(request: Request, actor: Actor = Depends(cardholder)) -> Response:
+    token = request.cookies.get(HALL_COOKIE) or ""
+    await run(request, actor, lambda ctx: sign_ins.sign_out(ctx, token))
+    response = redirect(request, "/hall")
+    response.delete_cookie(HALL_COOKIE, path="/", secure=True, httponly=True, samesite="strict")
+    return response
