@@ -176,7 +176,7 @@ REQUESTS: dict[Operation, tuple[str, str, Any]] = {
     VIEW_RECONCILIATION: ("GET", "/api/v1/banks/ICBC/reconciliations", None),
     MANAGE_STAFF: ("GET", "/api/v1/staff-accounts", None),
     VIEW_STATISTICS: ("GET", "/api/v1/statistics/dashboard", None),
-    VIEW_OWN_RECORD: ("GET", "/api/v1/me", None),
+    VIEW_OWN_RECORD: ("GET", "/api/v1/me/record", None),
     REBUILD_STATISTICS: ("POST", "/api/v1/statistics/rebuild", {}),
 }
 

@@ -32,7 +32,7 @@ async def _give(api: Api, challenge: str, code: str) -> httpx.Response:
 
 
 def _me(api: Api, token: str) -> Any:
-    return api.client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    return api.client.get("/api/v1/me/record", headers={"Authorization": f"Bearer {token}"})
 
 
 async def test_a_person_signs_in_with_number_name_and_the_code_sent_by_sms(api: Api) -> None:

@@ -12,7 +12,7 @@ from sscard.platform.http.deps import current_actor, read_recorded
 from sscard.platform.http.guard import GuardedRoute
 from sscard.platform.http.schemas import answers
 
-router = APIRouter(route_class=GuardedRoute, prefix="/api/v1/me", tags=["online hall"])
+router = APIRouter(route_class=GuardedRoute, prefix="/api/v1/me/record", tags=["online hall"])
 
 
 @router.get(

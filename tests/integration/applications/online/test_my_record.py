@@ -10,7 +10,7 @@ from sscard.kernel.actor import OPERATOR
 from sscard.platform.access.models import access_log
 from tests.support.api import Api
 
-ME = "/api/v1/me"
+ME = "/api/v1/me/record"
 
 
 async def test_a_cardholder_reads_their_cards_and_a_formal_loss_online_and_its_unlock(
