@@ -67,6 +67,13 @@ async def test_a_cardholder_signs_in_by_real_name_and_reports_a_formal_loss_onli
     await cards.get_by_role("button", name=f"解挂 {n}").click()
     await expect(page.get_by_role("status")).to_contain_text("已解除挂失")
     assert (await api.card_state(n))["hr_status"] == "active"
+    await cards.get_by_role("link", name=f"办理记录 {n}").click()  # the card's history (CH-2)
+    history = page.get_by_role("table", name=re.compile("我的社保卡办理记录"))
+    await expect(history.get_by_role("row")).to_have_count(5)  # the header and four changes
+    await expect(history.get_by_role("row").nth(3)).to_contain_text("正式挂失")
+    await expect(history.get_by_role("row").nth(4)).to_contain_text("网上")  # the channel
+    await assert_accessible(page)
+    await page.get_by_role("link", name="我的社会保障卡").click()
 
     await page.get_by_role("button", name="退出").click()
     await expect(page).to_have_url(re.compile(r"/hall$"))

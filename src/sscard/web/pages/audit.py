@@ -100,7 +100,8 @@ def _beijing(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=BEIJING)
 
 
-def _audit_labels(request: Request) -> dict[str, Any]:
+def audit_labels(request: Request) -> dict[str, Any]:
+    """The names a history or the access log is shown with, in the page language."""
     _ = i18n.translator(request)
 
     def of(table: dict[str, str]) -> Any:
@@ -123,7 +124,7 @@ def _audit_labels(request: Request) -> dict[str, Any]:
 async def access_log(request: Request, who: StaffSession = Depends(AUDITOR)) -> Response:
     """Who read which full record, when and on what ground; filtered like the API."""
     values = {k: request.query_params.get(k, "") for k in FILTERS}
-    context: dict[str, Any] = {**_audit_labels(request), "values": values, "errors": {}}
+    context: dict[str, Any] = {**audit_labels(request), "values": values, "errors": {}}
     context.update(rows=[], next_page=None)
     try:
         f = forms.parse(LogQuery, values).log_filter()
@@ -143,7 +144,7 @@ async def verify(request: Request, who: StaffSession = Depends(AUDITOR)) -> Resp
     """Every reader's chain recomputed: a changed, removed or inserted entry shows where."""
     chains = await run(request, who.actor, access.verify)
     broken = [c for c in chains if c["broken_at"] is not None]
-    context = {**_audit_labels(request), "chains": chains, "broken": broken}
+    context = {**audit_labels(request), "chains": chains, "broken": broken}
     return render(request, "audit/verify.html", context)
 
 
@@ -156,7 +157,7 @@ async def history(
 ) -> Response:
     """Every recorded change to a card, or to an application and its card (SPEC CH-2)."""
     values = {"card_number": card_number.strip(), "reference": reference.strip()}
-    context: dict[str, Any] = {**_audit_labels(request), "values": values, "errors": {}}
+    context: dict[str, Any] = {**audit_labels(request), "values": values, "errors": {}}
     context.update(rows=None, subject="")
     try:
         async with unit(request, who.actor) as ctx:

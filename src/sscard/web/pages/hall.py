@@ -19,6 +19,7 @@ from sscard.actors.online.rules import NOTICE_EN, NOTICE_ZH, CodeRefused, Online
 from sscard.actors.online.schemas import CodeRequestIn, SignInIn
 from sscard.actors.online.service import VISITOR
 from sscard.applications.online import service as online
+from sscard.cards import service as cards
 from sscard.cards.loss import service as loss
 from sscard.kernel.actor import Actor
 from sscard.kernel.errors import DomainError
@@ -26,6 +27,7 @@ from sscard.platform.notify import templates
 from sscard.web import forms, i18n
 from sscard.web.i18n import N_
 from sscard.web.pages import counter_labels as labels
+from sscard.web.pages.audit import audit_labels
 from sscard.web.render import render
 from sscard.web.route import page_router, redirect
 from sscard.web.session import (
@@ -129,6 +131,17 @@ async def my_page(request: Request, done: str = "", actor: Actor = Depends(cardh
         "app_states": labels.APPLICATION_STATES,
     }
     return render(request, "hall/me.html", context)
+
+
+@router.get("/cards/{card_number}/history")
+async def card_history(
+    card_number: str, request: Request, actor: Actor = Depends(cardholder)
+) -> Response:
+    """Every recorded change to one of the holder's own cards (SPEC CH-2): when, what, the
+    state before and after, and through which channel (no staff or outlet ids)."""
+    rows = await run(request, actor, lambda ctx: cards.history_of(ctx, card_number))
+    context = {**audit_labels(request), "rows": rows, "card_number": card_number.upper()}
+    return render(request, "hall/history.html", context)
 
 
 @router.post("/cards/{card_number}/formal-loss")

@@ -76,3 +76,16 @@ async def test_only_ones_own_record_and_each_read_logged(api: Api) -> None:
     for role in ("clerk_instant", "hotline", "admin", "bank_icbc"):
         r = await api.get(ME, role)
         assert (r.status_code, r.json()["code"]) == (403, "forbidden")
+
+
+async def test_a_cardholder_reads_the_history_of_their_own_cards_only(api: Api) -> None:
+    """SPEC CH-2 for the holder (issue 13 item 2): their card's changes; another person's card
+    is not found, exactly like a number nobody has."""
+    mine = await api.card("clerk_instant", "ICBC")
+    other = await api.card("clerk_instant", "BOC")
+    holder = await api.cardholder(mine["person_id"])
+    r = await api.get(f"/api/v1/cards/{mine['card_number']}/history", holder)
+    assert r.status_code == 200, r.text
+    assert [h["event"] for h in r.json()] == ["produced", "hr_activated"]
+    r = await api.get(f"/api/v1/cards/{other['card_number']}/history", holder)
+    assert (r.status_code, r.json()["code"]) == (404, "not_found")
