@@ -20,8 +20,9 @@ from sscard.actors.online.schemas import CodeRequestIn, SignInIn
 from sscard.actors.online.service import VISITOR
 from sscard.applications.online import service as online
 from sscard.cards import service as cards
+from sscard.cards.lifecycle import CardEvent, HrStatus, transition
 from sscard.cards.loss import service as loss
-from sscard.kernel.actor import Actor
+from sscard.kernel.actor import Actor, Channel
 from sscard.kernel.errors import DomainError
 from sscard.platform.notify import templates
 from sscard.web import forms, i18n
@@ -125,12 +126,26 @@ async def my_page(request: Request, done: str = "", actor: Actor = Depends(cardh
     ]
     context: dict[str, Any] = {
         "mine": mine,
+        "offered": {c["card_number"]: _offered(c["hr_status"]) for c in mine["cards"]},
         "messages": messages,
         "done": _(DONE[done]) if done in DONE else "",
         "hr_states": labels.HR_STATES,
         "app_states": labels.APPLICATION_STATES,
     }
     return render(request, "hall/me.html", context)
+
+
+def _offered(hr_status: str) -> set[str]:
+    """What the hall offers for a card in this state: the lifecycle table's own online moves
+    (LOSS-2/3), so no rule is written in the template."""
+    offered = set()
+    for event in (CardEvent.REPORT_FORMAL_LOSS, CardEvent.UNLOCK):
+        try:
+            transition(HrStatus(hr_status), event, Channel.ONLINE)
+        except (DomainError, ValueError):
+            continue
+        offered.add(event.value)
+    return offered
 
 
 @router.get("/cards/{card_number}/history")
