@@ -8,7 +8,9 @@ from sscard.cards.schemas import CardView
 from sscard.registry.schemas import DocumentView
 
 
-class PersonOverview(BaseModel):
+class PersonFacts(BaseModel):
+    """A person as every listing shows them (registry.service.person_view), masked."""
+
     person_id: int
     person_code: str
     name: str = Field(description="masked")
@@ -19,7 +21,10 @@ class PersonOverview(BaseModel):
     nationality: str
     city_code: str
     phone: str | None = Field(description="masked")
-    documents: list[DocumentView]
     has_photo: bool
+
+
+class PersonOverview(PersonFacts):
+    documents: list[DocumentView]
     cards: list[CardView]
     open_application: str | None = Field(description="reference of the application in progress")

@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from sscard.applications.counter.schemas import PersonFacts
 from sscard.applications.schemas import ApplicationView
 from sscard.cards.schemas import CardView
 from sscard.platform.notify.schemas import NotificationView
 
 
-class MyRecord(BaseModel):
-    person_id: int
-    person_code: str
-    name: str = Field(description="masked")
-    social_security_number: str = Field(description="masked")
-    gender: str | None
-    age: int
-    category: str
-    nationality: str
-    city_code: str
-    phone: str | None = Field(description="masked")
-    has_photo: bool
+class MyRecord(PersonFacts):
     cards: list[CardView] = Field(description="every card of the person, with its states")
     open_application: ApplicationView | None = Field(
         description="the application in progress with its progress and due date (APP-7)"
