@@ -7,6 +7,7 @@ from sscard.actors import models as actors
 from sscard.actors.online import models as online
 from sscard.actors.staff import models as staff
 from sscard.applications import models as applications
+from sscard.applications.online import models as online_applications
 from sscard.applications.temporary_medical import models as temporary_medical
 from sscard.banks import models as banks
 from sscard.banks.reconciliation import models as reconciliation
@@ -46,6 +47,7 @@ MODELS = (
     passwords,
     cancellation,
     applications,
+    online_applications,
     temporary_medical,
     banks,
     reconciliation,

@@ -35,6 +35,8 @@ class ApplicationStatus(StrEnum):
     IN_PRODUCTION = "in_production"
     PRODUCED = "produced"
     READY_FOR_COLLECTION = "ready_for_collection"
+    MAILED = "mailed"  # 已寄出: an online application's card handed to EMS (APP-4, ISS-3)
+    WITH_UNIT = "with_unit"  # 已交单位: a batch's card handed to the unit's agent (APP-3, ISS-3)
     COLLECTED = "collected"
     WITHDRAWN = "withdrawn"  # 撤回: closed before collection; never reopened (issue 11)
 
@@ -44,6 +46,12 @@ class ApplicationEvent(StrEnum):
     FINISH_PRODUCTION = "finish_production"
     DELIVER_TO_OUTLET = "deliver_to_outlet"
     COLLECT = "collect"
+    SEND_BY_COURIER = "send_by_courier"  # the centre hands the card to EMS, tracking number kept
+    CONFIRM_DELIVERY = "confirm_delivery"  # EMS delivered it: collected on delivery (ISS-3)
+    RETURN_UNDELIVERED = "return_undelivered"  # EMS brought it back: the centre holds it again
+    HAND_TO_UNIT = "hand_to_unit"  # the outlet gives a batch's card to the unit's agent
+    DISTRIBUTE = "distribute"  # the signed distribution list says the member received it
+    RETURN_TO_STOCK = "return_to_stock"  # not handed out: back to the centre's stock, still open
     WITHDRAW = "withdraw"
 
 
@@ -53,12 +61,20 @@ LABEL_ZH: dict[str, str] = {
     S.IN_PRODUCTION: "制卡中",
     S.PRODUCED: "已制卡",
     S.READY_FOR_COLLECTION: "待领卡（已到网点）",
+    S.MAILED: "已寄出（邮政EMS）",
+    S.WITH_UNIT: "已交单位经办人",
     S.COLLECTED: "已领卡",
     S.WITHDRAWN: "已撤回",
     E.START_PRODUCTION: "开始制卡",
     E.FINISH_PRODUCTION: "完成制卡",
     E.DELIVER_TO_OUTLET: "送达网点",
     E.COLLECT: "领卡",
+    E.SEND_BY_COURIER: "交邮政EMS寄递",
+    E.CONFIRM_DELIVERY: "确认投递签收",
+    E.RETURN_UNDELIVERED: "邮件退回",
+    E.HAND_TO_UNIT: "交单位经办人领取",
+    E.DISTRIBUTE: "单位发放到人",
+    E.RETURN_TO_STOCK: "未发放卡退回卡管中心",
     E.WITHDRAW: "撤回申领",
 }
 TRANSITIONS: dict[tuple[ApplicationStatus, ApplicationEvent], ApplicationStatus] = {
@@ -66,14 +82,27 @@ TRANSITIONS: dict[tuple[ApplicationStatus, ApplicationEvent], ApplicationStatus]
     (S.IN_PRODUCTION, E.FINISH_PRODUCTION): S.PRODUCED,
     (S.PRODUCED, E.DELIVER_TO_OUTLET): S.READY_FOR_COLLECTION,
     (S.READY_FOR_COLLECTION, E.COLLECT): S.COLLECTED,
+    # Online applications (APP-4): mailed by EMS from the centre, collected on delivery (ISS-3).
+    (S.PRODUCED, E.SEND_BY_COURIER): S.MAILED,
+    (S.MAILED, E.CONFIRM_DELIVERY): S.COLLECTED,
+    (S.MAILED, E.RETURN_UNDELIVERED): S.PRODUCED,
+    # Unit batches (APP-3, ISS-3): the agent takes the cards, hands them out and returns the
+    # signed list; a card not handed out goes back to the centre's stock, its application open.
+    (S.READY_FOR_COLLECTION, E.HAND_TO_UNIT): S.WITH_UNIT,
+    (S.WITH_UNIT, E.DISTRIBUTE): S.COLLECTED,
+    (S.WITH_UNIT, E.RETURN_TO_STOCK): S.PRODUCED,
     # Withdrawal (issue 11): any open application, by the card centre or the applying counter.
     (S.ACCEPTED, E.WITHDRAW): S.WITHDRAWN,
     (S.IN_PRODUCTION, E.WITHDRAW): S.WITHDRAWN,
     (S.PRODUCED, E.WITHDRAW): S.WITHDRAWN,
     (S.READY_FOR_COLLECTION, E.WITHDRAW): S.WITHDRAWN,
 }
+# A card away (AWAY_STATUSES) cannot be withdrawn: it comes back first.
 CLOSED_STATUSES = frozenset({S.COLLECTED, S.WITHDRAWN})
 OPEN_STATUSES = frozenset(set(S) - CLOSED_STATUSES)
+# Open, but the card is in the post or in the unit's hands: it has to come back before anything
+# else is done with it (withdrawal included).
+AWAY_STATUSES = frozenset({S.MAILED, S.WITH_UNIT})
 # Instant making runs these on the spot, in one transaction (SPEC APP-2: 立等可取).
 INSTANT_EVENTS = (E.START_PRODUCTION, E.FINISH_PRODUCTION, E.DELIVER_TO_OUTLET)
 

@@ -47,7 +47,10 @@ Index("ix_applications_due_year_unknown", applications.c.due_year_unknown)
 # SPEC REP-5: a person's replacements and exchanges in the last month.
 Index("ix_applications_person_id_accepted_at", applications.c.person_id, applications.c.accepted_at)
 # SPEC ID-3: at most one open application per person, even for two counters at the same moment.
-OPEN_WHERE = text("status IN ('accepted', 'in_production', 'produced', 'ready_for_collection')")
+OPEN_WHERE = text(
+    "status IN ('accepted', 'in_production', 'produced', 'ready_for_collection', 'mailed',"
+    " 'with_unit')"
+)
 Index(
     "uq_applications_open_person",
     applications.c.person_id,

@@ -35,7 +35,7 @@ from sscard.cards.models import cards
 from sscard.platform.models import history
 from sscard.statistics.models import statistics_daily as daily
 
-OPEN = (S.ACCEPTED, S.IN_PRODUCTION, S.PRODUCED, S.READY_FOR_COLLECTION)
+OPEN = (S.ACCEPTED, S.IN_PRODUCTION, S.PRODUCED, S.READY_FOR_COLLECTION, S.MAILED, S.WITH_UNIT)
 # SPEC APP-7 (applications.lifecycle.is_overdue): not yet at the outlet after the due date.
 WAITING = (S.ACCEPTED, S.IN_PRODUCTION, S.PRODUCED)
 

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from sscard.applications.lifecycle import (
+    AWAY_STATUSES,
     OPEN_STATUSES,
     TRANSITIONS,
     AgentNotAllowed,
@@ -56,15 +57,45 @@ CAL_2026 = WorkingCalendar(
 )
 
 
-def test_the_progression_is_a_straight_line() -> None:
-    """SPEC APP-7: accepted → in production → produced → at outlet → collected; withdrawal
-    (issue 11) is the one way out of the line, from every open state."""
+def test_the_outlet_progression_is_a_straight_line() -> None:
+    """SPEC APP-7: accepted → in production → produced → at outlet → collected."""
     state, seen = S.ACCEPTED, [S.ACCEPTED]
-    for event in [e for e in E if e is not E.WITHDRAW]:
+    line = [E.START_PRODUCTION, E.FINISH_PRODUCTION, E.DELIVER_TO_OUTLET, E.COLLECT]
+    for event in line:
         state = next_status(state, event)
         seen.append(state)
-    assert seen == [s for s in S if s is not S.WITHDRAWN]
-    assert len(TRANSITIONS) == 4 + len(OPEN_STATUSES)
+    assert seen == [S.ACCEPTED, S.IN_PRODUCTION, S.PRODUCED, S.READY_FOR_COLLECTION, S.COLLECTED]
+
+
+def test_an_online_card_is_mailed_and_collected_on_delivery() -> None:
+    """SPEC APP-4, ISS-3: produced → mailed by EMS → collected on delivery; a card EMS brings
+    back is the centre's again, its application still open."""
+    assert next_status(S.PRODUCED, E.SEND_BY_COURIER) is S.MAILED
+    assert next_status(S.MAILED, E.CONFIRM_DELIVERY) is S.COLLECTED
+    assert next_status(S.MAILED, E.RETURN_UNDELIVERED) is S.PRODUCED
+    assert S.MAILED in OPEN_STATUSES
+
+
+def test_a_unit_card_goes_to_the_agent_then_to_the_member_or_back_to_stock() -> None:
+    """SPEC APP-3, ISS-3: at the outlet → with the unit's agent → handed out (collected), or
+    returned unhanded to the centre's stock with the application still open."""
+    assert next_status(S.READY_FOR_COLLECTION, E.HAND_TO_UNIT) is S.WITH_UNIT
+    assert next_status(S.WITH_UNIT, E.DISTRIBUTE) is S.COLLECTED
+    assert next_status(S.WITH_UNIT, E.RETURN_TO_STOCK) is S.PRODUCED
+    assert S.WITH_UNIT in OPEN_STATUSES
+
+
+@pytest.mark.parametrize("state", [S.MAILED, S.WITH_UNIT])
+def test_a_card_in_the_post_or_with_the_unit_is_not_withdrawn(state: ApplicationStatus) -> None:
+    """Withdrawal (issue 11) needs the card in the centre's or the outlet's hands."""
+    with pytest.raises(ApplicationTransitionRefused):
+        next_status(state, E.WITHDRAW)
+
+
+def test_withdrawal_is_open_from_every_state_holding_the_card() -> None:
+    """Issue 11: from every open state but the post and the unit."""
+    held = OPEN_STATUSES - AWAY_STATUSES
+    assert {s for (s, e) in TRANSITIONS if e is E.WITHDRAW} == held
 
 
 @pytest.mark.parametrize("state", list(S))

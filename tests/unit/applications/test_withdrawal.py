@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sscard.applications.lifecycle import (
+    AWAY_STATUSES,
     OPEN_STATUSES,
     WITHDRAWAL_MEANS,
     ApplicationStatus,
@@ -22,9 +23,9 @@ S = ApplicationStatus
 
 def test_every_open_state_and_only_those_can_be_withdrawn() -> None:
     """Issue 11: withdrawal is possible before collection, never after, never twice."""
-    assert set(WITHDRAWAL_MEANS) == OPEN_STATUSES
+    assert set(WITHDRAWAL_MEANS) == OPEN_STATUSES - AWAY_STATUSES
     assert S.WITHDRAWN not in OPEN_STATUSES
-    for state in OPEN_STATUSES:
+    for state in OPEN_STATUSES - AWAY_STATUSES:
         assert withdrawal(state, WithdrawalReason.DEATH, None).to is S.WITHDRAWN
 
 

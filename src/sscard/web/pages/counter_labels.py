@@ -22,6 +22,8 @@ APPLICATION_STATES = {
     "in_production": N_("In production"),
     "produced": N_("Produced"),
     "ready_for_collection": N_("Ready for collection at the outlet"),
+    "mailed": N_("Mailed by EMS"),
+    "with_unit": N_("With the unit's agent"),
     "collected": N_("Collected"),
     "withdrawn": N_("Withdrawn"),
 }

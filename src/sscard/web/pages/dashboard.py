@@ -58,6 +58,8 @@ STATES = {
     "in_production": N_("In production"),
     "produced": N_("Produced"),
     "ready_for_collection": N_("Ready for collection"),
+    "mailed": N_("Mailed by EMS"),
+    "with_unit": N_("With the unit's agent"),
 }
 APPLICATION_FLOWS = {
     "accepted": N_("Accepted"),

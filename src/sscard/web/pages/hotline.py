@@ -63,6 +63,8 @@ APPLICATION_STATUS = {
     "in_production": N_("In production"),
     "produced": N_("Produced"),
     "ready_for_collection": N_("At the outlet, ready for collection"),
+    "mailed": N_("Mailed by EMS"),
+    "with_unit": N_("With the unit's agent"),
     "collected": N_("Collected"),
     "withdrawn": N_("Withdrawn"),
 }
