@@ -27,6 +27,7 @@ from sscard.registry.corrections import models as corrections
 from sscard.registry.credit import models as credit
 from sscard.registry.reference import models as reference
 from sscard.statistics import models as statistics
+from sscard.units import models as units
 
 MODELS = (
     kernel,
@@ -52,6 +53,7 @@ MODELS = (
     banks,
     reconciliation,
     statistics,
+    units,
 )
 
 __all__ = ["MODELS", "metadata"]
