@@ -370,6 +370,10 @@ def report(store: dict[str, Any]) -> str:
         from benchmarks import pages
 
         lines += pages.report_section(store["pages"])
+    if store.get("batch"):
+        from benchmarks import batch
+
+        lines += batch.report_section(store["batch"])
     # The data behind this page, so that a later --only run or --report-only can rebuild it
     # where benchmarks/out/ is gone (it is not committed).
     lines += [f"<!-- {DATA_MARK} {json.dumps(_as_json(store), ensure_ascii=False)} -->", ""]
@@ -568,8 +572,11 @@ def main() -> None:
         help="pages: keep the filled database of the last run at the same size (not refilled)",
     )
     parser.add_argument(
+        "--batch-rows", type=int, default=100_000, help="batch: members in the unit's file"
+    )
+    parser.add_argument(
         "--only",
-        choices=["sqlite", "postgresql", "lifecycle", "delivery", "pages"],
+        choices=["sqlite", "postgresql", "lifecycle", "delivery", "pages", "batch"],
         default=None,
     )
     parser.add_argument("--report", type=Path, default=ROOT / "docs" / "BENCHMARKS.md")
@@ -625,6 +632,11 @@ def main() -> None:
 
         # On its own database (the bench database's name + _pages), set up fresh.
         store["pages"] = pages.run(args.postgres_url, BENCH_KEY, args)
+    if args.only in (None, "batch"):
+        from benchmarks import batch
+
+        # On its own database (the bench database's name + _batch), set up fresh.
+        store["batch"] = batch.run(args.postgres_url, BENCH_KEY, args)
     save_store(store)
     args.report.parent.mkdir(exist_ok=True)
     args.report.write_text(report(store))

@@ -149,7 +149,7 @@ def upgrade() -> None:
             "status",
             sa.String(length=16),
             nullable=False,
-            comment="validating | validated | failed",
+            comment="received (waits for the worker) | validated | failed",
         ),
         sa.Column("rows_total", sa.Integer(), nullable=False),
         sa.Column("rows_accepted", sa.Integer(), nullable=False),
@@ -160,6 +160,18 @@ def upgrade() -> None:
         ),
         sa.Column("uploaded_at", sscard.kernel.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("finished_at", sscard.kernel.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column(
+            "file_enc",
+            sa.LargeBinary(),
+            nullable=True,
+            comment="the upload, sealed, while the batch waits for the worker; dropped when done",
+        ),
+        sa.Column(
+            "failure_code",
+            sa.String(length=48),
+            nullable=True,
+            comment="why a received batch failed",
+        ),
         sa.ForeignKeyConstraint(
             ["agent_actor_id"], ["actors.id"], name=op.f("fk_unit_batches_agent_actor_id_actors")
         ),
@@ -216,6 +228,12 @@ def upgrade() -> None:
             sa.Boolean(),
             nullable=False,
             comment="the unit supplies the photo later",
+        ),
+        sa.Column(
+            "row_enc",
+            sa.LargeBinary(),
+            nullable=True,
+            comment="a refused row's cells as uploaded, sealed, for the result workbook to fix",
         ),
         sa.ForeignKeyConstraint(
             ["application_id"],

@@ -15,6 +15,7 @@ from sqlalchemy import text
 
 from sscard import __version__
 from sscard.actors import endpoints as actors
+from sscard.actors.family import endpoints as family
 from sscard.actors.online import endpoints as online_sign_in
 from sscard.actors.staff import endpoints as staff
 from sscard.applications import endpoints as applications
@@ -45,6 +46,10 @@ from sscard.registry.corrections import endpoints as corrections
 from sscard.registry.credit import endpoints as credit
 from sscard.registry.reference import endpoints as reference
 from sscard.statistics import endpoints as statistics
+from sscard.units import endpoints as units
+from sscard.units.collection import endpoints as unit_collection
+from sscard.units.photos import endpoints as unit_photos
+from sscard.units.production import endpoints as unit_production
 from sscard.web.mount import install as install_pages
 from sscard.wiring import wire
 
@@ -65,6 +70,7 @@ ROUTERS = (
     temporary_medical.router,
     online.router,
     online_sign_in.router,
+    family.router,
     corrections.router,
     jurisdiction.router,
     expiry.router,  # before cards: /cards/expiring is not a card number
@@ -84,6 +90,11 @@ ROUTERS = (
     banks.router,
     reconciliation.router,
     statistics.router,
+    unit_production.router,
+    unit_photos.router,
+    unit_collection.router,
+    units.router,  # after the other unit routers: /units/progress is not a credit code
+    units.uploads,
 )
 
 

@@ -164,6 +164,7 @@ def _register_groups() -> None:
     from sscard.platform.outbox import cli as delivery
     from sscard.registry.calendar import cli as calendar
     from sscard.registry.reference import cli as reference_data
+    from sscard.units import cli as units
 
     app.add_typer(db, name="db")
     data.registered_groups += reference_data.app.registered_groups  # one `sscard data` group
@@ -176,6 +177,7 @@ def _register_groups() -> None:
     app.add_typer(notifications.app, name="notifications")
     app.add_typer(delivery.app, name="outbox")
     app.add_typer(banks.app, name="banks")
+    app.add_typer(units.app, name="units")
 
 
 _register_groups()

@@ -97,6 +97,10 @@ class DemoResult:
     documents: list[dict[str, str]]  # generated persons' document numbers, to find them by
 
 
+# Generated persons registered with a photo but no application, to apply online (issue 13).
+ONLINE_READY = 3
+
+
 async def load_demo(rt: Runtime, *, persons: int = 20, seed: int = 2026) -> DemoResult:
     """Create demo actors, register generated persons with photos, submit applications."""
     rng = random.Random(seed)
@@ -109,10 +113,19 @@ async def load_demo(rt: Runtime, *, persons: int = 20, seed: int = 2026) -> Demo
         clerk = clerks["clerk_instant" if i % 2 == 0 else "clerk_fast"]
         # Draw everything first, so that a skipped person leaves the sequence unchanged.
         reg, bank = generated_registration(rng, "3204"), rng.choice(["ICBC", "ABC", "JSB"])
-        documents.append({"document_number": reg.document.number, "city_code": "3204"})
+        applies = i < persons - ONLINE_READY  # the last few apply online, in the hall (APP-4)
+        documents.append(
+            {
+                "document_number": reg.document.number,
+                "name": reg.name,
+                "city_code": "3204",
+                "applied_at_outlet": "yes" if applies else "no: apply online at /hall",
+            }
+        )
         try:
             async with rt.unit(clerk) as ctx:
-                references.append(await _demo_person(ctx, reg, bank, seed + i))
+                reference = await _demo_person(ctx, reg, bank, seed + i, applies=applies)
+                references += [reference] if reference else []
                 registered += 1
         except PersonAlreadyRegistered:
             continue  # loaded before with the same seed
@@ -132,9 +145,13 @@ async def _demo_staff(rt: Runtime) -> dict[str, str]:
     return passwords
 
 
-async def _demo_person(ctx: Ctx, reg: PersonRegistration, bank: str, photo_seed: int) -> str:
+async def _demo_person(
+    ctx: Ctx, reg: PersonRegistration, bank: str, photo_seed: int, *, applies: bool
+) -> str | None:
     person_id = await register_person(ctx, reg)
     await store_photo(ctx, person_id, make_standard_photo(photo_seed, background=Background.WHITE))
+    if not applies:
+        return None
     app = await applications.submit_first_application(
         ctx, applications.FirstApplication(person_id, bank)
     )

@@ -4,10 +4,10 @@ Imports each `models.py` explicitly; tests/unit/test_tables.py checks none is mi
 """
 
 from sscard.actors import models as actors
+from sscard.actors.family import models as family
 from sscard.actors.online import models as online
 from sscard.actors.staff import models as staff
 from sscard.applications import models as applications
-from sscard.applications.online import models as online_applications
 from sscard.applications.temporary_medical import models as temporary_medical
 from sscard.banks import models as banks
 from sscard.banks.reconciliation import models as reconciliation
@@ -28,6 +28,7 @@ from sscard.registry.credit import models as credit
 from sscard.registry.reference import models as reference
 from sscard.statistics import models as statistics
 from sscard.units import models as units
+from sscard.units.collection import models as unit_collection
 
 MODELS = (
     kernel,
@@ -41,6 +42,7 @@ MODELS = (
     corrections,
     credit,
     actors,
+    family,
     online,
     staff,
     cards,
@@ -48,12 +50,12 @@ MODELS = (
     passwords,
     cancellation,
     applications,
-    online_applications,
     temporary_medical,
     banks,
     reconciliation,
     statistics,
     units,
+    unit_collection,
 )
 
 __all__ = ["MODELS", "metadata"]

@@ -8,12 +8,14 @@ visible in review (and in the tests that check the catalogue), never silently sk
 from __future__ import annotations
 
 from sscard.actors import permissions as actors
+from sscard.actors.family import permissions as family
 from sscard.actors.online import hooks as online_hooks
 from sscard.actors.online.service import TokensAndSessions
 from sscard.actors.staff import permissions as staff
 from sscard.applications import hooks as applications_hooks
 from sscard.applications import permissions as applications
 from sscard.applications import subscribers as applications_subscribers
+from sscard.applications.online import hooks as online_application_hooks
 from sscard.applications.online import permissions as online
 from sscard.applications.renewal import hooks as renewal_hooks
 from sscard.applications.renewal import permissions as renewal
@@ -55,6 +57,10 @@ from sscard.registry.credit import permissions as credit
 from sscard.registry.reference import permissions as reference
 from sscard.statistics import permissions as statistics
 from sscard.statistics import subscribers as statistics_subscribers
+from sscard.units import permissions as units
+from sscard.units.collection import permissions as unit_collection
+from sscard.units.photos import permissions as unit_photos
+from sscard.units.production import permissions as unit_production
 
 OPERATIONS: tuple[Operation, ...] = (
     *platform.OPERATIONS,
@@ -68,6 +74,7 @@ OPERATIONS: tuple[Operation, ...] = (
     *corrections.OPERATIONS,
     *credit.OPERATIONS,
     *actors.OPERATIONS,
+    *family.OPERATIONS,
     *staff.OPERATIONS,
     *cards.OPERATIONS,
     *loss.OPERATIONS,
@@ -82,6 +89,10 @@ OPERATIONS: tuple[Operation, ...] = (
     *banks.OPERATIONS,
     *reconciliation.OPERATIONS,
     *statistics.OPERATIONS,
+    *unit_photos.OPERATIONS,
+    *unit_production.OPERATIONS,
+    *unit_collection.OPERATIONS,
+    *units.OPERATIONS,
 )
 
 
@@ -108,6 +119,7 @@ def wire() -> None:
         *expiry_hooks.TEMPLATES,
         *loss_hooks.TEMPLATES,
         *online_hooks.TEMPLATES,
+        *online_application_hooks.TEMPLATES,
     )
     set_contact_book(registry_repository.phones)
     cancellation_extensions.CHECKS.clear()

@@ -18,9 +18,16 @@ from sscard.platform.http import tasks as idempotency
 from sscard.platform.jobs import every
 from sscard.platform.notify import tasks as notify
 from sscard.platform.outbox import tasks as outbox
+from sscard.units import tasks as units
 from sscard.wiring import wire
 
-JOBS = (loss.SWEEP, notify.SMS, reconciliation.DAILY, idempotency.FORGET_KEYS)
+JOBS = (
+    loss.SWEEP,
+    notify.SMS,
+    reconciliation.DAILY,
+    idempotency.FORGET_KEYS,
+    units.JUDGE_BATCHES,
+)
 
 
 async def run_worker(rt: Runtime, stop: asyncio.Event) -> None:

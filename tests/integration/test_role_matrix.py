@@ -12,9 +12,20 @@ from typing import Any
 
 import pytest
 
+from sscard.actors.family.permissions import (
+    ACT_FOR_DEPENDANT,
+    END_FAMILY_BINDING,
+    RECORD_FAMILY_BINDING,
+    VIEW_FAMILY_BINDINGS,
+)
 from sscard.actors.permissions import CREATE_ACTOR
 from sscard.actors.staff.permissions import MANAGE_STAFF
-from sscard.applications.online.permissions import VIEW_OWN_RECORD
+from sscard.applications.online.permissions import (
+    APPLY_ONLINE,
+    MAIL_CARD,
+    REPLACE_ONLINE,
+    VIEW_OWN_RECORD,
+)
 from sscard.applications.permissions import (
     COLLECT_CARD,
     DELIVER_TO_OUTLET,
@@ -57,6 +68,28 @@ from sscard.registry.permissions import ATTACH_PHOTO, LOOKUP_PERSON, REGISTER_PE
 from sscard.registry.photo import make_standard_photo
 from sscard.registry.reference.permissions import EDIT_REFERENCE_DATA
 from sscard.statistics.permissions import REBUILD_STATISTICS, VIEW_STATISTICS
+from sscard.units.collection.permissions import (
+    HAND_BATCH_TO_UNIT,
+    RECORD_BATCH_DELIVERY,
+    RECORD_DISTRIBUTION_LIST,
+)
+from sscard.units.photos.permissions import SUPPLY_MEMBER_PHOTO
+from sscard.units.production.permissions import (
+    DELIVER_BATCH_TO_OUTLET,
+    FINISH_BATCH_PRODUCTION,
+    START_BATCH_PRODUCTION,
+    VIEW_BATCH_PROGRESS,
+)
+from sscard.units.permissions import (
+    END_UNIT_AGENT,
+    LIST_UNITS,
+    NAME_UNIT_AGENT,
+    PROCESS_UNIT_BATCHES,
+    REGISTER_UNIT,
+    UPLOAD_UNIT_BATCH,
+    VIEW_BATCH_RESULT,
+    VIEW_UNIT,
+)
 from sscard.wiring import OPERATIONS
 from tests.support.api import ADULT_BIRTH, Api
 from tests.support.numbers import citizen_number
@@ -65,6 +98,8 @@ NO_CARD = "Z99999999"
 NO_APP = "SQ32042026112399999999"
 DOC = {"type": "resident_id", "number": "110101199003070011"}
 CARD = f"/api/v1/cards/{NO_CARD}"
+NO_BATCH = "/api/v1/units/batches/PC32042026112399999999"
+NO_HANDOVER = "/api/v1/units/handovers/FF32042026112399999999"
 
 # operation -> (method, path, JSON body); {person} is a real person's id.
 REQUESTS: dict[Operation, tuple[str, str, Any]] = {
@@ -177,7 +212,70 @@ REQUESTS: dict[Operation, tuple[str, str, Any]] = {
     MANAGE_STAFF: ("GET", "/api/v1/staff-accounts", None),
     VIEW_STATISTICS: ("GET", "/api/v1/statistics/dashboard", None),
     VIEW_OWN_RECORD: ("GET", "/api/v1/me/record", None),
+    # Family binding (ECARD-4): a clerk records and ends; the hall's session switches.
+    RECORD_FAMILY_BINDING: (
+        "POST",
+        "/api/v1/family-bindings",
+        {
+            "relative_social_security_number": DOC["number"],
+            "dependant_social_security_number": DOC["number"],
+            "relation": "parent",
+            "proof": "household_register",
+        },
+    ),
+    VIEW_FAMILY_BINDINGS: ("GET", "/api/v1/family-bindings?person_id={person}", None),
+    END_FAMILY_BINDING: ("POST", "/api/v1/family-bindings/999999/end", None),
+    ACT_FOR_DEPENDANT: ("POST", "/api/v1/online/acting-for", {"binding_id": 999999}),
+    APPLY_ONLINE: (
+        "POST",
+        "/api/v1/me/applications",
+        {"bank_code": "ICBC", "delivery": {"mode": "outlet", "outlet_code": "3204-HR-001"}},
+    ),
+    REPLACE_ONLINE: (
+        "POST",
+        "/api/v1/me/cards/32040000000000000X/replacement",
+        {"delivery": {"mode": "outlet", "outlet_code": "3204-HR-001"}},
+    ),
+    MAIL_CARD: (
+        "POST",
+        "/api/v1/applications/SQ32042026112300000001/mail",
+        {"tracking_number": "1234567890123"},
+    ),
     REBUILD_STATISTICS: ("POST", "/api/v1/statistics/rebuild", {}),
+    # Issue 13: after a unit's upload (units.photos, units.production, units.collection).
+    SUPPLY_MEMBER_PHOTO: ("PUT", f"{NO_BATCH}/members/1/photo", "photo"),
+    VIEW_BATCH_PROGRESS: ("GET", NO_BATCH, None),
+    START_BATCH_PRODUCTION: ("POST", f"{NO_BATCH}/start-production", None),
+    FINISH_BATCH_PRODUCTION: ("POST", f"{NO_BATCH}/finish-production", None),
+    DELIVER_BATCH_TO_OUTLET: ("POST", f"{NO_BATCH}/deliver-to-outlet", None),
+    HAND_BATCH_TO_UNIT: (
+        "POST",
+        f"{NO_BATCH}/handovers",
+        {"mode": "logistics", "carrier": "EMS", "waybill": "1"},
+    ),
+    RECORD_BATCH_DELIVERY: ("POST", f"{NO_HANDOVER}/delivery", None),
+    RECORD_DISTRIBUTION_LIST: (
+        "POST",
+        f"{NO_HANDOVER}/return",
+        {"cards": [{"card_number": NO_CARD, "outcome": "distributed"}]},
+    ),
+    # Issue 13: units, their agents and batch uploads (units).
+    REGISTER_UNIT: (
+        "POST",
+        "/api/v1/units",
+        {"credit_code": "91320400MA1W2X3Y4K", "name": "矩阵单位", "kind": "enterprise"},
+    ),
+    VIEW_UNIT: ("GET", "/api/v1/units/91320400MA1W2X3Y5N", None),
+    LIST_UNITS: ("GET", "/api/v1/units", None),
+    NAME_UNIT_AGENT: (
+        "POST",
+        "/api/v1/units/91320400MA1W2X3Y5N/agents",
+        {"name": "王经办", "document": DOC, "phone": "13900001234", "username": "matrix.agent"},
+    ),
+    END_UNIT_AGENT: ("POST", "/api/v1/units/91320400MA1W2X3Y5N/agents/1/end", None),
+    UPLOAD_UNIT_BATCH: ("POST", "/api/v1/unit-batches?bank_code=ICBC", None),
+    VIEW_BATCH_RESULT: ("GET", "/api/v1/unit-batches/PC32042026112300000001/rows", None),
+    PROCESS_UNIT_BATCHES: ("POST", "/api/v1/unit-batches/process", None),
 }
 
 ROLE_ACTOR = {

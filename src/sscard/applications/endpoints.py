@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from sscard.applications import service
-from sscard.applications.lifecycle import ApplicationEvent, ApplicationStatus
+from sscard.applications.lifecycle import ApplicationEvent, ApplicationStatus, DeliveryMode
 from sscard.applications.schemas import (
     ApplicationIn,
     ApplicationPage,
@@ -57,10 +57,22 @@ async def list_applications(
     status: ApplicationStatus | None = None,
     overdue: bool = Query(False, description="only work past its due date (SPEC APP-7)"),
     due_unknown: bool = Query(False, description="only work waiting for a calendar year"),
+    delivery_mode: DeliveryMode | None = Query(
+        None, description="online applications whose card is mailed (ems) or sent on (outlet)"
+    ),
     after: int = cursor(),
     limit: int = Query(100, ge=1, le=1000),
 ) -> Any:
-    f = service.ListFilter(city_code, outlet_code, status, overdue, due_unknown, after, limit)
+    f = service.ListFilter(
+        city_code=city_code,
+        outlet_code=outlet_code,
+        status=status,
+        overdue=overdue,
+        due_unknown=due_unknown,
+        delivery_mode=delivery_mode,
+        after_id=after,
+        limit=limit,
+    )
 
     return await read(request, actor, lambda ctx: page(service.list_applications(ctx, f)))
 

@@ -28,6 +28,7 @@ class ApplicationKind(StrEnum):
 class Making(StrEnum):
     INSTANT = "instant"  # 即时制卡: made on the spot
     FAST = "fast"  # 快速制卡: within N working days
+    ONLINE = "online"  # 网上申领: made by the centre and mailed or sent on, within 15 working days
 
 
 class ApplicationStatus(StrEnum):
@@ -207,11 +208,25 @@ def withdraw_path(reference: str) -> str:
     return f"/api/v1/applications/{reference}/withdraw"
 
 
+ONLINE_WORKING_DAYS = 15  # SPEC APP-4 [003]: 网上申领15个工作日内办结
+
+
+def making_working_days(making: Making, policy: CityPolicy) -> int:
+    """The working days a making has: none on the spot, the city's for fast making (APP-2),
+    15 for an online application (APP-4)."""
+    if making is Making.INSTANT:
+        return 0
+    if making is Making.ONLINE:
+        return ONLINE_WORKING_DAYS
+    return policy.fast_making_working_days
+
+
 def due_date(accepted_on: date, making: Making, policy: CityPolicy, cal: WorkingCalendar) -> date:
-    """When the card must be ready (SPEC APP-2); raises UnknownCalendarYear rather than guess."""
+    """When the card must be ready (SPEC APP-2, APP-4); raises UnknownCalendarYear rather than
+    guess."""
     if making is Making.INSTANT:
         return accepted_on
-    return cal.add_working_days(accepted_on, policy.fast_making_working_days)
+    return cal.add_working_days(accepted_on, making_working_days(making, policy))
 
 
 def calendar_days_needed(working_days: int) -> int:
@@ -344,4 +359,43 @@ def _check_adult_agent(rep: Representation, policy: CityPolicy) -> None:
                 "In this city an agent may apply only for elderly, disabled or seriously ill "
                 "persons, with supporting documents"
             ),
+        )
+
+
+# ---- how the card reaches its holder (issue 13; SPEC APP-4, APP-1, ISS-3) ----
+
+
+class DeliveryMode(StrEnum):
+    EMS = "ems"  # 邮政EMS寄递，到付 (APP-4)
+    OUTLET = "outlet"  # 网点领取，可跨市 (APP-1: 收受分离)
+
+
+class NotThisWay(DomainError):
+    code = "delivery_mode_mismatch"
+    status = 409
+    rule = "APP-4"
+    message_zh = "该申领的领卡方式为“{mode_zh}”，不能“{event_zh}”"
+    message_en = "This application's card goes by '{mode}'; '{event}' does not apply"
+
+
+MODE_ZH = {None: "网点领取", DeliveryMode.EMS: "邮政EMS寄递", DeliveryMode.OUTLET: "网点领取"}
+# What each way of reaching the holder allows; an application of the counter has no delivery row
+# and is collected at its outlet.
+MODE_EVENTS: dict[DeliveryMode | None, frozenset[ApplicationEvent]] = {
+    None: frozenset({E.DELIVER_TO_OUTLET}),
+    DeliveryMode.OUTLET: frozenset({E.DELIVER_TO_OUTLET}),
+    DeliveryMode.EMS: frozenset({E.SEND_BY_COURIER, E.CONFIRM_DELIVERY, E.RETURN_UNDELIVERED}),
+}
+DELIVERY_EVENTS = frozenset().union(*MODE_EVENTS.values())
+
+
+def check_delivery_event(mode: DeliveryMode | None, event: ApplicationEvent) -> None:
+    """A card goes to an outlet or into the post, as the application chose (APP-4, ISS-3)."""
+    if event in DELIVERY_EVENTS and event not in MODE_EVENTS[mode]:
+        raise NotThisWay(
+            field="event",
+            mode=(mode or DeliveryMode.OUTLET).value,
+            mode_zh=MODE_ZH[mode],
+            event=event.value,
+            event_zh=LABEL_ZH[event],
         )

@@ -16,10 +16,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sscard.applications.lifecycle import OPEN_STATUSES, ApplicationInProgress, ApplicationStatus
-from sscard.applications.models import OPEN_WHERE, applications, representatives
+from sscard.applications.models import OPEN_WHERE, applications, deliveries, representatives
 from sscard.cards.models import cards
 from sscard.kernel.db import Row
-from sscard.kernel.errors import Conflict
+from sscard.kernel.errors import Conflict, DomainError
 from sscard.registry.models import persons
 from sscard.registry.reference.models import outlets
 
@@ -30,10 +30,13 @@ _VIEW = select(
     persons.c.name_masked.label("person_name_masked"),
     persons.c.ssn_masked.label("person_ssn_masked"),
     cards.c.id.label("card_id"),
+    deliveries.c.mode.label("delivery_mode"),
+    deliveries.c.tracking_number,
 ).select_from(
     applications.join(persons, persons.c.id == applications.c.person_id)
     .outerjoin(outlets, outlets.c.id == applications.c.outlet_id)
     .outerjoin(cards, cards.c.application_id == applications.c.id)
+    .outerjoin(deliveries, deliveries.c.application_id == applications.c.id)
 )
 
 
@@ -75,6 +78,36 @@ async def open_application_of(conn: AsyncConnection, person_id: int) -> Row | No
     return dict(r._mapping) if r else None
 
 
+async def insert_delivery(conn: AsyncConnection, values: Row) -> None:
+    """How an online application's card reaches its holder (APP-4): one row per application."""
+    await conn.execute(insert(deliveries).values(**values))
+
+
+async def delivery_of(conn: AsyncConnection, application_id: int) -> Row | None:
+    stmt = select(deliveries).where(deliveries.c.application_id == application_id)
+    r = (await conn.execute(stmt)).first()
+    return dict(r._mapping) if r else None
+
+
+async def update_delivery(conn: AsyncConnection, application_id: int, values: Row) -> None:
+    """Record the waybill, the delivery or the return; a waybill already used for another
+    card is refused by the unique index (TrackingNumberInUse)."""
+    stmt = update(deliveries).where(deliveries.c.application_id == application_id).values(**values)
+    try:
+        async with conn.begin_nested():
+            await conn.execute(stmt)
+    except IntegrityError:
+        raise TrackingNumberInUse(field="tracking_number") from None
+
+
+class TrackingNumberInUse(DomainError):
+    code = "tracking_number_in_use"
+    status = 409
+    rule = "APP-4"
+    message_zh = "该EMS邮件号已登记给另一张卡"
+    message_en = "This EMS waybill number is already recorded for another card"
+
+
 async def representative_of(conn: AsyncConnection, application_id: int) -> Row | None:
     stmt = select(representatives).where(representatives.c.application_id == application_id)
     r = (await conn.execute(stmt)).first()
@@ -112,11 +145,14 @@ async def search(
     status: str | None = None,
     overdue_on: date | None = None,
     due_unknown: bool = False,
+    delivery_mode: str | None = None,
     after_id: int = 0,
     limit: int = 100,
 ) -> list[Row]:
-    """Keyset-paged listing; every filter is served by an index."""
+    """Keyset-paged listing; every filter is served by an index (the delivery by its key)."""
     stmt = _VIEW.where(applications.c.id > after_id)
+    if delivery_mode:
+        stmt = stmt.where(deliveries.c.mode == delivery_mode)
     if city_code:
         stmt = stmt.where(applications.c.city_code == city_code)
     if outlet_id:
@@ -197,3 +233,119 @@ async def replacing(conn: AsyncConnection, card_id: int) -> Row | None:
     )
     r = (await conn.execute(stmt)).first()
     return dict(r._mapping) if r else None
+
+
+# ---- unit batches (issue 13, units.production and units.collection): set-based moves ----
+
+
+async def move_all(
+    conn: AsyncConnection,
+    among: Any,
+    from_status: ApplicationStatus,
+    to: ApplicationStatus,
+    at: Any,
+) -> list[int]:
+    """One UPDATE moving every application whose id `among` (a SELECT of ids) selects and that
+    is still in `from_status`; the ids moved. Whatever another transaction moved first is left
+    out (the status condition), never moved twice."""
+    stmt = (
+        update(applications)
+        .where(applications.c.id.in_(among), applications.c.status == from_status.value)
+        .values(status=to.value, version=applications.c.version + 1, updated_at=at)
+        .returning(applications.c.id)
+    )
+    return sorted(int(i) for i in (await conn.execute(stmt)).scalars())
+
+
+async def all_among(
+    conn: AsyncConnection, among: Any, status: ApplicationStatus, limit: int | None = None
+) -> list[Row]:
+    """The applications (as `get` answers them) whose id `among` selects, in `status`, by id;
+    at most `limit` of them."""
+    stmt = _VIEW.where(applications.c.id.in_(among), applications.c.status == status.value)
+    stmt = stmt.order_by(applications.c.id).limit(limit)
+    return [dict(r._mapping) for r in await conn.execute(stmt)]
+
+
+# ---- unit batch acceptance (issue 13, APP-3; added by the unit channel): bulk inserts ----
+
+
+async def reference_values(conn: AsyncConnection, count: int) -> list[int]:
+    """`count` values of the application reference sequence in one statement (PostgreSQL's
+    database sequence, or one reservation of SQLite's sequence row)."""
+    # Imported here: this section is appended to a module whose imports belong to its owner.
+    from sqlalchemy import text
+
+    from sscard.platform.sequences import take
+
+    if count <= 0:
+        return []
+    if conn.dialect.name == "postgresql":
+        stmt = text("SELECT nextval('seq_application_reference') FROM generate_series(1, :n)")
+        return [int(v) for v in (await conn.execute(stmt, {"n": count})).scalars()]
+    return list(await take(conn, "application_reference", count))
+
+
+async def copy_in(conn: AsyncConnection, table: Any, rows: list[Row]) -> None:
+    """Insert many rows of one shape: on PostgreSQL by COPY on the transaction's own
+    connection (no statement per row, no parameter limit), elsewhere by multi-row INSERTs.
+    The values must be what the driver takes as they are (aware datetimes, bytes)."""
+    if not rows:
+        return
+    if conn.dialect.name != "postgresql":
+        for start in range(0, len(rows), 2_000):
+            await conn.execute(insert(table), rows[start : start + 2_000])
+        return
+    columns = list(rows[0])
+    raw = (await conn.get_raw_connection()).driver_connection
+    assert raw is not None
+    records = [tuple(r[c] for c in columns) for r in rows]
+    await raw.copy_records_to_table(table.name, columns=columns, records=records)
+
+
+async def serial_ids(conn: AsyncConnection, table: Any, count: int) -> list[int]:
+    """`count` new ids of a table's own sequence (PostgreSQL), for rows COPYed with them."""
+    from sqlalchemy import text
+
+    stmt = text(
+        f"SELECT nextval(pg_get_serial_sequence('{table.name}', 'id')) FROM generate_series(1, :n)"
+    )
+    return [int(v) for v in (await conn.execute(stmt, {"n": count})).scalars()]
+
+
+async def insert_applications(conn: AsyncConnection, rows: list[Row]) -> list[int]:
+    """Insert many applications; their ids in the order of `rows`. On PostgreSQL the ids are
+    taken from the table's sequence and the rows COPYed; elsewhere multi-row INSERTs return
+    them. The open-application index refuses them all if one person gained an open
+    application meanwhile (Conflict: the unit of work rolls back, the batch can run again)."""
+    if conn.dialect.name == "postgresql":
+        from asyncpg.exceptions import UniqueViolationError
+
+        ids = await serial_ids(conn, applications, len(rows))
+        try:
+            await copy_in(
+                conn, applications, [{"id": i, **r} for i, r in zip(ids, rows, strict=True)]
+            )
+        except UniqueViolationError:
+            raise Conflict(field="file") from None
+        return ids
+    found: list[int] = []
+    stmt = insert(applications).returning(applications.c.id, sort_by_parameter_order=True)
+    try:
+        for start in range(0, len(rows), 2_000):
+            result = await conn.execute(stmt, rows[start : start + 2_000])
+            found += [int(i) for i in result.scalars()]
+    except IntegrityError:
+        raise Conflict(field="file") from None
+    return found
+
+
+async def insert_representatives(conn: AsyncConnection, rows: list[Row]) -> None:
+    await copy_in(conn, representatives, rows)
+
+
+async def insert_history(conn: AsyncConnection, rows: list[Row]) -> None:
+    """History rows (SPEC CH-2) built as platform.history.record builds them, COPYed in bulk."""
+    from sscard.platform.models import history
+
+    await copy_in(conn, history, rows)

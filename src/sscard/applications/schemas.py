@@ -87,11 +87,12 @@ class ApplicationSummary(BaseModel):
     kind: str
     status: str = Field(
         description=(
-            "accepted, in_production, produced, ready_for_collection, collected, withdrawn"
+            "accepted, in_production, produced, ready_for_collection, mailed (by EMS, APP-4),"
+            " with_unit (given to the unit's agent, ISS-3), collected, withdrawn"
         )
     )
     channel: str
-    making: str = Field(description="instant or fast")
+    making: str = Field(description="instant, fast or online (APP-2, APP-4)")
     city_code: str
     outlet_code: str | None
     outlet_name: str | None
@@ -106,12 +107,30 @@ class ApplicationSummary(BaseModel):
     withdrawal: WithdrawalView | None = Field(
         description="why and when it was withdrawn (issue 11); null unless withdrawn"
     )
+    delivery_mode: str | None = Field(
+        description="ems (mailed, postage paid on delivery) or outlet (collected at the outlet"
+        " named, in any Jiangsu city) for an online application (APP-4, APP-1); null: collected"
+        " at the applying outlet"
+    )
+    tracking_number: str | None = Field(description="the EMS waybill number once mailed")
+
+
+class DeliveryView(BaseModel):
+    mode: str = Field(description="ems or outlet")
+    address: str | None = Field(description="ems: province, city, district and masked street")
+    recipient: str | None = Field(description="ems: masked name")
+    phone: str | None = Field(description="ems: masked mobile number")
+    tracking_number: str | None
+    sent_at: datetime | None
+    delivered_at: datetime | None
+    returned_at: datetime | None = Field(description="last time EMS brought the card back")
 
 
 class ApplicationView(ApplicationSummary):
     progress: list[ProgressStep]
     representative: RepresentativeView | None
     card: CardView | None
+    delivery: DeliveryView | None = Field(description="an online application's delivery (APP-4)")
 
 
 class ApplicationPage(BaseModel):

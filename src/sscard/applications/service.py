@@ -132,11 +132,28 @@ class NewApplication:
     exchange_reason: str | None = None
 
 
-async def accept(ctx: Ctx, outlet: Outlet, policy: CityPolicy, new: NewApplication) -> int:
-    """Record an accepted application with its due date and fee (SPEC APP-2, APP-7, APP-8)."""
-    making = Making(outlet.making)
+@dataclass(frozen=True)
+class Intake:
+    """Where an application is taken and how its card is made: the issuing city, the outlet
+    that takes it and where it is collected (None: mailed, APP-4), the making (APP-2/4)."""
+
+    city_code: str
+    outlet_id: int | None
+    making: Making
+
+
+def intake_at(outlet: Outlet) -> Intake:
+    """An application taken at an outlet's counter, made as the outlet makes cards."""
+    return Intake(outlet.city_code, outlet.id, Making(outlet.making))
+
+
+async def accept(ctx: Ctx, outlet: Outlet | Intake, policy: CityPolicy, new: NewApplication) -> int:
+    """Record an accepted application with its due date and fee (SPEC APP-2, APP-4, APP-7,
+    APP-8), taken at an outlet or as an Intake says; returns its id."""
+    intake = outlet if isinstance(outlet, Intake) else intake_at(outlet)
+    making = intake.making
     due, unknown_year = await _due(ctx, making, policy)
-    reference = await _reference(ctx, outlet.city_code)
+    reference = await _reference(ctx, intake.city_code)
     app_id = await repo.insert_application(
         ctx.conn,
         {
@@ -144,8 +161,8 @@ async def accept(ctx: Ctx, outlet: Outlet, policy: CityPolicy, new: NewApplicati
             "person_id": new.person_id,
             "kind": new.kind.value,
             "channel": ctx.actor.channel.value,
-            "outlet_id": outlet.id,
-            "city_code": outlet.city_code,
+            "outlet_id": intake.outlet_id,
+            "city_code": intake.city_code,
             "bank_code": new.bank_code,
             "making": making.value,
             "status": ApplicationStatus.ACCEPTED.value,
@@ -166,7 +183,7 @@ async def accept(ctx: Ctx, outlet: Outlet, policy: CityPolicy, new: NewApplicati
         reference=reference,
         kind=new.kind,
         channel=ctx.actor.channel.value,
-        city_code=outlet.city_code,
+        city_code=intake.city_code,
         bank_code=new.bank_code,
     )
     await publish(ctx, accepted)
@@ -230,23 +247,22 @@ async def check_applicant(
 
 async def check_bank(ctx: Ctx, outlet: Outlet, bank_code: str) -> None:
     """SPEC APP-6: a cooperating bank of the city; a bank outlet issues its own bank's card."""
-    city = outlet.city_code
-    banks = await cache.cached(
-        ("city_banks", city), lambda: reference.city_bank_codes(ctx.conn, city)
-    )
-    if bank_code not in banks:
-        raise proc.BankNotInCityList(
-            field="bank_code", bank_code=bank_code, city_code=outlet.city_code
-        )
+    await check_city_bank(ctx, outlet.city_code, bank_code)
     if outlet.is_bank and outlet.bank_code != bank_code:
         raise OutletBankOnly(field="bank_code", bank_code=outlet.bank_code)
+
+
+async def check_city_bank(ctx: Ctx, city: str, bank_code: str) -> None:
+    """SPEC APP-6: BankNotInCityList unless the bank is one of the city's cooperating banks."""
+    if bank_code not in await city_bank_codes(ctx, city):
+        raise proc.BankNotInCityList(field="bank_code", bank_code=bank_code, city_code=city)
 
 
 async def _due(ctx: Ctx, making: Making, policy: CityPolicy) -> tuple[date | None, int | None]:
     """Today's application's due date, or the calendar year it waits for."""
     if making is Making.INSTANT:
         return ctx.today, None
-    window = proc.calendar_days_needed(policy.fast_making_working_days)
+    window = proc.calendar_days_needed(proc.making_working_days(making, policy))
     cal = await cache.cached(
         ("calendar", ctx.today, window),
         lambda: calendar_repo.calendar_window(ctx.conn, ctx.today, window),
@@ -306,8 +322,35 @@ async def advance(
         )
     authorize(ctx.actor, operation)
     app = await _by_reference(ctx, reference)
+    proc.check_delivery_event(delivery_mode(app), event)  # EMS cards are not sent to an outlet
     await _apply_event(ctx, app, event, reason)
     return await detail(ctx, await _get(ctx, app["id"]))
+
+
+def delivery_mode(app: dict[str, Any]) -> proc.DeliveryMode | None:
+    """How the application's card reaches its holder: None for a counter's (its outlet)."""
+    return proc.DeliveryMode(app["delivery_mode"]) if app["delivery_mode"] else None
+
+
+async def apply_event(
+    ctx: Ctx, app: dict[str, Any], event: ApplicationEvent, reason: str | None = None
+) -> dict[str, Any]:
+    """One step of the lifecycle table on an application the caller already found and may
+    act on (history row, the card made on FINISH_PRODUCTION); returns the row as it now is."""
+    await _apply_event(ctx, app, event, reason)
+    return await _get(ctx, app["id"])
+
+
+async def find(ctx: Ctx, reference: str) -> dict[str, Any]:
+    """The application the actor may see (NotFound otherwise), for sub-domains' use cases."""
+    return await _by_reference(ctx, reference)
+
+
+async def collected(ctx: Ctx, app: dict[str, Any]) -> None:
+    """What collection does once the application is collected, wherever it happened: the hr
+    function becomes active (ISS-4) and the card is handed over (REP-1, ISS-5, REP-3)."""
+    card = await cards.activate_hr_on_collection(ctx, app["card_id"])
+    await _hand_over(ctx, app, card)
 
 
 async def _apply_event(
@@ -341,8 +384,7 @@ async def collect(ctx: Ctx, reference: str, presented: IdentityDocument) -> dict
     app = await _by_reference(ctx, reference)
     await _check_presented(ctx, app, presented)
     await _apply_event(ctx, app, ApplicationEvent.COLLECT)
-    card = await cards.activate_hr_on_collection(ctx, app["card_id"])
-    await _hand_over(ctx, app, card)
+    await collected(ctx, app)
     return await detail(ctx, await _get(ctx, app["id"]))
 
 
@@ -455,6 +497,19 @@ async def view(ctx: Ctx, reference: str) -> dict[str, Any]:
     return await detail(ctx, app)
 
 
+async def view_by_id(ctx: Ctx, app_id: int) -> dict[str, Any]:
+    """An application the use case itself just wrote, as the API answers it."""
+    return await detail(ctx, await _get(ctx, app_id))
+
+
+async def city_bank_codes(ctx: Ctx, city: str) -> list[str]:
+    """The city's cooperating banks, in its order (APP-6; cached)."""
+    banks = await cache.cached(
+        ("city_banks", city), lambda: reference.city_bank_codes(ctx.conn, city)
+    )
+    return list(banks)
+
+
 async def _by_reference(ctx: Ctx, reference: str) -> dict[str, Any]:
     """The application if the actor may see it; NotFound otherwise. A hotline agent sees the
     applications of a caller whose number was given to it (platform.access; issue 11)."""
@@ -503,6 +558,8 @@ async def detail(ctx: Ctx, app: dict[str, Any]) -> dict[str, Any]:
     body["representative"] = representative_view(rep) if rep else None
     card = await cards_repo.get(ctx.conn, app["card_id"]) if app["card_id"] else None
     body["card"] = cards.card_view(card) if card else None
+    delivery = await repo.delivery_of(ctx.conn, app["id"]) if app["delivery_mode"] else None
+    body["delivery"] = delivery_view(delivery)
     return body
 
 
@@ -527,6 +584,28 @@ def summary(app: dict[str, Any], today: date) -> dict[str, Any]:
         "due_waits_for_calendar_year": app["due_year_unknown"],
         "overdue": proc.is_overdue(status, app["due_date"], today),
         "withdrawal": _withdrawal_view(app),
+        "delivery_mode": app["delivery_mode"],
+        "tracking_number": app["tracking_number"],
+    }
+
+
+def delivery_view(row: dict[str, Any] | None) -> dict[str, Any] | None:
+    """An online application's delivery as answered: the address masked (ID-6)."""
+    if row is None:
+        return None
+    ems = row["mode"] == proc.DeliveryMode.EMS
+    place = (
+        f"{row['province']}{row['city']}{row['district']}{row['detail_masked']}" if ems else None
+    )
+    return {
+        "mode": row["mode"],
+        "address": place,
+        "recipient": row["recipient_masked"],
+        "phone": row["phone_masked"],
+        "tracking_number": row["tracking_number"],
+        "sent_at": row["sent_at"],
+        "delivered_at": row["delivered_at"],
+        "returned_at": row["returned_at"],
     }
 
 
@@ -550,6 +629,7 @@ class ListFilter:
     status: ApplicationStatus | None = None
     overdue: bool = False
     due_unknown: bool = False
+    delivery_mode: proc.DeliveryMode | None = None  # online applications mailed or sent on
     after_id: int = 0
     limit: int = 100
 
@@ -563,6 +643,7 @@ async def list_applications(ctx: Ctx, f: ListFilter) -> tuple[list[dict[str, Any
         status=f.status.value if f.status else None,
         overdue_on=ctx.today if f.overdue else None,
         due_unknown=f.due_unknown,
+        delivery_mode=f.delivery_mode.value if f.delivery_mode else None,
         after_id=f.after_id,
         limit=f.limit,
         **scope,
@@ -607,7 +688,10 @@ async def settle_due_dates(ctx: Ctx, year: int) -> int:
     ]
     first = min(g["accepted_on"] for g in groups)
     last = max(g["accepted_on"] for g in groups)
-    span = max(proc.calendar_days_needed(p.fast_making_working_days) for p in in_force)
+    span = max(
+        proc.calendar_days_needed(proc.making_working_days(Making(g["making"]), p))
+        for g, p in zip(groups, in_force, strict=True)
+    )
     cal = await calendar_repo.calendar_window(ctx.conn, first, (last - first).days + span)
     updated = 0
     for group, policy in zip(groups, in_force, strict=True):
@@ -629,3 +713,191 @@ async def history_of(ctx: Ctx, reference: str) -> list[dict[str, Any]]:
         rows += await entries(ctx.conn, "card", app["card_id"])
     rows.sort(key=lambda r: r["id"])
     return rows
+
+
+# ---- unit batches (issue 13; SPEC APP-3, ISS-3): added for units.production/units.collection ----
+
+# Steps without side effects beyond the row and its history: one statement for a whole batch.
+BULK_EVENTS = frozenset(
+    {
+        ApplicationEvent.START_PRODUCTION,
+        ApplicationEvent.DELIVER_TO_OUTLET,
+        ApplicationEvent.HAND_TO_UNIT,
+    }
+)
+
+
+async def advance_in_bulk(
+    ctx: Ctx, among: Any, event: ApplicationEvent, reason: str | None = None
+) -> list[int]:
+    """Move every application `among` selects (a SELECT of application ids) one step by
+    `event`, set-based: one UPDATE for all of them and their history rows in one statement
+    (SPEC APP-3: a batch of thousands is not a loop of round trips). Only steps with no other
+    effect (BULK_EVENTS); the centre's steps are authorised here, HAND_TO_UNIT by the caller's
+    own operation (units.collection). Applications no longer in the step's starting state are
+    left as they are. Returns the ids moved."""
+    if event not in BULK_EVENTS:
+        raise ValueError(f"{event} has effects beyond the application row: move one by one")
+    operation = EVENT_OPERATION.get(event)
+    if operation is not None:
+        authorize(ctx.actor, operation)
+    (state,) = [s for (s, e) in proc.TRANSITIONS if e is event]
+    to = proc.next_status(state, event)
+    moved = await repo.move_all(ctx.conn, among, state, to, ctx.now)
+    changes = [Change(ENTITY, app_id, event, state, to, reason) for app_id in moved]
+    await record(ctx.conn, ctx.actor, ctx.now, *changes)
+    return moved
+
+
+async def finish_production_of(ctx: Ctx, among: Any, limit: int | None = None) -> list[int]:
+    """FINISH_PRODUCTION for the applications `among` selects that are in production (at most
+    `limit`, oldest first): read in one query, then each card is produced as for a single
+    application (cards.produce_card: number, history, CardProduced for the bank, ISS-1/2), so
+    this is a loop of a few statements per card. Returns the ids finished."""
+    authorize(ctx.actor, FINISH_PRODUCTION)
+    apps = await repo.all_among(ctx.conn, among, ApplicationStatus.IN_PRODUCTION, limit)
+    for app in apps:
+        await _apply_event(ctx, app, ApplicationEvent.FINISH_PRODUCTION)
+    return [app["id"] for app in apps]
+
+
+async def distribute_from_unit(ctx: Ctx, application_id: int) -> dict[str, Any]:
+    """SPEC ISS-3/4: the unit's signed distribution list says the member received the card:
+    DISTRIBUTE (with_unit -> collected), the hr function becomes active as on collection, and
+    everything collection does follows (_hand_over: REP-1, ISS-5, REP-3). The caller
+    (units.collection) authorises its own operation and checks the card is on its list."""
+    app = await _get(ctx, application_id)
+    await _apply_event(ctx, app, ApplicationEvent.DISTRIBUTE)
+    card = await cards.activate_hr_on_collection(ctx, app["card_id"])
+    await _hand_over(ctx, app, card)
+    return summary(await _get(ctx, application_id), ctx.today)
+
+
+async def return_to_stock_from_unit(ctx: Ctx, application_id: int, reason: str | None) -> None:
+    """SPEC ISS-3: a card the unit did not hand out goes back to the centre's stock
+    (RETURN_TO_STOCK: with_unit -> produced); the application stays open. Authorised by the
+    caller (units.collection)."""
+    app = await _get(ctx, application_id)
+    await _apply_event(ctx, app, ApplicationEvent.RETURN_TO_STOCK, reason)
+
+
+# ---- unit batch (issue 13, SPEC APP-3; added by the unit channel): set-based acceptance ----
+
+
+@dataclass(frozen=True)
+class BatchTerms:
+    """What every application of one unit batch shares (APP-3): the unit's outlet, the one
+    bank chosen for all, the city policy in force and the due date (calendar days)."""
+
+    outlet: Outlet
+    bank_code: str
+    policy: CityPolicy
+    due_date: date
+
+
+@dataclass(frozen=True)
+class BatchMember:
+    """One accepted member: the person, and the guardian (ID-4) whose document was examined."""
+
+    person_id: int
+    guardian: RepresentativeInput | None = None
+
+
+async def accept_batch(
+    ctx: Ctx, terms: BatchTerms, members: list[BatchMember]
+) -> list[tuple[int, str]]:
+    """Record a unit batch's accepted members as first applications through the unit_batch
+    channel, never made on the spot (APP-3: fast making, due on `terms.due_date`); returns
+    (application id, reference) per member, in order.
+
+    Set-based for 100,000 members: the references come from one sequence statement, the
+    applications, their history rows (CH-2) and guardians (ID-4) go in as multi-row
+    statements, and one ApplicationAccepted per application is published in one batch (the
+    statistics add them up in one upsert). The caller has authorised the agent and checked
+    every member (ID-3, ID-4, APP-5, APP-6); the open-application index still refuses the
+    whole statement if a person gained an open application meanwhile (IntegrityError: the
+    unit of work rolls back and the batch can be run again)."""
+    # Imported here: this section is appended to a module whose imports belong to its owner.
+    from sscard.kernel.actor import Channel
+
+    if not members:
+        return []
+    city = terms.outlet.city_code
+    values = await repo.reference_values(ctx.conn, len(members))
+    references = [sequences.reference_number("SQ", city, ctx.today, v) for v in values]
+    fee = terms.policy.fee(FeeKind.FIRST_APPLICATION)  # SPEC APP-8: free by default
+    channel = Channel.UNIT_BATCH.value  # SPEC CH-1, whoever runs the batch (agent or worker)
+    rows = [
+        {
+            "reference": reference,
+            "person_id": m.person_id,
+            "kind": ApplicationKind.FIRST.value,
+            "channel": channel,
+            "outlet_id": terms.outlet.id,
+            "city_code": city,
+            "bank_code": terms.bank_code,
+            "making": Making.FAST.value,
+            "status": ApplicationStatus.ACCEPTED.value,
+            "fee_fen": fee,
+            "accepted_on": ctx.today,
+            "due_date": terms.due_date,
+            "due_year_unknown": None,
+            "replaces_card_id": None,
+            "exchange_reason": None,
+            "version": 1,
+            "accepted_at": ctx.now,
+            "updated_at": ctx.now,
+        }
+        for m, reference in zip(members, references, strict=True)
+    ]
+    ids = await repo.insert_applications(ctx.conn, rows)
+    actor = ctx.actor
+    # The rows platform.history.record writes, one per application (CH-2), COPYed in bulk.
+    history = [
+        {
+            "entity": ENTITY,
+            "entity_id": i,
+            "event": "accepted",
+            "from_state": None,
+            "to_state": "accepted",
+            "actor_id": actor.id,
+            "role": actor.role.value,
+            "channel": actor.channel.value,
+            "outlet_id": actor.outlet_id,
+            "at": ctx.now,
+            "reason": None,
+        }
+        for i in ids
+    ]
+    await repo.insert_history(ctx.conn, history)
+    guardians = [
+        {
+            "application_id": i,
+            "role": m.guardian.role.value,
+            "relationship": m.guardian.relationship,
+            **sealed_representative(
+                ctx.vault,
+                m.guardian.name,
+                m.guardian.document.type.value,
+                m.guardian.document.number,
+            ),
+            "proof": m.guardian.proof,
+        }
+        for i, m in zip(ids, members, strict=True)
+        if m.guardian is not None
+    ]
+    if guardians:
+        await repo.insert_representatives(ctx.conn, guardians)
+    accepted = [
+        ApplicationAccepted(
+            application_id=i,
+            reference=reference,
+            kind=ApplicationKind.FIRST,
+            channel=channel,
+            city_code=city,
+            bank_code=terms.bank_code,
+        )
+        for i, reference in zip(ids, references, strict=True)
+    ]
+    await publish(ctx, *accepted)
+    return list(zip(ids, references, strict=True))

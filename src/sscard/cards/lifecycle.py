@@ -65,18 +65,22 @@ HOTLINE_BANK = frozenset({Ch.HOTLINE, Ch.BANK_OUTLET})
 BANK_ONLINE = frozenset({Ch.BANK_OUTLET, Ch.ONLINE})
 HR_DESK = frozenset({Ch.HR_OUTLET})
 CENTRE_OR_OUTLET = frozenset({Ch.CENTRE, Ch.HR_OUTLET, Ch.BANK_OUTLET})
+# Collection: at the outlet, or on EMS's delivery as the centre records it (APP-4, ISS-3).
+COLLECTION = frozenset({Ch.HR_OUTLET, Ch.BANK_OUTLET, Ch.CENTRE})
+# A replacement after a formal loss: at an outlet or online (APP-4 [000 Q8], REP-1).
+REPLACEMENT = frozenset({Ch.HR_OUTLET, Ch.BANK_OUTLET, Ch.ONLINE})
 # The hr function's lifecycle. A (state, event) pair not listed is refused; a listed one is
 # refused to any channel it does not name. Which bank outlet, and unlock by the channel that
 # took the loss, are checked on top (see check_loss_channel).
 HR_TABLE: dict[tuple[HrStatus, CardEvent], Transition] = {
-    (H.PRODUCED, C.COLLECT): Transition(H.ACTIVE, OUTLETS, "ISS-4"),
+    (H.PRODUCED, C.COLLECT): Transition(H.ACTIVE, COLLECTION, "ISS-4"),
     (H.ACTIVE, C.REPORT_TEMPORARY_LOSS): Transition(H.TEMPORARILY_LOST, HOTLINE, "LOSS-1"),
     (H.TEMPORARILY_LOST, C.LIFT_TEMPORARY_LOSS): Transition(H.ACTIVE, SWEEP, "LOSS-1"),
     (H.TEMPORARILY_LOST, C.UNLOCK): Transition(H.ACTIVE, HOTLINE_BANK, "LOSS-3"),
     (H.ACTIVE, C.REPORT_FORMAL_LOSS): Transition(H.FORMALLY_LOST, BANK_ONLINE, "LOSS-2"),
     (H.TEMPORARILY_LOST, C.REPORT_FORMAL_LOSS): Transition(H.FORMALLY_LOST, BANK_ONLINE, "LOSS-2"),
     (H.FORMALLY_LOST, C.UNLOCK): Transition(H.ACTIVE, BANK_ONLINE, "LOSS-3"),
-    (H.FORMALLY_LOST, C.APPLY_REPLACEMENT): Transition(H.SUPERSEDED, OUTLETS, "REP-1"),
+    (H.FORMALLY_LOST, C.APPLY_REPLACEMENT): Transition(H.SUPERSEDED, REPLACEMENT, "REP-1"),
     (H.ACTIVE, C.APPLY_EXCHANGE): Transition(H.SUPERSEDED, OUTLETS, "REP-3"),
     (H.ACTIVE, C.CANCEL): Transition(H.CANCELLED, HR_DESK, "CAN-3"),
     (H.TEMPORARILY_LOST, C.CANCEL): Transition(H.CANCELLED, HR_DESK, "CAN-3"),

@@ -102,7 +102,12 @@ unit_batches = Table(
     Column("file_name", String(128), nullable=False),
     Column("file_kind", String(8), nullable=False, comment="xlsx | csv"),
     Column("file_sha256", String(64), nullable=False),
-    Column("status", String(16), nullable=False, comment="validating | validated | failed"),
+    Column(
+        "status",
+        String(16),
+        nullable=False,
+        comment="received (waits for the worker) | validated | failed",
+    ),
     Column("rows_total", Integer, nullable=False),
     Column("rows_accepted", Integer, nullable=False),
     Column("rows_refused", Integer, nullable=False),
@@ -110,6 +115,13 @@ unit_batches = Table(
     Column("due_date", Date, nullable=False, comment="accepted_on + 30 calendar days (APP-3)"),
     Column("uploaded_at", UTCDateTime, nullable=False),
     Column("finished_at", UTCDateTime, nullable=True),
+    Column(
+        "file_enc",
+        LargeBinary,
+        nullable=True,
+        comment="the upload, sealed, while the batch waits for the worker; dropped when done",
+    ),
+    Column("failure_code", String(48), nullable=True, comment="why a received batch failed"),
 )
 
 batch_rows = Table(
@@ -129,6 +141,12 @@ batch_rows = Table(
     Column("person_id", Id, ForeignKey("persons.id"), nullable=True),
     Column("application_id", Id, ForeignKey("applications.id"), nullable=True, unique=True),
     Column("photo_pending", Boolean, nullable=False, comment="the unit supplies the photo later"),
+    Column(
+        "row_enc",
+        LargeBinary,
+        nullable=True,
+        comment="a refused row's cells as uploaded, sealed, for the result workbook to fix",
+    ),
     UniqueConstraint("batch_id", "row_number", name="uq_unit_batch_rows_row"),
 )
 Index("ix_unit_batch_rows_person", batch_rows.c.person_id)

@@ -27,6 +27,7 @@ DESKS = (
     Desk("/centre", N_("Card centre"), frozenset({R.CENTRE_ADMIN, R.PROVINCE_ADMIN})),
     Desk("/dashboard", N_("Dashboard"), frozenset({R.CENTRE_ADMIN, R.PROVINCE_ADMIN})),
     Desk("/audit", N_("Audit"), frozenset({R.AUDITOR})),
+    Desk("/unit", N_("Unit portal"), frozenset({R.UNIT_AGENT})),
 )
 
 

@@ -8,12 +8,14 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from sscard.actors.family.schemas import ActingForIn, ActingForView
 from sscard.actors.online import service as online
 from sscard.actors.online.rules import NOTICE_EN, NOTICE_ZH, CodeRefused
 from sscard.actors.online.schemas import ChallengeView, CodeRequestIn, SessionView, SignInIn
 from sscard.actors.online.service import VISITOR
 from sscard.kernel.actor import Actor
-from sscard.platform.http.deps import current_actor, runtime
+from sscard.kernel.ctx import Ctx
+from sscard.platform.http.deps import current_actor, runtime, write
 from sscard.platform.http.guard import GuardedRoute
 from sscard.platform.http.schemas import answers
 
@@ -60,3 +62,20 @@ async def sign_out(request: Request, actor: Actor = Depends(current_actor)) -> R
     async with runtime(request).unit(actor) as ctx:
         await online.sign_out(ctx, token)
     return Response(status_code=204)
+
+
+@router.post(
+    "/acting-for",
+    summary="Act for a bound dependant in this session (ECARD-4), or back to oneself",
+    responses=answers(ActingForView),
+)
+async def acting_for(
+    body: ActingForIn, request: Request, actor: Actor = Depends(current_actor)
+) -> Response:
+    token = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+    binding_id = body.binding_id
+
+    async def switch(ctx: Ctx) -> dict[str, Any]:
+        return {"acting_for": await online.act_for(ctx, token, binding_id)}
+
+    return await write(request, actor, switch)

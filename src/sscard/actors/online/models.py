@@ -42,5 +42,12 @@ online_sessions = Table(
     Column("last_seen_at", UTCDateTime, nullable=False),
     Column("ended_at", UTCDateTime, nullable=True),
     Column("ended_reason", String(16), nullable=True, comment="signed_out, idle, expired"),
+    Column(
+        "family_binding_id",
+        Id,
+        ForeignKey("family_bindings.id"),
+        nullable=True,
+        comment="the binding the relative acts under for a dependant (ECARD-4); null: self",
+    ),
     Index("ix_online_sessions_actor", "actor_id"),
 )

@@ -64,6 +64,7 @@ async def live_session(conn: AsyncConnection, token_index: str) -> Row | None:
             s.c.id.label("session_id"),
             s.c.created_at.label("session_created_at"),
             s.c.last_seen_at,
+            s.c.family_binding_id,
             actors,
         )
         .select_from(s.join(actors, actors.c.id == s.c.actor_id))

@@ -15,18 +15,22 @@ against the public-security record) in front of `request_code`; the README says 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sscard.actors import service as actors
+from sscard.actors.family import service as family
+from sscard.actors.family.permissions import ACT_FOR_DEPENDANT
+from sscard.actors.family.rules import ActingForEnded, NotAnOnlineSession
 from sscard.actors.online import repository as repo
 from sscard.actors.online import rules
 from sscard.actors.online.hooks import SIGN_IN_CODE
 from sscard.actors.online.rules import CodeRefused, OnlineSessionEnded
-from sscard.kernel.actor import Actor, Channel, Role
+from sscard.kernel.actor import Actor, Channel, Role, authorize
 from sscard.kernel.ctx import Ctx
+from sscard.kernel.db import Row
 from sscard.kernel.runtime import Runtime
 from sscard.platform.notify import service as notifications
 from sscard.registry import service as registry
@@ -118,6 +122,8 @@ async def sign_out(ctx: Ctx, token: str) -> None:
         await repo.update_session(
             ctx.conn, row["session_id"], ended_at=ctx.now, ended_reason="signed_out"
         )
+        if row["family_binding_id"] is not None:
+            await family.stop_acting(ctx, row["family_binding_id"], "signed_out")
 
 
 @dataclass(frozen=True)
@@ -129,6 +135,8 @@ class SessionCheck:
     session_id: int
     end_reason: str | None
     touch: bool
+    acting: Row | None = None  # the family binding it acts under (ECARD-4), in force today
+    dropped_binding_id: int | None = None  # the one it acted under, ended or expired since
 
 
 async def check_session(ctx: Ctx, token: str) -> SessionCheck:
@@ -139,7 +147,15 @@ async def check_session(ctx: Ctx, token: str) -> SessionCheck:
     reason = rules.session_end_reason(row["session_created_at"], row["last_seen_at"], ctx.now)
     touch = ctx.now - row["last_seen_at"] > timedelta(minutes=1)
     actor = actors.actor_of({**row, "outlet_kind": None, "operations": None})
-    return SessionCheck(actor, row["session_id"], reason, touch)
+    acting, dropped = None, None
+    if row["family_binding_id"] is not None:  # re-checked on every request (ECARD-4)
+        acting = await family.acting_binding(ctx, row["family_binding_id"])
+        if acting is None:
+            dropped = row["family_binding_id"]
+        else:
+            # The dependant's record, the relative's actor id: what is done is theirs (CH-2).
+            actor = replace(actor, person_id=acting["dependant_person_id"])
+    return SessionCheck(actor, row["session_id"], reason, touch, acting, dropped)
 
 
 async def serve_session(ctx: Ctx, check: SessionCheck) -> None:
@@ -149,6 +165,10 @@ async def serve_session(ctx: Ctx, check: SessionCheck) -> None:
         await repo.update_session(ctx.conn, check.session_id, **end)
     elif check.touch:
         await repo.update_session(ctx.conn, check.session_id, last_seen_at=ctx.now)
+    if check.dropped_binding_id is not None:
+        await repo.update_session(ctx.conn, check.session_id, family_binding_id=None)
+        as_relative = replace(ctx, actor=check.actor)
+        await family.stop_acting(as_relative, check.dropped_binding_id, "binding_not_active")
 
 
 SESSION_CHECK = Actor(id=None, role=Role.CARDHOLDER, display_name="session", via=Channel.ONLINE)
@@ -156,15 +176,48 @@ SESSION_CHECK = Actor(id=None, role=Role.CARDHOLDER, display_name="session", via
 
 async def session_actor(rt: Runtime, token: str) -> Actor:
     """The cardholder a live session token acts as: read through the read pool, written only
-    to end the session (then OnlineSessionEnded) or to note it seen, at most once a minute."""
+    to end the session (then OnlineSessionEnded) or to note it seen, at most once a minute.
+    A relative acting for a dependant acts as the dependant's cardholder with the relative's
+    own actor id; when the binding has ended or expired the session goes back to the relative
+    and this request is refused with ActingForEnded (never answered with another record)."""
+    return (await session_acting(rt, token))[0]
+
+
+async def session_acting(rt: Runtime, token: str) -> tuple[Actor, Row | None]:
+    """session_actor's actor and the family binding the session acts under, if any."""
     async with rt.unit(SESSION_CHECK, readonly=True) as ctx:
         check = await check_session(ctx, token)
-    if check.end_reason is not None or check.touch:
+    if check.end_reason is not None or check.touch or check.dropped_binding_id is not None:
         async with rt.unit(SESSION_CHECK) as ctx:
             await serve_session(ctx, check)
     if check.end_reason is not None:
         raise OnlineSessionEnded()
-    return check.actor
+    if check.dropped_binding_id is not None:
+        raise ActingForEnded()
+    return check.actor, check.acting
+
+
+async def act_for(ctx: Ctx, token: str, binding_id: int | None) -> dict[str, object] | None:
+    """Switch the hall session of `token` to act for the dependant of an active binding of
+    the signed-in relative, or back to the relative (binding_id None); the binding as viewed,
+    or None. NotAnOnlineSession for an actor's own token; NotFound for a binding that is not
+    the relative's; BindingNotActive for one ended or expired (SPEC ECARD-4)."""
+    authorize(ctx.actor, ACT_FOR_DEPENDANT)
+    live = token.startswith(rules.TOKEN_PREFIX)
+    row = await repo.live_session(ctx.conn, ctx.vault.index(token)) if live else None
+    if row is None:
+        raise NotAnOnlineSession(field="Authorization")
+    previous = row["family_binding_id"]
+    if binding_id is None:
+        if previous is not None:
+            await repo.update_session(ctx.conn, row["session_id"], family_binding_id=None)
+            await family.stop_acting(ctx, previous, "switched_back")
+        return None
+    found = await family.start_acting(ctx, binding_id, row["person_id"])
+    if previous is not None and previous != binding_id:
+        await family.stop_acting(ctx, previous, "switched")
+    await repo.update_session(ctx.conn, row["session_id"], family_binding_id=binding_id)
+    return family.view(found, ctx)
 
 
 class TokensAndSessions:

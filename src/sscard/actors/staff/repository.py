@@ -32,6 +32,7 @@ ACCOUNT_COLUMNS = (
     actors.c.outlet_id,
     actors.c.city_code,
     actors.c.bank_code,
+    actors.c.unit_code,
     outlets.c.kind.label("outlet_kind"),
     outlets.c.operations,
     outlets.c.code.label("outlet_code"),
@@ -125,3 +126,21 @@ async def end_sessions_of(
     if keep is not None:
         where.append(s.c.id != keep)
     await conn.execute(update(s).where(and_(*where)).values(ended_at=now, ended_reason=reason))
+
+
+# ---- unit agents (issue 13): their console accounts act as a unit_agent actor ----
+
+
+async def insert_unit_agent_actor(conn: AsyncConnection, row: Row) -> int:
+    """A unit_agent actor row (bound to the unit's credit code and city); its id."""
+    result = await conn.execute(actors.insert().values(**row).returning(actors.c.id))
+    return int(result.scalar_one())
+
+
+async def account_of_actor(conn: AsyncConnection, actor_id: int) -> Row | None:
+    found = (await conn.execute(_accounts().where(a.c.actor_id == actor_id))).mappings().first()
+    return dict(found) if found else None
+
+
+async def switch_actor_off(conn: AsyncConnection, actor_id: int) -> None:
+    await conn.execute(update(actors).where(actors.c.id == actor_id).values(active=False))

@@ -420,3 +420,62 @@ async def initial_password_in_use(ctx: Ctx, username: str) -> bool:
     reset, not yet changed by its holder)."""
     account = await repo.account_by_username(ctx.conn, username)
     return account is not None and bool(account["must_change_password"])
+
+
+# ---- unit agents (issue 13, SPEC APP-3): accounts made and closed by the units context ----
+
+
+async def create_unit_agent_account(
+    ctx: Ctx, username: str, display_name: str, unit_code: str, city_code: str
+) -> tuple[int, int, str]:
+    """A console account for a unit's agent: an actor of role unit_agent bound to the unit's
+    credit code (and its city, so the city's centre can reset it), signing in like staff
+    (password, then TOTP enrolled at the first sign-in). Returns (account id, actor id, the
+    one-time initial password). No authorisation here: units.service authorised the clerk's
+    NAME_UNIT_AGENT; create_staff still refuses the role (NotAStaffRole). Raises
+    UsernameTaken and the username rule's refusal."""
+    name = rules.check_username(username)
+    if await repo.username_taken(ctx.conn, name):
+        raise UsernameTaken(field="username")
+    actor_id = await repo.insert_unit_agent_actor(
+        ctx.conn,
+        {
+            "token_index": actors.token_index(actors.TOKEN_PREFIX + secrets.token_urlsafe(32)),
+            "role": Role.UNIT_AGENT.value,
+            "display_name": display_name[: actors.DISPLAY_NAME_MAX],
+            "unit_code": unit_code,
+            "city_code": city_code,
+            "active": True,
+            "created_at": ctx.now,
+        },
+    )
+    password = initial_password()
+    account_id = await repo.insert_account(
+        ctx.conn,
+        {
+            "username": name,
+            "actor_id": actor_id,
+            "password_hash": HASHER.hash(password),
+            "must_change_password": True,
+            "totp_secret_enc": None,
+            "totp_enrolled": False,
+            "totp_last_step": None,
+            "failed_attempts": 0,
+            "locked_until": None,
+            "active": True,
+            "created_at": ctx.now,
+            "password_changed_at": ctx.now,
+        },
+    )
+    return account_id, actor_id, password
+
+
+async def close_unit_agent_account(ctx: Ctx, actor_id: int) -> None:
+    """An ended agent signs in no more: the account closed, its sessions ended, the actor
+    switched off (at once on this process). The caller authorised END_UNIT_AGENT."""
+    account = await repo.account_of_actor(ctx.conn, actor_id)
+    if account is not None:
+        await repo.update_account(ctx.conn, account["id"], active=False)
+        await repo.end_sessions_of(ctx.conn, account["id"], "deactivated", ctx.now)
+    await repo.switch_actor_off(ctx.conn, actor_id)
+    actors.TokenCache.shared.clear()

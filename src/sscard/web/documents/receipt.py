@@ -27,6 +27,7 @@ SUBJECT: Final = "Social security card application receipt"
 MAKING_ZH: Final = {
     Making.INSTANT.value: "即时制卡（立等可取）",
     Making.FAST.value: "快速制卡",
+    Making.ONLINE.value: "网上申领（15个工作日内办结）",
 }
 REPRESENTATIVE_ZH: Final = {"guardian": "监护人", "agent": "代办人"}
 

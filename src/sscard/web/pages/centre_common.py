@@ -8,6 +8,7 @@ from typing import Any
 
 from fastapi import Request
 
+from sscard.applications.online.permissions import MAIL_CARD
 from sscard.banks.permissions import VIEW_BANK_INBOX
 from sscard.banks.reconciliation.permissions import VIEW_RECONCILIATION
 from sscard.kernel.actor import ROLE_ZH, Operation, Role
@@ -71,6 +72,8 @@ class AreaLink:
 AREA_LINKS = (
     AreaLink("/centre", N_("Overview")),
     AreaLink("/centre/production", N_("Production queue")),
+    AreaLink("/centre/batches", N_("Unit batches")),
+    AreaLink("/centre/mailing", N_("Mailing desk"), MAIL_CARD),
     AreaLink("/centre/late", N_("Overdue work")),
     AreaLink("/centre/delivery", N_("Deliveries to banks"), VIEW_OUTBOX),
     AreaLink("/centre/inbox", N_("Bank inbox"), VIEW_BANK_INBOX),

@@ -42,7 +42,11 @@ FINANCIAL_STATES = {
     "lost": N_("Lost"),
     "closed": N_("Account closed"),
 }
-MAKING = {"instant": N_("Instant: made on the spot"), "fast": N_("Fast: made within working days")}
+MAKING = {
+    "instant": N_("Instant: made on the spot"),
+    "fast": N_("Fast: made within working days"),
+    "online": N_("Online: made by the centre within 15 working days"),
+}
 GENDERS = {"M": N_("Male"), "F": N_("Female")}
 ROLES = {"guardian": N_("Legal guardian"), "agent": N_("Agent")}
 RELATIONSHIPS = {

@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import Depends, Request
 from fastapi.responses import Response
 
+from sscard.actors.family.rules import ActingForEnded
 from sscard.actors.online import service as sign_ins
 from sscard.actors.online.hooks import SIGN_IN_CODE
 from sscard.actors.online.rules import NOTICE_EN, NOTICE_ZH, CodeRefused, OnlineSessionEnded
@@ -48,6 +49,13 @@ router = page_router("/hall")
 DONE = {
     "formal_loss": N_("Your card is formally reported lost (its social security function)."),
     "unlock": N_("Your card is unlocked."),
+    # Family binding (ECARD-4): the session switched to a dependant, back, or dropped.
+    "acting": N_(
+        "You now act for your family member: what you do here is recorded as done by you for them."
+    ),
+    "self": N_("You are back to your own record."),
+    "acting_ended": N_("The family binding has ended or expired; you are back to your own record."),
+    "applied": N_("Your application is sent. Its progress and due date are below."),
 }
 
 
@@ -58,9 +66,11 @@ async def cardholder(request: Request) -> Actor:
     if not token:
         raise Redirect("/hall")
     try:
-        actor = await sign_ins.session_actor(runtime(request), token)
+        actor, request.state.acting = await sign_ins.session_acting(runtime(request), token)
     except OnlineSessionEnded:
         raise Redirect("/hall") from None
+    except ActingForEnded:  # ECARD-4: back to the relative's own record, told why
+        raise Redirect("/hall/me?done=acting_ended") from None
     if request.method in UNSAFE:
         await check_form_token(request)
     return actor
@@ -129,6 +139,7 @@ async def my_page(request: Request, done: str = "", actor: Actor = Depends(cardh
         "offered": {c["card_number"]: _offered(c["hr_status"]) for c in mine["cards"]},
         "messages": messages,
         "done": _(DONE[done]) if done in DONE else "",
+        "acting": request.state.acting,  # the family binding acted under (ECARD-4), or None
         "hr_states": labels.HR_STATES,
         "app_states": labels.APPLICATION_STATES,
     }

@@ -1,0 +1,1 @@
+"""Units: collection (issue 13)."""

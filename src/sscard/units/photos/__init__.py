@@ -1,0 +1,1 @@
+"""Units: photos (issue 13)."""

@@ -1,0 +1,1 @@
+"""Units: production (issue 13)."""
