@@ -68,8 +68,8 @@ async def test_apply_online_mailed_by_ems_and_delivered(
 
     await expect(page.get_by_role("heading", level=1)).to_have_text("请核对您填写的信息")
     await expect(page.locator("dl")).to_contain_text("邮政EMS寄递，邮费到付")
-    await expect(page.locator("dl")).to_contain_text("江苏省常州市天宁区延陵西路****")
-    await expect(page.locator("dl")).not_to_contain_text("13800000000")  # masked (ID-6)
+    await expect(page.locator("dl")).to_contain_text("江苏省常州市天宁区延陵西路100号3幢201室")
+    await expect(page.locator("dl")).to_contain_text("中国工商银行")  # the bank by its name
     assert await api.count("applications") == 0  # nothing sent before it is confirmed
     await assert_accessible(page)
     await screenshot(page, "91-hall-apply-check")
@@ -79,6 +79,8 @@ async def test_apply_online_mailed_by_ems_and_delivered(
     await expect(page.get_by_role("status")).to_contain_text("申领已提交")
     application = page.get_by_role("region", name=re.compile("我的申领"))
     await expect(application).to_contain_text("邮政EMS寄递，邮费到付")
+    await expect(application).to_contain_text("江苏省常州市天宁区延陵西路****")  # masked now (ID-6)
+    await expect(application).not_to_contain_text("100号3幢201")
     mine = (await api.get("/api/v1/me/record", await api.cardholder(person["person_id"]))).json()
     ref, due = mine["open_application"]["reference"], mine["open_application"]["due_date"]
     await expect(application).to_contain_text(ref)
@@ -109,5 +111,10 @@ async def test_apply_online_mailed_by_ems_and_delivered(
     await expect(cards).to_contain_text("正常")
     messages = page.get_by_role("region", name="我的消息")
     await expect(messages).to_contain_text("EA123456785CN")
+    other = await api.card("clerk_instant", "BOC")
+    response = await page.goto(f"{base}/hall/cards/{other['card_number']}/replace")
+    assert response is not None
+    assert response.status == 404  # another's card: not offered, not even as a form
+    await expect(page.get_by_role("link", name="返回我的社保卡")).to_be_visible()
     assert outside_requests(page) == []
     assert outside_requests(desk) == []

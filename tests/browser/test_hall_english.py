@@ -16,8 +16,7 @@ from tests.support.console import new_page, outside_requests, record_outside
 CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef]")
 # The language switch names the other language in that language (lang="zh-CN"): not chrome.
 CHROME = (
-    "h1, h2, label, button:not([lang]), legend, th, caption, .hint, .notice, .error,"
-    " [role=alert]"
+    "h1, h2, label, button:not([lang]), legend, th, caption, .hint, .notice, .error, [role=alert]"
 )
 
 

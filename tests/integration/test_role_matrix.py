@@ -73,13 +73,6 @@ from sscard.units.collection.permissions import (
     RECORD_BATCH_DELIVERY,
     RECORD_DISTRIBUTION_LIST,
 )
-from sscard.units.photos.permissions import SUPPLY_MEMBER_PHOTO
-from sscard.units.production.permissions import (
-    DELIVER_BATCH_TO_OUTLET,
-    FINISH_BATCH_PRODUCTION,
-    START_BATCH_PRODUCTION,
-    VIEW_BATCH_PROGRESS,
-)
 from sscard.units.permissions import (
     END_UNIT_AGENT,
     LIST_UNITS,
@@ -89,6 +82,13 @@ from sscard.units.permissions import (
     UPLOAD_UNIT_BATCH,
     VIEW_BATCH_RESULT,
     VIEW_UNIT,
+)
+from sscard.units.photos.permissions import SUPPLY_MEMBER_PHOTO
+from sscard.units.production.permissions import (
+    DELIVER_BATCH_TO_OUTLET,
+    FINISH_BATCH_PRODUCTION,
+    START_BATCH_PRODUCTION,
+    VIEW_BATCH_PROGRESS,
 )
 from sscard.wiring import OPERATIONS
 from tests.support.api import ADULT_BIRTH, Api

@@ -18,6 +18,7 @@ import pytest
 from sscard.app import create_app
 from sscard.registry.photo import make_standard_photo
 from tests.support.api import Api
+from tests.support.unit_batches import registered_unit
 
 NO_PERSON = "999999"
 NO_CARD = "Z99999999"
@@ -27,6 +28,11 @@ DOC = {"type": "resident_id", "number": "110101199003070011"}
 CARD = f"/api/v1/cards/{NO_CARD}"
 PERSON = f"/api/v1/persons/{NO_PERSON}"
 APP = f"/api/v1/applications/{NO_APP}"
+BATCH = "/api/v1/units/batches/PC32042026112399999999"
+HANDOVER = "/api/v1/units/handovers/FF32042026112399999999"
+NO_UNIT = "91320400MA00099991"  # well formed, check digit right, registered by nobody
+UNIT = f"/api/v1/units/{NO_UNIT}"
+UNIT_BATCH = "/api/v1/unit-batches/PC32042026112399999999"
 
 # (method, route template, concrete path, actor, body, the field the 404 names)
 CASES: list[tuple[str, str, str, str, Any, str]] = [
@@ -122,6 +128,52 @@ CASES: list[tuple[str, str, str, str, Any, str]] = [
      "/api/v1/delivery-endpoints/NOBANK/enable", "admin", None, "recipient"),
     ("POST", "/api/v1/delivery-endpoints/{recipient}/disable",
      "/api/v1/delivery-endpoints/NOBANK/disable", "admin", None, "recipient"),
+    # Issue 13: online applications (APP-4), family binding (ECARD-4), unit batches (APP-3).
+    ("POST", "/api/v1/me/cards/{card_number}/replacement",
+     f"/api/v1/me/cards/{NO_CARD}/replacement", "holder",
+     {"delivery": {"mode": "outlet", "outlet_code": "3204-HR-001"}}, "card_number"),
+    ("POST", "/api/v1/applications/{reference}/mail", f"{APP}/mail", "admin",
+     {"tracking_number": "1234567890123"}, "reference"),
+    ("POST", "/api/v1/applications/{reference}/delivered", f"{APP}/delivered", "admin", None,
+     "reference"),
+    ("POST", "/api/v1/applications/{reference}/returned", f"{APP}/returned", "admin", {},
+     "reference"),
+    ("POST", "/api/v1/family-bindings/{binding_id}/end", "/api/v1/family-bindings/999999/end",
+     "clerk_instant", None, "binding_id"),
+    ("GET", "/api/v1/units/batches/{reference}", f"{BATCH}", "admin", None, "reference"),
+    ("GET", "/api/v1/units/batches/{reference}/members", f"{BATCH}/members", "admin", None,
+     "reference"),
+    ("GET", "/api/v1/units/batches/{reference}/handovers", f"{BATCH}/handovers", "admin", None,
+     "reference"),
+    ("POST", "/api/v1/units/batches/{reference}/start-production", f"{BATCH}/start-production",
+     "admin", None, "reference"),
+    ("POST", "/api/v1/units/batches/{reference}/finish-production",
+     f"{BATCH}/finish-production", "admin", None, "reference"),
+    ("POST", "/api/v1/units/batches/{reference}/deliver-to-outlet",
+     f"{BATCH}/deliver-to-outlet", "admin", None, "reference"),
+    ("POST", "/api/v1/units/batches/{reference}/handovers", f"{BATCH}/handovers", "clerk_fast",
+     {"mode": "logistics", "carrier": "EMS", "waybill": "1"}, "reference"),
+    ("GET", "/api/v1/units/handovers/{reference}", f"{HANDOVER}", "clerk_fast", None,
+     "reference"),
+    ("POST", "/api/v1/units/handovers/{reference}/delivery", f"{HANDOVER}/delivery",
+     "clerk_fast", None, "reference"),
+    ("POST", "/api/v1/units/handovers/{reference}/return", f"{HANDOVER}/return", "clerk_fast",
+     {"cards": [{"card_number": NO_CARD, "outcome": "distributed"}]}, "reference"),
+    ("PUT", "/api/v1/units/batches/{reference}/members/{row_number}/photo",
+     f"{BATCH}/members/2/photo", "unit_agent", "photo", "reference"),
+    ("GET", "/api/v1/units/{credit_code}", UNIT, "admin", None, "credit_code"),
+    ("GET", "/api/v1/units/{credit_code}/batches", f"{UNIT}/batches", "admin", None,
+     "credit_code"),
+    ("POST", "/api/v1/units/{credit_code}/agents", f"{UNIT}/agents", "clerk_fast",
+     {"name": "经办人", "document": DOC, "phone": "13900000000", "username": "agent.nobody"},
+     "credit_code"),
+    ("POST", "/api/v1/units/{credit_code}/agents/{agent_id}/end", f"{UNIT}/agents/1/end",
+     "clerk_fast", None, "credit_code"),
+    ("GET", "/api/v1/unit-batches/{reference}", UNIT_BATCH, "admin", None, "reference"),
+    ("GET", "/api/v1/unit-batches/{reference}/rows", f"{UNIT_BATCH}/rows", "admin", None,
+     "reference"),
+    ("GET", "/api/v1/unit-batches/{reference}/result.xlsx", f"{UNIT_BATCH}/result.xlsx",
+     "admin", None, "reference"),
 ]  # fmt: skip
 
 # Routes whose path parameter is not a resource looked up but one the request creates: a
@@ -153,6 +205,7 @@ def test_every_route_with_a_path_parameter_is_here() -> None:
 async def test_an_unknown_resource_is_not_found(
     api: Api, method: str, path: str, who: str, body: Any, field: str
 ) -> None:
+    who = await _actor(api, who)
     before = await api.counts()
     if body == "photo":
         r = await api.call(
@@ -165,6 +218,16 @@ async def test_an_unknown_resource_is_not_found(
     problem = r.json()
     assert (problem["code"], problem["field"]) == ("not_found", field), problem
     assert await api.counts() == before
+
+
+async def _actor(api: Api, who: str) -> str:
+    """The token key: "holder" is a cardholder of a person registered for the purpose, and
+    "unit_agent" the agent of a unit registered for it."""
+    if who == "holder":
+        return await api.cardholder((await api.person())["person_id"])
+    if who == "unit_agent":
+        return (await registered_unit(api)).agent
+    return who
 
 
 TOO_BIG = str(2**63)  # one past the largest integer the databases store

@@ -36,7 +36,7 @@ from sscard.cards.entities import Card, CardRef
 from sscard.cards.events import ClosureNoticeIssued
 from sscard.cards.legacy import service as legacy
 from sscard.cards.lifecycle import HrStatus, is_live
-from sscard.kernel.actor import Operation, Role, authorize
+from sscard.kernel.actor import Channel, Operation, Role, authorize
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import DomainError, NotFound, visible_or_not_found
 from sscard.kernel.events import publish
@@ -817,9 +817,6 @@ async def accept_batch(
     every member (ID-3, ID-4, APP-5, APP-6); the open-application index still refuses the
     whole statement if a person gained an open application meanwhile (IntegrityError: the
     unit of work rolls back and the batch can be run again)."""
-    # Imported here: this section is appended to a module whose imports belong to its owner.
-    from sscard.kernel.actor import Channel
-
     if not members:
         return []
     city = terms.outlet.city_code

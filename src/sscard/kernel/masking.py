@@ -50,13 +50,16 @@ def mask_account(account: str) -> str:
 
 _ID_LIKE = re.compile(r"(?<!\d)(?:\d{17}[\dXx]|\d{15})(?!\d)")
 _PHONE_LIKE = re.compile(r"(?<!\d)\d{11}(?!\d)")
-_DIGIT_SEPARATOR = re.compile(r"(?<=\d)[\s\-]+(?=\d)")
+# Whatever may be typed between the digits of one number to hide it: spaces, hyphens, dots,
+# slashes, underscores, commas, colons, bars (full-width forms are folded by NFKC first).
+_DIGIT_SEPARATOR = re.compile(r"(?<=\d)[\s\-./_,:;|\\·、。，]+(?=\d)")
 
 
 def personal_number_kind(text: str) -> str | None:
     """'id_number' or 'phone' if the text holds an ID-like or phone-like number, else None.
 
-    Full-width digits and digits split by spaces or hyphens (139-0000-0000) count too.
+    Full-width digits and digits split by spaces, hyphens or punctuation (139-0000-0000,
+    320407.19560908.5141) count too.
     """
     plain = unicodedata.normalize("NFKC", text)
     for candidate in (plain, _DIGIT_SEPARATOR.sub("", plain)):

@@ -6,11 +6,13 @@ a session ends after 30 idle minutes or at sign-out."""
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from typing import Any
 
 import httpx
 
+from sscard.actors.online.rules import STEP_ONE_SECONDS
 from sscard.kernel.clock import ManualClock
 from tests.support.api import Api
 
@@ -109,3 +111,27 @@ async def test_at_most_five_codes_an_hour_and_an_idle_session_ends(
     clock.advance(timedelta(minutes=31))
     ended = await _me(api, token)
     assert (ended.status_code, ended.json()["code"]) == (401, "online_session_ended")
+
+
+async def test_step_one_takes_as_long_for_anybody_and_for_nobody(api: Api) -> None:
+    """Timing tells no more than the answer: whether a code was queued or not, step 1 answers
+    no sooner than rules.STEP_ONE_SECONDS (a lower bound, which a slow machine cannot break)."""
+    card = await api.card("clerk_instant", "ICBC")
+    for number in (card["document"]["number"], "110101199003070011"):
+        started = time.monotonic()
+        assert (await _ask(api, number)).status_code == 202
+        assert time.monotonic() - started >= STEP_ONE_SECONDS
+
+
+async def test_no_session_reads_a_sign_in_code(api: Api) -> None:
+    """A code goes to the phone only: the holder's own messages (and so a relative acting for
+    them, ECARD-4) never list one, or a session could open the next session itself."""
+    card = await api.card("clerk_instant", "ICBC")
+    number = card["document"]["number"]
+    asked = await _ask(api, number)
+    [sms] = await _codes(api)
+    token = (await _give(api, asked.json()["challenge"], sms["params"]["code"])).json()["token"]
+    await _ask(api, number)  # a second code, not yet used
+    messages = (await _me(api, token)).json()["messages"]
+    assert [m for m in messages if m["template"] == "online_sign_in_code"] == []
+    assert len(await _codes(api)) == 2  # the operator's queue still has both

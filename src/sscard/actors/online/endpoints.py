@@ -3,6 +3,7 @@ a code or to give it; the answer to the second step is a session's bearer token.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -29,8 +30,10 @@ router = APIRouter(route_class=GuardedRoute, prefix="/api/v1/online", tags=["onl
     responses=answers(ChallengeView, 202),
 )
 async def request_code(body: CodeRequestIn, request: Request) -> Any:
+    started = time.monotonic()
     async with runtime(request).unit(VISITOR) as ctx:
         found = await online.request_code(ctx, body.social_security_number, body.name)
+    await online.evenly(started)
     return {
         "challenge": found.token,
         "expires_at": found.expires_at,

@@ -12,5 +12,6 @@ SIGN_IN_CODE = Template(
     "工作人员不会向您索要验证码，请勿告诉他人。",
     en="Your sign-in code for the Jiangsu social security card online hall is {code}, valid for "
     "{minutes} minutes. Staff never ask for it; do not give it to anyone.",
+    secret=True,
 )
 TEMPLATES = (SIGN_IN_CODE,)

@@ -15,6 +15,9 @@ from sscard.kernel.errors import DomainError
 
 CODE_DIGITS = 6
 CODE_TTL = timedelta(minutes=5)
+# Step 1 answers after at least this long whatever the details named, so that its timing does
+# not tell a registered person's number and name (with a code to queue) from anybody else's.
+STEP_ONE_SECONDS = 0.25
 MAX_CODE_ATTEMPTS = 5
 MAX_CODES_PER_HOUR = 5
 IDLE = timedelta(minutes=30)

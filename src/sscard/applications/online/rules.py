@@ -99,7 +99,7 @@ PLACE_MAX = 20  # a city's or district's name
 DETAIL_MIN, DETAIL_MAX = 4, 80  # street, number, building, room
 RECIPIENT_MAX = 32
 _MOBILE = re.compile(r"1[3-9][0-9]{9}")
-_PLACE = re.compile(r"[\u4e00-\u9fff·]{2,20}")
+_PLACE = re.compile(r"[\u4e00-\u9fff](?:[\u4e00-\u9fff·]{0,18})[\u4e00-\u9fff]")
 
 
 class AddressRefused(DomainError):
@@ -172,13 +172,19 @@ def check_address(raw: PostalAddress) -> PostalAddress:
             "may hold no document or card number, nor control characters",
         )
     recipient = raw.recipient.strip()
+    if personal_number_kind(recipient):
+        raise _refuse(
+            "recipient",
+            "须为收件人姓名，不能含证件号码或电话号码",
+            "must be a name, holding no document or phone number",
+        )
     if not 1 <= len(recipient) <= RECIPIENT_MAX or text.unsafe_characters(recipient):
         raise _refuse(
             "recipient",
             f"须为1至{RECIPIENT_MAX}个可打印字符",
             f"must be 1 to {RECIPIENT_MAX} printable characters",
         )
-    phone = text.normalise_number(raw.phone)
+    phone = text.normalise_number(raw.phone).replace("-", "")
     if not _MOBILE.fullmatch(phone):
         raise _refuse("phone", "须为11位手机号码", "must be an 11-digit mobile number")
     return PostalAddress(province, city, district, detail, recipient, phone)

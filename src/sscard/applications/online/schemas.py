@@ -87,11 +87,14 @@ class BankChoice(BaseModel):
 class OutletChoice(BaseModel):
     code: str
     name_zh: str
+    name_en: str
     city_code: str
 
 
 class OnlineOptions(BaseModel):
     city_code: str = Field(description="the issuing city: the person's city in the registry")
+    city_name_zh: str
+    city_name_en: str
     banks: list[BankChoice] = Field(description="the city's cooperating banks (APP-6)")
     outlets: list[OutletChoice] = Field(description="outlets of the province that hand out cards")
     first_application: RefusalView | None = Field(

@@ -44,6 +44,7 @@ from sscard.kernel.errors import DomainError, NotFound
 from sscard.kernel.masking import mask_name, mask_phone
 from sscard.platform.notify import service as notifications
 from sscard.registry import service as registry
+from sscard.registry.credit.rules import check_note
 from sscard.registry.documents import PersonCategory
 from sscard.registry.reference import service as reference
 from sscard.registry.reference.policy import CityPolicy, FeeKind
@@ -128,15 +129,18 @@ async def online_options(ctx: Ctx) -> dict[str, Any]:
         }
     banks = {b.code: b for b in await reference.banks(ctx)}
     city_banks = await applications.city_bank_codes(ctx, person["city_code"])
+    city = next(c for c in await reference.cities(ctx) if c.code == person["city_code"])
     return {
-        "city_code": person["city_code"],
+        "city_code": city.code,
+        "city_name_zh": city.name_zh,
+        "city_name_en": city.name_en,
         "banks": [
             {"code": c, "name_zh": banks[c].name_zh, "name_en": banks[c].name_en}
             for c in city_banks
             if c in banks
         ],
         "outlets": [
-            {"code": o.code, "name_zh": o.name_zh, "city_code": o.city_code}
+            {"code": o.code, "name_zh": o.name_zh, "name_en": o.name_en, "city_code": o.city_code}
             for o in await reference.outlets(ctx, None)
             if o.active and COLLECTING_OUTLETS in o.operations
         ],
@@ -285,6 +289,20 @@ async def _accept_online(
 
 
 async def _checked_delivery(ctx: Ctx, delivery: Delivery) -> _Checked:
+    """The delivery checked: an address for EMS, an outlet that hands out cards otherwise, and
+    never both (a contradiction is refused, not resolved by guessing)."""
+    if delivery.mode is DeliveryMode.EMS and delivery.outlet_code is not None:
+        raise DeliveryIncomplete(
+            field="delivery.outlet_code",
+            what_zh="邮寄领卡不填写领卡网点",
+            what_en="A card mailed by EMS names no collection outlet",
+        )
+    if delivery.mode is DeliveryMode.OUTLET and delivery.address is not None:
+        raise DeliveryIncomplete(
+            field="delivery.address",
+            what_zh="网点领卡不填写邮寄地址",
+            what_en="A card collected at an outlet needs no postal address",
+        )
     if delivery.mode is DeliveryMode.EMS:
         if delivery.address is None:
             raise DeliveryIncomplete(
@@ -357,7 +375,8 @@ async def return_undelivered(ctx: Ctx, reference_no: str, reason: str | None) ->
     """EMS brought the card back: the centre holds it again (produced) and may mail it again
     with a new waybill; the application stays open."""
     authorize(ctx.actor, MAIL_CARD)
-    app = await _mailed_step(ctx, reference_no, ApplicationEvent.RETURN_UNDELIVERED, reason)
+    kept = check_note(reason, "reason")  # SPEC ID-6: the reason holds no ID or phone number
+    app = await _mailed_step(ctx, reference_no, ApplicationEvent.RETURN_UNDELIVERED, kept)
     await repo.update_delivery(
         ctx.conn, app["id"], {"returned_at": ctx.now, "tracking_number": None, "sent_at": None}
     )

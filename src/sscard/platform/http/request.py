@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from sscard.kernel.db import MAX_ID
+from sscard.kernel.masking import personal_number_kind
 from sscard.kernel.text import unsafe_characters
 
 PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -56,4 +57,22 @@ def _strings(value: Any) -> list[str]:
 
 
 class TransitionIn(Body):
-    reason: str | None = Field(None, max_length=200)
+    reason: str | None = Field(
+        None, max_length=200, description="why, kept in the history: no ID or phone number"
+    )
+
+    @field_validator("reason", mode="after")
+    @classmethod
+    def _no_personal_number(cls, value: str | None) -> str | None:
+        """SPEC ID-6: a reason is kept in the history and shown to whoever reads it, so it may
+        hold no ID or phone number (however the digits are split)."""
+        if value and personal_number_kind(value):
+            raise PydanticCustomError(
+                "personal_number",
+                "{reason_en}",
+                {
+                    "reason_zh": "不能含证件号码或电话号码",
+                    "reason_en": "may hold no ID or phone number",
+                },
+            )
+        return value

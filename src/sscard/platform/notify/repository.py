@@ -36,10 +36,16 @@ async def notification_page(conn: AsyncConnection, f: NotificationFilter) -> lis
     return [dict(r._mapping) for r in await conn.execute(stmt)]
 
 
-async def latest_of_person(conn: AsyncConnection, person_id: int, limit: int) -> list[Row]:
-    """Up to `limit` of the person's notifications, newest first (ix_notifications_person_id)."""
+async def latest_of_person(
+    conn: AsyncConnection, person_id: int, limit: int, leave_out: list[str]
+) -> list[Row]:
+    """Up to `limit` of the person's notifications but those of the templates `leave_out`,
+    newest first (ix_notifications_person_id)."""
     t = notifications
-    stmt = select(t).where(t.c.person_id == person_id).order_by(t.c.id.desc()).limit(limit)
+    stmt = select(t).where(t.c.person_id == person_id)
+    if leave_out:
+        stmt = stmt.where(t.c.template.not_in(leave_out))
+    stmt = stmt.order_by(t.c.id.desc()).limit(limit)
     return [dict(r._mapping) for r in await conn.execute(stmt)]
 
 

@@ -23,7 +23,7 @@ from sscard.platform.notify.delivery import DeliveryReport, deliver_pending
 from sscard.platform.notify.permissions import DELIVER_NOTIFICATIONS, VIEW_NOTIFICATIONS
 from sscard.platform.notify.rules import CHANNELS, NotificationFilter, NotificationStatus
 from sscard.platform.notify.senders import Sender
-from sscard.platform.notify.templates import TEMPLATES, clean_params
+from sscard.platform.notify.templates import TEMPLATES, clean_params, secret_codes
 from sscard.platform.paging import next_cursor
 
 # ---- the outbox ----
@@ -89,8 +89,10 @@ async def list_notifications(
 
 async def latest_of_person(ctx: Ctx, person_id: int, limit: int) -> list[dict[str, Any]]:
     """The person's latest messages, newest first, for the person's own view (the caller has
-    authorized the read: the online hall shows a cardholder their own)."""
-    return [notification_view(r) for r in await repo.latest_of_person(ctx.conn, person_id, limit)]
+    authorized the read: the online hall shows a cardholder their own). One-time secrets (a
+    sign-in code) are never listed: they are for the phone alone."""
+    rows = await repo.latest_of_person(ctx.conn, person_id, limit, secret_codes())
+    return [notification_view(r) for r in rows]
 
 
 def notification_view(row: dict[str, Any]) -> dict[str, Any]:

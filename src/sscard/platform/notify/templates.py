@@ -26,6 +26,10 @@ class Template:
     rule: str
     zh: str
     en: str
+    # A one-time secret (a sign-in code): it goes to the phone only; no view of the person's
+    # own messages ever lists it, so a session (or a relative acting for the person) cannot read
+    # the code that opens another session.
+    secret: bool = False
 
     def placeholders(self) -> set[str]:
         """The {names} both texts need."""
@@ -47,6 +51,11 @@ def register(*templates: Template) -> None:
         known = TEMPLATES.setdefault(template.code, template)
         if known != template:
             raise ValueError(f"notification template {template.code!r} registered twice")
+
+
+def secret_codes() -> list[str]:
+    """The codes of the registered templates that carry a one-time secret."""
+    return sorted(code for code, t in TEMPLATES.items() if t.secret)
 
 
 def placeholders(template: str) -> set[str]:

@@ -63,19 +63,20 @@ class CreditEntry:
     note: str | None = None
 
 
-def check_note(note: str | None) -> str | None:
-    """The note as stored: trimmed, at most NOTE_MAX characters, no ID or phone numbers."""
+def check_note(note: str | None, field: str = "note") -> str | None:
+    """The note as stored: trimmed, at most NOTE_MAX characters, no ID or phone numbers;
+    refusals name `field`, the request's own name for the text."""
     if note is None or not note.strip():
         return None
     note = note.strip()
     if len(note) > NOTE_MAX:
         raise invalid(
-            "note",
+            field,
             f"不得超过{NOTE_MAX}个字符",
             f"must be at most {NOTE_MAX} characters",
         )
     kind = personal_number_kind(note)
     if kind is not None:
         zh, en = _NUMBER_KIND[kind]
-        raise NoteHoldsPersonalData(field="note", field_name="note", what_zh=zh, what_en=en)
+        raise NoteHoldsPersonalData(field=field, field_name=field, what_zh=zh, what_en=en)
     return note

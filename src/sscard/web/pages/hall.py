@@ -8,6 +8,7 @@ HttpOnly, Secure, SameSite=Strict cookie; every form carries the form token.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from fastapi import Depends, Request
@@ -15,7 +16,6 @@ from fastapi.responses import Response
 
 from sscard.actors.family.rules import ActingForEnded
 from sscard.actors.online import service as sign_ins
-from sscard.actors.online.hooks import SIGN_IN_CODE
 from sscard.actors.online.rules import NOTICE_EN, NOTICE_ZH, CodeRefused, OnlineSessionEnded
 from sscard.actors.online.schemas import CodeRequestIn, SignInIn
 from sscard.actors.online.service import VISITOR
@@ -93,11 +93,13 @@ async def ask_for_code(request: Request) -> Response:
     except DomainError as refusal:
         context = {"values": values, "errors": forms.field_messages(request, refusal)}
         return render(request, "hall/signin.html", context, status=refusal.status)
+    started = time.monotonic()
     found = await run(
         request,
         VISITOR,
         lambda ctx: sign_ins.request_code(ctx, given.social_security_number, given.name),
     )
+    await sign_ins.evenly(started)
     notice = NOTICE_EN if i18n.language(request) == "en" else NOTICE_ZH
     step2: dict[str, Any] = {"challenge": found.token, "notice": notice, "refusal": None}
     return render(request, "hall/code.html", step2, status=202)
@@ -132,7 +134,6 @@ async def my_page(request: Request, done: str = "", actor: Actor = Depends(cardh
     messages = [
         (templates.render(m["template"], m["params"])[1 if english else 0], m["created_at"])
         for m in mine["messages"]
-        if m["template"] != SIGN_IN_CODE.code  # the sign-in codes are not the hall's news
     ]
     context: dict[str, Any] = {
         "mine": mine,

@@ -19,7 +19,7 @@ from sscard.applications.online.rules import MAINLAND_PROVINCES
 from sscard.applications.online.schemas import OnlineApplicationIn, OnlineReplacementIn
 from sscard.applications.online.service import OnlineApplication
 from sscard.kernel.actor import Actor
-from sscard.kernel.errors import DomainError
+from sscard.kernel.errors import DomainError, NotFound
 from sscard.web import forms
 from sscard.web.pages.hall import cardholder
 from sscard.web.render import render
@@ -61,6 +61,8 @@ async def replace_page(
 ) -> Response:
     """A replacement online of the holder's formally lost card (REP-1)."""
     options = await run(request, actor, online.online_options)
+    if card_number.upper() not in options["replaceable_cards"]:  # not theirs, or not lost
+        raise NotFound(field="card_number", what_zh="卡片", what_en="Card")
     values = {"mode": "ems", "province": "江苏省"}
     return _form(request, options, card_number.upper(), values, {}, None)
 
@@ -84,7 +86,15 @@ async def _answer(request: Request, actor: Actor, card_number: str | None) -> Re
             preview = await run(
                 request, actor, lambda ctx: online.preview_online(ctx, req, card_number)
             )
-            context = {"values": values, "preview": preview, "card_number": card_number}
+            options = await run(request, actor, online.online_options)
+            context = {
+                "values": values,
+                "preview": preview,
+                "card_number": card_number,
+                "bank": _named(options["banks"], preview["bank_code"]),
+                "outlet": _named(options["outlets"], values["outlet_code"]),
+                "city": options,
+            }
             return render(request, "hall/apply_check.html", context)
         if card_number is None:
             await run(request, actor, lambda ctx: online.apply_online(ctx, req))
@@ -96,6 +106,11 @@ async def _answer(request: Request, actor: Actor, card_number: str | None) -> Re
         values["confirmed"] = ""
         return _form(request, options, card_number, values, errors, refusal, refusal.status)
     return redirect(request, "/hall/me?done=applied")
+
+
+def _named(choices: list[dict[str, Any]], code: str) -> dict[str, Any]:
+    """The choice of that code (its names in both languages), or the bare code."""
+    return next((c for c in choices if c["code"] == code), {"name_zh": code, "name_en": code})
 
 
 def _parsed(values: dict[str, Any], card_number: str | None) -> OnlineApplication:

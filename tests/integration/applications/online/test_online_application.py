@@ -27,6 +27,11 @@ EMS = {"mode": "ems", "address": ADDRESS}
 S10 = "EA123456785CN"  # the UPU's own example: check digit 5
 
 
+def _split(number: str) -> list[str]:
+    """An ID number cut in three, as one might type it to slip past a check."""
+    return [number[:6], number[6:14], number[14:]]
+
+
 async def _holder(api: Api, **over: Any) -> tuple[int, str]:
     person = await api.person("clerk_instant", **over)
     return person["person_id"], await api.cardholder(person["person_id"])
@@ -234,6 +239,10 @@ async def test_a_holder_of_a_card_or_without_a_photo_goes_to_an_outlet(api: Api)
         ("district", "天宁区<script>"),
         ("detail", "号"),
         ("detail", f"身份证{citizen_number(date(1990, 1, 1))}"),
+        ("detail", "延陵西路" + ".".join(_split(citizen_number(date(1990, 1, 1))))),
+        ("city", "··"),
+        ("recipient", citizen_number(date(1990, 1, 1))),
+        ("recipient", "138_0000_0000"),
         ("recipient", ""),
         ("phone", "1234"),
         ("phone", "23800000000"),
@@ -293,3 +302,53 @@ async def test_only_the_cardholder_applies_online_and_only_the_centre_mails(api:
         assert r.status_code in (403, 404), role
     r = await api.post(f"/api/v1/applications/{ref}/mail", "admin_suzhou", {"tracking_number": S10})
     assert r.status_code == 404  # another city's centre does not see Changzhou's application
+
+
+@pytest.mark.parametrize(
+    ("delivery", "field"),
+    [
+        ({**EMS, "outlet_code": "3204-HR-001"}, "delivery.outlet_code"),
+        ({"mode": "outlet", "outlet_code": "3204-HR-001", "address": ADDRESS}, "delivery.address"),
+    ],
+)
+async def test_a_delivery_that_contradicts_itself_is_refused(
+    api: Api, delivery: dict[str, Any], field: str
+) -> None:
+    """A card goes one way: an address with an outlet is refused by name, not guessed at."""
+    _, holder = await _holder(api)
+    r = await api.post(APPLY, holder, {"bank_code": "ICBC", "delivery": delivery})
+    assert (r.status_code, r.json()["code"], r.json()["field"]) == (
+        422,
+        "delivery_incomplete",
+        field,
+    )
+    assert await api.count("applications") == 0
+
+
+async def test_a_phone_typed_with_hyphens_is_taken(api: Api) -> None:
+    _, holder = await _holder(api)
+    delivery = {"mode": "ems", "address": {**ADDRESS, "phone": "138-0000-0000"}}
+    r = await api.post(APPLY, holder, {"bank_code": "ICBC", "delivery": delivery})
+    assert r.status_code == 201, r.text
+
+
+async def test_a_reason_kept_in_the_history_holds_no_personal_number(api: Api) -> None:
+    """SPEC ID-6: the return's reason and any step's reason are shown to whoever reads the
+    history, so an ID or phone number in them (however split) is refused by the field."""
+    _, holder = await _holder(api)
+    ref = (await api.post(APPLY, holder, {"bank_code": "ICBC", "delivery": EMS})).json()[
+        "reference"
+    ]
+    number = citizen_number(date(1956, 9, 8))
+    r = await api.post(f"/api/v1/applications/{ref}/start-production", "admin",
+                       {"reason": "联系 138.0000.0000"})  # fmt: skip
+    assert (r.status_code, r.json()["field"]) == (422, "reason"), r.text
+    assert r.json()["errors"][0]["reason_zh"] == "不能含证件号码或电话号码"
+    await _produce(api, ref)
+    assert (await api.post(f"/api/v1/applications/{ref}/mail", "admin",
+                           {"tracking_number": S10})).status_code == 200  # fmt: skip
+    r = await api.post(
+        f"/api/v1/applications/{ref}/returned", "admin", {"reason": f"收件人身份证{number}拒收"}
+    )
+    assert (r.status_code, r.json()["field"]) == (422, "reason"), r.text
+    assert (await api.get(f"/api/v1/applications/{ref}", "admin")).json()["status"] == "mailed"
