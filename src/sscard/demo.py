@@ -97,8 +97,9 @@ class DemoResult:
     documents: list[dict[str, str]]  # generated persons' document numbers, to find them by
 
 
-# Generated persons registered with a photo but no application, to apply online (issue 13).
-ONLINE_READY = 3
+# One generated person in five (the last ones) is registered with a photo but no application,
+# to apply online in the hall (issue 13).
+ONLINE_READY_SHARE = 5
 
 
 async def load_demo(rt: Runtime, *, persons: int = 20, seed: int = 2026) -> DemoResult:
@@ -113,7 +114,7 @@ async def load_demo(rt: Runtime, *, persons: int = 20, seed: int = 2026) -> Demo
         clerk = clerks["clerk_instant" if i % 2 == 0 else "clerk_fast"]
         # Draw everything first, so that a skipped person leaves the sequence unchanged.
         reg, bank = generated_registration(rng, "3204"), rng.choice(["ICBC", "ABC", "JSB"])
-        applies = i < persons - ONLINE_READY  # the last few apply online, in the hall (APP-4)
+        applies = i < persons - persons // ONLINE_READY_SHARE  # the rest apply online (APP-4)
         documents.append(
             {
                 "document_number": reg.document.number,
