@@ -220,28 +220,20 @@ async def preview_online(
     ctx: Ctx, req: OnlineApplication, card_number: str | None = None
 ) -> dict[str, Any]:
     """What an online application would be, for the hall's "check your answers" page: every
-    check made, nothing written. {kind, city_code, bank_code, delivery (masked, as answered
-    later), working_days}; raises what apply_online or replace_online would."""
+    check made, nothing written. {kind, city_code, bank_code, delivery_mode, outlet_id (the
+    collection outlet or None), working_days}; raises what apply_online or replace_online
+    would."""
     authorize(ctx.actor, APPLY_ONLINE if card_number is None else REPLACE_ONLINE)
     ready = await _prepare(ctx, req, card_number)
     kind = ApplicationKind.FIRST if card_number is None else ApplicationKind.REPLACEMENT
-    outlet = None
-    if ready.delivery.outlet_id is not None:
-        outlet = await reference.outlet_by_id(ctx, ready.delivery.outlet_id)
     return {
         "kind": kind.value,
         "city_code": ready.city_code,
         "bank_code": ready.bank_code,
-        "delivery": applications.delivery_view(_shown(_sealed(ctx, ready.delivery))),
-        "outlet": {"code": outlet.code, "name_zh": outlet.name_zh} if outlet else None,
+        "delivery_mode": ready.delivery.mode.value,
+        "outlet_id": ready.delivery.outlet_id,
         "working_days": ONLINE_WORKING_DAYS,
     }
-
-
-def _shown(row: dict[str, Any]) -> dict[str, Any]:
-    empty = dict.fromkeys(("tracking_number", "sent_at", "delivered_at", "returned_at"))
-    masked = dict.fromkeys(("province", "city", "district", "detail_masked"), "")
-    return {**masked, "recipient_masked": None, "phone_masked": None, **empty, **row}
 
 
 async def apply_online(ctx: Ctx, req: OnlineApplication) -> dict[str, Any]:
@@ -318,10 +310,13 @@ async def _checked_delivery(ctx: Ctx, delivery: Delivery) -> _Checked:
             what_zh="网点领卡须选择领卡网点",
             what_en="Collecting at an outlet needs the outlet chosen",
         )
-    found = [o for o in await reference.outlets(ctx, None) if o.code == code]
-    if not found or not found[0].active or COLLECTING_OUTLETS not in found[0].operations:
+    try:
+        outlet = await reference.outlet(ctx, code)
+    except NotFound:
+        outlet = None
+    if outlet is None or not outlet.active or COLLECTING_OUTLETS not in outlet.operations:
         raise CollectionOutletRefused(field="delivery.outlet_code", outlet_code=code[:20])
-    return _Checked(DeliveryMode.OUTLET, None, found[0].id)
+    return _Checked(DeliveryMode.OUTLET, None, outlet.id)
 
 
 def _sealed(ctx: Ctx, checked: _Checked) -> dict[str, Any]:

@@ -12,13 +12,11 @@ from fastapi import Depends, Query, Request
 from fastapi.responses import Response
 
 from sscard.actors.staff.service import StaffSession
-from sscard.kernel.actor import Role
 from sscard.kernel.errors import DomainError
-from sscard.registry.reference import service as reference
 from sscard.units.production import service as production
 from sscard.web import i18n
 from sscard.web.i18n import N_
-from sscard.web.pages.centre_common import ADMIN, page_context
+from sscard.web.pages.centre_common import ADMIN, city_choices, page_context
 from sscard.web.pages.unit_batches import STATUS_COLUMNS
 from sscard.web.render import render
 from sscard.web.route import page_router
@@ -31,12 +29,6 @@ STEPS = {
     "finish-production": (production.finish_production, N_("Finish production for the batch")),
     "deliver-to-outlet": (production.deliver_to_outlet, N_("Deliver the batch to its outlet")),
 }
-
-
-async def _cities(request: Request, who: StaffSession) -> list[Any]:
-    found = await read(request, who.actor, reference.cities)
-    own = who.actor.city_code if who.actor.role is Role.CENTRE_ADMIN else None
-    return [c for c in found if own is None or c.code == own]
 
 
 @router.get("/batches")
@@ -68,7 +60,7 @@ async def _queue(
         cursor=cursor,
         city=city,
         every=every,
-        cities=await _cities(request, who),
+        cities=await city_choices(request, who),
         columns=STATUS_COLUMNS,
         steps=STEPS,
         outcome=outcome,

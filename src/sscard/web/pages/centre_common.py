@@ -8,6 +8,7 @@ from typing import Any
 
 from fastapi import Request
 
+from sscard.actors.staff.service import StaffSession
 from sscard.applications.online.permissions import MAIL_CARD
 from sscard.banks.permissions import VIEW_BANK_INBOX
 from sscard.banks.reconciliation.permissions import VIEW_RECONCILIATION
@@ -15,9 +16,10 @@ from sscard.kernel.actor import ROLE_ZH, Operation, Role
 from sscard.kernel.errors import DomainError
 from sscard.platform.notify.permissions import VIEW_NOTIFICATIONS
 from sscard.platform.outbox.permissions import VIEW_OUTBOX
+from sscard.registry.reference import service as reference
 from sscard.web import forms, i18n
 from sscard.web.i18n import N_
-from sscard.web.session import current_staff, of_role
+from sscard.web.session import current_staff, of_role, read
 
 # A city's centre administrator or the province's; the use cases scope each by city (issue 11).
 ADMIN = of_role(Role.CENTRE_ADMIN, Role.PROVINCE_ADMIN)
@@ -119,6 +121,14 @@ def status_labeller(request: Request) -> Any:
     """label(code): a record's status in the page language."""
     _ = i18n.translator(request)
     return lambda code: _(STATUS_LABELS[code]) if code in STATUS_LABELS else (code or "—")
+
+
+async def city_choices(request: Request, who: StaffSession) -> list[Any]:
+    """The cities a centre page's filter offers: every one to the province, none but its own
+    to a city's administrator (issue 11)."""
+    found = await read(request, who.actor, reference.cities)
+    own = who.actor.city_code if who.actor.role is Role.CENTRE_ADMIN else None
+    return [c for c in found if own is None or c.code == own]
 
 
 def page_context(request: Request, **extra: Any) -> dict[str, Any]:

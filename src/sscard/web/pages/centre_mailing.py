@@ -15,8 +15,7 @@ from sscard.applications.lifecycle import ApplicationStatus, DeliveryMode
 from sscard.applications.online import service as online
 from sscard.kernel.errors import DomainError
 from sscard.web.i18n import N_
-from sscard.web.pages.centre_common import ADMIN, page_context
-from sscard.web.pages.centre_production import _cities
+from sscard.web.pages.centre_common import ADMIN, city_choices, page_context
 from sscard.web.render import render
 from sscard.web.route import page_router
 from sscard.web.session import form, form_values, run
@@ -61,7 +60,7 @@ async def _desk(
         tabs=TABS,
         tab=status,
         city=city,
-        cities=await _cities(request, who),
+        cities=await city_choices(request, who),
         items=items,
         cursor=cursor,
         outcome=outcome,

@@ -18,13 +18,11 @@ from fastapi.responses import Response
 from sscard.actors.staff.service import StaffSession
 from sscard.applications import service as applications
 from sscard.applications.lifecycle import LABEL_ZH, ApplicationEvent, ApplicationStatus
-from sscard.kernel.actor import Role
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import DomainError
-from sscard.registry.reference import service as reference
 from sscard.web import i18n
 from sscard.web.i18n import N_
-from sscard.web.pages.centre_common import ADMIN, in_language, page_context
+from sscard.web.pages.centre_common import ADMIN, city_choices, in_language, page_context
 from sscard.web.render import render
 from sscard.web.route import page_router
 from sscard.web.session import form, run, takes_lists
@@ -60,13 +58,6 @@ def status_label(request: Request, status: str) -> str:
     return in_language(request, LABEL_ZH.get(status), status.replace("_", " "))
 
 
-async def _cities(request: Request, who: StaffSession) -> list[Any]:
-    """The cities the filter offers: every one to the province, none but its own to a city."""
-    found = await run(request, who.actor, reference.cities)
-    own = who.actor.city_code if who.actor.role is Role.CENTRE_ADMIN else None
-    return [c for c in found if own is None or c.code == own]
-
-
 @router.get("/production")
 async def production_queue(
     request: Request,
@@ -97,7 +88,7 @@ async def _queue(
         stages=STAGES,
         stage=stage,
         city=city,
-        cities=await _cities(request, who),
+        cities=await city_choices(request, who),
         items=items,
         cursor=cursor,
         outcome=outcome,
@@ -150,7 +141,7 @@ async def late_work(
     context = page_context(
         request,
         city=city,
-        cities=await _cities(request, who),
+        cities=await city_choices(request, who),
         late=late,
         late_more=late_more is not None,
         waiting=waiting,
