@@ -60,6 +60,7 @@ async def test_a_cardholder_signs_in_by_real_name_and_reports_a_formal_loss_onli
     await expect(page.get_by_role("status")).to_contain_text("已正式挂失")
     await expect(cards.get_by_role("row", name=re.compile(n))).to_contain_text("正式挂失")
     await expect(cards.get_by_role("button", name=f"解挂 {n}")).to_be_visible()
+    await expect(cards.get_by_role("link", name=f"网上补卡 {n}")).to_be_visible()  # REP-1
     assert (await api.card_state(n))["hr_status"] == "formally_lost"
     messages = page.get_by_role("region", name="我的消息")
     await expect(messages).to_contain_text("金融功能（银行账户）须另行到发卡银行网点")  # LOSS-2
@@ -67,6 +68,7 @@ async def test_a_cardholder_signs_in_by_real_name_and_reports_a_formal_loss_onli
     await cards.get_by_role("button", name=f"解挂 {n}").click()
     await expect(page.get_by_role("status")).to_contain_text("已解除挂失")
     assert (await api.card_state(n))["hr_status"] == "active"
+    await expect(cards.get_by_role("link", name=f"网上补卡 {n}")).to_have_count(0)
     await cards.get_by_role("link", name=f"办理记录 {n}").click()  # the card's history (CH-2)
     history = page.get_by_role("table", name=re.compile("我的社保卡办理记录"))
     await expect(history.get_by_role("row")).to_have_count(5)  # the header and four changes

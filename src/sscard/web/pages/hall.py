@@ -149,9 +149,9 @@ async def my_page(request: Request, done: str = "", actor: Actor = Depends(cardh
 
 def _offered(hr_status: str) -> set[str]:
     """What the hall offers for a card in this state: the lifecycle table's own online moves
-    (LOSS-2/3), so no rule is written in the template."""
+    (LOSS-2/3, REP-1 after a formal loss), so no rule is written in the template."""
     offered = set()
-    for event in (CardEvent.REPORT_FORMAL_LOSS, CardEvent.UNLOCK):
+    for event in (CardEvent.REPORT_FORMAL_LOSS, CardEvent.UNLOCK, CardEvent.APPLY_REPLACEMENT):
         try:
             transition(HrStatus(hr_status), event, Channel.ONLINE)
         except (DomainError, ValueError):
