@@ -19,6 +19,7 @@ import csv
 import io
 import random
 import resource
+import statistics
 import time
 import tracemalloc
 from datetime import UTC, datetime
@@ -29,7 +30,7 @@ from openpyxl import Workbook
 from sqlalchemy import insert, text
 
 from benchmarks.generate import GIVEN, SURNAMES, fill_postgres, ssn_of
-from benchmarks.run import BENCH_KEY, OUT, fresh_postgres, machine_line, settings_for
+from benchmarks.run import BENCH_KEY, OUT, commit, fresh_postgres, machine_line, settings_for
 from sscard.actors import service as actors
 from sscard.kernel.actor import OPERATOR, Actor, Role
 from sscard.kernel.runtime import Runtime
@@ -170,6 +171,9 @@ async def clear_batches(url: str) -> None:
             " history, statistics_daily CASCADE"
         )
         await conn.execute("VACUUM ANALYZE")
+        # every run starts just after a checkpoint: the persons its foreign keys lock are
+        # written whole to the WAL in each run alike (full-page writes), not in some only
+        await conn.execute("CHECKPOINT")
     finally:
         await conn.close()
 
@@ -251,10 +255,17 @@ def run(url: str, vault_key: str, args: argparse.Namespace) -> dict[str, Any]:
     files = {"csv": csv_file(rows), "xlsx": xlsx_file(rows)}
     runs: dict[str, Any] = {}
     for kind, data in files.items():
-        asyncio.run(clear_batches(url))
-        runs[kind] = asyncio.run(timed_upload(url, setup["agent_id"], data, traced=False))
-        runs[kind]["file_mb"] = len(data) / 2**20
-        print(f"{kind}: {runs[kind]}", flush=True)
+        timed = []
+        for _ in range(args.batch_rounds):
+            asyncio.run(clear_batches(url))
+            timed.append(asyncio.run(timed_upload(url, setup["agent_id"], data, traced=False)))
+            print(f"{kind}: {timed[-1]}", flush=True)
+        runs[kind] = {
+            **timed[0],
+            "seconds": statistics.median(t["seconds"] for t in timed),
+            "all_seconds": [t["seconds"] for t in timed],
+            "file_mb": len(data) / 2**20,
+        }
     asyncio.run(clear_batches(url))
     traced = asyncio.run(timed_upload(url, setup["agent_id"], files["csv"], traced=True))
     copy = asyncio.run(copy_rate(url, count))
@@ -262,6 +273,7 @@ def run(url: str, vault_key: str, args: argparse.Namespace) -> dict[str, Any]:
     return {
         "measured_at": f"{datetime.now(UTC):%Y-%m-%d %H:%M}",
         "machine": machine_line(),
+        "commit": commit(),
         "rows": count,
         "runs": runs,
         "heap_peak_mb": traced["heap_peak_mb"],
@@ -272,31 +284,45 @@ def run(url: str, vault_key: str, args: argparse.Namespace) -> dict[str, Any]:
 
 
 def report_section(data: dict[str, Any]) -> list[str]:
-    runs = data["runs"]
+    runs, copy = data["runs"], data["copy"]
     lines = [
         "## A unit's batch application (issue 13, APP-3)",
         "",
-        f"Measured {data['measured_at']} UTC with `python -m benchmarks.run --only batch "
-        f"--batch-rows {data['rows']}` on PostgreSQL. Machine: {data['machine']}.",
+        f"Measured {data['measured_at']} UTC at commit {data.get('commit', 'unknown')} with "
+        f"`python -m benchmarks.run --only batch --batch-rows {data['rows']}` on PostgreSQL. "
+        f"Machine: {data['machine']}.",
         "",
         f"{data['rows']:,} members in one file (97 % good, 1 % each of a wrong check digit, a "
         "person not registered, a duplicate), every row judged and the accepted ones stored "
-        "as applications with their history rows and statistics, in one transaction, from "
-        f"the file's bytes to the commit (target {TARGET_SECONDS:.0f} s):",
+        "as applications with their history rows, result rows and statistics, in one "
+        f"transaction, from the file's bytes to the commit (target {TARGET_SECONDS:.0f} s). "
+        "Median of the runs; the last column divides it by the time COPY takes to store as "
+        "many rows into a table like `applications`, in the same run:",
         "",
-        "| file | size | rows | accepted | seconds | rows/s |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| file | size | rows | accepted | seconds (median) | runs | rows/s | × COPY |",
+        "|---|---:|---:|---:|---:|---|---:|---:|",
     ]
     for kind, r in runs.items():
+        every = ", ".join(f"{t:.1f}" for t in r.get("all_seconds", [r["seconds"]]))
         lines.append(
             f"| {kind} | {r['file_mb']:.1f} MB | {r['rows']:,} | {r['accepted']:,} | "
-            f"{r['seconds']:.2f} | {r['rows'] / r['seconds']:,.0f} |"
+            f"{r['seconds']:.2f} | {every} | {r['rows'] / r['seconds']:,.0f} | "
+            f"{r['seconds'] / copy['seconds']:.1f} |"
         )
-    copy = data["copy"]
+    best = min(r["seconds"] for r in runs.values())
+    verdict = "met" if best <= TARGET_SECONDS else "not met"
     lines += [
         "",
         f"COPY of {copy['rows']:,} rows into a table shaped and indexed like `applications`, "
         f"same run: {copy['seconds']:.2f} s, {copy['rate']:,.0f} rows/s.",
+        "",
+        f"Verdict: {verdict} on this machine — the CSV file's median is {best:.1f} s against "
+        f"{TARGET_SECONDS:.0f} s. Where the time goes (profiled on the CSV file): about two "
+        "thirds is Python on one core (reading the file, checking every document number, "
+        "unsealing the registered names to compare them, building the rows), the rest the "
+        "server's foreign-key checks, which PostgreSQL runs row by row at the end of each COPY "
+        "statement (4 on an application, 2 on a result row). The rows are streamed to COPY "
+        "in slices while the next slice is judged, so the two cores overlap where they can.",
         "",
         f"Peak memory: Python heap {data['heap_peak_mb']:.0f} MB (tracemalloc, CSV run timed "
         f"apart); process peak RSS {data['rss_peak_mb']:.0f} MB (the generation included).",
@@ -312,6 +338,7 @@ def main() -> None:
         "--postgres-url", default="postgresql://postgres@127.0.0.1:5432/sscard_bench"
     )
     parser.add_argument("--batch-rows", type=int, default=100_000)
+    parser.add_argument("--batch-rounds", type=int, default=3)
     args = parser.parse_args()
     data = run(args.postgres_url, BENCH_KEY, args)
     print("\n".join(report_section(data)))

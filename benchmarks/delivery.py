@@ -49,7 +49,6 @@ from benchmarks.lifecycle import (
     OUTLET,
     TICKS,
     CpuMeter,
-    _commit,
     _machine_ticks,
     _package,
     _quantile,
@@ -57,6 +56,7 @@ from benchmarks.lifecycle import (
     prepare,
 )
 from benchmarks.run import OUT, free_port, machine_line, settings_for
+from benchmarks.run import commit as head_commit
 from sscard.banks.messages import card_status_changed
 from sscard.cards.entities import CardRef
 from sscard.cards.lifecycle import CardEvent, HrStatus
@@ -836,7 +836,7 @@ def _say(text: str) -> None:
 def run(url: str, vault_key: str, args: argparse.Namespace) -> dict[str, Any]:
     """Set up; account requests; backlog rounds; steady loads; the same on NATS; the split."""
     url = delivery_url(url)
-    commit, dirty = _commit(), _uncommitted()  # the code the processes started below will run
+    commit, dirty = head_commit(), _uncommitted()  # the code the processes started below will run
     work = OUT / "delivery"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)

@@ -30,6 +30,7 @@ from sqlalchemy.engine import make_url
 from benchmarks.generate import fill_cards_postgres, fill_postgres
 from benchmarks.run import (
     OUT,
+    commit,
     fresh_postgres,
     machine_line,
     serving,
@@ -400,7 +401,7 @@ def run(url: str, vault_key: str, args: argparse.Namespace) -> dict[str, Any]:
         "rounds": rounds,
         "workers": workers_for(settings),
         "machine": machine_line(),
-        "commit": _commit(),
+        "commit": commit(),
         "cores": os.cpu_count() or 1,
         "rows": rows,
     }
@@ -528,15 +529,6 @@ def report_section(data: dict[str, Any]) -> list[str]:
 
 
 # ---- helpers ----
-
-
-def _commit() -> str:
-    done = subprocess.run(
-        ["git", "-C", str(OUT.parent), "rev-parse", "--short", "HEAD"],
-        capture_output=True,
-        text=True,
-    )
-    return done.stdout.strip() or "unknown"
 
 
 def _search(pattern: str, text: str, default: str | None = None) -> str:

@@ -26,7 +26,6 @@ import argparse
 import asyncio
 import json
 import random
-import subprocess
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -46,6 +45,7 @@ from benchmarks.generate import (
 )
 from benchmarks.run import (
     OUT,
+    commit,
     fresh_postgres,
     machine_line,
     served,
@@ -141,7 +141,7 @@ async def enrolled(rt: Runtime, username: str, role: Role, **binding: Any) -> di
     through the staff service: its session cookie and an API token of the same actor."""
     member = await make_staff(rt, username, role, display_name=f"压测{username}", **binding)
     async with rt.unit(OPERATOR) as ctx:
-        outcome = await staff.sign_in(ctx, username, member.password)
+        outcome = await staff.sign_in(ctx, username, member.password, client=None)
     assert outcome.token is not None, outcome.refusal
     async with rt.unit(OPERATOR) as ctx:
         code = pyotp.TOTP(member.secret).now()
@@ -277,14 +277,9 @@ def run(url: str, vault_key: str, args: argparse.Namespace) -> dict[str, Any]:
         "rounds": args.pages_rounds,
         "connections": CONNECTIONS,
         "machine": machine_line(),
-        "commit": _commit(),
+        "commit": commit(),
         "rows": rows,
     }
-
-
-def _commit() -> str:
-    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
-    return done.stdout.strip() or "unknown"
 
 
 def report_section(data: dict[str, Any]) -> list[str]:

@@ -348,6 +348,16 @@ def machine_line() -> str:
     return "; ".join(f"{k} {v}" for k, v in machine().items())
 
 
+def commit() -> str:
+    """The short hash of the checked-out commit the benchmark runs ("unknown" outside git)."""
+    done = subprocess.run(
+        ["git", "-C", str(OUT.parent), "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+    )
+    return done.stdout.strip() or "unknown"
+
+
 def report(store: dict[str, Any]) -> str:
     lines = [
         "# Benchmarks",
@@ -574,6 +584,7 @@ def main() -> None:
     parser.add_argument(
         "--batch-rows", type=int, default=100_000, help="batch: members in the unit's file"
     )
+    parser.add_argument("--batch-rounds", type=int, default=3, help="batch: runs of each file")
     parser.add_argument(
         "--only",
         choices=["sqlite", "postgresql", "lifecycle", "delivery", "pages", "batch"],

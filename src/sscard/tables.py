@@ -21,6 +21,7 @@ from sscard.platform import models as platform
 from sscard.platform.access import models as access
 from sscard.platform.notify import models as notify
 from sscard.platform.outbox import models as outbox
+from sscard.platform.throttle import models as throttle
 from sscard.registry import models as registry
 from sscard.registry.calendar import models as calendar
 from sscard.registry.corrections import models as corrections
@@ -35,6 +36,7 @@ MODELS = (
     platform,
     access,
     outbox,
+    throttle,
     notify,
     registry,
     reference,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from datetime import date
+from itertools import islice
 from typing import Any
 
 from sqlalchemy import (
@@ -18,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sscard.applications.lifecycle import OPEN_STATUSES, ApplicationInProgress, ApplicationStatus
 from sscard.applications.models import OPEN_WHERE, applications, deliveries, representatives
 from sscard.cards.models import cards
-from sscard.kernel.db import Row
+from sscard.kernel.db import Row, copy_in, serial_ids
 from sscard.kernel.errors import Conflict, DomainError
 from sscard.registry.models import persons
 from sscard.registry.reference.models import outlets
@@ -286,65 +288,46 @@ async def reference_values(conn: AsyncConnection, count: int) -> list[int]:
     return list(await take(conn, "application_reference", count))
 
 
-async def copy_in(conn: AsyncConnection, table: Any, rows: list[Row]) -> None:
-    """Insert many rows of one shape: on PostgreSQL by COPY on the transaction's own
-    connection (no statement per row, no parameter limit), elsewhere by multi-row INSERTs.
-    The values must be what the driver takes as they are (aware datetimes, bytes)."""
-    if not rows:
-        return
-    if conn.dialect.name != "postgresql":
-        for start in range(0, len(rows), 2_000):
-            await conn.execute(insert(table), rows[start : start + 2_000])
-        return
-    columns = list(rows[0])
-    raw = (await conn.get_raw_connection()).driver_connection
-    assert raw is not None
-    records = [tuple(r[c] for c in columns) for r in rows]
-    await raw.copy_records_to_table(table.name, columns=columns, records=records)
-
-
-async def serial_ids(conn: AsyncConnection, table: Any, count: int) -> list[int]:
-    """`count` new ids of a table's own sequence (PostgreSQL), for rows COPYed with them."""
-    from sqlalchemy import text
-
-    stmt = text(
-        f"SELECT nextval(pg_get_serial_sequence('{table.name}', 'id')) FROM generate_series(1, :n)"
-    )
-    return [int(v) for v in (await conn.execute(stmt, {"n": count})).scalars()]
-
-
-async def insert_applications(conn: AsyncConnection, rows: list[Row]) -> list[int]:
-    """Insert many applications; their ids in the order of `rows`. On PostgreSQL the ids are
-    taken from the table's sequence and the rows COPYed; elsewhere multi-row INSERTs return
-    them. The open-application index refuses them all if one person gained an open
+async def insert_applications(conn: AsyncConnection, rows: Iterable[Row], most: int) -> list[int]:
+    """Insert the applications `rows` yields (a generator of at most `most`); their ids in the
+    order of `rows`. On PostgreSQL `most` ids are taken from the table's sequence and the rows
+    streamed by COPY as they are built (an id not used is a gap); elsewhere multi-row INSERTs
+    return them. The open-application index refuses them all if one person gained an open
     application meanwhile (Conflict: the unit of work rolls back, the batch can run again)."""
     if conn.dialect.name == "postgresql":
         from asyncpg.exceptions import UniqueViolationError
 
-        ids = await serial_ids(conn, applications, len(rows))
+        ids = await serial_ids(conn, applications, most)
+        used = 0
+
+        def with_ids() -> Iterator[Row]:
+            nonlocal used
+            for r in rows:
+                yield {"id": ids[used], **r}
+                used += 1
+
         try:
-            await copy_in(
-                conn, applications, [{"id": i, **r} for i, r in zip(ids, rows, strict=True)]
-            )
+            await copy_in(conn, applications, with_ids())
         except UniqueViolationError:
             raise Conflict(field="file") from None
-        return ids
+        return ids[:used]
     found: list[int] = []
     stmt = insert(applications).returning(applications.c.id, sort_by_parameter_order=True)
+    it = iter(rows)
     try:
-        for start in range(0, len(rows), 2_000):
-            result = await conn.execute(stmt, rows[start : start + 2_000])
+        while chunk := list(islice(it, 2_000)):
+            result = await conn.execute(stmt, chunk)
             found += [int(i) for i in result.scalars()]
     except IntegrityError:
         raise Conflict(field="file") from None
     return found
 
 
-async def insert_representatives(conn: AsyncConnection, rows: list[Row]) -> None:
+async def insert_representatives(conn: AsyncConnection, rows: Iterable[Row]) -> None:
     await copy_in(conn, representatives, rows)
 
 
-async def insert_history(conn: AsyncConnection, rows: list[Row]) -> None:
+async def insert_history(conn: AsyncConnection, rows: Iterable[Row]) -> None:
     """History rows (SPEC CH-2) built as platform.history.record builds them, COPYed in bulk."""
     from sscard.platform.models import history
 

@@ -3,7 +3,7 @@ ISS; issue 11)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -804,68 +804,71 @@ class BatchMember:
 
 
 async def accept_batch(
-    ctx: Ctx, terms: BatchTerms, members: list[BatchMember]
+    ctx: Ctx, terms: BatchTerms, members: Iterable[BatchMember], most: int
 ) -> list[tuple[int, str]]:
     """Record a unit batch's accepted members as first applications through the unit_batch
     channel, never made on the spot (APP-3: fast making, due on `terms.due_date`); returns
     (application id, reference) per member, in order.
 
-    Set-based for 100,000 members: the references come from one sequence statement, the
-    applications, their history rows (CH-2) and guardians (ID-4) go in as multi-row
-    statements, and one ApplicationAccepted per application is published in one batch (the
+    Set-based for 100,000 members: `members` may be a generator yielding at most `most`
+    members, judged as the applications stream to the database (COPY on PostgreSQL), so the
+    server stores while the caller judges the next ones. Ids and references are taken for
+    `most` in one statement each; those a refused candidate leaves unused are gaps, as a
+    rolled-back application leaves one. The history rows (CH-2) and guardians (ID-4) follow
+    in bulk, and one ApplicationAccepted per application is published in one batch (the
     statistics add them up in one upsert). The caller has authorised the agent and checked
     every member (ID-3, ID-4, APP-5, APP-6); the open-application index still refuses the
-    whole statement if a person gained an open application meanwhile (IntegrityError: the
-    unit of work rolls back and the batch can be run again)."""
-    if not members:
+    whole statement if a person gained an open application meanwhile (Conflict: the unit of
+    work rolls back and the batch can be run again)."""
+    if most <= 0:
         return []
     city = terms.outlet.city_code
-    values = await repo.reference_values(ctx.conn, len(members))
+    values = await repo.reference_values(ctx.conn, most)
     references = [sequences.reference_number("SQ", city, ctx.today, v) for v in values]
     fee = terms.policy.fee(FeeKind.FIRST_APPLICATION)  # SPEC APP-8: free by default
     channel = Channel.UNIT_BATCH.value  # SPEC CH-1, whoever runs the batch (agent or worker)
-    rows = [
-        {
-            "reference": reference,
-            "person_id": m.person_id,
-            "kind": ApplicationKind.FIRST.value,
-            "channel": channel,
-            "outlet_id": terms.outlet.id,
-            "city_code": city,
-            "bank_code": terms.bank_code,
-            "making": Making.FAST.value,
-            "status": ApplicationStatus.ACCEPTED.value,
-            "fee_fen": fee,
-            "accepted_on": ctx.today,
-            "due_date": terms.due_date,
-            "due_year_unknown": None,
-            "replaces_card_id": None,
-            "exchange_reason": None,
-            "version": 1,
-            "accepted_at": ctx.now,
-            "updated_at": ctx.now,
-        }
-        for m, reference in zip(members, references, strict=True)
-    ]
-    ids = await repo.insert_applications(ctx.conn, rows)
+    taken: list[BatchMember] = []
+    fixed = {
+        "kind": ApplicationKind.FIRST.value,
+        "channel": channel,
+        "outlet_id": terms.outlet.id,
+        "city_code": city,
+        "bank_code": terms.bank_code,
+        "making": Making.FAST.value,
+        "status": ApplicationStatus.ACCEPTED.value,
+        "fee_fen": fee,
+        "accepted_on": ctx.today,
+        "due_date": terms.due_date,
+        "due_year_unknown": None,
+        "replaces_card_id": None,
+        "exchange_reason": None,
+        "version": 1,
+        "accepted_at": ctx.now,
+        "updated_at": ctx.now,
+    }
+
+    def rows() -> Iterator[dict[str, Any]]:
+        # members first: the stream is drawn to its end before the references run out
+        for m, ref in zip(members, references, strict=False):
+            taken.append(m)
+            yield {"reference": ref, "person_id": m.person_id, **fixed}
+
+    ids = await repo.insert_applications(ctx.conn, rows(), most)
+    references = references[: len(ids)]
     actor = ctx.actor
     # The rows platform.history.record writes, one per application (CH-2), COPYed in bulk.
-    history = [
-        {
-            "entity": ENTITY,
-            "entity_id": i,
-            "event": "accepted",
-            "from_state": None,
-            "to_state": "accepted",
-            "actor_id": actor.id,
-            "role": actor.role.value,
-            "channel": actor.channel.value,
-            "outlet_id": actor.outlet_id,
-            "at": ctx.now,
-            "reason": None,
-        }
-        for i in ids
-    ]
+    said = {
+        "event": "accepted",
+        "from_state": None,
+        "to_state": "accepted",
+        "actor_id": actor.id,
+        "role": actor.role.value,
+        "channel": actor.channel.value,
+        "outlet_id": actor.outlet_id,
+        "at": ctx.now,
+        "reason": None,
+    }
+    history = ({"entity": ENTITY, "entity_id": i, **said} for i in ids)
     await repo.insert_history(ctx.conn, history)
     guardians = [
         {
@@ -880,7 +883,7 @@ async def accept_batch(
             ),
             "proof": m.guardian.proof,
         }
-        for i, m in zip(ids, members, strict=True)
+        for i, m in zip(ids, taken, strict=True)
         if m.guardian is not None
     ]
     if guardians:

@@ -28,12 +28,13 @@ class Vault:
         if len(key) != KEY_BYTES:
             raise ValueError(f"data key must be {KEY_BYTES} bytes")
         self._enc_key = key[:16]
+        self._sm4 = algorithms.SM4(self._enc_key)  # immutable: built once, not per value
         self._index_key = key[16:]
 
     def encrypt(self, plain: str | bytes) -> bytes:
         data = plain.encode() if isinstance(plain, str) else plain
         nonce = os.urandom(NONCE_BYTES)
-        enc = Cipher(algorithms.SM4(self._enc_key), modes.GCM(nonce)).encryptor()
+        enc = Cipher(self._sm4, modes.GCM(nonce)).encryptor()
         body = enc.update(data) + enc.finalize()
         return nonce + enc.tag + body
 
@@ -43,7 +44,7 @@ class Vault:
             blob[NONCE_BYTES : NONCE_BYTES + TAG_BYTES],
             blob[NONCE_BYTES + TAG_BYTES :],
         )
-        dec = Cipher(algorithms.SM4(self._enc_key), modes.GCM(nonce, tag)).decryptor()
+        dec = Cipher(self._sm4, modes.GCM(nonce, tag)).decryptor()
         return dec.update(body) + dec.finalize()
 
     def decrypt(self, blob: bytes) -> str:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
-from typing import Any
+from itertools import chain, islice
+from operator import itemgetter
+from typing import Any, Final
 
-from sqlalchemy import BigInteger, DateTime, Integer, MetaData, event
+from sqlalchemy import BigInteger, DateTime, Integer, MetaData, event, insert, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.types import TypeDecorator
@@ -121,3 +124,76 @@ async def fetch_one(conn: AsyncConnection, stmt: Any) -> dict[str, Any] | None:
     """The first row of a statement as a dict, or None."""
     r = (await conn.execute(stmt)).first()
     return dict(r._mapping) if r else None
+
+
+async def copy_in(
+    conn: AsyncConnection, table: Any, rows: Iterable[Row], *, chunk: int = 2_000
+) -> None:
+    """Insert many rows of one shape (dicts with the same keys): on PostgreSQL by COPY on the
+    transaction's own connection, elsewhere by multi-row INSERTs of `chunk` rows. No statement
+    per row, no parameter limit.
+
+    `rows` may be a generator that does real work per row (a batch judged as it is stored): on
+    PostgreSQL it is drawn in slices of COPY_ROWS, and each slice is built while the server
+    still stores the previous one (its index entries and foreign-key checks run at the end of
+    each COPY statement, on the server's own core). Values must be what the driver takes as
+    they are (aware datetimes, bytes)."""
+    it = iter(rows)
+    first = next(it, None)
+    if first is None:
+        return
+    every = chain((first,), it)
+    if conn.dialect.name != "postgresql":
+        while part := list(islice(every, chunk)):
+            await conn.execute(insert(table), part)
+        return
+    columns = list(first)
+    pick = itemgetter(*columns) if len(columns) > 1 else lambda r: (r[columns[0]],)
+    raw = (await conn.get_raw_connection()).driver_connection
+    assert raw is not None
+    if not raw.is_in_transaction():
+        # SQLAlchemy begins the unit's transaction with its first statement: a COPY sent
+        # before any would commit on its own
+        await conn.execute(text("SELECT 1"))
+    storing: asyncio.Task[Any] | None = None
+    try:
+        while records := await _slice(every, pick):
+            if storing is not None:
+                await storing
+            storing = asyncio.ensure_future(
+                raw.copy_records_to_table(table.name, columns=columns, records=records)
+            )
+        if storing is not None:
+            await storing
+    finally:
+        if storing is not None and not storing.done():
+            # building a slice failed: let the statement end before the rollback
+            await asyncio.gather(storing, return_exceptions=True)
+
+
+# Rows per COPY statement, and rows built between two turns of the event loop: while a slice
+# is built the loop keeps the previous one flowing to the server (a turn every ~5 ms).
+COPY_ROWS: Final = 8_192
+_ROWS_PER_TURN: Final = 256
+
+
+async def _slice(rows: Iterator[Row], pick: Callable[[Row], tuple[Any, ...]]) -> list[Any]:
+    out: list[Any] = []
+    for row in rows:
+        out.append(pick(row))
+        if len(out) % _ROWS_PER_TURN == 0:
+            await asyncio.sleep(0)
+            if len(out) == COPY_ROWS:
+                break
+    return out
+
+
+async def serial_ids(conn: AsyncConnection, table: Any, count: int) -> list[int]:
+    """`count` new ids from a PostgreSQL table's own id sequence, in one statement, for rows
+    COPYed with their ids (the sequence is named once, not looked up per row)."""
+    stmt = text(
+        "SELECT nextval(q.seq) FROM (SELECT pg_get_serial_sequence(:table, 'id')::regclass AS seq)"
+        " q CROSS JOIN generate_series(1, :n)"
+    )
+    result = await conn.execute(stmt, {"table": table.name, "n": count})
+    return [int(v) for v in result.scalars()]

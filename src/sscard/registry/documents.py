@@ -509,6 +509,8 @@ def check_validity_period(doc: IdentityDocument, *, today: date, field: str = "d
     ImpossibleValidityPeriod for an end before the start, or an end more than
     LONGEST_VALIDITY_YEARS after today or after the start (9999-12-31 is not "long-term").
     """
+    if doc.valid_from is None and doc.valid_until is None:
+        return  # nothing given to check (a unit's batch row, a long-term document)
     labels = {"document_zh": doc.type.label_zh, "document_en": doc.type.label_en}
     _check_period_possible(doc, today, field, labels)
     if doc.valid_until is not None and doc.valid_until < today:

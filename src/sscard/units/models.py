@@ -138,8 +138,14 @@ batch_rows = Table(
     Column("name_masked", String(64), nullable=True),
     Column("number_masked", String(32), nullable=True),
     Column("number_index", String(64), nullable=True, comment="to match a corrected re-upload"),
-    Column("person_id", Id, ForeignKey("persons.id"), nullable=True),
-    Column("application_id", Id, ForeignKey("applications.id"), nullable=True, unique=True),
+    Column(
+        "application_id",
+        Id,
+        ForeignKey("applications.id"),
+        nullable=True,
+        unique=True,
+        comment="an accepted row's application, and through it the member's person",
+    ),
     Column("photo_pending", Boolean, nullable=False, comment="the unit supplies the photo later"),
     Column(
         "row_enc",
@@ -149,5 +155,4 @@ batch_rows = Table(
     ),
     UniqueConstraint("batch_id", "row_number", name="uq_unit_batch_rows_row"),
 )
-Index("ix_unit_batch_rows_person", batch_rows.c.person_id)
 Index("ix_unit_batch_rows_number_index", batch_rows.c.number_index)

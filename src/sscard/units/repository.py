@@ -11,10 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sscard.applications.lifecycle import OPEN_STATUSES
 from sscard.applications.models import OPEN_WHERE, applications
-from sscard.applications.repository import copy_in
 from sscard.cards.lifecycle import DEAD_HR_STATES
 from sscard.cards.models import cards
-from sscard.kernel.db import Row
+from sscard.kernel.db import Row, copy_in
 from sscard.registry.models import identity_documents, person_photos, persons
 from sscard.registry.reference.models import outlets
 from sscard.units.models import batch_rows, unit_agents, unit_batches, units
@@ -144,8 +143,8 @@ async def claim_received(conn: AsyncConnection, status: str) -> Row | None:
     return dict(r._mapping) if r else None
 
 
-async def insert_rows(conn: AsyncConnection, rows: list[Row]) -> None:
-    """The batch's result rows in bulk (COPY on PostgreSQL)."""
+async def insert_rows(conn: AsyncConnection, rows: Iterable[Row]) -> None:
+    """The batch's result rows in bulk, streamed from a generator (COPY on PostgreSQL)."""
     await copy_in(conn, batch_rows, rows)
 
 

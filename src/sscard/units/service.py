@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Final
@@ -27,6 +27,7 @@ from sscard.kernel import masking
 from sscard.kernel.actor import Actor, Role, authorize
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import DomainError, NotFound, invalid, visible_or_not_found
+from sscard.kernel.memory import collector_paused
 from sscard.platform import sequences
 from sscard.platform.history import Change, record
 from sscard.platform.paging import next_cursor
@@ -338,7 +339,8 @@ async def upload_batch(ctx: Ctx, upload: BatchUpload) -> dict[str, Any]:
     outlet = await outlet_by_id(ctx, unit["outlet_id"])
     assert outlet is not None  # a unit's outlet is a foreign key
     await applications.check_bank(ctx, outlet, upload.bank_code)
-    parsed = workbook.read_upload(upload.data)
+    with collector_paused():
+        parsed = workbook.read_upload(upload.data)
     policy = await policy_on(ctx, unit["city_code"])
     seq = (await sequences.take(ctx.conn, "unit_batch_reference"))[0]
     reference = sequences.reference_number("PC", unit["city_code"], ctx.today, seq)
@@ -384,6 +386,13 @@ async def judge_batch(
 ) -> tuple[int, int]:
     """Judge every row of a stored batch and accept the good ones (SPEC APP-3), set-based:
     a handful of queries for the whole batch, however many rows. Returns (accepted, refused)."""
+    with collector_paused():
+        return await _judge_batch(ctx, batch_id, unit, bank_code, rows)
+
+
+async def _judge_batch(
+    ctx: Ctx, batch_id: int, unit: dict[str, Any], bank_code: str, rows: Sequence[MemberRow]
+) -> tuple[int, int]:
     outlet = await outlet_by_id(ctx, unit["outlet_id"])
     assert outlet is not None
     policy = await policy_on(ctx, unit["city_code"])
@@ -404,29 +413,37 @@ async def judge_batch(
     index = {m.row_number: ctx.vault.index(m.number) for m in members}
     person_of = await _persons(ctx, members, index)
     facts = await _facts(ctx, sorted(set(person_of.values())))
-    first_person: dict[int, int] = {}
-    accepted: list[tuple[rules.Member, rules.Verdict]] = []
-    for m in members:
-        pid = person_of.get(m.row_number)
-        if pid is not None and pid in first_person:
-            verdicts[m.row_number] = rules.duplicate_refusal(first_person[pid])
-            continue
-        if pid is not None:
-            first_person[pid] = m.row_number
-        verdict = rules.judge_member(m, facts.get(pid) if pid else None, policy, today)
-        verdicts[m.row_number] = verdict
-        if isinstance(verdict, rules.Verdict):
-            accepted.append((m, verdict))
+    accepted: list[rules.Member] = []
+
+    def judged() -> Iterator[applications.BatchMember]:
+        """Each member judged as the applications stream in (APP-3): the database stores
+        one while the next is judged."""
+        first_person: dict[int, int] = {}
+        for m in members:
+            pid = person_of.get(m.row_number)
+            if pid is not None and pid in first_person:
+                verdicts[m.row_number] = rules.duplicate_refusal(first_person[pid])
+                continue
+            if pid is not None:
+                first_person[pid] = m.row_number
+            verdict = rules.judge_member(m, facts(pid) if pid else None, policy, today)
+            verdicts[m.row_number] = verdict
+            if isinstance(verdict, rules.Verdict):
+                accepted.append(m)
+                yield applications.BatchMember(verdict.person_id, _guardian(verdict))
+
     terms = applications.BatchTerms(outlet, bank_code, policy, due)
-    made = await applications.accept_batch(
-        ctx, terms, [applications.BatchMember(v.person_id, _guardian(v)) for _, v in accepted]
-    )
-    app_of = {m.row_number: app_id for (m, _), (app_id, _) in zip(accepted, made, strict=True)}
+    candidates = len(set(person_of.values()))
+    stream = judged()
+    made = await applications.accept_batch(ctx, terms, stream, candidates)
+    # accept_batch stores every member it is given: what is left here is only refused rows
+    assert next(stream, None) is None
+    app_of = {m.row_number: app_id for m, (app_id, _) in zip(accepted, made, strict=True)}
     member_of = {m.row_number: m for m in members}
-    result_rows = [
+    result_rows = (
         _result_row(ctx, batch_id, row, verdicts[row.row_number], member_of, index, app_of)
         for row in rows
-    ]
+    )
     await repo.insert_rows(ctx.conn, result_rows)
     refused = len(rows) - len(accepted)
     await repo.update_batch(
@@ -502,12 +519,17 @@ async def _persons(ctx: Ctx, members: list[rules.Member], index: dict[int, str])
     return found
 
 
-async def _facts(ctx: Ctx, person_ids: list[int]) -> dict[int, rules.PersonFacts]:
-    """The registry's facts for every person of the batch, read set-based."""
-    rows = await repo.person_facts(ctx.conn, person_ids)
+async def _facts(ctx: Ctx, person_ids: list[int]) -> Callable[[int], rules.PersonFacts | None]:
+    """The registry's facts for every person of the batch, read set-based in one query; each
+    person's are built (the name unsealed) only when the person is judged."""
+    rows = {r["id"]: r for r in await repo.person_facts(ctx.conn, person_ids)}
     decrypt = ctx.vault.decrypt
-    return {
-        r["id"]: rules.PersonFacts(
+
+    def facts(person_id: int) -> rules.PersonFacts | None:
+        r = rows.get(person_id)
+        if r is None:
+            return None
+        return rules.PersonFacts(
             person_id=r["id"],
             name=decrypt(r["name_enc"]),
             gender=r["gender"],
@@ -517,8 +539,8 @@ async def _facts(ctx: Ctx, person_ids: list[int]) -> dict[int, rules.PersonFacts
             live_card_number=r["live_card"],
             open_reference=r["open_reference"],
         )
-        for r in rows
-    }
+
+    return facts
 
 
 def _result_row(
@@ -548,7 +570,6 @@ def _result_row(
             "refusal_field": None,
             "refusal_zh": None,
             "refusal_en": None,
-            "person_id": verdict.person_id,
             "application_id": app_of[row.row_number],
             "photo_pending": verdict.photo_pending,
             "row_enc": None,
@@ -560,7 +581,6 @@ def _result_row(
         "refusal_field": verdict.field[:48],
         "refusal_zh": verdict.zh[:200],
         "refusal_en": verdict.en[:200],
-        "person_id": None,
         "application_id": None,
         "photo_pending": False,
         "row_enc": ctx.vault.encrypt(workbook.seal_cells(row)),

@@ -13,7 +13,9 @@ from typing import Any
 import httpx
 
 from sscard.actors.online.rules import STEP_ONE_SECONDS
+from sscard.app import create_app
 from sscard.kernel.clock import ManualClock
+from sscard.platform.throttle.rules import LIMITS, Door
 from tests.support.api import Api
 
 CODE = "/api/v1/online/sign-in/code"
@@ -135,3 +137,30 @@ async def test_no_session_reads_a_sign_in_code(api: Api) -> None:
     messages = (await _me(api, token)).json()["messages"]
     assert [m for m in messages if m["template"] == "online_sign_in_code"] == []
     assert len(await _codes(api)) == 2  # the operator's queue still has both
+
+
+async def test_one_client_cannot_use_up_the_codes_of_many_people(
+    api: Api, clock: ManualClock
+) -> None:
+    """The per-person cap could be used up by anyone who knows a number and a name; one client
+    address gets LIMITS[SIGN_IN_CODE].most step-1 answers an hour, whatever it asked, then a 429
+    that counts nothing and says how long to wait (platform.throttle)."""
+    limit = LIMITS[Door.SIGN_IN_CODE]
+    card = await api.card("clerk_instant", "ICBC")
+    for _ in range(limit.most):
+        assert (await _ask(api, "110101199003070011")).status_code == 202
+    refused = await _ask(api, card["document"]["number"])
+    assert refused.status_code == 429, refused.text
+    problem = refused.json()
+    assert (problem["code"], problem["field"]) == ("too_many_requests", "client")
+    assert "分钟后再试" in problem["detail_zh"]
+    assert await _codes(api) == []  # the refused request sent nothing
+    other = httpx.ASGITransport(app=create_app(runtime=api.rt), client=("10.0.0.9", 4000))
+    async with httpx.AsyncClient(transport=other, base_url="http://sscard.test") as elsewhere:
+        asked = await elsewhere.post(
+            CODE, json={"social_security_number": card["document"]["number"], "name": "测试人"}
+        )
+    assert asked.status_code == 202  # another address is not held back
+    assert len(await _codes(api)) == 1
+    clock.advance(limit.window)
+    assert (await _ask(api, card["document"]["number"])).status_code == 202

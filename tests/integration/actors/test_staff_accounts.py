@@ -17,6 +17,7 @@ from sscard.kernel.actor import OPERATOR, Actor, Role
 from sscard.kernel.clock import ManualClock
 from sscard.kernel.errors import DomainError, Forbidden, InvalidInput
 from sscard.kernel.runtime import Runtime
+from sscard.platform.throttle.rules import LIMITS, Door, TooManyRequests
 from sscard.setup import set_up
 from sscard.web.session import SIGN_IN
 
@@ -30,7 +31,7 @@ async def _create(rt: Runtime, new: staff.NewStaff, by: Actor = OPERATOR) -> tup
 
 async def _sign_in(rt: Runtime, username: str, password: str) -> staff.SignInOutcome:
     async with rt.unit(SIGN_IN) as ctx:
-        return await staff.sign_in(ctx, username, password)
+        return await staff.sign_in(ctx, username, password, client=None)
 
 
 async def _enrol(rt: Runtime, token: str) -> str:
@@ -125,6 +126,29 @@ async def test_a_locked_account_answers_a_wrong_password_as_an_unknown_name_does
     unknown = [await _sign_in(rt, "nobody", "Wrong-Password-1") for _ in range(7)]
     seen = {(o.refusal.code, o.refusal.status, o.refusal.detail_zh) for o in answers + unknown}  # type: ignore[union-attr]
     assert seen == {("sign_in_refused", 401, "用户名或密码错误")}
+
+
+async def test_one_client_cannot_lock_many_accounts(rt: Runtime, clock: ManualClock) -> None:
+    """Five wrong passwords lock an account (GB/T 22239-2019 8.1.4.1), so anyone could lock
+    everybody's; one client address gets LIMITS[SIGN_IN_SECRET].most tries in the window,
+    then a 429 before any password is checked (platform.throttle), while others go on."""
+    limit = LIMITS[Door.SIGN_IN_SECRET]
+    _, password = await _create(rt, staff.NewStaff("li.na", "李娜", Role.AUDITOR))
+    async with rt.unit(SIGN_IN) as ctx:
+        for n in range(limit.most):
+            tried = await staff.sign_in(ctx, f"user{n}", "Wrong-Password-1", client="192.0.2.7")
+            assert isinstance(tried.refusal, rules.SignInRefused)
+    async with rt.unit(SIGN_IN) as ctx:
+        held = await staff.sign_in(ctx, "li.na", password, client="192.0.2.7")
+    assert isinstance(held.refusal, TooManyRequests)
+    assert (held.refusal.status, held.refusal.field) == (429, "client")
+    async with rt.unit(SIGN_IN) as ctx:
+        elsewhere = await staff.sign_in(ctx, "li.na", password, client="198.51.100.4")
+    assert elsewhere.token is not None
+    clock.advance(limit.window)
+    async with rt.unit(SIGN_IN) as ctx:
+        later = await staff.sign_in(ctx, "li.na", password, client="192.0.2.7")
+    assert later.token is not None
 
 
 async def test_a_code_is_taken_once_and_only_near_its_moment(

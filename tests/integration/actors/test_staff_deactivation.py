@@ -34,7 +34,7 @@ async def test_a_deactivated_account_signs_in_no_more_and_its_sessions_end(
 ) -> None:
     account_id, password = await _create(rt, "gone.clerk", outlet_code="3204-HR-001")
     async with rt.unit(SIGN_IN) as ctx:
-        opened = await staff.sign_in(ctx, "gone.clerk", password)
+        opened = await staff.sign_in(ctx, "gone.clerk", password, client=None)
     assert opened.token is not None
 
     async with rt.unit(OPERATOR) as ctx:
@@ -43,7 +43,7 @@ async def test_a_deactivated_account_signs_in_no_more_and_its_sessions_end(
     async with rt.unit(SIGN_IN) as ctx:
         with pytest.raises(rules.SessionEnded):
             await staff.session(ctx, opened.token)
-        again = await staff.sign_in(ctx, "gone.clerk", password)
+        again = await staff.sign_in(ctx, "gone.clerk", password, client=None)
     assert isinstance(again.refusal, rules.SignInRefused)
     async with rt.unit(OPERATOR, readonly=True) as ctx:
         [listed] = [a for a in await staff.list_staff(ctx) if a["id"] == account_id]

@@ -18,6 +18,7 @@ from sscard.kernel.actor import Actor
 from sscard.kernel.ctx import Ctx
 from sscard.platform.http.deps import current_actor, runtime, write
 from sscard.platform.http.guard import GuardedRoute
+from sscard.platform.http.request import client_address
 from sscard.platform.http.schemas import answers
 
 router = APIRouter(route_class=GuardedRoute, prefix="/api/v1/online", tags=["online hall"])
@@ -32,7 +33,9 @@ router = APIRouter(route_class=GuardedRoute, prefix="/api/v1/online", tags=["onl
 async def request_code(body: CodeRequestIn, request: Request) -> Any:
     started = time.monotonic()
     async with runtime(request).unit(VISITOR) as ctx:
-        found = await online.request_code(ctx, body.social_security_number, body.name)
+        found = await online.request_code(
+            ctx, body.social_security_number, body.name, client=client_address(request)
+        )
     await online.evenly(started)
     return {
         "challenge": found.token,
@@ -49,7 +52,9 @@ async def request_code(body: CodeRequestIn, request: Request) -> Any:
 )
 async def sign_in(body: SignInIn, request: Request) -> Any:
     async with runtime(request).unit(VISITOR) as ctx:  # a wrong code's try is committed
-        outcome = await online.sign_in(ctx, body.challenge, body.code)
+        outcome = await online.sign_in(
+            ctx, body.challenge, body.code, client=client_address(request)
+        )
     if isinstance(outcome, CodeRefused):
         raise outcome
     return {

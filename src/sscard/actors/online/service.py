@@ -35,6 +35,8 @@ from sscard.kernel.ctx import Ctx
 from sscard.kernel.db import Row
 from sscard.kernel.runtime import Runtime
 from sscard.platform.notify import service as notifications
+from sscard.platform.throttle import service as throttle
+from sscard.platform.throttle.rules import Door
 from sscard.registry import service as registry
 
 TEMPLATE = SIGN_IN_CODE.code
@@ -51,8 +53,10 @@ class Challenge:
     expires_at: datetime
 
 
-async def request_code(ctx: Ctx, number: str, name: str) -> Challenge:
-    """Step 1; never refuses for the details (see the module docstring)."""
+async def request_code(ctx: Ctx, number: str, name: str, *, client: str | None) -> Challenge:
+    """Step 1; never refuses for the details (see the module docstring). TooManyRequests (429)
+    when the client address has asked too often (platform.throttle), whatever it asked."""
+    await throttle.admit(ctx, Door.SIGN_IN_CODE, client)
     token = rules.new_token()
     person_id = await registry.real_name_match(ctx, number, name)
     code_index = None
@@ -100,9 +104,13 @@ class SignedIn:
     expires_at: datetime  # at the latest; idle sessions end sooner
 
 
-async def sign_in(ctx: Ctx, challenge: str, code: str) -> SignedIn | CodeRefused:
+async def sign_in(
+    ctx: Ctx, challenge: str, code: str, *, client: str | None
+) -> SignedIn | CodeRefused:
     """Step 2: the session, or the refusal, returned rather than raised so that the try it
-    counts is committed with the unit."""
+    counts is committed with the unit. TooManyRequests (429) when the client address has tried
+    too many codes (platform.throttle)."""
+    await throttle.admit(ctx, Door.SIGN_IN_SECRET, client)
     found = await repo.challenge_for_update(ctx.conn, ctx.vault.index(challenge))
     if found is None or not rules.code_takes(found, ctx.now):
         return CodeRefused(field="code")

@@ -26,6 +26,8 @@ from sscard.actors.staff.permissions import MANAGE_STAFF
 from sscard.kernel.actor import Actor, Role, authorize, city_scope
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import DomainError, NotFound, invalid
+from sscard.platform.throttle import service as throttle
+from sscard.platform.throttle.rules import Door, TooManyRequests
 
 HASHER = PasswordHasher()  # argon2id, RFC 9106's second recommended parameters
 # Verified against when the name is unknown, so that both answers take the same time.
@@ -197,8 +199,14 @@ async def list_staff(ctx: Ctx) -> list[dict[str, Any]]:
     ]
 
 
-async def sign_in(ctx: Ctx, username: str, password: str) -> SignInOutcome:
-    """Check the password; on success open a session waiting for the second factor."""
+async def sign_in(ctx: Ctx, username: str, password: str, *, client: str | None) -> SignInOutcome:
+    """Check the password; on success open a session waiting for the second factor. A client
+    address that has tried too many passwords is refused before any is checked
+    (platform.throttle: one client cannot lock many accounts)."""
+    try:
+        await throttle.admit(ctx, Door.SIGN_IN_SECRET, client)
+    except TooManyRequests as refused:
+        return SignInOutcome(refusal=refused)
     account = await repo.account_by_username(ctx.conn, username.strip().lower()[:64])
     if account is None or not account["active"]:
         _verify(_DUMMY_HASH, password)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Path, Query
+from fastapi import Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
@@ -76,3 +76,9 @@ class TransitionIn(Body):
                 },
             )
         return value
+
+
+def client_address(request: Request) -> str | None:
+    """The client's network address: the peer's, or the one a trusted proxy forwarded
+    (uvicorn's proxy headers, from the addresses in FORWARDED_ALLOW_IPS); None if unknown."""
+    return request.client.host if request.client else None

@@ -16,7 +16,7 @@ async def member(conn: AsyncConnection, batch_id: int, row_number: int) -> Row |
         select(
             batch_rows.c.id,
             batch_rows.c.row_number,
-            batch_rows.c.person_id,
+            applications.c.person_id,
             batch_rows.c.photo_pending,
             batch_rows.c.name_masked,
             batch_rows.c.number_masked,

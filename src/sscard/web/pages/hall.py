@@ -25,6 +25,7 @@ from sscard.cards.lifecycle import CardEvent, HrStatus, transition
 from sscard.cards.loss import service as loss
 from sscard.kernel.actor import Actor, Channel
 from sscard.kernel.errors import DomainError
+from sscard.platform.http.request import client_address
 from sscard.platform.notify import templates
 from sscard.web import forms, i18n
 from sscard.web.i18n import N_
@@ -97,7 +98,9 @@ async def ask_for_code(request: Request) -> Response:
     found = await run(
         request,
         VISITOR,
-        lambda ctx: sign_ins.request_code(ctx, given.social_security_number, given.name),
+        lambda ctx: sign_ins.request_code(
+            ctx, given.social_security_number, given.name, client=client_address(request)
+        ),
     )
     await sign_ins.evenly(started)
     notice = NOTICE_EN if i18n.language(request) == "en" else NOTICE_ZH
@@ -116,7 +119,11 @@ async def give_code(request: Request) -> Response:
         again: dict[str, Any] = {"challenge": values["challenge"], "notice": "", "refusal": refusal}
         return render(request, "hall/code.html", again, status=refusal.status)
     outcome = await run(
-        request, VISITOR, lambda ctx: sign_ins.sign_in(ctx, given.challenge, given.code)
+        request,
+        VISITOR,
+        lambda ctx: sign_ins.sign_in(
+            ctx, given.challenge, given.code, client=client_address(request)
+        ),
     )
     if isinstance(outcome, CodeRefused):
         wrong: dict[str, Any] = {"challenge": given.challenge, "notice": "", "refusal": outcome}

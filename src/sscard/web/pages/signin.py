@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from sscard.actors.staff import rules
 from sscard.actors.staff import service as staff
 from sscard.actors.staff.service import StaffSession
+from sscard.platform.http.request import client_address
 from sscard.web import i18n, navigation
 from sscard.web.i18n import N_
 from sscard.web.render import render
@@ -62,7 +63,10 @@ async def sign_in(request: Request) -> Response:
     await check_form_token(request)
     data = await form(request)
     username, password = str(data.get("username") or ""), str(data.get("password") or "")
-    outcome = await run(request, SIGN_IN, lambda ctx: staff.sign_in(ctx, username, password))
+    client = client_address(request)
+    outcome = await run(
+        request, SIGN_IN, lambda ctx: staff.sign_in(ctx, username, password, client=client)
+    )
     if outcome.refusal is not None:
         context = {
             "next": _next(data.get("next")),
