@@ -100,3 +100,18 @@ deliveries = Table(
     Column("returned_at", UTCDateTime, nullable=True, comment="last time EMS brought it back"),
 )
 Index("ix_application_deliveries_tracking", deliveries.c.tracking_number, unique=True)
+
+waybills = Table(
+    "application_waybills",
+    metadata,
+    Column(
+        "tracking_number",
+        String(32),
+        primary_key=True,
+        comment="an EMS waybill serves one mailing, ever: a returned one is not used again",
+    ),
+    Column("application_id", Id, ForeignKey("applications.id"), nullable=False, index=True),
+    Column("sent_at", UTCDateTime, nullable=False),
+    Column("delivered_at", UTCDateTime, nullable=True),
+    Column("returned_at", UTCDateTime, nullable=True),
+)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import date
+from datetime import date, datetime
 from itertools import islice
 from typing import Any
 
@@ -18,7 +18,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sscard.applications.lifecycle import OPEN_STATUSES, ApplicationInProgress, ApplicationStatus
-from sscard.applications.models import OPEN_WHERE, applications, deliveries, representatives
+from sscard.applications.models import (
+    OPEN_WHERE,
+    applications,
+    deliveries,
+    representatives,
+    waybills,
+)
 from sscard.cards.models import cards
 from sscard.kernel.db import Row, copy_in, serial_ids
 from sscard.kernel.errors import Conflict, DomainError
@@ -92,9 +98,19 @@ async def delivery_of(conn: AsyncConnection, application_id: int) -> Row | None:
 
 
 async def update_delivery(conn: AsyncConnection, application_id: int, values: Row) -> None:
-    """Record the waybill, the delivery or the return; a waybill already used for another
-    card is refused by the unique index (TrackingNumberInUse)."""
+    """Record on the delivery the waybill in use, the delivery or the return."""
     stmt = update(deliveries).where(deliveries.c.application_id == application_id).values(**values)
+    await conn.execute(stmt)
+
+
+async def record_waybill(
+    conn: AsyncConnection, application_id: int, number: str, at: datetime
+) -> None:
+    """A waybill handed to EMS with the card; a number ever recorded before, for this card or
+    another, returned or not, is refused (TrackingNumberInUse)."""
+    stmt = insert(waybills).values(
+        tracking_number=number, application_id=application_id, sent_at=at
+    )
     try:
         async with conn.begin_nested():
             await conn.execute(stmt)
@@ -102,12 +118,19 @@ async def update_delivery(conn: AsyncConnection, application_id: int, values: Ro
         raise TrackingNumberInUse(field="tracking_number") from None
 
 
+async def close_waybill(conn: AsyncConnection, number: str, values: Row) -> None:
+    """The waybill's end: delivered_at or returned_at."""
+    await conn.execute(
+        update(waybills).where(waybills.c.tracking_number == number).values(**values)
+    )
+
+
 class TrackingNumberInUse(DomainError):
     code = "tracking_number_in_use"
     status = 409
     rule = "APP-4"
-    message_zh = "该EMS邮件号已登记给另一张卡"
-    message_en = "This EMS waybill number is already recorded for another card"
+    message_zh = "该EMS邮件号已使用过（一个邮件号只用于一次寄送，退回的也不再使用）"
+    message_en = "This EMS waybill number has been used before (one mailing each, returned or not)"
 
 
 async def representative_of(conn: AsyncConnection, application_id: int) -> Row | None:

@@ -26,7 +26,7 @@ from sscard.applications.lifecycle import (
     check_delivery_event,
 )
 from sscard.applications.online import rules
-from sscard.applications.online.hooks import CARD_MAILED
+from sscard.applications.online.hooks import CARD_MAILED, CARD_RETURNED
 from sscard.applications.online.permissions import (
     APPLY_ONLINE,
     MAIL_CARD,
@@ -345,6 +345,7 @@ async def send_by_courier(ctx: Ctx, reference_no: str, tracking_number: str) -> 
     authorize(ctx.actor, MAIL_CARD)
     number = rules.check_tracking_number(tracking_number)
     app = await _mailed_step(ctx, reference_no, ApplicationEvent.SEND_BY_COURIER, number)
+    await repo.record_waybill(ctx.conn, app["id"], number, ctx.now)
     await repo.update_delivery(ctx.conn, app["id"], {"tracking_number": number, "sent_at": ctx.now})
     await notifications.enqueue(
         ctx.conn,
@@ -361,21 +362,40 @@ async def confirm_delivery(ctx: Ctx, reference_no: str) -> dict[str, Any]:
     function becomes active (ISS-4), as at an outlet."""
     authorize(ctx.actor, MAIL_CARD)
     app = await _mailed_step(ctx, reference_no, ApplicationEvent.CONFIRM_DELIVERY, None)
+    number = await _waybill_in_use(ctx, app["id"])
+    await repo.close_waybill(ctx.conn, number, {"delivered_at": ctx.now})
     await repo.update_delivery(ctx.conn, app["id"], {"delivered_at": ctx.now})
     await applications.collected(ctx, app)
     return await applications.view_by_id(ctx, app["id"])
 
 
 async def return_undelivered(ctx: Ctx, reference_no: str, reason: str | None) -> dict[str, Any]:
-    """EMS brought the card back: the centre holds it again (produced) and may mail it again
-    with a new waybill; the application stays open."""
+    """EMS brought the card back: the centre holds it again (produced) and mails it again with
+    a new waybill (the returned one is never used again); the application stays open and the
+    holder is told by SMS, with where to correct the address."""
     authorize(ctx.actor, MAIL_CARD)
     kept = check_note(reason, "reason")  # SPEC ID-6: the reason holds no ID or phone number
     app = await _mailed_step(ctx, reference_no, ApplicationEvent.RETURN_UNDELIVERED, kept)
+    number = await _waybill_in_use(ctx, app["id"])
+    await repo.close_waybill(ctx.conn, number, {"returned_at": ctx.now})
     await repo.update_delivery(
         ctx.conn, app["id"], {"returned_at": ctx.now, "tracking_number": None, "sent_at": None}
     )
+    await notifications.enqueue(
+        ctx.conn,
+        person_id=app["person_id"],
+        template=CARD_RETURNED.code,
+        params={"reference": app["reference"], "tracking_number": number},
+        at=ctx.now,
+    )
     return await applications.view_by_id(ctx, app["id"])
+
+
+async def _waybill_in_use(ctx: Ctx, application_id: int) -> str:
+    delivery = await repo.delivery_of(ctx.conn, application_id)
+    assert delivery is not None
+    assert delivery["tracking_number"]
+    return str(delivery["tracking_number"])
 
 
 async def _mailed_step(

@@ -91,8 +91,8 @@ async def test_a_first_application_online_is_mailed_and_collected_on_delivery(ap
 
 
 async def test_a_card_ems_brings_back_is_mailed_again_with_a_new_waybill(api: Api) -> None:
-    """APP-4: an undeliverable card comes back to the centre (produced, still open work); a
-    waybill is recorded for one card only."""
+    """APP-4: an undeliverable card comes back to the centre (produced, still open work) and
+    the holder is told; a waybill is used for one mailing only, the returned one included."""
     _, holder = await _holder(api)
     ref = (await api.post(APPLY, holder, {"bank_code": "ICBC", "delivery": EMS})).json()[
         "reference"
@@ -104,6 +104,11 @@ async def test_a_card_ems_brings_back_is_mailed_again_with_a_new_waybill(api: Ap
     assert r.status_code == 200, r.text
     assert (r.json()["status"], r.json()["tracking_number"]) == ("produced", None)
     assert r.json()["delivery"]["returned_at"] is not None
+    messages = (await api.get("/api/v1/me/record", holder)).json()["messages"]
+    told = [m for m in messages if m["template"] == "online_card_returned"]
+    assert len(told) == 1  # the holder learns the card is back, and where to fix the address
+    again = await api.post(mail, "admin", {"tracking_number": "1234567890123"})
+    assert (again.status_code, again.json()["code"]) == (409, "tracking_number_in_use")
     r = await api.post(mail, "admin", {"tracking_number": S10})
     assert (r.status_code, r.json()["status"]) == (200, "mailed")
 
