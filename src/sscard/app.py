@@ -31,6 +31,7 @@ from sscard.cards.expiry import endpoints as expiry
 from sscard.cards.jurisdiction import endpoints as jurisdiction
 from sscard.cards.loss import endpoints as loss
 from sscard.cards.passwords import endpoints as passwords
+from sscard.ecards import endpoints as ecards
 from sscard.kernel.config import Settings
 from sscard.kernel.db import transaction
 from sscard.kernel.runtime import Runtime
@@ -71,6 +72,8 @@ ROUTERS = (
     online.router,
     online_sign_in.router,
     family.router,
+    ecards.router,
+    ecards.checks,
     corrections.router,
     jurisdiction.router,
     expiry.router,  # before cards: /cards/expiring is not a card number

@@ -160,6 +160,7 @@ def _register_groups() -> None:
     from sscard.actors.staff import cli as staff
     from sscard.banks import cli as banks
     from sscard.cards import cli as cards
+    from sscard.ecards import cli as ecards
     from sscard.platform.notify import cli as notifications
     from sscard.platform.outbox import cli as delivery
     from sscard.registry.calendar import cli as calendar
@@ -178,6 +179,7 @@ def _register_groups() -> None:
     app.add_typer(delivery.app, name="outbox")
     app.add_typer(banks.app, name="banks")
     app.add_typer(units.app, name="units")
+    app.add_typer(ecards.app, name="ecards")
 
 
 _register_groups()

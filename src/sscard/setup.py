@@ -6,6 +6,7 @@ from pathlib import Path
 
 from sscard.actors import service as actors
 from sscard.actors.staff import service as staff
+from sscard.ecards import service as ecards
 from sscard.kernel.actor import OPERATOR, Role
 from sscard.kernel.crypto import write_secret
 from sscard.kernel.runtime import Runtime
@@ -23,13 +24,15 @@ async def set_up(
     admin_password_file: Path | None = None,
 ) -> dict[str, int]:
     """Idempotent: migrates, inserts missing reference data and calendar years, the first
-    administrator's API token and the first staff account of the console (`admin`), whose
+    administrator's API token, the ecard's first signing key and the first staff account of
+    the console (`admin`), whose
     initial password is written to `admin_password_file` (0600) and must be changed at the
     first sign-in (issue 12)."""
     await upgrade_async(rt.settings.database_url)
     async with rt.unit(OPERATOR) as ctx:
         counts = await load_reference_data(ctx.conn)
         counts["calendar_years"] = await seed_calendar(ctx.conn, ctx.now)
+        await ecards.ensure_signing_key(ctx)  # the QR codes' SM2 key (ECARD-3)
         if admin_token_file is not None and not await actors.has_admin(ctx.conn):
             _, token = await actors.create_actor(
                 ctx, actors.NewActor(Role.PROVINCE_ADMIN, "首个管理员 first administrator")

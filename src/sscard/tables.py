@@ -15,6 +15,7 @@ from sscard.cards import models as cards
 from sscard.cards.cancellation import models as cancellation
 from sscard.cards.legacy import models as legacy
 from sscard.cards.passwords import models as passwords
+from sscard.ecards import models as ecards
 from sscard.kernel import models as kernel
 from sscard.kernel.db import metadata
 from sscard.platform import models as platform
@@ -57,6 +58,7 @@ MODELS = (
     reconciliation,
     statistics,
     units,
+    ecards,
     unit_collection,
 )
 

@@ -37,6 +37,8 @@ from sscard.cards.legacy import hooks as legacy_hooks
 from sscard.cards.loss import hooks as loss_hooks
 from sscard.cards.loss import permissions as loss
 from sscard.cards.passwords import permissions as passwords
+from sscard.ecards import permissions as ecards
+from sscard.ecards import subscribers as ecard_subscribers
 from sscard.kernel.actor import Operation
 from sscard.kernel.events import BUS
 from sscard.platform import permissions as platform
@@ -93,6 +95,7 @@ OPERATIONS: tuple[Operation, ...] = (
     *unit_production.OPERATIONS,
     *unit_collection.OPERATIONS,
     *units.OPERATIONS,
+    *ecards.OPERATIONS,
 )
 
 
@@ -135,4 +138,5 @@ def wire() -> None:
     BUS.subscribe(CardSuperseded, bank_subscribers.on_card_superseded)
     BUS.subscribe(ClosureNoticeIssued, bank_subscribers.on_closure_notice_issued)
     statistics_subscribers.subscribe(BUS)
+    ecard_subscribers.subscribe(BUS)
     BUS.wired = True

@@ -55,6 +55,13 @@ from sscard.cards.passwords.permissions import (
     VERIFY_HR_PASSWORD,
 )
 from sscard.cards.permissions import CHECK_CARD_USE, VIEW_CARD
+from sscard.ecards.permissions import (
+    CONSENT_ECARD_CHANNEL,
+    ROTATE_ECARD_KEY,
+    SHOW_ECARD_QR,
+    VERIFY_ECARD_QR,
+    VIEW_OWN_ECARD,
+)
 from sscard.kernel.actor import Operation, Role
 from sscard.platform.access.permissions import VIEW_ACCESS_LOG
 from sscard.platform.clock.permissions import MOVE_CLOCK
@@ -226,6 +233,12 @@ REQUESTS: dict[Operation, tuple[str, str, Any]] = {
     VIEW_FAMILY_BINDINGS: ("GET", "/api/v1/family-bindings?person_id={person}", None),
     END_FAMILY_BINDING: ("POST", "/api/v1/family-bindings/999999/end", None),
     ACT_FOR_DEPENDANT: ("POST", "/api/v1/online/acting-for", {"binding_id": 999999}),
+    # The ecard (ECARD-1): its holder reads it and consents channel by channel.
+    VIEW_OWN_ECARD: ("GET", "/api/v1/me/ecard", None),
+    CONSENT_ECARD_CHANNEL: ("PUT", "/api/v1/me/ecard/channels/wechat/consent", None),
+    SHOW_ECARD_QR: ("POST", "/api/v1/me/ecard/qr", {"scope": "identity"}),
+    VERIFY_ECARD_QR: ("POST", "/api/v1/ecard-qr/checks", {"qr": "SC1:NOT-A-CODE"}),
+    ROTATE_ECARD_KEY: ("POST", "/api/v1/ecard-keys/rotation", None),
     APPLY_ONLINE: (
         "POST",
         "/api/v1/me/applications",

@@ -174,6 +174,11 @@ CASES: list[tuple[str, str, str, str, Any, str]] = [
      "reference"),
     ("GET", "/api/v1/unit-batches/{reference}/result.xlsx", f"{UNIT_BATCH}/result.xlsx",
      "admin", None, "reference"),
+    # Issue 14: a channel the national list does not name (ECARD-1).
+    ("PUT", "/api/v1/me/ecard/channels/{channel}/consent",
+     "/api/v1/me/ecard/channels/no_such_app/consent", "holder", None, "channel"),
+    ("DELETE", "/api/v1/me/ecard/channels/{channel}/consent",
+     "/api/v1/me/ecard/channels/no_such_app/consent", "holder", None, "channel"),
 ]  # fmt: skip
 
 # Routes whose path parameter is not a resource looked up but one the request creates: a

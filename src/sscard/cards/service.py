@@ -144,6 +144,24 @@ async def find(ctx: Ctx, card_number: str) -> Card:
     return found
 
 
+async def behind(ctx: Ctx, card_id: int) -> Card:
+    """The card with this id as it reads now (a lapsed temporary loss shows as lifted), for a
+    context that holds the id from the card's own events (the ecard behind which it stands):
+    that context answers for who may ask. NotFound for an id that is no card."""
+    card = await repo.get(ctx.conn, card_id)
+    if card is None:
+        raise NotFound(field="card_id", what_zh="卡片", what_en="Card")
+    if lc.effective_hr_status(card.hr_status, card.loss_until, ctx.now) is not card.hr_status:
+        card = card.with_changes(**repo.LIFTED)
+    return card
+
+
+def use_answer(ctx: Ctx, card: Card, use: lc.CardUse) -> lc.UseAnswer:
+    """SPEC LOSS-5, ISS-7: may `card` (as `behind` reads it) be used for `use` now."""
+    state = lc.effective_hr_status(card.hr_status, card.loss_until, ctx.now)
+    return lc.may_use(state, use, lc.financial_expired(card.expiry_date, ctx.today))
+
+
 def may_see(actor: Actor, card: Card) -> bool:
     """Who may act on which card: the holder their own, a bank system its own, a city's centre
     its city's (issue 11), other staff any (全省通办: the holder is at the counter or on the

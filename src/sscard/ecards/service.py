@@ -1,0 +1,368 @@
+"""The electronic card's use cases (SPEC ECARD-1, ECARD-2): issued and moved by the card's
+events, read and consented to by the holder."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sscard.cards import service as cards
+from sscard.cards.entities import Card, CardRef
+from sscard.ecards import qr, signing
+from sscard.ecards import repository as repo
+from sscard.ecards.channels import CHANNEL_BY_CODE, CHANNELS
+from sscard.ecards.lifecycle import USABLE, EcardEvent, EcardStatus, next_status
+from sscard.ecards.permissions import (
+    CONSENT_ECARD_CHANNEL,
+    ROTATE_ECARD_KEY,
+    SHOW_ECARD_QR,
+    VERIFY_ECARD_QR,
+    VIEW_OWN_ECARD,
+)
+from sscard.kernel.actor import authorize
+from sscard.kernel.ctx import Ctx
+from sscard.kernel.errors import DomainError, NotFound
+from sscard.kernel.masking import mask_number
+from sscard.platform import cache
+from sscard.platform.access.rules import Purpose
+from sscard.platform.history import Change, record
+from sscard.registry import service as registry
+
+ENTITY = "ecard"
+STATUS_ZH = {
+    EcardStatus.PENDING: "待领卡后启用",
+    EcardStatus.ACTIVE: "正常",
+    EcardStatus.SUSPENDED: "暂停（实体卡挂失中）",
+    EcardStatus.MOVING: "换新中（等待新卡制成）",
+    EcardStatus.ENDED: "已终止",
+}
+
+
+def new_ecard_no() -> int:
+    """A random 63-bit public number (a QR names the ecard by it; ids are not guessable)."""
+    return secrets.randbits(63) or 1
+
+
+async def on_cards_produced(ctx: Ctx, produced: Sequence[CardRef]) -> int:
+    """SPEC ECARD-1: an ecard for every card made, in the same transaction; a holder whose ecard
+    is moving (a replacement or exchange applied for) keeps it, now behind the new card
+    (ECARD-2). Returns how many were issued or moved."""
+    moving = {
+        r["person_id"]: r for r in await repo.moving_of(ctx.conn, [c.person_id for c in produced])
+    }
+    changes: list[Change] = []
+    fresh: list[dict[str, Any]] = []
+    for card in produced:
+        ecard = moving.pop(card.person_id, None)
+        if ecard is None:
+            fresh.append(_new_row(ctx, card))
+            continue
+        to = next_status(EcardStatus.MOVING, EcardEvent.MOVE)
+        await repo.move_to_card(ctx.conn, ecard["id"], card.id, to, ctx.now)
+        changes.append(Change(ENTITY, ecard["id"], EcardEvent.MOVE, EcardStatus.MOVING, to))
+    ids = await repo.insert_ecards(ctx.conn, fresh)
+    changes += [
+        Change(ENTITY, ids[r["card_id"]], "issue", None, EcardStatus.PENDING) for r in fresh
+    ]
+    await record(ctx.conn, ctx.actor, ctx.now, *changes)
+    return len(changes)
+
+
+def _new_row(ctx: Ctx, card: CardRef) -> dict[str, Any]:
+    return {
+        "ecard_no": new_ecard_no(),
+        "person_id": card.person_id,
+        "card_id": card.id,
+        "status": EcardStatus.PENDING.value,
+        "issued_at": ctx.now,
+        "updated_at": ctx.now,
+        "version": 1,
+    }
+
+
+async def follow_cards(ctx: Ctx, event: EcardEvent, changed: Sequence[CardRef]) -> int:
+    """SPEC ECARD-2: the ecards behind these cards follow `event`, set-based; EcardOutOfStep if
+    one's state does not admit it (the card's change is refused whole). A card with no ecard
+    (made before ecards were issued and since ended) has nothing to follow. Returns how many
+    changed."""
+    rows = await repo.by_cards(ctx.conn, [c.id for c in changed])
+    moved: dict[EcardStatus, list[int]] = {}
+    changes: list[Change] = []
+    for r in rows:
+        before = EcardStatus(r["status"])
+        to = next_status(before, event)
+        moved.setdefault(to, []).append(r["id"])
+        changes.append(Change(ENTITY, r["id"], event, before, to))
+    for to, ids in moved.items():
+        await repo.set_status(ctx.conn, ids, to, ctx.now)
+    await record(ctx.conn, ctx.actor, ctx.now, *changes)
+    return len(changes)
+
+
+async def my_ecard(ctx: Ctx) -> dict[str, Any]:
+    """The holder's ecard (or, for a relative acting under a family binding, the dependant's:
+    ECARD-4), with the card behind it and each channel's consent. NotFound before any card
+    was made."""
+    authorize(ctx.actor, VIEW_OWN_ECARD)
+    ecard = await _own(ctx)
+    return await _view(ctx, ecard)
+
+
+async def consent_channel(ctx: Ctx, channel: str, given: bool) -> dict[str, Any]:
+    """SPEC ECARD-1: the holder consents to the ecard working in `channel` (given) or withdraws
+    the consent; either is recorded with its moment and answered with the ecard. NotFound for a
+    channel the national list does not name; a consent given twice is kept once."""
+    authorize(ctx.actor, CONSENT_ECARD_CHANNEL)
+    if channel not in CHANNEL_BY_CODE:
+        raise NotFound(field="channel", what_zh="同步应用渠道", what_en="Channel")
+    ecard = await _own(ctx)
+    live = await repo.live_consents(ctx.conn, ecard["id"])
+    if given and channel not in live:
+        await repo.insert_consent(ctx.conn, ecard["id"], channel, ctx.now)
+    elif not given and channel in live:
+        await repo.withdraw_consent(ctx.conn, ecard["id"], channel, ctx.now)
+    else:
+        return await _view(ctx, ecard)
+    event = "consent" if given else "withdraw_consent"
+    await record(
+        ctx.conn, ctx.actor, ctx.now, Change(ENTITY, ecard["id"], event, None, None, channel)
+    )
+    return await _view(ctx, ecard)
+
+
+async def _own(ctx: Ctx) -> dict[str, Any]:
+    person_id = ctx.actor.person_id
+    ecard = await repo.of_person(ctx.conn, person_id) if person_id else None
+    if ecard is None:
+        raise NotFound(field="ecard", what_zh="电子社保卡", what_en="Ecard")
+    return ecard
+
+
+async def _view(ctx: Ctx, ecard: dict[str, Any]) -> dict[str, Any]:
+    card = await cards.behind(ctx, ecard["card_id"])
+    status = EcardStatus(ecard["status"])
+    consents = await repo.live_consents(ctx.conn, ecard["id"])
+    return {
+        "ecard_no": f"{ecard['ecard_no']:016X}",
+        "status": status.value,
+        "status_zh": STATUS_ZH[status],
+        "usable": status in USABLE,
+        "card_number_masked": mask_number(card.card_number, 2, 2),
+        "card_city_code": card.city_code,
+        "issued_at": ecard["issued_at"],
+        "channels": [
+            {
+                "code": c.code,
+                "name_zh": c.name_zh,
+                "name_en": c.name_en,
+                "consented": c.code in consents,
+                "consented_at": consents.get(c.code),
+            }
+            for c in CHANNELS
+        ],
+    }
+
+
+# ---- the dynamic QR code (ECARD-3) ----
+
+
+@dataclass(frozen=True)
+class Keyring:
+    """The issuing platform's SM2 keys: the newest signs, every one verifies what it signed."""
+
+    key_id: int
+    signing: signing.SigningKey
+    verifying: dict[int, signing.VerifyingKey]
+    published: list[dict[str, Any]]
+
+
+class EcardNotUsable(DomainError):
+    """The ecard cannot be shown or accepted now: its state, or the card's answer (LOSS-5)."""
+
+    code = "ecard_not_usable"
+    status = 409
+    rule = "ECARD-2"
+    message_zh = "电子社保卡当前不可使用：{reason_zh}"
+    message_en = "The ecard cannot be used now: {reason_en}"
+
+
+class QrRefused(DomainError):
+    """A code whose signature is not the platform's, or that was used before."""
+
+    code = "qr_refused"
+    status = 422
+    rule = "ECARD-3"
+    message_zh = "二维码无效：{reason_zh}"
+    message_en = "The QR code is refused: {reason_en}"
+
+
+async def ensure_signing_key(ctx: Ctx) -> int:
+    """The current key id, creating the first SM2 key if there is none (setup, or the first
+    code of a fresh database); the private key is kept SM4-sealed (SPEC ID-6's vault)."""
+    found = await repo.signing_keys(ctx.conn)
+    if found:
+        return int(found[0]["key_id"])
+    return await _new_signing_key(ctx, 1)
+
+
+async def rotate_signing_key(ctx: Ctx) -> int:
+    """A new SM2 key signs from now on; the older ones are retired but still verify the codes
+    they signed (a minute at most) and stay published. Returns the new key id."""
+    authorize(ctx.actor, ROTATE_ECARD_KEY)
+    newest = await ensure_signing_key(ctx)
+    if newest >= 0xFFFF:
+        raise ValueError("the key ids of the QR format are used up")
+    key_id = await _new_signing_key(ctx, newest + 1)
+    await repo.retire_signing_keys(ctx.conn, key_id, ctx.now)
+    cache.clear()
+    return key_id
+
+
+async def _new_signing_key(ctx: Ctx, key_id: int) -> int:
+    private, public = signing.new_key()
+    row = {
+        "key_id": key_id,
+        "public_key": public,
+        "private_key_enc": ctx.vault.encrypt(private),
+        "created_at": ctx.now,
+        "retired_at": None,
+    }
+    await repo.insert_signing_key(ctx.conn, row)
+    cache.clear()
+    return key_id
+
+
+async def _keyring(ctx: Ctx) -> Keyring:
+    async def load() -> Keyring:
+        await ensure_signing_key(ctx)
+        rows = await repo.signing_keys(ctx.conn)
+        newest = rows[0]
+        private = ctx.vault.decrypt_bytes(newest["private_key_enc"])
+        return Keyring(
+            key_id=int(newest["key_id"]),
+            signing=signing.signing_key(private),
+            verifying={int(r["key_id"]): signing.verifying_key(r["public_key"]) for r in rows},
+            published=[_published(r) for r in rows],
+        )
+
+    return await cache.cached(("ecard_keyring",), load)
+
+
+def _published(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "key_id": row["key_id"],
+        "algorithm": "SM2-SM3",
+        "user_id": "1234567812345678",
+        "public_key_hex": row["public_key"].hex(),
+        "created_at": row["created_at"],
+        "retired_at": row["retired_at"],
+    }
+
+
+async def published_keys(ctx: Ctx) -> dict[str, Any]:
+    """The public keys a gate verifies codes with offline, and the format they sign."""
+    ring = await _keyring(ctx)
+    return {
+        "format": {
+            "prefix": qr.PREFIX,
+            "encoding": "base45 (RFC 9285)",
+            "layout": "version u8 | key_id u16 | ecard_no u64 | scope u8 | issued_at u32 "
+            "| valid_seconds u8 | nonce 8 bytes | signature r||s 64 bytes (big-endian)",
+            "signed": "every byte before the signature",
+            "scopes": {s.name.lower(): s.value for s in qr.Scope},
+            "valid_seconds": qr.VALID_SECONDS,
+        },
+        "keys": ring.published,
+    }
+
+
+async def show_qr(ctx: Ctx, scope: qr.Scope) -> dict[str, Any]:
+    """SPEC ECARD-3: a code for the holder's ecard, good for VALID_SECONDS and one use, signed
+    by the platform. EcardNotUsable unless the ecard is in use and its card may be used for the
+    scope's use now (LOSS-5: a card lost, expired for payment...). The medical scope needs the
+    ecard password, not offered yet (issue 14)."""
+    authorize(ctx.actor, SHOW_ECARD_QR)
+    if scope is qr.Scope.MEDICAL:
+        raise EcardNotUsable(
+            field="scope", reason_zh="医保结算展码须先设置电子社保卡密码", reason_en="paying "
+            "at a hospital needs the ecard password, which cannot be set yet"
+        )  # fmt: skip
+    ecard = await _own(ctx)
+    await _usable(ctx, ecard, scope, "scope")
+    ring = await _keyring(ctx)
+    issued = int(ctx.now.timestamp())
+    body = qr.QrBody(
+        ring.key_id, ecard["ecard_no"], scope, issued, qr.VALID_SECONDS, secrets.token_bytes(8)
+    )
+    text = qr.encode(body, signing.sign(ring.signing, body.pack()))
+    return {
+        "qr": text,
+        "scope": scope.name.lower(),
+        "issued_at": datetime.fromtimestamp(issued, UTC),
+        "expires_at": datetime.fromtimestamp(body.expires_at(), UTC),
+    }
+
+
+async def verify_qr(ctx: Ctx, text: str) -> dict[str, Any]:
+    """SPEC ECARD-3 at a counter: the code's signature, time and single use, its ecard in use
+    and the card's answer for the scope's use (LOSS-5); the code is then used. For the
+    identity scope (SCN-1) the holder's document counts as presented here (logged, and the
+    record opens for the day: platform.access). QrUnreadable, QrExpired, QrRefused,
+    EcardNotUsable otherwise, and the code stays unused."""
+    authorize(ctx.actor, VERIFY_ECARD_QR)
+    read = qr.decode(text.strip())
+    ring = await _keyring(ctx)
+    if read.body.key_id not in ring.verifying:  # a key newer than this process's cache
+        cache.clear()
+        ring = await _keyring(ctx)
+    key = ring.verifying.get(read.body.key_id)
+    if key is None or not signing.verify(key, read.signed, read.signature):
+        raise QrRefused(field="qr", reason_zh="签名不符", reason_en="the signature is not ours")
+    qr.check_time(read.body, ctx.now)
+    ecard = await repo.by_number(ctx.conn, read.body.ecard_no)
+    if ecard is None:
+        raise QrRefused(field="qr", reason_zh="无此电子社保卡", reason_en="no such ecard")
+    card = await _usable(ctx, ecard, read.body.scope, "qr")
+    use = {
+        "ecard_id": ecard["id"],
+        "nonce": read.body.nonce,
+        "used_at": ctx.now,
+        "scope": int(read.body.scope),
+        "expires_at": datetime.fromtimestamp(read.body.expires_at(), UTC),
+    }
+    if not await repo.use_qr(ctx.conn, use):
+        raise QrRefused(field="qr", reason_zh="已使用过", reason_en="it was used before")
+    person = await registry.require_person(ctx, ecard["person_id"])
+    answer = {
+        "valid": True,
+        "ecard_no": f"{ecard['ecard_no']:016X}",
+        "scope": read.body.scope.name.lower(),
+        "card_city_code": card.city_code,
+        "name": person["name_masked"],
+        "social_security_number": person["ssn_masked"],
+        "person_id": None,
+    }
+    if read.body.scope is qr.Scope.IDENTITY:  # SCN-1: the ecard as the document shown
+        await registry.document_presented(ctx, person, Purpose.DOCUMENT_PRESENTED)
+        answer |= {
+            "name": ctx.vault.decrypt(person["name_enc"]),
+            "social_security_number": ctx.vault.decrypt(person["ssn_enc"]),
+            "person_id": person["id"],
+        }
+    return answer
+
+
+async def _usable(ctx: Ctx, ecard: dict[str, Any], scope: qr.Scope, field: str) -> Card:
+    status = EcardStatus(ecard["status"])
+    if status not in USABLE:
+        raise EcardNotUsable(
+            field=field, reason_zh=STATUS_ZH[status], reason_en=f"the ecard is {status.value}"
+        )
+    card = await cards.behind(ctx, ecard["card_id"])
+    answer = cards.use_answer(ctx, card, qr.SCOPE_USE[scope])
+    if not answer.allowed:
+        raise EcardNotUsable(field=field, reason_zh=answer.reason_zh, reason_en=answer.reason_en)
+    return card
