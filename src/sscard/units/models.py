@@ -8,7 +8,6 @@ from sqlalchemy import (
     Column,
     Date,
     ForeignKey,
-    Index,
     Integer,
     LargeBinary,
     String,
@@ -137,7 +136,12 @@ batch_rows = Table(
     Column("refusal_en", String(200), nullable=True),
     Column("name_masked", String(64), nullable=True),
     Column("number_masked", String(32), nullable=True),
-    Column("number_index", String(64), nullable=True, comment="to match a corrected re-upload"),
+    Column(
+        "number_index",
+        String(64),
+        nullable=True,
+        comment="the document number's blind index, kept with the row's result (no lookup by it)",
+    ),
     Column(
         "application_id",
         Id,
@@ -155,4 +159,3 @@ batch_rows = Table(
     ),
     UniqueConstraint("batch_id", "row_number", name="uq_unit_batch_rows_row"),
 )
-Index("ix_unit_batch_rows_number_index", batch_rows.c.number_index)
