@@ -10,6 +10,7 @@ Create Date: 2026-12-02 04:00:00
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
 from alembic import op
 
 revision: str = "a7b8c9d0e1f3"
@@ -18,9 +19,23 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+_COMMENT = "the document number's blind index, kept with the row's result (no lookup by it)"
+
+
 def upgrade() -> None:
     op.drop_index("ix_unit_batch_rows_number_index", table_name="unit_batch_rows")
+    with op.batch_alter_table("unit_batch_rows") as batch:
+        batch.alter_column(
+            "number_index", existing_type=sa.String(64), existing_nullable=True, comment=_COMMENT
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("unit_batch_rows") as batch:
+        batch.alter_column(
+            "number_index",
+            existing_type=sa.String(64),
+            existing_nullable=True,
+            comment="to match a corrected re-upload",
+        )
     op.create_index("ix_unit_batch_rows_number_index", "unit_batch_rows", ["number_index"])

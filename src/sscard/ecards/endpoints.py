@@ -4,9 +4,10 @@ published keys."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, Response
 
@@ -18,14 +19,17 @@ from sscard.ecards.schemas import (
     QrCheckView,
     QrIn,
     QrView,
+    StatusListView,
 )
 from sscard.kernel.actor import Actor, Channel, Role
 from sscard.kernel.ctx import Ctx
+from sscard.kernel.errors import invalid
 from sscard.platform.http.deps import current_actor, read, runtime, write
 from sscard.platform.http.guard import GuardedRoute
 from sscard.platform.http.schemas import answers
 
 router = APIRouter(route_class=GuardedRoute, prefix="/api/v1/me/ecard", tags=["ecard"])
+EARLIEST_SINCE = 2020  # no ecard changed before (a delta since then is the whole history)
 # Who reads the published keys: anybody, without a token (they are public keys).
 PUBLIC = Actor(id=None, role=Role.CARDHOLDER, display_name="anyone", via=Channel.ONLINE)
 ChannelCode = Annotated[
@@ -92,6 +96,27 @@ async def check_qr(
 async def published_keys(request: Request) -> Response:
     async with runtime(request).unit(PUBLIC) as ctx:
         found = await ecards.published_keys(ctx)
+    return JSONResponse(jsonable_encoder(found))
+
+
+@checks.get(
+    "/ecard-status-list",
+    summary="The signed list of ecards not in use, or its delta since a list's as_of, for "
+    "gates that verify codes offline (no token needed)",
+    responses=answers(StatusListView),
+)
+async def status_list(
+    request: Request,
+    since: datetime | None = Query(None, description="the as_of of the gate's last list"),
+) -> Response:
+    if since is not None and since.tzinfo is None:
+        raise invalid("since", "须带时区，如2026-12-02T10:00:00+08:00", "needs a time zone")
+    if since is not None and since.year < EARLIEST_SINCE:
+        raise invalid("since", f"不能早于{EARLIEST_SINCE}年", f"cannot be before {EARLIEST_SINCE}")
+    async with runtime(request).unit(PUBLIC) as ctx:
+        if since is not None and since > ctx.now:
+            raise invalid("since", "不能晚于当前时间", "cannot be later than now")
+        found = await ecards.status_list(ctx, since)
     return JSONResponse(jsonable_encoder(found))
 
 

@@ -32,6 +32,7 @@ ecards = Table(
     Column("version", Integer, nullable=False, default=1),
 )
 Index("ix_ecards_person", ecards.c.person_id)
+Index("ix_ecards_updated_at", ecards.c.updated_at)  # the status list's deltas
 
 ecard_consents = Table(
     "ecard_consents",

@@ -132,3 +132,15 @@ async def use_qr(conn: AsyncConnection, row: Row) -> bool:
 async def by_id(conn: AsyncConnection, ecard_id: int) -> Row | None:
     r = (await conn.execute(select(ecards).where(ecards.c.id == ecard_id))).first()
     return dict(r._mapping) if r else None
+
+
+async def not_in_use(conn: AsyncConnection) -> list[int]:
+    """The numbers of every ecard not in use (the status list)."""
+    stmt = select(ecards.c.ecard_no).where(ecards.c.status != EcardStatus.ACTIVE.value)
+    return [int(n) for n in (await conn.execute(stmt)).scalars()]
+
+
+async def changed_since(conn: AsyncConnection, since: datetime) -> list[tuple[int, str]]:
+    """(ecard number, status) of the ecards changed since `since` (by updated_at, indexed)."""
+    stmt = select(ecards.c.ecard_no, ecards.c.status).where(ecards.c.updated_at >= since)
+    return [(int(r.ecard_no), r.status) for r in await conn.execute(stmt)]

@@ -78,3 +78,12 @@ class PublishedKey(BaseModel):
 class PublishedKeys(BaseModel):
     format: dict[str, Any] = Field(description="the code's layout, encoding and scopes")
     keys: list[PublishedKey]
+
+
+class StatusListView(BaseModel):
+    kind: Literal["full", "delta"]
+    as_of: datetime = Field(description="the list's moment; a gate asks the next delta since it")
+    entries: int = Field(description="ecards listed (full), or changed (delta)")
+    key_id: int = Field(description="the published key that signed it")
+    data_base64: str = Field(description="the signed bytes (layout: GET /api/v1/ecard-keys)")
+    signature_hex: str = Field(description="SM2-SM3 over the data, r||s, 64 bytes")

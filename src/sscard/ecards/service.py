@@ -3,6 +3,7 @@ events, read and consented to by the holder."""
 
 from __future__ import annotations
 
+import base64
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from sscard.cards import service as cards
 from sscard.cards.entities import Card, CardRef
 from sscard.ecards import qr, signing
 from sscard.ecards import repository as repo
+from sscard.ecards import status_list as sl
 from sscard.ecards.channels import CHANNEL_BY_CODE, CHANNELS
 from sscard.ecards.lifecycle import USABLE, EcardEvent, EcardStatus, next_status
 from sscard.ecards.permissions import (
@@ -274,6 +276,9 @@ async def published_keys(ctx: Ctx) -> dict[str, Any]:
             "signed": "every byte before the signature",
             "scopes": {s.name.lower(): s.value for s in qr.Scope},
             "valid_seconds": qr.VALID_SECONDS,
+            "status_list": "GET /api/v1/ecard-status-list: 'SSL1' | as_of u32 | count u32 | "
+            "ecard_no u64 ascending...; ?since=as_of gives 'SSD1' | as_of u32 | since u32 | "
+            "n u32 | listed u64... | m u32 | cleared u64... (big-endian), signed like the codes",
         },
         "keys": ring.published,
     }
@@ -366,3 +371,32 @@ async def _usable(ctx: Ctx, ecard: dict[str, Any], scope: qr.Scope, field: str) 
     if not answer.allowed:
         raise EcardNotUsable(field=field, reason_zh=answer.reason_zh, reason_en=answer.reason_en)
     return card
+
+
+# ---- the status list for offline gates (ECARD-3, LOSS-5) ----
+
+
+async def status_list(ctx: Ctx, since: datetime | None) -> dict[str, Any]:
+    """The signed list of ecards not in use (full), or what changed since a gate's last list
+    (`since`: its as_of; the delta reaches back DELTA_OVERLAP further). Public, like the keys:
+    it names ecards by their random numbers only. Formats: ecards.status_list."""
+    ring = await _keyring(ctx)
+    as_of = int(ctx.now.timestamp())
+    if since is None:
+        listed = await repo.not_in_use(ctx.conn)
+        data, count = sl.full(as_of, listed), len(listed)
+    else:
+        start = since - sl.DELTA_OVERLAP
+        changed = await repo.changed_since(ctx.conn, start)
+        active = EcardStatus.ACTIVE.value
+        on = [n for n, status in changed if status != active]
+        off = [n for n, status in changed if status == active]
+        data, count = sl.delta(as_of, int(start.timestamp()), on, off), len(changed)
+    return {
+        "kind": "full" if since is None else "delta",
+        "as_of": datetime.fromtimestamp(as_of, UTC),
+        "entries": count,
+        "key_id": ring.key_id,
+        "data_base64": base64.b64encode(data).decode("ascii"),
+        "signature_hex": signing.sign(ring.signing, data).hex(),
+    }
