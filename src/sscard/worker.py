@@ -1,5 +1,5 @@
 """The service's own background work, each context's tasks: delivery to banks, the 7-day lift,
-SMS, daily reconciliation.
+SMS, daily reconciliation, large unit batches, forgetting used ecard codes.
 
 Runs beside the API (SSCARD_WORKER=1, the default for `sscard serve`) or alone (`sscard worker`).
 Several copies may run at once: delivery takes a lease per bank, the sweep and SMS delivery claim
@@ -12,6 +12,7 @@ import asyncio
 
 from sscard.banks.reconciliation import tasks as reconciliation
 from sscard.cards.loss import tasks as loss
+from sscard.ecards import tasks as ecards
 from sscard.kernel.files import private_database, private_files
 from sscard.kernel.runtime import Runtime
 from sscard.platform.http import tasks as idempotency
@@ -27,6 +28,7 @@ JOBS = (
     reconciliation.DAILY,
     idempotency.FORGET_KEYS,
     units.JUDGE_BATCHES,
+    ecards.FORGET_USED_CODES,
 )
 
 

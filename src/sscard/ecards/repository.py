@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -144,3 +144,9 @@ async def changed_since(conn: AsyncConnection, since: datetime) -> list[tuple[in
     """(ecard number, status) of the ecards changed since `since` (by updated_at, indexed)."""
     stmt = select(ecards.c.ecard_no, ecards.c.status).where(ecards.c.updated_at >= since)
     return [(int(r.ecard_no), r.status) for r in await conn.execute(stmt)]
+
+
+async def forget_uses_before(conn: AsyncConnection, at: datetime) -> int:
+    """Drop the single-use records of codes expired before `at`; how many."""
+    stmt = delete(ecard_qr_uses).where(ecard_qr_uses.c.expires_at < at)
+    return int((await conn.execute(stmt)).rowcount or 0)

@@ -400,3 +400,9 @@ async def status_list(ctx: Ctx, since: datetime | None) -> dict[str, Any]:
         "data_base64": base64.b64encode(data).decode("ascii"),
         "signature_hex": signing.sign(ring.signing, data).hex(),
     }
+
+
+async def forget_used_codes(ctx: Ctx) -> int:
+    """Forget the nonces of codes expired more than a minute ago: a code past its time is
+    refused for its time before its nonce is looked at, so nothing is lost (ECARD-3)."""
+    return await repo.forget_uses_before(ctx.conn, ctx.now - qr.CLOCK_SKEW * 2)

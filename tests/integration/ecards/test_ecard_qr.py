@@ -11,6 +11,7 @@ import base45
 import pytest
 
 from sscard.ecards import qr, signing
+from sscard.ecards.tasks import forget_used_codes
 from sscard.kernel.clock import ManualClock
 from tests.support.api import Api
 
@@ -134,3 +135,21 @@ async def test_the_published_key_verifies_a_code_offline_and_keys_rotate(api: Ap
     assert newer.body.key_id == read.body.key_id + 1
     r = await api.post(CHECK, "clerk_other", {"qr": code})  # signed by the retired key
     assert r.status_code == 200, r.text
+
+
+async def test_used_codes_are_forgotten_once_they_could_no_longer_be_shown(
+    api: Api, clock: ManualClock
+) -> None:
+    """The worker's job keeps the single-use records only while they matter: after it, the old
+    code is still refused, by its time."""
+    _, holder = await holder_with_card(api)
+    code = await shown(api, holder)
+    assert (await api.post(CHECK, "clerk_other", {"qr": code})).status_code == 200
+    assert await api.count("ecard_qr_uses") == 1
+    clock.advance(timedelta(seconds=90))
+    assert await forget_used_codes(api.rt) == 0  # expired 30 s ago: kept a little longer
+    clock.advance(timedelta(minutes=2))
+    assert await forget_used_codes(api.rt) == 1
+    assert await api.count("ecard_qr_uses") == 0
+    r = await api.post(CHECK, "clerk_other", {"qr": code})
+    assert (r.status_code, r.json()["code"]) == (422, "qr_expired")
