@@ -1,5 +1,7 @@
-"""The electronic card's use cases (SPEC ECARD-1, ECARD-2): issued and moved by the card's
-events, read and consented to by the holder."""
+"""The electronic card's use cases (SPEC ECARD-1..4): issued and moved by the card's events,
+read and consented to by the holder (or a relative acting under a family binding), shown as a
+signed one-use QR code, checked at a counter; the platform's keys and the status list that
+gates verify codes with offline."""
 
 from __future__ import annotations
 
