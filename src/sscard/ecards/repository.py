@@ -129,11 +129,6 @@ async def use_qr(conn: AsyncConnection, row: Row) -> bool:
     return True
 
 
-async def by_id(conn: AsyncConnection, ecard_id: int) -> Row | None:
-    r = (await conn.execute(select(ecards).where(ecards.c.id == ecard_id))).first()
-    return dict(r._mapping) if r else None
-
-
 async def not_in_use(conn: AsyncConnection) -> list[int]:
     """The numbers of every ecard not in use (the status list)."""
     stmt = select(ecards.c.ecard_no).where(ecards.c.status != EcardStatus.ACTIVE.value)
