@@ -46,6 +46,7 @@ from sscard.registry.calendar import endpoints as calendar
 from sscard.registry.corrections import endpoints as corrections
 from sscard.registry.credit import endpoints as credit
 from sscard.registry.reference import endpoints as reference
+from sscard.scenes import endpoints as scenes
 from sscard.statistics import endpoints as statistics
 from sscard.units import endpoints as units
 from sscard.units.collection import endpoints as unit_collection
@@ -74,6 +75,7 @@ ROUTERS = (
     family.router,
     ecards.router,
     ecards.checks,
+    scenes.router,
     corrections.router,
     jurisdiction.router,
     expiry.router,  # before cards: /cards/expiring is not a card number

@@ -165,6 +165,7 @@ def _register_groups() -> None:
     from sscard.platform.outbox import cli as delivery
     from sscard.registry.calendar import cli as calendar
     from sscard.registry.reference import cli as reference_data
+    from sscard.scenes import cli as scenes
     from sscard.units import cli as units
 
     app.add_typer(db, name="db")
@@ -180,6 +181,7 @@ def _register_groups() -> None:
     app.add_typer(banks.app, name="banks")
     app.add_typer(units.app, name="units")
     app.add_typer(ecards.app, name="ecards")
+    app.add_typer(scenes.app, name="scenes")
 
 
 _register_groups()

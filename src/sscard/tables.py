@@ -28,6 +28,7 @@ from sscard.registry.calendar import models as calendar
 from sscard.registry.corrections import models as corrections
 from sscard.registry.credit import models as credit
 from sscard.registry.reference import models as reference
+from sscard.scenes import models as scenes
 from sscard.statistics import models as statistics
 from sscard.units import models as units
 from sscard.units.collection import models as unit_collection
@@ -59,6 +60,7 @@ MODELS = (
     statistics,
     units,
     ecards,
+    scenes,
     unit_collection,
 )
 

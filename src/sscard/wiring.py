@@ -57,6 +57,7 @@ from sscard.registry.calendar.events import CalendarYearLoaded
 from sscard.registry.corrections import permissions as corrections
 from sscard.registry.credit import permissions as credit
 from sscard.registry.reference import permissions as reference
+from sscard.scenes import permissions as scenes
 from sscard.statistics import permissions as statistics
 from sscard.statistics import subscribers as statistics_subscribers
 from sscard.units import permissions as units
@@ -96,6 +97,7 @@ OPERATIONS: tuple[Operation, ...] = (
     *unit_collection.OPERATIONS,
     *units.OPERATIONS,
     *ecards.OPERATIONS,
+    *scenes.OPERATIONS,
 )
 
 

@@ -74,6 +74,7 @@ from sscard.registry.credit.permissions import RECORD_CREDIT_ENTRY, VIEW_CREDIT_
 from sscard.registry.permissions import ATTACH_PHOTO, LOOKUP_PERSON, REGISTER_PERSON
 from sscard.registry.photo import make_standard_photo
 from sscard.registry.reference.permissions import EDIT_REFERENCE_DATA
+from sscard.scenes.permissions import REGISTER_SCENE, USE_CARD_AT_SCENE, VIEW_SCENES
 from sscard.statistics.permissions import REBUILD_STATISTICS, VIEW_STATISTICS
 from sscard.units.collection.permissions import (
     HAND_BATCH_TO_UNIT,
@@ -98,6 +99,7 @@ from sscard.units.production.permissions import (
     VIEW_BATCH_PROGRESS,
 )
 from sscard.wiring import OPERATIONS
+from tests.integration.scenes.support import scene
 from tests.support.api import ADULT_BIRTH, Api
 from tests.support.numbers import citizen_number
 
@@ -289,6 +291,14 @@ REQUESTS: dict[Operation, tuple[str, str, Any]] = {
     UPLOAD_UNIT_BATCH: ("POST", "/api/v1/unit-batches?bank_code=ICBC", None),
     VIEW_BATCH_RESULT: ("GET", "/api/v1/unit-batches/PC32042026112300000001/rows", None),
     PROCESS_UNIT_BATCHES: ("POST", "/api/v1/unit-batches/process", None),
+    # Issue 14: scenes and their terminals (scenes).
+    REGISTER_SCENE: (
+        "POST",
+        "/api/v1/scenes",
+        {"code": "MX3205000001", "name": "矩阵酒店", "kind": "hotel", "city_code": "3205"},
+    ),
+    VIEW_SCENES: ("GET", "/api/v1/scenes", None),
+    USE_CARD_AT_SCENE: ("POST", "/api/v1/scene-uses/identity", {"card_number": NO_CARD}),
 }
 
 ROLE_ACTOR = {
@@ -317,6 +327,14 @@ async def _actors(api: Api, person_id: int) -> dict[Role, str]:
     assert r.status_code == 201, r.text
     api.tokens["unit"] = r.json()["token"]
     actors[Role.UNIT_AGENT] = "unit"
+    r = await api.post(
+        "/api/v1/actors", "admin", {"role": "medical_fund", "display_name": "医保基金"}
+    )
+    assert r.status_code == 201, r.text
+    api.tokens["fund"] = r.json()["token"]
+    actors[Role.MEDICAL_FUND] = "fund"
+    terminal = await scene(api, "hotel", "MX3201000001", city="3201")
+    actors[Role.SCENE_TERMINAL] = terminal.key
     return actors
 
 

@@ -33,6 +33,7 @@ HANDOVER = "/api/v1/units/handovers/FF32042026112399999999"
 NO_UNIT = "91320400MA00099991"  # well formed, check digit right, registered by nobody
 UNIT = f"/api/v1/units/{NO_UNIT}"
 UNIT_BATCH = "/api/v1/unit-batches/PC32042026112399999999"
+NO_SCENE = "/api/v1/scenes/NS3204999999"
 
 # (method, route template, concrete path, actor, body, the field the 404 names)
 CASES: list[tuple[str, str, str, str, Any, str]] = [
@@ -179,6 +180,14 @@ CASES: list[tuple[str, str, str, str, Any, str]] = [
      "/api/v1/me/ecard/channels/no_such_app/consent", "holder", None, "channel"),
     ("DELETE", "/api/v1/me/ecard/channels/{channel}/consent",
      "/api/v1/me/ecard/channels/no_such_app/consent", "holder", None, "channel"),
+    # Issue 14: a scene nobody registered (SCN-1).
+    ("GET", "/api/v1/scenes/{code}", NO_SCENE, "admin", None, "code"),
+    ("POST", "/api/v1/scenes/{code}/terminals", f"{NO_SCENE}/terminals", "admin",
+     {"terminal_code": "T1"}, "code"),
+    ("POST", "/api/v1/scenes/{code}/terminals/{terminal_code}/deactivate",
+     f"{NO_SCENE}/terminals/T1/deactivate", "admin", None, "code"),
+    ("GET", "/api/v1/scenes/{code}/uses", f"{NO_SCENE}/uses?since=2026-11-23", "admin", None,
+     "code"),
 ]  # fmt: skip
 
 # Routes whose path parameter is not a resource looked up but one the request creates: a

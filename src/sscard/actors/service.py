@@ -100,6 +100,13 @@ def _check_creator_scope(creator: Actor, role: Role, binding: dict[str, Any]) ->
 
 
 DISPLAY_NAME_MAX = 64
+# Roles whose tokens come with what they belong to, never bare: a terminal with its scene.
+REGISTERED_ELSEWHERE = {
+    Role.SCENE_TERMINAL: (
+        "场景终端随其用卡场景登记（/api/v1/scenes/{code}/terminals）",
+        "a scene terminal is registered with its scene (/api/v1/scenes/{code}/terminals)",
+    ),
+}
 
 
 async def _binding(conn: AsyncConnection, new: NewActor) -> dict[str, Any]:
@@ -115,6 +122,9 @@ async def _binding(conn: AsyncConnection, new: NewActor) -> dict[str, Any]:
     if len(name) > DISPLAY_NAME_MAX:
         zh, en = f"最多{DISPLAY_NAME_MAX}个字符", f"at most {DISPLAY_NAME_MAX} characters"
         raise invalid("display_name", zh, en)
+    if new.role in REGISTERED_ELSEWHERE:
+        zh, en = REGISTERED_ELSEWHERE[new.role]
+        raise invalid("role", zh, en)
     for other in set(BINDINGS.values()) - {BINDINGS.get(new.role)}:
         if getattr(new, other) is not None:
             role = new.role.value
@@ -250,6 +260,29 @@ async def cardholder_actor(ctx: Ctx, person_id: int, existing: int | None) -> in
         "person_id": person_id,
     }
     return await repo.insert_actor(ctx.conn, row)
+
+
+async def system_actor(
+    ctx: Ctx, role: Role, display_name: str, city_code: str | None
+) -> tuple[int, str]:
+    """A new actor for a system registered by another context (a scene's terminal): its id
+    and its token, shown once. No authorization: the registering use case has checked."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = {
+        "token_index": token_index(token),
+        "role": role.value,
+        "display_name": display_name,
+        "active": True,
+        "created_at": ctx.now,
+        "city_code": city_code,
+    }
+    return await repo.insert_actor(ctx.conn, row), token
+
+
+async def switch_off(ctx: Ctx, actor_id: int) -> None:
+    """Switch an actor's token off (a terminal taken out of service); the caller authorizes."""
+    await repo.deactivate(ctx.conn, actor_id)
+    TokenCache.shared.clear()
 
 
 async def list_actors(ctx: Ctx) -> list[dict[str, Any]]:

@@ -6,9 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.encoders import jsonable_encoder
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 
 from sscard.banks import service as inbox
@@ -20,6 +18,7 @@ from sscard.kernel.actor import Actor
 from sscard.platform.http.deps import current_actor, read, runtime
 from sscard.platform.http.guard import GuardedRoute
 from sscard.platform.http.problems import problem
+from sscard.platform.http.request import parse_strict, signed_body_openapi
 from sscard.platform.http.schemas import PROBLEMS, answers
 from sscard.platform.outbox.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER
 from sscard.platform.paging import page
@@ -27,34 +26,7 @@ from sscard.platform.paging import page
 router = APIRouter(route_class=GuardedRoute, tags=["banks"])
 
 
-def _inline(schema: dict[str, Any]) -> dict[str, Any]:
-    """The body's JSON schema with its definitions inlined, for the OpenAPI document."""
-    defs = schema.pop("$defs", {})
-
-    def walk(node: Any) -> Any:
-        if isinstance(node, dict):
-            ref = node.get("$ref", "")
-            if ref.startswith("#/$defs/"):
-                return walk(defs[ref.removeprefix("#/$defs/")])
-            return {k: walk(v) for k, v in node.items()}
-        if isinstance(node, list):
-            return [walk(v) for v in node]
-        return node
-
-    result: dict[str, Any] = walk(schema)
-    return result
-
-
-REPORT_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {"application/json": {"schema": _inline(BankReportIn.model_json_schema())}},
-    },
-    "parameters": [
-        {"name": name, "in": "header", "required": True, "schema": {"type": "string"}}
-        for name in (TIMESTAMP_HEADER, SIGNATURE_HEADER)
-    ],
-}
+REPORT_BODY = signed_body_openapi(BankReportIn, (TIMESTAMP_HEADER, SIGNATURE_HEADER))
 
 
 @router.post(
@@ -92,12 +64,7 @@ async def submit_report(request: Request, actor: Actor = Depends(current_actor))
 
 
 def _parse(raw: bytes) -> Report:
-    try:
-        return BankReportIn.model_validate_json(raw, strict=True).domain()
-    except ValidationError as bad:
-        raise RequestValidationError(
-            [{**e, "loc": ("body", *e["loc"])} for e in bad.errors(include_url=False)]
-        ) from None
+    return parse_strict(BankReportIn, raw).domain()
 
 
 def _answer(request: Request, receipt: Receipt) -> Response:

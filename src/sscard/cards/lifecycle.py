@@ -231,6 +231,7 @@ class CardUse(StrEnum):
     TRANSPORT = "transport"
     SCENE_ENTRY = "scene_entry"
     ECARD = "ecard"
+    IDENTITY = "identity"  # the card shown as an identity credential (SCN-1)
 
 
 @dataclass(frozen=True)

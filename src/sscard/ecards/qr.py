@@ -44,7 +44,7 @@ class Scope(IntEnum):
 
 
 SCOPE_USE: Final = {
-    Scope.IDENTITY: CardUse.ECARD,
+    Scope.IDENTITY: CardUse.IDENTITY,
     Scope.MEDICAL: CardUse.MEDICAL,
     Scope.ENTRY: CardUse.SCENE_ENTRY,
     Scope.HR_SERVICE: CardUse.HR_SERVICE,

@@ -320,6 +320,51 @@ async def verify_qr(ctx: Ctx, text: str) -> dict[str, Any]:
     record opens for the day: platform.access). QrUnreadable, QrExpired, QrRefused,
     EcardNotUsable otherwise, and the code stays unused."""
     authorize(ctx.actor, VERIFY_ECARD_QR)
+    redeemed = await redeem_qr(ctx, text, frozenset(qr.Scope))
+    person = await registry.require_person(ctx, redeemed.ecard["person_id"])
+    answer = {
+        "valid": True,
+        "ecard_no": f"{redeemed.ecard['ecard_no']:016X}",
+        "scope": redeemed.scope.name.lower(),
+        "card_city_code": redeemed.card.city_code,
+        "name": person["name_masked"],
+        "social_security_number": person["ssn_masked"],
+        "person_id": None,
+    }
+    if redeemed.scope is qr.Scope.IDENTITY:  # SCN-1: the ecard as the document shown
+        await registry.document_presented(ctx, person, Purpose.DOCUMENT_PRESENTED)
+        answer |= {
+            "name": ctx.vault.decrypt(person["name_enc"]),
+            "social_security_number": ctx.vault.decrypt(person["ssn_enc"]),
+            "person_id": person["id"],
+        }
+    return answer
+
+
+@dataclass(frozen=True)
+class Redeemed:
+    """A code read and found good: its ecard row, the card behind it as it reads now, its
+    scope, and the record that spends it (`spend_qr`)."""
+
+    ecard: dict[str, Any]
+    card: Card
+    scope: qr.Scope
+    use: dict[str, Any]
+
+
+async def redeem_qr(ctx: Ctx, text: str, scopes: frozenset[qr.Scope]) -> Redeemed:
+    """SPEC ECARD-3: read and spend a code for one of `scopes` (`read_qr`, then `spend_qr`)."""
+    redeemed = await read_qr(ctx, text, scopes)
+    await spend_qr(ctx, redeemed)
+    return redeemed
+
+
+async def read_qr(ctx: Ctx, text: str, scopes: frozenset[qr.Scope]) -> Redeemed:
+    """SPEC ECARD-3: a code for one of `scopes`, checked: its signature (any published key),
+    its time, its ecard in use and the card's answer for the scope's use (LOSS-5); not yet
+    spent. QrUnreadable, QrExpired, QrRefused (a foreign signature, another scope),
+    EcardNotUsable. No authorization: the caller (a counter, a scene's terminal) has checked
+    who asks."""
     read = qr.decode(text.strip())
     ring = await _keyring(ctx)
     if read.body.key_id not in ring.verifying:  # a key newer than this process's cache
@@ -329,6 +374,12 @@ async def verify_qr(ctx: Ctx, text: str) -> dict[str, Any]:
     if key is None or not signing.verify(key, read.signed, read.signature):
         raise QrRefused(field="qr", reason_zh="签名不符", reason_en="the signature is not ours")
     qr.check_time(read.body, ctx.now)
+    if read.body.scope not in scopes:
+        name = read.body.scope.name.lower()
+        raise QrRefused(
+            field="qr", reason_zh=f"此码用途为{SCOPE_ZH[read.body.scope]}，不适用于本场景",
+            reason_en=f"the code is for {name}, not for this scene",
+        )  # fmt: skip
     ecard = await repo.by_number(ctx.conn, read.body.ecard_no)
     if ecard is None:
         raise QrRefused(field="qr", reason_zh="无此电子社保卡", reason_en="no such ecard")
@@ -340,26 +391,22 @@ async def verify_qr(ctx: Ctx, text: str) -> dict[str, Any]:
         "scope": int(read.body.scope),
         "expires_at": datetime.fromtimestamp(read.body.expires_at(), UTC),
     }
-    if not await repo.use_qr(ctx.conn, use):
+    return Redeemed(ecard, card, read.body.scope, use)
+
+
+async def spend_qr(ctx: Ctx, redeemed: Redeemed) -> None:
+    """Record the code's one use, in the caller's transaction; QrRefused if it was used before
+    (ECARD-3: never twice, also when two terminals scan it at once)."""
+    if not await repo.use_qr(ctx.conn, redeemed.use):
         raise QrRefused(field="qr", reason_zh="已使用过", reason_en="it was used before")
-    person = await registry.require_person(ctx, ecard["person_id"])
-    answer = {
-        "valid": True,
-        "ecard_no": f"{ecard['ecard_no']:016X}",
-        "scope": read.body.scope.name.lower(),
-        "card_city_code": card.city_code,
-        "name": person["name_masked"],
-        "social_security_number": person["ssn_masked"],
-        "person_id": None,
-    }
-    if read.body.scope is qr.Scope.IDENTITY:  # SCN-1: the ecard as the document shown
-        await registry.document_presented(ctx, person, Purpose.DOCUMENT_PRESENTED)
-        answer |= {
-            "name": ctx.vault.decrypt(person["name_enc"]),
-            "social_security_number": ctx.vault.decrypt(person["ssn_enc"]),
-            "person_id": person["id"],
-        }
-    return answer
+
+
+SCOPE_ZH = {
+    qr.Scope.IDENTITY: "身份核验",
+    qr.Scope.MEDICAL: "医保结算",
+    qr.Scope.ENTRY: "入园入馆",
+    qr.Scope.HR_SERVICE: "人社服务",
+}
 
 
 async def _usable(ctx: Ctx, ecard: dict[str, Any], scope: qr.Scope, field: str) -> Card:

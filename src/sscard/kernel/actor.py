@@ -22,6 +22,8 @@ class Role(StrEnum):
     AUDITOR = "auditor"  # reads the access log and histories, read-only (SPEC GOV-5, ID-6)
     CARDHOLDER = "cardholder"
     UNIT_AGENT = "unit_agent"
+    SCENE_TERMINAL = "scene_terminal"  # a registered scene's terminal, signing its requests
+    MEDICAL_FUND = "medical_fund"  # the medical-insurance fund's system (MED-2 credits)
 
 
 class Channel(StrEnum):
@@ -35,6 +37,7 @@ class Channel(StrEnum):
     OPERATOR_CLI = "operator_cli"
     SWEEP = "sweep"  # the service itself, e.g. a temporary loss lifting after 7 days
     ONSITE = "onsite"  # a bank's visit to a holder unable to travel (SPEC ISS-4, CH-1)
+    SCENE = "scene"  # a place that accepts the card: hospital, scenic spot, hotel (SCN-1)
 
 
 CHANNEL_ZH: dict[Channel, str] = {
@@ -48,6 +51,7 @@ CHANNEL_ZH: dict[Channel, str] = {
     Channel.OPERATOR_CLI: "运维命令行",
     Channel.SWEEP: "系统自动处理",
     Channel.ONSITE: "银行上门服务",
+    Channel.SCENE: "用卡场景",
 }
 
 ROLE_ZH: dict[Role, str] = {
@@ -59,6 +63,8 @@ ROLE_ZH: dict[Role, str] = {
     Role.AUDITOR: "审计员",
     Role.CARDHOLDER: "持卡人",
     Role.UNIT_AGENT: "单位经办人",
+    Role.SCENE_TERMINAL: "用卡场景终端",
+    Role.MEDICAL_FUND: "医保基金系统",
 }
 
 
@@ -130,6 +136,8 @@ ROLE_CHANNEL: dict[Role, Channel] = {
     Role.AUDITOR: Channel.CENTRE,
     Role.CARDHOLDER: Channel.ONLINE,
     Role.UNIT_AGENT: Channel.UNIT_BATCH,
+    Role.SCENE_TERMINAL: Channel.SCENE,
+    Role.MEDICAL_FUND: Channel.SYSTEM,
 }
 
 OPERATOR = Actor(

@@ -50,6 +50,7 @@ _ZH_WITH_CONTEXT = {
     "unsafe_characters": "含有不允许的字符：{chars}",
     "person_name": "{reason_zh}",
     "personal_number": "{reason_zh}",
+    "choose_one": "{reason_zh}",
     "not_nullable": "可不填以保留原值，但不能设为空",
 }
 

@@ -359,6 +359,15 @@ async def document_presented(ctx: Ctx, person: dict[str, Any], purpose: Purpose)
     await access.log_read(ctx, subject, purpose)
 
 
+async def credential_shown(ctx: Ctx, person_id: int) -> dict[str, Any]:
+    """The person whose card a scene was shown, as the credential for its record (SCN-1):
+    logged, and opening nothing further (the scene reads this once, with the card)."""
+    person = await require_person(ctx, person_id)
+    subject = Subject("person", str(person["id"]), person["id"], person["city_code"])
+    await access.log_read(ctx, subject, Purpose.CREDENTIAL_SHOWN)
+    return person
+
+
 async def require_person(ctx: Ctx, person_id: int) -> dict[str, Any]:
     person = await repo.get_person(ctx.conn, person_id)
     if person is None:

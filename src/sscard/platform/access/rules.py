@@ -32,6 +32,7 @@ class Purpose(StrEnum):
     HOLDER = "holder"  # the person themself
     OWN_BANK = "own_bank"  # a bank, a card of its own
     AUDIT = "audit"  # an auditor, a record's history (issue 12, SPEC GOV-5)
+    CREDENTIAL_SHOWN = "credential_shown"  # the card shown at a scene, for its record (SCN-1)
 
 
 GRANTS = frozenset({Purpose.DOCUMENT_PRESENTED, Purpose.REGISTERED})

@@ -3,16 +3,18 @@ and ids and cursors bounded to what the databases store."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Path, Query, Request
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
 from sscard.kernel.db import MAX_ID
 from sscard.kernel.masking import personal_number_kind
 from sscard.kernel.text import unsafe_characters
 
+M = TypeVar("M", bound=BaseModel)
 PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
 IdField = Annotated[int, Field(ge=1, le=MAX_ID)]
 
@@ -82,3 +84,43 @@ def client_address(request: Request) -> str | None:
     """The client's network address: the peer's, or the one a trusted proxy forwarded
     (uvicorn's proxy headers, from the addresses in FORWARDED_ALLOW_IPS); None if unknown."""
     return request.client.host if request.client else None
+
+
+def signed_body_openapi(model: type[BaseModel], headers: tuple[str, ...]) -> dict[str, Any]:
+    """`openapi_extra` for a route that reads its raw body (to check a signature over the exact
+    bytes) before parsing it as `model`: the body's schema, definitions inlined, and the
+    required signature `headers`."""
+    schema = model.model_json_schema()
+    defs = schema.pop("$defs", {})
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref", "")
+            if ref.startswith("#/$defs/"):
+                return walk(defs[ref.removeprefix("#/$defs/")])
+            return {k: walk(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": walk(schema)}},
+        },
+        "parameters": [
+            {"name": name, "in": "header", "required": True, "schema": {"type": "string"}}
+            for name in headers
+        ],
+    }
+
+
+def parse_strict(model: type[M], raw: bytes) -> M:
+    """The raw body as `model`, strictly typed; RequestValidationError (422, each field named)
+    as for any other body."""
+    try:
+        return model.model_validate_json(raw, strict=True)
+    except ValidationError as bad:
+        raise RequestValidationError(
+            [{**e, "loc": ("body", *e["loc"])} for e in bad.errors(include_url=False)]
+        ) from None

@@ -44,6 +44,7 @@ PURPOSE = {
     "holder": N_("The holder"),
     "own_bank": N_("The card's bank"),
     "audit": N_("Audit"),
+    "credential_shown": N_("Card shown at a scene"),
 }
 SUBJECT = {
     "person": N_("Person"),

@@ -1,0 +1,155 @@
+"""The scenes over HTTP (SPEC SCN-1, LOSS-5, ECARD-3): the card centre registers scenes and
+their terminals and reads what was used there; a terminal, signing each request, asks to use
+the card or ecard code it is shown."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime, time
+from typing import Any, TypeVar
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
+
+from sscard.kernel.actor import Actor
+from sscard.kernel.clock import CHINA
+from sscard.kernel.ctx import Ctx
+from sscard.platform.http.deps import current_actor, read, runtime, write
+from sscard.platform.http.guard import GuardedRoute
+from sscard.platform.http.request import parse_strict, signed_body_openapi
+from sscard.platform.http.schemas import answers
+from sscard.platform.outbox.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER
+from sscard.scenes import service as scenes
+from sscard.scenes.schemas import (
+    PresentedIn,
+    SceneAnswer,
+    SceneIn,
+    SceneUsesView,
+    SceneView,
+    TerminalIn,
+    TerminalRegistered,
+)
+from sscard.scenes.service import Terminal
+
+router = APIRouter(route_class=GuardedRoute, prefix="/api/v1", tags=["scenes"])
+SceneCode = Path(min_length=6, max_length=20, pattern=r"^[A-Za-z0-9]+$")
+TerminalCode = Path(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")
+MAX_DAYS = 366
+M = TypeVar("M", bound=BaseModel)
+
+
+@router.post(
+    "/scenes",
+    status_code=201,
+    summary="Register a scene of the city: a designated hospital or pharmacy, a scenic spot, "
+    "museum, library, government hall or hotel (SCN-1)",
+    responses=answers(SceneView, 201),
+)
+async def register_scene(
+    body: SceneIn, request: Request, actor: Actor = Depends(current_actor)
+) -> Response:
+    return await write(
+        request, actor, lambda ctx: scenes.register_scene(ctx, body.domain()), status=201
+    )
+
+
+@router.get("/scenes", summary="The scenes of the city (the province's: all)")
+async def list_scenes(request: Request, actor: Actor = Depends(current_actor)) -> Response:
+    return await read(request, actor, scenes.list_scenes)
+
+
+@router.get("/scenes/{code}", summary="One scene with its terminals", responses=answers(SceneView))
+async def scene(
+    request: Request, code: str = SceneCode, actor: Actor = Depends(current_actor)
+) -> Response:
+    return await read(request, actor, lambda ctx: scenes.scene(ctx, code))
+
+
+@router.post(
+    "/scenes/{code}/terminals",
+    status_code=201,
+    summary="Register a terminal of the scene: its token and signing key, shown once",
+    responses=answers(TerminalRegistered, 201),
+)
+async def register_terminal(
+    body: TerminalIn,
+    request: Request,
+    code: str = SceneCode,
+    actor: Actor = Depends(current_actor),
+) -> Response:
+    return await write(
+        request,
+        actor,
+        lambda ctx: scenes.register_terminal(ctx, code, body.terminal_code, body.language),
+        status=201,
+    )
+
+
+@router.post(
+    "/scenes/{code}/terminals/{terminal_code}/deactivate",
+    summary="Take a terminal out of service: its token stops working",
+    responses=answers(SceneView),
+)
+async def take_terminal_out(
+    request: Request,
+    code: str = SceneCode,
+    terminal_code: str = TerminalCode,
+    actor: Actor = Depends(current_actor),
+) -> Response:
+    return await write(
+        request, actor, lambda ctx: scenes.take_terminal_out(ctx, code, terminal_code)
+    )
+
+
+@router.get(
+    "/scenes/{code}/uses",
+    summary="What the scene's terminals did with cards, counted (no person in it)",
+    responses=answers(SceneUsesView),
+)
+async def scene_uses(
+    request: Request,
+    code: str = SceneCode,
+    since: date = Query(description="the first day, Beijing time"),
+    days: int = Query(1, ge=1, le=MAX_DAYS),
+    actor: Actor = Depends(current_actor),
+) -> Response:
+    start = datetime.combine(since, time(0), CHINA)
+    return await read(request, actor, lambda ctx: scenes.scene_uses(ctx, code, start, days))
+
+
+def signed(model: type[M]) -> dict[str, Any]:
+    """`openapi_extra` of a terminal's route: its body and the signature headers."""
+    return signed_body_openapi(model, (TIMESTAMP_HEADER, SIGNATURE_HEADER))
+
+
+async def signed_use(
+    request: Request,
+    actor: Actor,
+    model: type[M],
+    use_case: Callable[[Ctx, Terminal, M], Awaitable[Any]],
+) -> Response:
+    """Run a terminal's request in one transaction: the signature over the exact body first
+    (401 signature_refused), then the body as `model` (422), then the use case."""
+    rt = runtime(request)
+    raw = await request.body()
+    tolerance = rt.settings.signature_tolerance_seconds
+    async with rt.unit(actor) as ctx:
+        terminal = await scenes.authenticate(ctx, request.headers, raw, tolerance)
+        result = await use_case(ctx, terminal, parse_strict(model, raw))
+    return JSONResponse(jsonable_encoder(result))
+
+
+@router.post(
+    "/scene-uses/identity",
+    summary="A government hall or hotel checks the card or an ecard identity code as the "
+    "holder's identity credential: name and number for its record (SCN-1, LOSS-5), signed",
+    responses=answers(SceneAnswer),
+    openapi_extra=signed(PresentedIn),
+)
+async def check_identity(request: Request, actor: Actor = Depends(current_actor)) -> Response:
+    async def use_case(ctx: Ctx, terminal: Terminal, body: PresentedIn) -> Any:
+        return await scenes.check_identity(ctx, terminal, body.domain())
+
+    return await signed_use(request, actor, PresentedIn, use_case)

@@ -1,0 +1,75 @@
+"""Tables of the scenes (SPEC SCN-1): operators, their terminals, every use of a card there."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Table,
+    UniqueConstraint,
+)
+
+from sscard.kernel.db import Id, UTCDateTime, metadata
+
+scene_operators = Table(
+    "scene_operators",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column(
+        "code",
+        String(20),
+        nullable=False,
+        unique=True,
+        comment="the scene's code, e.g. a designated institution's national code",
+    ),
+    Column("name", String(64), nullable=False),
+    Column("kind", String(24), nullable=False, comment="rules.SceneKind"),
+    Column("city_code", String(4), ForeignKey("cities.code"), nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("registered_at", UTCDateTime, nullable=False),
+    Column("registered_by", Id, ForeignKey("actors.id"), nullable=True),
+)
+Index("ix_scene_operators_city", scene_operators.c.city_code, scene_operators.c.kind)
+
+scene_terminals = Table(
+    "scene_terminals",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("operator_id", Id, ForeignKey("scene_operators.id"), nullable=False),
+    Column("terminal_code", String(32), nullable=False, comment="the operator's own name for it"),
+    Column(
+        "actor_id",
+        Id,
+        ForeignKey("actors.id"),
+        nullable=False,
+        unique=True,
+        comment="the terminal's token (role scene_terminal)",
+    ),
+    Column("secret_enc", LargeBinary, nullable=False, comment="HMAC-SM3 signing key, SM4 sealed"),
+    Column("language", String(2), nullable=False, comment="zh | en: the refusals it shows"),
+    Column("active", Boolean, nullable=False),
+    Column("registered_at", UTCDateTime, nullable=False),
+    UniqueConstraint("operator_id", "terminal_code", name="uq_scene_terminals_operator_code"),
+)
+
+scene_use_events = Table(
+    "scene_use_events",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("operator_id", Id, ForeignKey("scene_operators.id"), nullable=False),
+    Column("terminal_id", Id, ForeignKey("scene_terminals.id"), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("use", String(16), nullable=False, comment="rules.SceneUse"),
+    Column("credential", String(8), nullable=False, comment="card | ecard"),
+    Column("card_id", Id, ForeignKey("cards.id"), nullable=True, comment="no personal data"),
+    Column("ecard_id", Id, ForeignKey("ecards.id"), nullable=True),
+    Column("card_city_code", String(4), nullable=True, comment="whose card: for the statistics"),
+    Column("allowed", Boolean, nullable=False),
+    Column("refusal_code", String(32), nullable=True, comment="why not, when refused"),
+)
+Index("ix_scene_use_events_operator_at", scene_use_events.c.operator_id, scene_use_events.c.at)
+Index("ix_scene_use_events_at", scene_use_events.c.at)

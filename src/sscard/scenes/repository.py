@@ -1,0 +1,110 @@
+"""Every query of the scenes: operators, terminals, use events and their counts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from sscard.kernel.db import Row
+from sscard.scenes.models import scene_operators, scene_terminals, scene_use_events
+
+
+async def insert_operator(conn: AsyncConnection, row: Row) -> int:
+    stmt = insert(scene_operators).values(**row).returning(scene_operators.c.id)
+    return int((await conn.execute(stmt)).scalar_one())
+
+
+async def operator_by_code(conn: AsyncConnection, code: str) -> Row | None:
+    stmt = select(scene_operators).where(scene_operators.c.code == code)
+    row = (await conn.execute(stmt)).first()
+    return dict(row._mapping) if row is not None else None
+
+
+async def operators(conn: AsyncConnection, city_code: str | None, limit: int) -> list[Row]:
+    """Operators (of one city, when given) by code, each with its count of active terminals."""
+    o, t = scene_operators, scene_terminals
+    active = (
+        select(func.count())
+        .where(t.c.operator_id == o.c.id, t.c.active.is_(True))
+        .scalar_subquery()
+        .label("terminals")
+    )
+    stmt = select(o, active).order_by(o.c.code).limit(limit)
+    if city_code is not None:
+        stmt = stmt.where(o.c.city_code == city_code)
+    return [dict(r._mapping) for r in await conn.execute(stmt)]
+
+
+async def insert_terminal(conn: AsyncConnection, row: Row) -> int:
+    stmt = insert(scene_terminals).values(**row).returning(scene_terminals.c.id)
+    return int((await conn.execute(stmt)).scalar_one())
+
+
+async def terminal_exists(conn: AsyncConnection, operator_id: int, code: str) -> bool:
+    t = scene_terminals
+    stmt = select(t.c.id).where(t.c.operator_id == operator_id, t.c.terminal_code == code)
+    return (await conn.execute(stmt)).first() is not None
+
+
+async def terminals_of(conn: AsyncConnection, operator_id: int) -> list[Row]:
+    t = scene_terminals
+    stmt = (
+        select(t.c.id, t.c.terminal_code, t.c.language, t.c.active, t.c.registered_at)
+        .where(t.c.operator_id == operator_id)
+        .order_by(t.c.terminal_code)
+    )
+    return [dict(r._mapping) for r in await conn.execute(stmt)]
+
+
+async def terminal_of_actor(conn: AsyncConnection, actor_id: int) -> Row | None:
+    """The terminal holding this token, with its operator's code, name, kind, city, state."""
+    t, o = scene_terminals, scene_operators
+    stmt = (
+        select(
+            t,
+            o.c.code.label("operator_code"),
+            o.c.name.label("operator_name"),
+            o.c.kind,
+            o.c.city_code,
+            o.c.active.label("operator_active"),
+        )
+        .select_from(t.join(o, o.c.id == t.c.operator_id))
+        .where(t.c.actor_id == actor_id)
+    )
+    row = (await conn.execute(stmt)).first()
+    return dict(row._mapping) if row is not None else None
+
+
+async def switch_off_terminal(conn: AsyncConnection, operator_id: int, code: str) -> int | None:
+    """Take a terminal out of service; its actor id, or None if the operator has no such one."""
+    t = scene_terminals
+    stmt = (
+        update(t)
+        .where(t.c.operator_id == operator_id, t.c.terminal_code == code)
+        .values(active=False)
+        .returning(t.c.actor_id)
+    )
+    found = (await conn.execute(stmt)).scalar_one_or_none()
+    return int(found) if found is not None else None
+
+
+async def insert_use(conn: AsyncConnection, row: Row) -> int:
+    stmt = insert(scene_use_events).values(**row).returning(scene_use_events.c.id)
+    return int((await conn.execute(stmt)).scalar_one())
+
+
+async def use_counts(
+    conn: AsyncConnection, operator_id: int, since: datetime, until: datetime
+) -> list[Row]:
+    """Uses at one operator in [since, until), by use, credential, card city and outcome."""
+    e = scene_use_events
+    keys = (e.c.use, e.c.credential, e.c.card_city_code, e.c.allowed, e.c.refusal_code)
+    stmt = (
+        select(*keys, func.count().label("uses"))
+        .where(e.c.operator_id == operator_id, e.c.at >= since, e.c.at < until)
+        .group_by(*keys)
+        .order_by(*keys)
+    )
+    return [dict(r._mapping) for r in await conn.execute(stmt)]

@@ -1,0 +1,119 @@
+"""What a scene may ask of a card, pure (SPEC SCN-1, MED-1, CUL-1, LOSS-5).
+
+A scene's kind decides which uses its terminals may ask for: a government hall or a hotel checks
+identity, a designated hospital or pharmacy settles medical bills, a scenic spot or museum admits
+at its gate, a library lends. Each use is asked of the card as one of its uses (the card's one
+answer, LOSS-5) and, for an ecard's code, needs a code shown for the matching scope.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Final
+
+from sscard.cards.lifecycle import CardUse
+from sscard.ecards.qr import Scope
+
+
+class SceneKind(StrEnum):
+    HOSPITAL = "hospital"  # a designated (定点) medical institution
+    PHARMACY = "pharmacy"  # a designated retail pharmacy
+    SCENIC_SPOT = "scenic_spot"  # 4A and above
+    MUSEUM = "museum"
+    LIBRARY = "library"
+    GOVERNMENT_HALL = "government_hall"
+    HOTEL = "hotel"
+
+
+KIND_ZH: Final = {
+    SceneKind.HOSPITAL: "定点医疗机构",
+    SceneKind.PHARMACY: "定点零售药店",
+    SceneKind.SCENIC_SPOT: "景区",
+    SceneKind.MUSEUM: "博物馆",
+    SceneKind.LIBRARY: "图书馆",
+    SceneKind.GOVERNMENT_HALL: "政务服务大厅",
+    SceneKind.HOTEL: "酒店",
+}
+
+
+class SceneUse(StrEnum):
+    """What a terminal asks to do with the card it is shown."""
+
+    IDENTITY = "identity"  # an identity credential for the scene's record (SCN-1)
+    MEDICAL = "medical"  # a medical settlement (MED-1)
+    ENTRY = "entry"  # admission at a gate (CUL-1)
+    LIBRARY = "library"  # the card as a reader's card (CUL-1)
+
+
+USE_ZH: Final = {
+    SceneUse.IDENTITY: "身份核验",
+    SceneUse.MEDICAL: "医保结算",
+    SceneUse.ENTRY: "入园入馆",
+    SceneUse.LIBRARY: "图书借阅",
+}
+
+KIND_USES: Final[dict[SceneKind, frozenset[SceneUse]]] = {
+    SceneKind.HOSPITAL: frozenset({SceneUse.MEDICAL, SceneUse.IDENTITY}),
+    SceneKind.PHARMACY: frozenset({SceneUse.MEDICAL}),
+    SceneKind.SCENIC_SPOT: frozenset({SceneUse.ENTRY}),
+    SceneKind.MUSEUM: frozenset({SceneUse.ENTRY}),
+    SceneKind.LIBRARY: frozenset({SceneUse.LIBRARY, SceneUse.ENTRY}),
+    SceneKind.GOVERNMENT_HALL: frozenset({SceneUse.IDENTITY}),
+    SceneKind.HOTEL: frozenset({SceneUse.IDENTITY}),
+}
+
+# The card's own answer is asked for this use (LOSS-5, ISS-7).
+CARD_USE: Final = {
+    SceneUse.IDENTITY: CardUse.IDENTITY,
+    SceneUse.MEDICAL: CardUse.MEDICAL,
+    SceneUse.ENTRY: CardUse.SCENE_ENTRY,
+    SceneUse.LIBRARY: CardUse.SCENE_ENTRY,
+}
+
+# An ecard's code is accepted for a use only when shown for one of these scopes (ECARD-3).
+QR_SCOPES: Final = {
+    SceneUse.IDENTITY: frozenset({Scope.IDENTITY}),
+    SceneUse.MEDICAL: frozenset({Scope.MEDICAL}),
+    SceneUse.ENTRY: frozenset({Scope.ENTRY}),
+    SceneUse.LIBRARY: frozenset({Scope.ENTRY}),
+}
+
+# The uses whose record needs the holder's full name and number; the others get them masked.
+FULL_IDENTITY: Final = frozenset({SceneUse.IDENTITY, SceneUse.MEDICAL})
+
+OPERATOR_CODE: Final = re.compile(r"^[A-Z0-9]{6,20}$")
+TERMINAL_CODE: Final = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+
+
+class Language(StrEnum):
+    """The language a terminal shows its refusals in."""
+
+    ZH = "zh"
+    EN = "en"
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a scene may not take the card now, in both languages, with the rule."""
+
+    code: str
+    reason_zh: str
+    reason_en: str
+    rule: str | None
+
+    def reason(self, language: Language) -> str:
+        return self.reason_zh if language is Language.ZH else self.reason_en
+
+
+def use_not_offered(kind: SceneKind, use: SceneUse) -> Refusal | None:
+    """A scene asks only for the uses its kind offers (a hotel does not settle medical bills)."""
+    if use in KIND_USES[kind]:
+        return None
+    return Refusal(
+        "use_not_offered",
+        f"{KIND_ZH[kind]}不能办理“{USE_ZH[use]}”",
+        f"a {kind.value.replace('_', ' ')} does not offer '{use.value}'",
+        "SCN-1",
+    )

@@ -1,0 +1,124 @@
+"""The scenes over HTTP (SPEC SCN-1, LOSS-5, ECARD-3)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from sscard.platform.http.request import Body
+from sscard.scenes.rules import SceneKind
+from sscard.scenes.service import NewScene, Presented
+
+
+class SceneIn(Body):
+    code: str = Field(
+        min_length=6, max_length=20, description="the scene's code, 6-20 capitals or digits "
+        "(a designated institution's national code, a venue's registration code)"
+    )  # fmt: skip
+    name: str = Field(min_length=1, max_length=64)
+    kind: SceneKind = Field(description="what kind of place it is: decides the uses it may ask")
+    city_code: str = Field(pattern=r"^\d{4}$", description="the city it is in (GOV-1)")
+
+    def domain(self) -> NewScene:
+        return NewScene(self.code, self.name, self.kind.value, self.city_code)
+
+
+class TerminalIn(Body):
+    terminal_code: str = Field(
+        min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$", description="the scene's own "
+        "name for the terminal (gate 3, counter 12)"
+    )  # fmt: skip
+    language: Literal["zh", "en"] = Field("zh", description="the language of its refusals")
+
+
+class TerminalView(BaseModel):
+    id: int
+    terminal_code: str
+    language: str
+    active: bool
+    registered_at: datetime
+
+
+class SceneView(BaseModel):
+    code: str
+    name: str
+    kind: str
+    kind_zh: str
+    uses: list[str] = Field(description="what its terminals may ask for (rules.KIND_USES)")
+    city_code: str
+    active: bool
+    registered_at: datetime
+    terminals: list[TerminalView] | int = Field(
+        description="its terminals (one scene), or how many are active (the list)"
+    )
+
+
+class TerminalRegistered(BaseModel):
+    scene_code: str
+    terminal_code: str
+    token: str = Field(description="the terminal's API token: shown once")
+    signing_key: str = Field(description="its HMAC-SM3 key, 64 hexadecimal digits: shown once")
+    signature: str = Field(description="how a request is signed")
+
+
+class PresentedIn(Body):
+    """What the holder shows: the card (its number as the chip reads it) or an ecard code."""
+
+    card_number: str | None = Field(
+        None, pattern=r"^[A-Za-z][0-9]{8}$", description="the card number read from the chip"
+    )
+    qr: str | None = Field(
+        None, min_length=4, max_length=200, description="an ecard code as scanned (ECARD-3)"
+    )
+
+    @model_validator(mode="after")
+    def _one_credential(self) -> PresentedIn:
+        if (self.card_number is None) == (self.qr is None):
+            raise PydanticCustomError(
+                "choose_one",
+                "give exactly one of card_number and qr",
+                {"reason_zh": "card_number 与 qr 须给出且只给出一个"},
+            )
+        return self
+
+    def domain(self) -> Presented:
+        return Presented(self.card_number, self.qr)
+
+
+class HolderView(BaseModel):
+    name: str = Field(description="in full where the use needs it for the record, else masked")
+    social_security_number: str
+
+
+class SceneAnswer(BaseModel):
+    allowed: bool
+    use: str = Field(description="identity | medical | entry | library")
+    credential: str = Field(description="card | ecard")
+    use_id: int = Field(description="the recorded use (statistics)")
+    code: str = Field(description="ok, or the refusal's stable code")
+    reason: str | None = Field(description="the refusal in the terminal's language")
+    reason_zh: str | None
+    reason_en: str | None
+    rule: str | None = Field(description="the SPEC rule behind the refusal")
+    card_number_masked: str | None
+    card_city_code: str | None
+    holder: HolderView | None = Field(description="when allowed")
+
+
+class UseCount(BaseModel):
+    use: str
+    credential: str
+    card_city_code: str | None
+    allowed: bool
+    refusal_code: str | None
+    uses: int
+
+
+class SceneUsesView(BaseModel):
+    scene: SceneView
+    since: datetime
+    until: datetime
+    counts: list[UseCount]

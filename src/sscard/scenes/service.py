@@ -1,0 +1,391 @@
+"""The scenes' use cases (SPEC SCN-1, LOSS-5, ECARD-3): the card centre registers a city's
+scenes and their terminals; a terminal, signing its request like a bank, asks to use a card or
+an ecard's code shown to it and gets the card's one answer (LOSS-5) with the scene's own checks;
+every use is recorded, with no personal data in clear, for the statistics."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sscard.actors import service as actors
+from sscard.cards import service as cards
+from sscard.cards.entities import Card
+from sscard.ecards import service as ecards
+from sscard.ecards.qr import QrExpired
+from sscard.kernel.actor import Role, authorize, city_scope, require_own_city
+from sscard.kernel.ctx import Ctx
+from sscard.kernel.errors import DomainError, Forbidden, NotFound, invalid
+from sscard.kernel.masking import mask_number
+from sscard.kernel.text import unsafe_characters
+from sscard.platform.outbox import signing
+from sscard.registry import service as registry
+from sscard.registry.reference import service as reference
+from sscard.scenes import repository as repo
+from sscard.scenes import rules
+from sscard.scenes.permissions import REGISTER_SCENE, USE_CARD_AT_SCENE, VIEW_SCENES
+from sscard.scenes.rules import FULL_IDENTITY, Language, Refusal, SceneKind, SceneUse
+
+NAME_MAX = 64
+
+
+class SceneAlreadyRegistered(DomainError):
+    code = "scene_already_registered"
+    status = 409
+    message_zh = "场景编码{code}已登记"
+    message_en = "A scene with the code {code} is already registered"
+
+
+class TerminalAlreadyRegistered(DomainError):
+    code = "terminal_already_registered"
+    status = 409
+    message_zh = "该场景已有编号为{terminal_code}的终端"
+    message_en = "The scene already has a terminal {terminal_code}"
+
+
+class SceneOutOfService(Forbidden):
+    code = "scene_out_of_service"
+    rule = "SCN-1"
+    message_zh = "该用卡场景或终端已停用"
+    message_en = "This scene or terminal is out of service"
+
+
+@dataclass(frozen=True)
+class NewScene:
+    """A scene to register: its code (e.g. a designated institution's national code), name,
+    kind (rules.SceneKind) and city."""
+
+    code: str
+    name: str
+    kind: str
+    city_code: str
+
+
+async def register_scene(ctx: Ctx, new: NewScene) -> dict[str, Any]:
+    """A city's card centre registers a scene of its city (SCN-1); its view. InvalidInput for
+    a bad code, name, kind or city; OutsideYourCity for another city's;
+    SceneAlreadyRegistered for a code taken."""
+    authorize(ctx.actor, REGISTER_SCENE)
+    code = new.code.strip().upper()
+    if not rules.OPERATOR_CODE.match(code):
+        raise invalid("code", "须为6至20位大写字母或数字", "must be 6 to 20 capitals or digits")
+    kind = _kind(new.kind)
+    name = _name(new.name)
+    require_own_city(ctx.actor, new.city_code, "city_code")
+    try:
+        await reference.require_city(ctx, new.city_code)
+    except NotFound:
+        raise invalid("city_code", "未知城市", "unknown city") from None
+    if await repo.operator_by_code(ctx.conn, code) is not None:
+        raise SceneAlreadyRegistered(field="code", code=code)
+    row = {
+        "code": code,
+        "name": name,
+        "kind": kind.value,
+        "city_code": new.city_code,
+        "active": True,
+        "registered_at": ctx.now,
+        "registered_by": ctx.actor.id,
+    }
+    await repo.insert_operator(ctx.conn, row)
+    return await scene(ctx, code)
+
+
+def _kind(value: str) -> SceneKind:
+    try:
+        return SceneKind(value)
+    except ValueError:
+        kinds = ", ".join(k.value for k in SceneKind)
+        raise invalid("kind", f"须为以下之一：{kinds}", f"must be one of: {kinds}") from None
+
+
+def _name(value: str) -> str:
+    name = value.strip()
+    if not name or len(name) > NAME_MAX:
+        raise invalid("name", f"须为1至{NAME_MAX}个字符", f"must be 1 to {NAME_MAX} characters")
+    if unsafe_characters(name):
+        raise invalid("name", "含有不允许的字符", "holds characters no field may")
+    return name
+
+
+async def scene(ctx: Ctx, code: str) -> dict[str, Any]:
+    """One scene with its terminals (never their keys); NotFound outside the reader's city."""
+    authorize(ctx.actor, VIEW_SCENES)
+    operator = await _operator(ctx, code)
+    terminals = await repo.terminals_of(ctx.conn, operator["id"])
+    return _scene_view(operator) | {"terminals": terminals}
+
+
+async def _operator(ctx: Ctx, code: str) -> dict[str, Any]:
+    operator = await repo.operator_by_code(ctx.conn, code.strip().upper())
+    scope = city_scope(ctx.actor)
+    if operator is None or (scope is not None and operator["city_code"] != scope):
+        raise NotFound(field="code", what_zh="用卡场景", what_en="Scene")
+    return operator
+
+
+def _scene_view(row: Mapping[str, Any]) -> dict[str, Any]:
+    kind = SceneKind(row["kind"])
+    return {
+        "code": row["code"],
+        "name": row["name"],
+        "kind": kind.value,
+        "kind_zh": rules.KIND_ZH[kind],
+        "uses": sorted(u.value for u in rules.KIND_USES[kind]),
+        "city_code": row["city_code"],
+        "active": row["active"],
+        "registered_at": row["registered_at"],
+    }
+
+
+async def list_scenes(ctx: Ctx, limit: int = 500) -> list[dict[str, Any]]:
+    """The scenes of the reader's city (all, for the province), by code, with how many active
+    terminals each has."""
+    authorize(ctx.actor, VIEW_SCENES)
+    rows = await repo.operators(ctx.conn, city_scope(ctx.actor), limit)
+    return [_scene_view(r) | {"terminals": r["terminals"]} for r in rows]
+
+
+async def register_terminal(
+    ctx: Ctx, code: str, terminal_code: str, language: str
+) -> dict[str, Any]:
+    """A terminal for a scene: its API token and its HMAC-SM3 signing key, both shown once
+    (the terminal signs every request like a bank: X-Sscard-Timestamp, X-Sscard-Signature).
+    InvalidInput for a bad terminal code or language; TerminalAlreadyRegistered."""
+    authorize(ctx.actor, REGISTER_SCENE)
+    operator = await _operator(ctx, code)
+    if not rules.TERMINAL_CODE.match(terminal_code):
+        zh, en = "须为1至32位字母、数字、-或_", "must be 1 to 32 letters, digits, - or _"
+        raise invalid("terminal_code", zh, en)
+    if language not in {x.value for x in Language}:
+        raise invalid("language", "须为zh或en", "must be zh or en")
+    if await repo.terminal_exists(ctx.conn, operator["id"], terminal_code):
+        raise TerminalAlreadyRegistered(field="terminal_code", terminal_code=terminal_code)
+    display = f"{operator['name'][:40]} {terminal_code}"[:64]
+    actor_id, token = await actors.system_actor(
+        ctx, Role.SCENE_TERMINAL, display, operator["city_code"]
+    )
+    secret = secrets.token_bytes(signing.SECRET_BYTES)
+    row = {
+        "operator_id": operator["id"],
+        "terminal_code": terminal_code,
+        "actor_id": actor_id,
+        "secret_enc": ctx.vault.encrypt(secret),
+        "language": language,
+        "active": True,
+        "registered_at": ctx.now,
+    }
+    await repo.insert_terminal(ctx.conn, row)
+    return {
+        "scene_code": operator["code"],
+        "terminal_code": terminal_code,
+        "token": token,
+        "signing_key": secret.hex(),
+        "signature": "X-Sscard-Signature: hmac-sm3=hex(HMAC-SM3(key, timestamp + '\\n' + body))",
+    }
+
+
+async def take_terminal_out(ctx: Ctx, code: str, terminal_code: str) -> dict[str, Any]:
+    """Take a terminal out of service: its token stops working at once; the scene's view."""
+    authorize(ctx.actor, REGISTER_SCENE)
+    operator = await _operator(ctx, code)
+    actor_id = await repo.switch_off_terminal(ctx.conn, operator["id"], terminal_code)
+    if actor_id is None:
+        raise NotFound(field="terminal_code", what_zh="终端", what_en="Terminal")
+    await actors.switch_off(ctx, actor_id)
+    return await scene(ctx, code)
+
+
+@dataclass(frozen=True)
+class Terminal:
+    """The terminal a request comes from, with its scene."""
+
+    id: int
+    operator_id: int
+    operator_code: str
+    operator_name: str
+    kind: SceneKind
+    city_code: str
+    language: Language
+
+
+async def authenticate(
+    ctx: Ctx, headers: Mapping[str, str], body: bytes, tolerance_seconds: int
+) -> Terminal:
+    """The terminal behind the token, once its signature over the exact body checks out
+    (SignatureRefused otherwise); SceneOutOfService for a terminal or scene switched off."""
+    authorize(ctx.actor, USE_CARD_AT_SCENE)
+    row = await repo.terminal_of_actor(ctx.conn, ctx.actor.id or 0)
+    if row is None or not (row["active"] and row["operator_active"]):
+        raise SceneOutOfService()
+    signing.verify(ctx.vault.decrypt_bytes(row["secret_enc"]), headers, body, ctx.now,
+                   tolerance_seconds)  # fmt: skip
+    return Terminal(
+        row["id"],
+        row["operator_id"],
+        row["operator_code"],
+        row["operator_name"],
+        SceneKind(row["kind"]),
+        row["city_code"],
+        Language(row["language"]),
+    )
+
+
+@dataclass(frozen=True)
+class Presented:
+    """What the holder showed: the card (its number, as the chip reads) or an ecard's code."""
+
+    card_number: str | None = None
+    qr: str | None = None
+
+
+@dataclass(frozen=True)
+class Taken:
+    """What came of one use: allowed or refused (and why), the card, the recorded event."""
+
+    use: SceneUse
+    credential: str
+    card: Card | None
+    ecard_id: int | None
+    refusal: Refusal | None
+    event_id: int
+
+    @property
+    def allowed(self) -> bool:
+        return self.refusal is None
+
+
+SceneCheck = Callable[[Card], Awaitable[Refusal | None]]
+
+
+async def take(
+    ctx: Ctx,
+    terminal: Terminal,
+    use: SceneUse,
+    presented: Presented,
+    scene_check: SceneCheck | None = None,
+) -> Taken:
+    """SPEC LOSS-5, SCN-1, ECARD-3: may the card (or the ecard behind a code) be used here for
+    `use`: the scene's kind offers it, the card's one answer allows it, and `scene_check`
+    (the scene's own rule: a medical filing, a ticket) finds nothing against it. A code is
+    spent only when allowed. The use is recorded either way; the refusal is an answer, not an
+    error. QrUnreadable (422) for a text that is no ecard code at all."""
+    authorize(ctx.actor, USE_CARD_AT_SCENE)
+    credential = "ecard" if presented.qr is not None else "card"
+    card, ecard_id, refusal = None, None, rules.use_not_offered(terminal.kind, use)
+    redeemed = None
+    if refusal is None and presented.qr is not None:
+        try:
+            redeemed = await ecards.read_qr(ctx, presented.qr, rules.QR_SCOPES[use])
+            card, ecard_id = redeemed.card, redeemed.ecard["id"]
+        except (QrExpired, ecards.QrRefused, ecards.EcardNotUsable) as no:
+            refusal = _refusal_of(no)
+    elif refusal is None:
+        card, refusal = await _card_answer(ctx, presented.card_number or "", use)
+    if refusal is None and card is not None and scene_check is not None:
+        refusal = await scene_check(card)
+    if refusal is None and redeemed is not None:
+        try:
+            await ecards.spend_qr(ctx, redeemed)
+        except ecards.QrRefused as no:
+            refusal = _refusal_of(no)
+    event_id = await _record(ctx, terminal, use, credential, card, ecard_id, refusal)
+    return Taken(use, credential, card, ecard_id, refusal, event_id)
+
+
+async def _card_answer(ctx: Ctx, number: str, use: SceneUse) -> tuple[Card | None, Refusal | None]:
+    try:
+        card = await cards.find(ctx, number)
+    except NotFound:
+        return None, Refusal("unknown_card", "无此社保卡", "no such card", "SCN-1")
+    answer = cards.use_answer(ctx, card, rules.CARD_USE[use])
+    if answer.allowed:
+        return card, None
+    return card, Refusal(answer.code, answer.reason_zh, answer.reason_en, answer.rule)
+
+
+def _refusal_of(error: DomainError) -> Refusal:
+    return Refusal(error.code, error.detail_zh, error.detail_en, error.rule)
+
+
+async def _record(
+    ctx: Ctx,
+    terminal: Terminal,
+    use: SceneUse,
+    credential: str,
+    card: Card | None,
+    ecard_id: int | None,
+    refusal: Refusal | None,
+) -> int:
+    row = {
+        "operator_id": terminal.operator_id,
+        "terminal_id": terminal.id,
+        "at": ctx.now,
+        "use": use.value,
+        "credential": credential,
+        "card_id": card.id if card is not None else None,
+        "ecard_id": ecard_id,
+        "card_city_code": card.city_code if card is not None else None,
+        "allowed": refusal is None,
+        "refusal_code": refusal.code if refusal is not None else None,
+    }
+    return await repo.insert_use(ctx.conn, row)
+
+
+async def answer(ctx: Ctx, terminal: Terminal, taken: Taken) -> dict[str, Any]:
+    """The terminal's answer: allowed or the refusal in its language (and both), the card
+    masked, and the holder's name and number, in full only where the use needs them for the
+    scene's record (an identity check, a medical settlement), logged as read (SCN-1, ID-6)."""
+    body: dict[str, Any] = {
+        "allowed": taken.allowed,
+        "use": taken.use.value,
+        "credential": taken.credential,
+        "use_id": taken.event_id,
+        "card_number_masked": mask_number(taken.card.card_number) if taken.card else None,
+        "card_city_code": taken.card.city_code if taken.card else None,
+        "holder": None,
+    }
+    if taken.refusal is not None:
+        r = taken.refusal
+        return body | {
+            "code": r.code,
+            "reason": r.reason(terminal.language),
+            "reason_zh": r.reason_zh,
+            "reason_en": r.reason_en,
+            "rule": r.rule,
+        }
+    assert taken.card is not None
+    body["holder"] = await _holder(ctx, taken.card.person_id, taken.use in FULL_IDENTITY)
+    return body | {"code": "ok", "reason": None, "reason_zh": None, "reason_en": None,
+                   "rule": None}  # fmt: skip
+
+
+async def _holder(ctx: Ctx, person_id: int, full: bool) -> dict[str, Any]:
+    if not full:
+        person = await registry.require_person(ctx, person_id)
+        return {"name": person["name_masked"], "social_security_number": person["ssn_masked"]}
+    person = await registry.credential_shown(ctx, person_id)
+    return {
+        "name": ctx.vault.decrypt(person["name_enc"]),
+        "social_security_number": ctx.vault.decrypt(person["ssn_enc"]),
+    }
+
+
+async def check_identity(ctx: Ctx, terminal: Terminal, presented: Presented) -> dict[str, Any]:
+    """SPEC SCN-1: a government hall or a hotel checks the card or an ecard's identity code as
+    the holder's identity credential, and gets the name and number for its record."""
+    taken = await take(ctx, terminal, SceneUse.IDENTITY, presented)
+    return await answer(ctx, terminal, taken)
+
+
+async def scene_uses(ctx: Ctx, code: str, since: datetime, days: int) -> dict[str, Any]:
+    """The uses at one scene over `days` days from `since` (UTC), counted by use, credential,
+    the card's city and outcome: no person in them."""
+    authorize(ctx.actor, VIEW_SCENES)
+    operator = await _operator(ctx, code)
+    until = since + timedelta(days=days)
+    rows = await repo.use_counts(ctx.conn, operator["id"], since, until)
+    return {"scene": _scene_view(operator), "since": since, "until": until, "counts": rows}
