@@ -35,6 +35,7 @@ from sscard.ecards import endpoints as ecards
 from sscard.kernel.config import Settings
 from sscard.kernel.db import transaction
 from sscard.kernel.runtime import Runtime
+from sscard.medical import endpoints as medical
 from sscard.platform.access import endpoints as access
 from sscard.platform.clock import endpoints as clock
 from sscard.platform.http import problems
@@ -76,6 +77,7 @@ ROUTERS = (
     ecards.router,
     ecards.checks,
     scenes.router,
+    medical.router,
     corrections.router,
     jurisdiction.router,
     expiry.router,  # before cards: /cards/expiring is not a card number

@@ -18,6 +18,7 @@ from sscard.cards.passwords import models as passwords
 from sscard.ecards import models as ecards
 from sscard.kernel import models as kernel
 from sscard.kernel.db import metadata
+from sscard.medical import models as medical
 from sscard.platform import models as platform
 from sscard.platform.access import models as access
 from sscard.platform.notify import models as notify
@@ -61,6 +62,7 @@ MODELS = (
     units,
     ecards,
     scenes,
+    medical,
     unit_collection,
 )
 

@@ -41,6 +41,8 @@ from sscard.ecards import permissions as ecards
 from sscard.ecards import subscribers as ecard_subscribers
 from sscard.kernel.actor import Operation
 from sscard.kernel.events import BUS
+from sscard.medical import permissions as medical
+from sscard.medical import subscribers as medical_subscribers
 from sscard.platform import permissions as platform
 from sscard.platform.access import permissions as access
 from sscard.platform.clock import permissions as clock
@@ -98,6 +100,7 @@ OPERATIONS: tuple[Operation, ...] = (
     *units.OPERATIONS,
     *ecards.OPERATIONS,
     *scenes.OPERATIONS,
+    *medical.OPERATIONS,
 )
 
 
@@ -141,4 +144,5 @@ def wire() -> None:
     BUS.subscribe(ClosureNoticeIssued, bank_subscribers.on_closure_notice_issued)
     statistics_subscribers.subscribe(BUS)
     ecard_subscribers.subscribe(BUS)
+    medical_subscribers.subscribe(BUS)
     BUS.wired = True

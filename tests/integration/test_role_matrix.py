@@ -63,6 +63,12 @@ from sscard.ecards.permissions import (
     VIEW_OWN_ECARD,
 )
 from sscard.kernel.actor import Operation, Role
+from sscard.medical.permissions import (
+    CREDIT_MEDICAL_ACCOUNTS,
+    FILE_CROSS_REGION,
+    SETTLE_MEDICAL,
+    VIEW_MEDICAL_ACCOUNT,
+)
 from sscard.platform.access.permissions import VIEW_ACCESS_LOG
 from sscard.platform.clock.permissions import MOVE_CLOCK
 from sscard.platform.notify.permissions import DELIVER_NOTIFICATIONS, VIEW_NOTIFICATIONS
@@ -299,6 +305,36 @@ REQUESTS: dict[Operation, tuple[str, str, Any]] = {
     ),
     VIEW_SCENES: ("GET", "/api/v1/scenes", None),
     USE_CARD_AT_SCENE: ("POST", "/api/v1/scene-uses/identity", {"card_number": NO_CARD}),
+    # Issue 14: medical use (medical).
+    FILE_CROSS_REGION: (
+        "POST",
+        "/api/v1/medical-filings",
+        {
+            "person_id": 999999,
+            "destination_code": "31",
+            "reason": "residence",
+            "valid_from": "2026-11-24",
+        },
+    ),
+    VIEW_MEDICAL_ACCOUNT: ("GET", "/api/v1/persons/{person}/medical", None),
+    CREDIT_MEDICAL_ACCOUNTS: (
+        "POST",
+        "/api/v1/medical-credits",
+        {
+            "credits": [
+                {
+                    "social_security_number": "110101199003070011",
+                    "amount_fen": 1,
+                    "reference": "MX-1",
+                }
+            ]
+        },
+    ),
+    SETTLE_MEDICAL: (
+        "POST",
+        "/api/v1/scene-uses/medical",
+        {"card_number": NO_CARD, "settlement_ref": "MX1", "total_fen": 100, "fund_fen": 0},
+    ),
 }
 
 ROLE_ACTOR = {

@@ -188,6 +188,11 @@ CASES: list[tuple[str, str, str, str, Any, str]] = [
      f"{NO_SCENE}/terminals/T1/deactivate", "admin", None, "code"),
     ("GET", "/api/v1/scenes/{code}/uses", f"{NO_SCENE}/uses?since=2026-11-23", "admin", None,
      "code"),
+    # Issue 14: the medical personal account of nobody, a filing the holder never made (MED-1/2).
+    ("GET", "/api/v1/persons/{person_id}/medical", f"{PERSON}/medical", "admin", None,
+     "person_id"),
+    ("POST", "/api/v1/me/medical/filings/{filing_id}/end", "/api/v1/me/medical/filings/99/end",
+     "holder", None, "filing_id"),
 ]  # fmt: skip
 
 # Routes whose path parameter is not a resource looked up but one the request creates: a

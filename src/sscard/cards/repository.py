@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, insert, null, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sscard.cards.entities import Card, CardRef
-from sscard.cards.lifecycle import FinancialStatus, HrStatus
+from sscard.cards.lifecycle import DEAD_HR_STATES, FinancialStatus, HrStatus
 from sscard.cards.models import cards
 from sscard.kernel.db import Row
 from sscard.kernel.errors import Conflict
@@ -32,6 +32,19 @@ async def id_of(conn: AsyncConnection, card_number: str) -> int | None:
     found = await conn.execute(select(cards.c.id).where(cards.c.card_number == card_number))
     card_id = found.scalar_one_or_none()
     return int(card_id) if card_id is not None else None
+
+
+async def newest_live_of(conn: AsyncConnection, person_id: int) -> Card | None:
+    """The person's newest card not cancelled nor superseded (by the person index)."""
+    dead = [s.value for s in DEAD_HR_STATES]
+    stmt = (
+        select(cards)
+        .where(cards.c.person_id == person_id, cards.c.hr_status.not_in(dead))
+        .order_by(cards.c.id.desc())
+        .limit(1)
+    )
+    r = (await conn.execute(stmt)).first()
+    return Card.from_row(r._mapping) if r else None
 
 
 async def get_by_number(conn: AsyncConnection, card_number: str) -> Card | None:

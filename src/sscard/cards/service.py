@@ -156,6 +156,12 @@ async def behind(ctx: Ctx, card_id: int) -> Card:
     return card
 
 
+async def newest_live_of(ctx: Ctx, person_id: int) -> Card | None:
+    """The person's newest card not cancelled nor superseded, or None; for a context that
+    holds the person from its own records (the medical account): it answers for who asks."""
+    return await repo.newest_live_of(ctx.conn, person_id)
+
+
 def use_answer(ctx: Ctx, card: Card, use: lc.CardUse) -> lc.UseAnswer:
     """SPEC LOSS-5, ISS-7: may `card` (as `behind` reads it) be used for `use` now."""
     state = lc.effective_hr_status(card.hr_status, card.loss_until, ctx.now)

@@ -406,6 +406,13 @@ def person_view(person: dict[str, Any], today: date) -> dict[str, Any]:
     }
 
 
+async def person_id_of_number(ctx: Ctx, number: str) -> int | None:
+    """The person with this social security number (by its keyed index), or None; for a system
+    that names persons by their number (the medical fund's credits). Nothing is logged: only
+    the id comes back."""
+    return await repo.person_id_by_ssn_index(ctx.conn, ctx.vault.index(normalise_number(number)))
+
+
 async def real_name_match(ctx: Ctx, number: str, name: str) -> int | None:
     """The person whose social security number and name these are and who has a phone on
     record to receive a code (the online hall's real-name check, issue 13), or None. Nothing is

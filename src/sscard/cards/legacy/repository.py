@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sscard.cards.legacy.models import legacy_cards
@@ -14,6 +14,18 @@ from sscard.kernel.db import Row
 async def insert_legacy_card(conn: AsyncConnection, values: Row) -> int:
     stmt = insert(legacy_cards).values(**values).returning(legacy_cards.c.id)
     return (await conn.execute(stmt)).scalar_one()
+
+
+async def medical_carrier(conn: AsyncConnection, person_id: int) -> int | None:
+    """The person's older card still carrying the medical function (the newest), or None."""
+    stmt = (
+        select(legacy_cards.c.id)
+        .where(legacy_cards.c.person_id == person_id, legacy_cards.c.medical_function == "active")
+        .order_by(legacy_cards.c.id.desc())
+        .limit(1)
+    )
+    found = (await conn.execute(stmt)).scalar_one_or_none()
+    return int(found) if found is not None else None
 
 
 async def move_medical_functions(

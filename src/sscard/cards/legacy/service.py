@@ -38,6 +38,12 @@ async def record_old_card(ctx: Ctx, person_id: int, application_id: int, old: Ol
     return legacy_id
 
 
+async def medical_carrier(ctx: Ctx, person_id: int) -> int | None:
+    """The id of the person's older card still carrying the medical function, or None (ISS-5).
+    No authorization: the caller (the medical account) answers for who asks."""
+    return await legacy_repo.medical_carrier(ctx.conn, person_id)
+
+
 async def move_medical_function(ctx: Ctx, person_id: int, card: Card) -> int:
     """ISS-5: on hr activation, older cards lose the medical function; the balance follows.
 

@@ -138,13 +138,24 @@ async def verify(ctx: Ctx, card_number: str, password: str) -> dict[str, Any]:
     """SPEC PWD-3: right, wrong (counted, with the tries left) or locked."""
     authorize(ctx.actor, VERIFY_HR_PASSWORD)
     card = await _usable_card(ctx, card_number)
+    return await _check(ctx, card, password, "password")
+
+
+async def check_at_scene(ctx: Ctx, card: Card, password: str) -> dict[str, Any]:
+    """SPEC PWD-3 on a designated institution's pad (MED-2: paying from the personal account):
+    right, wrong (counted) or locked, as `verify`, for a card the caller has already found
+    usable. HrPasswordNotSet, HrPasswordFormat. No authorization: the settlement has checked."""
+    return await _check(ctx, card, password, "hr_password")
+
+
+async def _check(ctx: Ctx, card: Card, password: str, field: str) -> dict[str, Any]:
     row = await _existing(ctx, card)
     max_attempts = await _max_attempts(ctx, card)
     if row["locked_at"] is not None:
         return _verdict(card, row, max_attempts, "locked")
     if not pw.is_well_formed(password):
         # It cannot match, so refusing it without a count tells a guesser nothing.
-        raise pw.HrPasswordFormat(field="password")
+        raise pw.HrPasswordFormat(field=field)
     if not await _matches(ctx, card, row, password):
         row = await _count_wrong_try(ctx, card, row, max_attempts)
         return _verdict(card, row, max_attempts, "locked" if row["locked_at"] else "wrong")
