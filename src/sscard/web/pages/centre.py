@@ -26,6 +26,7 @@ from sscard.platform.notify.rules import NotificationFilter
 from sscard.platform.outbox import service as outbox
 from sscard.registry.calendar import service as calendar
 from sscard.registry.reference import service as reference
+from sscard.scenes import service as scenes
 from sscard.web import checks
 from sscard.web.i18n import N_
 from sscard.web.pages import centre_delivery, centre_production, centre_reference, centre_staff
@@ -82,6 +83,15 @@ AREAS = (
         N_("Reconciliation"),
         N_("Reconciliation runs with each bank, their differences and a CSV download."),
         _first_banks_runs,
+    ),
+    Area(
+        "/centre/scenes",
+        N_("Scenes"),
+        N_(
+            "Hospitals, pharmacies, scenic spots, museums, libraries, halls and hotels that "
+            "accept the card, with their terminals and what they did with cards."
+        ),
+        scenes.list_scenes,
     ),
     Area(
         "/centre/reference",

@@ -17,6 +17,7 @@ from sscard.kernel.errors import DomainError
 from sscard.platform.notify.permissions import VIEW_NOTIFICATIONS
 from sscard.platform.outbox.permissions import VIEW_OUTBOX
 from sscard.registry.reference import service as reference
+from sscard.scenes.permissions import VIEW_SCENES
 from sscard.web import forms, i18n
 from sscard.web.i18n import N_
 from sscard.web.session import current_staff, of_role, read
@@ -80,6 +81,7 @@ AREA_LINKS = (
     AreaLink("/centre/delivery", N_("Deliveries to banks"), VIEW_OUTBOX),
     AreaLink("/centre/inbox", N_("Bank inbox"), VIEW_BANK_INBOX),
     AreaLink("/centre/reconciliation", N_("Reconciliation"), VIEW_RECONCILIATION),
+    AreaLink("/centre/scenes", N_("Scenes"), VIEW_SCENES),
     AreaLink("/centre/reference", N_("Reference data")),
     AreaLink("/centre/calendar", N_("Holiday calendar")),
     AreaLink("/centre/staff", N_("Staff accounts")),
