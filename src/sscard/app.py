@@ -31,6 +31,7 @@ from sscard.cards.expiry import endpoints as expiry
 from sscard.cards.jurisdiction import endpoints as jurisdiction
 from sscard.cards.loss import endpoints as loss
 from sscard.cards.passwords import endpoints as passwords
+from sscard.culture import endpoints as culture
 from sscard.ecards import endpoints as ecards
 from sscard.kernel.config import Settings
 from sscard.kernel.db import transaction
@@ -78,6 +79,7 @@ ROUTERS = (
     ecards.checks,
     scenes.router,
     medical.router,
+    culture.router,
     corrections.router,
     jurisdiction.router,
     expiry.router,  # before cards: /cards/expiring is not a card number

@@ -15,6 +15,7 @@ from sscard.cards import models as cards
 from sscard.cards.cancellation import models as cancellation
 from sscard.cards.legacy import models as legacy
 from sscard.cards.passwords import models as passwords
+from sscard.culture import models as culture
 from sscard.ecards import models as ecards
 from sscard.kernel import models as kernel
 from sscard.kernel.db import metadata
@@ -63,6 +64,7 @@ MODELS = (
     ecards,
     scenes,
     medical,
+    culture,
     unit_collection,
 )
 

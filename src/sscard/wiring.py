@@ -37,6 +37,7 @@ from sscard.cards.legacy import hooks as legacy_hooks
 from sscard.cards.loss import hooks as loss_hooks
 from sscard.cards.loss import permissions as loss
 from sscard.cards.passwords import permissions as passwords
+from sscard.culture import permissions as culture
 from sscard.ecards import permissions as ecards
 from sscard.ecards import subscribers as ecard_subscribers
 from sscard.kernel.actor import Operation
@@ -101,6 +102,7 @@ OPERATIONS: tuple[Operation, ...] = (
     *ecards.OPERATIONS,
     *scenes.OPERATIONS,
     *medical.OPERATIONS,
+    *culture.OPERATIONS,
 )
 
 

@@ -55,6 +55,7 @@ from sscard.cards.passwords.permissions import (
     VERIFY_HR_PASSWORD,
 )
 from sscard.cards.permissions import CHECK_CARD_USE, VIEW_CARD
+from sscard.culture.permissions import ADMIT_AT_GATE, LEND_AT_LIBRARY, SELL_TICKET
 from sscard.ecards.permissions import (
     CONSENT_ECARD_CHANNEL,
     ROTATE_ECARD_KEY,
@@ -335,6 +336,14 @@ REQUESTS: dict[Operation, tuple[str, str, Any]] = {
         "/api/v1/scene-uses/medical",
         {"card_number": NO_CARD, "settlement_ref": "MX1", "total_fen": 100, "fund_fen": 0},
     ),
+    # Issue 14: culture and tourism (culture).
+    SELL_TICKET: (
+        "POST",
+        "/api/v1/scene-uses/tickets",
+        {"card_number": NO_CARD, "ticket_ref": "T1", "valid_on": "2026-11-23", "price_fen": 0},
+    ),
+    ADMIT_AT_GATE: ("POST", "/api/v1/scene-uses/entry", {"card_number": NO_CARD}),
+    LEND_AT_LIBRARY: ("POST", "/api/v1/scene-uses/library/returns", {"item_code": "B1"}),
 }
 
 ROLE_ACTOR = {

@@ -44,6 +44,7 @@ class SceneUse(StrEnum):
     IDENTITY = "identity"  # an identity credential for the scene's record (SCN-1)
     MEDICAL = "medical"  # a medical settlement (MED-1)
     ENTRY = "entry"  # admission at a gate (CUL-1)
+    TICKET = "ticket"  # a ticket sold to the card, checked at the gate (CUL-1)
     LIBRARY = "library"  # the card as a reader's card (CUL-1)
 
 
@@ -51,14 +52,15 @@ USE_ZH: Final = {
     SceneUse.IDENTITY: "身份核验",
     SceneUse.MEDICAL: "医保结算",
     SceneUse.ENTRY: "入园入馆",
+    SceneUse.TICKET: "购票",
     SceneUse.LIBRARY: "图书借阅",
 }
 
 KIND_USES: Final[dict[SceneKind, frozenset[SceneUse]]] = {
     SceneKind.HOSPITAL: frozenset({SceneUse.MEDICAL, SceneUse.IDENTITY}),
     SceneKind.PHARMACY: frozenset({SceneUse.MEDICAL}),
-    SceneKind.SCENIC_SPOT: frozenset({SceneUse.ENTRY}),
-    SceneKind.MUSEUM: frozenset({SceneUse.ENTRY}),
+    SceneKind.SCENIC_SPOT: frozenset({SceneUse.ENTRY, SceneUse.TICKET}),
+    SceneKind.MUSEUM: frozenset({SceneUse.ENTRY, SceneUse.TICKET}),
     SceneKind.LIBRARY: frozenset({SceneUse.LIBRARY, SceneUse.ENTRY}),
     SceneKind.GOVERNMENT_HALL: frozenset({SceneUse.IDENTITY}),
     SceneKind.HOTEL: frozenset({SceneUse.IDENTITY}),
@@ -69,6 +71,7 @@ CARD_USE: Final = {
     SceneUse.IDENTITY: CardUse.IDENTITY,
     SceneUse.MEDICAL: CardUse.MEDICAL,
     SceneUse.ENTRY: CardUse.SCENE_ENTRY,
+    SceneUse.TICKET: CardUse.SCENE_ENTRY,
     SceneUse.LIBRARY: CardUse.SCENE_ENTRY,
 }
 
@@ -77,6 +80,7 @@ QR_SCOPES: Final = {
     SceneUse.IDENTITY: frozenset({Scope.IDENTITY}),
     SceneUse.MEDICAL: frozenset({Scope.MEDICAL}),
     SceneUse.ENTRY: frozenset({Scope.ENTRY}),
+    SceneUse.TICKET: frozenset({Scope.ENTRY}),
     SceneUse.LIBRARY: frozenset({Scope.ENTRY}),
 }
 
