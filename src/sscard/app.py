@@ -33,6 +33,7 @@ from sscard.cards.loss import endpoints as loss
 from sscard.cards.passwords import endpoints as passwords
 from sscard.culture import endpoints as culture
 from sscard.ecards import endpoints as ecards
+from sscard.ecards.password import endpoints as ecard_password
 from sscard.kernel.config import Settings
 from sscard.kernel.db import transaction
 from sscard.kernel.runtime import Runtime
@@ -77,6 +78,7 @@ ROUTERS = (
     family.router,
     ecards.router,
     ecards.checks,
+    ecard_password.router,
     scenes.router,
     medical.router,
     culture.router,

@@ -17,6 +17,7 @@ from sscard.cards.legacy import models as legacy
 from sscard.cards.passwords import models as passwords
 from sscard.culture import models as culture
 from sscard.ecards import models as ecards
+from sscard.ecards.password import models as ecard_password
 from sscard.kernel import models as kernel
 from sscard.kernel.db import metadata
 from sscard.medical import models as medical
@@ -62,6 +63,7 @@ MODELS = (
     statistics,
     units,
     ecards,
+    ecard_password,
     scenes,
     medical,
     culture,

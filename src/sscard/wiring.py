@@ -40,6 +40,7 @@ from sscard.cards.passwords import permissions as passwords
 from sscard.culture import permissions as culture
 from sscard.ecards import permissions as ecards
 from sscard.ecards import subscribers as ecard_subscribers
+from sscard.ecards.password import permissions as ecard_password
 from sscard.kernel.actor import Operation
 from sscard.kernel.events import BUS
 from sscard.medical import permissions as medical
@@ -100,6 +101,7 @@ OPERATIONS: tuple[Operation, ...] = (
     *unit_collection.OPERATIONS,
     *units.OPERATIONS,
     *ecards.OPERATIONS,
+    *ecard_password.OPERATIONS,
     *scenes.OPERATIONS,
     *medical.OPERATIONS,
     *culture.OPERATIONS,

@@ -14,6 +14,7 @@ from playwright.async_api import Browser, Page, expect
 
 from sscard.kernel.clock import ManualClock
 from sscard.kernel.runtime import Runtime
+from tests.integration.scenes.support import scene
 from tests.support.api import Api
 from tests.support.console import assert_accessible, new_page, outside_requests, record_outside
 
@@ -80,4 +81,42 @@ async def test_the_holder_sees_the_ecard_and_consents_channel_by_channel(
     await expect(page.get_by_test_id("ecard-status")).to_have_text("暂停使用：实体卡挂失中")
     await page.get_by_role("link", name="出示电子社保卡二维码").click()
     await expect(page.get_by_role("alert")).to_contain_text("电子社保卡当前不可使用")
+    assert outside_requests(page) == []
+
+
+async def test_the_holder_sets_the_ecard_password_and_shows_a_paying_code(
+    rt: Runtime, clock: ManualClock, browser: Browser, base: str, api: Api
+) -> None:
+    """ECARD-3, PWD-2/3: a weak password is refused on its field; the paying code is shown
+    only after the password, and a hospital's check of it passes."""
+    card = await api.card("clerk_instant", "ICBC")
+    page = await new_page(browser)
+    record_outside(page, base)
+    await _sign_in(page, base, api, card["document"]["number"])
+    await page.get_by_role("link", name="我的电子社保卡").click()
+    await page.get_by_label("新电子社保卡密码").fill("123456")
+    await page.get_by_role("button", name="设置电子社保卡密码").click()
+    await expect(page.get_by_role("alert").first).to_contain_text("连续")
+    await page.get_by_label("新电子社保卡密码").fill("583920")
+    await page.get_by_role("button", name="设置电子社保卡密码").click()
+    await expect(page.get_by_role("status")).to_contain_text("电子社保卡密码已保存")
+    await expect(page.get_by_label("原电子社保卡密码")).to_be_visible()
+    await assert_accessible(page)
+    await page.get_by_role("link", name="出示电子社保卡二维码").click()
+    await page.get_by_label("展码用途").select_option("medical")
+    await page.get_by_role("button", name="生成新码").click()
+    await page.get_by_label("电子社保卡密码").fill("472816")
+    await page.get_by_role("button", name="出示医保结算码").click()
+    await expect(page.get_by_role("alert")).to_contain_text("还可尝试")
+    await page.get_by_label("电子社保卡密码").fill("583920")
+    await page.get_by_role("button", name="出示医保结算码").click()
+    shot = await page.get_by_test_id("ecard-qr").screenshot()
+    [text] = [found.text for found in zxingcpp.read_barcodes(Image.open(io.BytesIO(shot)))]
+    hospital = await scene(api, "hospital", "H32040000099")
+    r = await hospital.post(
+        "/api/v1/scene-uses/medical",
+        {"qr": text, "settlement_ref": "B1", "total_fen": 100, "fund_fen": 100},
+    )
+    assert (r.status_code, r.json()["allowed"]) == (200, True), r.text
+    await assert_accessible(page)
     assert outside_requests(page) == []

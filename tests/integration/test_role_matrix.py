@@ -56,6 +56,7 @@ from sscard.cards.passwords.permissions import (
 )
 from sscard.cards.permissions import CHECK_CARD_USE, VIEW_CARD
 from sscard.culture.permissions import ADMIT_AT_GATE, LEND_AT_LIBRARY, SELL_TICKET
+from sscard.ecards.password.permissions import RESET_ECARD_PASSWORD, SET_ECARD_PASSWORD
 from sscard.ecards.permissions import (
     CONSENT_ECARD_CHANNEL,
     ROTATE_ECARD_KEY,
@@ -344,6 +345,13 @@ REQUESTS: dict[Operation, tuple[str, str, Any]] = {
     ),
     ADMIT_AT_GATE: ("POST", "/api/v1/scene-uses/entry", {"card_number": NO_CARD}),
     LEND_AT_LIBRARY: ("POST", "/api/v1/scene-uses/library/returns", {"item_code": "B1"}),
+    # Issue 14: the ecard password (ecards.password).
+    SET_ECARD_PASSWORD: ("PUT", "/api/v1/me/ecard/password", {"new_password": "583920"}),
+    RESET_ECARD_PASSWORD: (
+        "POST",
+        f"/api/v1/cards/{NO_CARD}/ecard-password/reset",
+        {"new_password": "583920", "document": DOC},
+    ),
 }
 
 ROLE_ACTOR = {

@@ -193,6 +193,9 @@ CASES: list[tuple[str, str, str, str, Any, str]] = [
      "person_id"),
     ("POST", "/api/v1/me/medical/filings/{filing_id}/end", "/api/v1/me/medical/filings/99/end",
      "holder", None, "filing_id"),
+    ("POST", "/api/v1/cards/{card_number}/ecard-password/reset",
+     f"{CARD}/ecard-password/reset", "clerk_instant", {"new_password": "583920",
+     "document": DOC}, "card_number"),
 ]  # fmt: skip
 
 # Routes whose path parameter is not a resource looked up but one the request creates: a

@@ -111,7 +111,7 @@ async def my_ecard(ctx: Ctx) -> dict[str, Any]:
     ECARD-4), with the card behind it and each channel's consent. NotFound before any card
     was made."""
     authorize(ctx.actor, VIEW_OWN_ECARD)
-    ecard = await _own(ctx)
+    ecard = await own_ecard(ctx)
     return await _view(ctx, ecard)
 
 
@@ -122,7 +122,7 @@ async def consent_channel(ctx: Ctx, channel: str, given: bool) -> dict[str, Any]
     authorize(ctx.actor, CONSENT_ECARD_CHANNEL)
     if channel not in CHANNEL_BY_CODE:
         raise NotFound(field="channel", what_zh="同步应用渠道", what_en="Channel")
-    ecard = await _own(ctx)
+    ecard = await own_ecard(ctx)
     live = await repo.live_consents(ctx.conn, ecard["id"])
     if given and channel not in live:
         await repo.insert_consent(ctx.conn, ecard["id"], channel, ctx.now)
@@ -137,7 +137,15 @@ async def consent_channel(ctx: Ctx, channel: str, given: bool) -> dict[str, Any]
     return await _view(ctx, ecard)
 
 
-async def _own(ctx: Ctx) -> dict[str, Any]:
+async def ecard_of_card(ctx: Ctx, card_id: int) -> dict[str, Any] | None:
+    """The ecard now behind this card, or None. No authorization: the caller has checked."""
+    found = await repo.by_cards(ctx.conn, [card_id])
+    return found[0] if found else None
+
+
+async def own_ecard(ctx: Ctx) -> dict[str, Any]:
+    """The acting holder's ecard row (a relative's dependant's, ECARD-4); NotFound if none.
+    No authorization: the caller has checked the operation."""
     person_id = ctx.actor.person_id
     ecard = await repo.of_person(ctx.conn, person_id) if person_id else None
     if ecard is None:
@@ -289,15 +297,20 @@ async def published_keys(ctx: Ctx) -> dict[str, Any]:
 async def show_qr(ctx: Ctx, scope: qr.Scope) -> dict[str, Any]:
     """SPEC ECARD-3: a code for the holder's ecard, good for VALID_SECONDS and one use, signed
     by the platform. EcardNotUsable unless the ecard is in use and its card may be used for the
-    scope's use now (LOSS-5: a card lost, expired for payment...). The medical scope needs the
-    ecard password, not offered yet (issue 14)."""
+    scope's use now (LOSS-5: a card lost, expired for payment...). A code that pays at a
+    hospital is shown only against the ecard password (ecards.password.show_medical_qr)."""
     authorize(ctx.actor, SHOW_ECARD_QR)
     if scope is qr.Scope.MEDICAL:
         raise EcardNotUsable(
-            field="scope", reason_zh="医保结算展码须先设置电子社保卡密码", reason_en="paying "
-            "at a hospital needs the ecard password, which cannot be set yet"
+            field="scope", reason_zh="医保结算码须输入电子社保卡密码后出示",
+            reason_en="a code that pays at a hospital is shown with the ecard password",
         )  # fmt: skip
-    ecard = await _own(ctx)
+    return await mint_qr(ctx, await own_ecard(ctx), scope)
+
+
+async def mint_qr(ctx: Ctx, ecard: dict[str, Any], scope: qr.Scope) -> dict[str, Any]:
+    """A signed one-use code of `ecard` for `scope` (ECARD-3); EcardNotUsable as show_qr says.
+    No authorization: the caller (show_qr, the medical code behind the password) has checked."""
     await _usable(ctx, ecard, scope, "scope")
     ring = await _keyring(ctx)
     issued = int(ctx.now.timestamp())
