@@ -34,6 +34,7 @@ from sscard.cards.passwords import endpoints as passwords
 from sscard.culture import endpoints as culture
 from sscard.ecards import endpoints as ecards
 from sscard.ecards.password import endpoints as ecard_password
+from sscard.hr_services import endpoints as hr_services
 from sscard.kernel.config import Settings
 from sscard.kernel.db import transaction
 from sscard.kernel.runtime import Runtime
@@ -82,6 +83,7 @@ ROUTERS = (
     scenes.router,
     medical.router,
     culture.router,
+    hr_services.router,
     corrections.router,
     jurisdiction.router,
     expiry.router,  # before cards: /cards/expiring is not a card number

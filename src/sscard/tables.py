@@ -18,6 +18,7 @@ from sscard.cards.passwords import models as passwords
 from sscard.culture import models as culture
 from sscard.ecards import models as ecards
 from sscard.ecards.password import models as ecard_password
+from sscard.hr_services import models as hr_services
 from sscard.kernel import models as kernel
 from sscard.kernel.db import metadata
 from sscard.medical import models as medical
@@ -67,6 +68,7 @@ MODELS = (
     scenes,
     medical,
     culture,
+    hr_services,
     unit_collection,
 )
 

@@ -41,6 +41,7 @@ from sscard.culture import permissions as culture
 from sscard.ecards import permissions as ecards
 from sscard.ecards import subscribers as ecard_subscribers
 from sscard.ecards.password import permissions as ecard_password
+from sscard.hr_services import permissions as hr_services
 from sscard.kernel.actor import Operation
 from sscard.kernel.events import BUS
 from sscard.medical import permissions as medical
@@ -105,6 +106,7 @@ OPERATIONS: tuple[Operation, ...] = (
     *scenes.OPERATIONS,
     *medical.OPERATIONS,
     *culture.OPERATIONS,
+    *hr_services.OPERATIONS,
 )
 
 

@@ -13,6 +13,10 @@ import pytest
 
 from tests.support.serving import failure
 
+# Nothing here differs by database: it runs once, on SQLite (Makefile, test-postgres).
+pytestmark = pytest.mark.any_database
+
+
 UNUSABLE_URL = (
     "invalid_setting",
     "SSCARD_DATABASE_URL",

@@ -15,6 +15,10 @@ from fastapi import FastAPI
 from bank_simulator.app import create_app as create_simulator
 from sscard.app import create_app as create_sscard
 
+# Nothing here differs by database: it runs once, on SQLite (Makefile, test-postgres).
+pytestmark = pytest.mark.any_database
+
+
 BASE = "http://service.test"
 # Every URL a page makes the browser load: src= and href= attributes, CSS url(), and the
 # `url:` Swagger UI is configured with (the OpenAPI document).

@@ -64,6 +64,7 @@ from sscard.ecards.permissions import (
     VERIFY_ECARD_QR,
     VIEW_OWN_ECARD,
 )
+from sscard.hr_services.permissions import USE_HR_SERVICES
 from sscard.kernel.actor import Operation, Role
 from sscard.medical.permissions import (
     CREDIT_MEDICAL_ACCOUNTS,
@@ -110,6 +111,10 @@ from sscard.wiring import OPERATIONS
 from tests.integration.scenes.support import scene
 from tests.support.api import ADULT_BIRTH, Api
 from tests.support.numbers import citizen_number
+
+# Nothing here differs by database: it runs once, on SQLite (Makefile, test-postgres).
+pytestmark = pytest.mark.any_database
+
 
 NO_CARD = "Z99999999"
 NO_APP = "SQ32042026112399999999"
@@ -345,6 +350,8 @@ REQUESTS: dict[Operation, tuple[str, str, Any]] = {
     ),
     ADMIT_AT_GATE: ("POST", "/api/v1/scene-uses/entry", {"card_number": NO_CARD}),
     LEND_AT_LIBRARY: ("POST", "/api/v1/scene-uses/library/returns", {"item_code": "B1"}),
+    # Issue 14: HR services through the ecard (hr_services).
+    USE_HR_SERVICES: ("GET", "/api/v1/me/hr-services", None),
     # Issue 14: the ecard password (ecards.password).
     SET_ECARD_PASSWORD: ("PUT", "/api/v1/me/ecard/password", {"new_password": "583920"}),
     RESET_ECARD_PASSWORD: (

@@ -151,7 +151,7 @@ async def _binding(conn: AsyncConnection, new: NewActor) -> dict[str, Any]:
             )
         return {"person_id": new.person_id}
     if new.role is Role.UNIT_AGENT:
-        return {"unit_code": validate_uscc(new.unit_code or "")}
+        return {"unit_code": validate_uscc(new.unit_code or "", "unit_code")}
     if new.role not in BINDINGS:
         return {}  # the province administrator and the auditor: province-wide
     if new.role is Role.CENTRE_ADMIN and not new.city_code:

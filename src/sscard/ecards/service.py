@@ -137,6 +137,14 @@ async def consent_channel(ctx: Ctx, channel: str, given: bool) -> dict[str, Any]
     return await _view(ctx, ecard)
 
 
+async def reach_hr_services(ctx: Ctx) -> Card:
+    """SPEC ECARD-5: the card behind the holder's ecard, when the ecard is in use and the card
+    may be used for HR services (LOSS-5); EcardNotUsable, NotFound otherwise. No
+    authorization: the HR service asked for has checked."""
+    ecard = await own_ecard(ctx)
+    return await _usable(ctx, ecard, qr.Scope.HR_SERVICE, "ecard")
+
+
 async def ecard_of_card(ctx: Ctx, card_id: int) -> dict[str, Any] | None:
     """The ecard now behind this card, or None. No authorization: the caller has checked."""
     found = await repo.by_cards(ctx.conn, [card_id])

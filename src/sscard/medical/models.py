@@ -59,12 +59,7 @@ medical_ledger = Table(
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("account_id", Id, ForeignKey("medical_accounts.id"), nullable=False),
     Column("at", UTCDateTime, nullable=False),
-    Column(
-        "kind",
-        String(12),
-        nullable=False,
-        comment="credit | settlement | refund | moved_out | moved_in",
-    ),
+    Column("kind", String(12), nullable=False, comment="credit, settlement, refund, moved_*"),
     Column("amount_fen", BigInteger, nullable=False, comment="signed: + in, - out"),
     Column("balance_after_fen", BigInteger, nullable=False),
     Column(

@@ -603,13 +603,14 @@ _USCC_ALPHABET: Final = "0-9A-HJ-NPQRTUWXY"
 _USCC_SHAPE: Final = re.compile(f"[{_USCC_ALPHABET}]{{2}}[0-9]{{6}}[{_USCC_ALPHABET}]{{10}}")
 
 
-def validate_uscc(code: str) -> str:
-    """Validate a unified social credit code (GB 32100, mod-31 check); return it normalised."""
+def validate_uscc(code: str, field: str = "unified_social_credit_code") -> str:
+    """Validate a unified social credit code (GB 32100, mod-31 check); return it normalised.
+    InvalidCreditCode names `field`."""
     code = normalise_number(code)
     reason = _uscc_problem(code)
     if reason is not None:
         raise InvalidCreditCode(
-            field="unified_social_credit_code",
+            field=field,
             document_zh="统一社会信用代码",
             document_en="unified social credit code",
             masked_number=mask_number(code),

@@ -107,7 +107,7 @@ async def register_unit(ctx: Ctx, reg: UnitRegistration) -> dict[str, Any]:
     authorize(ctx.actor, REGISTER_UNIT)
     outlet = await actor_outlet(ctx, REGISTER_UNIT)
     try:
-        code = validate_uscc(reg.credit_code)
+        code = validate_uscc(reg.credit_code, "credit_code")
     except DomainError as bad:
         bad.field = "credit_code"  # the API's name of the field
         raise

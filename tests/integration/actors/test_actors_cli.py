@@ -5,10 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from sscard.actors import service as actors
 from sscard.kernel.actor import OPERATOR
 from tests.support.api import Api
 from tests.support.serving import sscard_cli
+
+# Nothing here differs by database: it runs once, on SQLite (Makefile, test-postgres).
+pytestmark = pytest.mark.any_database
 
 
 async def _actor_count(api: Api) -> int:

@@ -18,6 +18,10 @@ from tests.integration.units.conftest import HEADERS, member, rows_of, upload, x
 from tests.support.api import Api
 from tests.support.numbers import citizen_number
 
+# Nothing here differs by database: it runs once, on SQLite (Makefile, test-postgres).
+pytestmark = pytest.mark.any_database
+
+
 NOTHING = ("unit_batches", "unit_batch_rows", "applications")
 
 

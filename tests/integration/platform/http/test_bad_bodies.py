@@ -14,6 +14,9 @@ from sscard.app import create_app
 from sscard.registry.photo import make_standard_photo
 from tests.support.api import Api
 
+# Nothing here differs by database: it runs once, on SQLite (Makefile, test-postgres).
+pytestmark = pytest.mark.any_database
+
 
 def _json_routes() -> list[tuple[str, str]]:
     paths = create_app().openapi()["paths"]

@@ -5,12 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from sscard.kernel.actor import OPERATOR
 from sscard.kernel.clock import ManualClock, SystemClock
 from sscard.kernel.runtime import save_clock_offset
 from tests.integration.platform.outbox.receiver import Receiver, serving
 from tests.support.api import Api
 from tests.support.serving import sscard_cli
+
+# Nothing here differs by database: it runs once, on SQLite (Makefile, test-postgres).
+pytestmark = pytest.mark.any_database
+
 
 SECRET = bytes(range(100, 132))
 

@@ -5,8 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.support.api import Api
 from tests.support.serving import sscard_cli
+
+# Nothing here differs by database: it runs once, on SQLite (Makefile, test-postgres).
+pytestmark = pytest.mark.any_database
+
 
 YEAR = {
     "holidays": [{"day": "2031-01-01", "name": "元旦"}],
