@@ -51,6 +51,7 @@ from sscard.registry.corrections import endpoints as corrections
 from sscard.registry.credit import endpoints as credit
 from sscard.registry.reference import endpoints as reference
 from sscard.scenes import endpoints as scenes
+from sscard.scenes.lists import endpoints as application_lists
 from sscard.statistics import endpoints as statistics
 from sscard.units import endpoints as units
 from sscard.units.collection import endpoints as unit_collection
@@ -81,6 +82,7 @@ ROUTERS = (
     ecards.checks,
     ecard_password.router,
     scenes.router,
+    application_lists.router,
     medical.router,
     culture.router,
     hr_services.router,

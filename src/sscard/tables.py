@@ -33,6 +33,7 @@ from sscard.registry.corrections import models as corrections
 from sscard.registry.credit import models as credit
 from sscard.registry.reference import models as reference
 from sscard.scenes import models as scenes
+from sscard.scenes.lists import models as application_lists
 from sscard.statistics import models as statistics
 from sscard.units import models as units
 from sscard.units.collection import models as unit_collection
@@ -66,6 +67,7 @@ MODELS = (
     ecards,
     ecard_password,
     scenes,
+    application_lists,
     medical,
     culture,
     hr_services,

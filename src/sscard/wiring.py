@@ -63,6 +63,7 @@ from sscard.registry.corrections import permissions as corrections
 from sscard.registry.credit import permissions as credit
 from sscard.registry.reference import permissions as reference
 from sscard.scenes import permissions as scenes
+from sscard.scenes.lists import permissions as application_lists
 from sscard.statistics import permissions as statistics
 from sscard.statistics import subscribers as statistics_subscribers
 from sscard.units import permissions as units
@@ -104,6 +105,7 @@ OPERATIONS: tuple[Operation, ...] = (
     *ecards.OPERATIONS,
     *ecard_password.OPERATIONS,
     *scenes.OPERATIONS,
+    *application_lists.OPERATIONS,
     *medical.OPERATIONS,
     *culture.OPERATIONS,
     *hr_services.OPERATIONS,

@@ -83,6 +83,7 @@ from sscard.registry.credit.permissions import RECORD_CREDIT_ENTRY, VIEW_CREDIT_
 from sscard.registry.permissions import ATTACH_PHOTO, LOOKUP_PERSON, REGISTER_PERSON
 from sscard.registry.photo import make_standard_photo
 from sscard.registry.reference.permissions import EDIT_REFERENCE_DATA
+from sscard.scenes.lists.permissions import PUBLISH_APPLICATION_LIST
 from sscard.scenes.permissions import REGISTER_SCENE, USE_CARD_AT_SCENE, VIEW_SCENES
 from sscard.statistics.permissions import REBUILD_STATISTICS, VIEW_STATISTICS
 from sscard.units.collection.permissions import (
@@ -350,6 +351,18 @@ REQUESTS: dict[Operation, tuple[str, str, Any]] = {
     ),
     ADMIT_AT_GATE: ("POST", "/api/v1/scene-uses/entry", {"card_number": NO_CARD}),
     LEND_AT_LIBRARY: ("POST", "/api/v1/scene-uses/library/returns", {"item_code": "B1"}),
+    # Issue 14: application lists (scenes.lists).
+    PUBLISH_APPLICATION_LIST: (
+        "POST",
+        "/api/v1/application-lists",
+        {
+            "scope": "city",
+            "city_code": "3205",
+            "effective_from": "2026-11-23",
+            "entries": [],
+            "note": "矩阵",
+        },
+    ),
     # Issue 14: HR services through the ecard (hr_services).
     USE_HR_SERVICES: ("GET", "/api/v1/me/hr-services", None),
     # Issue 14: the ecard password (ecards.password).

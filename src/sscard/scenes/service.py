@@ -26,6 +26,7 @@ from sscard.registry import service as registry
 from sscard.registry.reference import service as reference
 from sscard.scenes import repository as repo
 from sscard.scenes import rules
+from sscard.scenes.lists import service as application_lists
 from sscard.scenes.permissions import REGISTER_SCENE, USE_CARD_AT_SCENE, VIEW_SCENES
 from sscard.scenes.rules import FULL_IDENTITY, Language, Refusal, SceneKind, SceneUse
 
@@ -268,14 +269,17 @@ async def take(
     presented: Presented,
     scene_check: SceneCheck | None = None,
 ) -> Taken:
-    """SPEC LOSS-5, SCN-1, ECARD-3: may the card (or the ecard behind a code) be used here for
-    `use`: the scene's kind offers it, the card's one answer allows it, and `scene_check`
+    """SPEC LOSS-5, SCN-1, ECARD-3, YRD-2: may the card (or the ecard behind a code) be used
+    here for `use`: the scene's kind offers it, an application list in force in its city
+    includes it, the card's one answer allows it, and `scene_check`
     (the scene's own rule: a medical filing, a ticket) finds nothing against it. A code is
     spent only when allowed. The use is recorded either way; the refusal is an answer, not an
     error. QrUnreadable (422) for a text that is no ecard code at all."""
     authorize(ctx.actor, USE_CARD_AT_SCENE)
     credential = "ecard" if presented.qr is not None else "card"
     card, ecard_id, refusal = None, None, rules.use_not_offered(terminal.kind, use)
+    if refusal is None:  # YRD-2: only where a list in force includes it
+        refusal = await application_lists.refusal(ctx, terminal.city_code, use, terminal.kind)
     redeemed = None
     if refusal is None and presented.qr is not None:
         try:

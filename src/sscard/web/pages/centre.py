@@ -27,6 +27,7 @@ from sscard.platform.outbox import service as outbox
 from sscard.registry.calendar import service as calendar
 from sscard.registry.reference import service as reference
 from sscard.scenes import service as scenes
+from sscard.scenes.lists import service as lists
 from sscard.web import checks
 from sscard.web.i18n import N_
 from sscard.web.pages import centre_delivery, centre_production, centre_reference, centre_staff
@@ -92,6 +93,12 @@ AREAS = (
             "accept the card, with their terminals and what they did with cards."
         ),
         scenes.list_scenes,
+    ),
+    Area(
+        "/centre/application-lists",
+        N_("Application lists"),
+        N_("The delta's, the province's and each city's lists of what scenes may ask of cards."),
+        lambda ctx: lists.published(ctx, ctx.actor.city_code or "3201"),
     ),
     Area(
         "/centre/reference",

@@ -82,6 +82,7 @@ AREA_LINKS = (
     AreaLink("/centre/inbox", N_("Bank inbox"), VIEW_BANK_INBOX),
     AreaLink("/centre/reconciliation", N_("Reconciliation"), VIEW_RECONCILIATION),
     AreaLink("/centre/scenes", N_("Scenes"), VIEW_SCENES),
+    AreaLink("/centre/application-lists", N_("Application lists")),
     AreaLink("/centre/reference", N_("Reference data")),
     AreaLink("/centre/calendar", N_("Holiday calendar")),
     AreaLink("/centre/staff", N_("Staff accounts")),
