@@ -129,6 +129,12 @@ async def use_qr(conn: AsyncConnection, row: Row) -> bool:
     return True
 
 
+async def qr_used(conn: AsyncConnection, ecard_id: int, nonce: bytes) -> bool:
+    u = ecard_qr_uses
+    stmt = select(u.c.ecard_id).where(u.c.ecard_id == ecard_id, u.c.nonce == nonce)
+    return (await conn.execute(stmt)).first() is not None
+
+
 async def not_in_use(conn: AsyncConnection) -> list[int]:
     """The numbers of every ecard not in use (the status list)."""
     stmt = select(ecards.c.ecard_no).where(ecards.c.status != EcardStatus.ACTIVE.value)

@@ -415,6 +415,34 @@ async def read_qr(ctx: Ctx, text: str, scopes: frozenset[qr.Scope]) -> Redeemed:
     return Redeemed(ecard, card, read.body.scope, use)
 
 
+@dataclass(frozen=True)
+class Scanned:
+    """A code a gate scanned offline, its signature checked: its ecard (None if sscard issued
+    no such ecard) and its body; nothing else about it is judged yet."""
+
+    ecard_id: int | None
+    body: qr.QrBody
+
+
+async def read_scanned(ctx: Ctx, text: str) -> Scanned:
+    """SPEC ECARD-3 after the fact: a code a gate scanned offline, with the platform's
+    signature checked (any published key) but not its time or its ecard's state, which were
+    the gate's to judge then. QrUnreadable, QrRefused (a signature not the platform's). No
+    authorization: the caller has checked."""
+    read = qr.decode(text.strip())
+    ring = await _keyring(ctx)
+    key = ring.verifying.get(read.body.key_id)
+    if key is None or not signing.verify(key, read.signed, read.signature):
+        raise QrRefused(field="qr", reason_zh="签名不符", reason_en="the signature is not ours")
+    ecard = await repo.by_number(ctx.conn, read.body.ecard_no)
+    return Scanned(ecard["id"] if ecard else None, read.body)
+
+
+async def used_online(ctx: Ctx, ecard_id: int, nonce: bytes) -> bool:
+    """Whether a code was taken online (its single-use record is kept a while, ECARD-3)."""
+    return await repo.qr_used(ctx.conn, ecard_id, nonce)
+
+
 async def spend_qr(ctx: Ctx, redeemed: Redeemed) -> None:
     """Record the code's one use, in the caller's transaction; QrRefused if it was used before
     (ECARD-3: never twice, also when two terminals scan it at once)."""

@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from sscard.kernel.actor import Actor
 from sscard.kernel.clock import CHINA
 from sscard.kernel.ctx import Ctx
+from sscard.kernel.errors import invalid
 from sscard.platform.http.deps import current_actor, read, runtime, write
 from sscard.platform.http.guard import GuardedRoute
 from sscard.platform.http.request import parse_strict, signed_body_openapi
@@ -23,6 +24,8 @@ from sscard.platform.http.schemas import answers
 from sscard.platform.outbox.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER
 from sscard.scenes import service as scenes
 from sscard.scenes.schemas import (
+    OfflineReconciliation,
+    OfflineScansIn,
     PresentedIn,
     SceneAnswer,
     SceneIn,
@@ -153,3 +156,19 @@ async def check_identity(request: Request, actor: Actor = Depends(current_actor)
         return await scenes.check_identity(ctx, terminal, body.domain())
 
     return await signed_use(request, actor, PresentedIn, use_case)
+
+
+@router.post(
+    "/scene-uses/offline-scans",
+    summary="A gate that verified ecard codes offline uploads what it scanned: single use is "
+    "reconciled across gates and online uses (ECARD-3), signed",
+    responses=answers(OfflineReconciliation),
+    openapi_extra=signed(OfflineScansIn),
+)
+async def upload_offline_scans(request: Request, actor: Actor = Depends(current_actor)) -> Response:
+    async def use_case(ctx: Ctx, terminal: Terminal, body: OfflineScansIn) -> Any:
+        if any(s.scanned_at.tzinfo is None for s in body.scans):
+            raise invalid("scans", "扫码时间须带时区", "a scan's time needs its time zone")
+        return await scenes.reconcile_offline(ctx, terminal, [s.domain() for s in body.scans])
+
+    return await signed_use(request, actor, OfflineScansIn, use_case)

@@ -73,3 +73,24 @@ scene_use_events = Table(
 )
 Index("ix_scene_use_events_operator_at", scene_use_events.c.operator_id, scene_use_events.c.at)
 Index("ix_scene_use_events_at", scene_use_events.c.at)
+
+offline_scans = Table(
+    "offline_scans",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("operator_id", Id, ForeignKey("scene_operators.id"), nullable=False),
+    Column("terminal_id", Id, ForeignKey("scene_terminals.id"), nullable=False),
+    Column("ecard_id", Id, ForeignKey("ecards.id"), nullable=False),
+    Column("nonce", LargeBinary, nullable=False, comment="the code's 8 random bytes"),
+    Column("scanned_at", UTCDateTime, nullable=False, comment="the gate's clock"),
+    Column("admitted", Boolean, nullable=False, comment="what the gate decided offline"),
+    Column(
+        "finding",
+        String(24),
+        nullable=False,
+        comment="first_use | used_twice | outside_validity: the reconciliation's",
+    ),
+    Column("uploaded_at", UTCDateTime, nullable=False),
+    UniqueConstraint("terminal_id", "ecard_id", "nonce", name="uq_offline_scans_code"),
+)
+Index("ix_offline_scans_code", offline_scans.c.ecard_id, offline_scans.c.nonce)

@@ -8,7 +8,12 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sscard.kernel.db import Row
-from sscard.scenes.models import scene_operators, scene_terminals, scene_use_events
+from sscard.scenes.models import (
+    offline_scans,
+    scene_operators,
+    scene_terminals,
+    scene_use_events,
+)
 
 
 async def insert_operator(conn: AsyncConnection, row: Row) -> int:
@@ -108,3 +113,15 @@ async def use_counts(
         .order_by(*keys)
     )
     return [dict(r._mapping) for r in await conn.execute(stmt)]
+
+
+async def offline_scans_of(conn: AsyncConnection, ecard_id: int, nonce: bytes) -> list[Row]:
+    """The uploaded scans of one code, any gate's."""
+    s = offline_scans
+    stmt = select(s.c.terminal_id).where(s.c.ecard_id == ecard_id, s.c.nonce == nonce)
+    return [dict(r._mapping) for r in await conn.execute(stmt)]
+
+
+async def insert_offline_scans(conn: AsyncConnection, rows: list[Row]) -> None:
+    if rows:
+        await conn.execute(insert(offline_scans), rows)

@@ -10,7 +10,7 @@ from pydantic_core import PydanticCustomError
 
 from sscard.platform.http.request import Body
 from sscard.scenes.rules import SceneKind
-from sscard.scenes.service import NewScene, Presented
+from sscard.scenes.service import NewScene, OfflineScan, Presented
 
 
 class SceneIn(Body):
@@ -106,6 +106,31 @@ class SceneAnswer(BaseModel):
     card_number_masked: str | None
     card_city_code: str | None
     holder: HolderView | None = Field(description="when allowed")
+
+
+class OfflineScanIn(Body):
+    qr: str = Field(min_length=4, max_length=200, description="the code's text as scanned")
+    scanned_at: datetime = Field(description="the gate's clock, with its time zone")
+    admitted: bool = Field(description="whether the gate let the holder in")
+
+    def domain(self) -> OfflineScan:
+        return OfflineScan(self.qr, self.scanned_at, self.admitted)
+
+
+class OfflineScansIn(Body):
+    scans: list[OfflineScanIn] = Field(min_length=1, max_length=1000)
+
+
+class OfflineFinding(BaseModel):
+    finding: str = Field(
+        description="first_use | used_twice | outside_validity | forged | already_uploaded"
+    )
+    ecard_no: str | None
+
+
+class OfflineReconciliation(BaseModel):
+    counts: dict[str, int] = Field(description="scans by finding")
+    scans: list[OfflineFinding] = Field(description="in the order uploaded")
 
 
 class UseCount(BaseModel):

@@ -15,7 +15,7 @@ from sscard.actors import service as actors
 from sscard.cards import service as cards
 from sscard.cards.entities import Card
 from sscard.ecards import service as ecards
-from sscard.ecards.qr import QrExpired
+from sscard.ecards.qr import CLOCK_SKEW, QrExpired, QrUnreadable
 from sscard.kernel.actor import Role, authorize, city_scope, require_own_city
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import DomainError, Forbidden, NotFound, invalid
@@ -393,3 +393,66 @@ async def scene_uses(ctx: Ctx, code: str, since: datetime, days: int) -> dict[st
     until = since + timedelta(days=days)
     rows = await repo.use_counts(ctx.conn, operator["id"], since, until)
     return {"scene": _scene_view(operator), "since": since, "until": until, "counts": rows}
+
+
+# ---- offline gates (ECARD-3, item 4) ----
+
+
+@dataclass(frozen=True)
+class OfflineScan:
+    """One code a gate scanned with no call to sscard: its text, when (the gate's clock), and
+    whether the gate let the holder in."""
+
+    qr: str
+    scanned_at: datetime
+    admitted: bool
+
+
+async def reconcile_offline(
+    ctx: Ctx, terminal: Terminal, scans: list[OfflineScan]
+) -> dict[str, Any]:
+    """SPEC ECARD-3: a gate that verified codes offline (the published key and status list)
+    uploads what it scanned; single use is reconciled across gates and online uses. Each scan
+    is `first_use`, `used_twice` (another gate, or online, took the same code), or
+    `outside_validity` (scanned outside its minute), `forged` (not the platform's signature),
+    or `already_uploaded` (this gate sent it before: nothing counted again). Admitted scans
+    count as the scene's uses at their moment."""
+    authorize(ctx.actor, USE_CARD_AT_SCENE)
+    results = [await _reconcile(ctx, terminal, scan) for scan in scans]
+    counts: dict[str, int] = {}
+    for r in results:
+        counts[r["finding"]] = counts.get(r["finding"], 0) + 1
+    return {"counts": counts, "scans": results}
+
+
+async def _reconcile(ctx: Ctx, terminal: Terminal, scan: OfflineScan) -> dict[str, Any]:
+    try:
+        read = await ecards.read_scanned(ctx, scan.qr)
+    except (ecards.QrRefused, QrUnreadable):
+        return {"finding": "forged", "ecard_no": None}
+    body = read.body
+    ecard_no = f"{body.ecard_no:016X}"
+    if read.ecard_id is None:
+        return {"finding": "forged", "ecard_no": ecard_no}
+    others = await repo.offline_scans_of(ctx.conn, read.ecard_id, body.nonce)
+    if any(o["terminal_id"] == terminal.id for o in others):
+        return {"finding": "already_uploaded", "ecard_no": ecard_no}
+    moment = int(scan.scanned_at.timestamp())
+    if not body.issued_at - CLOCK_SKEW.total_seconds() <= moment <= body.expires_at():
+        finding = "outside_validity"
+    elif others or await ecards.used_online(ctx, read.ecard_id, body.nonce):
+        finding = "used_twice"
+    else:
+        finding = "first_use"
+    await repo.insert_offline_scans(ctx.conn, [{
+        "operator_id": terminal.operator_id, "terminal_id": terminal.id,
+        "ecard_id": read.ecard_id, "nonce": body.nonce, "scanned_at": scan.scanned_at,
+        "admitted": scan.admitted, "finding": finding, "uploaded_at": ctx.now,
+    }])  # fmt: skip
+    await repo.insert_use(ctx.conn, {
+        "operator_id": terminal.operator_id, "terminal_id": terminal.id, "at": scan.scanned_at,
+        "use": SceneUse.ENTRY.value, "credential": "ecard", "card_id": None,
+        "ecard_id": read.ecard_id, "card_city_code": None, "allowed": scan.admitted,
+        "refusal_code": None if scan.admitted else "refused_offline",
+    })  # fmt: skip
+    return {"finding": finding, "ecard_no": ecard_no}
