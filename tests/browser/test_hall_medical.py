@@ -49,10 +49,42 @@ async def test_the_holder_reads_the_account_and_files_for_another_city(
     await page.get_by_label("备案地（城市或省份代码）").fill("31")
     await page.get_by_role("button", name="提交备案").click()
     await expect(page.get_by_role("status")).to_contain_text("备案已登记")
-    filings = page.get_by_role("table", name="我的备案")
+    filings = page.get_by_role("table", name="备案记录")
     await expect(filings).to_contain_text("临时外出就医")
     await expect(filings).to_contain_text("今日有效")
     await filings.get_by_role("button", name=re.compile("终止备案")).click()
     await expect(page.get_by_role("status")).to_contain_text("备案已终止")
     await expect(filings).to_contain_text("已终止")
     assert outside_requests(page) == []
+
+
+async def test_a_clerk_reads_the_account_and_files_for_the_holder(
+    rt: Runtime, clock: ManualClock, browser: Browser, base: str, api: Api
+) -> None:
+    """MED-1 at the counter: the document shown, the clerk files for Suzhou and ends it."""
+    from sscard.kernel.actor import Role
+    from tests.support.console import make_staff, sign_in
+
+    card = await api.card()
+    clerk = await make_staff(rt, "ma.counter", Role.OUTLET_CLERK, outlet_code="3204-HR-002")
+    page = await new_page(browser)
+    await sign_in(page, base, clerk, clock)
+    await page.get_by_label("社会保障号码或身份证号码").fill(card["document"]["number"])
+    await page.get_by_role("button", name="查找", exact=True).click()
+    await page.get_by_role("link", name=re.compile("医保个人账户与异地就医备案")).click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("医保个人账户与异地就医备案")
+    await expect(page.get_by_test_id("medical-balance")).to_have_text("0.00")
+    await page.get_by_label("备案地（城市或省份代码）").fill("3205")
+    today = clock.now().date()
+    await page.get_by_label("开始日期").fill(str(today))
+    await page.get_by_label("有效至").fill(str(today + timedelta(days=60)))
+    await page.get_by_role("button", name="提交备案").click()
+    await expect(page.get_by_role("status")).to_contain_text("备案已登记")
+    await assert_accessible(page)
+    filings = page.get_by_role("table", name="备案记录")
+    await filings.get_by_role("button", name=re.compile("终止备案")).click()
+    await expect(page.get_by_role("status")).to_contain_text("备案已终止")
+    holder = await api.cardholder(card["person_id"])
+    mine = (await api.get("/api/v1/me/medical", holder)).json()
+    assert [f["destination_code"] for f in mine["filings"]] == ["3205"]
+    assert mine["filings"][0]["ended_at"] is not None

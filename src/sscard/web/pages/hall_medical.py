@@ -8,32 +8,23 @@ The same use cases as the API (`GET /api/v1/me/medical`, `POST /api/v1/me/medica
 
 from __future__ import annotations
 
-from datetime import date
-
 from fastapi import Depends, Request
 from fastapi.responses import Response
 
 from sscard.kernel.actor import Actor
-from sscard.kernel.errors import DomainError, invalid
+from sscard.kernel.errors import DomainError
 from sscard.medical import service as medical
 from sscard.medical.rules import REASON_ZH, FilingReason
 from sscard.platform.http.request import PathId
 from sscard.web import forms, i18n
 from sscard.web.i18n import N_
 from sscard.web.pages.hall import cardholder
+from sscard.web.pages.medical_forms import FIELDS, KINDS, filing_of
 from sscard.web.render import render
 from sscard.web.route import page_router, redirect
 from sscard.web.session import form, form_values, run
 
 router = page_router("/hall/medical")
-FIELDS = ("destination_code", "reason", "valid_from", "valid_until")
-KINDS = {
-    "credit": N_("Credited by the fund"),
-    "settlement": N_("Paid at a hospital or pharmacy"),
-    "refund": N_("Refunded by a hospital or pharmacy"),
-    "moved_out": N_("Moved to the new card"),
-    "moved_in": N_("Moved from the older card"),
-}
 DONE = {"filed": N_("Filing recorded."), "ended": N_("Filing ended.")}
 
 
@@ -74,34 +65,12 @@ async def medical_page(
     return await _page(request, actor, done=done)
 
 
-def _filing(values: dict[str, str]) -> medical.Filing:
-    try:
-        reason = FilingReason(values["reason"])
-    except ValueError:
-        raise invalid("reason", "请选择备案类型", "choose a kind of filing") from None
-    return medical.Filing(
-        values["destination_code"].strip(),
-        reason,
-        _date(values["valid_from"], "valid_from"),
-        _date(values["valid_until"], "valid_until") if values["valid_until"] else None,
-    )
-
-
-def _date(text: str, field: str) -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise invalid(field, "须为日期（YYYY-MM-DD）", "must be a date (YYYY-MM-DD)") from None
-
-
 @router.post("/filings")
 async def file_cross_region(request: Request, actor: Actor = Depends(cardholder)) -> Response:
     """File for treatment away from the insured city (MED-1); a refusal keeps the form."""
     values = form_values(await form(request), *FIELDS)
     try:
-        filing = _filing(values)
-        if not (filing.destination_code.isdigit() and len(filing.destination_code) in (2, 4)):
-            raise invalid("destination_code", "须为2位省份或4位城市代码", "2 or 4 digits")
+        filing = filing_of(values)
         await run(request, actor, lambda ctx: medical.file_cross_region(ctx, None, filing))
     except DomainError as refusal:
         errors = forms.field_messages(request, refusal)
