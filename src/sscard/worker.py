@@ -19,6 +19,7 @@ from sscard.platform.http import tasks as idempotency
 from sscard.platform.jobs import every
 from sscard.platform.notify import tasks as notify
 from sscard.platform.outbox import tasks as outbox
+from sscard.scenes import tasks as scenes
 from sscard.units import tasks as units
 from sscard.wiring import wire
 
@@ -29,6 +30,7 @@ JOBS = (
     idempotency.FORGET_KEYS,
     units.JUDGE_BATCHES,
     ecards.FORGET_USED_CODES,
+    scenes.FORGET_OLD_REQUESTS,
 )
 
 

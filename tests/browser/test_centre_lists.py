@@ -51,4 +51,4 @@ async def test_the_province_and_a_city_publish_their_lists(
     published = (await api.client.get("/api/v1/application-lists",
                                       params={"city_code": "3201"})).json()  # fmt: skip
     assert {"use": "library", "kinds": ["library"]} in published["together"]
-    assert [x["version"] for x in published["lists"]] == [2, 1, 2]
+    assert [x["version"] for x in published["lists"]] == [2, 1, 1]

@@ -55,10 +55,10 @@ async def test_a_city_registers_a_scene_and_its_terminal_which_then_checks_a_car
     await expect(uses).to_contain_text("身份核验")
     await expect(uses).to_contain_text("3204")
     # a duplicate terminal code is refused on its field, nothing changes
-    await page.get_by_label("终端编号").fill("front-1")
+    await page.get_by_label("终端编号").fill("Front-1")
     await page.get_by_role("button", name="登记该终端").click()
-    await expect(page.get_by_role("alert").first).to_contain_text("front-1")
-    await page.get_by_role("button", name="停用 front-1").click()
+    await expect(page.get_by_role("alert").first).to_contain_text("FRONT-1")  # one code, any case
+    await page.get_by_role("button", name="停用 FRONT-1").click()
     await expect(page.get_by_role("table", name=re.compile("终端"))).to_contain_text("已停用")
     r = await terminal.post("/api/v1/scene-uses/identity", {"card_number": card["card_number"]})
     assert r.status_code == 401

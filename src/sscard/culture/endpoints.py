@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from fastapi import APIRouter, Depends, Request
-from fastapi.responses import Response
+from fastapi import APIRouter
 
 from sscard.culture import service as culture
 from sscard.culture.schemas import (
@@ -17,80 +14,57 @@ from sscard.culture.schemas import (
     TicketIn,
     TicketView,
 )
-from sscard.kernel.actor import Actor
-from sscard.kernel.ctx import Ctx
-from sscard.platform.http.deps import current_actor
 from sscard.platform.http.guard import GuardedRoute
-from sscard.platform.http.schemas import answers
-from sscard.scenes.endpoints import signed, signed_use
+from sscard.scenes.endpoints import terminal_route
 from sscard.scenes.schemas import PresentedIn, SceneAnswer
-from sscard.scenes.service import Terminal
 
 router = APIRouter(route_class=GuardedRoute, prefix="/api/v1/scene-uses", tags=["culture"])
 
 
-@router.post(
+terminal_route(
+    router,
     "/tickets",
     summary="A scenic spot or museum sells a ticket for a day to the card or ecard shown "
     "(CUL-1), signed",
-    responses=answers(TicketView),
-    openapi_extra=signed(TicketIn),
+    body=TicketIn,
+    answer=TicketView,
+    use_case=lambda ctx, terminal, b: culture.sell_ticket(ctx, terminal, b.domain(), b.sale()),
+    name="sell_ticket",
 )
-async def sell_ticket(request: Request, actor: Actor = Depends(current_actor)) -> Response:
-    async def use_case(ctx: Ctx, terminal: Terminal, body: TicketIn) -> Any:
-        return await culture.sell_ticket(ctx, terminal, body.domain(), body.sale())
-
-    return await signed_use(request, actor, TicketIn, use_case)
-
-
-@router.post(
+terminal_route(
+    router,
     "/entry",
     summary="A gate admits the card or an ecard entry code holding today's ticket, once "
     "(CUL-1, LOSS-5), signed",
-    responses=answers(SceneAnswer),
-    openapi_extra=signed(PresentedIn),
+    body=PresentedIn,
+    answer=SceneAnswer,
+    use_case=lambda ctx, terminal, b: culture.admit(ctx, terminal, b.domain()),
+    name="admit_at_gate",
 )
-async def admit(request: Request, actor: Actor = Depends(current_actor)) -> Response:
-    async def use_case(ctx: Ctx, terminal: Terminal, body: PresentedIn) -> Any:
-        return await culture.admit(ctx, terminal, body.domain())
-
-    return await signed_use(request, actor, PresentedIn, use_case)
-
-
-@router.post(
+terminal_route(
+    router,
     "/library/readers",
     summary="A library takes the card as its reader's card (CUL-1), signed",
-    responses=answers(ReaderView),
-    openapi_extra=signed(PresentedIn),
+    body=PresentedIn,
+    answer=ReaderView,
+    use_case=lambda ctx, terminal, b: culture.register_reader(ctx, terminal, b.domain()),
+    name="register_reader",
 )
-async def register_reader(request: Request, actor: Actor = Depends(current_actor)) -> Response:
-    async def use_case(ctx: Ctx, terminal: Terminal, body: PresentedIn) -> Any:
-        return await culture.register_reader(ctx, terminal, body.domain())
-
-    return await signed_use(request, actor, PresentedIn, use_case)
-
-
-@router.post(
+terminal_route(
+    router,
     "/library/loans",
     summary="The self-service machine lends an item to a reader's card (CUL-1), signed",
-    responses=answers(LoanView),
-    openapi_extra=signed(LoanIn),
+    body=LoanIn,
+    answer=LoanView,
+    use_case=lambda ctx, terminal, b: culture.lend(ctx, terminal, b.domain(), b.item_code),
+    name="lend_at_library",
 )
-async def lend(request: Request, actor: Actor = Depends(current_actor)) -> Response:
-    async def use_case(ctx: Ctx, terminal: Terminal, body: LoanIn) -> Any:
-        return await culture.lend(ctx, terminal, body.domain(), body.item_code)
-
-    return await signed_use(request, actor, LoanIn, use_case)
-
-
-@router.post(
+terminal_route(
+    router,
     "/library/returns",
     summary="An item comes back to the library's machine (CUL-1), signed",
-    responses=answers(ReturnView),
-    openapi_extra=signed(ReturnIn),
+    body=ReturnIn,
+    answer=ReturnView,
+    use_case=lambda ctx, terminal, b: culture.take_back(ctx, terminal, b.item_code),
+    name="return_to_library",
 )
-async def take_back(request: Request, actor: Actor = Depends(current_actor)) -> Response:
-    async def use_case(ctx: Ctx, terminal: Terminal, body: ReturnIn) -> Any:
-        return await culture.take_back(ctx, terminal, body.item_code)
-
-    return await signed_use(request, actor, ReturnIn, use_case)

@@ -8,8 +8,7 @@ from pydantic import BaseModel, Field
 
 from sscard.culture.rules import MAX_PRICE_FEN
 from sscard.culture.service import Sale
-from sscard.platform.http.request import Body
-from sscard.scenes.schemas import PresentedIn, SceneAnswer
+from sscard.scenes.schemas import PresentedIn, SceneAnswer, TerminalBody
 
 Item = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$", description="barcode")
 
@@ -27,7 +26,7 @@ class LoanIn(PresentedIn):
     item_code: str = Item
 
 
-class ReturnIn(Body):
+class ReturnIn(TerminalBody):
     item_code: str = Item
 
 

@@ -23,8 +23,8 @@ from sscard.scenes.service import Presented, Terminal
 
 class TicketRefReused(Conflict):
     code = "ticket_ref_reused"
-    message_zh = "门票号{ticket_ref}已售出给另一张卡或另一日期"
-    message_en = "The ticket number {ticket_ref} was sold for another card or day"
+    message_zh = "门票号{ticket_ref}已售出（另一张卡、日期或票价）"
+    message_en = "The ticket number {ticket_ref} was sold for another card, day or price"
 
 
 @dataclass(frozen=True)
@@ -40,8 +40,8 @@ async def sell_ticket(
     ctx: Ctx, terminal: Terminal, presented: Presented, sale: Sale
 ) -> dict[str, Any]:
     """SPEC CUL-1: a scenic spot or museum sells a ticket for a day (today up to 90 days ahead)
-    to the card shown; the same ticket number again is answered as before (TicketRefReused
-    for another day or card)."""
+    to the card shown; the same ticket number again is answered as before, with no second use
+    counted (TicketRefReused for another card, day or price)."""
     authorize(ctx.actor, SELL_TICKET)
     if not ctx.today <= sale.valid_on <= ctx.today + timedelta(days=rules.TICKET_DAYS_AHEAD):
         zh = f"须为今天起{rules.TICKET_DAYS_AHEAD}天内"
@@ -49,15 +49,21 @@ async def sell_ticket(
     if not 0 <= sale.price_fen <= rules.MAX_PRICE_FEN:
         raise invalid("price_fen", "须在0至一万元之间", "must be 0 to 10,000 yuan")
     earlier = await repo.ticket_by_ref(ctx.conn, terminal.operator_id, sale.ticket_ref)
+    if earlier is not None:  # the same sale asked again: as before, no second use counted
+        holder = await scenes.holder_shown(ctx, presented)
+        if (earlier["person_id"], earlier["valid_on"], earlier["price_fen"]) != (
+            holder,
+            sale.valid_on,
+            sale.price_fen,
+        ):
+            raise TicketRefReused(field="ticket_ref", ticket_ref=sale.ticket_ref)
+        return {"allowed": True, "use": SceneUse.TICKET.value, "code": "ok",
+                "duplicate": True} | _ticket(earlier)  # fmt: skip
     taken = await scenes.take(ctx, terminal, SceneUse.TICKET, presented)
     answer = await scenes.answer(ctx, terminal, taken)
     if not taken.allowed or taken.card is None:
         return answer
     person_id = taken.card.person_id
-    if earlier is not None:
-        if (earlier["person_id"], earlier["valid_on"]) != (person_id, sale.valid_on):
-            raise TicketRefReused(field="ticket_ref", ticket_ref=sale.ticket_ref)
-        return answer | _ticket(earlier) | {"duplicate": True}
     row = {
         "operator_id": terminal.operator_id,
         "ticket_ref": sale.ticket_ref,
@@ -124,6 +130,7 @@ async def lend(
     """SPEC CUL-1: the self-service machine lends an item to a reader's card, up to
     rules.MAX_LOANS out at once, for rules.LOAN_DAYS; an item already out is refused."""
     authorize(ctx.actor, LEND_AT_LIBRARY)
+    item_code = item_code.strip().upper()  # a barcode read either way is one item
 
     async def reader_check(card: Card) -> Refusal | None:
         if await repo.item_out(ctx.conn, terminal.operator_id, item_code) is not None:
@@ -147,6 +154,7 @@ async def take_back(ctx: Ctx, terminal: Terminal, item_code: str) -> dict[str, A
     """SPEC CUL-1: an item comes back to the library's machine (no card needed); NotFound for
     an item of this library not out on loan."""
     authorize(ctx.actor, LEND_AT_LIBRARY)
+    item_code = item_code.strip().upper()
     if terminal.kind is not SceneKind.LIBRARY:
         raise NotFound(field="item_code", what_zh="在借图书", what_en="Item on loan")
     loan = await repo.item_out(ctx.conn, terminal.operator_id, item_code)

@@ -421,6 +421,7 @@ class Scanned:
     no such ecard) and its body; nothing else about it is judged yet."""
 
     ecard_id: int | None
+    person_id: int | None
     body: qr.QrBody
 
 
@@ -435,7 +436,9 @@ async def read_scanned(ctx: Ctx, text: str) -> Scanned:
     if key is None or not signing.verify(key, read.signed, read.signature):
         raise QrRefused(field="qr", reason_zh="签名不符", reason_en="the signature is not ours")
     ecard = await repo.by_number(ctx.conn, read.body.ecard_no)
-    return Scanned(ecard["id"] if ecard else None, read.body)
+    if ecard is None:
+        return Scanned(None, None, read.body)
+    return Scanned(ecard["id"], ecard["person_id"], read.body)
 
 
 async def used_online(ctx: Ctx, ecard_id: int, nonce: bytes) -> bool:

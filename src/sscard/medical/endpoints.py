@@ -9,7 +9,6 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from sscard.kernel.actor import Actor
-from sscard.kernel.ctx import Ctx
 from sscard.medical import service as medical
 from sscard.medical.schemas import (
     BalanceView,
@@ -26,9 +25,8 @@ from sscard.platform.http.deps import current_actor, read, read_recorded, write
 from sscard.platform.http.guard import GuardedRoute
 from sscard.platform.http.request import PathId
 from sscard.platform.http.schemas import answers
-from sscard.scenes.endpoints import signed, signed_use
+from sscard.scenes.endpoints import terminal_route
 from sscard.scenes.schemas import PresentedIn
-from sscard.scenes.service import Terminal
 
 router = APIRouter(route_class=GuardedRoute, prefix="/api/v1", tags=["medical"])
 
@@ -106,43 +104,33 @@ async def credit(body: CreditsIn, request: Request, actor: Actor = Depends(curre
     return await write(request, actor, lambda ctx: medical.credit_accounts(ctx, credits))
 
 
-@router.post(
+terminal_route(
+    router,
     "/scene-uses/medical",
     summary="A designated institution settles a visit by card or ecard code: the holder's "
     "share from the personal account up to its balance, the rest in cash (MED-1/2, LOSS-5), "
     "signed",
-    responses=answers(SettlementView),
-    openapi_extra=signed(SettlementIn),
+    body=SettlementIn,
+    answer=SettlementView,
+    use_case=lambda ctx, terminal, b: medical.settle(ctx, terminal, b.domain(), b.visit()),
+    name="settle_medical",
 )
-async def settle(request: Request, actor: Actor = Depends(current_actor)) -> Response:
-    async def use_case(ctx: Ctx, terminal: Terminal, body: SettlementIn) -> Any:
-        return await medical.settle(ctx, terminal, body.domain(), body.visit())
-
-    return await signed_use(request, actor, SettlementIn, use_case)
-
-
-@router.post(
+terminal_route(
+    router,
     "/scene-uses/medical/refunds",
     summary="The institution reverses one of its settlements: the account is paid back, once",
-    responses=answers(SettlementView),
-    openapi_extra=signed(RefundIn),
+    body=RefundIn,
+    answer=SettlementView,
+    use_case=lambda ctx, terminal, b: medical.refund(ctx, terminal, b.settlement_ref),
+    name="refund_medical",
 )
-async def refund(request: Request, actor: Actor = Depends(current_actor)) -> Response:
-    async def use_case(ctx: Ctx, terminal: Terminal, body: RefundIn) -> Any:
-        return await medical.refund(ctx, terminal, body.settlement_ref)
-
-    return await signed_use(request, actor, RefundIn, use_case)
-
-
-@router.post(
+terminal_route(
+    router,
     "/scene-uses/medical/balance",
     summary="An institution's terminal or kiosk reads the personal account's balance of the "
     "card shown (MED-2), signed",
-    responses=answers(BalanceView),
-    openapi_extra=signed(PresentedIn),
+    body=PresentedIn,
+    answer=BalanceView,
+    use_case=lambda ctx, terminal, b: medical.balance_at_scene(ctx, terminal, b.domain()),
+    name="medical_balance",
 )
-async def balance(request: Request, actor: Actor = Depends(current_actor)) -> Response:
-    async def use_case(ctx: Ctx, terminal: Terminal, body: PresentedIn) -> Any:
-        return await medical.balance_at_scene(ctx, terminal, body.domain())
-
-    return await signed_use(request, actor, PresentedIn, use_case)

@@ -107,12 +107,6 @@ async def insert_entries(conn: AsyncConnection, rows: Sequence[Row]) -> None:
         await conn.execute(insert(L), list(rows))
 
 
-async def known_references(conn: AsyncConnection, kind: str, references: Sequence[str]) -> set[str]:
-    """Which of these references the ledger already holds for `kind` (each is once)."""
-    stmt = select(L.c.reference).where(L.c.kind == kind, L.c.reference.in_(list(references)))
-    return {r[0] for r in await conn.execute(stmt)}
-
-
 async def entries_of(conn: AsyncConnection, account_ids: Sequence[int], limit: int) -> list[Row]:
     stmt = (
         select(L.c.at, L.c.kind, L.c.amount_fen, L.c.balance_after_fen)
@@ -146,3 +140,18 @@ async def mark_refunded(conn: AsyncConnection, settlement_id: int, at: datetime)
         update(S).where(S.c.id == settlement_id, S.c.refunded_at.is_(None)).values(refunded_at=at)
     )
     return (await conn.execute(stmt)).rowcount == 1
+
+
+async def balance_after(conn: AsyncConnection, reference: str) -> int | None:
+    """The balance a settlement left (its ledger entry), or None for one paid all in cash."""
+    stmt = select(L.c.balance_after_fen).where(L.c.kind == "settlement", L.c.reference == reference)
+    found = (await conn.execute(stmt)).scalar_one_or_none()
+    return int(found) if found is not None else None
+
+
+async def credited(conn: AsyncConnection, references: Sequence[str]) -> dict[str, int]:
+    """The amounts (fen) already credited under these references."""
+    stmt = select(L.c.reference, L.c.amount_fen).where(
+        L.c.kind == "credit", L.c.reference.in_(list(references))
+    )
+    return {r[0]: int(r[1]) for r in await conn.execute(stmt)}

@@ -8,8 +8,8 @@ from pydantic import BaseModel, Field
 
 from sscard.medical.rules import MAX_AMOUNT_FEN, FilingReason
 from sscard.medical.service import Credit, Filing, Visit
-from sscard.platform.http.request import Body
-from sscard.scenes.schemas import PresentedIn, SceneAnswer
+from sscard.platform.http.request import Body, IdField
+from sscard.scenes.schemas import PresentedIn, SceneAnswer, TerminalBody
 
 Fen = Field(ge=0, le=MAX_AMOUNT_FEN, description="fen (0.01 yuan)")
 
@@ -31,7 +31,7 @@ class FilingIn(Body):
 
 
 class StaffFilingIn(FilingIn):
-    person_id: int = Field(ge=1, description="the person whose document was presented")
+    person_id: IdField = Field(description="the person whose document was presented")
 
 
 class FilingView(BaseModel):
@@ -106,7 +106,7 @@ class SettlementIn(PresentedIn):
         return Visit(self.settlement_ref, self.total_fen, self.fund_fen, self.hr_password)
 
 
-class RefundIn(Body):
+class RefundIn(TerminalBody):
     settlement_ref: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
 
 

@@ -202,22 +202,27 @@ class Credit:
 
 async def credit_accounts(ctx: Ctx, credits: Sequence[Credit]) -> dict[str, Any]:
     """SPEC MED-2: the medical-insurance fund credits personal accounts. Each reference counts
-    once: one seen before is answered `duplicate` and credits nothing. A number with no person
+    once: one seen before is answered `duplicate` and credits nothing (`refused`,
+    reference_reused, if it came with another amount). A number with no person
     or no medical card is answered `refused` with the reason; the others are `credited`."""
     authorize(ctx.actor, CREDIT_MEDICAL_ACCOUNTS)
     refs = [f"fund:{c.reference}" for c in credits]
     if len(set(refs)) != len(refs):
         raise invalid("credits", "同一请求中参考号重复", "a reference appears twice")
-    seen = await repo.known_references(ctx.conn, "credit", refs)
+    seen = await repo.credited(ctx.conn, refs)
     results = []
     for credit, ref in zip(credits, refs, strict=True):
-        results.append(await _credit_one(ctx, credit, ref, ref in seen))
+        results.append(await _credit_one(ctx, credit, ref, seen.get(ref)))
     return {"results": results}
 
 
-async def _credit_one(ctx: Ctx, credit: Credit, ref: str, seen: bool) -> dict[str, Any]:
+async def _credit_one(ctx: Ctx, credit: Credit, ref: str, seen_fen: int | None) -> dict[str, Any]:
     result: dict[str, Any] = {"reference": credit.reference, "outcome": "duplicate"}
-    if seen:
+    if seen_fen is not None and seen_fen != credit.amount_fen:
+        return result | {"outcome": "refused", "code": "reference_reused",
+                         "reason_zh": "该参考号已用于另一金额的划入",
+                         "reason_en": "the reference was credited with another amount"}  # fmt: skip
+    if seen_fen is not None:
         return result
     person_id = await registry.person_id_of_number(ctx, credit.social_security_number)
     if person_id is None:
@@ -300,7 +305,7 @@ async def settle(
     rules.split(visit.total_fen, visit.fund_fen, 0)  # the amounts, before anything is read
     earlier = await repo.settlement_by_ref(ctx.conn, terminal.operator_id, visit.settlement_ref)
     if earlier is not None:
-        return await _again(ctx, terminal, earlier, visit)
+        return await _again(ctx, earlier, presented, visit)
     plan: dict[str, Any] = {}
 
     async def scene_check(card: Card) -> Refusal | None:
@@ -376,7 +381,7 @@ async def _plan(
     return Refusal(
         "hr_password_wrong",
         f"社保密码不正确，还可尝试{left}次",
-        f"the hr password is wrong; {left} tries left",
+        f"the hr password is wrong; tries left: {left}",
         "PWD-3",
     )
 
@@ -414,7 +419,7 @@ async def _pay(
     return _settled(row, balance) | {"duplicate": False}
 
 
-def _settled(row: dict[str, Any], balance_fen: int) -> dict[str, Any]:
+def _settled(row: dict[str, Any], balance_fen: int | None) -> dict[str, Any]:
     return {
         "settlement_ref": row["settlement_ref"],
         "total_fen": row["total_fen"],
@@ -427,17 +432,19 @@ def _settled(row: dict[str, Any], balance_fen: int) -> dict[str, Any]:
 
 
 async def _again(
-    ctx: Ctx, terminal: Terminal, earlier: dict[str, Any], visit: Visit
+    ctx: Ctx, earlier: dict[str, Any], presented: Presented, visit: Visit
 ) -> dict[str, Any]:
-    if (earlier["total_fen"], earlier["fund_fen"]) != (visit.total_fen, visit.fund_fen):
-        raise SettlementRefReused(field="settlement_ref", settlement_ref=visit.settlement_ref)
+    """The same settlement asked again: answered as it was, for the same holder and amounts
+    only (SettlementRefReused otherwise, telling nothing of the first)."""
     card = await cards.behind(ctx, earlier["card_id"])
-    found = await repo.open_accounts(ctx.conn, card.person_id)
-    balance = found[-1]["balance_fen"] if found else 0
+    same = (earlier["total_fen"], earlier["fund_fen"]) == (visit.total_fen, visit.fund_fen)
+    if not same or await scenes.holder_shown(ctx, presented) != card.person_id:
+        raise SettlementRefReused(field="settlement_ref", settlement_ref=visit.settlement_ref)
+    balance = await repo.balance_after(ctx.conn, f"settlement:{earlier['id']}")
     return {
         "allowed": True,
         "use": SceneUse.MEDICAL.value,
-        "credential": None,
+        "credential": await scenes.credential_of_use(ctx, earlier["scene_use_id"]),
         "use_id": earlier["scene_use_id"],
         "code": "ok",
         "reason": None,

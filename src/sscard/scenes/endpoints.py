@@ -16,7 +16,6 @@ from pydantic import BaseModel
 from sscard.kernel.actor import Actor
 from sscard.kernel.clock import CHINA
 from sscard.kernel.ctx import Ctx
-from sscard.kernel.errors import invalid
 from sscard.platform.http.deps import current_actor, read, runtime, write
 from sscard.platform.http.guard import GuardedRoute
 from sscard.platform.http.request import parse_strict, signed_body_openapi
@@ -31,6 +30,7 @@ from sscard.scenes.schemas import (
     SceneIn,
     SceneUsesView,
     SceneView,
+    TerminalBody,
     TerminalIn,
     TerminalRegistered,
 )
@@ -40,7 +40,7 @@ router = APIRouter(route_class=GuardedRoute, prefix="/api/v1", tags=["scenes"])
 SceneCode = Path(min_length=6, max_length=20, pattern=r"^[A-Za-z0-9]+$")
 TerminalCode = Path(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")
 MAX_DAYS = 366
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound=TerminalBody)
 
 
 @router.post(
@@ -122,11 +122,6 @@ async def scene_uses(
     return await read(request, actor, lambda ctx: scenes.scene_uses(ctx, code, start, days))
 
 
-def signed(model: type[M]) -> dict[str, Any]:
-    """`openapi_extra` of a terminal's route: its body and the signature headers."""
-    return signed_body_openapi(model, (TIMESTAMP_HEADER, SIGNATURE_HEADER))
-
-
 async def signed_use(
     request: Request,
     actor: Actor,
@@ -140,35 +135,53 @@ async def signed_use(
     tolerance = rt.settings.signature_tolerance_seconds
     async with rt.unit(actor) as ctx:
         terminal = await scenes.authenticate(ctx, request.headers, raw, tolerance)
-        result = await use_case(ctx, terminal, parse_strict(model, raw))
+        body = parse_strict(model, raw)
+        await scenes.remember_request(ctx, terminal, body.request_id)
+        result = await use_case(ctx, terminal, body)
     return JSONResponse(jsonable_encoder(result))
 
 
-@router.post(
+def terminal_route(
+    on: APIRouter,
+    path: str,
+    *,
+    summary: str,
+    body: type[M],
+    answer: type[BaseModel],
+    use_case: Callable[[Ctx, Terminal, M], Awaitable[Any]],
+    name: str,
+) -> None:
+    """A POST a scene's terminal makes, signed: documented with its body, the signature
+    headers and its answer; run by `signed_use`."""
+
+    async def route(request: Request, actor: Actor = Depends(current_actor)) -> Response:
+        return await signed_use(request, actor, body, use_case)
+
+    extra = signed_body_openapi(body, (TIMESTAMP_HEADER, SIGNATURE_HEADER))
+    on.post(path, summary=summary, responses=answers(answer), openapi_extra=extra, name=name)(route)
+
+
+async def _offline_scans(ctx: Ctx, terminal: Terminal, body: OfflineScansIn) -> Any:
+    return await scenes.reconcile_offline(ctx, terminal, [s.domain() for s in body.scans])
+
+
+terminal_route(
+    router,
     "/scene-uses/identity",
     summary="A government hall or hotel checks the card or an ecard identity code as the "
     "holder's identity credential: name and number for its record (SCN-1, LOSS-5), signed",
-    responses=answers(SceneAnswer),
-    openapi_extra=signed(PresentedIn),
+    body=PresentedIn,
+    answer=SceneAnswer,
+    use_case=lambda ctx, terminal, b: scenes.check_identity(ctx, terminal, b.domain()),
+    name="check_identity",
 )
-async def check_identity(request: Request, actor: Actor = Depends(current_actor)) -> Response:
-    async def use_case(ctx: Ctx, terminal: Terminal, body: PresentedIn) -> Any:
-        return await scenes.check_identity(ctx, terminal, body.domain())
-
-    return await signed_use(request, actor, PresentedIn, use_case)
-
-
-@router.post(
+terminal_route(
+    router,
     "/scene-uses/offline-scans",
     summary="A gate that verified ecard codes offline uploads what it scanned: single use is "
     "reconciled across gates and online uses (ECARD-3), signed",
-    responses=answers(OfflineReconciliation),
-    openapi_extra=signed(OfflineScansIn),
+    body=OfflineScansIn,
+    answer=OfflineReconciliation,
+    use_case=_offline_scans,
+    name="upload_offline_scans",
 )
-async def upload_offline_scans(request: Request, actor: Actor = Depends(current_actor)) -> Response:
-    async def use_case(ctx: Ctx, terminal: Terminal, body: OfflineScansIn) -> Any:
-        if any(s.scanned_at.tzinfo is None for s in body.scans):
-            raise invalid("scans", "扫码时间须带时区", "a scan's time needs its time zone")
-        return await scenes.reconcile_offline(ctx, terminal, [s.domain() for s in body.scans])
-
-    return await signed_use(request, actor, OfflineScansIn, use_case)

@@ -74,6 +74,15 @@ scene_use_events = Table(
 Index("ix_scene_use_events_operator_at", scene_use_events.c.operator_id, scene_use_events.c.at)
 Index("ix_scene_use_events_at", scene_use_events.c.at)
 
+scene_requests = Table(
+    "scene_requests",
+    metadata,
+    Column("terminal_id", Id, ForeignKey("scene_terminals.id"), primary_key=True),
+    Column("request_id", String(64), primary_key=True, comment="the terminal's own, once"),
+    Column("seen_at", UTCDateTime, nullable=False, comment="kept a day, then pruned"),
+)
+Index("ix_scene_requests_seen_at", scene_requests.c.seen_at)
+
 offline_scans = Table(
     "offline_scans",
     metadata,

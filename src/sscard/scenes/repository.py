@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sscard.kernel.db import Row
 from sscard.scenes.models import (
     offline_scans,
     scene_operators,
+    scene_requests,
     scene_terminals,
     scene_use_events,
 )
@@ -125,3 +127,24 @@ async def offline_scans_of(conn: AsyncConnection, ecard_id: int, nonce: bytes) -
 async def insert_offline_scans(conn: AsyncConnection, rows: list[Row]) -> None:
     if rows:
         await conn.execute(insert(offline_scans), rows)
+
+
+async def remember_request(conn: AsyncConnection, row: Row) -> bool:
+    """Record a terminal's request id; False if the terminal sent it before."""
+    try:
+        async with conn.begin_nested():
+            await conn.execute(insert(scene_requests).values(**row))
+    except IntegrityError:
+        return False
+    return True
+
+
+async def forget_requests_before(conn: AsyncConnection, at: datetime) -> int:
+    stmt = delete(scene_requests).where(scene_requests.c.seen_at < at)
+    return int((await conn.execute(stmt)).rowcount or 0)
+
+
+async def use_credential(conn: AsyncConnection, use_id: int) -> str | None:
+    stmt = select(scene_use_events.c.credential).where(scene_use_events.c.id == use_id)
+    found = (await conn.execute(stmt)).scalar_one_or_none()
+    return str(found) if found is not None else None

@@ -88,7 +88,7 @@ QR_SCOPES: Final = {
 FULL_IDENTITY: Final = frozenset({SceneUse.IDENTITY, SceneUse.MEDICAL})
 
 OPERATOR_CODE: Final = re.compile(r"^[A-Z0-9]{6,20}$")
-TERMINAL_CODE: Final = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+TERMINAL_CODE: Final = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,31}$")  # kept in capitals
 
 
 class Language(StrEnum):

@@ -28,8 +28,8 @@ class SceneIn(Body):
 
 class TerminalIn(Body):
     terminal_code: str = Field(
-        min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$", description="the scene's own "
-        "name for the terminal (gate 3, counter 12)"
+        min_length=1, max_length=32, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$", description="the "
+        "scene's own name for the terminal (gate 3, counter 12), kept in capitals"
     )  # fmt: skip
     language: Literal["zh", "en"] = Field("zh", description="the language of its refusals")
 
@@ -64,7 +64,17 @@ class TerminalRegistered(BaseModel):
     signature: str = Field(description="how a request is signed")
 
 
-class PresentedIn(Body):
+class TerminalBody(Body):
+    """What every request of a scene's terminal carries besides its signature: an id of its
+    own, so that a request captured and sent again inside the signature's window is refused."""
+
+    request_id: str = Field(
+        min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$",
+        description="unique per request of this terminal (a UUID): one seen before is refused",
+    )  # fmt: skip
+
+
+class PresentedIn(TerminalBody):
     """What the holder shows: the card (its number as the chip reads it) or an ecard code."""
 
     card_number: str | None = Field(
@@ -117,7 +127,7 @@ class OfflineScanIn(Body):
         return OfflineScan(self.qr, self.scanned_at, self.admitted)
 
 
-class OfflineScansIn(Body):
+class OfflineScansIn(TerminalBody):
     scans: list[OfflineScanIn] = Field(min_length=1, max_length=1000)
 
 

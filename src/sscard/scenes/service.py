@@ -8,7 +8,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sscard.actors import service as actors
@@ -31,6 +31,8 @@ from sscard.scenes.permissions import REGISTER_SCENE, USE_CARD_AT_SCENE, VIEW_SC
 from sscard.scenes.rules import FULL_IDENTITY, Language, Refusal, SceneKind, SceneUse
 
 NAME_MAX = 64
+EARLIEST = date(2020, 1, 1)  # no scene used a card through sscard before
+OFFLINE_DAYS = 30  # a gate uploads what it scanned within this many days
 
 
 class SceneAlreadyRegistered(DomainError):
@@ -158,8 +160,10 @@ async def register_terminal(
     InvalidInput for a bad terminal code or language; TerminalAlreadyRegistered."""
     authorize(ctx.actor, REGISTER_SCENE)
     operator = await _operator(ctx, code)
+    terminal_code = terminal_code.strip().upper()  # "t1" and "T1" are one terminal
     if not rules.TERMINAL_CODE.match(terminal_code):
-        zh, en = "须为1至32位字母、数字、-或_", "must be 1 to 32 letters, digits, - or _"
+        zh = "须为1至32位字母、数字、-或_，以字母或数字开头"
+        en = "must be 1 to 32 letters, digits, - or _, starting with a letter or digit"
         raise invalid("terminal_code", zh, en)
     if language not in {x.value for x in Language}:
         raise invalid("language", "须为zh或en", "must be zh or en")
@@ -193,7 +197,9 @@ async def take_terminal_out(ctx: Ctx, code: str, terminal_code: str) -> dict[str
     """Take a terminal out of service: its token stops working at once; the scene's view."""
     authorize(ctx.actor, REGISTER_SCENE)
     operator = await _operator(ctx, code)
-    actor_id = await repo.switch_off_terminal(ctx.conn, operator["id"], terminal_code)
+    actor_id = await repo.switch_off_terminal(
+        ctx.conn, operator["id"], terminal_code.strip().upper()
+    )
     if actor_id is None:
         raise NotFound(field="terminal_code", what_zh="终端", what_en="Terminal")
     await actors.switch_off(ctx, actor_id)
@@ -235,12 +241,54 @@ async def authenticate(
     )
 
 
+class RequestReplayed(DomainError):
+    code = "request_replayed"
+    status = 409
+    message_zh = "该终端已提交过此请求编号，请求被拒绝（防重放）"
+    message_en = "This terminal sent this request id before: the request is refused (replay)"
+
+
+REQUEST_IDS_KEPT = timedelta(days=1)  # far beyond the signature's window
+
+
+async def remember_request(ctx: Ctx, terminal: Terminal, request_id: str) -> None:
+    """A terminal's request is taken once: RequestReplayed for an id it sent before. In the
+    request's transaction, so a request refused for another reason leaves its id unused."""
+    row = {"terminal_id": terminal.id, "request_id": request_id, "seen_at": ctx.now}
+    if not await repo.remember_request(ctx.conn, row):
+        raise RequestReplayed(field="request_id")
+
+
+async def forget_old_requests(ctx: Ctx) -> int:
+    """Forget request ids older than REQUEST_IDS_KEPT (the signature refuses them anyway)."""
+    return await repo.forget_requests_before(ctx.conn, ctx.now - REQUEST_IDS_KEPT)
+
+
 @dataclass(frozen=True)
 class Presented:
     """What the holder showed: the card (its number, as the chip reads) or an ecard's code."""
 
     card_number: str | None = None
     qr: str | None = None
+
+
+async def holder_shown(ctx: Ctx, presented: Presented) -> int | None:
+    """The person whose card or ecard code is shown, or None for one sscard does not know; no
+    use recorded, no code spent (to match a request repeated with its first one)."""
+    if presented.qr is not None:
+        try:
+            return (await ecards.read_scanned(ctx, presented.qr)).person_id
+        except (ecards.QrRefused, QrUnreadable):
+            return None
+    try:
+        return (await cards.find(ctx, presented.card_number or "")).person_id
+    except NotFound:
+        return None
+
+
+async def credential_of_use(ctx: Ctx, use_id: int) -> str | None:
+    """How a recorded use was made: card or ecard."""
+    return await repo.use_credential(ctx.conn, use_id)
 
 
 @dataclass(frozen=True)
@@ -389,6 +437,8 @@ async def scene_uses(ctx: Ctx, code: str, since: datetime, days: int) -> dict[st
     """The uses at one scene over `days` days from `since` (UTC), counted by use, credential,
     the card's city and outcome: no person in them."""
     authorize(ctx.actor, VIEW_SCENES)
+    if not EARLIEST <= since.date() <= ctx.today:
+        raise invalid("since", f"须在{EARLIEST}至今天之间", f"must be from {EARLIEST} to today")
     operator = await _operator(ctx, code)
     until = since + timedelta(days=days)
     rows = await repo.use_counts(ctx.conn, operator["id"], since, until)
@@ -418,14 +468,27 @@ async def reconcile_offline(
     or `already_uploaded` (this gate sent it before: nothing counted again). Admitted scans
     count as the scene's uses at their moment."""
     authorize(ctx.actor, USE_CARD_AT_SCENE)
-    results = [await _reconcile(ctx, terminal, scan) for scan in scans]
+    for i, scan in enumerate(scans):
+        if scan.scanned_at.tzinfo is None:
+            zh, en = "扫码时间须带时区", "a scan's time needs its time zone"
+            raise invalid(f"scans.{i}.scanned_at", zh, en)
+        if not ctx.now - timedelta(days=OFFLINE_DAYS) <= scan.scanned_at <= ctx.now + CLOCK_SKEW:
+            zh = f"须在{OFFLINE_DAYS}天内且不晚于现在"
+            en = f"must be within the last {OFFLINE_DAYS} days and not in the future"
+            raise invalid(f"scans.{i}.scanned_at", zh, en)
+    offered = rules.use_not_offered(
+        terminal.kind, SceneUse.ENTRY
+    ) or await application_lists.refusal(ctx, terminal.city_code, SceneUse.ENTRY, terminal.kind)
+    results = [await _reconcile(ctx, terminal, scan, offered) for scan in scans]
     counts: dict[str, int] = {}
     for r in results:
         counts[r["finding"]] = counts.get(r["finding"], 0) + 1
     return {"counts": counts, "scans": results}
 
 
-async def _reconcile(ctx: Ctx, terminal: Terminal, scan: OfflineScan) -> dict[str, Any]:
+async def _reconcile(
+    ctx: Ctx, terminal: Terminal, scan: OfflineScan, offered: Refusal | None
+) -> dict[str, Any]:
     try:
         read = await ecards.read_scanned(ctx, scan.qr)
     except (ecards.QrRefused, QrUnreadable):
@@ -438,7 +501,11 @@ async def _reconcile(ctx: Ctx, terminal: Terminal, scan: OfflineScan) -> dict[st
     if any(o["terminal_id"] == terminal.id for o in others):
         return {"finding": "already_uploaded", "ecard_no": ecard_no}
     moment = int(scan.scanned_at.timestamp())
-    if not body.issued_at - CLOCK_SKEW.total_seconds() <= moment <= body.expires_at():
+    if offered is not None:
+        finding = offered.code  # a gate of a scene that may not admit by card
+    elif body.scope not in rules.QR_SCOPES[SceneUse.ENTRY]:
+        finding = "wrong_scope"
+    elif not body.issued_at - CLOCK_SKEW.total_seconds() <= moment <= body.expires_at():
         finding = "outside_validity"
     elif others or await ecards.used_online(ctx, read.ecard_id, body.nonce):
         finding = "used_twice"
@@ -452,7 +519,9 @@ async def _reconcile(ctx: Ctx, terminal: Terminal, scan: OfflineScan) -> dict[st
     await repo.insert_use(ctx.conn, {
         "operator_id": terminal.operator_id, "terminal_id": terminal.id, "at": scan.scanned_at,
         "use": SceneUse.ENTRY.value, "credential": "ecard", "card_id": None,
-        "ecard_id": read.ecard_id, "card_city_code": None, "allowed": scan.admitted,
-        "refusal_code": None if scan.admitted else "refused_offline",
+        "ecard_id": read.ecard_id, "card_city_code": None,
+        "allowed": scan.admitted and finding == "first_use",
+        "refusal_code": None if scan.admitted and finding == "first_use" else (
+            finding if finding != "first_use" else "refused_offline"),
     })  # fmt: skip
     return {"finding": finding, "ecard_no": ecard_no}

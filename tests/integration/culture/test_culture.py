@@ -122,3 +122,27 @@ async def test_only_cultural_scenes_sell_tickets_and_lend(api: Api, kind: str) -
     lent = await ok(terminal, "library/loans", {"card_number": card["card_number"],
                                                 "item_code": "B"})  # fmt: skip
     assert (lent["allowed"], lent["code"]) == (False, "use_not_offered")
+
+
+async def test_a_repeated_sale_counts_once_and_codes_ignore_case(
+    api: Api, clock: ManualClock
+) -> None:
+    card = await api.card()
+    number = card["card_number"]
+    office = await scene(api, "scenic_spot", "SS3204000004")
+    today = str(clock.now().date())
+    await sell(office, number, "T-1", today)
+    assert (await sell(office, number, "T-1", today))["duplicate"] is True
+    r = await office.post(f"{BASE}/tickets", {"card_number": number, "ticket_ref": "T-1",
+                                               "valid_on": today, "price_fen": 1})  # fmt: skip
+    assert (r.status_code, r.json()["code"]) == (409, "ticket_ref_reused")
+    r = await api.get("/api/v1/scenes/SS3204000004/uses", "admin", params={"since": "2026-11-23"})
+    assert [c["uses"] for c in r.json()["counts"]] == [1]
+    library = await scene(api, "library", "LB3204000004")
+    await ok(library, "library/readers", {"card_number": number})
+    assert (await ok(library, "library/loans", {"card_number": number, "item_code": "bk-1"}))[
+        "allowed"
+    ]
+    twice = await ok(library, "library/loans", {"card_number": number, "item_code": "BK-1"})
+    assert twice["code"] == "item_on_loan"
+    assert (await ok(library, "library/returns", {"item_code": "Bk-1"}))["returned"] is True

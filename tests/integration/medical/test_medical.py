@@ -309,3 +309,24 @@ async def test_the_holder_and_12333_read_the_account(api: Api, insured: dict[str
     await api.present(insured["person_id"], "hotline")
     r = await api.get(path, "hotline")
     assert (r.status_code, r.json()["balance_fen"]) == (200, 5000)
+
+
+async def test_a_request_repeated_with_other_data_is_refused_not_taken_as_the_first(
+    api: Api, insured: dict[str, Any]
+) -> None:
+    """A settlement number or a fund reference given again with another card or amount is
+    refused (and says nothing of the first holder); an id beyond the database is refused."""
+    other = await api.card()
+    hospital = await scene(api, "hospital", "H32040000006")
+    await settle(hospital, "S1", 1000, 0, card_number=insured["card_number"], hr_password=PIN)
+    r = await hospital.post(SETTLE, {"settlement_ref": "S1", "total_fen": 1000, "fund_fen": 0,
+                                     "card_number": other["card_number"]})  # fmt: skip
+    assert (r.status_code, r.json()["code"]) == (409, "settlement_ref_reused")
+    assert insured["card_number"][-2:] not in r.text
+    again = await credit(api, insured["document"]["number"], 999, "M-1")
+    assert (again["outcome"], again["code"]) == ("refused", "reference_reused")
+    assert await balance(api, insured["person_id"]) == 4000
+    r = await api.post("/api/v1/medical-filings", "clerk_instant",
+                       {"person_id": 2**63, "destination_code": "3205", "reason": "residence",
+                        "valid_from": "2026-11-24"})  # fmt: skip
+    assert (r.status_code, r.json()["field"]) == (422, "person_id")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Any
 
@@ -27,6 +28,8 @@ class SceneTerminal:
         at: datetime | None = None,
         raw: bytes | None = None,
     ) -> httpx.Response:
+        if isinstance(body, dict) and "request_id" not in body:
+            body = {"request_id": uuid.uuid4().hex, **body}
         content = raw if raw is not None else orjson.dumps(body)
         headers = signed_headers(secret or self.secret, at or self.api.rt.clock.now(), content)
         headers["Content-Type"] = "application/json"

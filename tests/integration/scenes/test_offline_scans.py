@@ -43,16 +43,20 @@ async def test_single_use_is_reconciled_across_gates_and_online(
     online = await shown(api, holder, "entry")
     r = await api.post("/api/v1/ecard-qr/checks", "clerk_other", {"qr": online})
     assert r.status_code == 200, r.text
-    late = (clock.now() + timedelta(minutes=5)).isoformat()
+    stale = await shown(api, holder, "entry")
+    clock.advance(timedelta(minutes=5))  # the gate scans it five minutes after it was shown
+    late = clock.now().isoformat()
     both = await upload(
         west,
         {"qr": online, "scanned_at": at, "admitted": True},
-        {"qr": await shown(api, holder, "entry"), "scanned_at": late, "admitted": True},
+        {"qr": stale, "scanned_at": late, "admitted": True},
     )
     assert [s["finding"] for s in both["scans"]] == ["used_twice", "outside_validity"]
     r = await api.get("/api/v1/scenes/SS3204000011/uses", "admin", params={"since": "2026-11-23"})
     entries = [c for c in r.json()["counts"] if c["use"] == "entry"]
-    assert sum(c["uses"] for c in entries) == 4  # every admitted scan, once
+    allowed = sum(c["uses"] for c in entries if c["allowed"])
+    assert allowed == 1  # only the first use is a use; the others are flagged by their finding
+    assert sum(c["uses"] for c in entries) == 4
 
 
 async def test_a_forged_code_is_named_and_a_bad_upload_changes_nothing(
@@ -69,7 +73,37 @@ async def test_a_forged_code_is_named_and_a_bad_upload_changes_nothing(
     assert found["counts"] == {"forged": 1}
     r = await gate.post(UPLOAD, {"scans": [{"qr": code, "scanned_at": "2026-11-23T10:00:00",
                                              "admitted": True}]})  # fmt: skip
-    assert (r.status_code, r.json()["field"]) == (422, "scans")
+    assert (r.status_code, r.json()["field"]) == (422, "scans.0.scanned_at")
     r = await gate.post(UPLOAD, {"scans": []})
     assert r.status_code == 422
     assert await api.count("offline_scans") == 0
+
+
+async def test_a_scan_is_judged_as_the_scene_would_have_online(
+    api: Api, clock: ManualClock
+) -> None:
+    """Offline as online: a hotel's gate may not admit by card, an identity code is not an
+    entry code, a scan outside the code's minute is flagged and none of them counts as a use;
+    a scan time out of any upload's reach is refused by its field."""
+    _, holder = await holder_with_card(api)
+    hotel = await scene(api, "hotel", "HT3204000011")
+    museum = await scene(api, "museum", "MU3204000012")
+    at = clock.now().isoformat()
+    found = await upload(hotel, {"qr": await shown(api, holder, "entry"), "scanned_at": at,
+                                 "admitted": True})  # fmt: skip
+    assert found["counts"] == {"use_not_offered": 1}
+    found = await upload(museum, {"qr": await shown(api, holder, "identity"), "scanned_at": at,
+                                  "admitted": True})  # fmt: skip
+    assert found["counts"] == {"wrong_scope": 1}
+    r = await api.get("/api/v1/scenes/MU3204000012/uses", "admin", params={"since": "2026-11-23"})
+    assert [(c["allowed"], c["refusal_code"]) for c in r.json()["counts"]] == [
+        (False, "wrong_scope")
+    ]
+    code = await shown(api, holder, "entry")
+    for when in ("0001-01-01T00:00:00+08:00", "2090-01-01T10:00:00+08:00"):
+        r = await museum.post(UPLOAD, {"scans": [{"qr": code, "scanned_at": when,
+                                                   "admitted": True}]})  # fmt: skip
+        assert (r.status_code, r.json()["field"]) == (422, "scans.0.scanned_at"), r.text
+    for since in ("0001-01-01", "2090-01-01"):
+        r = await api.get("/api/v1/scenes/MU3204000012/uses", "admin", params={"since": since})
+        assert (r.status_code, r.json()["field"]) == (422, "since")

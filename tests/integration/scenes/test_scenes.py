@@ -140,8 +140,11 @@ async def test_an_unsigned_or_badly_signed_request_is_refused_and_nothing_record
     r = await hall.post(IDENTITY, {"card_number": card["card_number"], "qr": "SC1:XX"})
     assert (r.status_code, r.json()["code"]) == (422, "invalid_input")
     assert r.json()["errors"][0]["reason_zh"] == "card_number 与 qr 须给出且只给出一个"
-    r = await hall.post(IDENTITY, None, raw=b'{"card_number": 12}')
+    r = await hall.post(IDENTITY, None, raw=b'{"request_id": "r-00000001", "card_number": 12}')
     assert (r.status_code, r.json()["field"]) == (422, "card_number")
+    twice = b'{"request_id": "r-00000002", "card_number": "A1", "card_number": "A2"}'
+    r = await hall.post(IDENTITY, None, raw=twice)
+    assert (r.status_code, r.json()["field"]) == (422, "card_number")  # a key given twice
     assert await uses(api, "GH3204000003") == []
     assert await api.count("scene_use_events") == 0
 
@@ -198,3 +201,18 @@ async def test_a_terminal_of_another_city_still_takes_the_card(api: Api) -> None
     answer = await hotel.identity(card_number=card["card_number"])
     assert answer["allowed"] is True
     assert answer["card_city_code"] == "3204"
+
+
+async def test_a_signed_request_sent_again_is_refused(api: Api) -> None:
+    """A request captured inside the signature's window and sent again is refused by its id;
+    the first one stands alone in the statistics."""
+    card = await api.card()
+    hall = await scene(api, "government_hall", "GH3204000005")
+    body = {"request_id": "0f3c2a9e-replay", "card_number": card["card_number"]}
+    first = await hall.post(IDENTITY, body)
+    assert first.status_code == 200, first.text
+    again = await hall.post(IDENTITY, body)
+    assert (again.status_code, again.json()["code"]) == (409, "request_replayed")
+    assert card["document"]["number"] not in again.text
+    [counted] = await uses(api, "GH3204000005")
+    assert counted["uses"] == 1

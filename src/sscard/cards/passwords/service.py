@@ -59,7 +59,7 @@ class WrongOldHrPassword(DomainError):
     status = 403
     rule = "PWD-3"
     message_zh = "原社保密码不正确，还可尝试{remaining_tries}次"
-    message_en = "The old hr password is wrong; {remaining_tries} tries left"
+    message_en = "The old hr password is wrong; tries left: {remaining_tries}"
 
     def extra(self) -> dict[str, Any]:
         return {"remaining_tries": self.params["remaining_tries"]}

@@ -63,7 +63,7 @@ class EcardPasswordWrong(DomainError):
     status = 403
     rule = "PWD-3"
     message_zh = "电子社保卡密码不正确，还可尝试{remaining_tries}次"
-    message_en = "The ecard password is wrong; {remaining_tries} tries left"
+    message_en = "The ecard password is wrong; tries left: {remaining_tries}"
 
     def extra(self) -> dict[str, Any]:
         return {"remaining_tries": self.params["remaining_tries"]}
@@ -155,7 +155,9 @@ async def _check(
     most = (await policy_on(ctx, card.city_code)).password_max_attempts
     if row["locked_at"] is not None:
         return {"outcome": "locked", "field": field}
-    if pw.is_well_formed(password) and await _matches(ctx, ecard, row, password):
+    if not pw.is_well_formed(password):  # it cannot match: refused without a count
+        raise EcardPasswordRefused(field=field, reason_zh="只能是数字", reason_en="digits only")
+    if await _matches(ctx, ecard, row, password):
         if row["failed_attempts"]:
             await store.clear_wrong_tries(ctx.conn, ecard["id"], ctx.now)
         return {"outcome": "verified"}

@@ -175,11 +175,18 @@ def _pairs_once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return seen
 
 
+def refuse_repeated_keys(raw: bytes) -> None:
+    """InvalidInput naming a key given twice in one object (JSON parsers keep the last
+    silently, and the first is what a reader sees); a body that is no JSON is left to the
+    model's parser to name."""
+    with suppress(json.JSONDecodeError, UnicodeDecodeError, RecursionError):
+        json.loads(raw or b"null", object_pairs_hook=_pairs_once)
+
+
 def _validate_strictly(adapter: TypeAdapter[Any], raw: bytes) -> None:
     """The body as its model takes it, strictly; a key given twice in one object is refused
-    by name (JSON parsers keep the last silently, and the first is what a reader sees)."""
-    with suppress(json.JSONDecodeError, UnicodeDecodeError, RecursionError):  # pydantic says
-        json.loads(raw or b"null", object_pairs_hook=_pairs_once)
+    by name."""
+    refuse_repeated_keys(raw)
     try:
         adapter.validate_json(raw or b"null", strict=True)
     except ValidationError as bad:

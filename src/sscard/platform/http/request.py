@@ -13,6 +13,7 @@ from pydantic_core import PydanticCustomError
 from sscard.kernel.db import MAX_ID
 from sscard.kernel.masking import personal_number_kind
 from sscard.kernel.text import unsafe_characters
+from sscard.platform.http.guard import refuse_repeated_keys
 
 M = TypeVar("M", bound=BaseModel)
 PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -117,7 +118,8 @@ def signed_body_openapi(model: type[BaseModel], headers: tuple[str, ...]) -> dic
 
 def parse_strict(model: type[M], raw: bytes) -> M:
     """The raw body as `model`, strictly typed; RequestValidationError (422, each field named)
-    as for any other body."""
+    as for any other body, InvalidInput for a key given twice."""
+    refuse_repeated_keys(raw)
     try:
         return model.model_validate_json(raw, strict=True)
     except ValidationError as bad:

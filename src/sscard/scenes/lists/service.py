@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 from importlib.resources import files
 from typing import Any
@@ -32,6 +32,7 @@ from sscard.scenes.lists.rules import (
 from sscard.scenes.rules import Refusal, SceneKind, SceneUse
 
 NOTE_MAX = 200
+MAX_DAYS_AHEAD = 731  # a version is published at most two years before it takes effect
 
 
 class NotYourList(Forbidden):
@@ -92,10 +93,7 @@ async def refusal(ctx: Ctx, city_code: str, use: SceneUse, kind: SceneKind) -> R
 
 async def published(ctx: Ctx, city_code: str) -> dict[str, Any]:
     """What is in force in a city today, list by list, and all of them together (public)."""
-    try:
-        await reference.require_city(ctx, city_code)
-    except NotFound:
-        raise NotFound(field="city_code", what_zh="城市", what_en="City") from None
+    await _known_city(ctx, city_code)
     lists = await in_force(ctx, city_code)
     together = frozenset().union(*(lst.entries for lst in lists)) if lists else frozenset()
     return {
@@ -104,6 +102,13 @@ async def published(ctx: Ctx, city_code: str) -> dict[str, Any]:
         "lists": [_view(lst) for lst in lists],
         "together": as_items(together),
     }
+
+
+async def _known_city(ctx: Ctx, city_code: str) -> None:
+    try:
+        await reference.require_city(ctx, city_code)
+    except NotFound:
+        raise invalid("city_code", "未知城市", "unknown city") from None
 
 
 def _view(lst: ApplicationList) -> dict[str, Any]:
@@ -139,20 +144,22 @@ async def publish(ctx: Ctx, new: NewList) -> dict[str, Any]:
         if not city:
             raise invalid("city_code", "城市清单须指明城市", "a city's list names its city")
         require_own_city(ctx.actor, city, "city_code")
-        await reference.require_city(ctx, city)
+        await _known_city(ctx, city)
     elif new.city_code:
         raise invalid(
             "city_code", "长三角和全省清单不属于某个城市", "only a city's list has a city"
         )
     elif ctx.actor.role is Role.CENTRE_ADMIN:
         raise NotYourList(field="scope")
-    if new.effective_from < ctx.today:
-        raise invalid("effective_from", "不能早于今天", "cannot be before today")
+    if not ctx.today <= new.effective_from <= ctx.today + timedelta(days=MAX_DAYS_AHEAD):
+        zh, en = "须为今天起两年内的日期", "must be a date from today to two years on"
+        raise invalid("effective_from", zh, en)
     note = new.note.strip()
     if not note or len(note) > NOTE_MAX or unsafe_characters(note):
         raise invalid("note", f"须为1至{NOTE_MAX}个字符", f"must be 1 to {NOTE_MAX} characters")
     entries = entries_of(new.entries)
-    version = max(await repo.last_version(ctx.conn, new.scope.value, city), FIRST_VERSION) + 1
+    first = 0 if new.scope is ListScope.CITY else FIRST_VERSION  # a city's list starts at 1
+    version = max(await repo.last_version(ctx.conn, new.scope.value, city), first) + 1
     row = {"scope": new.scope.value, "city_code": city, "version": version,
            "effective_from": new.effective_from, "note": note, "published_at": ctx.now,
            "published_by": ctx.actor.id}  # fmt: skip
@@ -164,6 +171,10 @@ async def publish(ctx: Ctx, new: NewList) -> dict[str, Any]:
 async def history(ctx: Ctx, scope: ListScope, city_code: str | None) -> list[dict[str, Any]]:
     """Every version of one list, newest first, version 1 (shipped) included (public)."""
     city = city_code if scope is ListScope.CITY else None
+    if scope is ListScope.CITY:
+        if not city:
+            raise invalid("city_code", "城市清单须指明城市", "a city's list names its city")
+        await _known_city(ctx, city)
     rows = await repo.history(ctx.conn, scope.value, city)
     out = [{"version": r["version"], "effective_from": r["effective_from"], "note": r["note"],
             "published_at": r["published_at"]} for r in rows]  # fmt: skip
