@@ -12,7 +12,7 @@ PG_BENCH_URL ?= postgresql://postgres@127.0.0.1:5432/sscard_bench
 # Options of `python -m devstack`, e.g. make run RUN_ARGS="--transport nats"
 RUN_ARGS ?=
 
-.PHONY: run setup test test-sqlite test-postgres test-end-to-end lint bench clean browsers messages screenshots
+.PHONY: run setup test test-sqlite test-sqlite-1 test-sqlite-2 test-postgres test-end-to-end lint bench clean browsers messages screenshots
 
 $(STAMP):
 	$(PY) -m venv $(VENV)
@@ -33,12 +33,14 @@ lint: $(STAMP)
 	$(BIN)/mypy src/sscard tools/bank_simulator tools/devstack
 	$(BIN)/lint-imports
 
-# Three runs side by side, each one's output kept together: the unit and integration tests on
-# SQLite, the integration tests again on PostgreSQL (each its own database and ports), and the
+# The checks and four runs side by side, each one's output kept together: the unit and
+# integration tests on SQLite in two halves (tests/conftest.py deals the modules out), the
+# integration tests again on PostgreSQL (each its own database and ports; the modules marked
+# any_database, which nothing about the database changes, run on SQLite only), and the
 # end-to-end tests (the browser journeys and the black-box tests, which start whole processes
 # and spend much of their time waiting on them).
-test: lint
-	$(MAKE) -j3 --output-sync=target test-sqlite test-postgres test-end-to-end
+test: $(STAMP)
+	$(MAKE) -j5 --output-sync=target lint test-sqlite-1 test-sqlite-2 test-postgres test-end-to-end
 
 # Debian's Chromium, a Chinese font and poppler for the browser and document tests (once per machine).
 browsers:
@@ -46,6 +48,10 @@ browsers:
 
 test-sqlite: $(STAMP)
 	$(BIN)/pytest -q tests --ignore=tests/blackbox --ignore=tests/browser
+
+# The SQLite suite in two halves, run side by side by `make test` (tests/conftest.py).
+test-sqlite-%: $(STAMP)
+	SSCARD_TEST_SHARD=$*/2 $(BIN)/pytest -q tests --ignore=tests/blackbox --ignore=tests/browser
 
 test-end-to-end: $(STAMP) browsers
 	SSCARD_DEVSTACK_TEST_URL=$(PG_TEST_URL)_devstack $(BIN)/pytest -q tests/browser tests/blackbox
