@@ -30,6 +30,10 @@ from schemathesis.specs.openapi.checks import (
 from sscard.app import create_app
 from tests.support.api import Api
 
+# Nothing here differs by database: it runs once, on SQLite (Makefile, test-postgres).
+pytestmark = pytest.mark.any_database
+
+
 BASE = "http://sscard.test"
 SPEC = create_app().openapi()
 schema = schemathesis.openapi.from_dict(copy.deepcopy(SPEC))

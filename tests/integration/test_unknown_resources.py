@@ -20,6 +20,10 @@ from sscard.registry.photo import make_standard_photo
 from tests.support.api import Api
 from tests.support.unit_batches import registered_unit
 
+# Nothing here differs by database: it runs once, on SQLite (Makefile, test-postgres).
+pytestmark = pytest.mark.any_database
+
+
 NO_PERSON = "999999"
 NO_CARD = "Z99999999"
 NO_APP = "SQ32042026112399999999"
