@@ -468,11 +468,11 @@ async def refund(ctx: Ctx, terminal: Terminal, settlement_ref: str) -> dict[str,
         raise NotFound(field="settlement_ref", what_zh="结算", what_en="Settlement")
     card = await cards.behind(ctx, settled["card_id"])
     if not await repo.mark_refunded(ctx.conn, settled["id"], ctx.now):
-        found = await repo.open_accounts(ctx.conn, card.person_id)
-        balance = found[-1]["balance_fen"] if found else 0
+        balance = await _balance(ctx, card.person_id)
         return _settled(settled | {"refunded_at": True}, balance) | {"duplicate": True}
-    balance = 0
-    if settled["account_fen"]:
+    if not settled["account_fen"]:
+        balance = await _balance(ctx, card.person_id)
+    else:
         account = await _account_for(ctx, card.person_id)
         after = await repo.add_to_balance(ctx.conn, account["id"], settled["account_fen"])
         assert after is not None
@@ -481,9 +481,6 @@ async def refund(ctx: Ctx, terminal: Terminal, settlement_ref: str) -> dict[str,
         await repo.insert_entries(
             ctx.conn, [_entry(ctx, account["id"], "refund", settled["account_fen"], after, ref)]
         )
-    else:
-        found = await repo.open_accounts(ctx.conn, card.person_id)
-        balance = found[-1]["balance_fen"] if found else 0
     return _settled(settled | {"refunded_at": ctx.now}, balance) | {"duplicate": False}
 
 
@@ -495,5 +492,10 @@ async def balance_at_scene(ctx: Ctx, terminal: Terminal, presented: Presented) -
     answer = await scenes.answer(ctx, terminal, taken)
     if not taken.allowed or taken.card is None:
         return answer
-    found = await repo.open_accounts(ctx.conn, taken.card.person_id)
-    return answer | {"balance_fen": found[-1]["balance_fen"] if found else 0}
+    return answer | {"balance_fen": await _balance(ctx, taken.card.person_id)}
+
+
+async def _balance(ctx: Ctx, person_id: int) -> int:
+    """The balance of the person's open account (fen); 0 for a person with none yet."""
+    found = await repo.open_accounts(ctx.conn, person_id)
+    return int(found[-1]["balance_fen"]) if found else 0
