@@ -15,6 +15,7 @@ from pathlib import Path
 import asyncpg
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -147,9 +148,17 @@ async def tokens(rt: Runtime, clock: ManualClock) -> dict[str, str]:
     return out
 
 
+@pytest.fixture(scope="session")
+def app(rt: Runtime) -> FastAPI:
+    """One application for the whole run: FastAPI builds each included route's handler on the
+    first request an application serves (some 800 routes), which a fresh application per test
+    paid again every time. Nothing in it belongs to a test: the clock and the data live in the
+    runtime, and `reset` clears the token cache."""
+    return create_app(runtime=rt)
+
+
 @pytest.fixture
-async def api(rt: Runtime, tokens: dict[str, str]) -> AsyncIterator[Api]:
-    app = create_app(runtime=rt)
+async def api(app: FastAPI, rt: Runtime, tokens: dict[str, str]) -> AsyncIterator[Api]:
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://sscard.test") as client:
         yield Api(client, tokens, rt)
