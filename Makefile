@@ -30,7 +30,7 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tools tests migrations benchmarks
 	$(BIN)/ruff format --check src tools tests migrations benchmarks
-	$(BIN)/mypy src/sscard tools/bank_simulator tools/devstack
+	$(BIN)/mypy src/sscard tools/bank_simulator tools/delta_simulator tools/devstack
 	$(BIN)/lint-imports
 
 # The checks and four runs side by side, each one's output kept together: the unit and

@@ -32,6 +32,7 @@ from sscard.cards.jurisdiction import endpoints as jurisdiction
 from sscard.cards.loss import endpoints as loss
 from sscard.cards.passwords import endpoints as passwords
 from sscard.culture import endpoints as culture
+from sscard.delta import endpoints as delta
 from sscard.ecards import endpoints as ecards
 from sscard.ecards.password import endpoints as ecard_password
 from sscard.hr_services import endpoints as hr_services
@@ -82,6 +83,7 @@ ROUTERS = (
     ecards.checks,
     ecard_password.router,
     scenes.router,
+    delta.router,
     application_lists.router,
     medical.router,
     culture.router,

@@ -160,6 +160,7 @@ def _register_groups() -> None:
     from sscard.actors.staff import cli as staff
     from sscard.banks import cli as banks
     from sscard.cards import cli as cards
+    from sscard.delta import cli as delta
     from sscard.ecards import cli as ecards
     from sscard.platform.notify import cli as notifications
     from sscard.platform.outbox import cli as delivery
@@ -182,6 +183,7 @@ def _register_groups() -> None:
     app.add_typer(units.app, name="units")
     app.add_typer(ecards.app, name="ecards")
     app.add_typer(scenes.app, name="scenes")
+    app.add_typer(delta.app, name="delta")
 
 
 _register_groups()

@@ -16,6 +16,7 @@ from sscard.cards.cancellation import models as cancellation
 from sscard.cards.legacy import models as legacy
 from sscard.cards.passwords import models as passwords
 from sscard.culture import models as culture
+from sscard.delta import models as delta
 from sscard.ecards import models as ecards
 from sscard.ecards.password import models as ecard_password
 from sscard.hr_services import models as hr_services
@@ -65,6 +66,7 @@ MODELS = (
     statistics,
     units,
     ecards,
+    delta,
     ecard_password,
     scenes,
     application_lists,

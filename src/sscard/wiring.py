@@ -38,12 +38,17 @@ from sscard.cards.loss import hooks as loss_hooks
 from sscard.cards.loss import permissions as loss
 from sscard.cards.passwords import permissions as passwords
 from sscard.culture import permissions as culture
+from sscard.delta import extensions as delta_extensions
+from sscard.delta import hooks as delta_hooks
+from sscard.delta import permissions as delta
+from sscard.delta import subscribers as delta_subscribers
 from sscard.ecards import permissions as ecards
 from sscard.ecards import subscribers as ecard_subscribers
 from sscard.ecards.password import permissions as ecard_password
 from sscard.hr_services import permissions as hr_services
 from sscard.kernel.actor import Operation
 from sscard.kernel.events import BUS
+from sscard.medical import hooks as medical_hooks
 from sscard.medical import permissions as medical
 from sscard.medical import subscribers as medical_subscribers
 from sscard.platform import permissions as platform
@@ -108,6 +113,7 @@ OPERATIONS: tuple[Operation, ...] = (
     *application_lists.OPERATIONS,
     *medical.OPERATIONS,
     *culture.OPERATIONS,
+    *delta.OPERATIONS,
     *hr_services.OPERATIONS,
 )
 
@@ -126,6 +132,7 @@ def wire() -> None:
         bank_hooks.RECIPIENT,
         legacy_hooks.RECIPIENT,
         jurisdiction_hooks.RECIPIENT,
+        delta_hooks.RECIPIENT,
     ]
     outbox.enrichers.append(bank_enrichment.enrich)
     outbox.card_key = bank_hooks.card_key_of
@@ -153,4 +160,8 @@ def wire() -> None:
     statistics_subscribers.subscribe(BUS)
     ecard_subscribers.subscribe(BUS)
     medical_subscribers.subscribe(BUS)
+    for changed in delta_subscribers.TOLD_TO_THE_DELTA:
+        BUS.subscribe(changed, delta_subscribers.on_hr_function_changed)
+    delta_extensions.clear()
+    delta_extensions.register(medical_hooks.filing_for_delta)  # SPEC MED-1, YRD-1
     BUS.wired = True

@@ -12,6 +12,7 @@ import asyncio
 
 from sscard.banks.reconciliation import tasks as reconciliation
 from sscard.cards.loss import tasks as loss
+from sscard.delta import tasks as delta
 from sscard.ecards import tasks as ecards
 from sscard.kernel.files import private_database, private_files
 from sscard.kernel.runtime import Runtime
@@ -31,6 +32,7 @@ JOBS = (
     units.JUDGE_BATCHES,
     ecards.FORGET_USED_CODES,
     scenes.FORGET_OLD_REQUESTS,
+    delta.FORGET_OLD_REQUESTS,
 )
 
 

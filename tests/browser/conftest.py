@@ -10,11 +10,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
+from fastapi import FastAPI
 from playwright.async_api import Browser, async_playwright
 
-from sscard.app import create_app
-from sscard.kernel.runtime import Runtime
-from tests.integration.conftest import api, clock, rt, tokens  # noqa: F401 - shared fixtures
+from tests.integration.conftest import api, app, clock, rt, tokens  # noqa: F401 - shared fixtures
 from tests.support.console import CHROMIUM, CHROMIUM_ARGS, OUTSIDE, chromium_available
 from tests.support.serving import serving
 
@@ -30,9 +29,9 @@ async def browser() -> AsyncIterator[Browser]:
 
 
 @pytest.fixture(scope="session")
-async def base(rt: Runtime) -> AsyncIterator[str]:  # noqa: F811 - the shared rt
-    """The service's base URL (127.0.0.1, a free port), on the tests' runtime."""
-    async with serving(create_app(runtime=rt)) as url:
+async def base(app: FastAPI) -> AsyncIterator[str]:  # noqa: F811 - the shared app
+    """The service's base URL (127.0.0.1, a free port): the tests' one application."""
+    async with serving(app) as url:
         yield url
 
 

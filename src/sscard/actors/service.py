@@ -106,6 +106,10 @@ REGISTERED_ELSEWHERE = {
         "场景终端随其用卡场景登记（/api/v1/scenes/{code}/terminals）",
         "a scene terminal is registered with its scene (/api/v1/scenes/{code}/terminals)",
     ),
+    Role.DELTA_NODE: (
+        "长三角节点随节点配置登记（PUT /api/v1/delta/nodes/{province_code}）",
+        "a delta node is registered when it is linked (PUT /api/v1/delta/nodes/{province_code})",
+    ),
 }
 
 

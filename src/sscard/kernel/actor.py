@@ -24,6 +24,7 @@ class Role(StrEnum):
     UNIT_AGENT = "unit_agent"
     SCENE_TERMINAL = "scene_terminal"  # a registered scene's terminal, signing its requests
     MEDICAL_FUND = "medical_fund"  # the medical-insurance fund's system (MED-2 credits)
+    DELTA_NODE = "delta_node"  # another delta province's card node, signing its questions (YRD-3)
 
 
 class Channel(StrEnum):
@@ -65,6 +66,7 @@ ROLE_ZH: dict[Role, str] = {
     Role.UNIT_AGENT: "单位经办人",
     Role.SCENE_TERMINAL: "用卡场景终端",
     Role.MEDICAL_FUND: "医保基金系统",
+    Role.DELTA_NODE: "长三角社保卡节点",
 }
 
 
@@ -138,6 +140,7 @@ ROLE_CHANNEL: dict[Role, Channel] = {
     Role.UNIT_AGENT: Channel.UNIT_BATCH,
     Role.SCENE_TERMINAL: Channel.SCENE,
     Role.MEDICAL_FUND: Channel.SYSTEM,
+    Role.DELTA_NODE: Channel.SYSTEM,
 }
 
 OPERATOR = Actor(

@@ -323,10 +323,16 @@ async def settle(
 
 
 async def _filing_refusal(ctx: Ctx, card: Card, terminal: Terminal) -> Refusal | None:
-    if not rules.needs_filing(card.city_code, terminal.city_code):
+    return await filing_refusal(ctx, card, terminal.city_code)
+
+
+async def filing_refusal(ctx: Ctx, card: Card, place_city: str) -> Refusal | None:
+    """SPEC MED-1: None where the card's holder may be treated at `place_city` (a city code,
+    GB/T 2260 four digits): their insured city, or a place a filing in force covers."""
+    if not rules.needs_filing(card.city_code, place_city):
         return None
     filings = await repo.filings_of(ctx.conn, card.person_id)
-    places = [f for f in filings if rules.covers(f["destination_code"], terminal.city_code)]
+    places = [f for f in filings if rules.covers(f["destination_code"], place_city)]
     if any(
         rules.valid_on(f["valid_from"], f["valid_until"], f["ended_at"] is not None, ctx.today)
         for f in places

@@ -68,6 +68,12 @@ scene_use_events = Table(
     Column("card_id", Id, ForeignKey("cards.id"), nullable=True, comment="no personal data"),
     Column("ecard_id", Id, ForeignKey("ecards.id"), nullable=True),
     Column("card_city_code", String(4), nullable=True, comment="whose card: for the statistics"),
+    Column(
+        "card_province_code",
+        String(2),
+        nullable=True,
+        comment="another delta province's card (31, 33, 34); null for Jiangsu's",
+    ),
     Column("allowed", Boolean, nullable=False),
     Column("refusal_code", String(32), nullable=True, comment="why not, when refused"),
 )

@@ -111,6 +111,17 @@ class Refusal:
         return self.reason_zh if language is Language.ZH else self.reason_en
 
 
+def not_exchanged(use: SceneUse) -> Refusal:
+    """YRD-1: of another delta province's card, a Jiangsu scene asks identity and admission;
+    a settlement, a ticket or a loan needs records that stay in the card's own province."""
+    return Refusal(
+        "not_exchanged",
+        f"外省社保卡在本省暂只受理身份核验和入园入馆，不能办理“{USE_ZH[use]}”",
+        f"'{use.value}' is not exchanged for another province's card: identity and admission are",
+        "YRD-1",
+    )
+
+
 def use_not_offered(kind: SceneKind, use: SceneUse) -> Refusal | None:
     """A scene asks only for the uses its kind offers (a hotel does not settle medical bills)."""
     if use in KIND_USES[kind]:

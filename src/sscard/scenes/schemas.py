@@ -83,6 +83,13 @@ class PresentedIn(TerminalBody):
     qr: str | None = Field(
         None, min_length=4, max_length=200, description="an ecard code as scanned (ECARD-3)"
     )
+    issuer_region: str | None = Field(
+        None,
+        pattern=r"^[1-8]\d{5}$",
+        description="the card's issuing region as the chip reads it (GB/T 2260, 6 digits); "
+        "absent or 32xxxx for a Jiangsu card, another delta province's is asked of its node "
+        "(YRD-1)",
+    )
 
     @model_validator(mode="after")
     def _one_credential(self) -> PresentedIn:
@@ -92,15 +99,23 @@ class PresentedIn(TerminalBody):
                 "give exactly one of card_number and qr",
                 {"reason_zh": "card_number 与 qr 须给出且只给出一个"},
             )
+        if self.qr is not None and self.issuer_region is not None:
+            raise PydanticCustomError(
+                "choose_one",
+                "issuer_region goes with card_number, not with qr",
+                {"reason_zh": "issuer_region 只随 card_number 给出，不能与 qr 同时给出"},
+            )
         return self
 
     def domain(self) -> Presented:
-        return Presented(self.card_number, self.qr)
+        return Presented(self.card_number, self.qr, self.issuer_region)
 
 
 class HolderView(BaseModel):
     name: str = Field(description="in full where the use needs it for the record, else masked")
-    social_security_number: str
+    social_security_number: str | None = Field(
+        description="likewise; null for another province's card, whose record stays there"
+    )
 
 
 class SceneAnswer(BaseModel):
@@ -115,6 +130,7 @@ class SceneAnswer(BaseModel):
     rule: str | None = Field(description="the SPEC rule behind the refusal")
     card_number_masked: str | None
     card_city_code: str | None
+    card_province_code: str = Field(description="the issuing province: 32, or 31, 33, 34")
     holder: HolderView | None = Field(description="when allowed")
 
 

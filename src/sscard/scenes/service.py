@@ -9,11 +9,13 @@ import secrets
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Final
 
 from sscard.actors import service as actors
 from sscard.cards import service as cards
 from sscard.cards.entities import Card
+from sscard.delta import service as delta
+from sscard.delta.rules import DeltaUse, StatusAnswer, is_jiangsu, province_of
 from sscard.ecards import service as ecards
 from sscard.ecards.qr import CLOCK_SKEW, QrExpired, QrUnreadable
 from sscard.kernel.actor import Role, authorize, city_scope, require_own_city
@@ -266,15 +268,24 @@ async def forget_old_requests(ctx: Ctx) -> int:
 
 @dataclass(frozen=True)
 class Presented:
-    """What the holder showed: the card (its number, as the chip reads) or an ecard's code."""
+    """What the holder showed: the card (its number and issuing region, as the chip reads
+    them; no region read is a Jiangsu card) or an ecard's code."""
 
     card_number: str | None = None
     qr: str | None = None
+    issuer_region: str | None = None
+
+    @property
+    def from_the_delta(self) -> bool:
+        """A card of Shanghai, Zhejiang or Anhui (or further away): its own province answers."""
+        return self.qr is None and not is_jiangsu(self.issuer_region)
 
 
 async def holder_shown(ctx: Ctx, presented: Presented) -> int | None:
     """The person whose card or ecard code is shown, or None for one sscard does not know; no
     use recorded, no code spent (to match a request repeated with its first one)."""
+    if presented.from_the_delta:
+        return None
     if presented.qr is not None:
         try:
             return (await ecards.read_scanned(ctx, presented.qr)).person_id
@@ -301,6 +312,7 @@ class Taken:
     ecard_id: int | None
     refusal: Refusal | None
     event_id: int
+    foreign: StatusAnswer | None = None  # another delta province's answer for its card
 
     @property
     def allowed(self) -> bool:
@@ -324,6 +336,8 @@ async def take(
     spent only when allowed. The use is recorded either way; the refusal is an answer, not an
     error. QrUnreadable (422) for a text that is no ecard code at all."""
     authorize(ctx.actor, USE_CARD_AT_SCENE)
+    if presented.from_the_delta:
+        return await _take_from_the_delta(ctx, terminal, use, presented)
     credential = "ecard" if presented.qr is not None else "card"
     card, ecard_id, refusal = None, None, rules.use_not_offered(terminal.kind, use)
     if refusal is None:  # YRD-2: only where a list in force includes it
@@ -359,6 +373,35 @@ async def _card_answer(ctx: Ctx, number: str, use: SceneUse) -> tuple[Card | Non
     return card, Refusal(answer.code, answer.reason_zh, answer.reason_en, answer.rule)
 
 
+# What a Jiangsu scene asks of another delta province's card: its identity and admission at a
+# gate. A settlement, a ticket or a loan needs the card's records, which stay in its province.
+DELTA_USES: Final = frozenset({SceneUse.IDENTITY, SceneUse.ENTRY})
+
+
+async def _take_from_the_delta(
+    ctx: Ctx, terminal: Terminal, use: SceneUse, presented: Presented
+) -> Taken:
+    """SPEC YRD-1..3: a card of another delta province, asked of its own province's node; only
+    the delta's list applies to it (YRD-2)."""
+    region = presented.issuer_region or ""
+    refusal = rules.use_not_offered(terminal.kind, use)
+    if refusal is None:
+        refusal = await application_lists.refusal(ctx, terminal.city_code, use, terminal.kind,
+                                                  delta_only=True)  # fmt: skip
+    if refusal is None and use not in DELTA_USES:
+        refusal = rules.not_exchanged(use)
+    foreign = None
+    if refusal is None:
+        foreign = await delta.ask(ctx, region, presented.card_number or "", DeltaUse(use.value),
+                                  terminal.city_code)  # fmt: skip
+        if not foreign.allowed:
+            refusal = Refusal(foreign.code, foreign.reason_zh or "", foreign.reason_en or "",
+                              foreign.rule)  # fmt: skip
+    event_id = await _record(ctx, terminal, use, "card", None, None, refusal,
+                             province_of(region))  # fmt: skip
+    return Taken(use, "card", None, None, refusal, event_id, foreign)
+
+
 def _refusal_of(error: DomainError) -> Refusal:
     return Refusal(error.code, error.detail_zh, error.detail_en, error.rule)
 
@@ -371,6 +414,7 @@ async def _record(
     card: Card | None,
     ecard_id: int | None,
     refusal: Refusal | None,
+    card_province_code: str | None = None,
 ) -> int:
     row = {
         "operator_id": terminal.operator_id,
@@ -381,6 +425,7 @@ async def _record(
         "card_id": card.id if card is not None else None,
         "ecard_id": ecard_id,
         "card_city_code": card.city_code if card is not None else None,
+        "card_province_code": card_province_code,
         "allowed": refusal is None,
         "refusal_code": refusal.code if refusal is not None else None,
     }
@@ -398,8 +443,11 @@ async def answer(ctx: Ctx, terminal: Terminal, taken: Taken) -> dict[str, Any]:
         "use_id": taken.event_id,
         "card_number_masked": mask_number(taken.card.card_number) if taken.card else None,
         "card_city_code": taken.card.city_code if taken.card else None,
+        "card_province_code": taken.foreign.province_code if taken.foreign else "32",
         "holder": None,
     }
+    if taken.foreign is not None:
+        body["card_number_masked"] = taken.foreign.card_number_masked
     if taken.refusal is not None:
         r = taken.refusal
         return body | {
@@ -409,8 +457,12 @@ async def answer(ctx: Ctx, terminal: Terminal, taken: Taken) -> dict[str, Any]:
             "reason_en": r.reason_en,
             "rule": r.rule,
         }
-    assert taken.card is not None
-    body["holder"] = await _holder(ctx, taken.card.person_id, taken.use in FULL_IDENTITY)
+    if taken.foreign is not None:  # the card's record stays in its own province (YRD-3)
+        name = taken.foreign.holder_name_masked or ""
+        body["holder"] = {"name": name, "social_security_number": None}
+    else:
+        assert taken.card is not None
+        body["holder"] = await _holder(ctx, taken.card.person_id, taken.use in FULL_IDENTITY)
     return body | {"code": "ok", "reason": None, "reason_zh": None, "reason_en": None,
                    "rule": None}  # fmt: skip
 

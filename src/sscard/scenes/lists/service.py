@@ -86,9 +86,15 @@ async def _load(ctx: Ctx, city_code: str, day: date) -> list[ApplicationList]:
     return out
 
 
-async def refusal(ctx: Ctx, city_code: str, use: SceneUse, kind: SceneKind) -> Refusal | None:
-    """YRD-2: None if a list in force in the scene's city includes the use at its kind."""
-    return listed_refusal(await in_force(ctx, city_code), use, kind)
+async def refusal(
+    ctx: Ctx, city_code: str, use: SceneUse, kind: SceneKind, delta_only: bool = False
+) -> Refusal | None:
+    """YRD-2: None if a list in force in the scene's city includes the use at its kind; for a
+    card of another delta province (`delta_only`), the delta's own list only."""
+    lists = await in_force(ctx, city_code)
+    if delta_only:
+        lists = [lst for lst in lists if lst.scope is ListScope.DELTA]
+    return listed_refusal(lists, use, kind)
 
 
 async def published(ctx: Ctx, city_code: str) -> dict[str, Any]:
