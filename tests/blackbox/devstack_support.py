@@ -27,7 +27,10 @@ def stack_env(var: Path, **extra: str) -> dict[str, str]:
     env = {**os.environ, "SSCARD_ACCESS_LOG": "0", "SSCARD_LOG_LEVEL": "warning"}
     env.pop("SSCARD_DATABASE_URL", None)
     env.update(
-        SSCARD_VAR_DIR=str(var), SSCARD_PORT=str(free_port()), SSCARD_SIM_PORT=str(free_port())
+        SSCARD_VAR_DIR=str(var),
+        SSCARD_PORT=str(free_port()),
+        SSCARD_SIM_PORT=str(free_port()),
+        SSCARD_DELTA_SIM_PORT=str(free_port()),
     )
     env.update(extra)
     return env
@@ -79,8 +82,10 @@ def start(env: dict[str, str], log: Path, *args: str) -> Running:
             state = _state(var)
             if (
                 state
-                and len(state["children"]) == 2
-                and all(_answers(http, state[url]) for url in ("sscard_url", "sim_url"))
+                and len(state["children"]) == 3
+                and all(
+                    _answers(http, state[url]) for url in ("sscard_url", "sim_url", "delta_url")
+                )
             ):
                 urls, children = (state["sscard_url"], state["sim_url"]), state["children"]
                 return Running(proc, var, log, *urls, children)  # type: ignore[arg-type]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import signal
 import socket
@@ -105,6 +106,14 @@ def test_the_stack_delivers_production_data_and_the_account_comes_back(
             )
         assert opened["account"].startswith("6222")
         assert stack.sim_stats()["messages"]["applied"] == 1
+        # SPEC YRD-1, YRD-3: Shanghai's simulated node asks sscard about the card, signed.
+        state = json.loads((var / "devstack.json").read_text())
+        question = {"card_number": card, "issuer_region": "320400", "use": "identity",
+                    "place_code": "3101"}  # fmt: skip
+        asked = httpx.post(f"{state['delta_url']}/control/provinces/31/ask", json=question,
+                           timeout=10).json()  # fmt: skip
+        assert (asked["status_code"], asked["signature_holds"]) == (200, True), asked
+        assert (asked["answer"]["known"], asked["answer"]["code"]) == (True, "not_collected")
     finally:
         assert running.stop(signal.SIGINT) == 0
         if transport == "nats":
@@ -148,7 +157,7 @@ def test_the_stack_starts_and_stops_five_times_on_postgresql_with_two_workers(
     _start_and_stop_again_and_again(tmp_path, env)
 
 
-@pytest.mark.parametrize("variable", ["SSCARD_SIM_PORT", "SSCARD_PORT"])
+@pytest.mark.parametrize("variable", ["SSCARD_SIM_PORT", "SSCARD_DELTA_SIM_PORT", "SSCARD_PORT"])
 def test_a_taken_port_stops_at_once_with_one_line_naming_it(tmp_path: Path, variable: str) -> None:
     var = tmp_path / "var"
     env = stack_env(var)
@@ -193,7 +202,8 @@ def test_a_child_dying_on_its_own_stops_the_other_and_says_why(tmp_path: Path) -
 
     assert code == 1
     assert running.said()[-1] == (
-        f"devstack: bank simulator (pid {sim}) was killed by SIGKILL; stopping sscard"
+        f"devstack: bank simulator (pid {sim}) was killed by SIGKILL; stopping delta "
+        "simulator, sscard"
     )
     assert stack_processes(var) == []
 

@@ -56,6 +56,7 @@ from sscard.cards.passwords.permissions import (
 )
 from sscard.cards.permissions import CHECK_CARD_USE, VIEW_CARD
 from sscard.culture.permissions import ADMIT_AT_GATE, LEND_AT_LIBRARY, SELL_TICKET
+from sscard.delta.permissions import ANSWER_DELTA_QUESTION, LINK_DELTA_NODE, VIEW_DELTA
 from sscard.ecards.password.permissions import RESET_ECARD_PASSWORD, SET_ECARD_PASSWORD
 from sscard.ecards.permissions import (
     CONSENT_ECARD_CHANNEL,
@@ -313,6 +314,10 @@ REQUESTS: dict[Operation, tuple[str, str, Any]] = {
     ),
     VIEW_SCENES: ("GET", "/api/v1/scenes", None),
     USE_CARD_AT_SCENE: ("POST", "/api/v1/scene-uses/identity", {"card_number": NO_CARD}),
+    # Issue 14: the delta exchange (delta).
+    ANSWER_DELTA_QUESTION: ("POST", "/api/v1/delta/card-status", {"card_number": NO_CARD}),
+    LINK_DELTA_NODE: ("PUT", "/api/v1/delta/nodes/33", {"base_url": "http://127.0.0.1:9/33"}),
+    VIEW_DELTA: ("GET", "/api/v1/delta", None),
     # Issue 14: medical use (medical).
     FILE_CROSS_REGION: (
         "POST",
@@ -408,6 +413,10 @@ async def _actors(api: Api, person_id: int) -> dict[Role, str]:
     actors[Role.MEDICAL_FUND] = "fund"
     terminal = await scene(api, "hotel", "MX3201000001", city="3201")
     actors[Role.SCENE_TERMINAL] = terminal.key
+    r = await api.call("PUT", "/api/v1/delta/nodes/31", "admin", {"base_url": "http://127.0.0.1:9"})
+    assert r.status_code == 200, r.text
+    api.tokens["node"] = r.json()["token"]
+    actors[Role.DELTA_NODE] = "node"
     return actors
 
 

@@ -208,10 +208,12 @@ CASES: list[tuple[str, str, str, str, Any, str]] = [
 
 # Routes whose path parameter is not a resource looked up but one the request creates: a
 # calendar year (any year in range), a recipient's endpoint (an unknown recipient is refused
-# as invalid input, tests/integration/platform/outbox/test_delivery_admin.py).
+# as invalid input, tests/integration/platform/outbox/test_delivery_admin.py), a delta node
+# (a province outside the delta likewise, tests/integration/delta/test_exchange.py).
 NOT_LOOKUPS = {
     ("PUT", "/api/v1/calendar/years/{year}"),
     ("PUT", "/api/v1/delivery-endpoints/{recipient}"),
+    ("PUT", "/api/v1/delta/nodes/{province_code}"),
 }
 
 

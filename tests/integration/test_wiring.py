@@ -19,8 +19,11 @@ from sscard.cards.events import (
     ClosureNoticeIssued,
     HrFunctionChanged,
 )
+from sscard.delta import subscribers as delta_subscribers
+from sscard.delta.extensions import FILING_CHECKS
 from sscard.kernel.actor import OPERATOR
 from sscard.kernel.events import BUS
+from sscard.medical.hooks import filing_for_delta
 from sscard.platform.notify.templates import TEMPLATES
 from sscard.platform.outbox.extensions import HOOKS
 from sscard.platform.outbox.models import outbox
@@ -40,7 +43,9 @@ def test_wire_registers_every_contexts_hooks() -> None:
         "a known bank code",
         "medical_insurance",
         "centre:<city code>",
+        "a linked delta node (YRD-31 ...)",  # YRD-3
     }
+    assert filing_for_delta in FILING_CHECKS  # MED-1, YRD-1
     assert enrich in HOOKS.enrichers
     assert HOOKS.card_key is not None
 
@@ -80,3 +85,12 @@ async def test_a_card_change_reaches_the_bank_only_through_its_event(
     r = await api.card_post(card["card_number"], "unlock", "hotline")
     assert r.status_code == 200, r.text
     assert await _outbox_rows(api) == before + 1
+
+
+def test_the_delta_hears_of_every_change_that_decides_a_use() -> None:
+    """SPEC YRD-3, LOSS-5: each loss, lift, unlock, replacement, exchange, cancellation and void
+    of a card reaches the delta's subscriber (which tells the nodes following the card)."""
+    wire()
+    for event_type in delta_subscribers.TOLD_TO_THE_DELTA:
+        assert delta_subscribers.on_hr_function_changed in BUS.handlers_for(event_type)
+    assert delta_subscribers.on_hr_function_changed not in BUS.handlers_for(CardCollected)

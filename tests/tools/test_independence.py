@@ -9,10 +9,11 @@ import sys
 import pytest
 
 import bank_simulator
+import delta_simulator
 import devstack
 
 
-@pytest.mark.parametrize("package", [bank_simulator, devstack])
+@pytest.mark.parametrize("package", [bank_simulator, delta_simulator, devstack])
 def test_a_tool_imports_nothing_of_sscard(package: object) -> None:
     name = package.__name__  # type: ignore[attr-defined]
     paths = package.__path__  # type: ignore[attr-defined]

@@ -23,7 +23,8 @@ def main(argv: list[str] | None = None) -> int:
     os.umask(PRIVATE_UMASK)
     parser = argparse.ArgumentParser(
         prog="python -m devstack",
-        description="Set up sscard, start the bank simulator and sscard, stop both on Ctrl-C.",
+        description="Set up sscard, start the bank and delta simulators and sscard, stop all "
+        "on Ctrl-C.",
     )
     parser.add_argument("--transport", choices=("http", "nats"), default="http")
     parser.add_argument(
@@ -44,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
             host=env.get("SSCARD_HOST", "127.0.0.1"),
             port=_port(env, "SSCARD_PORT", 8000),
             sim_port=_port(env, "SSCARD_SIM_PORT", 8700),
+            delta_port=_port(env, "SSCARD_DELTA_SIM_PORT", 8710),
             transport=args.transport,
             sim_db=args.sim_db or str(var / "bank-sim.db"),
             stop_seconds=args.stop_seconds,

@@ -22,6 +22,7 @@ from devstack.processes import Child, Signals, describe_exit, stop_group
 
 SIM_HOST = "127.0.0.1"  # the simulator serves this machine only
 SIMULATOR = "bank simulator"
+DELTA = "delta simulator"  # the other delta provinces' card nodes (YRD-1..3)
 SSCARD = "sscard"
 READY_SECONDS = 60.0
 
@@ -32,6 +33,7 @@ class Options:
     host: str
     port: int
     sim_port: int
+    delta_port: int
     transport: str
     sim_db: str
     stop_seconds: float
@@ -48,6 +50,14 @@ class Options:
     @property
     def sim_config(self) -> Path:
         return self.var / "bank-sim.json"
+
+    @property
+    def delta_url(self) -> str:
+        return f"http://{SIM_HOST}:{self.delta_port}"
+
+    @property
+    def delta_config(self) -> Path:
+        return self.var / "delta-sim.json"
 
     @property
     def state_file(self) -> Path:
@@ -79,22 +89,28 @@ def run(options: Options, env: dict[str, str]) -> int:
     try:
         sim_sock = claim(SIM_HOST, options.sim_port, "SSCARD_SIM_PORT")
         try:
+            delta_sock = claim(SIM_HOST, options.delta_port, "SSCARD_DELTA_SIM_PORT")
+        except PortTaken:
+            sim_sock.close()
+            raise
+        try:
             # Held until sscard starts, so that nothing takes it during the set-up.
             sscard_sock = claim(options.host, options.port, "SSCARD_PORT")
         except PortTaken:
             sim_sock.close()
+            delta_sock.close()
             raise
     except PortTaken as taken:
         say(str(taken))
         lock.close()
         return 2
-    stack = Stack(options, env, signals, sim_sock, sscard_sock)
+    stack = Stack(options, env, signals, sim_sock, sscard_sock, delta_sock)
     try:
         stack.start()
         say(
             f"running: sscard {options.sscard_url} (staff console {options.sscard_url}/signin,"
             f" API docs /docs), bank simulator "
-            f"{options.sim_url}; Ctrl-C stops both"
+            f"{options.sim_url}, delta simulator {options.delta_url}; Ctrl-C stops all"
         )
         stack.supervise()
     except StopRequested:
@@ -116,10 +132,12 @@ class Stack:
         signals: Signals,
         sim_sock: socket.socket,
         sscard_sock: socket.socket,
+        delta_sock: socket.socket,
     ) -> None:
         self.o = options
         self.signals = signals
         self.sim_sock = sim_sock
+        self.delta_sock = delta_sock
         self.sscard_sock: socket.socket | None = sscard_sock
         self.sscard_env = {**env, "SSCARD_PORT": str(options.port)}
         # The simulator talks to sscard over the wire only: none of sscard's settings (its
@@ -159,11 +177,24 @@ class Stack:
                 f"what answers on {self.o.sim_url} is not the simulator devstack started "
                 f"({refused}); sscard was not started"
             ) from None
+        self.start_delta()
         assert self.sscard_sock is not None
         self.sscard_sock.close()  # sscard serve binds the port itself
         self.sscard_sock = None
         sscard = self.spawn(SSCARD, [sys.executable, "-m", "sscard", "serve"], self.sscard_env)
         self.wait_ready(sscard, self.o.sscard_url)
+
+    def start_delta(self) -> None:
+        """The other delta provinces' nodes, linked to sscard (YRD-1..3), on their own port."""
+        link = ["delta", "link-simulator", "--sim-url", self.o.delta_url, "--sscard-url",
+                self.o.sscard_url, "--config", str(self.o.delta_config)]  # fmt: skip
+        self.step("sscard delta link-simulator", *link)
+        fd = self.delta_sock.fileno()
+        serve = ["serve", "--config", str(self.o.delta_config), "--fd", str(fd),
+                 "--log", str(self.o.var / "delta-sim.log")]  # fmt: skip
+        delta = self.spawn(DELTA, [sys.executable, "-m", "delta_simulator", *serve],
+                           self.sim_env, pass_fds=(fd,))  # fmt: skip
+        self.wait_ready(delta, self.o.delta_url)
 
     def step(self, name: str, *args: str) -> None:
         """Run one sscard command to its end (interruptible like everything else)."""
@@ -227,7 +258,7 @@ class Stack:
         grace = self.o.stop_seconds
         killed = []
         for child in sorted(self.children, key=lambda c: c.name != SSCARD):
-            signum = received if child.name in (SSCARD, SIMULATOR) else signal.SIGTERM
+            signum = received if child.name in (SSCARD, SIMULATOR, DELTA) else signal.SIGTERM
             if not stop_group(child, self.signals, signum, grace, self.refuse_for_sim):
                 killed.append(child.name)
         if killed:
@@ -238,6 +269,7 @@ class Stack:
             )
             say(f"killed {', '.join(killed)}: {why}")
         self.sim_sock.close()
+        self.delta_sock.close()
         if self.sscard_sock is not None:
             self.sscard_sock.close()
         self.o.state_file.unlink(missing_ok=True)
@@ -269,6 +301,7 @@ class Stack:
             "pid": os.getpid(),
             "sscard_url": self.o.sscard_url,
             "sim_url": self.o.sim_url,
+            "delta_url": self.o.delta_url,
             "children": {c.name: c.pid for c in self.children},
         }
         self.o.state_file.write_text(json.dumps(state, indent=1) + "\n")
