@@ -54,7 +54,8 @@ async def delta_nodes(api: Api, app: FastAPI, cards: int = 60) -> AsyncIterator[
             linked = {}
             async with api.rt.unit(OPERATOR) as ctx:
                 for code in ("31", "33", "34"):
-                    linked[code] = await delta.link_node(ctx, code, f"{url}/provinces/{code}")
+                    base = f"{url}/provinces/{code}"
+                    linked[code] = await delta.link_node(ctx, code, base, renew=True)
             for code, node in linked.items():
                 secret = bytes.fromhex(node["signing_key"])
                 sim.provinces[code] = Province(code, node["token"], secret,

@@ -20,6 +20,7 @@ from sscard.actors.staff.service import StaffSession
 from sscard.applications import service as applications
 from sscard.banks import service as inbox
 from sscard.banks.reconciliation import service as reconciliation
+from sscard.delta import service as delta
 from sscard.kernel.ctx import Ctx
 from sscard.platform.notify import service as notifications
 from sscard.platform.notify.rules import NotificationFilter
@@ -99,6 +100,12 @@ AREAS = (
         N_("Application lists"),
         N_("The delta's, the province's and each city's lists of what scenes may ask of cards."),
         lambda ctx: lists.published(ctx, ctx.actor.city_code or "3201"),
+    ),
+    Area(
+        "/centre/delta",
+        N_("Yangtze River Delta exchange"),
+        N_("Shanghai's, Zhejiang's and Anhui's card nodes, and what crossed between them and us."),
+        lambda ctx: delta.overview(ctx, 30),
     ),
     Area(
         "/centre/reference",

@@ -12,6 +12,7 @@ from sscard.actors.staff.service import StaffSession
 from sscard.applications.online.permissions import MAIL_CARD
 from sscard.banks.permissions import VIEW_BANK_INBOX
 from sscard.banks.reconciliation.permissions import VIEW_RECONCILIATION
+from sscard.delta.permissions import VIEW_DELTA
 from sscard.kernel.actor import ROLE_ZH, Operation, Role
 from sscard.kernel.errors import DomainError
 from sscard.platform.notify.permissions import VIEW_NOTIFICATIONS
@@ -83,6 +84,7 @@ AREA_LINKS = (
     AreaLink("/centre/reconciliation", N_("Reconciliation"), VIEW_RECONCILIATION),
     AreaLink("/centre/scenes", N_("Scenes"), VIEW_SCENES),
     AreaLink("/centre/application-lists", N_("Application lists")),
+    AreaLink("/centre/delta", N_("Yangtze River Delta exchange"), VIEW_DELTA),
     AreaLink("/centre/reference", N_("Reference data")),
     AreaLink("/centre/calendar", N_("Holiday calendar")),
     AreaLink("/centre/staff", N_("Staff accounts")),
