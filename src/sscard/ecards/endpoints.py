@@ -69,7 +69,7 @@ async def consent(
     responses=answers(QrView),
 )
 async def show_qr(body: QrIn, request: Request, actor: Actor = Depends(current_actor)) -> Response:
-    return await write(request, actor, lambda ctx: ecards.show_qr(ctx, body.domain()))
+    return await write(request, actor, lambda ctx: ecards.show_qr(ctx, body.domain(), body.channel))
 
 
 checks = APIRouter(route_class=GuardedRoute, prefix="/api/v1", tags=["ecard"])

@@ -36,8 +36,13 @@ class QrIn(Body):
     scope: Literal["identity", "entry", "hr_service"] = Field(
         description="what the code may be used for: an identity credential (SCN-1), entry to a "
         "scenic spot, museum or library (CUL-1), HR services (ECARD-5); medical settlement "
-        "needs the ecard password (not offered yet)"
+        "needs the ecard password (POST /api/v1/me/ecard/medical-qr)"
     )
+    channel: str | None = Field(
+        None, max_length=32, description="the synchronised-application channel showing it "
+        "(ECARD-1: needs the holder's consent, GET /api/v1/me/ecard); absent in sscard's own "
+        "online hall"
+    )  # fmt: skip
 
     def domain(self) -> Scope:
         return Scope[self.scope.upper()]

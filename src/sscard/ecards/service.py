@@ -28,7 +28,7 @@ from sscard.ecards.permissions import (
 )
 from sscard.kernel.actor import authorize
 from sscard.kernel.ctx import Ctx
-from sscard.kernel.errors import DomainError, NotFound
+from sscard.kernel.errors import DomainError, Forbidden, NotFound, invalid
 from sscard.kernel.masking import mask_number
 from sscard.platform import cache
 from sscard.platform.access.rules import Purpose
@@ -302,18 +302,43 @@ async def published_keys(ctx: Ctx) -> dict[str, Any]:
     }
 
 
-async def show_qr(ctx: Ctx, scope: qr.Scope) -> dict[str, Any]:
+class ChannelNotConsented(Forbidden):
+    code = "channel_not_consented"
+    rule = "ECARD-1"
+    message_zh = "持卡人尚未同意电子社保卡在“{channel_zh}”使用，请先在网上服务大厅授权"
+    message_en = "The holder has not consented to the ecard working in {channel_en}: consent first"
+
+
+async def require_consent(ctx: Ctx, ecard: dict[str, Any], channel: str | None) -> None:
+    """SPEC ECARD-1: a code is shown in a synchronised-application channel only while the
+    holder's consent to that channel stands; `channel` None is sscard's own online hall, where
+    the holder signed in with their real name. InvalidInput for a channel the national list
+    does not name; ChannelNotConsented (403) for one without a standing consent."""
+    if channel is None:
+        return
+    known = CHANNEL_BY_CODE.get(channel)
+    if known is None:
+        raise invalid("channel", "不是电子社保卡同步应用渠道", "is not a synchronised channel")
+    if channel not in await repo.live_consents(ctx.conn, ecard["id"]):
+        raise ChannelNotConsented(field="channel", channel_zh=known.name_zh,
+                                  channel_en=known.name_en)  # fmt: skip
+
+
+async def show_qr(ctx: Ctx, scope: qr.Scope, channel: str | None = None) -> dict[str, Any]:
     """SPEC ECARD-3: a code for the holder's ecard, good for VALID_SECONDS and one use, signed
-    by the platform. EcardNotUsable unless the ecard is in use and its card may be used for the
-    scope's use now (LOSS-5: a card lost, expired for payment...). A code that pays at a
-    hospital is shown only against the ecard password (ecards.password.show_medical_qr)."""
+    by the platform, shown in sscard's online hall or in a `channel` the holder consented to
+    (ECARD-1, ChannelNotConsented). EcardNotUsable unless the ecard is in use and its card may
+    be used for the scope's use now (LOSS-5: a card lost, expired for payment...). A code that
+    pays at a hospital is shown only against the ecard password (ecards.password)."""
     authorize(ctx.actor, SHOW_ECARD_QR)
     if scope is qr.Scope.MEDICAL:
         raise EcardNotUsable(
             field="scope", reason_zh="医保结算码须输入电子社保卡密码后出示",
             reason_en="a code that pays at a hospital is shown with the ecard password",
         )  # fmt: skip
-    return await mint_qr(ctx, await own_ecard(ctx), scope)
+    ecard = await own_ecard(ctx)
+    await require_consent(ctx, ecard, channel)
+    return await mint_qr(ctx, ecard, scope)
 
 
 async def mint_qr(ctx: Ctx, ecard: dict[str, Any], scope: qr.Scope) -> dict[str, Any]:

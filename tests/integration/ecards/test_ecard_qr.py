@@ -153,3 +153,33 @@ async def test_used_codes_are_forgotten_once_they_could_no_longer_be_shown(
     assert await api.count("ecard_qr_uses") == 0
     r = await api.post(CHECK, "clerk_other", {"qr": code})
     assert (r.status_code, r.json()["code"]) == (422, "qr_expired")
+
+
+async def test_a_channel_shows_a_code_only_under_the_holders_consent(api: Api) -> None:
+    """SPEC ECARD-1: the ecard works in a synchronised channel (WeChat) only once the holder
+    consented to it, and no longer once withdrawn; sscard's own hall needs none; a channel the
+    national list does not name is refused; the medical code likewise, before any password is
+    tried (no wrong try counted)."""
+    _, holder = await holder_with_card(api)
+    r = await api.post(SHOW, holder, {"scope": "entry", "channel": "wechat"})
+    assert (r.status_code, r.json()["code"], r.json()["rule"]) == (
+        403, "channel_not_consented", "ECARD-1",
+    )  # fmt: skip
+    assert "微信小程序" in r.json()["detail_zh"]
+    r = await api.post(SHOW, holder, {"scope": "entry", "channel": "myspace"})
+    assert (r.status_code, r.json()["field"]) == (422, "channel")
+    r = await api.post("/api/v1/me/ecard/medical-qr", holder,
+                       {"password": "000000", "channel": "wechat"})  # fmt: skip
+    assert r.json()["code"] == "channel_not_consented"
+    assert await api.count("ecard_passwords") == 0
+    await shown(api, holder, "entry")  # the online hall
+    r = await api.call("PUT", "/api/v1/me/ecard/channels/wechat/consent", holder)
+    assert r.status_code == 200, r.text
+    r = await api.post(SHOW, holder, {"scope": "entry", "channel": "wechat"})
+    assert r.status_code == 200, r.text
+    r = await api.post(SHOW, holder, {"scope": "entry", "channel": "alipay"})
+    assert r.status_code == 403
+    r = await api.call("DELETE", "/api/v1/me/ecard/channels/wechat/consent", holder)
+    assert r.status_code == 200, r.text
+    r = await api.post(SHOW, holder, {"scope": "entry", "channel": "wechat"})
+    assert (r.status_code, r.json()["code"]) == (403, "channel_not_consented")

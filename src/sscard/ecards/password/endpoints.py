@@ -61,7 +61,9 @@ async def medical_qr(
     body: MedicalQrIn, request: Request, actor: Actor = Depends(current_actor)
 ) -> Response:
     password = body.password.get_secret_value()
-    return await _write(request, actor, lambda ctx: service.show_medical_qr(ctx, password))
+    return await _write(
+        request, actor, lambda ctx: service.show_medical_qr(ctx, password, body.channel)
+    )
 
 
 @router.post(

@@ -27,6 +27,10 @@ class EcardPasswordResetIn(Body):
 
 class MedicalQrIn(Body):
     password: SecretStr = Field(max_length=32, description="the ecard password")
+    channel: str | None = Field(
+        None, max_length=32, description="the synchronised-application channel showing it "
+        "(ECARD-1: needs the holder's consent); absent in sscard's own online hall"
+    )  # fmt: skip
 
 
 class EcardPasswordView(BaseModel):

@@ -105,11 +105,13 @@ async def password_state(ctx: Ctx) -> dict[str, bool]:
     return {"password_set": row is not None, "locked": bool(row and row["locked_at"])}
 
 
-async def show_medical_qr(ctx: Ctx, password: str) -> dict[str, Any]:
-    """SPEC ECARD-3: a code that pays at a hospital, shown only against the ecard password;
+async def show_medical_qr(ctx: Ctx, password: str, channel: str | None = None) -> dict[str, Any]:
+    """SPEC ECARD-3: a code that pays at a hospital, shown only against the ecard password (in
+    a `channel`, only under the holder's consent to it, ECARD-1, before any password is tried);
     a wrong try is counted (the answer says how many are left), the last one locks."""
     authorize(ctx.actor, SHOW_ECARD_QR)
     ecard = await ecards.own_ecard(ctx)
+    await ecards.require_consent(ctx, ecard, channel)
     row = await store.get(ctx.conn, ecard["id"])
     if row is None:
         raise EcardPasswordNotSet(field="password")
