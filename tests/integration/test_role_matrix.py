@@ -72,6 +72,7 @@ from sscard.medical.permissions import (
     FILE_CROSS_REGION,
     SETTLE_MEDICAL,
     VIEW_MEDICAL_ACCOUNT,
+    VIEW_MEDICAL_LEDGER,
 )
 from sscard.platform.access.permissions import VIEW_ACCESS_LOG
 from sscard.platform.clock.permissions import MOVE_CLOCK
@@ -314,6 +315,7 @@ REQUESTS: dict[Operation, tuple[str, str, Any]] = {
     ),
     VIEW_SCENES: ("GET", "/api/v1/scenes", None),
     USE_CARD_AT_SCENE: ("POST", "/api/v1/scene-uses/identity", {"card_number": NO_CARD}),
+    VIEW_MEDICAL_LEDGER: ("GET", "/api/v1/medical-ledger", None),
     # Issue 14: the delta exchange (delta).
     ANSWER_DELTA_QUESTION: ("POST", "/api/v1/delta/card-status", {"card_number": NO_CARD}),
     LINK_DELTA_NODE: ("PUT", "/api/v1/delta/nodes/33", {"base_url": "http://127.0.0.1:9/33"}),

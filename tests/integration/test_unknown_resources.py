@@ -201,6 +201,8 @@ CASES: list[tuple[str, str, str, str, Any, str]] = [
      "/api/v1/me/insurance-certificates/AAAA-BBBB-CCCC-DDDD", "holder", None, "code"),
     ("GET", "/api/v1/insurance-certificates/{code}",
      "/api/v1/insurance-certificates/AAAA-BBBB-CCCC-DDDD", "admin", None, "code"),
+    ("GET", "/api/v1/medical-credits/{reference}", "/api/v1/medical-credits/NO-SUCH-REF",
+     "admin", None, "reference"),
     ("POST", "/api/v1/cards/{card_number}/ecard-password/reset",
      f"{CARD}/ecard-password/reset", "clerk_instant", {"new_password": "583920",
      "document": DOC}, "card_number"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 
 from sscard.kernel.actor import Actor
@@ -15,6 +15,8 @@ from sscard.medical.schemas import (
     CreditsIn,
     CreditsView,
     FilingIn,
+    FundCreditView,
+    LedgerOverview,
     MedicalRecordView,
     RefundIn,
     SettlementIn,
@@ -102,6 +104,33 @@ async def file_for(
 async def credit(body: CreditsIn, request: Request, actor: Actor = Depends(current_actor)) -> Any:
     credits = [c.domain() for c in body.credits]
     return await write(request, actor, lambda ctx: medical.credit_accounts(ctx, credits))
+
+
+@router.get(
+    "/medical-ledger",
+    summary="What went into and out of all personal accounts, by kind, and the fund's newest "
+    "credits: the province's reconciliation with the fund (MED-2), no person in it",
+    responses=answers(LedgerOverview),
+)
+async def ledger(
+    request: Request,
+    days: int = Query(30, ge=1, le=366),
+    actor: Actor = Depends(current_actor),
+) -> Response:
+    return await read(request, actor, lambda ctx: medical.ledger_overview(ctx, days))
+
+
+@router.get(
+    "/medical-credits/{reference}",
+    summary="One fund credit by the fund's reference: booked when and for how much (MED-2)",
+    responses=answers(FundCreditView),
+)
+async def fund_credit(
+    request: Request,
+    reference: str = Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$"),
+    actor: Actor = Depends(current_actor),
+) -> Response:
+    return await read(request, actor, lambda ctx: medical.fund_credit(ctx, reference))
 
 
 terminal_route(

@@ -23,4 +23,16 @@ CREDIT_MEDICAL_ACCOUNTS = Operation(
 # A designated institution's terminal settles a visit and refunds it (MED-1, MED-2).
 SETTLE_MEDICAL = Operation("settle_medical", "医保结算", {R.SCENE_TERMINAL})
 
-OPERATIONS = (FILE_CROSS_REGION, VIEW_MEDICAL_ACCOUNT, CREDIT_MEDICAL_ACCOUNTS, SETTLE_MEDICAL)
+# What went in and out of all personal accounts, counted, and one fund credit by its reference:
+# the province's reconciliation with the fund (MED-2), no person in it.
+VIEW_MEDICAL_LEDGER = Operation(
+    "view_medical_ledger", "查看医保个人账户收支汇总", {R.PROVINCE_ADMIN, R.AUDITOR}
+)
+
+OPERATIONS = (
+    FILE_CROSS_REGION,
+    VIEW_MEDICAL_ACCOUNT,
+    CREDIT_MEDICAL_ACCOUNTS,
+    SETTLE_MEDICAL,
+    VIEW_MEDICAL_LEDGER,
+)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sscard.kernel.db import Row
@@ -155,3 +155,33 @@ async def credited(conn: AsyncConnection, references: Sequence[str]) -> dict[str
         L.c.kind == "credit", L.c.reference.in_(list(references))
     )
     return {r[0]: int(r[1]) for r in await conn.execute(stmt)}
+
+
+async def ledger_totals(conn: AsyncConnection, since: datetime) -> list[Row]:
+    """Entries since `since` by kind: how many and their sum (fen, signed)."""
+    stmt = (
+        select(L.c.kind, func.count().label("entries"), func.sum(L.c.amount_fen).label("sum_fen"))
+        .where(L.c.at >= since)
+        .group_by(L.c.kind)
+        .order_by(L.c.kind)
+    )
+    return [dict(r) for r in (await conn.execute(stmt)).mappings()]
+
+
+async def recent_credits(conn: AsyncConnection, limit: int) -> list[Row]:
+    """The fund's newest credits: reference, moment, amount; no account."""
+    stmt = (
+        select(L.c.reference, L.c.at, L.c.amount_fen)
+        .where(L.c.kind == "credit")
+        .order_by(L.c.id.desc())
+        .limit(limit)
+    )
+    return [dict(r) for r in (await conn.execute(stmt)).mappings()]
+
+
+async def credit_entry(conn: AsyncConnection, reference: str) -> Row | None:
+    stmt = select(L.c.reference, L.c.at, L.c.amount_fen).where(
+        L.c.kind == "credit", L.c.reference == reference
+    )
+    found = (await conn.execute(stmt)).mappings().first()
+    return dict(found) if found else None

@@ -88,6 +88,24 @@ class CreditsView(BaseModel):
     results: list[CreditResult]
 
 
+class FundCreditView(BaseModel):
+    reference: str = Field(description="the fund's own reference")
+    at: datetime = Field(description="when it was booked")
+    amount_fen: int = Field(description="fen")
+
+
+class LedgerTotal(BaseModel):
+    kind: str = Field(description="credit | settlement | refund | moved_in | moved_out")
+    entries: int
+    sum_fen: int = Field(description="signed: + into accounts, - out of them")
+
+
+class LedgerOverview(BaseModel):
+    days: int
+    totals: list[LedgerTotal]
+    recent_credits: list[FundCreditView] = Field(description="the fund's newest 20")
+
+
 class SettlementIn(PresentedIn):
     settlement_ref: str = Field(
         min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$",

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sscard.cards import service as cards
@@ -31,6 +31,7 @@ from sscard.medical.permissions import (
     FILE_CROSS_REGION,
     SETTLE_MEDICAL,
     VIEW_MEDICAL_ACCOUNT,
+    VIEW_MEDICAL_LEDGER,
 )
 from sscard.medical.rules import FilingReason
 from sscard.registry import service as registry
@@ -505,3 +506,42 @@ async def _balance(ctx: Ctx, person_id: int) -> int:
     """The balance of the person's open account (fen); 0 for a person with none yet."""
     found = await repo.open_accounts(ctx.conn, person_id)
     return int(found[-1]["balance_fen"]) if found else 0
+
+
+# ---- the province's view of the ledger (MED-2) ----
+
+LEDGER_DAYS_MAX = 366
+
+
+async def ledger_overview(ctx: Ctx, days: int = 30) -> dict[str, Any]:
+    """SPEC MED-2: what went into and out of all personal accounts over `days` days, by kind
+    (credit, settlement, refund, moved_in, moved_out: entries and sum in fen), and the fund's
+    newest 20 credits by reference; no account or person. InvalidInput for days outside 1-366."""
+    authorize(ctx.actor, VIEW_MEDICAL_LEDGER)
+    if not 1 <= days <= LEDGER_DAYS_MAX:
+        raise invalid("days", "须为1至366", "must be 1 to 366")
+    since = ctx.now - timedelta(days=days)
+    totals = await repo.ledger_totals(ctx.conn, since)
+    return {
+        "days": days,
+        "totals": [t | {"sum_fen": int(t["sum_fen"] or 0)} for t in totals],
+        "recent_credits": [_credit_view(c) for c in await repo.recent_credits(ctx.conn, 20)],
+    }
+
+
+async def fund_credit(ctx: Ctx, reference: str) -> dict[str, Any]:
+    """SPEC MED-2: whether the fund's credit under `reference` was booked, when and for how
+    much (fen); NotFound if it was not (or was refused)."""
+    authorize(ctx.actor, VIEW_MEDICAL_LEDGER)
+    found = await repo.credit_entry(ctx.conn, f"fund:{reference}")
+    if found is None:
+        raise NotFound(field="reference", what_zh="基金划入记录", what_en="Fund credit")
+    return _credit_view(found)
+
+
+def _credit_view(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "reference": str(row["reference"]).removeprefix("fund:"),
+        "at": row["at"],
+        "amount_fen": int(row["amount_fen"]),
+    }

@@ -22,6 +22,7 @@ from sscard.banks import service as inbox
 from sscard.banks.reconciliation import service as reconciliation
 from sscard.delta import service as delta
 from sscard.kernel.ctx import Ctx
+from sscard.medical import service as medical
 from sscard.platform.notify import service as notifications
 from sscard.platform.notify.rules import NotificationFilter
 from sscard.platform.outbox import service as outbox
@@ -106,6 +107,12 @@ AREAS = (
         N_("Yangtze River Delta exchange"),
         N_("Shanghai's, Zhejiang's and Anhui's card nodes, and what crossed between them and us."),
         lambda ctx: delta.overview(ctx, 30),
+    ),
+    Area(
+        "/centre/medical",
+        N_("Medical personal accounts"),
+        N_("What the fund credited and institutions debited, and a credit by its reference."),
+        lambda ctx: medical.ledger_overview(ctx, 30),
     ),
     Area(
         "/centre/reference",

@@ -15,6 +15,7 @@ from sscard.banks.reconciliation.permissions import VIEW_RECONCILIATION
 from sscard.delta.permissions import VIEW_DELTA
 from sscard.kernel.actor import ROLE_ZH, Operation, Role
 from sscard.kernel.errors import DomainError
+from sscard.medical.permissions import VIEW_MEDICAL_LEDGER
 from sscard.platform.notify.permissions import VIEW_NOTIFICATIONS
 from sscard.platform.outbox.permissions import VIEW_OUTBOX
 from sscard.registry.reference import service as reference
@@ -85,6 +86,7 @@ AREA_LINKS = (
     AreaLink("/centre/scenes", N_("Scenes"), VIEW_SCENES),
     AreaLink("/centre/application-lists", N_("Application lists")),
     AreaLink("/centre/delta", N_("Yangtze River Delta exchange"), VIEW_DELTA),
+    AreaLink("/centre/medical", N_("Medical personal accounts"), VIEW_MEDICAL_LEDGER),
     AreaLink("/centre/reference", N_("Reference data")),
     AreaLink("/centre/calendar", N_("Holiday calendar")),
     AreaLink("/centre/staff", N_("Staff accounts")),
