@@ -9,7 +9,7 @@ import base64
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sscard.cards import service as cards
@@ -528,7 +528,13 @@ async def status_list(ctx: Ctx, since: datetime | None) -> dict[str, Any]:
     }
 
 
+# A gate that verified codes offline uploads its scans within this window; the codes used online
+# are remembered as long, so that a code used online and again at an offline gate is caught.
+OFFLINE_UPLOAD_WINDOW = timedelta(hours=24)
+
+
 async def forget_used_codes(ctx: Ctx) -> int:
-    """Forget the nonces of codes expired more than a minute ago: a code past its time is
-    refused for its time before its nonce is looked at, so nothing is lost (ECARD-3)."""
-    return await repo.forget_uses_before(ctx.conn, ctx.now - qr.CLOCK_SKEW * 2)
+    """Forget the nonces of codes used more than the offline upload window ago: online, a code
+    past its time is refused for its time before its nonce is looked at; offline, a scan
+    uploaded later than the window is not reconciled (ECARD-3)."""
+    return await repo.forget_uses_before(ctx.conn, ctx.now - OFFLINE_UPLOAD_WINDOW)

@@ -1,5 +1,5 @@
-"""A used code's nonce is kept while the code could still be shown, not for ever: the worker
-forgets the expired ones every ten minutes (ECARD-3)."""
+"""A used code's nonce is kept for the offline gates' upload window (a day), not for ever: the
+worker forgets older ones every ten minutes (ECARD-3)."""
 
 from __future__ import annotations
 

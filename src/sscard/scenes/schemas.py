@@ -149,7 +149,9 @@ class OfflineScansIn(TerminalBody):
 
 class OfflineFinding(BaseModel):
     finding: str = Field(
-        description="first_use | used_twice | outside_validity | forged | already_uploaded"
+        description="first_use | used_twice | outside_validity | wrong_scope | not_listed | "
+        "use_not_offered | forged | already_uploaded | uploaded_too_late (more than a day "
+        "after the scan: not reconciled)"
     )
     ecard_no: str | None
 

@@ -553,7 +553,9 @@ async def _reconcile(
     if any(o["terminal_id"] == terminal.id for o in others):
         return {"finding": "already_uploaded", "ecard_no": ecard_no}
     moment = int(scan.scanned_at.timestamp())
-    if offered is not None:
+    if ctx.now - scan.scanned_at > ecards.OFFLINE_UPLOAD_WINDOW:
+        finding = "uploaded_too_late"  # the online uses it would be checked against are gone
+    elif offered is not None:
         finding = offered.code  # a gate of a scene that may not admit by card
     elif body.scope not in rules.QR_SCOPES[SceneUse.ENTRY]:
         finding = "wrong_scope"

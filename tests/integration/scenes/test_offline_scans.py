@@ -107,3 +107,29 @@ async def test_a_scan_is_judged_as_the_scene_would_have_online(
     for since in ("0001-01-01", "2090-01-01"):
         r = await api.get("/api/v1/scenes/MU3204000012/uses", "admin", params={"since": since})
         assert (r.status_code, r.json()["field"]) == (422, "since")
+
+
+async def test_a_code_used_online_is_caught_at_a_gate_uploading_hours_later(
+    api: Api, clock: ManualClock
+) -> None:
+    """SPEC ECARD-3: the online use is remembered for the gates' upload window (a day), so a
+    gate uploading its scans hours later still finds the code used twice (the worker's
+    clean-up in between forgets nothing it needs); a scan uploaded after the window is named
+    uploaded_too_late and is no use."""
+    from sscard.ecards.tasks import forget_used_codes
+
+    _, holder = await holder_with_card(api)
+    gate = await scene(api, "museum", "MU3204000021", terminal="gate")
+    code = await shown(api, holder, "entry")
+    at = (clock.now() + timedelta(seconds=3)).isoformat()
+    r = await api.post("/api/v1/ecard-qr/checks", "clerk_other", {"qr": code})
+    assert r.status_code == 200, r.text
+    clock.advance(timedelta(hours=3))
+    await forget_used_codes(api.rt)
+    late = await upload(gate, {"qr": code, "scanned_at": at, "admitted": True})
+    assert late["counts"] == {"used_twice": 1}
+    other = await shown(api, holder, "entry")
+    then = (clock.now() + timedelta(seconds=3)).isoformat()
+    clock.advance(timedelta(hours=25))
+    stale = await upload(gate, {"qr": other, "scanned_at": then, "admitted": True})
+    assert stale["counts"] == {"uploaded_too_late": 1}
