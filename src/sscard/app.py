@@ -54,6 +54,7 @@ from sscard.registry.reference import endpoints as reference
 from sscard.scenes import endpoints as scenes
 from sscard.scenes.lists import endpoints as application_lists
 from sscard.statistics import endpoints as statistics
+from sscard.transport import endpoints as transport
 from sscard.units import endpoints as units
 from sscard.units.collection import endpoints as unit_collection
 from sscard.units.photos import endpoints as unit_photos
@@ -84,6 +85,7 @@ ROUTERS = (
     ecard_password.router,
     scenes.router,
     delta.router,
+    transport.router,
     application_lists.router,
     medical.router,
     culture.router,

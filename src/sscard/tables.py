@@ -36,6 +36,7 @@ from sscard.registry.reference import models as reference
 from sscard.scenes import models as scenes
 from sscard.scenes.lists import models as application_lists
 from sscard.statistics import models as statistics
+from sscard.transport import models as transport
 from sscard.units import models as units
 from sscard.units.collection import models as unit_collection
 
@@ -67,6 +68,7 @@ MODELS = (
     units,
     ecards,
     delta,
+    transport,
     ecard_password,
     scenes,
     application_lists,

@@ -17,6 +17,7 @@ from sscard.applications import permissions as applications
 from sscard.applications import subscribers as applications_subscribers
 from sscard.applications.online import hooks as online_application_hooks
 from sscard.applications.online import permissions as online
+from sscard.applications.renewal import extensions as renewal_extensions
 from sscard.applications.renewal import hooks as renewal_hooks
 from sscard.applications.renewal import permissions as renewal
 from sscard.applications.temporary_medical import permissions as temporary_medical
@@ -71,6 +72,8 @@ from sscard.scenes import permissions as scenes
 from sscard.scenes.lists import permissions as application_lists
 from sscard.statistics import permissions as statistics
 from sscard.statistics import subscribers as statistics_subscribers
+from sscard.transport import permissions as transport
+from sscard.transport import service as transport_service
 from sscard.units import permissions as units
 from sscard.units.collection import permissions as unit_collection
 from sscard.units.photos import permissions as unit_photos
@@ -114,6 +117,7 @@ OPERATIONS: tuple[Operation, ...] = (
     *medical.OPERATIONS,
     *culture.OPERATIONS,
     *delta.OPERATIONS,
+    *transport.OPERATIONS,
     *hr_services.OPERATIONS,
 )
 
@@ -164,4 +168,6 @@ def wire() -> None:
         BUS.subscribe(changed, delta_subscribers.on_hr_function_changed)
     delta_extensions.clear()
     delta_extensions.register(medical_hooks.filing_for_delta)  # SPEC MED-1, YRD-1
+    renewal_extensions.clear()
+    renewal_extensions.register(transport_service.refuse_exchange_with_balance)  # SPEC REP-4
     BUS.wired = True

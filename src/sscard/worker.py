@@ -21,6 +21,7 @@ from sscard.platform.jobs import every
 from sscard.platform.notify import tasks as notify
 from sscard.platform.outbox import tasks as outbox
 from sscard.scenes import tasks as scenes
+from sscard.transport import tasks as transport
 from sscard.units import tasks as units
 from sscard.wiring import wire
 
@@ -33,6 +34,7 @@ JOBS = (
     ecards.FORGET_USED_CODES,
     scenes.FORGET_OLD_REQUESTS,
     delta.FORGET_OLD_REQUESTS,
+    transport.REVERSE_UNCONFIRMED,
 )
 
 

@@ -88,6 +88,12 @@ from sscard.registry.reference.permissions import EDIT_REFERENCE_DATA
 from sscard.scenes.lists.permissions import PUBLISH_APPLICATION_LIST
 from sscard.scenes.permissions import REGISTER_SCENE, USE_CARD_AT_SCENE, VIEW_SCENES
 from sscard.statistics.permissions import REBUILD_STATISTICS, VIEW_STATISTICS
+from sscard.transport.permissions import (
+    LOAD_TRANSPORT,
+    REFUND_TRANSPORT,
+    TOP_UP_TRANSPORT,
+    VIEW_TRANSPORT,
+)
 from sscard.units.collection.permissions import (
     HAND_BATCH_TO_UNIT,
     RECORD_BATCH_DELIVERY,
@@ -316,6 +322,15 @@ REQUESTS: dict[Operation, tuple[str, str, Any]] = {
     VIEW_SCENES: ("GET", "/api/v1/scenes", None),
     USE_CARD_AT_SCENE: ("POST", "/api/v1/scene-uses/identity", {"card_number": NO_CARD}),
     VIEW_MEDICAL_LEDGER: ("GET", "/api/v1/medical-ledger", None),
+    # Issue 15: the transport wallet (transport).
+    LOAD_TRANSPORT: ("POST", "/api/v1/transport/purses", {"card_number": NO_CARD}),
+    TOP_UP_TRANSPORT: (
+        "POST",
+        "/api/v1/transport/top-ups",
+        {"card_number": NO_CARD, "amount_fen": 100, "channel": "outlet", "reference": "MX-TU-1"},
+    ),
+    REFUND_TRANSPORT: ("POST", f"/api/v1/transport/purses/{NO_CARD}/refund", None),
+    VIEW_TRANSPORT: ("GET", f"/api/v1/transport/purses/{NO_CARD}", None),
     # Issue 14: the delta exchange (delta).
     ANSWER_DELTA_QUESTION: ("POST", "/api/v1/delta/card-status", {"card_number": NO_CARD}),
     LINK_DELTA_NODE: ("PUT", "/api/v1/delta/nodes/33", {"base_url": "http://127.0.0.1:9/33"}),

@@ -31,6 +31,7 @@ NO_NOTICE = "ZX32042026112399999999"
 DOC = {"type": "resident_id", "number": "110101199003070011"}
 CARD = f"/api/v1/cards/{NO_CARD}"
 PERSON = f"/api/v1/persons/{NO_PERSON}"
+CARD_TRANSPORT = f"/api/v1/transport/purses/{NO_CARD}"
 APP = f"/api/v1/applications/{NO_APP}"
 BATCH = "/api/v1/units/batches/PC32042026112399999999"
 HANDOVER = "/api/v1/units/handovers/FF32042026112399999999"
@@ -201,6 +202,14 @@ CASES: list[tuple[str, str, str, str, Any, str]] = [
      "/api/v1/me/insurance-certificates/AAAA-BBBB-CCCC-DDDD", "holder", None, "code"),
     ("GET", "/api/v1/insurance-certificates/{code}",
      "/api/v1/insurance-certificates/AAAA-BBBB-CCCC-DDDD", "admin", None, "code"),
+    ("GET", "/api/v1/transport/purses/{card_number}", CARD_TRANSPORT, "clerk_transport", None,
+     "card_number"),
+    ("POST", "/api/v1/transport/purses/{card_number}/refund", f"{CARD_TRANSPORT}/refund",
+     "clerk_transport", None, "card_number"),
+    ("POST", "/api/v1/transport/top-ups/{reference}/confirm",
+     "/api/v1/transport/top-ups/NO-SUCH/confirm", "clerk_transport", {"counter": 1}, "reference"),
+    ("POST", "/api/v1/transport/top-ups/{reference}/reverse",
+     "/api/v1/transport/top-ups/NO-SUCH/reverse", "clerk_transport", None, "reference"),
     ("GET", "/api/v1/medical-credits/{reference}", "/api/v1/medical-credits/NO-SUCH-REF",
      "admin", None, "reference"),
     ("POST", "/api/v1/cards/{card_number}/ecard-password/reset",

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from sscard.applications.hooks import open_applications
+from sscard.applications.renewal.extensions import EXCHANGE_CHECKS
 from sscard.banks import subscribers as bank_subscribers
 from sscard.banks.enrichment import enrich
 from sscard.cards.cancellation.extensions import CHECKS
@@ -27,6 +28,7 @@ from sscard.medical.hooks import filing_for_delta
 from sscard.platform.notify.templates import TEMPLATES
 from sscard.platform.outbox.extensions import HOOKS
 from sscard.platform.outbox.models import outbox
+from sscard.transport.service import refuse_exchange_with_balance
 from sscard.wiring import wire
 from tests.support.api import Api
 
@@ -46,6 +48,7 @@ def test_wire_registers_every_contexts_hooks() -> None:
         "a linked delta node (YRD-31 ...)",  # YRD-3
     }
     assert filing_for_delta in FILING_CHECKS  # MED-1, YRD-1
+    assert refuse_exchange_with_balance in EXCHANGE_CHECKS  # REP-4
     assert enrich in HOOKS.enrichers
     assert HOOKS.card_key is not None
 

@@ -156,6 +156,17 @@ async def behind(ctx: Ctx, card_id: int) -> Card:
     return card
 
 
+async def card_in_hand(ctx: Ctx, card_number: str) -> Card:
+    """The card itself held out at a counter or terminal for what is not the person's business
+    (the anonymous transport purse, TRN-1, LOSS-6): found by its number as the actor may see
+    it (NotFound otherwise), with no person's record opened; the caller shows nothing of the
+    holder."""
+    card = await repo.get_by_number(ctx.conn, card_number.strip().upper())
+    return visible_or_not_found(
+        card, lambda c: may_see(ctx.actor, c), field="card_number", what_zh="卡片", what_en="Card"
+    )
+
+
 async def newest_live_of(ctx: Ctx, person_id: int) -> Card | None:
     """The person's newest card not cancelled nor superseded, or None; for a context that
     holds the person from its own records (the medical account): it answers for who asks."""

@@ -13,6 +13,7 @@ from sscard.applications import repository as repo
 from sscard.applications import service
 from sscard.applications.lifecycle import ApplicationKind
 from sscard.applications.renewal import rules as renewal
+from sscard.applications.renewal.extensions import EXCHANGE_CHECKS
 from sscard.applications.renewal.hooks import REPEAT_EXCHANGE_REMINDER
 from sscard.applications.renewal.permissions import APPLY_EXCHANGE, APPLY_REPLACEMENT, APPLY_UPGRADE
 from sscard.applications.renewal.rules import ExchangeReason
@@ -93,6 +94,8 @@ async def submit_exchange(ctx: Ctx, req: Exchange) -> dict[str, Any]:
     )
     if not req.old_card_returned:
         raise renewal.OldCardNotReturned(field="old_card_returned")
+    for check in EXCHANGE_CHECKS:  # REP-4: a transport balance is refunded first
+        await check(ctx, card)
     renewal.check_exchange_place(req.reason, outlet.kind, policy)
     await _check_evidence(ctx, card, req.reason)
     bank = (req.bank_code or card.bank_code).upper()

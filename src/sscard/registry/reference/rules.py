@@ -17,6 +17,8 @@ OUTLET_OPERATIONS = frozenset(
         "jurisdiction_change",
         "password",
         "temporary_medical_card",
+        "transport_load",
+        "transport_top_up",
         "transport_refund",
     }
 )

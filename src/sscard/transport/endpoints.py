@@ -1,0 +1,101 @@
+"""The transport wallet over HTTP (SPEC TRN-1..4, LOSS-6, REP-4)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import Response
+
+from sscard.kernel.actor import Actor
+from sscard.platform.http.deps import current_actor, read, write
+from sscard.platform.http.guard import GuardedRoute
+from sscard.platform.http.schemas import answers
+from sscard.transport import service as transport
+from sscard.transport.schemas import (
+    CARD_NUMBER,
+    ConfirmIn,
+    LoadIn,
+    PurseView,
+    RefundView,
+    TopUpIn,
+    TopUpView,
+)
+
+router = APIRouter(route_class=GuardedRoute, prefix="/api/v1/transport", tags=["transport"])
+CardNumber = Path(pattern=CARD_NUMBER)
+Reference = Path(min_length=4, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
+
+
+@router.post(
+    "/purses",
+    status_code=201,
+    summary="Load the transport application and open the card's anonymous purse (TRN-1)",
+    responses=answers(PurseView, 201),
+)
+async def load(body: LoadIn, request: Request, actor: Actor = Depends(current_actor)) -> Response:
+    return await write(
+        request, actor, lambda ctx: transport.load_purse(ctx, body.card_number), status=201
+    )
+
+
+@router.get(
+    "/purses/{card_number}",
+    summary="The purse: balance, the city's cap, pending top-ups, the last writes (LOSS-6)",
+    responses=answers(PurseView),
+)
+async def purse(
+    request: Request, card_number: str = CardNumber, actor: Actor = Depends(current_actor)
+) -> Response:
+    return await read(request, actor, lambda ctx: transport.purse(ctx, card_number))
+
+
+@router.post(
+    "/purses/{card_number}/refund",
+    summary="Refund the balance at the operator's own outlet and close the purse (TRN-4, REP-4)",
+    responses=answers(RefundView),
+)
+async def refund(
+    request: Request, card_number: str = CardNumber, actor: Actor = Depends(current_actor)
+) -> Response:
+    return await write(request, actor, lambda ctx: transport.refund_purse(ctx, card_number))
+
+
+@router.post(
+    "/top-ups",
+    status_code=201,
+    summary="Authorise a top-up within the city's cap; not in the balance until written (TRN-2)",
+    responses=answers(TopUpView, 201),
+)
+async def authorise(
+    body: TopUpIn, request: Request, actor: Actor = Depends(current_actor)
+) -> Response:
+    top_up = body.domain()
+    return await write(
+        request, actor, lambda ctx: transport.authorise_top_up(ctx, top_up), status=201
+    )
+
+
+@router.post(
+    "/top-ups/{reference}/confirm",
+    summary="The terminal wrote the top-up to the card: into the balance, once (TRN-2)",
+    responses=answers(TopUpView),
+)
+async def confirm(
+    body: ConfirmIn,
+    request: Request,
+    reference: str = Reference,
+    actor: Actor = Depends(current_actor),
+) -> Response:
+    return await write(
+        request, actor, lambda ctx: transport.confirm_top_up(ctx, reference, body.counter)
+    )
+
+
+@router.post(
+    "/top-ups/{reference}/reverse",
+    summary="The write to the card failed: the top-up is reversed, never in the balance (TRN-2)",
+    responses=answers(TopUpView),
+)
+async def reverse(
+    request: Request, reference: str = Reference, actor: Actor = Depends(current_actor)
+) -> Response:
+    return await write(request, actor, lambda ctx: transport.reverse_top_up(ctx, reference))

@@ -1,0 +1,79 @@
+"""Tables of the transport wallet (SPEC TRN-1..4): one purse per card that loaded the function,
+its top-ups in two steps, and its ledger of writes to the card by transaction counter."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    UniqueConstraint,
+)
+
+from sscard.kernel.db import Id, UTCDateTime, metadata
+
+transport_purses = Table(
+    "transport_purses",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("card_id", Id, ForeignKey("cards.id"), nullable=False, unique=True),
+    Column(
+        "city_code",
+        String(4),
+        ForeignKey("cities.code"),
+        nullable=False,
+        comment="where it was loaded: the cap is that city's (TRN-2)",
+    ),
+    Column("balance_fen", BigInteger, nullable=False, comment="confirmed writes only"),
+    Column("last_counter", Integer, nullable=True, comment="the card's last write seen"),
+    Column("status", String(8), nullable=False, comment="rules.PurseStatus"),
+    Column("loaded_at", UTCDateTime, nullable=False),
+    Column("loaded_by", Id, ForeignKey("actors.id"), nullable=True),
+    Column("closed_at", UTCDateTime, nullable=True),
+    CheckConstraint("balance_fen >= 0", name="ck_transport_purses_never_negative"),
+)
+
+transport_top_ups = Table(
+    "transport_top_ups",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column(
+        "reference",
+        String(40),
+        nullable=False,
+        unique=True,
+        comment="the paying channel's own reference: one top-up each",
+    ),
+    Column("purse_id", Id, ForeignKey("transport_purses.id"), nullable=False),
+    Column("amount_fen", BigInteger, nullable=False),
+    Column("channel", String(8), nullable=False, comment="rules.TopUpChannel"),
+    Column("state", String(12), nullable=False, comment="rules.TopUpState"),
+    Column("authorised_at", UTCDateTime, nullable=False),
+    Column("ended_at", UTCDateTime, nullable=True, comment="confirmed or reversed"),
+    Column("counter", Integer, nullable=True, comment="the card's counter of the write"),
+    Column("actor_id", Id, ForeignKey("actors.id"), nullable=True),
+    CheckConstraint("amount_fen > 0", name="ck_transport_top_ups_positive"),
+)
+Index("ix_transport_top_ups_pending", transport_top_ups.c.state, transport_top_ups.c.authorised_at)
+Index("ix_transport_top_ups_purse", transport_top_ups.c.purse_id, transport_top_ups.c.state)
+
+transport_ledger = Table(
+    "transport_ledger",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("purse_id", Id, ForeignKey("transport_purses.id"), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("kind", String(8), nullable=False, comment="top_up | fare | refund"),
+    Column("amount_fen", BigInteger, nullable=False, comment="signed: + in, - out"),
+    Column("balance_after_fen", BigInteger, nullable=False),
+    Column("counter", Integer, nullable=True, comment="the card's transaction counter"),
+    Column("reference", String(48), nullable=False, comment="top_up:<ref>, refund:<purse>"),
+    UniqueConstraint("kind", "reference", name="uq_transport_ledger_kind_reference"),
+    UniqueConstraint("purse_id", "counter", name="uq_transport_ledger_purse_counter"),
+)
+Index("ix_transport_ledger_purse", transport_ledger.c.purse_id, transport_ledger.c.id)

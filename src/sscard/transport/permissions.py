@@ -1,0 +1,28 @@
+"""Operations of the transport wallet (SPEC TRN-1..4), and who may do them."""
+
+from __future__ import annotations
+
+from sscard.kernel.actor import Operation, Role
+
+R = Role
+
+# A transport (citizen-card) outlet loads the T-Union application and opens the purse (TRN-1).
+LOAD_TRANSPORT = Operation(
+    "load_transport", "开通交通联合功能", {R.OUTLET_CLERK}, outlet_operation="transport_load"
+)
+# A top-up at an outlet: authorised, then confirmed by the write to the card, or reversed (TRN-2).
+TOP_UP_TRANSPORT = Operation(
+    "top_up_transport", "交通钱包充值", {R.OUTLET_CLERK}, outlet_operation="transport_top_up"
+)
+# The balance refunded (退值) and the purse closed at the operator's own outlet (TRN-4, REP-4).
+REFUND_TRANSPORT = Operation(
+    "refund_transport", "交通钱包退值", {R.OUTLET_CLERK}, outlet_operation="transport_refund"
+)
+# The purse's balance and writes: the holder, an outlet, 12333 (no person in it: anonymous).
+VIEW_TRANSPORT = Operation(
+    "view_transport",
+    "查询交通钱包",
+    {R.CARDHOLDER, R.OUTLET_CLERK, R.HOTLINE_AGENT, R.CENTRE_ADMIN, R.PROVINCE_ADMIN},
+)
+
+OPERATIONS = (LOAD_TRANSPORT, TOP_UP_TRANSPORT, REFUND_TRANSPORT, VIEW_TRANSPORT)

@@ -1,0 +1,141 @@
+"""Every query of the transport wallet: purses, top-ups, the ledger of writes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from sscard.kernel.db import Row
+from sscard.transport.models import transport_ledger, transport_purses, transport_top_ups
+from sscard.transport.rules import PurseStatus, TopUpState
+
+P, T, L = transport_purses, transport_top_ups, transport_ledger
+
+
+async def purse_of_card(conn: AsyncConnection, card_id: int) -> Row | None:
+    found = (await conn.execute(select(P).where(P.c.card_id == card_id))).mappings().first()
+    return dict(found) if found else None
+
+
+async def purse_by_id(conn: AsyncConnection, purse_id: int) -> Row | None:
+    found = (await conn.execute(select(P).where(P.c.id == purse_id))).mappings().first()
+    return dict(found) if found else None
+
+
+async def insert_purse(conn: AsyncConnection, row: Row) -> bool:
+    """The purse, or False if the card has one already (loaded twice at once)."""
+    try:
+        async with conn.begin_nested():
+            await conn.execute(insert(P).values(**row))
+    except IntegrityError:
+        return False
+    return True
+
+
+async def pending_fen(conn: AsyncConnection, purse_id: int) -> int:
+    stmt = select(func.coalesce(func.sum(T.c.amount_fen), 0)).where(
+        T.c.purse_id == purse_id, T.c.state == TopUpState.AUTHORISED.value
+    )
+    return int((await conn.execute(stmt)).scalar_one())
+
+
+async def top_up_by_reference(conn: AsyncConnection, reference: str) -> Row | None:
+    found = (await conn.execute(select(T).where(T.c.reference == reference))).mappings().first()
+    return dict(found) if found else None
+
+
+async def insert_top_up(conn: AsyncConnection, row: Row) -> bool:
+    """The authorised top-up, or False if its reference was taken meanwhile."""
+    try:
+        async with conn.begin_nested():
+            await conn.execute(insert(T).values(**row))
+    except IntegrityError:
+        return False
+    return True
+
+
+async def end_top_up(
+    conn: AsyncConnection, top_up_id: int, state: TopUpState, at: datetime, counter: int | None
+) -> bool:
+    """Move an authorised top-up on, once: False if another request moved it first."""
+    stmt = (
+        update(T)
+        .where(T.c.id == top_up_id, T.c.state == TopUpState.AUTHORISED.value)
+        .values(state=state.value, ended_at=at, counter=counter)
+    )
+    return (await conn.execute(stmt)).rowcount == 1
+
+
+async def reverse_authorised_before(conn: AsyncConnection, before: datetime, at: datetime) -> int:
+    """Every top-up still authorised since before `before`: reversed, in one statement."""
+    stmt = (
+        update(T)
+        .where(T.c.state == TopUpState.AUTHORISED.value, T.c.authorised_at < before)
+        .values(state=TopUpState.REVERSED.value, ended_at=at)
+    )
+    return int((await conn.execute(stmt)).rowcount or 0)
+
+
+async def credit(conn: AsyncConnection, purse_id: int, amount_fen: int, counter: int) -> int | None:
+    """Add a confirmed write to the balance and move the counter on; the new balance, or None
+    if the purse is closed."""
+    stmt = (
+        update(P)
+        .where(P.c.id == purse_id, P.c.status == PurseStatus.OPEN.value)
+        .values(
+            balance_fen=P.c.balance_fen + amount_fen,
+            last_counter=func.max(func.coalesce(P.c.last_counter, -1), counter)
+            if conn.dialect.name == "sqlite"
+            else func.greatest(func.coalesce(P.c.last_counter, -1), counter),
+        )
+        .returning(P.c.balance_fen)
+    )
+    found = (await conn.execute(stmt)).scalar_one_or_none()
+    return int(found) if found is not None else None
+
+
+async def close(conn: AsyncConnection, purse_id: int, at: datetime) -> int | None:
+    """Empty and close an open purse; the balance it held, or None if it was not open."""
+    held = select(P.c.balance_fen).where(P.c.id == purse_id, P.c.status == PurseStatus.OPEN.value)
+    balance = (await conn.execute(held)).scalar_one_or_none()
+    if balance is None:
+        return None
+    stmt = (
+        update(P)
+        .where(P.c.id == purse_id, P.c.status == PurseStatus.OPEN.value, P.c.balance_fen == balance)
+        .values(balance_fen=0, status=PurseStatus.CLOSED.value, closed_at=at)
+    )
+    return int(balance) if (await conn.execute(stmt)).rowcount == 1 else None
+
+
+async def insert_entry(conn: AsyncConnection, row: Row) -> bool:
+    """One ledger row; False if its counter or its reference was written before."""
+    try:
+        async with conn.begin_nested():
+            await conn.execute(insert(L).values(**row))
+    except IntegrityError:
+        return False
+    return True
+
+
+async def entries(conn: AsyncConnection, purse_id: int, limit: int) -> list[Row]:
+    stmt = (
+        select(L.c.at, L.c.kind, L.c.amount_fen, L.c.balance_after_fen, L.c.counter)
+        .where(L.c.purse_id == purse_id)
+        .order_by(L.c.id.desc())
+        .limit(limit)
+    )
+    return [dict(r) for r in (await conn.execute(stmt)).mappings()]
+
+
+async def top_ups(conn: AsyncConnection, purse_id: int, states: Sequence[str]) -> list[Row]:
+    stmt = (
+        select(T.c.reference, T.c.amount_fen, T.c.channel, T.c.state, T.c.authorised_at)
+        .where(T.c.purse_id == purse_id, T.c.state.in_(list(states)))
+        .order_by(T.c.id)
+    )
+    return [dict(r) for r in (await conn.execute(stmt)).mappings()]

@@ -1,0 +1,82 @@
+"""The transport wallet over HTTP (SPEC TRN-1..4, LOSS-6, REP-4). Amounts in fen."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from sscard.platform.http.request import Body
+from sscard.transport.rules import MAX_COUNTER, MAX_TOP_UP_FEN, TopUpChannel
+from sscard.transport.service import TopUp
+
+CARD_NUMBER = r"^[A-Za-z][0-9]{8}$"
+
+
+class LoadIn(Body):
+    card_number: str = Field(pattern=CARD_NUMBER, description="the card held out at the counter")
+
+
+class TopUpIn(Body):
+    card_number: str = Field(pattern=CARD_NUMBER)
+    amount_fen: int = Field(ge=1, le=MAX_TOP_UP_FEN, description="fen; within the city's cap")
+    channel: TopUpChannel = Field(description="outlet | kiosk | nfc: where it was paid")
+    reference: str = Field(
+        min_length=4, max_length=40, pattern=r"^[A-Za-z0-9_-]+$",
+        description="the paying channel's own reference: one top-up each",
+    )  # fmt: skip
+
+    def domain(self) -> TopUp:
+        return TopUp(self.card_number, self.amount_fen, self.channel, self.reference)
+
+
+class ConfirmIn(Body):
+    counter: int = Field(
+        ge=0, le=MAX_COUNTER, description="the card's transaction counter after the write"
+    )
+
+
+class TopUpView(BaseModel):
+    reference: str
+    amount_fen: int
+    channel: str
+    state: str = Field(description="authorised | confirmed | reversed (TRN-2)")
+    authorised_at: datetime
+    balance_fen: int = Field(description="the purse's confirmed balance now")
+    write_by: datetime | None = Field(
+        description="an authorised top-up not confirmed by then is reversed"
+    )
+
+
+class PendingTopUp(BaseModel):
+    reference: str
+    amount_fen: int
+    channel: str
+    state: str
+    authorised_at: datetime
+
+
+class Entry(BaseModel):
+    at: datetime
+    kind: str = Field(description="top_up | fare | refund")
+    amount_fen: int = Field(description="signed: + in, - out")
+    balance_after_fen: int
+    counter: int | None
+
+
+class PurseView(BaseModel):
+    card_number_masked: str
+    aid: str = Field(description="the T-Union application, A000000632010105")
+    status: str = Field(description="open | closed")
+    city_code: str = Field(description="where it was loaded: its cap is that city's")
+    balance_fen: int
+    cap_fen: int = Field(description="the city's balance cap (TRN-2)")
+    last_counter: int | None
+    pending_top_ups: list[PendingTopUp]
+    entries: list[Entry] = Field(description="the last 20 writes")
+    loss_notice_zh: str = Field(description="LOSS-6: anonymous, not reportable lost")
+    loss_notice_en: str
+
+
+class RefundView(PurseView):
+    refunded_fen: int = Field(description="paid out to the holder at the counter")

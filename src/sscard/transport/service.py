@@ -1,0 +1,342 @@
+"""The transport wallet's use cases (SPEC TRN-1..4, LOSS-6, REP-4): load the purse at a
+transport outlet, top it up in two steps, read it, refund and close it; and the exchange check
+that keeps a card with money in its purse from being exchanged.
+
+The purse is anonymous (LOSS-6): nothing here reads or answers anything of the holder, and the
+outlet needs the card in hand, not the holder's document.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sscard.cards import service as cards
+from sscard.cards.entities import Card
+from sscard.cards.lifecycle import CardUse
+from sscard.kernel.actor import Role, authorize
+from sscard.kernel.ctx import Ctx
+from sscard.kernel.errors import Conflict, NotFound, invalid
+from sscard.kernel.masking import mask_number
+from sscard.registry.reference import service as reference
+from sscard.transport import repository as repo
+from sscard.transport import rules
+from sscard.transport.permissions import (
+    LOAD_TRANSPORT,
+    REFUND_TRANSPORT,
+    TOP_UP_TRANSPORT,
+    VIEW_TRANSPORT,
+)
+from sscard.transport.rules import (
+    CounterFinding,
+    PurseStatus,
+    TopUpChannel,
+    TopUpEvent,
+    TopUpNotAllowed,
+    TopUpState,
+)
+
+
+class PurseAlreadyLoaded(Conflict):
+    code = "purse_already_loaded"
+    rule = "TRN-1"
+    message_zh = "该卡已开通交通联合功能"
+    message_en = "The card has its transport purse loaded already"
+
+
+class CardCannotLoad(Conflict):
+    code = "card_cannot_load_transport"
+    rule = "TRN-1"
+    message_zh = "该卡不能开通交通联合功能：{reason_zh}"
+    message_en = "The card cannot take the transport purse: {reason_en}"
+
+
+class TransportBalanceHeld(Conflict):
+    code = "transport_balance_held"
+    rule = "REP-4"
+    message_zh = (
+        "该卡交通钱包尚有余额{yuan}元，须先到交通（市民卡）运营机构自有网点办理退值，再换卡"
+    )
+    message_en = (
+        "The card's transport purse still holds {yuan} yuan: refund it at the transport "
+        "operator's own outlet first, then exchange the card"
+    )
+
+
+class ReferenceReused(Conflict):
+    code = "reference_reused"
+    rule = "TRN-2"
+    message_zh = "该参考号已用于另一笔充值"
+    message_en = "The reference was used for another top-up"
+
+
+class CounterRefused(Conflict):
+    code = "counter_refused"
+    rule = "TRN-3"
+    message_zh = "卡片交易计数器{given}不能用于本次写卡：{reason_zh}"
+    message_en = "The card's transaction counter {given} cannot go with this write: {reason_en}"
+
+
+# ---- loading (TRN-1) ----
+
+
+async def load_purse(ctx: Ctx, card_number: str) -> dict[str, Any]:
+    """SPEC TRN-1: a transport outlet loads the T-Union application on a gen-3 card that may be
+    used for transport now, and opens its empty purse in the outlet's city. PurseAlreadyLoaded,
+    CardCannotLoad otherwise."""
+    authorize(ctx.actor, LOAD_TRANSPORT)
+    card = await cards.card_in_hand(ctx, card_number)
+    if card.generation != 3:
+        raise CardCannotLoad(
+            field="card_number",
+            reason_zh="仅第三代社保卡可开通",
+            reason_en="only a third-generation card takes it",
+        )
+    said = cards.use_answer(ctx, card, CardUse.TRANSPORT)
+    if not said.allowed:
+        raise CardCannotLoad(
+            field="card_number", reason_zh=said.reason_zh, reason_en=said.reason_en
+        )
+    row = {
+        "card_id": card.id,
+        "city_code": ctx.actor.city_code or card.city_code,
+        "balance_fen": 0,
+        "last_counter": None,
+        "status": PurseStatus.OPEN.value,
+        "loaded_at": ctx.now,
+        "loaded_by": ctx.actor.id,
+    }
+    if not await repo.insert_purse(ctx.conn, row):
+        raise PurseAlreadyLoaded(field="card_number")
+    return await _view(ctx, card)
+
+
+async def _purse(ctx: Ctx, card: Card) -> dict[str, Any]:
+    purse = await repo.purse_of_card(ctx.conn, card.id)
+    if purse is None:
+        raise NotFound(field="card_number", what_zh="交通钱包", what_en="Transport purse")
+    return purse
+
+
+async def _view(ctx: Ctx, card: Card) -> dict[str, Any]:
+    purse = await _purse(ctx, card)
+    pending = await repo.top_ups(ctx.conn, purse["id"], [TopUpState.AUTHORISED.value])
+    policy = await reference.policy_on(ctx, purse["city_code"])
+    return {
+        "card_number_masked": mask_number(card.card_number),
+        "aid": rules.AID,
+        "status": purse["status"],
+        "city_code": purse["city_code"],
+        "balance_fen": purse["balance_fen"],
+        "cap_fen": policy.transport_balance_cap_fen,
+        "last_counter": purse["last_counter"],
+        "pending_top_ups": pending,
+        "entries": await repo.entries(ctx.conn, purse["id"], 20),
+        "loss_notice_zh": rules.LOSS_NOTICE_ZH,
+        "loss_notice_en": rules.LOSS_NOTICE_EN,
+    }
+
+
+async def purse(ctx: Ctx, card_number: str) -> dict[str, Any]:
+    """SPEC TRN-1/2, LOSS-6: the purse's balance, the city cap, pending top-ups and its last 20
+    writes; nothing of the holder (it is anonymous). NotFound for a card with none."""
+    authorize(ctx.actor, VIEW_TRANSPORT)
+    return await _view(ctx, await cards.card_in_hand(ctx, card_number))
+
+
+# ---- top-up in two steps (TRN-2) ----
+
+
+@dataclass(frozen=True)
+class TopUp:
+    """A top-up asked for: the card, the amount in fen, the channel paid through and the
+    channel's own reference (one top-up each)."""
+
+    card_number: str
+    amount_fen: int
+    channel: TopUpChannel
+    reference: str
+
+
+async def authorise_top_up(ctx: Ctx, top_up: TopUp) -> dict[str, Any]:
+    """SPEC TRN-2, step one: the top-up paid for and authorised within the city's cap (with
+    the top-ups still pending); not yet in the balance. The same reference again with the same
+    top-up is answered as before; with another, ReferenceReused. TopUpNotAllowed over the cap or
+    on a closed purse."""
+    authorize(ctx.actor, TOP_UP_TRANSPORT)
+    card = await cards.card_in_hand(ctx, top_up.card_number)
+    purse = await _purse(ctx, card)
+    earlier = await repo.top_up_by_reference(ctx.conn, top_up.reference)
+    if earlier is not None:
+        return _again(earlier, purse, top_up)
+    if purse["status"] != PurseStatus.OPEN.value:
+        raise rules.purse_closed_error()
+    policy = await reference.policy_on(ctx, purse["city_code"])
+    pending = await repo.pending_fen(ctx.conn, purse["id"])
+    rules.check_top_up(
+        top_up.amount_fen, purse["balance_fen"], pending, policy.transport_balance_cap_fen
+    )
+    row = {
+        "reference": top_up.reference,
+        "purse_id": purse["id"],
+        "amount_fen": top_up.amount_fen,
+        "channel": top_up.channel.value,
+        "state": TopUpState.AUTHORISED.value,
+        "authorised_at": ctx.now,
+        "actor_id": ctx.actor.id,
+    }
+    if not await repo.insert_top_up(ctx.conn, row):
+        raise ReferenceReused(field="reference")
+    return _top_up_view(row, purse["balance_fen"])
+
+
+def _again(earlier: dict[str, Any], purse: dict[str, Any], top_up: TopUp) -> dict[str, Any]:
+    same = (earlier["purse_id"], earlier["amount_fen"], earlier["channel"]) == (
+        purse["id"],
+        top_up.amount_fen,
+        top_up.channel.value,
+    )
+    if not same:
+        raise ReferenceReused(field="reference")
+    return _top_up_view(earlier, purse["balance_fen"])
+
+
+def _top_up_view(row: dict[str, Any], balance_fen: int) -> dict[str, Any]:
+    return {
+        "reference": row["reference"],
+        "amount_fen": row["amount_fen"],
+        "channel": row["channel"],
+        "state": row["state"],
+        "authorised_at": row["authorised_at"],
+        "balance_fen": balance_fen,
+        "write_by": (row["authorised_at"] + rules.UNCONFIRMED_AFTER)
+        if row["state"] == TopUpState.AUTHORISED.value
+        else None,
+    }
+
+
+async def confirm_top_up(ctx: Ctx, reference: str, counter: int) -> dict[str, Any]:
+    """SPEC TRN-2, step two: the terminal wrote the top-up to the card, whose transaction
+    counter is now `counter`: the amount enters the balance, once. A counter the purse has
+    seen, or one older than its last write, is refused (CounterRefused); a reversed top-up
+    cannot be confirmed (TopUpNotPending: the card is put right at an outlet)."""
+    authorize(ctx.actor, TOP_UP_TRANSPORT)
+    found = await _top_up(ctx, reference)
+    purse = await repo.purse_by_id(ctx.conn, found["purse_id"])
+    assert purse is not None
+    rules.next_top_up_state(TopUpState(found["state"]), TopUpEvent.CONFIRM)
+    _check_counter(purse["last_counter"], counter)
+    if not await repo.end_top_up(ctx.conn, found["id"], TopUpState.CONFIRMED, ctx.now, counter):
+        raise rules.TopUpNotPending(
+            state="ended", state_zh="结束", event="confirm", event_zh="确认"
+        )
+    after = await repo.credit(ctx.conn, purse["id"], found["amount_fen"], counter)
+    if after is None:
+        raise rules.purse_closed_error()
+    entry = {
+        "purse_id": purse["id"],
+        "at": ctx.now,
+        "kind": "top_up",
+        "amount_fen": found["amount_fen"],
+        "balance_after_fen": after,
+        "counter": counter,
+        "reference": f"top_up:{reference}",
+    }
+    if not await repo.insert_entry(ctx.conn, entry):
+        raise CounterRefused(
+            field="counter",
+            given=counter,
+            reason_zh="该计数器已有写卡记录",
+            reason_en="a write with this counter is recorded",
+        )
+    return _top_up_view({**found, "state": TopUpState.CONFIRMED.value}, after)
+
+
+def _check_counter(last: int | None, given: int) -> None:
+    if not 0 <= given <= rules.MAX_COUNTER:
+        raise invalid("counter", f"须为0至{rules.MAX_COUNTER}", f"must be 0 to {rules.MAX_COUNTER}")
+    if rules.judge_counter(last, given, False) is CounterFinding.BEHIND:
+        raise CounterRefused(
+            field="counter",
+            given=given,
+            reason_zh=f"早于已记录的{last}",
+            reason_en=f"older than {last}, already recorded",
+        )
+
+
+async def _top_up(ctx: Ctx, reference: str) -> dict[str, Any]:
+    found = await repo.top_up_by_reference(ctx.conn, reference)
+    if found is None:
+        raise NotFound(field="reference", what_zh="充值", what_en="Top-up")
+    return found
+
+
+async def reverse_top_up(ctx: Ctx, reference: str) -> dict[str, Any]:
+    """SPEC TRN-2: the terminal could not write the top-up to the card: it is reversed (paid
+    back through its channel), never in the balance. TopUpNotPending once confirmed."""
+    authorize(ctx.actor, TOP_UP_TRANSPORT)
+    found = await _top_up(ctx, reference)
+    rules.next_top_up_state(TopUpState(found["state"]), TopUpEvent.REVERSE)
+    if not await repo.end_top_up(ctx.conn, found["id"], TopUpState.REVERSED, ctx.now, None):
+        raise rules.TopUpNotPending(
+            state="ended", state_zh="结束", event="reverse", event_zh="冲正"
+        )
+    purse = await repo.purse_by_id(ctx.conn, found["purse_id"])
+    assert purse is not None
+    return _top_up_view({**found, "state": TopUpState.REVERSED.value}, purse["balance_fen"])
+
+
+async def reverse_unconfirmed(ctx: Ctx) -> int:
+    """SPEC TRN-2: every top-up authorised longer than UNCONFIRMED_AFTER ago and never
+    confirmed was not written: reversed, in one statement (the worker's job)."""
+    return await repo.reverse_authorised_before(
+        ctx.conn, ctx.now - rules.UNCONFIRMED_AFTER, ctx.now
+    )
+
+
+# ---- refund (TRN-4, REP-4) ----
+
+
+async def refund_purse(ctx: Ctx, card_number: str) -> dict[str, Any]:
+    """SPEC TRN-4: the operator's own outlet pays out the balance and closes the purse. Refused
+    while a top-up waits to be written (TopUpNotAllowed: confirm or reverse it first)."""
+    authorize(ctx.actor, REFUND_TRANSPORT)
+    card = await cards.card_in_hand(ctx, card_number)
+    purse = await _purse(ctx, card)
+    if purse["status"] != PurseStatus.OPEN.value:
+        raise rules.purse_closed_error()
+    if await repo.pending_fen(ctx.conn, purse["id"]):
+        raise TopUpNotAllowed(
+            field="card_number",
+            reason_zh="尚有待写卡的充值，请先确认或冲正",
+            reason_en="a top-up waits to be written: confirm or reverse it",
+        )
+    paid = await repo.close(ctx.conn, purse["id"], ctx.now)
+    if paid is None:
+        raise rules.purse_closed_error()
+    entry = {
+        "purse_id": purse["id"],
+        "at": ctx.now,
+        "kind": "refund",
+        "amount_fen": -paid,
+        "balance_after_fen": 0,
+        "counter": None,
+        "reference": f"refund:{purse['id']}",
+    }
+    await repo.insert_entry(ctx.conn, entry)
+    return {**await _view(ctx, card), "refunded_fen": paid}
+
+
+async def refuse_exchange_with_balance(ctx: Ctx, card: Card) -> None:
+    """SPEC REP-4: a card whose purse holds money is not exchanged (TransportBalanceHeld, which
+    says where to go); an empty or closed purse, or none, lets the exchange go on."""
+    purse = await repo.purse_of_card(ctx.conn, card.id)
+    if purse is None or purse["status"] != PurseStatus.OPEN.value:
+        return
+    held = purse["balance_fen"] + await repo.pending_fen(ctx.conn, purse["id"])
+    if held > 0:
+        raise TransportBalanceHeld(field="card_number", yuan=f"{held / 100:.2f}")
+
+
+def is_transport_outlet_clerk(ctx: Ctx) -> bool:
+    return ctx.actor.role is Role.OUTLET_CLERK
