@@ -86,6 +86,7 @@ ROUTERS = (
     scenes.router,
     delta.router,
     transport.router,
+    transport.readers,
     application_lists.router,
     medical.router,
     culture.router,

@@ -89,6 +89,7 @@ from sscard.scenes.lists.permissions import PUBLISH_APPLICATION_LIST
 from sscard.scenes.permissions import REGISTER_SCENE, USE_CARD_AT_SCENE, VIEW_SCENES
 from sscard.statistics.permissions import REBUILD_STATISTICS, VIEW_STATISTICS
 from sscard.transport.permissions import (
+    DEBIT_FARE,
     LOAD_TRANSPORT,
     REFUND_TRANSPORT,
     TOP_UP_TRANSPORT,
@@ -331,6 +332,7 @@ REQUESTS: dict[Operation, tuple[str, str, Any]] = {
     ),
     REFUND_TRANSPORT: ("POST", f"/api/v1/transport/purses/{NO_CARD}/refund", None),
     VIEW_TRANSPORT: ("GET", f"/api/v1/transport/purses/{NO_CARD}", None),
+    DEBIT_FARE: ("POST", "/api/v1/scene-uses/fares", {"card_number": NO_CARD}),
     # Issue 14: the delta exchange (delta).
     ANSWER_DELTA_QUESTION: ("POST", "/api/v1/delta/card-status", {"card_number": NO_CARD}),
     LINK_DELTA_NODE: ("PUT", "/api/v1/delta/nodes/33", {"base_url": "http://127.0.0.1:9/33"}),

@@ -25,6 +25,7 @@ class SceneKind(StrEnum):
     LIBRARY = "library"
     GOVERNMENT_HALL = "government_hall"
     HOTEL = "hotel"
+    TRANSIT = "transit"  # a bus, metro, tram or ferry operator: its readers debit fares (TRN-3)
 
 
 KIND_ZH: Final = {
@@ -35,6 +36,7 @@ KIND_ZH: Final = {
     SceneKind.LIBRARY: "图书馆",
     SceneKind.GOVERNMENT_HALL: "政务服务大厅",
     SceneKind.HOTEL: "酒店",
+    SceneKind.TRANSIT: "公共交通运营单位",
 }
 
 
@@ -46,6 +48,7 @@ class SceneUse(StrEnum):
     ENTRY = "entry"  # admission at a gate (CUL-1)
     TICKET = "ticket"  # a ticket sold to the card, checked at the gate (CUL-1)
     LIBRARY = "library"  # the card as a reader's card (CUL-1)
+    FARE = "fare"  # a fare debited from the transport purse (TRN-3): the purse, not the card
 
 
 USE_ZH: Final = {
@@ -54,6 +57,7 @@ USE_ZH: Final = {
     SceneUse.ENTRY: "入园入馆",
     SceneUse.TICKET: "购票",
     SceneUse.LIBRARY: "图书借阅",
+    SceneUse.FARE: "乘车扣款",
 }
 
 KIND_USES: Final[dict[SceneKind, frozenset[SceneUse]]] = {
@@ -64,6 +68,7 @@ KIND_USES: Final[dict[SceneKind, frozenset[SceneUse]]] = {
     SceneKind.LIBRARY: frozenset({SceneUse.LIBRARY, SceneUse.ENTRY}),
     SceneKind.GOVERNMENT_HALL: frozenset({SceneUse.IDENTITY}),
     SceneKind.HOTEL: frozenset({SceneUse.IDENTITY}),
+    SceneKind.TRANSIT: frozenset({SceneUse.FARE}),
 }
 
 # The card's own answer is asked for this use (LOSS-5, ISS-7).
@@ -73,6 +78,7 @@ CARD_USE: Final = {
     SceneUse.ENTRY: CardUse.SCENE_ENTRY,
     SceneUse.TICKET: CardUse.SCENE_ENTRY,
     SceneUse.LIBRARY: CardUse.SCENE_ENTRY,
+    SceneUse.FARE: CardUse.TRANSPORT,
 }
 
 # An ecard's code is accepted for a use only when shown for one of these scopes (ECARD-3).
@@ -82,6 +88,7 @@ QR_SCOPES: Final = {
     SceneUse.ENTRY: frozenset({Scope.ENTRY}),
     SceneUse.TICKET: frozenset({Scope.ENTRY}),
     SceneUse.LIBRARY: frozenset({Scope.ENTRY}),
+    SceneUse.FARE: frozenset(),  # the T-Union purse is on the chip: no ecard code pays a fare
 }
 
 # The uses whose record needs the holder's full name and number; the others get them masked.

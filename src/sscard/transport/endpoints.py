@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import Response
 
 from sscard.kernel.actor import Actor
+from sscard.kernel.ctx import Ctx
 from sscard.platform.http.deps import current_actor, read, write
 from sscard.platform.http.guard import GuardedRoute
 from sscard.platform.http.schemas import answers
+from sscard.scenes.endpoints import terminal_route
+from sscard.scenes.service import Terminal
+from sscard.transport import fares
 from sscard.transport import service as transport
 from sscard.transport.schemas import (
     CARD_NUMBER,
     ConfirmIn,
+    FareAnswer,
+    FareIn,
     LoadIn,
     PurseView,
     RefundView,
@@ -21,6 +29,7 @@ from sscard.transport.schemas import (
 )
 
 router = APIRouter(route_class=GuardedRoute, prefix="/api/v1/transport", tags=["transport"])
+readers = APIRouter(route_class=GuardedRoute, prefix="/api/v1", tags=["transport"])
 CardNumber = Path(pattern=CARD_NUMBER)
 Reference = Path(min_length=4, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
 
@@ -99,3 +108,19 @@ async def reverse(
     request: Request, reference: str = Reference, actor: Actor = Depends(current_actor)
 ) -> Response:
     return await write(request, actor, lambda ctx: transport.reverse_top_up(ctx, reference))
+
+
+async def _fare(ctx: Ctx, terminal: Terminal, body: FareIn) -> Any:
+    return await fares.debit_fare(ctx, terminal, body.domain())
+
+
+terminal_route(
+    readers,
+    "/scene-uses/fares",
+    summary="A transit operator's reader debits a fare from the transport purse at its city's "
+    "rate; the card's counter and the reader's sequence make a debit count once (TRN-3), signed",
+    body=FareIn,
+    answer=FareAnswer,
+    use_case=_fare,
+    name="debit_fare",
+)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -80,22 +81,50 @@ async def reverse_authorised_before(conn: AsyncConnection, before: datetime, at:
     return int((await conn.execute(stmt)).rowcount or 0)
 
 
+def _later(conn: AsyncConnection, counter: int) -> Any:
+    """The purse's last counter moved on to `counter` unless it is past it already."""
+    biggest = func.max if conn.dialect.name == "sqlite" else func.greatest
+    return biggest(func.coalesce(P.c.last_counter, -1), counter)
+
+
 async def credit(conn: AsyncConnection, purse_id: int, amount_fen: int, counter: int) -> int | None:
     """Add a confirmed write to the balance and move the counter on; the new balance, or None
     if the purse is closed."""
     stmt = (
         update(P)
         .where(P.c.id == purse_id, P.c.status == PurseStatus.OPEN.value)
-        .values(
-            balance_fen=P.c.balance_fen + amount_fen,
-            last_counter=func.max(func.coalesce(P.c.last_counter, -1), counter)
-            if conn.dialect.name == "sqlite"
-            else func.greatest(func.coalesce(P.c.last_counter, -1), counter),
-        )
+        .values(balance_fen=P.c.balance_fen + amount_fen, last_counter=_later(conn, counter))
         .returning(P.c.balance_fen)
     )
     found = (await conn.execute(stmt)).scalar_one_or_none()
     return int(found) if found is not None else None
+
+
+async def debit(conn: AsyncConnection, purse_id: int, amount_fen: int, counter: int) -> int | None:
+    """Take a fare from an open purse holding at least that much, in one conditional statement
+    (never below zero, whatever runs at once); the new balance, or None."""
+    stmt = (
+        update(P)
+        .where(
+            P.c.id == purse_id, P.c.status == PurseStatus.OPEN.value, P.c.balance_fen >= amount_fen
+        )
+        .values(balance_fen=P.c.balance_fen - amount_fen, last_counter=_later(conn, counter))
+        .returning(P.c.balance_fen)
+    )
+    found = (await conn.execute(stmt)).scalar_one_or_none()
+    return int(found) if found is not None else None
+
+
+async def entry(conn: AsyncConnection, kind: str, reference: str) -> Row | None:
+    stmt = select(L).where(L.c.kind == kind, L.c.reference == reference)
+    found = (await conn.execute(stmt)).mappings().first()
+    return dict(found) if found else None
+
+
+async def entry_at_counter(conn: AsyncConnection, purse_id: int, counter: int) -> Row | None:
+    stmt = select(L).where(L.c.purse_id == purse_id, L.c.counter == counter)
+    found = (await conn.execute(stmt)).mappings().first()
+    return dict(found) if found else None
 
 
 async def close(conn: AsyncConnection, purse_id: int, at: datetime) -> int | None:

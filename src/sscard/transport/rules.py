@@ -8,6 +8,7 @@ before is the same write sent again and a jump shows writes sscard has not seen 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
@@ -175,3 +176,40 @@ def purse_closed_error() -> DomainError:
         reason_zh="交通钱包已退值关闭",
         reason_en="the transport purse was refunded and closed",
     )
+
+
+@dataclass(frozen=True)
+class FareRule:
+    """TRN-3: in `city_code`, on `mode`, a local card pays `local` percent of the full fare and
+    any other card `other` percent, from `effective_from` (an ISO date) on."""
+
+    city_code: str
+    mode: Mode
+    local: int
+    other: int
+    effective_from: str
+
+
+def fare_percent(
+    rules: Sequence[FareRule], city_code: str, mode: Mode, card_city: str, day: str
+) -> int:
+    """TRN-3: the percent a card managed in `card_city` pays on `mode` in `city_code` on `day`
+    (ISO date): the newest rule in force, else the full fare. The same card pays each city's
+    own fare."""
+    in_force = [r for r in rules if r.city_code == city_code and r.mode is mode
+                and r.effective_from <= day]  # fmt: skip
+    if not in_force:
+        return 100
+    rule = max(in_force, key=lambda r: r.effective_from)
+    return rule.local if card_city == city_code else rule.other
+
+
+class CounterTaken(Conflict):
+    code = "counter_taken"
+    rule = "TRN-3"
+    message_zh = "卡片交易计数器{counter}刚被另一笔写卡使用，本次扣款未执行"
+    message_en = "The card's counter {counter} was just taken by another write: nothing debited"
+
+
+def counter_taken(counter: int) -> CounterTaken:
+    return CounterTaken(field="counter", counter=counter)

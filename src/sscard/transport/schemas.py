@@ -7,7 +7,9 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from sscard.platform.http.request import Body
-from sscard.transport.rules import MAX_COUNTER, MAX_TOP_UP_FEN, TopUpChannel
+from sscard.scenes.schemas import TerminalBody
+from sscard.transport.fares import Fare
+from sscard.transport.rules import MAX_COUNTER, MAX_FARE_FEN, MAX_TOP_UP_FEN, Mode, TopUpChannel
 from sscard.transport.service import TopUp
 
 CARD_NUMBER = r"^[A-Za-z][0-9]{8}$"
@@ -76,6 +78,41 @@ class PurseView(BaseModel):
     entries: list[Entry] = Field(description="the last 20 writes")
     loss_notice_zh: str = Field(description="LOSS-6: anonymous, not reportable lost")
     loss_notice_en: str
+
+
+class FareIn(TerminalBody):
+    """One fare as a transit reader debits it (TRN-3), signed like any scene terminal."""
+
+    card_number: str = Field(pattern=CARD_NUMBER, description="as the chip reads it")
+    mode: Mode = Field(description="bus | metro | tram | ferry")
+    fare_fen: int = Field(ge=0, le=MAX_FARE_FEN, description="the full fare, fen, before discount")
+    counter: int = Field(
+        ge=0, le=MAX_COUNTER, description="the card's transaction counter after this debit"
+    )
+    terminal_seq: int = Field(
+        ge=0, le=2**31 - 1, description="the reader's own sequence number: one debit each"
+    )
+
+    def domain(self) -> Fare:
+        return Fare(self.card_number, self.mode, self.fare_fen, self.counter, self.terminal_seq)
+
+
+class FareAnswer(BaseModel):
+    allowed: bool
+    code: str = Field(description="ok, or the refusal's stable code (balance_too_low ...)")
+    reason: str | None = Field(description="the refusal in the reader's language")
+    reason_zh: str | None
+    reason_en: str | None
+    rule: str | None
+    card_number_masked: str | None = None
+    mode: str | None = None
+    full_fare_fen: int | None = None
+    percent: int | None = Field(None, description="of the full fare, by city, mode, card (TRN-3)")
+    charged_fen: int | None = None
+    balance_after_fen: int | None = None
+    counter: int | None = None
+    counter_gap: int | None = Field(None, description="writes not seen before this one")
+    sent_again: bool | None = Field(None, description="the same debit sent before: nothing more")
 
 
 class RefundView(PurseView):
