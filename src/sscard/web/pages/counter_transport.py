@@ -1,0 +1,174 @@
+"""The transport wallet at a citizen-card outlet's counter (issue 15 items 1, 2, 4; SPEC TRN-1,
+TRN-2, TRN-4, LOSS-6, REP-4): the clerk, with the card in hand (the purse is anonymous: no
+document asked), loads the transport application, tops the purse up in two steps (the payment
+authorised, then the reader's write to the card confirmed with the card's counter, or
+reversed when the write failed), and refunds and closes it.
+
+The same use cases as the API (`/api/v1/transport/...`)."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from fastapi import Depends, Query, Request
+from fastapi.responses import Response
+
+from sscard.actors.staff.service import StaffSession
+from sscard.kernel.errors import DomainError, InvalidInput, invalid
+from sscard.transport import service as transport
+from sscard.transport.rules import TopUpChannel
+from sscard.web import forms, i18n
+from sscard.web.i18n import N_
+from sscard.web.pages.counter import hr_clerk
+from sscard.web.render import render
+from sscard.web.route import page_router, redirect
+from sscard.web.session import form, form_values, run
+
+router = page_router("/counter/transport")
+DONE = {
+    "loaded": N_("The transport application is loaded; the purse is open and empty."),
+    "authorised": N_("Top-up authorised: write it to the card on the reader, then confirm."),
+    "confirmed": N_("Written to the card: the top-up is in the balance."),
+    "reversed": N_("Top-up reversed: it is paid back and never was in the balance."),
+    "refunded": N_("The balance is refunded and the purse closed."),
+}
+CARD = r"^([A-Za-z][0-9]{8})?$"
+
+
+async def _page(
+    request: Request,
+    who: StaffSession,
+    card_number: str,
+    *,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    done: str = "",
+    status: int = 200,
+) -> Response:
+    _ = i18n.translator(request)
+    found: dict[str, Any] | None = None
+    missing = False
+    if card_number:
+        try:
+            found = await run(request, who.actor, lambda ctx: transport.purse(ctx, card_number))
+        except DomainError as no:
+            if no.status != 404:
+                raise
+            missing = True
+    context = {
+        "card_number": card_number,
+        "purse": found,
+        "missing": missing,
+        "values": values or {},
+        "errors": errors or {},
+        "done": _(DONE[done]) if done in DONE else "",
+        "reference": "CTR" + secrets.token_hex(6).upper(),
+    }
+    return render(request, "counter/transport.html", context, status=status)
+
+
+@router.get("")
+async def transport_page(
+    request: Request,
+    card: str = Query("", pattern=CARD),
+    done: str = "",
+    who: StaffSession = Depends(hr_clerk),
+) -> Response:
+    return await _page(request, who, card.upper(), done=done)
+
+
+def _where(card_number: str, done: str) -> str:
+    return f"/counter/transport?card={card_number}&done={done}"
+
+
+async def _act(
+    request: Request, who: StaffSession, card_number: str, action: Any, done: str
+) -> Response:
+    try:
+        await run(request, who.actor, action)
+    except DomainError as refusal:
+        errors = _on_the_page(forms.field_messages(request, refusal))
+        return await _page(request, who, card_number, errors=errors, status=refusal.status)
+    return redirect(request, _where(card_number, done))
+
+
+ON_THE_PAGE = {"amount_fen": "amount_yuan", "amount_yuan": "amount_yuan", "counter": "counter",
+               "reference": "reference"}  # fmt: skip
+
+
+def _on_the_page(errors: dict[str, str]) -> dict[str, str]:
+    """Each refusal next to its field on the page; one naming no field of it at the top."""
+    shown: dict[str, str] = {}
+    for name, text in errors.items():
+        shown[ON_THE_PAGE.get(name, "")] = text
+    return shown
+
+
+def _card(data: Any) -> str:
+    number = str(data.get("card_number") or "").strip().upper()
+    if len(number) != 9:
+        raise invalid("card_number", "请输入卡号", "type the card number")
+    return number
+
+
+@router.post("/load")
+async def load(request: Request, who: StaffSession = Depends(hr_clerk)) -> Response:
+    number = _card(await form(request))
+    return await _act(request, who, number, lambda ctx: transport.load_purse(ctx, number),
+                      "loaded")  # fmt: skip
+
+
+@router.post("/top-ups")
+async def authorise(request: Request, who: StaffSession = Depends(hr_clerk)) -> Response:
+    data = await form(request)
+    number = _card(data)
+    values = form_values(data, "amount_yuan", "reference")
+    try:
+        fen = _fen(values["amount_yuan"])
+    except InvalidInput as bad:
+        errors = forms.field_messages(request, bad)
+        return await _page(request, who, number, values=values, errors=errors, status=422)
+    top_up = transport.TopUp(number, fen, TopUpChannel.OUTLET, values["reference"].strip())
+    return await _act(request, who, number, lambda ctx: transport.authorise_top_up(ctx, top_up),
+                      "authorised")  # fmt: skip
+
+
+def _fen(yuan: str) -> int:
+    try:
+        amount = round(float(yuan.strip()) * 100)
+    except ValueError:
+        raise invalid("amount_yuan", "须为金额（元）", "must be an amount in yuan") from None
+    if not 0 < amount <= 100_000_00:
+        raise invalid("amount_yuan", "须为0.01至100000元", "must be 0.01 to 100,000 yuan")
+    return amount
+
+
+@router.post("/top-ups/confirm")
+async def confirm(request: Request, who: StaffSession = Depends(hr_clerk)) -> Response:
+    data = await form(request)
+    number, reference = _card(data), str(data.get("reference") or "")
+    text = str(data.get("counter") or "").strip()
+    if not (text.isascii() and text.isdigit() and len(text) <= 5):
+        errors = {"counter": i18n.translator(request)("must be the card's counter, 0-65535")}
+        return await _page(request, who, number, errors=errors, status=422)
+    counter = int(text)
+    return await _act(
+        request, who, number, lambda ctx: transport.confirm_top_up(ctx, reference, counter),
+        "confirmed",
+    )  # fmt: skip
+
+
+@router.post("/top-ups/reverse")
+async def reverse(request: Request, who: StaffSession = Depends(hr_clerk)) -> Response:
+    data = await form(request)
+    number, reference = _card(data), str(data.get("reference") or "")
+    return await _act(request, who, number, lambda ctx: transport.reverse_top_up(ctx, reference),
+                      "reversed")  # fmt: skip
+
+
+@router.post("/refund")
+async def refund(request: Request, who: StaffSession = Depends(hr_clerk)) -> Response:
+    number = _card(await form(request))
+    return await _act(request, who, number, lambda ctx: transport.refund_purse(ctx, number),
+                      "refunded")  # fmt: skip
