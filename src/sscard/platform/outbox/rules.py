@@ -88,14 +88,14 @@ def plan_outcomes(
     policy: RetryPolicy,
     rand: Callable[[], float] = random.random,
 ) -> Plan:
-    """Applied or duplicate: delivered. Rejected: retried with backoff, failed when out of
-    attempts. A message without a result is left as it is, to go again next round."""
+    """Applied or duplicate: delivered. Rejected, or left out of the recipient's answer: an
+    attempt, retried with backoff and failed when out of attempts (an answer that keeps leaving
+    a message out would otherwise have it sent again at once, round after round)."""
     by_id = {o.message_id: o for o in outcomes}
     plan = Plan()
     for c in claimed:
-        outcome = by_id.get(c.message_id)
-        if outcome is None:
-            continue
+        outcome = by_id.get(c.message_id) or Outcome(c.message_id, DeliveryResult.REJECTED,
+                                                    NO_RESULT)  # fmt: skip
         if outcome.result in ACKNOWLEDGED:
             plan.delivered.append(c.id)
             continue
@@ -112,6 +112,9 @@ def plan_outcomes(
             }
         )
     return plan
+
+
+NO_RESULT = "the answer gave no result for this message"
 
 
 def safe_error(text: str | None) -> str:

@@ -51,7 +51,9 @@ def test_backoff_doubles_up_to_the_cap_with_jitter_in_its_upper_half(
     assert timedelta(seconds=low) < POLICY.backoff(failures, 0.999) <= timedelta(seconds=high)
 
 
-def test_acknowledged_messages_are_delivered_and_missing_ones_left_alone() -> None:
+def test_acknowledged_messages_are_delivered_and_missing_ones_count_as_an_attempt() -> None:
+    """A message the answer leaves out goes again after a backoff, with the reason recorded,
+    not at once round after round (found by the adversarial review of the delta exchange)."""
     claimed = [Claimed(1, "a", 0), Claimed(2, "b", 4), Claimed(3, "c", 0)]
     outcomes = [
         Outcome("a", DeliveryResult.APPLIED),
@@ -59,7 +61,11 @@ def test_acknowledged_messages_are_delivered_and_missing_ones_left_alone() -> No
         Outcome("zzz", DeliveryResult.APPLIED),
     ]
     plan = plan_outcomes(claimed, outcomes, NOW, POLICY, _low)
-    assert (plan.delivered, plan.retried, plan.failed) == ([1, 2], [], 0)
+    assert (plan.delivered, plan.failed) == ([1, 2], 0)
+    [missing] = plan.retried
+    assert (missing["o_id"], missing["o_attempts"], missing["o_status"]) == (3, 1, "pending")
+    assert missing["o_next"] > NOW
+    assert missing["o_error"] == "the answer gave no result for this message"
 
 
 def test_a_rejection_is_retried_with_backoff_then_failed_at_the_last_attempt() -> None:
