@@ -16,6 +16,7 @@ from sscard.culture.schemas import (
 )
 from sscard.platform.http.guard import GuardedRoute
 from sscard.scenes.endpoints import terminal_route
+from sscard.scenes.rules import SceneUse
 from sscard.scenes.schemas import PresentedIn, SceneAnswer
 
 router = APIRouter(route_class=GuardedRoute, prefix="/api/v1/scene-uses", tags=["culture"])
@@ -40,6 +41,7 @@ terminal_route(
     answer=SceneAnswer,
     use_case=lambda ctx, terminal, b: culture.admit(ctx, terminal, b.domain()),
     name="admit_at_gate",
+    delta_use=SceneUse.ENTRY,
 )
 terminal_route(
     router,

@@ -88,8 +88,6 @@ async def admit(ctx: Ctx, terminal: Terminal, presented: Presented) -> dict[str,
     found: dict[str, Any] = {}
 
     async def ticket_check(card: Card) -> Refusal | None:
-        if terminal.kind is SceneKind.LIBRARY:
-            return None
         today = await repo.tickets_for(ctx.conn, terminal.operator_id, card.person_id, ctx.today)
         if today:
             found["ticket"] = today[0]
@@ -98,7 +96,8 @@ async def admit(ctx: Ctx, terminal: Terminal, presented: Presented) -> dict[str,
         return rules.ticket_refusal({"used_at": None, "valid_on": None} if other else None,
                                     ctx.today)  # fmt: skip
 
-    taken = await scenes.take(ctx, terminal, SceneUse.ENTRY, presented, ticket_check)
+    check = None if terminal.kind is SceneKind.LIBRARY else ticket_check  # no ticket to read
+    taken = await scenes.take(ctx, terminal, SceneUse.ENTRY, presented, check)
     answer = await scenes.answer(ctx, terminal, taken)
     ticket = found.get("ticket")
     if taken.allowed and ticket is not None:

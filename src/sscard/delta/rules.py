@@ -8,6 +8,7 @@ scenes' uses; every answer carries the card's own answer (LOSS-5) in both langua
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
@@ -81,32 +82,56 @@ class NotTheStandard(ValueError):
     """A node's answer that is not the standard's shape; the text names the field."""
 
 
-_MASKED: Final = re.compile(r"^[\w*]{1,32}$")
+_MASKED_CARD: Final = re.compile(r"^[A-Z0-9]{1,3}\*+[0-9]{1,2}$")
+_MASKED_NAME: Final = re.compile(r"^[^*\s<>&]{1,4}\*+$")
 
 
-def read_answer(province_code: str, body: dict[str, object]) -> StatusAnswer:
-    """A node's answer as the standard defines it (docs/DELTA.md); NotTheStandard otherwise.
-    What a scene is shown from it is length-bounded text, never markup."""
+def read_answer(
+    province_code: str, body: dict[str, object], question: dict[str, object]
+) -> StatusAnswer:
+    """A node's answer to `question` as the standard defines it (docs/DELTA.md); NotTheStandard
+    otherwise: another question's id or use, a card that is not the one asked about, text with
+    markup or a control character, or a name or number that is not masked. What a scene is
+    shown from it is short plain text."""
     if body.get("standard") != STANDARD or body.get("province_code") != province_code:
         raise NotTheStandard("standard or province_code")
+    if body.get("request_id") != question["request_id"] or body.get("use") != question["use"]:
+        raise NotTheStandard("request_id or use: not this question's answer")
     known, allowed, code = body.get("known"), body.get("allowed"), body.get("code")
     if not isinstance(known, bool) or not isinstance(allowed, bool) or (allowed and not known):
         raise NotTheStandard("known or allowed")
     if not isinstance(code, str) or not re.fullmatch(r"[a-z_]{2,32}", code):
         raise NotTheStandard("code")
-    texts = [_text(body, k, 200) for k in ("reason_zh", "reason_en", "rule")]
-    if not allowed and (texts[0] is None or texts[1] is None):
+    zh, en = _text(body, "reason_zh", 200), _text(body, "reason_en", 200)
+    rule = _text(body, "rule", 16)
+    if not allowed and (zh is None or en is None):
         raise NotTheStandard("reason_zh or reason_en")
-    masked = [_text(body, k, 32) for k in ("card_number_masked", "holder_name_masked")]
-    if any(m is not None and not _MASKED.match(m) for m in masked):
-        raise NotTheStandard("card_number_masked or holder_name_masked")
-    return StatusAnswer(province_code, known, allowed, "ok" if allowed else code, *texts, *masked)
+    card = _masked(body, "card_number_masked", _MASKED_CARD)
+    asked = str(question["card_number"]).upper()
+    if card is not None and not (asked.startswith(card.split("*")[0]) and
+                                 asked.endswith(card.rsplit("*", 1)[1])):  # fmt: skip
+        raise NotTheStandard("card_number_masked: not the card asked about")
+    name = _masked(body, "holder_name_masked", _MASKED_NAME)
+    return StatusAnswer(
+        province_code, known, allowed, "ok" if allowed else code, zh, en, rule, card, name
+    )
 
 
 def _text(body: dict[str, object], key: str, longest: int) -> str | None:
     value = body.get(key)
     if value is None:
         return None
-    if not isinstance(value, str) or len(value) > longest or "<" in value:
+    if not isinstance(value, str) or not value.strip() or len(value) > longest:
         raise NotTheStandard(key)
+    if any(ch in "<>&" or unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs") for ch in value):
+        raise NotTheStandard(key)
+    return value
+
+
+def _masked(body: dict[str, object], key: str, shape: re.Pattern[str]) -> str | None:
+    value = body.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not shape.match(value):
+        raise NotTheStandard(f"{key}: not masked")
     return value

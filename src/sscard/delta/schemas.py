@@ -34,7 +34,10 @@ class QuestionIn(Body):
     )
 
     def domain(self) -> Question:
-        return Question(self.request_id, self.card_number.upper(), self.use, self.place_code)
+        return Question(
+            self.request_id, self.card_number.upper(), self.use, self.place_code,
+            self.asking_province,
+        )  # fmt: skip
 
 
 class AnswerView(BaseModel):

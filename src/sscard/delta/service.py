@@ -11,8 +11,9 @@ import secrets
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from sscard.actors import service as actors
 from sscard.cards import service as cards
@@ -77,8 +78,7 @@ async def link_node(
     if province_code not in PEERS:
         zh, en = "须为长三角其他省份：31、33或34", "must be another delta province: 31, 33 or 34"
         raise invalid("province_code", zh, en)
-    base_url = base_url.strip().rstrip("/")
-    check_http_url("base_url", base_url)
+    base_url = _node_address(base_url)
     node = await repo.node_by_province(ctx.conn, province_code)
     shown: dict[str, Any] = {"token": None, "signing_key": None}
     values: dict[str, Any] = {"base_url": base_url, "active": True}
@@ -107,6 +107,35 @@ async def link_node(
         secret,
     )
     return {**_node_view(await _node(ctx, province_code)), **shown}
+
+
+# The address is the node's base: the standard's paths are added to it.
+ADDRESS_MAX = 256 - len("/yrd/v1/status-changes")
+
+
+def _node_address(given: str) -> str:
+    """A node's base address: http(s), a host and a port that are valid, no credentials (they
+    would be shown and logged), no query or fragment (the paths are appended); InvalidInput
+    naming base_url otherwise."""
+    address = given.strip().rstrip("/")
+    zh = f"须为不超过{ADDRESS_MAX}个字符的http(s)地址，不含用户名密码、查询串或片段"
+    en = (
+        f"must be an http(s) address of at most {ADDRESS_MAX} characters, without credentials, "
+        "query or fragment"
+    )
+    try:
+        check_http_url("base_url", address)
+        parts = urlsplit(address)
+        port = parts.port
+    except (DomainError, ValueError):
+        raise invalid("base_url", zh, en) from None
+    if len(address) > ADDRESS_MAX or parts.username or parts.password or "@" in parts.netloc:
+        raise invalid("base_url", zh, en)
+    if parts.query or parts.fragment or "?" in address or "#" in address or "\\" in address:
+        raise invalid("base_url", zh, en)
+    if port is not None and not 0 < port < 65536:
+        raise invalid("base_url", zh, en)
+    return address
 
 
 async def _node(ctx: Ctx, province_code: str) -> dict[str, Any]:
@@ -173,6 +202,7 @@ class Question:
     card_number: str
     use: DeltaUse
     place_city_code: str
+    asking_province: str
 
 
 async def answer_question(ctx: Ctx, node: Node, question: Question) -> dict[str, Any]:
@@ -180,6 +210,10 @@ async def answer_question(ctx: Ctx, node: Node, question: Question) -> dict[str,
     in force for the place), the card masked, the holder's name masked; the card is followed
     by the node from now on. An unknown number is an answer too (known: false)."""
     authorize(ctx.actor, ANSWER_DELTA_QUESTION)
+    if question.asking_province != node.province_code:
+        raise invalid(
+            "asking_province", "须为提问节点本省代码", "must be the asking node's province"
+        )
     if question.place_city_code[:2] != node.province_code:
         zh = "须为提问省份的城市代码"
         en = "must be a city of the asking province"
@@ -242,12 +276,22 @@ async def _record(
 # ---- asking a node ----
 
 
-async def ask(
+@dataclass(frozen=True)
+class Prepared:
+    """A question ready to go to a node: read from the database in a transaction, sent with
+    none open (`send`), so that a slow node holds no lock (YRD-3)."""
+
+    province_code: str
+    base_url: str
+    secret: bytes
+    question: dict[str, Any]
+
+
+async def prepare(
     ctx: Ctx, issuer_region: str, card_number: str, use: DeltaUse, place_city_code: str
-) -> StatusAnswer:
-    """SPEC YRD-1, YRD-3: ask the card's own province whether it may be used for `use` at a
-    Jiangsu place; a card from outside the delta, a node not linked or not answering is a
-    refusal (never an allowance). The caller (a scene's use case) has authorized."""
+) -> Prepared | StatusAnswer:
+    """The question to the card's own province about `use` at a Jiangsu place, or the answer
+    already known without asking: a card from outside the delta, a node not linked."""
     province = rules.province_of(issuer_region)
     if province not in PEERS:
         return rules.not_a_peer(province)
@@ -258,19 +302,41 @@ async def ask(
         "standard": STANDARD,
         "request_id": uuid.uuid4().hex,
         "asking_province": JIANGSU,
-        "card_number": card_number,
+        "card_number": card_number.upper(),
         "issuer_region": issuer_region,
         "use": use.value,
         "place_code": place_city_code,
     }
     secret = ctx.vault.decrypt_bytes(node["secret_enc"])
+    return Prepared(province, node["base_url"], secret, question)
+
+
+async def send(prepared: Prepared, now: datetime) -> StatusAnswer:
+    """SPEC YRD-1, YRD-3: the node's answer to the prepared question; anything it cannot be
+    believed for (no answer within the deadline, no signature, another question's answer,
+    text out of shape) is `delta_unreachable`, a refusal, never an allowance. No database."""
     try:
-        said = rules.read_answer(
-            province, await client.ask(node["base_url"], secret, question, ctx.now)
-        )
+        body = await client.ask(prepared.base_url, prepared.secret, prepared.question, now)
+        return rules.read_answer(prepared.province_code, body, prepared.question)
     except (client.NodeUnreachable, rules.NotTheStandard) as no:
-        said = rules.unreachable(province, str(no))
-    await _record(ctx, node["id"], "we_asked", use, None, said.code)
+        return rules.unreachable(prepared.province_code, str(no))
+
+
+async def record_asked(ctx: Ctx, said: StatusAnswer, use: DeltaUse) -> None:
+    """What a linked node answered a Jiangsu scene, counted (no card: it is not ours)."""
+    node = await repo.node_by_province(ctx.conn, said.province_code)
+    if node is not None:
+        await _record(ctx, node["id"], "we_asked", use, None, said.code)
+
+
+async def ask(
+    ctx: Ctx, issuer_region: str, card_number: str, use: DeltaUse, place_city_code: str
+) -> StatusAnswer:
+    """prepare, send and record in one: for a caller that holds no write lock (a read-only
+    transaction). The scenes' HTTP routes prepare and send before their write transaction."""
+    prepared = await prepare(ctx, issuer_region, card_number, use, place_city_code)
+    said = prepared if isinstance(prepared, StatusAnswer) else await send(prepared, ctx.now)
+    await record_asked(ctx, said, use)
     return said
 
 

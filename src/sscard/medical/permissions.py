@@ -24,9 +24,11 @@ CREDIT_MEDICAL_ACCOUNTS = Operation(
 SETTLE_MEDICAL = Operation("settle_medical", "医保结算", {R.SCENE_TERMINAL})
 
 # What went in and out of all personal accounts, counted, and one fund credit by its reference:
-# the province's reconciliation with the fund (MED-2), no person in it.
+# the province's and the fund's reconciliation (MED-2), no person in it.
 VIEW_MEDICAL_LEDGER = Operation(
-    "view_medical_ledger", "查看医保个人账户收支汇总", {R.PROVINCE_ADMIN, R.AUDITOR}
+    "view_medical_ledger",
+    "查看医保个人账户收支汇总",
+    {R.PROVINCE_ADMIN, R.AUDITOR, R.MEDICAL_FUND},
 )
 
 OPERATIONS = (

@@ -10,18 +10,24 @@ from typing import Any, TypeVar
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
+from sscard.delta import service as delta
+from sscard.delta.rules import StatusAnswer
 from sscard.kernel.actor import Actor
 from sscard.kernel.clock import CHINA
 from sscard.kernel.ctx import Ctx
+from sscard.kernel.errors import DomainError
+from sscard.kernel.runtime import Runtime
 from sscard.platform.http.deps import current_actor, read, runtime, write
 from sscard.platform.http.guard import GuardedRoute
 from sscard.platform.http.request import parse_strict, signed_body_openapi
 from sscard.platform.http.schemas import answers
 from sscard.platform.outbox.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER
 from sscard.scenes import service as scenes
+from sscard.scenes.rules import SceneUse
 from sscard.scenes.schemas import (
     OfflineReconciliation,
     OfflineScansIn,
@@ -127,18 +133,49 @@ async def signed_use(
     actor: Actor,
     model: type[M],
     use_case: Callable[[Ctx, Terminal, M], Awaitable[Any]],
+    delta_use: SceneUse | None = None,
 ) -> Response:
     """Run a terminal's request in one transaction: the signature over the exact body first
-    (401 signature_refused), then the body as `model` (422), then the use case."""
+    (401 signature_refused), then the body as `model` (422), then the use case. For a use the
+    delta exchange carries (`delta_use`), another province's card is asked of its node first,
+    with no transaction open, so that a slow node holds no lock (YRD-3)."""
     rt = runtime(request)
     raw = await request.body()
     tolerance = rt.settings.signature_tolerance_seconds
+    ahead = await _ask_ahead(rt, actor, request, raw, model, delta_use)
     async with rt.unit(actor) as ctx:
         terminal = await scenes.authenticate(ctx, request.headers, raw, tolerance)
         body = parse_strict(model, raw)
         await scenes.remember_request(ctx, terminal, body.request_id)
-        result = await use_case(ctx, terminal, body)
+        with scenes.asked_ahead(ahead):
+            result = await use_case(ctx, terminal, body)
     return JSONResponse(jsonable_encoder(result))
+
+
+async def _ask_ahead(
+    rt: Runtime,
+    actor: Actor,
+    request: Request,
+    raw: bytes,
+    model: type[M],
+    delta_use: SceneUse | None,
+) -> StatusAnswer | None:
+    if delta_use is None:
+        return None
+    try:  # a body that does not parse is refused in the request's own transaction
+        body = parse_strict(model, raw)
+    except (RequestValidationError, DomainError):
+        return None
+    presented = body.domain() if isinstance(body, PresentedIn) else None
+    if presented is None or not presented.from_the_delta:
+        return None  # nothing to ask: no extra transaction for Jiangsu cards and ecard codes
+    tolerance = rt.settings.signature_tolerance_seconds
+    async with rt.unit(actor, readonly=True) as ctx:
+        terminal = await scenes.authenticate(ctx, request.headers, raw, tolerance)
+        question = await scenes.prepare_delta_question(ctx, terminal, delta_use, presented)
+    if question is None or isinstance(question, StatusAnswer):
+        return question
+    return await delta.send(question, rt.clock.now())
 
 
 def terminal_route(
@@ -150,12 +187,13 @@ def terminal_route(
     answer: type[BaseModel],
     use_case: Callable[[Ctx, Terminal, M], Awaitable[Any]],
     name: str,
+    delta_use: SceneUse | None = None,
 ) -> None:
     """A POST a scene's terminal makes, signed: documented with its body, the signature
     headers and its answer; run by `signed_use`."""
 
     async def route(request: Request, actor: Actor = Depends(current_actor)) -> Response:
-        return await signed_use(request, actor, body, use_case)
+        return await signed_use(request, actor, body, use_case, delta_use)
 
     extra = signed_body_openapi(body, (TIMESTAMP_HEADER, SIGNATURE_HEADER))
     on.post(path, summary=summary, responses=answers(answer), openapi_extra=extra, name=name)(route)
@@ -174,6 +212,7 @@ terminal_route(
     answer=SceneAnswer,
     use_case=lambda ctx, terminal, b: scenes.check_identity(ctx, terminal, b.domain()),
     name="check_identity",
+    delta_use=SceneUse.IDENTITY,
 )
 terminal_route(
     router,

@@ -6,7 +6,9 @@ every use is recorded, with no personal data in clear, for the statistics."""
 from __future__ import annotations
 
 import secrets
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Final
@@ -313,6 +315,7 @@ class Taken:
     refusal: Refusal | None
     event_id: int
     foreign: StatusAnswer | None = None  # another delta province's answer for its card
+    province_code: str = "32"  # the card's issuing province
 
     @property
     def allowed(self) -> bool:
@@ -337,7 +340,7 @@ async def take(
     error. QrUnreadable (422) for a text that is no ecard code at all."""
     authorize(ctx.actor, USE_CARD_AT_SCENE)
     if presented.from_the_delta:
-        return await _take_from_the_delta(ctx, terminal, use, presented)
+        return await _take_from_the_delta(ctx, terminal, use, presented, scene_check is not None)
     credential = "ecard" if presented.qr is not None else "card"
     card, ecard_id, refusal = None, None, rules.use_not_offered(terminal.kind, use)
     if refusal is None:  # YRD-2: only where a list in force includes it
@@ -378,28 +381,70 @@ async def _card_answer(ctx: Ctx, number: str, use: SceneUse) -> tuple[Card | Non
 DELTA_USES: Final = frozenset({SceneUse.IDENTITY, SceneUse.ENTRY})
 
 
-async def _take_from_the_delta(
-    ctx: Ctx, terminal: Terminal, use: SceneUse, presented: Presented
-) -> Taken:
-    """SPEC YRD-1..3: a card of another delta province, asked of its own province's node; only
-    the delta's list applies to it (YRD-2)."""
-    region = presented.issuer_region or ""
+async def _delta_refusal(
+    ctx: Ctx, terminal: Terminal, use: SceneUse, own_check: bool = False
+) -> Refusal | None:
+    """What refuses another province's card before its node is asked: the scene's kind, the
+    delta's list only (YRD-2), and the uses the exchange carries (YRD-1); a scene whose own
+    check reads records of the card here (a ticket sold to it) cannot make it (`own_check`)."""
     refusal = rules.use_not_offered(terminal.kind, use)
     if refusal is None:
         refusal = await application_lists.refusal(ctx, terminal.city_code, use, terminal.kind,
                                                   delta_only=True)  # fmt: skip
-    if refusal is None and use not in DELTA_USES:
+    if refusal is None and (use not in DELTA_USES or own_check):
         refusal = rules.not_exchanged(use)
+    return refusal
+
+
+# The node's answer asked before the request's write transaction (scenes.endpoints.signed_use),
+# so that a slow node holds no lock; None when nothing was asked ahead.
+_ASKED_AHEAD: ContextVar[StatusAnswer | None] = ContextVar("delta_answer_asked_ahead", default=None)
+
+
+async def prepare_delta_question(
+    ctx: Ctx, terminal: Terminal, use: SceneUse, presented: Presented
+) -> delta.Prepared | StatusAnswer | None:
+    """SPEC YRD-3: for another province's card that nothing here refuses first, the question to
+    its node (or the answer known without asking); None when no node is to be asked. Read-only:
+    the caller sends it with no transaction open, then runs the use with `asked_ahead`."""
+    if not presented.from_the_delta or await _delta_refusal(ctx, terminal, use) is not None:
+        return None
+    return await delta.prepare(ctx, presented.issuer_region or "", presented.card_number or "",
+                               DeltaUse(use.value), terminal.city_code)  # fmt: skip
+
+
+@contextmanager
+def asked_ahead(answer: StatusAnswer | None) -> Iterator[None]:
+    """Run the use with the node's answer asked before its transaction."""
+    token = _ASKED_AHEAD.set(answer)
+    try:
+        yield
+    finally:
+        _ASKED_AHEAD.reset(token)
+
+
+async def _take_from_the_delta(
+    ctx: Ctx, terminal: Terminal, use: SceneUse, presented: Presented, own_check: bool
+) -> Taken:
+    """SPEC YRD-1..3: a card of another delta province, answered by its own province's node
+    (asked ahead of the transaction by the HTTP routes); only the delta's list applies to it
+    (YRD-2). The use is recorded with the card's province and no card of ours."""
+    region = presented.issuer_region or ""
+    refusal = await _delta_refusal(ctx, terminal, use, own_check)
     foreign = None
     if refusal is None:
-        foreign = await delta.ask(ctx, region, presented.card_number or "", DeltaUse(use.value),
-                                  terminal.city_code)  # fmt: skip
+        foreign = _ASKED_AHEAD.get()
+        if foreign is None:
+            foreign = await delta.ask(ctx, region, presented.card_number or "",
+                                      DeltaUse(use.value), terminal.city_code)  # fmt: skip
+        else:
+            await delta.record_asked(ctx, foreign, DeltaUse(use.value))
         if not foreign.allowed:
             refusal = Refusal(foreign.code, foreign.reason_zh or "", foreign.reason_en or "",
                               foreign.rule)  # fmt: skip
     event_id = await _record(ctx, terminal, use, "card", None, None, refusal,
                              province_of(region))  # fmt: skip
-    return Taken(use, "card", None, None, refusal, event_id, foreign)
+    return Taken(use, "card", None, None, refusal, event_id, foreign, province_of(region))
 
 
 def _refusal_of(error: DomainError) -> Refusal:
@@ -443,7 +488,7 @@ async def answer(ctx: Ctx, terminal: Terminal, taken: Taken) -> dict[str, Any]:
         "use_id": taken.event_id,
         "card_number_masked": mask_number(taken.card.card_number) if taken.card else None,
         "card_city_code": taken.card.city_code if taken.card else None,
-        "card_province_code": taken.foreign.province_code if taken.foreign else "32",
+        "card_province_code": taken.province_code,
         "holder": None,
     }
     if taken.foreign is not None:

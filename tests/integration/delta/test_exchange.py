@@ -4,7 +4,8 @@ scenes ask theirs about their cards. Every party is a real HTTP server here."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import asyncio
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import orjson
@@ -19,6 +20,7 @@ from sscard.platform.outbox.signing import signed_headers
 from tests.integration.delta.support import Delta, delta_nodes
 from tests.integration.scenes.support import scene
 from tests.support.api import Api
+from tests.support.serving import serving
 
 
 @pytest.fixture
@@ -184,6 +186,7 @@ async def test_a_question_sscard_cannot_take_changes_nothing(api: Api, nodes: De
         ({"use": "withdrawal"}, "use"),
         ({"standard": "yrd-card-status/2"}, "standard"),
         ({"holder": "x"}, "holder"),
+        ({"asking_province": "33"}, "asking_province"),  # a node speaks for its own province
     ]:
         r = await send(q | bad | {"request_id": f"bad-question-{field}"})
         assert (r.status_code, r.json()["field"]) == (422, field), r.text
@@ -232,3 +235,103 @@ async def test_the_province_links_nodes_and_sees_what_crossed(api: Api, nodes: D
     assert renewed.json()["signing_key"]
     old = await nodes.ask("33", **q)
     assert old["status_code"] == 401
+
+
+class _SlowNode:
+    """A node that answers nothing for a long while, or trickles, or answers another
+    question, signed with the pair's key (the adversarial review's nodes)."""
+
+    def __init__(self, key: bytes, mode: str) -> None:
+        self.key, self.mode = key, mode
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        while (await receive()).get("more_body"):
+            pass
+        if self.mode == "hang":
+            await asyncio.sleep(30)
+        body = orjson.dumps({"standard": "yrd-card-status/1", "request_id": "another-one",
+                             "province_code": "34", "known": True, "use": "identity",
+                             "allowed": True, "code": "ok", "card_number_masked": "Z99****99",
+                             "holder_name_masked": "黑*"})  # fmt: skip
+        head = signed_headers(self.key, datetime.now(UTC) + OFFSET[0], body)
+        headers = [(k.lower().encode(), v.encode()) for k, v in head.items()]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+
+OFFSET: list[timedelta] = [timedelta(0)]
+
+
+async def test_a_slow_node_holds_no_lock_and_a_forged_answer_is_not_believed(
+    api: Api, nodes: Delta, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SPEC YRD-3 (the adversarial review): the node is asked with no transaction open, within
+    one deadline, so a node that never answers stalls nothing else: a Jiangsu card's loss is
+    reported while the hotel waits, and the hotel is then told the card cannot be checked; an
+    answer signed with the pair's key but to another question is not believed either."""
+    from sscard.delta import client
+
+    monkeypatch.setattr(client, "ASK_TIMEOUT_SECONDS", 1.0)
+    OFFSET[0] = api.rt.clock.now() - datetime.now(UTC)
+    key = bytes.fromhex(nodes.linked["34"]["signing_key"])
+    hotel = await scene(api, "hotel", "HT3201000077", city="3201")
+    n = (await api.card())["card_number"]
+    async with serving(_SlowNode(key, "hang")) as slow:
+        await api.call("PUT", "/api/v1/delta/nodes/34", "admin", json={"base_url": slow})
+        done: list[str] = []
+
+        async def waiting() -> dict[str, Any]:
+            said = await hotel.identity(card_number=nodes.card("34"), issuer_region="340100")
+            done.append("hotel")
+            return said
+
+        async def meanwhile() -> None:
+            await asyncio.sleep(0.2)
+            r = await api.card_post(n, "temporary-loss", "hotline", {"reason": "丢失"})
+            assert r.status_code == 200, r.text
+            done.append("loss")
+
+        said, _ = await asyncio.gather(waiting(), meanwhile())
+    assert done == ["loss", "hotel"]
+    assert (said["allowed"], said["code"]) == (False, "delta_unreachable")
+    async with serving(_SlowNode(key, "other")) as forged:
+        await api.call("PUT", "/api/v1/delta/nodes/34", "admin", json={"base_url": forged})
+        said = await hotel.identity(card_number=nodes.card("34"), issuer_region="340100")
+    assert (said["allowed"], said["code"]) == (False, "delta_unreachable")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://user:secret@127.0.0.1:9/yrd",  # credentials would be shown and logged
+        "http://example.com:abc",
+        "http://example.com:99999",
+        "http://example.com/node#frag",
+        "http://example.com/node?q=1",
+        "http://example.com/" + "x" * 240,
+    ],
+)
+async def test_a_node_address_sscard_could_not_use_safely_is_refused(api: Api, url: str) -> None:
+    r = await api.call("PUT", "/api/v1/delta/nodes/34", "admin", json={"base_url": url})
+    assert (r.status_code, r.json()["field"]) == (422, "base_url"), r.text
+    assert await api.count("delta_nodes") == 0
+
+
+async def test_what_is_refused_before_asking_names_the_cards_province(
+    api: Api, nodes: Delta
+) -> None:
+    """SPEC YRD-1, CUL-1: another province's card at a ticketed gate is refused (no ticket is
+    sold to it here), with its own province in the answer; at a library's gate its node is
+    asked."""
+    spot = await scene(api, "scenic_spot", "SS3201000077", city="3201")
+    r = await spot.post("/api/v1/scene-uses/entry",
+                        {"card_number": nodes.card("31"), "issuer_region": "310100"})  # fmt: skip
+    said = r.json()
+    shown = (said["allowed"], said["code"], said["card_province_code"])
+    assert shown == (False, "not_exchanged", "31")
+    library = await scene(api, "library", "LB3201000077", city="3201")
+    shanghai = {"card_number": nodes.card("31"), "issuer_region": "310100"}
+    r = await library.post("/api/v1/scene-uses/entry", shanghai)
+    assert (r.json()["allowed"], r.json()["card_province_code"]) == (True, "31")

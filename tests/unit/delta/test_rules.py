@@ -9,8 +9,12 @@ import pytest
 
 from sscard.delta.rules import NotTheStandard, is_jiangsu, province_of, read_answer
 
+QUESTION: dict[str, Any] = {"request_id": "q-00000001", "use": "identity",
+                            "card_number": "A12345678"}  # fmt: skip
 GOOD: dict[str, Any] = {
     "standard": "yrd-card-status/1",
+    "request_id": "q-00000001",
+    "use": "identity",
     "province_code": "31",
     "known": True,
     "allowed": False,
@@ -32,7 +36,7 @@ def test_whose_card_it_is() -> None:
 
 
 def test_a_refusal_is_read_with_its_reasons() -> None:
-    said = read_answer("31", GOOD)
+    said = read_answer("31", GOOD, QUESTION)
     assert (said.allowed, said.code, said.rule, said.reason_zh) == (
         False, "card_lost", "LOSS-5", "卡片已临时挂失",
     )  # fmt: skip
@@ -51,15 +55,23 @@ def test_a_refusal_is_read_with_its_reasons() -> None:
         {"reason_zh": "<script>alert(1)</script>"},
         {"holder_name_masked": "王 五 六<"},
         {"card_number_masked": 12},
+        {"request_id": "q-00000002"},  # another question's answer, replayed
+        {"use": "library"},
+        {"card_number_masked": "Z99****99"},  # not the card asked about
+        {"card_number_masked": "320499199001011234"},  # an identity number, not masked
+        {"holder_name_masked": "王小明"},  # a full name
+        {"reason_zh": "\u202e\u0007请到柜台"},  # bidi override and a bell
+        {"reason_en": "x\u0000y"},
+        {"rule": "LOSS-5" * 10},
     ],
 )
 def test_an_answer_not_in_the_standard_is_not_believed(change: dict[str, Any]) -> None:
     """YRD-3: a scene is never told "allowed" nor shown text from an answer out of shape."""
     with pytest.raises(NotTheStandard):
-        read_answer("31", GOOD | change)
+        read_answer("31", GOOD | change, QUESTION)
 
 
 def test_an_allowance_reads_ok_whatever_code_it_carries() -> None:
     said = read_answer("31", GOOD | {"allowed": True, "code": "fine", "reason_zh": None,
-                                     "reason_en": None, "rule": None})  # fmt: skip
+                                     "reason_en": None, "rule": None}, QUESTION)  # fmt: skip
     assert (said.allowed, said.code) == (True, "ok")
