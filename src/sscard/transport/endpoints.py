@@ -22,6 +22,7 @@ from sscard.transport.schemas import (
     FareAnswer,
     FareIn,
     LoadIn,
+    MyPurseView,
     PurseView,
     RefundView,
     TopUpIn,
@@ -30,6 +31,17 @@ from sscard.transport.schemas import (
 
 router = APIRouter(route_class=GuardedRoute, prefix="/api/v1/transport", tags=["transport"])
 readers = APIRouter(route_class=GuardedRoute, prefix="/api/v1", tags=["transport"])
+
+
+@readers.get(
+    "/me/transport",
+    summary="My transport purse on my newest card: balance, cap, trips (TRN-1, LOSS-6)",
+    responses=answers(MyPurseView),
+)
+async def my_purse(request: Request, actor: Actor = Depends(current_actor)) -> Response:
+    return await read(request, actor, transport.my_purse)
+
+
 CardNumber = Path(pattern=CARD_NUMBER)
 Reference = Path(min_length=4, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
 

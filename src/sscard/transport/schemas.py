@@ -115,5 +115,11 @@ class FareAnswer(BaseModel):
     sent_again: bool | None = Field(None, description="the same debit sent before: nothing more")
 
 
+class MyPurseView(BaseModel):
+    purse: PurseView | None = Field(description="null: no purse loaded on the newest card")
+    where_zh: str | None = Field(description="where to load it, when there is none")
+    where_en: str | None
+
+
 class RefundView(PurseView):
     refunded_fen: int = Field(description="paid out to the holder at the counter")

@@ -144,6 +144,20 @@ async def purse(ctx: Ctx, card_number: str) -> dict[str, Any]:
     return await _view(ctx, await cards.card_in_hand(ctx, card_number))
 
 
+async def my_purse(ctx: Ctx) -> dict[str, Any]:
+    """SPEC TRN-1, LOSS-6: the holder's own purse, on their newest card: balance, cap, pending
+    top-ups and trips; `purse` None when that card has none loaded (and where to load it)."""
+    authorize(ctx.actor, VIEW_TRANSPORT)
+    if ctx.actor.role is not Role.CARDHOLDER or ctx.actor.person_id is None:
+        raise invalid("person", "仅持卡人本人查询", "only the holder reads their own purse")
+    card = await cards.newest_live_of(ctx, ctx.actor.person_id)
+    if card is None or await repo.purse_of_card(ctx.conn, card.id) is None:
+        zh = "请持卡到交通（市民卡）运营机构网点开通交通联合功能"
+        en = "load it at a transport (citizen-card) outlet with the card"
+        return {"purse": None, "where_zh": zh, "where_en": en}
+    return {"purse": await _view(ctx, card), "where_zh": None, "where_en": None}
+
+
 # ---- top-up in two steps (TRN-2) ----
 
 
@@ -336,7 +350,3 @@ async def refuse_exchange_with_balance(ctx: Ctx, card: Card) -> None:
     held = purse["balance_fen"] + await repo.pending_fen(ctx.conn, purse["id"])
     if held > 0:
         raise TransportBalanceHeld(field="card_number", yuan=f"{held / 100:.2f}")
-
-
-def is_transport_outlet_clerk(ctx: Ctx) -> bool:
-    return ctx.actor.role is Role.OUTLET_CLERK

@@ -34,6 +34,7 @@ DONE = {
     "refunded": N_("The balance is refunded and the purse closed."),
 }
 CARD = r"^([A-Za-z][0-9]{8})?$"
+NOT_A_COUNTER = N_("must be the card's counter, 0-65535")
 
 
 async def _page(
@@ -150,7 +151,7 @@ async def confirm(request: Request, who: StaffSession = Depends(hr_clerk)) -> Re
     number, reference = _card(data), str(data.get("reference") or "")
     text = str(data.get("counter") or "").strip()
     if not (text.isascii() and text.isdigit() and len(text) <= 5):
-        errors = {"counter": i18n.translator(request)("must be the card's counter, 0-65535")}
+        errors = {"counter": i18n.translator(request)(NOT_A_COUNTER)}
         return await _page(request, who, number, errors=errors, status=422)
     counter = int(text)
     return await _act(

@@ -1,0 +1,27 @@
+"""The holder's transport purse in the online hall (issue 15; SPEC TRN-1..3, LOSS-6): the
+balance on the newest card, the city's cap, top-ups waiting to be written, and the trips and
+top-ups written to the card; where to load the purse when there is none.
+
+The same use case as the API (`GET /api/v1/me/transport`)."""
+
+from __future__ import annotations
+
+from fastapi import Depends, Request
+from fastapi.responses import Response
+
+from sscard.kernel.actor import Actor
+from sscard.transport import service as transport
+from sscard.web.i18n import N_
+from sscard.web.pages.hall import cardholder
+from sscard.web.render import render
+from sscard.web.route import page_router
+from sscard.web.session import run
+
+router = page_router("/hall/transport")
+KINDS = {"top_up": N_("Top-up"), "fare": N_("Trip"), "refund": N_("Refund")}
+
+
+@router.get("")
+async def transport_page(request: Request, actor: Actor = Depends(cardholder)) -> Response:
+    mine = await run(request, actor, transport.my_purse)
+    return render(request, "hall/transport.html", {"mine": mine, "kinds": KINDS})
