@@ -6,12 +6,11 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sscard.delta.models import delta_followed_cards, delta_nodes, delta_questions, delta_requests
 from sscard.kernel.db import Row
-from sscard.kernel.upsert import insert_rows
+from sscard.kernel.upsert import insert_once, insert_rows
 
 
 async def node_by_province(conn: AsyncConnection, province_code: str) -> Row | None:
@@ -64,12 +63,7 @@ async def followers(conn: AsyncConnection, card_ids: Sequence[int], since: datet
 
 async def remember_request(conn: AsyncConnection, row: Row) -> bool:
     """Record a node's request id; False if the node sent it before."""
-    try:
-        async with conn.begin_nested():
-            await conn.execute(insert(delta_requests).values(**row))
-    except IntegrityError:
-        return False
-    return True
+    return await insert_once(conn, delta_requests, row, keys=("node_id", "request_id"))
 
 
 async def forget_requests_before(conn: AsyncConnection, at: datetime) -> int:

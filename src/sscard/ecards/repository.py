@@ -6,12 +6,12 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import delete, insert, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sscard.ecards.lifecycle import EcardStatus
 from sscard.ecards.models import ecard_consents, ecard_qr_uses, ecard_signing_keys, ecards
 from sscard.kernel.db import Row
+from sscard.kernel.upsert import insert_once
 
 
 async def by_cards(conn: AsyncConnection, card_ids: Sequence[int]) -> list[Row]:
@@ -121,12 +121,7 @@ async def retire_signing_keys(conn: AsyncConnection, below: int, at: datetime) -
 
 async def use_qr(conn: AsyncConnection, row: Row) -> bool:
     """Record a code's single use; False if it was used before (the nonce is taken)."""
-    try:
-        async with conn.begin_nested():
-            await conn.execute(insert(ecard_qr_uses).values(**row))
-    except IntegrityError:
-        return False
-    return True
+    return await insert_once(conn, ecard_qr_uses, row, keys=("ecard_id", "nonce"))
 
 
 async def qr_used(conn: AsyncConnection, ecard_id: int, nonce: bytes) -> bool:

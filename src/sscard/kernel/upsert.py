@@ -29,3 +29,15 @@ async def insert_rows(
     else:
         stmt = stmt.on_conflict_do_nothing(index_elements=list(keys))
     await conn.execute(stmt, list(rows))
+
+
+async def insert_once(
+    conn: AsyncConnection, table: Table, row: dict[str, Any], *, keys: Sequence[str]
+) -> bool:
+    """Insert the row unless one with the same `keys` exists: True if it went in. One
+    statement (ON CONFLICT DO NOTHING RETURNING), where a savepoint around an INSERT that may
+    fail took three round trips on the hot paths (a code's single use, a request id)."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(table).values(**row).on_conflict_do_nothing(index_elements=list(keys))
+    first = next(iter(table.primary_key.columns))
+    return (await conn.execute(stmt.returning(first))).first() is not None

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sscard.kernel.db import Row
+from sscard.kernel.upsert import insert_once
 from sscard.scenes.models import (
     offline_scans,
     scene_operators,
@@ -131,12 +131,7 @@ async def insert_offline_scans(conn: AsyncConnection, rows: list[Row]) -> None:
 
 async def remember_request(conn: AsyncConnection, row: Row) -> bool:
     """Record a terminal's request id; False if the terminal sent it before."""
-    try:
-        async with conn.begin_nested():
-            await conn.execute(insert(scene_requests).values(**row))
-    except IntegrityError:
-        return False
-    return True
+    return await insert_once(conn, scene_requests, row, keys=("terminal_id", "request_id"))
 
 
 async def forget_requests_before(conn: AsyncConnection, at: datetime) -> int:
