@@ -33,6 +33,14 @@ ecards = Table(
 )
 Index("ix_ecards_person", ecards.c.person_id)
 Index("ix_ecards_updated_at", ecards.c.updated_at)  # the status list's deltas
+# The full status list reads only the ecards not in use (a few in a hundred): an index of those
+# alone, instead of a scan of all of them (10 M ecards: 563 ms of SQL to 25 ms, BENCHMARKS.md).
+Index(
+    "ix_ecards_not_in_use",
+    ecards.c.ecard_no,
+    postgresql_where=ecards.c.status != "active",
+    sqlite_where=ecards.c.status != "active",
+)
 
 ecard_consents = Table(
     "ecard_consents",
