@@ -79,13 +79,18 @@ async def _debit(ctx: Ctx, terminal: Terminal, fare: Fare) -> dict[str, Any]:
         card = await cards.card_in_hand(ctx, fare.card_number)
     except NotFound:
         raise FareRefused(rules.NOT_LOADED) from None
-    purse = await repo.purse_of_card(ctx.conn, card.id)
-    if purse is None:
+    found = await repo.purse_of_card(ctx.conn, card.id)
+    if found is None:
         raise FareRefused(rules.NOT_LOADED)
+    purse = await repo.lock_purse(ctx.conn, found["id"])  # one write to the purse at a time
+    assert purse is not None
+    percent = rules.fare_percent(shipped_fares(), terminal.city_code, fare.mode,
+                                 card.city_code, ctx.today.isoformat())  # fmt: skip
+    charged = rules.fare_after_discount(fare.fare_fen, percent)
     reference = f"fare:{terminal.id}:{fare.terminal_seq}"
     earlier = await repo.entry(ctx.conn, "fare", reference)
     if earlier is not None:
-        return _again(earlier, purse, fare, card.card_number)
+        return _again(earlier, purse, fare, card.card_number, percent, charged)
     if purse["status"] != PurseStatus.OPEN.value:
         raise FareRefused(rules.CLOSED)
     last = purse["last_counter"]
@@ -93,9 +98,6 @@ async def _debit(ctx: Ctx, terminal: Terminal, fare: Fare) -> dict[str, Any]:
     finding = rules.judge_counter(last, fare.counter, seen)
     if finding in (CounterFinding.SEEN, CounterFinding.BEHIND):
         raise FareRefused(rules.COUNTER_BEHIND)
-    percent = rules.fare_percent(shipped_fares(), terminal.city_code, fare.mode,
-                                 card.city_code, ctx.today.isoformat())  # fmt: skip
-    charged = rules.fare_after_discount(fare.fare_fen, percent)
     after = await repo.debit(ctx.conn, purse["id"], charged, fare.counter)
     if after is None:
         raise FareRefused(rules.NOT_ENOUGH)
@@ -108,14 +110,22 @@ async def _debit(ctx: Ctx, terminal: Terminal, fare: Fare) -> dict[str, Any]:
 
 
 def _again(
-    earlier: dict[str, Any], purse: dict[str, Any], fare: Fare, number: str
+    earlier: dict[str, Any],
+    purse: dict[str, Any],
+    fare: Fare,
+    number: str,
+    percent: int,
+    charged: int,
 ) -> dict[str, Any]:
-    if earlier["purse_id"] != purse["id"] or earlier["counter"] != fare.counter:
+    """The same debit sent again: the same purse, counter and charge; anything else under the
+    reader's sequence is another debit, refused."""
+    same = (earlier["purse_id"], earlier["counter"], -int(earlier["amount_fen"])) == (
+        purse["id"], fare.counter, charged,
+    )  # fmt: skip
+    if not same:
         raise FareRefused(Refusal("terminal_seq_reused", "该读卡器流水号已用于另一笔扣款",
                                   "the reader's sequence number went with another debit",
                                   "TRN-3"))  # fmt: skip
-    charged = -int(earlier["amount_fen"])
-    percent = round(charged * 100 / fare.fare_fen) if fare.fare_fen else 100
     return _allowed(number, fare, percent, charged, int(earlier["balance_after_fen"]), 0,
                     again=True)  # fmt: skip
 

@@ -27,6 +27,15 @@ async def purse_by_id(conn: AsyncConnection, purse_id: int) -> Row | None:
     return dict(found) if found else None
 
 
+async def lock_purse(conn: AsyncConnection, purse_id: int) -> Row | None:
+    """The purse, its row locked to the end of the transaction (PostgreSQL; SQLite's writes
+    are serialised already): the cap, the pending top-ups, the counter and the open state are
+    then read and changed by one request at a time."""
+    stmt = select(P).where(P.c.id == purse_id).with_for_update()
+    found = (await conn.execute(stmt)).mappings().first()
+    return dict(found) if found else None
+
+
 async def insert_purse(conn: AsyncConnection, row: Row) -> bool:
     """The purse, or False if the card has one already (loaded twice at once)."""
     try:

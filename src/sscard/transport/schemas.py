@@ -85,7 +85,7 @@ class FareIn(TerminalBody):
 
     card_number: str = Field(pattern=CARD_NUMBER, description="as the chip reads it")
     mode: Mode = Field(description="bus | metro | tram | ferry")
-    fare_fen: int = Field(ge=0, le=MAX_FARE_FEN, description="the full fare, fen, before discount")
+    fare_fen: int = Field(ge=1, le=MAX_FARE_FEN, description="the full fare, fen, before discount")
     counter: int = Field(
         ge=0, le=MAX_COUNTER, description="the card's transaction counter after this debit"
     )

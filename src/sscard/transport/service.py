@@ -16,7 +16,7 @@ from sscard.cards.entities import Card
 from sscard.cards.lifecycle import CardUse
 from sscard.kernel.actor import Role, authorize
 from sscard.kernel.ctx import Ctx
-from sscard.kernel.errors import Conflict, NotFound, invalid
+from sscard.kernel.errors import Conflict, Forbidden, NotFound, invalid
 from sscard.kernel.masking import mask_number
 from sscard.registry.reference import service as reference
 from sscard.transport import repository as repo
@@ -149,13 +149,50 @@ async def my_purse(ctx: Ctx) -> dict[str, Any]:
     top-ups and trips; `purse` None when that card has none loaded (and where to load it)."""
     authorize(ctx.actor, VIEW_TRANSPORT)
     if ctx.actor.role is not Role.CARDHOLDER or ctx.actor.person_id is None:
-        raise invalid("person", "仅持卡人本人查询", "only the holder reads their own purse")
+        raise OnlyTheHolder(field="person")
     card = await cards.newest_live_of(ctx, ctx.actor.person_id)
     if card is None or await repo.purse_of_card(ctx.conn, card.id) is None:
         zh = "请持卡到交通（市民卡）运营机构网点开通交通联合功能"
         en = "load it at a transport (citizen-card) outlet with the card"
         return {"purse": None, "where_zh": zh, "where_en": en}
     return {"purse": await _view(ctx, card), "where_zh": None, "where_en": None}
+
+
+async def _locked(ctx: Ctx, purse: dict[str, Any]) -> dict[str, Any]:
+    locked = await repo.lock_purse(ctx.conn, purse["id"])
+    assert locked is not None
+    return locked
+
+
+class OnlyTheHolder(Forbidden):
+    code = "only_the_holder"
+    message_zh = "仅持卡人本人可在网上服务大厅查看自己的交通钱包"
+    message_en = "Only the holder reads their own transport purse in the online hall"
+
+
+class NotThisOutlet(Forbidden):
+    code = "not_this_outlet"
+    rule = "TRN-4"
+    message_zh = "{what_zh}须在{where_zh}办理"
+    message_en = "{what_en} is done at {where_en}"
+
+
+def _in_its_city(ctx: Ctx, purse: dict[str, Any]) -> None:
+    """TRN-2, TRN-4: a purse is topped up and refunded by its own city's operator's outlets."""
+    if ctx.actor.city_code != purse["city_code"]:
+        raise NotThisOutlet(field="card_number", what_zh="该交通钱包的充值和退值",
+                            what_en="this purse's top-up and refund",
+                            where_zh=f"开通地（{purse['city_code']}）运营机构的网点",
+                            where_en=f"the operator's outlets of {purse['city_code']}")  # fmt: skip
+
+
+def _by_who_authorised(ctx: Ctx, top_up: dict[str, Any]) -> None:
+    """TRN-2: a top-up's write is confirmed or reversed where it was authorised."""
+    if top_up["actor_id"] is not None and top_up["actor_id"] != ctx.actor.id:
+        raise NotThisOutlet(field="reference", what_zh="该充值的写卡确认或冲正",
+                            what_en="confirming or reversing this top-up",
+                            where_zh="授权该充值的柜员处",
+                            where_en="the clerk who authorised it")  # fmt: skip
 
 
 # ---- top-up in two steps (TRN-2) ----
@@ -179,7 +216,8 @@ async def authorise_top_up(ctx: Ctx, top_up: TopUp) -> dict[str, Any]:
     on a closed purse."""
     authorize(ctx.actor, TOP_UP_TRANSPORT)
     card = await cards.card_in_hand(ctx, top_up.card_number)
-    purse = await _purse(ctx, card)
+    purse = await _locked(ctx, await _purse(ctx, card))
+    _in_its_city(ctx, purse)
     earlier = await repo.top_up_by_reference(ctx.conn, top_up.reference)
     if earlier is not None:
         return _again(earlier, purse, top_up)
@@ -199,8 +237,11 @@ async def authorise_top_up(ctx: Ctx, top_up: TopUp) -> dict[str, Any]:
         "authorised_at": ctx.now,
         "actor_id": ctx.actor.id,
     }
-    if not await repo.insert_top_up(ctx.conn, row):
-        raise ReferenceReused(field="reference")
+    if not await repo.insert_top_up(ctx.conn, row):  # the same top-up sent twice at once
+        earlier = await repo.top_up_by_reference(ctx.conn, top_up.reference)
+        if earlier is None:
+            raise ReferenceReused(field="reference")
+        return _again(earlier, purse, top_up)
     return _top_up_view(row, purse["balance_fen"])
 
 
@@ -236,8 +277,8 @@ async def confirm_top_up(ctx: Ctx, reference: str, counter: int) -> dict[str, An
     cannot be confirmed (TopUpNotPending: the card is put right at an outlet)."""
     authorize(ctx.actor, TOP_UP_TRANSPORT)
     found = await _top_up(ctx, reference)
-    purse = await repo.purse_by_id(ctx.conn, found["purse_id"])
-    assert purse is not None
+    purse = await _locked(ctx, {"id": found["purse_id"]})
+    _by_who_authorised(ctx, found)
     rules.next_top_up_state(TopUpState(found["state"]), TopUpEvent.CONFIRM)
     _check_counter(purse["last_counter"], counter)
     if not await repo.end_top_up(ctx.conn, found["id"], TopUpState.CONFIRMED, ctx.now, counter):
@@ -290,6 +331,8 @@ async def reverse_top_up(ctx: Ctx, reference: str) -> dict[str, Any]:
     back through its channel), never in the balance. TopUpNotPending once confirmed."""
     authorize(ctx.actor, TOP_UP_TRANSPORT)
     found = await _top_up(ctx, reference)
+    await _locked(ctx, {"id": found["purse_id"]})
+    _by_who_authorised(ctx, found)
     rules.next_top_up_state(TopUpState(found["state"]), TopUpEvent.REVERSE)
     if not await repo.end_top_up(ctx.conn, found["id"], TopUpState.REVERSED, ctx.now, None):
         raise rules.TopUpNotPending(
@@ -316,7 +359,8 @@ async def refund_purse(ctx: Ctx, card_number: str) -> dict[str, Any]:
     while a top-up waits to be written (TopUpNotAllowed: confirm or reverse it first)."""
     authorize(ctx.actor, REFUND_TRANSPORT)
     card = await cards.card_in_hand(ctx, card_number)
-    purse = await _purse(ctx, card)
+    purse = await _locked(ctx, await _purse(ctx, card))
+    _in_its_city(ctx, purse)
     if purse["status"] != PurseStatus.OPEN.value:
         raise rules.purse_closed_error()
     if await repo.pending_fen(ctx.conn, purse["id"]):

@@ -109,3 +109,17 @@ async def test_thirty_two_readers_at_once_never_take_the_purse_below_zero(api: A
     assert 1 <= len(allowed) <= 10
     assert (await purse(api, n))["balance_fen"] == 600 - 60 * len(allowed)
     assert await api.count("transport_ledger") == 1 + len(allowed)
+
+
+async def test_a_reader_sequence_sent_again_with_another_fare_is_another_debit(api: Api) -> None:
+    """SPEC TRN-3: the same reader sequence and counter with another fare is not the same
+    debit: refused, nothing charged; a fare of nothing is no debit at all (422)."""
+    n = await topped_up(api, 1000)
+    reader = await scene(api, "transit", "BUS3204000005", city="3204")
+    assert (await ride(reader, n, 100, 2, 9))["charged_fen"] == 60
+    other = await ride(reader, n, 999, 2, 9)
+    assert (other["allowed"], other["code"]) == (False, "terminal_seq_reused")
+    r = await reader.post(FARES, {"card_number": n, "mode": "bus", "fare_fen": 0, "counter": 3,
+                                  "terminal_seq": 10})  # fmt: skip
+    assert (r.status_code, r.json()["field"]) == (422, "fare_fen")
+    assert (await purse(api, n))["balance_fen"] == 940

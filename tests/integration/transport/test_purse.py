@@ -153,3 +153,48 @@ async def test_a_lost_card_leaves_the_purse_as_it_is(api: Api) -> None:
     view = await purse(api, n, "hotline")
     assert (view["balance_fen"], view["status"]) == (500, "open")
     assert "不能挂失" in view["loss_notice_zh"]
+
+
+async def test_at_once_the_cap_holds_and_a_refund_leaves_nothing_pending(api: Api) -> None:
+    """SPEC TRN-2, TRN-4 (the adversarial review, on PostgreSQL): ten top-ups authorised at
+    once stay within the cap; the same top-up sent eight times at once is one top-up; a refund
+    racing a top-up never leaves a closed purse with a top-up waiting."""
+    n = await loaded(api)
+    tries = await asyncio.gather(*(authorise(api, n, 30000, f"CAP-{i:04}") for i in range(10)))
+    assert sorted(r.status_code for r in tries).count(201) == 3
+    same = await asyncio.gather(*(authorise(api, n, 100, "SAME-0001") for _ in range(8)))
+    assert {r.status_code for r in same} == {201}
+    assert await api.count("transport_top_ups") == 4
+    other = await loaded(api)
+    assert (await authorise(api, other, 500, "RF-0001")).status_code == 201
+    assert (await confirm(api, "RF-0001", 1)).status_code == 200
+    await asyncio.gather(
+        authorise(api, other, 700, "RF-0002"),
+        api.post(f"/api/v1/transport/purses/{other}/refund", CLERK),
+    )
+    view = await purse(api, other)
+    assert not (view["status"] == "closed" and view["pending_top_ups"])
+
+
+async def test_only_the_purses_city_tops_up_and_refunds_it(api: Api) -> None:
+    """SPEC TRN-2, TRN-4: Suzhou's citizen-card outlet neither refunds a Changzhou purse nor
+    confirms or reverses a top-up Changzhou's clerk authorised; the hall's page is the holder's
+    own (403 for staff)."""
+    r = await api.post("/api/v1/actors", "admin", {"role": "outlet_clerk", "display_name": "苏州",
+                                                   "outlet_code": "3205-TRN-001"})  # fmt: skip
+    assert r.status_code == 201, r.text
+    api.tokens["suzhou_transport"] = r.json()["token"]
+    n = await loaded(api)
+    assert (await authorise(api, n, 1000, "XC-0001")).status_code == 201
+    r = await api.post("/api/v1/transport/top-ups/XC-0001/confirm", "suzhou_transport",
+                       {"counter": 1})  # fmt: skip
+    assert (r.status_code, r.json()["code"]) == (403, "not_this_outlet")
+    r = await api.post("/api/v1/transport/top-ups/XC-0001/reverse", "suzhou_transport")
+    assert r.status_code == 403
+    r = await api.post(f"/api/v1/transport/purses/{n}/refund", "suzhou_transport")
+    assert (r.status_code, r.json()["code"]) == (403, "not_this_outlet")
+    body = {"card_number": n, "amount_fen": 100, "channel": "outlet", "reference": "XC-0002"}
+    r = await api.post("/api/v1/transport/top-ups", "suzhou_transport", body)
+    assert r.status_code == 403
+    assert (await api.get("/api/v1/me/transport", "hotline")).status_code == 403
+    assert (await purse(api, n))["pending_top_ups"][0]["reference"] == "XC-0001"
