@@ -1,5 +1,7 @@
 # sscard: `make run` starts the whole development stack (tools/devstack): sscard's set-up, the
-# bank simulator on SSCARD_SIM_PORT (default 8700) and the service on SSCARD_PORT (default 8000),
+# bank simulator on SSCARD_SIM_PORT (default 8700), the delta simulator (the other Yangtze River
+# Delta provinces' card nodes) on SSCARD_DELTA_SIM_PORT (default 8710) and the service on
+# SSCARD_PORT (default 8000),
 # until Ctrl-C; `make test` runs every test on SQLite and on PostgreSQL. Both set up the virtual
 # environment first.
 

@@ -20,7 +20,7 @@ class CheckoutBusy(Exception):
         super().__init__(
             f"another stack is running on {var}{who}; stop it first, or give this one its own "
             f"data directory and ports (e.g. SSCARD_VAR_DIR={var}-2 SSCARD_PORT=8001 "
-            "SSCARD_SIM_PORT=8701 make run)"
+            "SSCARD_SIM_PORT=8701 SSCARD_DELTA_SIM_PORT=8711 make run)"
         )
 
 

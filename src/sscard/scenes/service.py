@@ -17,7 +17,14 @@ from sscard.actors import service as actors
 from sscard.cards import service as cards
 from sscard.cards.entities import Card
 from sscard.delta import service as delta
-from sscard.delta.rules import DeltaUse, StatusAnswer, is_jiangsu, province_of
+from sscard.delta.rules import (
+    PROVINCE_EN,
+    PROVINCE_ZH,
+    DeltaUse,
+    StatusAnswer,
+    is_jiangsu,
+    province_of,
+)
 from sscard.ecards import service as ecards
 from sscard.ecards.qr import CLOCK_SKEW, QrExpired, QrUnreadable
 from sscard.kernel.actor import Role, authorize, city_scope, require_own_city
@@ -440,11 +447,23 @@ async def _take_from_the_delta(
         else:
             await delta.record_asked(ctx, foreign, DeltaUse(use.value))
         if not foreign.allowed:
-            refusal = Refusal(foreign.code, foreign.reason_zh or "", foreign.reason_en or "",
-                              foreign.rule)  # fmt: skip
+            refusal = _relayed(foreign)
     event_id = await _record(ctx, terminal, use, "card", None, None, refusal,
                              province_of(region))  # fmt: skip
     return Taken(use, "card", None, None, refusal, event_id, foreign, province_of(region))
+
+
+OURS = frozenset({"delta_unreachable", "outside_delta"})  # sscard's own words, not a node's
+
+
+def _relayed(said: StatusAnswer) -> Refusal:
+    """Another province's refusal, said to be its node's (its "本省" is not Jiangsu)."""
+    if said.code in OURS:
+        return Refusal(said.code, said.reason_zh or "", said.reason_en or "", said.rule)
+    code = said.province_code
+    zh = f"{PROVINCE_ZH.get(code, code)}社保卡节点答复：{said.reason_zh or ''}"
+    en = f"{PROVINCE_EN.get(code, code)}'s card node: {said.reason_en or ''}"
+    return Refusal(said.code, zh, en, said.rule)
 
 
 def _refusal_of(error: DomainError) -> Refusal:

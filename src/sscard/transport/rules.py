@@ -170,12 +170,22 @@ LOSS_NOTICE_EN: Final = (
 )
 
 
+class PurseClosed(Conflict):
+    code = "purse_closed"
+    rule = "TRN-4"
+    message_zh = "该卡交通钱包已退值关闭"
+    message_en = "The card's transport purse was refunded and closed"
+
+
+class RefundNotAllowed(Conflict):
+    code = "refund_not_allowed"
+    rule = "TRN-4"
+    message_zh = "暂不能退值：{reason_zh}"
+    message_en = "The refund cannot be made now: {reason_en}"
+
+
 def purse_closed_error() -> DomainError:
-    return TopUpNotAllowed(
-        field="card_number",
-        reason_zh="交通钱包已退值关闭",
-        reason_en="the transport purse was refunded and closed",
-    )
+    return PurseClosed(field="card_number")
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,6 @@ from sscard.transport.rules import (
     PurseStatus,
     TopUpChannel,
     TopUpEvent,
-    TopUpNotAllowed,
     TopUpState,
 )
 
@@ -107,6 +106,9 @@ async def load_purse(ctx: Ctx, card_number: str) -> dict[str, Any]:
         "loaded_by": ctx.actor.id,
     }
     if not await repo.insert_purse(ctx.conn, row):
+        earlier = await repo.purse_of_card(ctx.conn, card.id)
+        if earlier is not None and earlier["status"] == PurseStatus.CLOSED.value:
+            raise rules.purse_closed_error()
         raise PurseAlreadyLoaded(field="card_number")
     return await _view(ctx, card)
 
@@ -364,7 +366,7 @@ async def refund_purse(ctx: Ctx, card_number: str) -> dict[str, Any]:
     if purse["status"] != PurseStatus.OPEN.value:
         raise rules.purse_closed_error()
     if await repo.pending_fen(ctx.conn, purse["id"]):
-        raise TopUpNotAllowed(
+        raise rules.RefundNotAllowed(
             field="card_number",
             reason_zh="尚有待写卡的充值，请先确认或冲正",
             reason_en="a top-up waits to be written: confirm or reverse it",

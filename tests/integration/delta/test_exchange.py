@@ -111,7 +111,7 @@ async def test_a_shanghai_card_at_a_jiangsu_hotel_is_asked_of_shanghai(
     assert "*" in ok["holder"]["name"]
     refused = await hotel.identity(card_number=lost, issuer_region="310100")
     assert (refused["allowed"], refused["code"], refused["rule"]) == (False, "card_lost", "LOSS-5")
-    assert refused["reason"] == "卡片已临时挂失"
+    assert refused["reason"] == "上海市社保卡节点答复：卡片已临时挂失"
     await nodes.control("POST", f"/provinces/31/cards/{good}", {"status": "cancelled"})
     dead = await hotel.identity(card_number=good, issuer_region="310100")
     assert (dead["allowed"], dead["code"]) == (False, "card_dead")

@@ -126,7 +126,7 @@ async def test_the_refund_closes_the_purse_and_lets_the_exchange_go_on(api: Api)
     n = await loaded(api)
     assert (await authorise(api, n, 1234, "T-0300")).status_code == 201
     r = await api.post(f"/api/v1/transport/purses/{n}/refund", CLERK)
-    assert (r.status_code, r.json()["code"]) == (409, "top_up_not_allowed")
+    assert (r.status_code, r.json()["code"]) == (409, "refund_not_allowed")
     assert (await confirm(api, "T-0300", 1)).status_code == 200
     r = await exchange(api, n, "damage")
     assert (r.status_code, r.json()["code"], r.json()["rule"]) == (409, "transport_balance_held",
@@ -137,7 +137,10 @@ async def test_the_refund_closes_the_purse_and_lets_the_exchange_go_on(api: Api)
     assert (r.status_code, r.json()["refunded_fen"], r.json()["status"]) == (200, 1234, "closed")
     r = await api.post(f"/api/v1/transport/purses/{n}/refund", CLERK)
     assert r.status_code == 409
-    assert (await authorise(api, n, 100, "T-0301")).status_code == 409
+    r = await authorise(api, n, 100, "T-0301")
+    assert (r.status_code, r.json()["code"]) == (409, "purse_closed")
+    r = await api.post("/api/v1/transport/purses", CLERK, {"card_number": n})
+    assert (r.status_code, r.json()["code"]) == (409, "purse_closed")
     r = await exchange(api, n, "damage")
     assert r.status_code == 201, r.text
 

@@ -87,6 +87,16 @@ def client_address(request: Request) -> str | None:
     return request.client.host if request.client else None
 
 
+# How a signed request's headers are made (platform/outbox/signing.py; the same for banks,
+# scene terminals and delta nodes).
+SIGNED_HEADERS = {
+    "X-Sscard-Timestamp": "Unix time in whole seconds; refused more than 300 s from sscard's clock",
+    "X-Sscard-Signature": "hmac-sm3=<64 hex digits>: HMAC-SM3 (GB/T 32905) keyed with the signing "
+    "key (its 64 hex digits decoded to 32 bytes) over the timestamp, a newline (\\n) and the "
+    "exact body bytes",
+}
+
+
 def signed_body_openapi(model: type[BaseModel], headers: tuple[str, ...]) -> dict[str, Any]:
     """`openapi_extra` for a route that reads its raw body (to check a signature over the exact
     bytes) before parsing it as `model`: the body's schema, definitions inlined, and the
@@ -110,7 +120,13 @@ def signed_body_openapi(model: type[BaseModel], headers: tuple[str, ...]) -> dic
             "content": {"application/json": {"schema": walk(schema)}},
         },
         "parameters": [
-            {"name": name, "in": "header", "required": True, "schema": {"type": "string"}}
+            {
+                "name": name,
+                "in": "header",
+                "required": True,
+                "schema": {"type": "string"},
+                "description": SIGNED_HEADERS.get(name, ""),
+            }
             for name in headers
         ],
     }

@@ -9,6 +9,7 @@ The same use cases as the API (`/api/v1/transport/...`)."""
 from __future__ import annotations
 
 import secrets
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from fastapi import Depends, Query, Request
@@ -20,7 +21,9 @@ from sscard.transport import service as transport
 from sscard.transport.rules import TopUpChannel
 from sscard.web import forms, i18n
 from sscard.web.i18n import N_
+from sscard.web.pages.centre_common import beijing
 from sscard.web.pages.counter import hr_clerk
+from sscard.web.pages.hall_transport import KINDS as ENTRY_KINDS
 from sscard.web.render import render
 from sscard.web.route import page_router, redirect
 from sscard.web.session import form, form_values, run
@@ -65,6 +68,8 @@ async def _page(
         "errors": errors or {},
         "done": _(DONE[done]) if done in DONE else "",
         "reference": "CTR" + secrets.token_hex(6).upper(),
+        "bj": beijing,
+        "kinds": ENTRY_KINDS,
     }
     return render(request, "counter/transport.html", context, status=status)
 
@@ -84,13 +89,19 @@ def _where(card_number: str, done: str) -> str:
 
 
 async def _act(
-    request: Request, who: StaffSession, card_number: str, action: Any, done: str
+    request: Request,
+    who: StaffSession,
+    card_number: str,
+    action: Any,
+    done: str,
+    values: dict[str, str] | None = None,
 ) -> Response:
     try:
         await run(request, who.actor, action)
     except DomainError as refusal:
         errors = _on_the_page(forms.field_messages(request, refusal))
-        return await _page(request, who, card_number, errors=errors, status=refusal.status)
+        return await _page(request, who, card_number, values=values, errors=errors,
+                           status=refusal.status)  # fmt: skip
     return redirect(request, _where(card_number, done))
 
 
@@ -132,17 +143,21 @@ async def authorise(request: Request, who: StaffSession = Depends(hr_clerk)) -> 
         return await _page(request, who, number, values=values, errors=errors, status=422)
     top_up = transport.TopUp(number, fen, TopUpChannel.OUTLET, values["reference"].strip())
     return await _act(request, who, number, lambda ctx: transport.authorise_top_up(ctx, top_up),
-                      "authorised")  # fmt: skip
+                      "authorised", values)  # fmt: skip
 
 
 def _fen(yuan: str) -> int:
+    """Yuan as typed, to fen exactly: at most two decimals (12.345 is refused, not rounded)."""
     try:
-        amount = round(float(yuan.strip()) * 100)
-    except ValueError:
+        exact = Decimal(yuan.strip()) * 100
+    except InvalidOperation:
         raise invalid("amount_yuan", "须为金额（元）", "must be an amount in yuan") from None
-    if not 0 < amount <= 100_000_00:
+    if not exact.is_finite() or exact != exact.to_integral_value():
+        zh, en = "须为元，至多两位小数", "must be yuan with at most two decimals"
+        raise invalid("amount_yuan", zh, en)
+    if not 0 < exact <= 100_000_00:
         raise invalid("amount_yuan", "须为0.01至100000元", "must be 0.01 to 100,000 yuan")
-    return amount
+    return int(exact)
 
 
 @router.post("/top-ups/confirm")
@@ -152,11 +167,12 @@ async def confirm(request: Request, who: StaffSession = Depends(hr_clerk)) -> Re
     text = str(data.get("counter") or "").strip()
     if not (text.isascii() and text.isdigit() and len(text) <= 5):
         errors = {"counter": i18n.translator(request)(NOT_A_COUNTER)}
-        return await _page(request, who, number, errors=errors, status=422)
+        return await _page(request, who, number, values={"counter": text}, errors=errors,
+                           status=422)  # fmt: skip
     counter = int(text)
     return await _act(
         request, who, number, lambda ctx: transport.confirm_top_up(ctx, reference, counter),
-        "confirmed",
+        "confirmed", {"counter": text},
     )  # fmt: skip
 
 

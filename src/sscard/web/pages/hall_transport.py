@@ -12,6 +12,7 @@ from fastapi.responses import Response
 from sscard.kernel.actor import Actor
 from sscard.transport import service as transport
 from sscard.web.i18n import N_
+from sscard.web.pages.centre_common import beijing
 from sscard.web.pages.hall import cardholder
 from sscard.web.render import render
 from sscard.web.route import page_router
@@ -24,4 +25,4 @@ KINDS = {"top_up": N_("Top-up"), "fare": N_("Trip"), "refund": N_("Refund")}
 @router.get("")
 async def transport_page(request: Request, actor: Actor = Depends(cardholder)) -> Response:
     mine = await run(request, actor, transport.my_purse)
-    return render(request, "hall/transport.html", {"mine": mine, "kinds": KINDS})
+    return render(request, "hall/transport.html", {"mine": mine, "kinds": KINDS, "bj": beijing})
