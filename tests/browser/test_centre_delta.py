@@ -55,5 +55,5 @@ async def test_the_province_links_a_node_and_sees_what_crossed(
     other = await new_page(browser)
     await sign_in(other, base, nanjing, clock)
     await other.goto(f"{base}/centre/delta")
-    await expect(other.get_by_role("table", name="近30天的查询")).to_contain_text("entry")
+    await expect(other.get_by_role("table", name="近30天的查询")).to_contain_text("入园入馆")
     await expect(other.get_by_role("button", name="配置", exact=True)).to_have_count(0)

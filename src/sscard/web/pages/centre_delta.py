@@ -17,6 +17,7 @@ from sscard.delta import service as delta
 from sscard.delta.permissions import LINK_DELTA_NODE
 from sscard.delta.rules import PEERS, PROVINCE_EN, PROVINCE_ZH
 from sscard.kernel.errors import DomainError
+from sscard.scenes.rules import USE_ZH, SceneUse
 from sscard.web import i18n
 from sscard.web.i18n import N_
 from sscard.web.pages.centre_common import ADMIN, errors_of, page_context
@@ -47,6 +48,7 @@ async def _page(
         found=found,
         names=names,
         directions=DIRECTIONS,
+        uses={u.value: (u.value if english else USE_ZH[u]) for u in SceneUse},
         may_link=who.actor.role in LINK_DELTA_NODE.roles,
         provinces=[(code, f"{code} {names[code]}") for code in sorted(PEERS)],
         values=values or {"province_code": "31"},
