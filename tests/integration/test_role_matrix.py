@@ -94,6 +94,7 @@ from sscard.transport.permissions import (
     REFUND_TRANSPORT,
     TOP_UP_TRANSPORT,
     VIEW_TRANSPORT,
+    VIEW_TRANSPORT_CLEARING,
 )
 from sscard.units.collection.permissions import (
     HAND_BATCH_TO_UNIT,
@@ -333,6 +334,7 @@ REQUESTS: dict[Operation, tuple[str, str, Any]] = {
     REFUND_TRANSPORT: ("POST", f"/api/v1/transport/purses/{NO_CARD}/refund", None),
     VIEW_TRANSPORT: ("GET", f"/api/v1/transport/purses/{NO_CARD}", None),
     DEBIT_FARE: ("POST", "/api/v1/scene-uses/fares", {"card_number": NO_CARD}),
+    VIEW_TRANSPORT_CLEARING: ("GET", "/api/v1/transport/clearing?day=2026-11-23", None),
     # Issue 14: the delta exchange (delta).
     ANSWER_DELTA_QUESTION: ("POST", "/api/v1/delta/card-status", {"card_number": NO_CARD}),
     LINK_DELTA_NODE: ("PUT", "/api/v1/delta/nodes/33", {"base_url": "http://127.0.0.1:9/33"}),

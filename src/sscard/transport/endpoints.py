@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+import csv
+import io
+from datetime import date
+from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 
 from sscard.kernel.actor import Actor
 from sscard.kernel.ctx import Ctx
-from sscard.platform.http.deps import current_actor, read, write
+from sscard.platform.http.deps import current_actor, read, runtime, write
 from sscard.platform.http.guard import GuardedRoute
 from sscard.platform.http.schemas import answers
 from sscard.scenes.endpoints import terminal_route
@@ -18,6 +21,7 @@ from sscard.transport import fares
 from sscard.transport import service as transport
 from sscard.transport.schemas import (
     CARD_NUMBER,
+    ClearingView,
     ConfirmIn,
     FareAnswer,
     FareIn,
@@ -136,3 +140,39 @@ terminal_route(
     use_case=_fare,
     name="debit_fare",
 )
+
+
+@router.get(
+    "/clearing",
+    summary="The day's fares by transit operator, city, card city and mode, and what each "
+    "city's operators collected from other cities' cards (item 5); as JSON or, with "
+    "format=csv, the clearing file",
+    responses=answers(ClearingView),
+)
+async def clearing(
+    request: Request,
+    day: date = Query(description="the day, Beijing time"),
+    format: Literal["json", "csv"] = Query("json", description="json, or csv: the file"),
+    actor: Actor = Depends(current_actor),
+) -> Response:
+    if format == "json":
+        return await read(request, actor, lambda ctx: transport.clearing(ctx, day))
+    rt = runtime(request)
+    async with rt.unit(actor, readonly=True) as ctx:
+        found = await transport.clearing(ctx, day)
+    return Response(
+        clearing_csv(found["rows"]),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="clearing-{day}.csv"'},
+    )
+
+
+def clearing_csv(rows: list[dict[str, Any]]) -> str:
+    """One line per operator, city, card city and mode (fen), with a header line."""
+    out = io.StringIO()
+    fields = ["operator_code", "city_code", "card_city_code", "mode", "fares", "collected_fen",
+              "from_another_city"]  # fmt: skip
+    writer = csv.DictWriter(out, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()

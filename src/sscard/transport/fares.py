@@ -102,7 +102,9 @@ async def _debit(ctx: Ctx, terminal: Terminal, fare: Fare) -> dict[str, Any]:
     if after is None:
         raise FareRefused(rules.NOT_ENOUGH)
     row = {"purse_id": purse["id"], "at": ctx.now, "kind": "fare", "amount_fen": -charged,
-           "balance_after_fen": after, "counter": fare.counter, "reference": reference}  # fmt: skip
+           "balance_after_fen": after, "counter": fare.counter, "reference": reference,
+           "operator_id": terminal.operator_id, "city_code": terminal.city_code,
+           "card_city_code": card.city_code, "mode": fare.mode.value}  # fmt: skip
     if not await repo.insert_entry(ctx.conn, row):
         raise rules.counter_taken(fare.counter)  # another reader wrote it this very moment
     gap = fare.counter - last - 1 if finding is CounterFinding.GAP and last is not None else 0

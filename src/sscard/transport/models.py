@@ -73,7 +73,18 @@ transport_ledger = Table(
     Column("balance_after_fen", BigInteger, nullable=False),
     Column("counter", Integer, nullable=True, comment="the card's transaction counter"),
     Column("reference", String(48), nullable=False, comment="top_up:<ref>, refund:<purse>"),
+    Column(
+        "operator_id",
+        Id,
+        ForeignKey("scene_operators.id"),
+        nullable=True,
+        comment="a fare: the transit operator that took it",
+    ),
+    Column("city_code", String(4), nullable=True, comment="a fare: the city it was taken in"),
+    Column("card_city_code", String(4), nullable=True, comment="a fare: the card's city"),
+    Column("mode", String(8), nullable=True, comment="a fare: rules.Mode"),
     UniqueConstraint("kind", "reference", name="uq_transport_ledger_kind_reference"),
     UniqueConstraint("purse_id", "counter", name="uq_transport_ledger_purse_counter"),
 )
 Index("ix_transport_ledger_purse", transport_ledger.c.purse_id, transport_ledger.c.id)
+Index("ix_transport_ledger_kind_at", transport_ledger.c.kind, transport_ledger.c.at)  # clearing

@@ -28,4 +28,18 @@ VIEW_TRANSPORT = Operation(
 # A transit operator's reader debits a fare from the purse, signing like any scene (TRN-3).
 DEBIT_FARE = Operation("debit_fare", "乘车扣款", {R.SCENE_TERMINAL})
 
-OPERATIONS = (LOAD_TRANSPORT, TOP_UP_TRANSPORT, REFUND_TRANSPORT, VIEW_TRANSPORT, DEBIT_FARE)
+# The daily clearing between cities: what each operator took from cards of each city (item 5).
+VIEW_TRANSPORT_CLEARING = Operation(
+    "view_transport_clearing",
+    "查看交通联合日清算",
+    {R.PROVINCE_ADMIN, R.CENTRE_ADMIN, R.AUDITOR},
+)
+
+OPERATIONS = (
+    LOAD_TRANSPORT,
+    TOP_UP_TRANSPORT,
+    REFUND_TRANSPORT,
+    VIEW_TRANSPORT,
+    DEBIT_FARE,
+    VIEW_TRANSPORT_CLEARING,
+)

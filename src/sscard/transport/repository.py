@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sscard.kernel.db import Row
+from sscard.scenes.models import scene_operators
 from sscard.transport.models import transport_ledger, transport_purses, transport_top_ups
 from sscard.transport.rules import PurseStatus, TopUpState
 
@@ -176,4 +177,30 @@ async def top_ups(conn: AsyncConnection, purse_id: int, states: Sequence[str]) -
         .where(T.c.purse_id == purse_id, T.c.state.in_(list(states)))
         .order_by(T.c.id)
     )
+    return [dict(r) for r in (await conn.execute(stmt)).mappings()]
+
+
+async def fares_by_operator_and_card_city(
+    conn: AsyncConnection, start: datetime, end: datetime, city_code: str | None
+) -> list[Row]:
+    """The fares taken in [start, end) by operator, the city taken in, the card's city and the
+    mode: how many and how much (fen); one city's (taken there or its cards') when given."""
+    o = scene_operators
+    stmt = (
+        select(
+            o.c.code.label("operator_code"),
+            o.c.name.label("operator_name"),
+            L.c.city_code,
+            L.c.card_city_code,
+            L.c.mode,
+            func.count().label("fares"),
+            func.sum(-L.c.amount_fen).label("collected_fen"),
+        )
+        .join(o, o.c.id == L.c.operator_id)
+        .where(L.c.kind == "fare", L.c.at >= start, L.c.at < end)
+        .group_by(o.c.code, o.c.name, L.c.city_code, L.c.card_city_code, L.c.mode)
+        .order_by(o.c.code, L.c.card_city_code, L.c.mode)
+    )
+    if city_code is not None:
+        stmt = stmt.where((L.c.city_code == city_code) | (L.c.card_city_code == city_code))
     return [dict(r) for r in (await conn.execute(stmt)).mappings()]

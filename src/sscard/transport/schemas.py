@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
@@ -123,3 +123,27 @@ class MyPurseView(BaseModel):
 
 class RefundView(PurseView):
     refunded_fen: int = Field(description="paid out to the holder at the counter")
+
+
+class ClearingRow(BaseModel):
+    operator_code: str
+    operator_name: str
+    city_code: str = Field(description="where the fares were taken")
+    card_city_code: str = Field(description="the cards' city")
+    mode: str
+    fares: int
+    collected_fen: int
+    from_another_city: bool
+
+
+class BetweenCities(BaseModel):
+    collected_in: str
+    cards_of: str
+    fares: int
+    collected_fen: int = Field(description="owed by the cards' city to the collecting city")
+
+
+class ClearingView(BaseModel):
+    day: date
+    rows: list[ClearingRow]
+    between_cities: list[BetweenCities]

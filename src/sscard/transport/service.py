@@ -9,12 +9,14 @@ outlet needs the card in hand, not the holder's document.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sscard.cards import service as cards
 from sscard.cards.entities import Card
 from sscard.cards.lifecycle import CardUse
 from sscard.kernel.actor import Role, authorize
+from sscard.kernel.clock import CHINA
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import Conflict, Forbidden, NotFound, invalid
 from sscard.kernel.masking import mask_number
@@ -26,6 +28,7 @@ from sscard.transport.permissions import (
     REFUND_TRANSPORT,
     TOP_UP_TRANSPORT,
     VIEW_TRANSPORT,
+    VIEW_TRANSPORT_CLEARING,
 )
 from sscard.transport.rules import (
     CounterFinding,
@@ -396,3 +399,33 @@ async def refuse_exchange_with_balance(ctx: Ctx, card: Card) -> None:
     held = purse["balance_fen"] + await repo.pending_fen(ctx.conn, purse["id"])
     if held > 0:
         raise TransportBalanceHeld(field="card_number", yuan=f"{held / 100:.2f}")
+
+
+# ---- the daily clearing between cities (item 5) ----
+
+
+async def clearing(ctx: Ctx, day: date) -> dict[str, Any]:
+    """SPEC TRN-1, TRN-3: the fares taken on `day` (Beijing time), by transit operator, city,
+    the card's city and mode, with what each city's operators collected from cards of other
+    cities (what those cities' card issuers owe them). A city's centre sees what involves its
+    city. InvalidInput for a day in the future or before the regulation (2022-10-01)."""
+    authorize(ctx.actor, VIEW_TRANSPORT_CLEARING)
+    if not date(2022, 10, 1) <= day <= ctx.today:
+        raise invalid(
+            "day", "须为2022-10-01至今天之间的日期", "must be a day from 2022-10-01 to today"
+        )
+    start = datetime.combine(day, time(0), CHINA)
+    scope = ctx.actor.city_code if ctx.actor.role is Role.CENTRE_ADMIN else None
+    rows = await repo.fares_by_operator_and_card_city(ctx.conn, start, start + timedelta(days=1),
+                                                      scope)  # fmt: skip
+    owed: dict[tuple[str, str], dict[str, int]] = {}
+    for r in rows:
+        r["collected_fen"] = int(r["collected_fen"] or 0)
+        r["from_another_city"] = r["card_city_code"] != r["city_code"]
+        if r["from_another_city"]:
+            key = (r["city_code"], r["card_city_code"])
+            pair = owed.setdefault(key, {"fares": 0, "collected_fen": 0})
+            pair["fares"] += r["fares"]
+            pair["collected_fen"] += r["collected_fen"]
+    between = [{"collected_in": k[0], "cards_of": k[1], **v} for k, v in sorted(owed.items())]
+    return {"day": day, "rows": rows, "between_cities": between}
