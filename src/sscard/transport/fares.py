@@ -23,12 +23,12 @@ from sscard.kernel.actor import authorize
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import NotFound
 from sscard.kernel.masking import mask_number
-from sscard.scenes.rules import SceneUse, use_not_offered
+from sscard.scenes.rules import Refusal, SceneUse, use_not_offered
 from sscard.scenes.service import Terminal
 from sscard.transport import repository as repo
 from sscard.transport import rules
 from sscard.transport.permissions import DEBIT_FARE
-from sscard.transport.rules import CounterFinding, FareRule, Mode, PurseStatus, Refusal
+from sscard.transport.rules import CounterFinding, FareRule, Mode, PurseStatus
 
 
 @cache
@@ -66,15 +66,14 @@ async def debit_fare(ctx: Ctx, terminal: Terminal, fare: Fare) -> dict[str, Any]
         return await _debit(ctx, terminal, fare)
     except FareRefused as no:
         r = no.refusal
-        return {"allowed": False, "code": r.code, "reason": r.reason_zh if terminal.language
-                == "zh" else r.reason_en, "reason_zh": r.reason_zh, "reason_en": r.reason_en,
-                "rule": r.rule}  # fmt: skip
+        return {"allowed": False, "code": r.code, "reason": r.reason(terminal.language),
+                "reason_zh": r.reason_zh, "reason_en": r.reason_en, "rule": r.rule}  # fmt: skip
 
 
 async def _debit(ctx: Ctx, terminal: Terminal, fare: Fare) -> dict[str, Any]:
     offered = use_not_offered(terminal.kind, SceneUse.FARE)
     if offered is not None:
-        raise FareRefused(Refusal(offered.code, offered.reason_zh, offered.reason_en, "TRN-3"))
+        raise FareRefused(offered)
     try:
         card = await cards.card_in_hand(ctx, fare.card_number)
     except NotFound:

@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Final
 
 from sscard.kernel.errors import Conflict, DomainError, invalid
+from sscard.scenes.rules import Refusal  # a reader's refusal is a scene's: the same answer
 
 AID: Final = "A000000632010105"  # the T-Union transport application on the chip (TRN-1)
 MAX_TOP_UP_FEN: Final = 100_000_00  # no single top-up is more than 100,000 yuan
@@ -131,16 +132,6 @@ def judge_counter(last: int | None, given: int, seen_before: bool) -> CounterFin
     if given > last:
         return CounterFinding.GAP
     return CounterFinding.BEHIND
-
-
-@dataclass(frozen=True)
-class Refusal:
-    """Why a terminal may not debit the purse, in both languages, with the rule."""
-
-    code: str
-    reason_zh: str
-    reason_en: str
-    rule: str
 
 
 NOT_ENOUGH: Final = Refusal(
