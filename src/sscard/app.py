@@ -40,6 +40,7 @@ from sscard.kernel.config import Settings
 from sscard.kernel.db import transaction
 from sscard.kernel.runtime import Runtime
 from sscard.medical import endpoints as medical
+from sscard.payments import endpoints as payments
 from sscard.platform.access import endpoints as access
 from sscard.platform.clock import endpoints as clock
 from sscard.platform.http import problems
@@ -87,6 +88,8 @@ ROUTERS = (
     delta.router,
     transport.router,
     transport.readers,
+    payments.router,
+    payments.uploads,
     application_lists.router,
     medical.router,
     culture.router,

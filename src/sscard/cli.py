@@ -162,6 +162,7 @@ def _register_groups() -> None:
     from sscard.cards import cli as cards
     from sscard.delta import cli as delta
     from sscard.ecards import cli as ecards
+    from sscard.payments import cli as payments
     from sscard.platform.notify import cli as notifications
     from sscard.platform.outbox import cli as delivery
     from sscard.registry.calendar import cli as calendar
@@ -184,6 +185,7 @@ def _register_groups() -> None:
     app.add_typer(ecards.app, name="ecards")
     app.add_typer(scenes.app, name="scenes")
     app.add_typer(delta.app, name="delta")
+    app.add_typer(payments.app, name="payments")
 
 
 _register_groups()

@@ -23,6 +23,7 @@ from sscard.hr_services import models as hr_services
 from sscard.kernel import models as kernel
 from sscard.kernel.db import metadata
 from sscard.medical import models as medical
+from sscard.payments import models as payments
 from sscard.platform import models as platform
 from sscard.platform.access import models as access
 from sscard.platform.notify import models as notify
@@ -69,6 +70,7 @@ MODELS = (
     ecards,
     delta,
     transport,
+    payments,
     ecard_password,
     scenes,
     application_lists,

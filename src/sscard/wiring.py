@@ -52,6 +52,9 @@ from sscard.kernel.events import BUS
 from sscard.medical import hooks as medical_hooks
 from sscard.medical import permissions as medical
 from sscard.medical import subscribers as medical_subscribers
+from sscard.payments import hooks as payment_hooks
+from sscard.payments import permissions as payments
+from sscard.payments import subscribers as payment_subscribers
 from sscard.platform import permissions as platform
 from sscard.platform.access import permissions as access
 from sscard.platform.clock import permissions as clock
@@ -118,6 +121,7 @@ OPERATIONS: tuple[Operation, ...] = (
     *culture.OPERATIONS,
     *delta.OPERATIONS,
     *transport.OPERATIONS,
+    *payments.OPERATIONS,
     *hr_services.OPERATIONS,
 )
 
@@ -138,7 +142,7 @@ def wire() -> None:
         jurisdiction_hooks.RECIPIENT,
         delta_hooks.RECIPIENT,
     ]
-    outbox.enrichers.append(bank_enrichment.enrich)
+    outbox.enrichers += [bank_enrichment.enrich, payment_hooks.enrich_instructions]
     outbox.card_key = bank_hooks.card_key_of
     outbox.card_fields.update(bank_hooks.CARD_FIELDS)
     templates.register(
@@ -168,6 +172,8 @@ def wire() -> None:
         BUS.subscribe(changed, delta_subscribers.on_hr_function_changed)
     delta_extensions.clear()
     delta_extensions.register(medical_hooks.filing_for_delta)  # SPEC MED-1, YRD-1
+    for followed in payment_subscribers.FOLLOWED:  # SPEC PAY-2
+        BUS.subscribe(followed, payment_subscribers.on_card_changed)
     renewal_extensions.clear()
     renewal_extensions.register(transport_service.refuse_exchange_with_balance)  # SPEC REP-4
     BUS.wired = True

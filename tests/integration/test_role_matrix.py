@@ -74,6 +74,14 @@ from sscard.medical.permissions import (
     VIEW_MEDICAL_ACCOUNT,
     VIEW_MEDICAL_LEDGER,
 )
+from sscard.payments.permissions import (
+    ANSWER_CREDITS,
+    REGISTER_PAYER,
+    SUBMIT_PAYMENT_BATCH,
+    VIEW_MY_PAYMENTS,
+    VIEW_PAYMENT_BATCH,
+    VIEW_PAYMENT_STATISTICS,
+)
 from sscard.platform.access.permissions import VIEW_ACCESS_LOG
 from sscard.platform.clock.permissions import MOVE_CLOCK
 from sscard.platform.notify.permissions import DELIVER_NOTIFICATIONS, VIEW_NOTIFICATIONS
@@ -335,6 +343,41 @@ REQUESTS: dict[Operation, tuple[str, str, Any]] = {
     VIEW_TRANSPORT: ("GET", f"/api/v1/transport/purses/{NO_CARD}", None),
     DEBIT_FARE: ("POST", "/api/v1/scene-uses/fares", {"card_number": NO_CARD}),
     VIEW_TRANSPORT_CLEARING: ("GET", "/api/v1/transport/clearing?day=2026-11-23", None),
+    # Issue 15: benefit payments (payments).
+    REGISTER_PAYER: (
+        "PUT",
+        "/api/v1/payers/MX-PAYER",
+        {"name_zh": "矩阵", "name_en": "matrix", "kinds": ["pension"]},
+    ),
+    SUBMIT_PAYMENT_BATCH: (
+        "POST",
+        "/api/v1/payment-batches",
+        {
+            "reference": "MX-1",
+            "payer_code": "NO-SUCH",
+            "lines": [
+                {
+                    "ssn": "x",
+                    "amount_fen": 1,
+                    "kind": "pension",
+                    "period": "2026-11",
+                    "payer_reference": "MX-1",
+                }
+            ],
+        },
+    ),
+    VIEW_PAYMENT_BATCH: ("GET", "/api/v1/payment-batches/999999", None),
+    ANSWER_CREDITS: (
+        "POST",
+        "/api/v1/bank-credit-answers",
+        {"instruction_id": "CB-9", "answers": [{"payment_id": 1, "outcome": "credited"}]},
+    ),
+    VIEW_MY_PAYMENTS: ("GET", "/api/v1/me/payments", None),
+    VIEW_PAYMENT_STATISTICS: (
+        "GET",
+        "/api/v1/payments/statistics?since=2026-11-01&until=2026-12-01",
+        None,
+    ),
     # Issue 14: the delta exchange (delta).
     ANSWER_DELTA_QUESTION: ("POST", "/api/v1/delta/card-status", {"card_number": NO_CARD}),
     LINK_DELTA_NODE: ("PUT", "/api/v1/delta/nodes/33", {"base_url": "http://127.0.0.1:9/33"}),
@@ -438,6 +481,11 @@ async def _actors(api: Api, person_id: int) -> dict[Role, str]:
     assert r.status_code == 200, r.text
     api.tokens["node"] = r.json()["token"]
     actors[Role.DELTA_NODE] = "node"
+    body = {"name_zh": "矩阵发放", "name_en": "matrix payer", "kinds": ["pension"]}
+    r = await api.call("PUT", "/api/v1/payers/MX-MATRIX", "admin", body)
+    assert r.status_code == 200, r.text
+    api.tokens["payer"] = r.json()["token"]
+    actors[Role.PAYER] = "payer"
     return actors
 
 

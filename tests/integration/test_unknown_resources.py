@@ -215,16 +215,24 @@ CASES: list[tuple[str, str, str, str, Any, str]] = [
     ("POST", "/api/v1/cards/{card_number}/ecard-password/reset",
      f"{CARD}/ecard-password/reset", "clerk_instant", {"new_password": "583920",
      "document": DOC}, "card_number"),
+    ("GET", "/api/v1/payment-batches/{batch_id}", "/api/v1/payment-batches/999999", "admin",
+     None, "batch_id"),
+    ("GET", "/api/v1/payment-batches/{batch_id}/payments",
+     "/api/v1/payment-batches/999999/payments", "admin", None, "batch_id"),
+    ("GET", "/api/v1/payment-batches/{batch_id}/report.csv",
+     "/api/v1/payment-batches/999999/report.csv", "admin", None, "batch_id"),
 ]  # fmt: skip
 
 # Routes whose path parameter is not a resource looked up but one the request creates: a
 # calendar year (any year in range), a recipient's endpoint (an unknown recipient is refused
 # as invalid input, tests/integration/platform/outbox/test_delivery_admin.py), a delta node
-# (a province outside the delta likewise, tests/integration/delta/test_exchange.py).
+# (a province outside the delta likewise, tests/integration/delta/test_exchange.py), a payer
+# (registered by the PUT, tests/integration/payments/test_batches.py).
 NOT_LOOKUPS = {
     ("PUT", "/api/v1/calendar/years/{year}"),
     ("PUT", "/api/v1/delivery-endpoints/{recipient}"),
     ("PUT", "/api/v1/delta/nodes/{province_code}"),
+    ("PUT", "/api/v1/payers/{code}"),
 }
 
 

@@ -4,9 +4,11 @@ POST /banks/{code}/webhook                               signed batch from sscar
 POST /banks/{code}/teller/cards/{card_number}/{action}   a clerk at the counter
 GET  /banks/{code}/statement                             signed CSV for reconciliation
 GET  /banks/{code}/reports?status=                       reports to sscard and their state
+GET  /banks/{code}/credits?card_number=&answer_status=   credits (PAY-1) and their answers
 GET  /banks/{code}/accounts/{card_number}                the bank's view of one card
 GET  /banks/{code}/stats                                 what came in and went out
 POST /control/outage | /control/delay | /control/clock | /control/reject   faults, time
+POST /control/refuse-credits | /control/answer-twice     faults of credit instructions
 POST /control/identity                                   proof of the instance (identity.py)
 GET  /health
 """
@@ -39,7 +41,7 @@ from bank_simulator.rules import TellerAction, bank_bin
 from bank_simulator.sealing import Vault, key_file_for, load_key
 from bank_simulator.signing import SignatureRefused, signed_headers, verify
 from bank_simulator.statement import statement
-from bank_simulator.wire import AS_OF_HEADER, DeliveryResult, ServiceChannel
+from bank_simulator.wire import AS_OF_HEADER, CreditOutcome, DeliveryResult, ServiceChannel
 
 
 class BankUnavailable(BankError):
@@ -71,6 +73,8 @@ class Simulator:
         # Seconds a bank takes to answer after it has applied a batch (kill -9 fault tests).
         self.answer_delay: dict[str, float] = {}
         self.reject_once: dict[str, set[str]] = {code: set() for code in config.banks}
+        # Cards whose credits every bank refuses, with the reason to answer (fault tests).
+        self.refuse_credits: dict[str, str] = {}
         self.batches: dict[str, Counter[str]] = {code: Counter() for code in config.banks}
         self.callbacks = Callbacks(engine, config, clock, client, vault)
         self._tasks: list[asyncio.Task[None]] = []
@@ -124,6 +128,7 @@ class Simulator:
                 messages,
                 now,
                 self.reject_once[code],
+                self.refuse_credits,
             )
         if queued:
             self.callbacks.wake.set()
@@ -237,8 +242,29 @@ class RejectIn(BaseModel):
     message_id: str = Field(min_length=1, max_length=128)
 
 
-def account_view(a: dict[str, Any]) -> dict[str, Any]:
-    """The account as the teller sees it: the number and the holder's name masked."""
+class RefuseCreditsIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    card_numbers: list[str] = Field(
+        max_length=10_000, description="credits to these cards are refused; [] clears the list"
+    )
+    reason: str = Field(
+        "refused_by_bank",
+        min_length=1,
+        max_length=64,
+        description="the answer's reason: a CreditRefusal value or a code of the bank's own",
+    )
+
+
+class AnswerTwiceIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    enabled: bool
+
+
+def account_view(a: dict[str, Any], balance_fen: int) -> dict[str, Any]:
+    """The account as the teller sees it: the number and the holder's name masked; the balance
+    in fen (what credit instructions credited to it)."""
     return {
         "bank_code": a["bank_code"],
         "card_number": a["card_number"],
@@ -253,6 +279,7 @@ def account_view(a: dict[str, Any]) -> dict[str, Any]:
         "closure_reference": a["closure_reference"],
         "last_sequence": a["last_sequence"],
         "report_sequence": a["report_sequence"],
+        "balance_fen": balance_fen,
         "holder": {
             "name": a["holder_name_masked"],
             "fields_received": a["holder_fields"],
@@ -279,6 +306,29 @@ def report_view(r: dict[str, Any]) -> dict[str, Any]:
         "last_error": r["last_error"],
         "result_code": r["result_code"],
         "sent_at": _iso(r["sent_at"]),
+    }
+
+
+def credit_view(c: dict[str, Any]) -> dict[str, Any]:
+    """One payment of a credit instruction (amount in fen) and the state of its answer."""
+    return {
+        "payment_id": c["payment_id"],
+        "instruction_id": c["instruction_id"],
+        "payer_code": c["payer_code"],
+        "card_number": c["card_number"],
+        "amount_fen": c["amount_fen"],
+        "kind": c["kind"],
+        "period": c["period"],
+        "outcome": c["outcome"],
+        "reason": c["reason"],
+        "recorded_at": _iso(c["recorded_at"]),
+        "credited_at": _iso(c["credited_at"]),
+        "answer_status": c["answer_status"],
+        "attempts": c["attempts"],
+        "next_attempt_at": _iso(c["next_attempt_at"]),
+        "last_error": c["last_error"],
+        "result_code": c["result_code"],
+        "sent_at": _iso(c["sent_at"]),
     }
 
 
@@ -338,8 +388,9 @@ async def teller_action(
             body.channel,
             sim.clock.now(),
         )
+        balance = await store.balance_of(conn, code, card_number)
     sim.callbacks.wake.set()
-    return _json({"account": account_view(account), "report": report_view(report)})
+    return _json({"account": account_view(account, balance), "report": report_view(report)})
 
 
 @banks.get("/statement", summary="Every account's status, signed (reconciliation)")
@@ -374,9 +425,29 @@ async def account(code: str, card_number: str, request: Request) -> Response:
     sim.bank(code)
     async with transaction(sim.engine, readonly=True) as conn:
         found = await store.get_account(conn, code, card_number)
+        balance = await store.balance_of(conn, code, card_number)
     if found is None:
         raise teller.AccountNotFound(field="card_number")
-    return _json(account_view(found))
+    return _json(account_view(found, balance))
+
+
+@banks.get("/credits", summary="Credits of sscard's credit instructions and their answers")
+async def credits(
+    code: str,
+    request: Request,
+    card_number: str | None = Query(None, max_length=32),
+    answer_status: str | None = Query(None, pattern="^(pending|sent|refused)$"),
+    after: int = Query(0, ge=0, description="the last payment_id of the previous page"),
+    limit: int = Query(100, ge=1, le=1000),
+) -> Response:
+    sim = _sim(request)
+    sim.bank(code)
+    async with transaction(sim.engine, readonly=True) as conn:
+        rows = await store.list_credits(conn, code, card_number, answer_status, after, limit)
+    items = [credit_view(c) for c in rows]
+    return _json(
+        {"items": items, "next_after": rows[-1]["payment_id"] if len(rows) == limit else None}
+    )
 
 
 @banks.get("/stats", summary="Messages received and reports sent")
@@ -387,6 +458,8 @@ async def stats(code: str, request: Request) -> Response:
         received = await store.received_counts(conn, code)
         sent = await store.status_counts(conn, store.reports, code)
         held = await store.status_counts(conn, store.accounts, code)
+        outcomes = await store.status_counts(conn, store.credits, code, "outcome")
+        answers = await store.status_counts(conn, store.credits, code, "answer_status")
     totals: Counter[str] = Counter()
     by_topic: dict[str, dict[str, int]] = {}
     for topic, result, n in received:
@@ -405,6 +478,10 @@ async def stats(code: str, request: Request) -> Response:
             },
             "reports": {s: sent.get(s, 0) for s in store.REPORT_STATUSES},
             "accounts": held,
+            "credits": {
+                **{o.value: outcomes.get(o.value, 0) for o in CreditOutcome},
+                "answers": {s: answers.get(s, 0) for s in store.REPORT_STATUSES},
+            },
         }
     )
 
@@ -479,6 +556,24 @@ async def reject(body: RejectIn, request: Request) -> Response:
     sim.bank(body.bank)
     sim.reject_once[body.bank].add(body.message_id)
     return _json({"bank": body.bank, "message_id": body.message_id})
+
+
+@control.post("/control/refuse-credits", summary="Refuse credits to these cards (fault tests)")
+async def refuse_credits(body: RefuseCreditsIn, request: Request) -> Response:
+    """Every bank refuses the credits to these cards with this reason, whatever their accounts,
+    until the list is replaced ([] clears it). Credits already recorded keep their outcome."""
+    sim = _sim(request)
+    sim.refuse_credits = dict.fromkeys(body.card_numbers, body.reason)
+    return _json({"card_numbers": sorted(sim.refuse_credits), "reason": body.reason})
+
+
+@control.post("/control/answer-twice", summary="Send every credit answer POST twice")
+async def answer_twice(body: AnswerTwiceIn, request: Request) -> Response:
+    """Each POST of credit answers sscard took is made again at once: sscard must take the
+    repeat as a duplicate (200) and change nothing."""
+    sim = _sim(request)
+    sim.callbacks.answer_twice = body.enabled
+    return _json({"enabled": sim.callbacks.answer_twice})
 
 
 @control.post("/control/identity", summary="Prove this is the instance its starter started")

@@ -1,16 +1,25 @@
-"""Reports to sscard: queued with the change that causes them, sent by one background loop.
+"""Reports and credit answers to sscard: queued with the change that causes them, sent by one
+background loop.
 
 Each report is a signed POST to sscard's /api/v1/bank-reports as the bank's system. A card's
 reports go one at a time, in sequence order; cards are served side by side. A 2xx ends a
 report as sent; a 409 or 422 problem, or any problem in which sscard says it kept the report as
 rejected (`inbox_status`), ends it as refused by a rule, with its code; anything else - network
 errors, 5xx, 401 or 403 (the configuration may be fixed) - is tried again with backoff.
+
+The answers owed for the payments of credit instructions (SPEC PAY-1) go the same way, signed
+the same, to /api/v1/bank-credit-answers: grouped per bank and instruction, at most
+`answers_per_post` answers in one POST, {"instruction_id", "answers": [{"payment_id", "outcome",
+"reason"?}]}. A 2xx ends the POST's answers as sent, a 409 or 422 as refused with the problem's
+code, anything else tries them again with the reports' backoff. With `answer_twice` (a fault
+control) every POST sscard took is made again at once: sscard must count the repeat a duplicate.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import logging
 import uuid
 from datetime import datetime, timedelta
@@ -22,16 +31,17 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bank_simulator import store
 from bank_simulator.clock import AdjustableClock
-from bank_simulator.config import SimConfig
+from bank_simulator.config import BankConfig, SimConfig
 from bank_simulator.db import transaction
 from bank_simulator.sealing import Vault
 from bank_simulator.signing import signed_headers
-from bank_simulator.wire import INBOX_REJECTED, ReportType, ServiceChannel
+from bank_simulator.wire import INBOX_REJECTED, CreditOutcome, ReportType, ServiceChannel
 
 log = logging.getLogger("bank_simulator.callbacks")
 
 REFUSED_BY_RULE = frozenset({409, 422})
 PASS_LIMIT = 500
+ANSWER_PASS_LIMIT = 5000  # credit answers read in one pass (a few instructions' worth)
 
 
 def new_report(
@@ -79,6 +89,28 @@ def report_body(row: dict[str, Any]) -> dict[str, Any]:
     return body
 
 
+def answer_posts(rows: list[dict[str, Any]], per_post: int) -> list[list[dict[str, Any]]]:
+    """Due answers (in the order store.due_credit_answers gives them: by bank and instruction)
+    cut into POSTs: one bank's one instruction each, at most `per_post` answers."""
+    posts: list[list[dict[str, Any]]] = []
+    for _, group in itertools.groupby(rows, key=lambda r: (r["bank_code"], r["instruction_id"])):
+        answers = list(group)
+        posts.extend(answers[i : i + per_post] for i in range(0, len(answers), per_post))
+    return posts
+
+
+def answers_body(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """One POST of credit answers as sscard takes it (wire.py); the rows are of one instruction."""
+    return {"instruction_id": rows[0]["instruction_id"], "answers": [_answer(r) for r in rows]}
+
+
+def _answer(row: dict[str, Any]) -> dict[str, Any]:
+    answer: dict[str, Any] = {"payment_id": row["payment_id"], "outcome": row["outcome"]}
+    if row["outcome"] == CreditOutcome.REFUSED:
+        answer["reason"] = row["reason"]
+    return answer
+
+
 def backoff_seconds(attempts: int, base: float, ceiling: float) -> float:
     """base, 2*base, 4*base ... never above the ceiling; `attempts` counts the failed ones."""
     return float(min(ceiling, base * 2 ** min(max(attempts - 1, 0), 32)))
@@ -106,8 +138,22 @@ def _answer_status(response: httpx.Response) -> str:
     return str(status)[:64] if isinstance(status, str) else str(response.status_code)
 
 
+def _answers_taken(response: httpx.Response) -> tuple[str, int | None]:
+    """sscard's word on a POST of answers it took: "recorded N, duplicates M" (or the answer's
+    status), and N, how many of them it recorded for the first time (None: not said)."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    recorded = body.get("recorded") if isinstance(body, dict) else None
+    duplicates = body.get("duplicates") if isinstance(body, dict) else None
+    if isinstance(recorded, int) and isinstance(duplicates, int):
+        return f"recorded {recorded}, duplicates {duplicates}", recorded
+    return _answer_status(response), None
+
+
 class Callbacks:
-    """The loop that sends queued reports; `wake` starts a pass at once."""
+    """The loop that sends queued reports and credit answers; `wake` starts a pass at once."""
 
     def __init__(
         self,
@@ -124,6 +170,7 @@ class Callbacks:
         self.client = client
         self.wake = asyncio.Event()
         self.stopping = asyncio.Event()
+        self.answer_twice = False  # fault control: every credit answer POST taken goes again
 
     async def run(self) -> None:
         while not self.stopping.is_set():
@@ -142,9 +189,13 @@ class Callbacks:
         self.wake.set()
 
     async def pass_once(self) -> int:
-        """Send the first due report of every card; returns how many were tried."""
+        """Send the first due report of every card, then the due credit answers; returns how
+        many reports and answer POSTs were tried."""
         if not self.config.send_reports:
             return 0
+        return await self.reports_pass() + await self.answers_pass()
+
+    async def reports_pass(self) -> int:
         async with transaction(self.engine, readonly=True) as conn:
             due = await store.due_reports(conn, self.vault, self.clock.now(), PASS_LIMIT)
         if not due:
@@ -166,18 +217,8 @@ class Callbacks:
         if bank is None:
             return self._retry(row, "the bank is not in the configuration")
         body = orjson.dumps(report_body(row))
-        headers = {
-            "Authorization": f"Bearer {bank.token}",
-            "Content-Type": "application/json",
-            **signed_headers(bank.secret, self.clock.now(), body),
-        }
         try:
-            response = await self.client.post(
-                self.config.reports_url,
-                content=body,
-                headers=headers,
-                timeout=self.config.callback_timeout_seconds,
-            )
+            response = await self._post(self.config.reports_url, bank, body)
         except httpx.HTTPError as exc:
             return self._retry(row, f"{type(exc).__name__}")
         if response.is_success:
@@ -186,6 +227,17 @@ class Callbacks:
         if response.status_code in REFUSED_BY_RULE or kept_as_rejected:
             return self._settled(row, store.REFUSED, code or f"http_{response.status_code}")
         return self._retry(row, f"HTTP {response.status_code} {code or ''}".strip())
+
+    async def _post(self, url: str, bank: BankConfig, body: bytes) -> httpx.Response:
+        """A POST as the bank's system: its token, the body signed with its secret, now."""
+        headers = {
+            "Authorization": f"Bearer {bank.token}",
+            "Content-Type": "application/json",
+            **signed_headers(bank.secret, self.clock.now(), body),
+        }
+        return await self.client.post(
+            url, content=body, headers=headers, timeout=self.config.callback_timeout_seconds
+        )
 
     def _settled(self, row: dict[str, Any], status: str, result_code: str) -> dict[str, Any]:
         log.info("report %s %s: %s (%s)", row["message_id"], row["type"], status, result_code)
@@ -216,3 +268,102 @@ class Callbacks:
             "result_code": None,
             "sent_at": None,
         }
+
+    # ---- credit answers ----
+
+    async def answers_pass(self) -> int:
+        """Send the due credit answers, one POST per instruction (or per `answers_per_post` of
+        it), side by side; returns how many POSTs were tried."""
+        async with transaction(self.engine, readonly=True) as conn:
+            due = await store.due_credit_answers(conn, self.clock.now(), ANSWER_PASS_LIMIT)
+        posts = answer_posts(due, self.config.answers_per_post)
+        if not posts:
+            return 0
+        gate = asyncio.Semaphore(self.config.callback_concurrency)
+
+        async def one(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+            async with gate:
+                return await self.send_answers(rows)
+
+        outcomes = await asyncio.gather(*(one(p) for p in posts))
+        async with transaction(self.engine) as conn:
+            await store.settle_credit_answers(conn, [o for rows in outcomes for o in rows])
+        return len(posts)
+
+    async def send_answers(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """One attempt at one POST of an instruction's answers; returns each answer's columns
+        to write (store.settle_credit_answers)."""
+        bank = self.config.banks.get(rows[0]["bank_code"])
+        if bank is None:
+            return self._answers_retry(rows, "the bank is not in the configuration")
+        url, body = self.config.credit_answers_url, orjson.dumps(answers_body(rows))
+        try:
+            response = await self._post(url, bank, body)
+        except httpx.HTTPError as exc:
+            return self._answers_retry(rows, f"{type(exc).__name__}")
+        if response.is_success:
+            repeat = await self._repeat(url, bank, body) if self.answer_twice else None
+            return self._answers_settled(rows, store.SENT, _answers_taken(response)[0], repeat)
+        code, _kept = _problem(response)
+        if response.status_code in REFUSED_BY_RULE:
+            refused = code or f"http_{response.status_code}"
+            return self._answers_settled(rows, store.REFUSED, refused, None)
+        return self._answers_retry(rows, f"HTTP {response.status_code} {code or ''}".strip())
+
+    async def _repeat(self, url: str, bank: BankConfig, body: bytes) -> str | None:
+        """The same answers again (fault control); None when sscard took them as duplicates,
+        else what went wrong (kept as the answers' last_error: the first POST settled them)."""
+        try:
+            response = await self._post(url, bank, body)
+        except httpx.HTTPError as exc:
+            return f"repeated: {type(exc).__name__}"
+        if response.is_success:
+            recorded = _answers_taken(response)[1]
+            return f"repeated: sscard recorded {recorded} again" if recorded else None
+        code, _kept = _problem(response)
+        return f"repeated: HTTP {response.status_code} {code or ''}".strip()
+
+    def _answers_settled(
+        self, rows: list[dict[str, Any]], status: str, result_code: str, error: str | None
+    ) -> list[dict[str, Any]]:
+        instruction = rows[0]["instruction_id"]
+        log.info("credit answers %s (%d): %s (%s)", instruction, len(rows), status, result_code)
+        now = self.clock.now()
+        return [
+            _answer_state(r, status, r["attempts"] + 1, r["next_attempt_at"])
+            | {
+                "last_error": error[:256] if error else r["last_error"],
+                "result_code": result_code,
+                "sent_at": now,
+            }
+            for r in rows
+        ]
+
+    def _answers_retry(self, rows: list[dict[str, Any]], error: str) -> list[dict[str, Any]]:
+        instruction, attempts = rows[0]["instruction_id"], rows[0]["attempts"] + 1
+        log.warning(
+            "credit answers %s (%d) attempt %d failed: %s", instruction, len(rows), attempts, error
+        )
+        base, ceiling = self.config.retry_base_seconds, self.config.retry_max_seconds
+        outcomes = []
+        for r in rows:
+            delay = backoff_seconds(r["attempts"] + 1, base, ceiling)
+            retry_at = self.clock.now() + timedelta(seconds=delay)
+            outcomes.append(
+                _answer_state(r, store.PENDING, r["attempts"] + 1, retry_at)
+                | {"last_error": error[:256], "result_code": None, "sent_at": None}
+            )
+        return outcomes
+
+
+def _answer_state(
+    row: dict[str, Any], status: str, attempts: int, next_attempt_at: datetime
+) -> dict[str, Any]:
+    """The key of the answer's row and the state an attempt leaves it in."""
+    return {
+        "bank_code": row["bank_code"],
+        "payment_id": row["payment_id"],
+        "answer_status": status,
+        "attempts": attempts,
+        "next_attempt_at": next_attempt_at,
+    }

@@ -1,12 +1,18 @@
 """What the simulated bank does with a webhook batch from sscard, message by message, in order.
 
 A batch is applied in one transaction with a fixed number of queries whatever its size: the
-ids already applied and the cards' accounts are read once, the messages are applied in memory,
-and the new rows are written in bulk.
+ids already applied, the accounts of the cards the messages and their credits name, and the
+payments already recorded are read once, the messages are applied in memory, and the new rows
+are written in bulk.
+
+A credit instruction (SPEC PAY-1) credits each of its payments to the card's account or refuses
+it, and queues the answer owed for it (callbacks.py sends them). A payment already recorded is
+not applied again; an instruction that is not well formed is rejected whole, nothing applied.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -15,9 +21,37 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bank_simulator import store
 from bank_simulator.callbacks import new_report
-from bank_simulator.rules import new_account_number, registry_change
+from bank_simulator.rules import credit_refusal, new_account_number, registry_change
 from bank_simulator.sealing import Vault
-from bank_simulator.wire import MESSAGE_ID_MAX, AccountStatus, DeliveryResult, ReportType, Topic
+from bank_simulator.wire import (
+    CREDITS_PER_INSTRUCTION,
+    MESSAGE_ID_MAX,
+    AccountStatus,
+    CreditOutcome,
+    DeliveryResult,
+    ReportType,
+    Topic,
+)
+
+BIGINT_MAX = 2**63 - 1  # payment ids and amounts are stored as 64-bit integers
+
+
+@dataclass(frozen=True)
+class Credit:
+    """One payment of a credit instruction; amount in fen (1/100 yuan)."""
+
+    payment_id: int
+    card_number: str
+    amount_fen: int
+    kind: str
+    period: str
+
+
+@dataclass(frozen=True)
+class Instruction:
+    instruction_id: str
+    payer_code: str | None  # the contract names it; a payload without it is taken all the same
+    credits: tuple[Credit, ...]
 
 
 @dataclass(frozen=True)
@@ -27,6 +61,7 @@ class Message:
     topic: str
     card_number: str | None
     payload: dict[str, Any]
+    instruction: Instruction | None = None  # bank.credit_instruction: its payload, checked
 
     @property
     def card(self) -> str | None:
@@ -60,7 +95,66 @@ def parse_message(raw: Any) -> Message:
         raise Invalid("card_number must be text")
     if not isinstance(payload, dict):
         raise Invalid("payload must be an object")
-    return Message(message_id, sequence, topic, card_number, payload)
+    instruction = parse_instruction(payload) if topic == Topic.CREDIT_INSTRUCTION else None
+    return Message(message_id, sequence, topic, card_number, payload, instruction)
+
+
+def parse_instruction(payload: dict[str, Any]) -> Instruction:
+    """The payload of a credit instruction, every credit checked; Invalid names the first fault
+    (the whole message is then rejected and sscard sends it again later)."""
+    instruction_id = _required_text(payload, "instruction_id", 64)
+    payer_code = None
+    if payload.get("payer_code") is not None:
+        payer_code = _required_text(payload, "payer_code", 32)
+    raw = payload.get("credits")
+    if not isinstance(raw, list) or not 0 < len(raw) <= CREDITS_PER_INSTRUCTION:
+        raise Invalid(f"credits must be a list of 1 to {CREDITS_PER_INSTRUCTION} credits")
+    credits = tuple(_parse_credit(i, c) for i, c in enumerate(raw))
+    seen: set[int] = set()
+    for c in credits:
+        if c.payment_id in seen:
+            raise Invalid(f"payment_id {c.payment_id} is in the instruction twice")
+        seen.add(c.payment_id)
+    _check_totals(payload, credits)
+    return Instruction(instruction_id, payer_code, credits)
+
+
+def _check_totals(payload: dict[str, Any], credits: tuple[Credit, ...]) -> None:
+    """The control totals, when the instruction gives them (payment_count, total_fen), must be
+    those of its credits, as a bank checks a payment file's trailer."""
+    count, total = payload.get("payment_count"), payload.get("total_fen")
+    if count is not None and count != len(credits):
+        raise Invalid(f"payment_count {count!r} is not the {len(credits)} credits given")
+    if total is not None and total != sum(c.amount_fen for c in credits):
+        raise Invalid(f"total_fen {total!r} is not the sum of the credits' amount_fen")
+
+
+def _parse_credit(index: int, raw: Any) -> Credit:
+    where = f"credits[{index}]"
+    if not isinstance(raw, dict):
+        raise Invalid(f"{where} must be an object")
+    return Credit(
+        payment_id=_positive_int(raw, "payment_id", where),
+        card_number=_required_text(raw, "card_number", 32, where),
+        amount_fen=_positive_int(raw, "amount_fen", where),
+        kind=_required_text(raw, "kind", 32, where),
+        period=_required_text(raw, "period", 32, where),
+    )
+
+
+def _required_text(raw: dict[str, Any], name: str, limit: int, where: str = "") -> str:
+    value = raw.get(name)
+    if not isinstance(value, str) or not 0 < len(value) <= limit:
+        label = f"{where}.{name}" if where else name
+        raise Invalid(f"{label} must be text of 1 to {limit} characters")
+    return value
+
+
+def _positive_int(raw: dict[str, Any], name: str, where: str) -> int:
+    value = raw.get(name)
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= BIGINT_MAX:
+        raise Invalid(f"{where}.{name} must be a positive integer")
+    return value
 
 
 @dataclass
@@ -72,10 +166,13 @@ class Batch:
     auto_close: bool
     now: datetime
     accounts: dict[str, dict[str, Any]]
+    recorded: set[int] = field(default_factory=set)  # payment ids credited or refused already
+    refuse_credits: Mapping[str, str] = field(default_factory=dict)  # card -> forced reason
     opened: dict[str, dict[str, Any]] = field(default_factory=dict)  # card -> account_opened
     new_cards: set[str] = field(default_factory=set)
     changed: set[str] = field(default_factory=set)
     reports: list[dict[str, Any]] = field(default_factory=list)
+    credits: list[dict[str, Any]] = field(default_factory=list)  # new sim_credits rows
 
 
 def _result(message_id: Any, result: DeliveryResult, error: str | None) -> dict[str, Any]:
@@ -94,10 +191,13 @@ async def receive_batch(
     messages: list[Any],
     now: datetime,
     reject_once: set[str],
+    refuse_credits: Mapping[str, str] | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
-    """Apply the messages in order; returns one result per message and the reports queued.
+    """Apply the messages in order; returns one result per message and how many reports and
+    credit answers were queued.
 
     `reject_once` holds message ids the fault control asked to refuse; each is used up here.
+    `refuse_credits` maps cards whose credits the fault control refuses to the reason given.
     """
     parsed: list[Message | Invalid] = []
     for raw in messages:
@@ -107,9 +207,16 @@ async def receive_batch(
             parsed.append(bad)
     good = [m for m in parsed if isinstance(m, Message)]
     seen = await store.applied_message_ids(conn, bank_code, [m.message_id for m in good])
-    cards = [c for m in good if (c := m.card) is not None]
+    credits = [c for m in good if m.instruction for c in m.instruction.credits]
+    cards = [c for m in good if (c := m.card) is not None] + [c.card_number for c in credits]
     batch = Batch(
-        bank_code, bin_, auto_close, now, await store.accounts_of_cards(conn, bank_code, cards)
+        bank_code,
+        bin_,
+        auto_close,
+        now,
+        await store.accounts_of_cards(conn, bank_code, cards),
+        recorded=await store.recorded_payment_ids(conn, bank_code, [c.payment_id for c in credits]),
+        refuse_credits=refuse_credits or {},
     )
     results: list[dict[str, Any]] = []
     log_rows: list[dict[str, Any]] = []
@@ -137,8 +244,9 @@ async def receive_batch(
     await store.insert_accounts(conn, vault, [batch.accounts[c] for c in batch.new_cards])
     await store.update_accounts(conn, [batch.accounts[c] for c in batch.changed - batch.new_cards])
     await store.insert_reports(conn, vault, batch.reports)
+    await store.insert_credits(conn, batch.credits)
     await store.record_received(conn, log_rows)
-    return results, len(batch.reports)
+    return results, len(batch.reports) + len(batch.credits)
 
 
 def _log_row(
@@ -161,6 +269,8 @@ def _log_row(
 
 
 def _apply(batch: Batch, m: Message) -> tuple[DeliveryResult, str | None]:
+    if m.instruction is not None:
+        return _credit(batch, m.instruction)
     card = m.card
     if card is None:
         return DeliveryResult.REJECTED, "the message names no card"
@@ -194,6 +304,49 @@ def _apply(batch: Batch, m: Message) -> tuple[DeliveryResult, str | None]:
     account["updated_at"] = batch.now
     batch.changed.add(card)
     return DeliveryResult.APPLIED, None
+
+
+def _credit(batch: Batch, instruction: Instruction) -> tuple[DeliveryResult, str | None]:
+    """SPEC PAY-1: each payment not yet recorded is credited or refused, its answer queued; an
+    instruction whose payments are all recorded already (sent again) changes nothing."""
+    fresh = [c for c in instruction.credits if c.payment_id not in batch.recorded]
+    if not fresh:
+        return DeliveryResult.DUPLICATE, "every payment of the instruction is already recorded"
+    for credit in fresh:
+        batch.recorded.add(credit.payment_id)
+        batch.credits.append(_credit_row(batch, instruction, credit))
+    return DeliveryResult.APPLIED, None
+
+
+def _credit_row(batch: Batch, instruction: Instruction, credit: Credit) -> dict[str, Any]:
+    """The payment as recorded, with its answer pending. The fault control's refusal comes
+    first; otherwise the account decides (rules.credit_refusal), as it stands at this point of
+    the batch (an account opened or closed by an earlier message counts)."""
+    account = batch.accounts.get(credit.card_number)
+    reason = batch.refuse_credits.get(credit.card_number) or credit_refusal(
+        account["status"] if account is not None else None
+    )
+    outcome = CreditOutcome.REFUSED if reason else CreditOutcome.CREDITED
+    return {
+        "bank_code": batch.bank_code,
+        "payment_id": credit.payment_id,
+        "instruction_id": instruction.instruction_id,
+        "payer_code": instruction.payer_code,
+        "card_number": credit.card_number,
+        "amount_fen": credit.amount_fen,
+        "kind": credit.kind,
+        "period": credit.period,
+        "outcome": outcome.value,
+        "reason": str(reason)[:64] if reason else None,
+        "recorded_at": batch.now,
+        "credited_at": batch.now if outcome is CreditOutcome.CREDITED else None,
+        "answer_status": store.PENDING,
+        "attempts": 0,
+        "next_attempt_at": batch.now,
+        "last_error": None,
+        "result_code": None,
+        "sent_at": None,
+    }
 
 
 def _follow_registry(account: dict[str, Any], event: str | None) -> None:

@@ -1,4 +1,5 @@
-"""The simulated bank's own rules, pure: account numbers and what a teller may do to an account.
+"""The simulated bank's own rules, pure: account numbers, what a teller may do to an account, and
+which account takes a credit.
 
 The bank's side of a card is its account; its states are the statement's AccountStatus values,
 plus which kind of loss holds it (the bank's own financial loss, or a formal loss of both
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bank_simulator.errors import BankError
-from bank_simulator.wire import AccountStatus, ReportType
+from bank_simulator.wire import AccountStatus, CreditRefusal, ReportType
 
 ACCOUNT_LENGTH = 19  # UnionPay debit cards: 16 to 19 digits; this bank issues 19
 
@@ -168,3 +169,19 @@ def registry_change(
         return teller_change(status, loss_kind, before_loss, action)
     except TellerRefused:
         return None
+
+
+# ---- credits (PAY-1) ----
+
+
+def credit_refusal(status: str | None) -> CreditRefusal | None:
+    """Why an account in this status (None: the bank holds none) cannot take a credit, or None
+    when it can: an active account, and a lost one too (a lost card's account still takes
+    incoming money; only paying out is stopped)."""
+    if status is None:
+        return CreditRefusal.NO_ACCOUNT
+    if status == AccountStatus.CLOSED:
+        return CreditRefusal.ACCOUNT_CLOSED
+    if status == AccountStatus.ACCOUNT_OPENED:
+        return CreditRefusal.ACCOUNT_NOT_ACTIVE
+    return None

@@ -1,4 +1,5 @@
-"""The simulated bank's own database (SQLite by default): accounts, messages received, reports.
+"""The simulated bank's own database (SQLite by default): accounts, messages received, reports,
+and the credits of sscard's credit instructions with the answers owed for them.
 
 Its tables live in their own MetaData, created on start: the bank's schema is its own business.
 Every query of the simulator is here. Personal data is stored sealed (sealing.py, SPEC ID-6):
@@ -41,6 +42,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from bank_simulator.db import NAMING, Id, UTCDateTime, make_engine
 from bank_simulator.masking import mask_account, mask_name
 from bank_simulator.sealing import Vault, private_database, sqlite_path
+from bank_simulator.wire import CreditOutcome
 
 metadata = MetaData(naming_convention=NAMING)
 
@@ -119,8 +121,38 @@ Index(
     reports.c.sequence,
 )
 
+# One row per payment of a credit instruction (SPEC PAY-1): credited to the card's account or
+# refused, and the answer owed to sscard for it. An account's balance is the sum of what it was
+# credited.
+credits = Table(
+    "sim_credits",
+    metadata,
+    Column("bank_code", String(16), primary_key=True),
+    Column("payment_id", BigInteger, primary_key=True, autoincrement=False, comment="sscard's"),
+    Column("instruction_id", String(64), nullable=False),
+    Column("payer_code", String(32), nullable=True),
+    Column("card_number", String(32), nullable=False),
+    Column("amount_fen", BigInteger, nullable=False, comment="fen (1/100 yuan), > 0"),
+    Column("kind", String(32), nullable=False),
+    Column("period", String(32), nullable=False),
+    Column("outcome", String(16), nullable=False, comment="credited | refused"),
+    Column("reason", String(64), nullable=True, comment="refused: a CreditRefusal or our code"),
+    Column("recorded_at", UTCDateTime, nullable=False),
+    Column("credited_at", UTCDateTime, nullable=True),
+    Column("answer_status", String(16), nullable=False, comment="pending | sent | refused"),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", UTCDateTime, nullable=False),
+    Column("last_error", String(256), nullable=True),
+    Column("result_code", String(64), nullable=True, comment="sscard's answer or refusal code"),
+    Column("sent_at", UTCDateTime, nullable=True),
+)
+Index("ix_sim_credits_due", credits.c.answer_status, credits.c.next_attempt_at)
+Index("ix_sim_credits_bank_code_card_number", credits.c.bank_code, credits.c.card_number)
+
 PENDING, SENT, REFUSED = "pending", "sent", "refused"
 REPORT_STATUSES = (PENDING, SENT, REFUSED)
+# The most values one IN (...) carries: both databases cap a statement's parameters (32766).
+IN_SLICE = 10_000
 
 
 async def open_store(db: str, vault: Vault) -> AsyncEngine:
@@ -224,20 +256,27 @@ def _aware(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _slices(values: Sequence[Any]) -> list[list[Any]]:
+    """The distinct values, IN_SLICE at a time (one slice, one query, for any usual batch)."""
+    distinct = list(dict.fromkeys(values))
+    return [distinct[i : i + IN_SLICE] for i in range(0, len(distinct), IN_SLICE)]
+
+
 # ---- accounts ----
 
 
 async def accounts_of_cards(
     conn: AsyncConnection, bank_code: str, card_numbers: Sequence[str]
 ) -> dict[str, dict[str, Any]]:
-    if not card_numbers:
-        return {}
-    rows = await conn.execute(
-        select(accounts).where(
-            accounts.c.bank_code == bank_code, accounts.c.card_number.in_(set(card_numbers))
+    found: dict[str, dict[str, Any]] = {}
+    for cards in _slices(card_numbers):
+        rows = await conn.execute(
+            select(accounts).where(
+                accounts.c.bank_code == bank_code, accounts.c.card_number.in_(cards)
+            )
         )
-    )
-    return {r.card_number: dict(r._mapping) for r in rows}
+        found.update((r.card_number, dict(r._mapping)) for r in rows)
+    return found
 
 
 async def get_account(
@@ -317,12 +356,14 @@ async def statement_rows(
     return [(r.card_number, vault.decrypt(r.account_number_enc), r.status) for r in rows]
 
 
-async def status_counts(conn: AsyncConnection, table: Table, bank_code: str) -> dict[str, int]:
-    """How many of the bank's accounts (or reports) are in each status."""
+async def status_counts(
+    conn: AsyncConnection, table: Table, bank_code: str, column: str = "status"
+) -> dict[str, int]:
+    """How many of the bank's accounts (or reports, or credits) have each value of the column."""
     rows = await conn.execute(
-        select(table.c.status, func.count())
+        select(table.c[column], func.count())
         .where(table.c.bank_code == bank_code)
-        .group_by(table.c.status)
+        .group_by(table.c[column])
     )
     return {status: n for status, n in rows}
 
@@ -430,4 +471,96 @@ async def list_reports(
     if status is not None:
         q = q.where(reports.c.status == status)
     rows = await conn.execute(q.order_by(reports.c.id).limit(limit))
+    return [dict(r._mapping) for r in rows]
+
+
+# ---- credits and the answers owed for them ----
+
+
+async def recorded_payment_ids(
+    conn: AsyncConnection, bank_code: str, payment_ids: Sequence[int]
+) -> set[int]:
+    """Those of the payments this bank has already recorded (credited or refused)."""
+    found: set[int] = set()
+    for ids in _slices(payment_ids):
+        rows = await conn.execute(
+            select(credits.c.payment_id).where(
+                credits.c.bank_code == bank_code, credits.c.payment_id.in_(ids)
+            )
+        )
+        found.update(rows.scalars())
+    return found
+
+
+async def insert_credits(conn: AsyncConnection, rows: Sequence[dict[str, Any]]) -> None:
+    if rows:
+        await conn.execute(insert(credits), list(rows))
+
+
+async def balance_of(conn: AsyncConnection, bank_code: str, card_number: str) -> int:
+    """The account's balance in fen: the sum of the payments credited to it."""
+    found = await conn.execute(
+        select(func.coalesce(func.sum(credits.c.amount_fen), 0)).where(
+            credits.c.bank_code == bank_code,
+            credits.c.card_number == card_number,
+            credits.c.outcome == CreditOutcome.CREDITED.value,
+        )
+    )
+    return int(found.scalar_one())
+
+
+async def due_credit_answers(
+    conn: AsyncConnection, now: datetime, limit: int
+) -> list[dict[str, Any]]:
+    """Pending answers that are due, by bank, instruction and payment (to be sent grouped)."""
+    rows = await conn.execute(
+        select(credits)
+        .where(credits.c.answer_status == PENDING, credits.c.next_attempt_at <= now)
+        .order_by(credits.c.bank_code, credits.c.instruction_id, credits.c.payment_id)
+        .limit(limit)
+    )
+    return [dict(r._mapping) for r in rows]
+
+
+ANSWER_STATE = ("answer_status", "attempts", "next_attempt_at", "last_error", "result_code")
+
+
+async def settle_credit_answers(conn: AsyncConnection, outcomes: Sequence[dict[str, Any]]) -> None:
+    """Write each answer's attempt: keys bank_code, payment_id, answer_status, attempts,
+    next_attempt_at, last_error, result_code, sent_at."""
+    if not outcomes:
+        return
+    cols = (*ANSWER_STATE, "sent_at")
+    stmt = (
+        update(credits)
+        .where(
+            and_(
+                credits.c.bank_code == bindparam("k_bank"),
+                credits.c.payment_id == bindparam("k_payment"),
+            )
+        )
+        .values({c: bindparam(c) for c in cols})
+    )
+    params = [
+        {"k_bank": o["bank_code"], "k_payment": o["payment_id"], **{c: o[c] for c in cols}}
+        for o in outcomes
+    ]
+    await conn.execute(stmt, params)
+
+
+async def list_credits(
+    conn: AsyncConnection,
+    bank_code: str,
+    card_number: str | None,
+    answer_status: str | None,
+    after: int,
+    limit: int,
+) -> list[dict[str, Any]]:
+    """The bank's credits by payment id, after `after`, narrowed to a card or answer status."""
+    q = select(credits).where(credits.c.bank_code == bank_code, credits.c.payment_id > after)
+    if card_number is not None:
+        q = q.where(credits.c.card_number == card_number)
+    if answer_status is not None:
+        q = q.where(credits.c.answer_status == answer_status)
+    rows = await conn.execute(q.order_by(credits.c.payment_id).limit(limit))
     return [dict(r._mapping) for r in rows]

@@ -10,6 +10,15 @@ answered 200 with {"results": [{"message_id", "status", "error"?}]}.
 Inbound (bank -> sscard), one signed POST /api/v1/bank-reports per report:
     {"message_id", "card_number", "sequence", "type", "occurred_at", ...the type's fields}
 Statement: CSV card_number,account_number,financial_status, signed, with X-Sscard-As-Of.
+Credit instructions (sscard -> bank, SPEC PAY-1/2): topic bank.credit_instruction, card_number
+null, at most CREDITS_PER_INSTRUCTION payments, amounts in fen (1/100 yuan):
+    {"instruction_id", "payer_code", "credits": [{"payment_id": int, "card_number",
+     "amount_fen": int > 0, "kind", "period"}]}
+with, from sscard, the control totals payment_count and total_fen too (the bank checks them),
+answered once per payment, signed, in one or more POSTs to CREDIT_ANSWERS_PATH:
+    {"instruction_id", "answers": [{"payment_id", "outcome", "reason"? (refused only)}]}
+An answer repeated with the same outcome is a duplicate (2xx); another outcome, or a payment not
+in the instruction, is refused whole (409 / 422).
 """
 
 from __future__ import annotations
@@ -17,6 +26,8 @@ from __future__ import annotations
 from enum import StrEnum
 
 REPORTS_PATH = "/api/v1/bank-reports"
+CREDIT_ANSWERS_PATH = "/api/v1/bank-credit-answers"
+CREDITS_PER_INSTRUCTION = 1000  # the most payments one instruction carries
 STATEMENT_COLUMNS = ("card_number", "account_number", "financial_status")
 AS_OF_HEADER = "X-Sscard-As-Of"
 MESSAGE_ID_MAX = 64  # the longest message id sscard sends, and the longest a report may carry
@@ -29,6 +40,7 @@ class Topic(StrEnum):
     CARD_STATUS_CHANGED = "bank.card_status_changed"  # an hr change of the card
     CARD_SUPERSEDED = "bank.card_superseded"  # exchange or replacement: the old card is dead
     ACCOUNT_CLOSURE_REQUESTED = "bank.account_closure_requested"  # CAN-3 closure notice
+    CREDIT_INSTRUCTION = "bank.credit_instruction"  # PAY-1: credit these payments to the cards
 
 
 class DeliveryResult(StrEnum):
@@ -37,6 +49,21 @@ class DeliveryResult(StrEnum):
     APPLIED = "applied"
     DUPLICATE = "duplicate"  # seen before: sscard counts it as delivered
     REJECTED = "rejected"  # refused; sscard tries again later
+
+
+class CreditOutcome(StrEnum):
+    """The bank's answer to one payment of a credit instruction."""
+
+    CREDITED = "credited"
+    REFUSED = "refused"
+
+
+class CreditRefusal(StrEnum):
+    """Why the bank refuses a credit (a refusal may also carry a code of the bank's own)."""
+
+    NO_ACCOUNT = "no_account"  # the bank holds no account for the card
+    ACCOUNT_CLOSED = "account_closed"
+    ACCOUNT_NOT_ACTIVE = "account_not_active"  # opened, never activated at the counter
 
 
 class ReportType(StrEnum):

@@ -110,6 +110,10 @@ REGISTERED_ELSEWHERE = {
         "长三角节点随节点配置登记（PUT /api/v1/delta/nodes/{province_code}）",
         "a delta node is registered when it is linked (PUT /api/v1/delta/nodes/{province_code})",
     ),
+    Role.PAYER: (
+        "待遇发放机构随机构登记（PUT /api/v1/payers/{code}）",
+        "a payer's system is registered with its payer (PUT /api/v1/payers/{code})",
+    ),
 }
 
 

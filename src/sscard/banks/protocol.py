@@ -15,6 +15,19 @@ headers, signed response), or an uploaded file, in CSV with a header line:
     card_number,account_number,financial_status
 one line per card the bank holds an account for; financial_status is a FinancialStatus value.
 The response carries the moment it describes in the X-Sscard-As-Of header (ISO 8601).
+
+Credit instructions (sscard -> bank, SPEC PAY-1/2): topic `bank.credit_instruction`, one
+message per instruction (at most CREDITS_PER_INSTRUCTION payments), card_number null:
+    {"instruction_id", "payment_count", "total_fen", "credits": [{"payment_id": int,
+     "card_number", "amount_fen": int > 0, "kind", "period"}]}
+(the credits are added at delivery; payment_count and total_fen are the control totals)
+The bank credits each card's account (or refuses the one it cannot) and answers every payment
+exactly once, signed, as a bank system, in one or more POSTs to /api/v1/bank-credit-answers:
+    {"instruction_id", "answers": [{"payment_id": int, "outcome": "credited" | "refused",
+     "reason": text (refused only: a CreditRefusal value or the bank's own code)}]}
+An answer repeated with the same outcome is a duplicate (200, counted); another outcome for a
+payment already answered is refused whole (409 answer_conflicts), as is a payment that is not
+in the instruction (422); a refused answer changes nothing.
 """
 
 from __future__ import annotations
@@ -34,6 +47,26 @@ class Topic(StrEnum):
     CARD_STATUS_CHANGED = "bank.card_status_changed"  # hr loss, lift, unlock, cancel...
     CARD_SUPERSEDED = "bank.card_superseded"  # exchange or replacement: the old card is dead
     ACCOUNT_CLOSURE_REQUESTED = "bank.account_closure_requested"  # CAN-3 closure notice
+    CREDIT_INSTRUCTION = "bank.credit_instruction"  # PAY-1: credit these payments to the cards
+
+
+CREDIT_ANSWERS_PATH = "/api/v1/bank-credit-answers"
+CREDITS_PER_INSTRUCTION = 1000
+
+
+class CreditOutcome(StrEnum):
+    """The bank's answer to one payment of a credit instruction (PAY-1)."""
+
+    CREDITED = "credited"
+    REFUSED = "refused"
+
+
+class CreditRefusal(StrEnum):
+    """Why a bank refuses a credit; a bank may send its own code too (kept as text)."""
+
+    NO_ACCOUNT = "no_account"  # the bank holds no account for the card
+    ACCOUNT_CLOSED = "account_closed"
+    ACCOUNT_NOT_ACTIVE = "account_not_active"  # opened, never activated at the bank (ISS-4)
 
 
 class ReportType(StrEnum):

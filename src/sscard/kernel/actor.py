@@ -25,6 +25,7 @@ class Role(StrEnum):
     SCENE_TERMINAL = "scene_terminal"  # a registered scene's terminal, signing its requests
     MEDICAL_FUND = "medical_fund"  # the medical-insurance fund's system (MED-2 credits)
     DELTA_NODE = "delta_node"  # another delta province's card node, signing its questions (YRD-3)
+    PAYER = "payer"  # a benefit payer's system: pensions, unemployment, subsidies (PAY-1)
 
 
 class Channel(StrEnum):
@@ -67,6 +68,7 @@ ROLE_ZH: dict[Role, str] = {
     Role.SCENE_TERMINAL: "用卡场景终端",
     Role.MEDICAL_FUND: "医保基金系统",
     Role.DELTA_NODE: "长三角社保卡节点",
+    Role.PAYER: "待遇发放机构系统",
 }
 
 
@@ -141,6 +143,7 @@ ROLE_CHANNEL: dict[Role, Channel] = {
     Role.SCENE_TERMINAL: Channel.SCENE,
     Role.MEDICAL_FUND: Channel.SYSTEM,
     Role.DELTA_NODE: Channel.SYSTEM,
+    Role.PAYER: Channel.SYSTEM,
 }
 
 OPERATOR = Actor(

@@ -423,6 +423,17 @@ def _examine_social_security_number(number: str, today: date) -> DocumentFacts:
     return _examine_citizen_number(number, today)
 
 
+def social_security_number_reason(number: str, today: date) -> tuple[str, str] | None:
+    """None when `number` (normalised) is a possible social security number (a citizen,
+    residence-permit, residence-card or sscard-assigned number); otherwise why not, (zh, en).
+    For files that name persons by their number (PAY-1 payment batches)."""
+    try:
+        _examine_social_security_number(normalise_number(number), today)
+    except _BadNumber as bad:
+        return bad.reason.zh, bad.reason.en
+    return None
+
+
 _HK_MACAU_PERMIT: Final = re.compile(r"[HM][0-9]{8}(?:[0-9]{2})?")
 _HK_MACAU_CATEGORY: Final = {"H": PersonCategory.HONG_KONG, "M": PersonCategory.MACAU}
 

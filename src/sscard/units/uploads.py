@@ -29,14 +29,16 @@ FORM_ALLOWANCE = 16_384
 
 
 class FileRoute(GuardedRoute):
-    """A GuardedRoute whose declared media types may carry a file of MAX_FILE_BYTES."""
+    """A GuardedRoute whose declared media types may carry a file of `max_file_bytes`."""
+
+    max_file_bytes: int = MAX_FILE_BYTES
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = APIRoute.get_route_handler(self)
         accepted = self.accepted_media()
         if CSV_MEDIA in accepted:  # the API's upload: the workbook's own type as well
             accepted = (*accepted, XLSX_MEDIA)
-        limit = MAX_FILE_BYTES + FORM_ALLOWANCE
+        limit = self.max_file_bytes + FORM_ALLOWANCE
 
         async def guarded(request: Request) -> Response:
             for name, value in [*request.path_params.items(), *request.query_params.multi_items()]:

@@ -149,7 +149,10 @@ def read_upload(data: bytes) -> Upload:
 # ---- xlsx ----
 
 
-def _checked_zip(data: bytes) -> zipfile.ZipFile:
+def checked_zip(data: bytes) -> zipfile.ZipFile:
+    """The zip of an uploaded .xlsx, its directory checked before anything is unpacked: no
+    zip, too many parts, too large unpacked or at a bomb's ratio, no workbook part -> refused
+    (NotAWorkbook, WorkbookTooLarge)."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         parts = archive.infolist()
@@ -183,7 +186,7 @@ def _checked_zip(data: bytes) -> zipfile.ZipFile:
 
 
 def _read_xlsx(data: bytes) -> list[MemberRow]:
-    archive = _checked_zip(data)
+    archive = checked_zip(data)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception:  # openpyxl raises many kinds for a broken part; all mean the same here

@@ -35,6 +35,8 @@ def _values(enum: type[StrEnum]) -> set[str]:
         (wire.DeliveryResult, DeliveryResult),
         (wire.ReportType, protocol.ReportType),
         (wire.ServiceChannel, protocol.ServiceChannel),
+        (wire.CreditOutcome, protocol.CreditOutcome),
+        (wire.CreditRefusal, protocol.CreditRefusal),
     ],
 )
 def test_the_bank_knows_every_value_sscard_sends_or_takes(
@@ -52,6 +54,13 @@ def test_statement_and_report_names_match() -> None:
     assert wire.STATEMENT_COLUMNS == protocol.STATEMENT_COLUMNS
     assert wire.AS_OF_HEADER == protocol.AS_OF_HEADER
     assert wire.INBOX_REJECTED == protocol.InboxStatus.REJECTED
+
+
+def test_credit_instruction_names_match() -> None:
+    # SPEC PAY-1/2: where the answers go, and how many payments one instruction may carry
+    assert wire.Topic.CREDIT_INSTRUCTION == protocol.Topic.CREDIT_INSTRUCTION
+    assert wire.CREDIT_ANSWERS_PATH == protocol.CREDIT_ANSWERS_PATH
+    assert wire.CREDITS_PER_INSTRUCTION == protocol.CREDITS_PER_INSTRUCTION
 
 
 def test_signatures_are_the_same_both_ways() -> None:

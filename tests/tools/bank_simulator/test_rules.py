@@ -1,5 +1,5 @@
-"""The simulated bank's own rules: account numbers and the teller's table (SPEC ISS-2, ISS-4,
-LOSS-2/3, CAN-3)."""
+"""The simulated bank's own rules: account numbers, the teller's table and which account takes a
+credit (SPEC ISS-2, ISS-4, LOSS-2/3, CAN-3, PAY-1)."""
 
 from __future__ import annotations
 
@@ -11,13 +11,14 @@ from bank_simulator.rules import (
     LossKind,
     TellerAction,
     TellerRefused,
+    credit_refusal,
     default_bin,
     luhn_check_digit,
     luhn_valid,
     new_account_number,
     teller_change,
 )
-from bank_simulator.wire import AccountStatus, ReportType
+from bank_simulator.wire import AccountStatus, CreditRefusal, ReportType
 
 A, F = TellerAction, AccountStatus
 
@@ -115,3 +116,28 @@ def test_every_action_out_of_a_closed_account_is_refused() -> None:
         assert (Holding.CLOSED, action) not in TELLER_TABLE
         with pytest.raises(TellerRefused):
             teller_change(F.CLOSED, None, None, action)
+
+
+@pytest.mark.parametrize(
+    ("status", "refusal"),
+    [
+        (None, CreditRefusal.NO_ACCOUNT),
+        (F.ACCOUNT_OPENED, CreditRefusal.ACCOUNT_NOT_ACTIVE),
+        (F.CLOSED, CreditRefusal.ACCOUNT_CLOSED),
+        (F.ACTIVE, None),
+        (F.LOST, None),  # a lost card's account still takes incoming money
+    ],
+)
+def test_which_account_takes_a_credit(
+    status: AccountStatus | None, refusal: CreditRefusal | None
+) -> None:
+    # SPEC PAY-1
+    assert credit_refusal(status) == refusal
+
+
+def test_every_account_status_has_a_credit_answer() -> None:
+    assert {credit_refusal(s) for s in AccountStatus} == {
+        None,
+        CreditRefusal.ACCOUNT_NOT_ACTIVE,
+        CreditRefusal.ACCOUNT_CLOSED,
+    }

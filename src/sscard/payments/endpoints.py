@@ -1,0 +1,321 @@
+"""Benefit payments over HTTP (SPEC PAY-1..3, ISS-6, GOV-6)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse, Response, StreamingResponse
+
+from sscard.banks.protocol import CreditOutcome
+from sscard.kernel.actor import Actor
+from sscard.kernel.ctx import Ctx
+from sscard.kernel.errors import invalid
+from sscard.payments import files
+from sscard.payments import service as payments
+from sscard.payments.rules import STATUS_LABELS, PaymentStatus
+from sscard.payments.schemas import (
+    AnswersIn,
+    AnswersView,
+    BatchIn,
+    BatchReport,
+    BatchSummary,
+    MyPayment,
+    PayerIn,
+    PayerView,
+    PaymentLine,
+    StatisticsView,
+)
+from sscard.platform.http.deps import current_actor, read, runtime, write
+from sscard.platform.http.guard import GuardedRoute
+from sscard.platform.http.request import parse_strict, signed_body_openapi
+from sscard.platform.http.schemas import answers
+from sscard.platform.outbox.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER
+from sscard.units.uploads import FileRoute
+from sscard.units.workbook import CSV_MEDIA
+
+router = APIRouter(route_class=GuardedRoute, prefix="/api/v1", tags=["payments"])
+
+
+class PaymentFileRoute(FileRoute):
+    max_file_bytes = files.MAX_FILE_BYTES
+
+
+uploads = APIRouter(route_class=PaymentFileRoute, prefix="/api/v1", tags=["payments"])
+PayerCode = Path(pattern=r"^[A-Z][A-Z0-9_-]{2,15}$")
+BatchId = Path(ge=1, le=2**53)
+
+
+@router.put(
+    "/payers/{code}",
+    summary="Register or change a payer system and the kinds it pays; its token shown once",
+    responses=answers(PayerView),
+)
+async def register_payer(
+    body: PayerIn, request: Request, code: str = PayerCode, actor: Actor = Depends(current_actor)
+) -> Response:
+    kinds = [k.value for k in body.kinds]
+    return await write(
+        request,
+        actor,
+        lambda ctx: payments.register_payer(
+            ctx, code, body.name_zh, body.name_en, kinds, body.renew
+        ),
+    )
+
+
+@router.get(
+    "/payers",
+    summary="The payers registered",
+    responses=answers(list[PayerView]),  # type: ignore[arg-type]
+)
+async def list_payers(request: Request, actor: Actor = Depends(current_actor)) -> Response:
+    return await read(request, actor, payments.list_payers)
+
+
+@router.post(
+    "/payment-batches",
+    status_code=201,
+    summary="A payer's batch of payments, routed to the newest active card accounts (PAY-1/2)",
+    description="Taken whole or refused whole (batch_invalid lists each line's problem). The "
+    "same reference with the same lines answers as the first time (200, duplicate true); with "
+    "other lines, 409 batch_reference_reused. Larger batches: POST /payment-batches/file.",
+    responses={**answers(BatchReport, 201), 200: {"model": BatchReport}},
+)
+async def submit_batch(
+    body: BatchIn, request: Request, actor: Actor = Depends(current_actor)
+) -> Response:
+    lines = [line.domain() for line in body.lines]
+    return await _submitted(
+        request,
+        actor,
+        lambda ctx: payments.submit_batch(ctx, body.payer_code, body.reference, lines, "api"),
+    )
+
+
+async def _submitted(request: Request, actor: Actor, use_case: Any) -> Response:
+    async with runtime(request).unit(actor) as ctx:
+        report = await use_case(ctx)
+    status = 200 if report["duplicate"] else 201
+    location = f"/api/v1/payment-batches/{report['batch_id']}"
+    return JSONResponse(
+        jsonable_encoder(report), status_code=status, headers={"Location": location}
+    )
+
+
+FILE_BODY: dict[str, Any] = {
+    "requestBody": {
+        "content": {
+            "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
+            CSV_MEDIA: {"schema": {"type": "string", "format": "binary"}},
+        }
+    }
+}
+
+
+@uploads.post(
+    "/payment-batches/file",
+    status_code=201,
+    summary="A payer's batch as a CSV or .xlsx file of up to 1,000,000 payments (PAY-1/2)",
+    description="The body is the file (header: ssn, amount_fen or amount_yuan, kind, period, "
+    "payer_reference; the Chinese column names are taken too). Answers as POST "
+    "/payment-batches.",
+    responses={**answers(BatchReport, 201), 200: {"model": BatchReport}},
+    openapi_extra=FILE_BODY,
+)
+async def submit_file(
+    request: Request,
+    reference: str = Query(pattern=r"^[A-Za-z0-9_-]{1,40}$"),
+    payer_code: str | None = Query(None, max_length=16),
+    actor: Actor = Depends(current_actor),
+) -> Response:
+    async def use_case(ctx: Ctx) -> dict[str, Any]:
+        parsed = files.read_batch_file(await request.body())
+        return await payments.submit_batch(
+            ctx, payer_code, reference, parsed.lines, "file", parsed.problems
+        )
+
+    return await _submitted(request, actor, use_case)
+
+
+@router.get(
+    "/payment-batches",
+    summary="The batches, newest first (a payer sees its own)",
+    responses=answers(list[BatchSummary]),  # type: ignore[arg-type]
+)
+async def list_batches(
+    request: Request,
+    payer_code: str | None = Query(None, max_length=16),
+    before_id: int | None = Query(None, ge=1, le=2**53),
+    limit: int = Query(50, ge=1, le=200),
+    actor: Actor = Depends(current_actor),
+) -> Response:
+    return await read(
+        request, actor, lambda ctx: payments.list_batches(ctx, payer_code, before_id, limit)
+    )
+
+
+@router.get(
+    "/payment-batches/{batch_id}",
+    summary="A batch's report: counts and sums by outcome and reason (PAY-1/2)",
+    responses=answers(BatchReport),
+)
+async def batch_report(
+    request: Request, batch_id: int = BatchId, actor: Actor = Depends(current_actor)
+) -> Response:
+    return await read(request, actor, lambda ctx: payments.batch_report(ctx, batch_id))
+
+
+@router.get(
+    "/payment-batches/{batch_id}/payments",
+    summary="A batch's payments in line order, masked, each with its outcome and why",
+    responses=answers(list[PaymentLine]),  # type: ignore[arg-type]
+)
+async def batch_payments(
+    request: Request,
+    batch_id: int = BatchId,
+    status: PaymentStatus | None = Query(None),
+    after_line: int = Query(0, ge=0, le=10_000_000),
+    limit: int = Query(100, ge=1, le=1000),
+    actor: Actor = Depends(current_actor),
+) -> Response:
+    wanted = status.value if status else None
+    return await read(
+        request,
+        actor,
+        lambda ctx: payments.batch_lines(ctx, batch_id, wanted, after_line, limit),
+    )
+
+
+REPORT_COLUMNS = (
+    ("line", "行号"),
+    ("payer_reference", "发放编号"),
+    ("ssn_masked", "社会保障号码（脱敏）"),
+    ("amount_fen", "金额（分）"),
+    ("kind", "类别"),
+    ("period", "所属期"),
+    ("status", "状态"),
+    ("reason", "原因代码"),
+    ("text_zh", "原因"),
+    ("bank_code", "银行"),
+    ("answered_at", "银行答复时间"),
+)
+
+
+@router.get(
+    "/payment-batches/{batch_id}/report.csv",
+    summary="The batch's report as a file: every payment with its outcome, for the payer",
+    responses={200: {"content": {"text/csv": {}}}},
+)
+async def batch_report_file(
+    request: Request,
+    batch_id: int = BatchId,
+    language: Literal["zh", "en"] = Query("zh"),
+    actor: Actor = Depends(current_actor),
+) -> Response:
+    async with runtime(request).unit(actor, readonly=True) as ctx:
+        lines = await payments.batch_lines(ctx, batch_id, None, 0, None)
+    name = f"payment-batch-{batch_id}.csv"
+    return StreamingResponse(
+        _csv(lines, language),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def _csv(lines: list[dict[str, Any]], language: str) -> Iterator[str]:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    zh = language == "zh"
+    writer.writerow([label if zh else key for key, label in REPORT_COLUMNS])
+    yield "\ufeff" + out.getvalue()
+    for start in range(0, len(lines), 5000):
+        out.seek(0)
+        out.truncate()
+        for line in lines[start : start + 5000]:
+            row = {**line, "status": _status_text(line["status"], zh)}
+            if not zh:
+                row["text_zh"] = line["text_en"]
+            writer.writerow(["" if row[k] is None else row[k] for k, _ in REPORT_COLUMNS])
+        yield out.getvalue()
+
+
+def _status_text(status: str, zh: bool) -> str:
+    labels = STATUS_LABELS[PaymentStatus(status)]
+    return labels[0] if zh else labels[1]
+
+
+ANSWERS_BODY = signed_body_openapi(AnswersIn, (TIMESTAMP_HEADER, SIGNATURE_HEADER))
+
+
+@router.post(
+    "/bank-credit-answers",
+    summary="A bank answers the payments of a credit instruction, signed (PAY-1)",
+    description="Each payment is answered once: credited or refused with a reason. The same "
+    "answer again is counted as a duplicate; another answer for a payment already answered "
+    "refuses the whole body (409 answer_conflicts), as does a payment not in the instruction "
+    "(422 not_in_instruction).",
+    responses=answers(AnswersView),
+    openapi_extra=ANSWERS_BODY,
+)
+async def answer_credits(request: Request, actor: Actor = Depends(current_actor)) -> Response:
+    rt = runtime(request)
+    raw = await request.body()
+    tolerance = rt.settings.signature_tolerance_seconds
+    async with rt.unit(actor) as ctx:
+        await payments.authenticate_bank(ctx, request.headers, raw, tolerance)
+        body = parse_strict(AnswersIn, raw)
+        credited, refused = _split(body)
+        result = await payments.record_answers(ctx, body.instruction_id, credited, refused)
+    return JSONResponse(jsonable_encoder(result))
+
+
+def _split(body: AnswersIn) -> tuple[list[int], dict[int, str]]:
+    credited: list[int] = []
+    refused: dict[int, str] = {}
+    seen: set[int] = set()
+    for i, a in enumerate(body.answers):
+        where = f"answers[{i}]"
+        if a.payment_id in seen:
+            raise invalid(
+                f"{where}.payment_id", "同一笔款项答复了两次", "answered twice in one body"
+            )
+        seen.add(a.payment_id)
+        if a.outcome is CreditOutcome.CREDITED:
+            if a.reason is not None:
+                raise invalid(f"{where}.reason", "入账成功无需原因", "a credit takes no reason")
+            credited.append(a.payment_id)
+        elif a.reason is None:
+            raise invalid(f"{where}.reason", "拒绝入账须说明原因", "a refusal needs its reason")
+        else:
+            refused[a.payment_id] = a.reason
+    return credited, refused
+
+
+@router.get(
+    "/me/payments",
+    summary="The benefit payments made to me, newest first, with where each stands (PAY-1/2)",
+    responses=answers(list[MyPayment]),  # type: ignore[arg-type]
+)
+async def my_payments(request: Request, actor: Actor = Depends(current_actor)) -> Response:
+    return await read(request, actor, payments.my_payments)
+
+
+@router.get(
+    "/payments/statistics",
+    summary="Payments by kind and outcome, count and sum, and what banks have not answered"
+    " (PAY-3, GOV-6)",
+    responses=answers(StatisticsView),
+)
+async def statistics(
+    request: Request,
+    since: str = Query(max_length=32, description="ISO date or moment (Beijing if no zone)"),
+    until: str = Query(max_length=32),
+    actor: Actor = Depends(current_actor),
+) -> Response:
+    start, end = payments.moment(since, "since"), payments.moment(until, "until")
+    return await read(request, actor, lambda ctx: payments.statistics(ctx, start, end))

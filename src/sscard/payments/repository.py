@@ -1,0 +1,432 @@
+"""Every query of benefit payments: payers, batches, routing a batch in a fixed number of
+set-based statements whatever its size, credit instructions and the banks' answers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    ARRAY,
+    Integer,
+    String,
+    and_,
+    any_,
+    bindparam,
+    case,
+    cast,
+    exists,
+    func,
+    insert,
+    literal,
+    select,
+    update,
+)
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from sscard.banks.protocol import CREDITS_PER_INSTRUCTION
+from sscard.cards.cancellation.models import cancellations
+from sscard.cards.cancellation.rules import CancellationReason
+from sscard.cards.lifecycle import HrStatus
+from sscard.cards.models import cards
+from sscard.kernel.db import Row, copy_in, fetch_all, fetch_one
+from sscard.payments import rules
+from sscard.payments.models import credit_instructions, payers, payment_batches, payments
+from sscard.payments.rules import PaymentStatus, Reason
+from sscard.registry.models import persons
+
+P, B, I = payments, payment_batches, credit_instructions  # noqa: E741
+INSTRUCTED, HELD = PaymentStatus.INSTRUCTED.value, PaymentStatus.HELD.value
+ANY_CHUNK = 30_000  # values per IN list where there are no arrays (SQLite)
+
+
+# ---- payers ----
+
+
+async def payer(conn: AsyncConnection, code: str) -> Row | None:
+    return await fetch_one(conn, select(payers).where(payers.c.code == code))
+
+
+async def payer_of_actor(conn: AsyncConnection, actor_id: int) -> Row | None:
+    return await fetch_one(conn, select(payers).where(payers.c.actor_id == actor_id))
+
+
+async def all_payers(conn: AsyncConnection) -> list[Row]:
+    return await fetch_all(conn, select(payers).order_by(payers.c.code))
+
+
+async def insert_payer(conn: AsyncConnection, row: Row) -> None:
+    await conn.execute(insert(payers).values(**row))
+
+
+async def update_payer(conn: AsyncConnection, code: str, values: Row) -> None:
+    await conn.execute(update(payers).where(payers.c.code == code).values(**values))
+
+
+# ---- batches ----
+
+
+async def batch_by_reference(conn: AsyncConnection, payer_code: str, reference: str) -> Row | None:
+    stmt = select(B).where(B.c.payer_code == payer_code, B.c.reference == reference)
+    return await fetch_one(conn, stmt)
+
+
+async def batch_by_id(conn: AsyncConnection, batch_id: int) -> Row | None:
+    return await fetch_one(conn, select(B).where(B.c.id == batch_id))
+
+
+async def insert_batch(conn: AsyncConnection, row: Row) -> int:
+    return int((await conn.execute(insert(B).values(**row).returning(B.c.id))).scalar_one())
+
+
+async def list_batches(
+    conn: AsyncConnection, payer_code: str | None, after_id: int | None, limit: int
+) -> list[Row]:
+    stmt = select(B).order_by(B.c.id.desc()).limit(limit)
+    if payer_code is not None:
+        stmt = stmt.where(B.c.payer_code == payer_code)
+    if after_id is not None:
+        stmt = stmt.where(B.c.id < after_id)
+    return await fetch_all(conn, stmt)
+
+
+async def references_used(
+    conn: AsyncConnection, payer_code: str, references: Sequence[str]
+) -> set[str]:
+    """Which of these payer references the payer used before, in one statement on PostgreSQL
+    (an array) and in IN lists of ANY_CHUNK elsewhere."""
+    used: set[str] = set()
+    if conn.dialect.name == "postgresql":
+        wanted = bindparam("refs", list(references), type_=ARRAY(String))
+        stmt = select(P.c.payer_reference).where(
+            P.c.payer_code == payer_code, P.c.payer_reference == any_(wanted)
+        )
+        return set((await conn.execute(stmt)).scalars())
+    for start in range(0, len(references), ANY_CHUNK):
+        part = references[start : start + ANY_CHUNK]
+        stmt = select(P.c.payer_reference).where(
+            P.c.payer_code == payer_code, P.c.payer_reference.in_(part)
+        )
+        used |= set((await conn.execute(stmt)).scalars())
+    return used
+
+
+async def insert_payments(conn: AsyncConnection, rows: Iterable[Row]) -> None:
+    """The batch's lines, by COPY on PostgreSQL (kernel.db.copy_in)."""
+    await copy_in(conn, P, rows)
+
+
+# ---- routing (SPEC PAY-1/2, REP-3) ----
+
+
+async def route_batch(conn: AsyncConnection, batch_id: int, now: datetime) -> None:
+    """Every line of the batch routed by rules.route, in four statements: the person by the
+    number's index; an unknown person returned; the person's newest card; its states mapped
+    to instructed, held or returned by the routing table."""
+    in_batch = P.c.batch_id == batch_id
+    await conn.execute(
+        update(P)
+        .where(in_batch, P.c.ssn_index == persons.c.ssn_index)
+        .values(person_id=persons.c.id)
+    )
+    await conn.execute(
+        update(P)
+        .where(in_batch, P.c.person_id.is_(None))
+        .values(status=PaymentStatus.RETURNED.value, reason=Reason.UNKNOWN_PERSON.value)
+    )
+    newest = newest_cards(select(P.c.person_id).where(in_batch)).subquery()
+    await conn.execute(
+        update(P)
+        .where(in_batch, P.c.person_id == newest.c.person_id)
+        .values(card_id=newest.c.card_id)
+    )
+    await _apply_routing(conn, in_batch, now)
+
+
+def newest_cards(person_ids: Any) -> Any:
+    """person_id, card_id of each listed person's newest card (REP-3: never a superseded one
+    while a newer exists)."""
+    return (
+        select(cards.c.person_id, func.max(cards.c.id).label("card_id"))
+        .where(cards.c.person_id.in_(person_ids))
+        .group_by(cards.c.person_id)
+    )
+
+
+def _routing_key() -> Any:
+    """hr/financial/deceased of the joined card: the routing table's key."""
+    died = exists().where(
+        cancellations.c.card_id == cards.c.id,
+        cancellations.c.reason == CancellationReason.DEATH.value,
+    )
+    dead = case((and_(cards.c.hr_status == HrStatus.CANCELLED.value, died), "1"), else_="0")
+    return cards.c.hr_status + literal("/") + cards.c.financial_status + literal("/") + dead
+
+
+def _routing_cases(key: Any) -> tuple[Any, Any]:
+    table = rules.routing_table()
+    status = case(
+        {f"{h}/{f}/{int(d)}": r.status.value for h, f, d, r in table}, value=key, else_=HELD
+    )
+    reason = case(
+        {f"{h}/{f}/{int(d)}": r.reason.value for h, f, d, r in table if r.reason},
+        value=key,
+        else_=None,
+    )
+    return status, reason
+
+
+async def _apply_routing(conn: AsyncConnection, where: Any, now: datetime) -> None:
+    status, reason = _routing_cases(_routing_key())
+    await conn.execute(
+        update(P)
+        .where(where, P.c.card_id == cards.c.id)
+        .values(status=status, reason=reason, bank_code=cards.c.bank_code, updated_at=now)
+    )
+
+
+async def number_instructions(conn: AsyncConnection, where: Any, prefix: str) -> None:
+    """The instructed payments selected by `where` grouped per bank, CREDITS_PER_INSTRUCTION
+    to an instruction: `<prefix>-<bank>-<n>`."""
+    rank = func.row_number(type_=Integer).over(partition_by=P.c.bank_code, order_by=P.c.id)
+    numbered = (
+        select(P.c.id, ((rank - 1) // CREDITS_PER_INSTRUCTION).label("n"))
+        .where(where, P.c.status == INSTRUCTED, P.c.instruction_id.is_(None))
+        .subquery()
+    )
+    label = literal(f"{prefix}-") + P.c.bank_code + literal("-") + cast(numbered.c.n, String)
+    await conn.execute(update(P).where(P.c.id == numbered.c.id).values(instruction_id=label))
+
+
+async def insert_instructions(
+    conn: AsyncConnection, where: Any, batch_id: int | None, now: datetime
+) -> list[Row]:
+    """The credit instructions of the numbered payments selected by `where`, one row each."""
+    grouped = (
+        select(
+            P.c.instruction_id,
+            P.c.bank_code,
+            func.count().label("payment_count"),
+            func.sum(P.c.amount_fen).label("total_fen"),
+        )
+        .where(where, P.c.status == INSTRUCTED, P.c.instruction_id.is_not(None))
+        .group_by(P.c.instruction_id, P.c.bank_code)
+    )
+    rows = await fetch_all(conn, grouped)
+    out = [
+        {
+            "id": r["instruction_id"],
+            "bank_code": r["bank_code"],
+            "batch_id": batch_id,
+            "payment_count": int(r["payment_count"]),
+            "total_fen": int(r["total_fen"]),
+            "answered_count": 0,
+            "created_at": now,
+            "completed_at": None,
+        }
+        for r in rows
+    ]
+    if out:
+        await conn.execute(insert(I), out)
+    return out
+
+
+# ---- held payments: released or returned on a card's change ----
+
+
+async def held_of_persons(conn: AsyncConnection, person_ids: Sequence[int]) -> list[Row]:
+    stmt = select(P.c.id, P.c.person_id).where(P.c.person_id.in_(person_ids), P.c.status == HELD)
+    return await fetch_all(conn, stmt)
+
+
+async def reroute_held(conn: AsyncConnection, payment_ids: Sequence[int], now: datetime) -> None:
+    """The held payments named routed again to their persons' newest cards (by the table)."""
+    chosen = P.c.id.in_(payment_ids)
+    newest = newest_cards(select(P.c.person_id).where(chosen)).subquery()
+    await conn.execute(
+        update(P)
+        .where(chosen, P.c.person_id == newest.c.person_id)
+        .values(card_id=newest.c.card_id)
+    )
+    await _apply_routing(conn, chosen, now)
+
+
+async def payments_status(conn: AsyncConnection, payment_ids: Sequence[int]) -> list[Row]:
+    return await fetch_all(conn, select(P.c.id, P.c.status).where(P.c.id.in_(payment_ids)))
+
+
+# ---- the banks' answers ----
+
+
+async def instruction(conn: AsyncConnection, instruction_id: str) -> Row | None:
+    return await fetch_one(conn, select(I).where(I.c.id == instruction_id))
+
+
+async def payments_of_instruction(
+    conn: AsyncConnection, instruction_id: str, payment_ids: Sequence[int]
+) -> list[Row]:
+    stmt = select(P.c.id, P.c.status, P.c.bank_reason, P.c.instruction_id).where(
+        P.c.id.in_(payment_ids)
+    )
+    return await fetch_all(conn, stmt)
+
+
+async def record_answers(
+    conn: AsyncConnection,
+    instruction_id: str,
+    credited: Sequence[int],
+    refused: dict[int, str],
+    now: datetime,
+) -> int:
+    """The first answer of each payment: paid or refused with the bank's reason; returns how
+    many payments it ended (an answered one is left as it is)."""
+    ended = 0
+    waiting = and_(P.c.instruction_id == instruction_id, P.c.status == INSTRUCTED)
+    if credited:
+        result = await conn.execute(
+            update(P)
+            .where(waiting, P.c.id.in_(credited))
+            .values(status=PaymentStatus.PAID.value, answered_at=now, updated_at=now)
+        )
+        ended += result.rowcount or 0
+    for reason, ids in _by_reason(refused).items():
+        result = await conn.execute(
+            update(P)
+            .where(waiting, P.c.id.in_(ids))
+            .values(
+                status=PaymentStatus.REFUSED.value,
+                bank_reason=reason,
+                answered_at=now,
+                updated_at=now,
+            )
+        )
+        ended += result.rowcount or 0
+    if ended:
+        done = case((I.c.answered_count + ended >= I.c.payment_count, now), else_=None)
+        await conn.execute(
+            update(I)
+            .where(I.c.id == instruction_id)
+            .values(answered_count=I.c.answered_count + ended, completed_at=done)
+        )
+    return ended
+
+
+def _by_reason(refused: dict[int, str]) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    for payment_id, reason in refused.items():
+        out.setdefault(reason, []).append(payment_id)
+    return out
+
+
+async def credits_of_instructions(
+    conn: AsyncConnection, instruction_ids: Sequence[str]
+) -> dict[str, list[Row]]:
+    """Each instruction's credits as the bank gets them (protocol.py), in payment order."""
+    stmt = (
+        select(
+            P.c.instruction_id,
+            P.c.id.label("payment_id"),
+            cards.c.card_number,
+            P.c.amount_fen,
+            P.c.kind,
+            P.c.period,
+        )
+        .join(cards, cards.c.id == P.c.card_id)
+        .where(P.c.instruction_id.in_(instruction_ids))
+        .order_by(P.c.id)
+    )
+    out: dict[str, list[Row]] = {}
+    for r in await fetch_all(conn, stmt):
+        out.setdefault(r.pop("instruction_id"), []).append(r)
+    return out
+
+
+# ---- reports ----
+
+
+async def batch_outcomes(conn: AsyncConnection, batch_id: int) -> list[Row]:
+    """(status, reason, count, total_fen) of the batch's payments."""
+    stmt = (
+        select(
+            P.c.status,
+            P.c.reason,
+            P.c.bank_reason,
+            func.count().label("count"),
+            func.sum(P.c.amount_fen).label("total_fen"),
+        )
+        .where(P.c.batch_id == batch_id)
+        .group_by(P.c.status, P.c.reason, P.c.bank_reason)
+    )
+    return await fetch_all(conn, stmt)
+
+
+async def batch_payments(
+    conn: AsyncConnection,
+    batch_id: int,
+    status: str | None,
+    after_line: int,
+    limit: int | None,
+) -> list[Row]:
+    stmt = (
+        select(P, cards.c.card_number)
+        .outerjoin(cards, cards.c.id == P.c.card_id)
+        .where(P.c.batch_id == batch_id, P.c.line_no > after_line)
+        .order_by(P.c.line_no)
+    )
+    if status is not None:
+        stmt = stmt.where(P.c.status == status)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return await fetch_all(conn, stmt)
+
+
+async def person_payments(conn: AsyncConnection, person_id: int, limit: int) -> list[Row]:
+    stmt = (
+        select(P, payers.c.name_zh.label("payer_name_zh"), payers.c.name_en.label("payer_name_en"))
+        .join(payers, payers.c.code == P.c.payer_code)
+        .where(P.c.person_id == person_id)
+        .order_by(P.c.id.desc())
+        .limit(limit)
+    )
+    return await fetch_all(conn, stmt)
+
+
+async def statistics(conn: AsyncConnection, since: datetime, until: datetime) -> list[Row]:
+    """(kind, status, count, total_fen) of the payments made in [since, until)."""
+    stmt = (
+        select(
+            P.c.kind,
+            P.c.status,
+            func.count().label("count"),
+            func.sum(P.c.amount_fen).label("total_fen"),
+        )
+        .where(P.c.created_at >= since, P.c.created_at < until)
+        .group_by(P.c.kind, P.c.status)
+    )
+    return await fetch_all(conn, stmt)
+
+
+async def unanswered(conn: AsyncConnection, before: datetime, limit: int) -> list[Row]:
+    """Instructions sent before `before` whose payments are not all answered (reconciliation)."""
+    stmt = (
+        select(I)
+        .where(I.c.completed_at.is_(None), I.c.created_at < before)
+        .order_by(I.c.created_at)
+        .limit(limit)
+    )
+    return await fetch_all(conn, stmt)
+
+
+async def unanswered_by_bank(conn: AsyncConnection) -> list[Row]:
+    stmt = (
+        select(
+            I.c.bank_code,
+            func.count().label("instructions"),
+            func.sum(I.c.payment_count - I.c.answered_count).label("payments"),
+            func.min(I.c.created_at).label("oldest"),
+        )
+        .where(I.c.completed_at.is_(None))
+        .group_by(I.c.bank_code)
+    )
+    return await fetch_all(conn, stmt)
