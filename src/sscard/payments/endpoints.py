@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterator
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -14,10 +11,12 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from sscard.banks.protocol import CreditOutcome
 from sscard.kernel.actor import Actor
 from sscard.kernel.ctx import Ctx
+from sscard.kernel.db import MAX_ID
 from sscard.kernel.errors import invalid
 from sscard.payments import files
 from sscard.payments import service as payments
-from sscard.payments.rules import STATUS_LABELS, PaymentStatus
+from sscard.payments.report_file import report_lines_csv
+from sscard.payments.rules import PaymentStatus
 from sscard.payments.schemas import (
     AnswersIn,
     AnswersView,
@@ -47,7 +46,7 @@ class PaymentFileRoute(FileRoute):
 
 uploads = APIRouter(route_class=PaymentFileRoute, prefix="/api/v1", tags=["payments"])
 PayerCode = Path(pattern=r"^[A-Z][A-Z0-9_-]{2,15}$")
-BatchId = Path(ge=1, le=2**53)
+BatchId = Path(ge=1, le=MAX_ID)
 
 
 @router.put(
@@ -150,7 +149,7 @@ async def submit_file(
 async def list_batches(
     request: Request,
     payer_code: str | None = Query(None, max_length=16),
-    before_id: int | None = Query(None, ge=1, le=2**53),
+    before_id: int | None = Query(None, ge=1, le=MAX_ID),
     limit: int = Query(50, ge=1, le=200),
     actor: Actor = Depends(current_actor),
 ) -> Response:
@@ -191,21 +190,6 @@ async def batch_payments(
     )
 
 
-REPORT_COLUMNS = (
-    ("line", "行号"),
-    ("payer_reference", "发放编号"),
-    ("ssn_masked", "社会保障号码（脱敏）"),
-    ("amount_fen", "金额（分）"),
-    ("kind", "类别"),
-    ("period", "所属期"),
-    ("status", "状态"),
-    ("reason", "原因代码"),
-    ("text_zh", "原因"),
-    ("bank_code", "银行"),
-    ("answered_at", "银行答复时间"),
-)
-
-
 @router.get(
     "/payment-batches/{batch_id}/report.csv",
     summary="The batch's report as a file: every payment with its outcome, for the payer",
@@ -221,32 +205,10 @@ async def batch_report_file(
         lines = await payments.batch_lines(ctx, batch_id, None, 0, None)
     name = f"payment-batch-{batch_id}.csv"
     return StreamingResponse(
-        _csv(lines, language),
+        report_lines_csv(lines, language),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
-
-
-def _csv(lines: list[dict[str, Any]], language: str) -> Iterator[str]:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    zh = language == "zh"
-    writer.writerow([label if zh else key for key, label in REPORT_COLUMNS])
-    yield "\ufeff" + out.getvalue()
-    for start in range(0, len(lines), 5000):
-        out.seek(0)
-        out.truncate()
-        for line in lines[start : start + 5000]:
-            row = {**line, "status": _status_text(line["status"], zh)}
-            if not zh:
-                row["text_zh"] = line["text_en"]
-            writer.writerow(["" if row[k] is None else row[k] for k, _ in REPORT_COLUMNS])
-        yield out.getvalue()
-
-
-def _status_text(status: str, zh: bool) -> str:
-    labels = STATUS_LABELS[PaymentStatus(status)]
-    return labels[0] if zh else labels[1]
 
 
 ANSWERS_BODY = signed_body_openapi(AnswersIn, (TIMESTAMP_HEADER, SIGNATURE_HEADER))

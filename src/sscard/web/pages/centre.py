@@ -23,6 +23,7 @@ from sscard.banks.reconciliation import service as reconciliation
 from sscard.delta import service as delta
 from sscard.kernel.ctx import Ctx
 from sscard.medical import service as medical
+from sscard.payments import service as payments
 from sscard.platform.notify import service as notifications
 from sscard.platform.notify.rules import NotificationFilter
 from sscard.platform.outbox import service as outbox
@@ -113,6 +114,12 @@ AREAS = (
         N_("Medical personal accounts"),
         N_("What the fund credited and institutions debited, and a credit by its reference."),
         lambda ctx: medical.ledger_overview(ctx, 30),
+    ),
+    Area(
+        "/centre/payments",
+        N_("Benefit payments"),
+        N_("Payers' batches routed to the newest active card accounts, held and returned ones."),
+        lambda ctx: payments.list_batches(ctx, None, None, 1),
     ),
     Area(
         "/centre/reference",

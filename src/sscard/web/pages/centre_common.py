@@ -16,6 +16,7 @@ from sscard.delta.permissions import VIEW_DELTA
 from sscard.kernel.actor import ROLE_ZH, Operation, Role
 from sscard.kernel.errors import DomainError
 from sscard.medical.permissions import VIEW_MEDICAL_LEDGER
+from sscard.payments.permissions import VIEW_PAYMENT_BATCH
 from sscard.platform.notify.permissions import VIEW_NOTIFICATIONS
 from sscard.platform.outbox.permissions import VIEW_OUTBOX
 from sscard.registry.reference import service as reference
@@ -87,6 +88,7 @@ AREA_LINKS = (
     AreaLink("/centre/application-lists", N_("Application lists")),
     AreaLink("/centre/delta", N_("Yangtze River Delta exchange"), VIEW_DELTA),
     AreaLink("/centre/medical", N_("Medical personal accounts"), VIEW_MEDICAL_LEDGER),
+    AreaLink("/centre/payments", N_("Benefit payments"), VIEW_PAYMENT_BATCH),
     AreaLink("/centre/reference", N_("Reference data")),
     AreaLink("/centre/calendar", N_("Holiday calendar")),
     AreaLink("/centre/staff", N_("Staff accounts")),
