@@ -28,6 +28,18 @@ exactly once, signed, as a bank system, in one or more POSTs to /api/v1/bank-cre
 An answer repeated with the same outcome is a duplicate (200, counted); another outcome for a
 payment already answered is refused whole (409 answer_conflicts), as is a payment that is not
 in the instruction (422); a refused answer changes nothing.
+
+Debit instructions (sscard -> bank, SPEC PAY-1 collections): topic `bank.debit_instruction`,
+one message per debit, about the card whose account is debited (card_number set):
+    {"debit_id": int, "card_number", "amount_fen": int > 0, "payee_code", "kind",
+     "mandate_reference", "period"}
+The holder's mandate for the payee was checked by sscard. The bank debits the account (or
+refuses: no account, closed, not active, insufficient funds) and answers each debit exactly
+once, signed, as a bank system, POST /api/v1/bank-debit-answers:
+    {"answers": [{"debit_id": int, "outcome": "debited" | "refused", "reason": text (refused
+     only: a DebitRefusal value or the bank's own code)}]}
+with the same rules as credit answers (duplicates counted, conflicts and strangers refused
+whole).
 """
 
 from __future__ import annotations
@@ -48,9 +60,11 @@ class Topic(StrEnum):
     CARD_SUPERSEDED = "bank.card_superseded"  # exchange or replacement: the old card is dead
     ACCOUNT_CLOSURE_REQUESTED = "bank.account_closure_requested"  # CAN-3 closure notice
     CREDIT_INSTRUCTION = "bank.credit_instruction"  # PAY-1: credit these payments to the cards
+    DEBIT_INSTRUCTION = "bank.debit_instruction"  # PAY-1: debit the card's account by mandate
 
 
 CREDIT_ANSWERS_PATH = "/api/v1/bank-credit-answers"
+DEBIT_ANSWERS_PATH = "/api/v1/bank-debit-answers"
 CREDITS_PER_INSTRUCTION = 1000
 
 
@@ -67,6 +81,23 @@ class CreditRefusal(StrEnum):
     NO_ACCOUNT = "no_account"  # the bank holds no account for the card
     ACCOUNT_CLOSED = "account_closed"
     ACCOUNT_NOT_ACTIVE = "account_not_active"  # opened, never activated at the bank (ISS-4)
+
+
+class DebitOutcome(StrEnum):
+    """The bank's answer to one debit instruction (PAY-1 collections)."""
+
+    DEBITED = "debited"
+    REFUSED = "refused"
+
+
+class DebitRefusal(StrEnum):
+    """Why a bank refuses a debit; a bank may send its own code too (kept as text)."""
+
+    NO_ACCOUNT = "no_account"
+    ACCOUNT_CLOSED = "account_closed"
+    ACCOUNT_NOT_ACTIVE = "account_not_active"
+    ACCOUNT_LOST = "account_lost"  # a lost card's account pays nothing out
+    INSUFFICIENT_FUNDS = "insufficient_funds"
 
 
 class ReportType(StrEnum):
