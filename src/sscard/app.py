@@ -41,6 +41,7 @@ from sscard.kernel.db import transaction
 from sscard.kernel.runtime import Runtime
 from sscard.medical import endpoints as medical
 from sscard.payments import endpoints as payments
+from sscard.payments.collections import endpoints as collections
 from sscard.platform.access import endpoints as access
 from sscard.platform.clock import endpoints as clock
 from sscard.platform.http import problems
@@ -90,6 +91,7 @@ ROUTERS = (
     transport.readers,
     payments.router,
     payments.uploads,
+    collections.router,
     application_lists.router,
     medical.router,
     culture.router,

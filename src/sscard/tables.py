@@ -24,6 +24,7 @@ from sscard.kernel import models as kernel
 from sscard.kernel.db import metadata
 from sscard.medical import models as medical
 from sscard.payments import models as payments
+from sscard.payments.collections import models as collections
 from sscard.platform import models as platform
 from sscard.platform.access import models as access
 from sscard.platform.notify import models as notify
@@ -71,6 +72,7 @@ MODELS = (
     delta,
     transport,
     payments,
+    collections,
     ecard_password,
     scenes,
     application_lists,

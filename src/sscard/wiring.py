@@ -55,6 +55,7 @@ from sscard.medical import subscribers as medical_subscribers
 from sscard.payments import hooks as payment_hooks
 from sscard.payments import permissions as payments
 from sscard.payments import subscribers as payment_subscribers
+from sscard.payments.collections import permissions as collections
 from sscard.platform import permissions as platform
 from sscard.platform.access import permissions as access
 from sscard.platform.clock import permissions as clock
@@ -122,6 +123,7 @@ OPERATIONS: tuple[Operation, ...] = (
     *delta.OPERATIONS,
     *transport.OPERATIONS,
     *payments.OPERATIONS,
+    *collections.OPERATIONS,
     *hr_services.OPERATIONS,
 )
 

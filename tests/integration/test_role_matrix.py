@@ -74,6 +74,14 @@ from sscard.medical.permissions import (
     VIEW_MEDICAL_ACCOUNT,
     VIEW_MEDICAL_LEDGER,
 )
+from sscard.payments.collections.permissions import (
+    ANSWER_DEBITS,
+    REGISTER_PAYEE,
+    REQUEST_DEBIT,
+    SIGN_MANDATE,
+    VIEW_DEBITS,
+    VIEW_MY_MANDATES,
+)
 from sscard.payments.permissions import (
     ANSWER_CREDITS,
     REGISTER_PAYER,
@@ -378,6 +386,33 @@ REQUESTS: dict[Operation, tuple[str, str, Any]] = {
         "/api/v1/payments/statistics?since=2026-11-01&until=2026-12-01",
         None,
     ),
+    REGISTER_PAYEE: (
+        "PUT",
+        "/api/v1/payees/MX-PAYEE",
+        {"name_zh": "矩阵", "name_en": "matrix", "kind": "water"},
+    ),
+    SIGN_MANDATE: (
+        "POST",
+        "/api/v1/me/mandates",
+        {"payee_code": "NO-SUCH", "customer_number": "W-0001", "max_amount_fen": 100},
+    ),
+    VIEW_MY_MANDATES: ("GET", "/api/v1/me/mandates", None),
+    REQUEST_DEBIT: (
+        "POST",
+        "/api/v1/debits",
+        {
+            "mandate_reference": "MDX",
+            "amount_fen": 1,
+            "period": "2026-11",
+            "payee_reference": "MX-1",
+        },
+    ),
+    ANSWER_DEBITS: (
+        "POST",
+        "/api/v1/bank-debit-answers",
+        {"answers": [{"debit_id": 999999, "outcome": "debited"}]},
+    ),
+    VIEW_DEBITS: ("GET", "/api/v1/debits", None),
     # Issue 14: the delta exchange (delta).
     ANSWER_DELTA_QUESTION: ("POST", "/api/v1/delta/card-status", {"card_number": NO_CARD}),
     LINK_DELTA_NODE: ("PUT", "/api/v1/delta/nodes/33", {"base_url": "http://127.0.0.1:9/33"}),
@@ -486,6 +521,11 @@ async def _actors(api: Api, person_id: int) -> dict[Role, str]:
     assert r.status_code == 200, r.text
     api.tokens["payer"] = r.json()["token"]
     actors[Role.PAYER] = "payer"
+    body = {"name_zh": "矩阵收费", "name_en": "matrix payee", "kind": "gas"}
+    r = await api.call("PUT", "/api/v1/payees/MX-GAS", "admin", body)
+    assert r.status_code == 200, r.text
+    api.tokens["payee"] = r.json()["token"]
+    actors[Role.PAYEE] = "payee"
     return actors
 
 

@@ -221,6 +221,9 @@ CASES: list[tuple[str, str, str, str, Any, str]] = [
      "/api/v1/payment-batches/999999/payments", "admin", None, "batch_id"),
     ("GET", "/api/v1/payment-batches/{batch_id}/report.csv",
      "/api/v1/payment-batches/999999/report.csv", "admin", None, "batch_id"),
+    ("GET", "/api/v1/debits/{debit_id}", "/api/v1/debits/999999", "admin", None, "debit_id"),
+    ("POST", "/api/v1/me/mandates/{reference}/revoke", "/api/v1/me/mandates/MDNOSUCH/revoke",
+     "holder", None, "reference"),
 ]  # fmt: skip
 
 # Routes whose path parameter is not a resource looked up but one the request creates: a
@@ -233,6 +236,7 @@ NOT_LOOKUPS = {
     ("PUT", "/api/v1/delivery-endpoints/{recipient}"),
     ("PUT", "/api/v1/delta/nodes/{province_code}"),
     ("PUT", "/api/v1/payers/{code}"),
+    ("PUT", "/api/v1/payees/{code}"),
 }
 
 

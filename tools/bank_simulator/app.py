@@ -5,10 +5,12 @@ POST /banks/{code}/teller/cards/{card_number}/{action}   a clerk at the counter
 GET  /banks/{code}/statement                             signed CSV for reconciliation
 GET  /banks/{code}/reports?status=                       reports to sscard and their state
 GET  /banks/{code}/credits?card_number=&answer_status=   credits (PAY-1) and their answers
+GET  /banks/{code}/debits?card_number=&answer_status=    debits (PAY-1 collections), answers
 GET  /banks/{code}/accounts/{card_number}                the bank's view of one card
 GET  /banks/{code}/stats                                 what came in and went out
 POST /control/outage | /control/delay | /control/clock | /control/reject   faults, time
-POST /control/refuse-credits | /control/answer-twice     faults of credit instructions
+POST /control/refuse-credits | /control/answer-twice     faults of credit (and debit) answers
+POST /control/deposit                                    put money on an account (tests)
 POST /control/identity                                   proof of the instance (identity.py)
 GET  /health
 """
@@ -41,7 +43,13 @@ from bank_simulator.rules import TellerAction, bank_bin
 from bank_simulator.sealing import Vault, key_file_for, load_key
 from bank_simulator.signing import SignatureRefused, signed_headers, verify
 from bank_simulator.statement import statement
-from bank_simulator.wire import AS_OF_HEADER, CreditOutcome, DeliveryResult, ServiceChannel
+from bank_simulator.wire import (
+    AS_OF_HEADER,
+    CreditOutcome,
+    DebitOutcome,
+    DeliveryResult,
+    ServiceChannel,
+)
 
 
 class BankUnavailable(BankError):
@@ -262,9 +270,20 @@ class AnswerTwiceIn(BaseModel):
     enabled: bool
 
 
+class DepositIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    bank_code: str = Field(min_length=1, max_length=16)
+    card_number: str = Field(min_length=1, max_length=32)
+    amount_fen: int = Field(
+        gt=0, le=inbound.BIGINT_MAX, strict=True, description="fen (1/100 yuan) put on the account"
+    )
+
+
 def account_view(a: dict[str, Any], balance_fen: int) -> dict[str, Any]:
     """The account as the teller sees it: the number and the holder's name masked; the balance
-    in fen (what credit instructions credited to it)."""
+    in fen (what credit instructions credited to it and deposits put on it, less what debit
+    instructions debited from it)."""
     return {
         "bank_code": a["bank_code"],
         "card_number": a["card_number"],
@@ -329,6 +348,28 @@ def credit_view(c: dict[str, Any]) -> dict[str, Any]:
         "last_error": c["last_error"],
         "result_code": c["result_code"],
         "sent_at": _iso(c["sent_at"]),
+    }
+
+
+def debit_view(d: dict[str, Any]) -> dict[str, Any]:
+    """One debit instruction (amount in fen) and the state of its answer."""
+    return {
+        "debit_id": d["debit_id"],
+        "card_number": d["card_number"],
+        "amount_fen": d["amount_fen"],
+        "payee_code": d["payee_code"],
+        "kind": d["kind"],
+        "mandate_reference": d["mandate_reference"],
+        "period": d["period"],
+        "outcome": d["outcome"],
+        "reason": d["reason"],
+        "recorded_at": _iso(d["recorded_at"]),
+        "answer_status": d["answer_status"],
+        "attempts": d["attempts"],
+        "next_attempt_at": _iso(d["next_attempt_at"]),
+        "last_error": d["last_error"],
+        "result_code": d["result_code"],
+        "sent_at": _iso(d["sent_at"]),
     }
 
 
@@ -450,6 +491,25 @@ async def credits(
     )
 
 
+@banks.get("/debits", summary="sscard's debit instructions and their answers")
+async def debits(
+    code: str,
+    request: Request,
+    card_number: str | None = Query(None, max_length=32),
+    answer_status: str | None = Query(None, pattern="^(pending|sent|refused)$"),
+    after: int = Query(0, ge=0, description="the last debit_id of the previous page"),
+    limit: int = Query(100, ge=1, le=1000),
+) -> Response:
+    sim = _sim(request)
+    sim.bank(code)
+    async with transaction(sim.engine, readonly=True) as conn:
+        rows = await store.list_debits(conn, code, card_number, answer_status, after, limit)
+    items = [debit_view(d) for d in rows]
+    return _json(
+        {"items": items, "next_after": rows[-1]["debit_id"] if len(rows) == limit else None}
+    )
+
+
 @banks.get("/stats", summary="Messages received and reports sent")
 async def stats(code: str, request: Request) -> Response:
     sim = _sim(request)
@@ -460,6 +520,8 @@ async def stats(code: str, request: Request) -> Response:
         held = await store.status_counts(conn, store.accounts, code)
         outcomes = await store.status_counts(conn, store.credits, code, "outcome")
         answers = await store.status_counts(conn, store.credits, code, "answer_status")
+        debited = await store.status_counts(conn, store.debits, code, "outcome")
+        debit_answers = await store.status_counts(conn, store.debits, code, "answer_status")
     totals: Counter[str] = Counter()
     by_topic: dict[str, dict[str, int]] = {}
     for topic, result, n in received:
@@ -481,6 +543,10 @@ async def stats(code: str, request: Request) -> Response:
             "credits": {
                 **{o.value: outcomes.get(o.value, 0) for o in CreditOutcome},
                 "answers": {s: answers.get(s, 0) for s in store.REPORT_STATUSES},
+            },
+            "debits": {
+                **{o.value: debited.get(o.value, 0) for o in DebitOutcome},
+                "answers": {s: debit_answers.get(s, 0) for s in store.REPORT_STATUSES},
             },
         }
     )
@@ -567,13 +633,38 @@ async def refuse_credits(body: RefuseCreditsIn, request: Request) -> Response:
     return _json({"card_numbers": sorted(sim.refuse_credits), "reason": body.reason})
 
 
-@control.post("/control/answer-twice", summary="Send every credit answer POST twice")
+@control.post("/control/answer-twice", summary="Send every credit and debit answer POST twice")
 async def answer_twice(body: AnswerTwiceIn, request: Request) -> Response:
-    """Each POST of credit answers sscard took is made again at once: sscard must take the
-    repeat as a duplicate (200) and change nothing."""
+    """Each POST of credit or debit answers sscard took is made again at once: sscard must take
+    the repeat as a duplicate (200) and change nothing."""
     sim = _sim(request)
     sim.callbacks.answer_twice = body.enabled
     return _json({"enabled": sim.callbacks.answer_twice})
+
+
+@control.post("/control/deposit", summary="Put money on an account (tests of debits)")
+async def deposit(body: DepositIn, request: Request) -> Response:
+    """Cash at the counter: the amount counts in the account's balance from now on, whatever
+    the account's status (a debit still looks at the status first). 404 for a bank or an
+    account the simulator does not hold."""
+    sim = _sim(request)
+    sim.bank(body.bank_code)
+    async with transaction(sim.engine) as conn:
+        if await store.get_account(conn, body.bank_code, body.card_number) is None:
+            raise teller.AccountNotFound(field="card_number")
+        deposit_id = await store.insert_deposit(
+            conn, body.bank_code, body.card_number, body.amount_fen, sim.clock.now()
+        )
+        balance = await store.balance_of(conn, body.bank_code, body.card_number)
+    return _json(
+        {
+            "deposit_id": deposit_id,
+            "bank_code": body.bank_code,
+            "card_number": body.card_number,
+            "amount_fen": body.amount_fen,
+            "balance_fen": balance,
+        }
+    )
 
 
 @control.post("/control/identity", summary="Prove this is the instance its starter started")

@@ -1,5 +1,5 @@
-"""Reports and credit answers to sscard: queued with the change that causes them, sent by one
-background loop.
+"""Reports and credit and debit answers to sscard: queued with the change that causes them, sent
+by one background loop.
 
 Each report is a signed POST to sscard's /api/v1/bank-reports as the bank's system. A card's
 reports go one at a time, in sequence order; cards are served side by side. A 2xx ends a
@@ -13,6 +13,11 @@ the same, to /api/v1/bank-credit-answers: grouped per bank and instruction, at m
 "reason"?}]}. A 2xx ends the POST's answers as sent, a 409 or 422 as refused with the problem's
 code, anything else tries them again with the reports' backoff. With `answer_twice` (a fault
 control) every POST sscard took is made again at once: sscard must count the repeat a duplicate.
+
+The answers owed for debit instructions (SPEC PAY-1 collections) go the same way, signed the
+same, to /api/v1/bank-debit-answers: grouped per bank, at most `answers_per_post` in one POST,
+{"answers": [{"debit_id", "outcome", "reason"?}]}, with the same outcomes, retries and
+`answer_twice`.
 """
 
 from __future__ import annotations
@@ -22,12 +27,14 @@ import contextlib
 import itertools
 import logging
 import uuid
+from collections.abc import Awaitable, Callable, Hashable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
 import orjson
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bank_simulator import store
 from bank_simulator.clock import AdjustableClock
@@ -35,13 +42,19 @@ from bank_simulator.config import BankConfig, SimConfig
 from bank_simulator.db import transaction
 from bank_simulator.sealing import Vault
 from bank_simulator.signing import signed_headers
-from bank_simulator.wire import INBOX_REJECTED, CreditOutcome, ReportType, ServiceChannel
+from bank_simulator.wire import (
+    INBOX_REJECTED,
+    CreditOutcome,
+    DebitOutcome,
+    ReportType,
+    ServiceChannel,
+)
 
 log = logging.getLogger("bank_simulator.callbacks")
 
 REFUSED_BY_RULE = frozenset({409, 422})
 PASS_LIMIT = 500
-ANSWER_PASS_LIMIT = 5000  # credit answers read in one pass (a few instructions' worth)
+ANSWER_PASS_LIMIT = 5000  # credit (or debit) answers read in one pass
 
 
 def new_report(
@@ -89,11 +102,24 @@ def report_body(row: dict[str, Any]) -> dict[str, Any]:
     return body
 
 
-def answer_posts(rows: list[dict[str, Any]], per_post: int) -> list[list[dict[str, Any]]]:
-    """Due answers (in the order store.due_credit_answers gives them: by bank and instruction)
-    cut into POSTs: one bank's one instruction each, at most `per_post` answers."""
+def per_instruction(row: dict[str, Any]) -> Hashable:
+    return row["bank_code"], row["instruction_id"]
+
+
+def per_bank(row: dict[str, Any]) -> Hashable:
+    return row["bank_code"]
+
+
+def answer_posts(
+    rows: list[dict[str, Any]],
+    per_post: int,
+    key: Callable[[dict[str, Any]], Hashable] = per_instruction,
+) -> list[list[dict[str, Any]]]:
+    """Due answers (in the order store.due_credit_answers gives them: by bank and instruction;
+    or store.due_debit_answers: by bank) cut into POSTs: one group each (a bank's instruction,
+    or for debits a bank: `key`), at most `per_post` answers."""
     posts: list[list[dict[str, Any]]] = []
-    for _, group in itertools.groupby(rows, key=lambda r: (r["bank_code"], r["instruction_id"])):
+    for _, group in itertools.groupby(rows, key=key):
         answers = list(group)
         posts.extend(answers[i : i + per_post] for i in range(0, len(answers), per_post))
     return posts
@@ -109,6 +135,56 @@ def _answer(row: dict[str, Any]) -> dict[str, Any]:
     if row["outcome"] == CreditOutcome.REFUSED:
         answer["reason"] = row["reason"]
     return answer
+
+
+def debit_answers_body(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """One POST of debit answers as sscard takes it (wire.py); the rows are of one bank."""
+    return {"answers": [_debit_answer(r) for r in rows]}
+
+
+def _debit_answer(row: dict[str, Any]) -> dict[str, Any]:
+    answer: dict[str, Any] = {"debit_id": row["debit_id"], "outcome": row["outcome"]}
+    if row["outcome"] == DebitOutcome.REFUSED:
+        answer["reason"] = row["reason"]
+    return answer
+
+
+@dataclass(frozen=True)
+class AnswerBook:
+    """One kind of answer owed to sscard and how it goes: credit answers or debit answers."""
+
+    name: str  # for the log
+    key: str  # the row's own id among the bank's: payment_id, debit_id
+    group: Callable[[dict[str, Any]], Hashable]  # the answers one POST may carry together
+    body: Callable[[list[dict[str, Any]]], dict[str, Any]]
+    url: Callable[[SimConfig], str]
+    due: Callable[[AsyncConnection, datetime, int], Awaitable[list[dict[str, Any]]]]
+    settle: Callable[[AsyncConnection, Sequence[dict[str, Any]]], Awaitable[None]]
+
+    def label(self, rows: list[dict[str, Any]]) -> str:
+        """The POST as the log names it: the instruction, or the bank, and how many answers."""
+        group = rows[0].get("instruction_id") or rows[0]["bank_code"]
+        return f"{self.name} answers {group} ({len(rows)})"
+
+
+CREDIT_ANSWERS = AnswerBook(
+    "credit",
+    "payment_id",
+    per_instruction,
+    answers_body,
+    lambda config: config.credit_answers_url,
+    store.due_credit_answers,
+    store.settle_credit_answers,
+)
+DEBIT_ANSWERS = AnswerBook(
+    "debit",
+    "debit_id",
+    per_bank,
+    debit_answers_body,
+    lambda config: config.debit_answers_url,
+    store.due_debit_answers,
+    store.settle_debit_answers,
+)
 
 
 def backoff_seconds(attempts: int, base: float, ceiling: float) -> float:
@@ -153,7 +229,8 @@ def _answers_taken(response: httpx.Response) -> tuple[str, int | None]:
 
 
 class Callbacks:
-    """The loop that sends queued reports and credit answers; `wake` starts a pass at once."""
+    """The loop that sends queued reports and credit and debit answers; `wake` starts a pass at
+    once."""
 
     def __init__(
         self,
@@ -170,7 +247,7 @@ class Callbacks:
         self.client = client
         self.wake = asyncio.Event()
         self.stopping = asyncio.Event()
-        self.answer_twice = False  # fault control: every credit answer POST taken goes again
+        self.answer_twice = False  # fault control: every answer POST taken goes again
 
     async def run(self) -> None:
         while not self.stopping.is_set():
@@ -189,8 +266,8 @@ class Callbacks:
         self.wake.set()
 
     async def pass_once(self) -> int:
-        """Send the first due report of every card, then the due credit answers; returns how
-        many reports and answer POSTs were tried."""
+        """Send the first due report of every card, then the due credit and debit answers;
+        returns how many reports and answer POSTs were tried."""
         if not self.config.send_reports:
             return 0
         return await self.reports_pass() + await self.answers_pass()
@@ -269,46 +346,61 @@ class Callbacks:
             "sent_at": None,
         }
 
-    # ---- credit answers ----
+    # ---- credit and debit answers ----
 
     async def answers_pass(self) -> int:
-        """Send the due credit answers, one POST per instruction (or per `answers_per_post` of
-        it), side by side; returns how many POSTs were tried."""
+        """Send the due credit answers, then the due debit answers; returns how many POSTs were
+        tried."""
+        return await self.book_pass(CREDIT_ANSWERS) + await self.book_pass(DEBIT_ANSWERS)
+
+    async def credit_answers_pass(self) -> int:
+        return await self.book_pass(CREDIT_ANSWERS)
+
+    async def debit_answers_pass(self) -> int:
+        return await self.book_pass(DEBIT_ANSWERS)
+
+    async def book_pass(self, book: AnswerBook) -> int:
+        """Send the due answers of one kind, one POST per group (a bank's instruction, or a
+        bank's debits) or per `answers_per_post` of it, side by side; returns how many POSTs
+        were tried."""
         async with transaction(self.engine, readonly=True) as conn:
-            due = await store.due_credit_answers(conn, self.clock.now(), ANSWER_PASS_LIMIT)
-        posts = answer_posts(due, self.config.answers_per_post)
+            due = await book.due(conn, self.clock.now(), ANSWER_PASS_LIMIT)
+        posts = answer_posts(due, self.config.answers_per_post, book.group)
         if not posts:
             return 0
         gate = asyncio.Semaphore(self.config.callback_concurrency)
 
         async def one(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             async with gate:
-                return await self.send_answers(rows)
+                return await self.send_answers(rows, book)
 
         outcomes = await asyncio.gather(*(one(p) for p in posts))
         async with transaction(self.engine) as conn:
-            await store.settle_credit_answers(conn, [o for rows in outcomes for o in rows])
+            await book.settle(conn, [o for rows in outcomes for o in rows])
         return len(posts)
 
-    async def send_answers(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """One attempt at one POST of an instruction's answers; returns each answer's columns
-        to write (store.settle_credit_answers)."""
+    async def send_answers(
+        self, rows: list[dict[str, Any]], book: AnswerBook = CREDIT_ANSWERS
+    ) -> list[dict[str, Any]]:
+        """One attempt at one POST of answers; returns each answer's columns to write
+        (book.settle)."""
         bank = self.config.banks.get(rows[0]["bank_code"])
         if bank is None:
-            return self._answers_retry(rows, "the bank is not in the configuration")
-        url, body = self.config.credit_answers_url, orjson.dumps(answers_body(rows))
+            return self._answers_retry(rows, book, "the bank is not in the configuration")
+        url, body = book.url(self.config), orjson.dumps(book.body(rows))
         try:
             response = await self._post(url, bank, body)
         except httpx.HTTPError as exc:
-            return self._answers_retry(rows, f"{type(exc).__name__}")
+            return self._answers_retry(rows, book, f"{type(exc).__name__}")
         if response.is_success:
             repeat = await self._repeat(url, bank, body) if self.answer_twice else None
-            return self._answers_settled(rows, store.SENT, _answers_taken(response)[0], repeat)
+            taken = _answers_taken(response)[0]
+            return self._answers_settled(rows, book, store.SENT, taken, repeat)
         code, _kept = _problem(response)
         if response.status_code in REFUSED_BY_RULE:
             refused = code or f"http_{response.status_code}"
-            return self._answers_settled(rows, store.REFUSED, refused, None)
-        return self._answers_retry(rows, f"HTTP {response.status_code} {code or ''}".strip())
+            return self._answers_settled(rows, book, store.REFUSED, refused, None)
+        return self._answers_retry(rows, book, f"HTTP {response.status_code} {code or ''}".strip())
 
     async def _repeat(self, url: str, bank: BankConfig, body: bytes) -> str | None:
         """The same answers again (fault control); None when sscard took them as duplicates,
@@ -324,13 +416,17 @@ class Callbacks:
         return f"repeated: HTTP {response.status_code} {code or ''}".strip()
 
     def _answers_settled(
-        self, rows: list[dict[str, Any]], status: str, result_code: str, error: str | None
+        self,
+        rows: list[dict[str, Any]],
+        book: AnswerBook,
+        status: str,
+        result_code: str,
+        error: str | None,
     ) -> list[dict[str, Any]]:
-        instruction = rows[0]["instruction_id"]
-        log.info("credit answers %s (%d): %s (%s)", instruction, len(rows), status, result_code)
+        log.info("%s: %s (%s)", book.label(rows), status, result_code)
         now = self.clock.now()
         return [
-            _answer_state(r, status, r["attempts"] + 1, r["next_attempt_at"])
+            _answer_state(r, book, status, r["attempts"] + 1, r["next_attempt_at"])
             | {
                 "last_error": error[:256] if error else r["last_error"],
                 "result_code": result_code,
@@ -339,30 +435,30 @@ class Callbacks:
             for r in rows
         ]
 
-    def _answers_retry(self, rows: list[dict[str, Any]], error: str) -> list[dict[str, Any]]:
-        instruction, attempts = rows[0]["instruction_id"], rows[0]["attempts"] + 1
-        log.warning(
-            "credit answers %s (%d) attempt %d failed: %s", instruction, len(rows), attempts, error
-        )
+    def _answers_retry(
+        self, rows: list[dict[str, Any]], book: AnswerBook, error: str
+    ) -> list[dict[str, Any]]:
+        attempts = rows[0]["attempts"] + 1
+        log.warning("%s attempt %d failed: %s", book.label(rows), attempts, error)
         base, ceiling = self.config.retry_base_seconds, self.config.retry_max_seconds
         outcomes = []
         for r in rows:
             delay = backoff_seconds(r["attempts"] + 1, base, ceiling)
             retry_at = self.clock.now() + timedelta(seconds=delay)
             outcomes.append(
-                _answer_state(r, store.PENDING, r["attempts"] + 1, retry_at)
+                _answer_state(r, book, store.PENDING, r["attempts"] + 1, retry_at)
                 | {"last_error": error[:256], "result_code": None, "sent_at": None}
             )
         return outcomes
 
 
 def _answer_state(
-    row: dict[str, Any], status: str, attempts: int, next_attempt_at: datetime
+    row: dict[str, Any], book: AnswerBook, status: str, attempts: int, next_attempt_at: datetime
 ) -> dict[str, Any]:
     """The key of the answer's row and the state an attempt leaves it in."""
     return {
         "bank_code": row["bank_code"],
-        "payment_id": row["payment_id"],
+        book.key: row[book.key],
         "answer_status": status,
         "attempts": attempts,
         "next_attempt_at": next_attempt_at,

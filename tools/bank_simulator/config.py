@@ -6,8 +6,8 @@
 Optional members: per bank `bin` (account number prefix), `auto_close` (close the account on
 a CAN-3 closure notice without a teller); at the top `signature_tolerance_seconds`,
 `retry_base_seconds`, `retry_max_seconds`, `poll_seconds`, `callback_timeout_seconds`,
-`callback_concurrency`, `send_reports` (false: queue reports and credit answers but never send
-them), `answers_per_post` (credit answers in one POST, at most 1000), and
+`callback_concurrency`, `send_reports` (false: queue reports and credit and debit answers but
+never send them), `answers_per_post` (credit or debit answers in one POST, at most 1000), and
 `transport`: "nats" makes each bank also read its queue on the broker (`nats_url`,
 `nats_stream`, `nats_subject_prefix`, sscard's defaults unless given; the webhooks stay open
 either way). Unknown members are ignored.
@@ -22,7 +22,12 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from bank_simulator.signing import DEFAULT_TOLERANCE_SECONDS
-from bank_simulator.wire import CREDIT_ANSWERS_PATH, CREDITS_PER_INSTRUCTION, REPORTS_PATH
+from bank_simulator.wire import (
+    CREDIT_ANSWERS_PATH,
+    CREDITS_PER_INSTRUCTION,
+    DEBIT_ANSWERS_PATH,
+    REPORTS_PATH,
+)
 
 # sscard's defaults for the broker (SSCARD_NATS_STREAM, SSCARD_NATS_SUBJECT_PREFIX).
 DEFAULT_STREAM = "SSCARD_BANKS"
@@ -65,7 +70,10 @@ class SimConfig(BaseModel):
     callback_concurrency: int = Field(16, ge=1, le=256)
     send_reports: bool = True
     answers_per_post: int = Field(
-        CREDITS_PER_INSTRUCTION, ge=1, le=CREDITS_PER_INSTRUCTION, description="credit answers"
+        CREDITS_PER_INSTRUCTION,
+        ge=1,
+        le=CREDITS_PER_INSTRUCTION,
+        description="credit or debit answers",
     )
     transport: Literal["http", "nats"] = "http"
     nats_url: str = "nats://127.0.0.1:4222"
@@ -81,6 +89,10 @@ class SimConfig(BaseModel):
     @property
     def credit_answers_url(self) -> str:
         return self.sscard_url.rstrip("/") + CREDIT_ANSWERS_PATH
+
+    @property
+    def debit_answers_url(self) -> str:
+        return self.sscard_url.rstrip("/") + DEBIT_ANSWERS_PATH
 
 
 def load_config(path: Path) -> SimConfig:

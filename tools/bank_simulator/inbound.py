@@ -1,13 +1,18 @@
 """What the simulated bank does with a webhook batch from sscard, message by message, in order.
 
 A batch is applied in one transaction with a fixed number of queries whatever its size: the
-ids already applied, the accounts of the cards the messages and their credits name, and the
-payments already recorded are read once, the messages are applied in memory, and the new rows
-are written in bulk.
+ids already applied, the accounts of the cards the messages and their credits name, the
+payments and debits already recorded and the balances of the debited cards are read once, the
+messages are applied in memory, and the new rows are written in bulk.
 
 A credit instruction (SPEC PAY-1) credits each of its payments to the card's account or refuses
 it, and queues the answer owed for it (callbacks.py sends them). A payment already recorded is
 not applied again; an instruction that is not well formed is rejected whole, nothing applied.
+
+A debit instruction (SPEC PAY-1 collections by mandate) debits the card's account or refuses it
+(rules.debit_refusal: the account's status, then its balance as the batch has left it so far,
+credits and debits in message order), and queues its answer. A debit already recorded is not
+applied again; one that is not well formed is rejected, the field named.
 """
 
 from __future__ import annotations
@@ -21,13 +26,19 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bank_simulator import store
 from bank_simulator.callbacks import new_report
-from bank_simulator.rules import credit_refusal, new_account_number, registry_change
+from bank_simulator.rules import (
+    credit_refusal,
+    debit_refusal,
+    new_account_number,
+    registry_change,
+)
 from bank_simulator.sealing import Vault
 from bank_simulator.wire import (
     CREDITS_PER_INSTRUCTION,
     MESSAGE_ID_MAX,
     AccountStatus,
     CreditOutcome,
+    DebitOutcome,
     DeliveryResult,
     ReportType,
     Topic,
@@ -55,6 +66,20 @@ class Instruction:
 
 
 @dataclass(frozen=True)
+class Debit:
+    """A debit instruction: collect the amount, in fen, from the card's account for the payee
+    under the holder's mandate (checked by sscard)."""
+
+    debit_id: int
+    card_number: str
+    amount_fen: int
+    payee_code: str
+    kind: str
+    mandate_reference: str
+    period: str
+
+
+@dataclass(frozen=True)
 class Message:
     message_id: str
     sequence: int
@@ -62,6 +87,7 @@ class Message:
     card_number: str | None
     payload: dict[str, Any]
     instruction: Instruction | None = None  # bank.credit_instruction: its payload, checked
+    debit: Debit | None = None  # bank.debit_instruction: its payload, checked
 
     @property
     def card(self) -> str | None:
@@ -96,7 +122,8 @@ def parse_message(raw: Any) -> Message:
     if not isinstance(payload, dict):
         raise Invalid("payload must be an object")
     instruction = parse_instruction(payload) if topic == Topic.CREDIT_INSTRUCTION else None
-    return Message(message_id, sequence, topic, card_number, payload, instruction)
+    debit = parse_debit(payload, card_number) if topic == Topic.DEBIT_INSTRUCTION else None
+    return Message(message_id, sequence, topic, card_number, payload, instruction, debit)
 
 
 def parse_instruction(payload: dict[str, Any]) -> Instruction:
@@ -117,6 +144,23 @@ def parse_instruction(payload: dict[str, Any]) -> Instruction:
         seen.add(c.payment_id)
     _check_totals(payload, credits)
     return Instruction(instruction_id, payer_code, credits)
+
+
+def parse_debit(payload: dict[str, Any], card_number: str | None) -> Debit:
+    """The payload of a debit instruction, checked; Invalid names the first fault. The message
+    is about the debited card: its card_number must be the payload's."""
+    debit = Debit(
+        debit_id=_positive_int(payload, "debit_id"),
+        card_number=_required_text(payload, "card_number", 32),
+        amount_fen=_positive_int(payload, "amount_fen"),
+        payee_code=_required_text(payload, "payee_code", 32),
+        kind=_required_text(payload, "kind", 32),
+        mandate_reference=_required_text(payload, "mandate_reference", 64),
+        period=_required_text(payload, "period", 32),
+    )
+    if card_number != debit.card_number:
+        raise Invalid("card_number of the message must be the debited card's (the payload's)")
+    return debit
 
 
 def _check_totals(payload: dict[str, Any], credits: tuple[Credit, ...]) -> None:
@@ -150,10 +194,11 @@ def _required_text(raw: dict[str, Any], name: str, limit: int, where: str = "") 
     return value
 
 
-def _positive_int(raw: dict[str, Any], name: str, where: str) -> int:
+def _positive_int(raw: dict[str, Any], name: str, where: str = "") -> int:
     value = raw.get(name)
     if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= BIGINT_MAX:
-        raise Invalid(f"{where}.{name} must be a positive integer")
+        label = f"{where}.{name}" if where else name
+        raise Invalid(f"{label} must be a positive integer")
     return value
 
 
@@ -168,11 +213,14 @@ class Batch:
     accounts: dict[str, dict[str, Any]]
     recorded: set[int] = field(default_factory=set)  # payment ids credited or refused already
     refuse_credits: Mapping[str, str] = field(default_factory=dict)  # card -> forced reason
+    recorded_debits: set[int] = field(default_factory=set)  # debit ids debited or refused
+    balances: dict[str, int] = field(default_factory=dict)  # debited card -> balance (fen)
     opened: dict[str, dict[str, Any]] = field(default_factory=dict)  # card -> account_opened
     new_cards: set[str] = field(default_factory=set)
     changed: set[str] = field(default_factory=set)
     reports: list[dict[str, Any]] = field(default_factory=list)
     credits: list[dict[str, Any]] = field(default_factory=list)  # new sim_credits rows
+    debits: list[dict[str, Any]] = field(default_factory=list)  # new sim_debits rows
 
 
 def _result(message_id: Any, result: DeliveryResult, error: str | None) -> dict[str, Any]:
@@ -194,7 +242,7 @@ async def receive_batch(
     refuse_credits: Mapping[str, str] | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
     """Apply the messages in order; returns one result per message and how many reports and
-    credit answers were queued.
+    credit and debit answers were queued.
 
     `reject_once` holds message ids the fault control asked to refuse; each is used up here.
     `refuse_credits` maps cards whose credits the fault control refuses to the reason given.
@@ -208,6 +256,7 @@ async def receive_batch(
     good = [m for m in parsed if isinstance(m, Message)]
     seen = await store.applied_message_ids(conn, bank_code, [m.message_id for m in good])
     credits = [c for m in good if m.instruction for c in m.instruction.credits]
+    debits = [m.debit for m in good if m.debit]
     cards = [c for m in good if (c := m.card) is not None] + [c.card_number for c in credits]
     batch = Batch(
         bank_code,
@@ -217,6 +266,10 @@ async def receive_batch(
         await store.accounts_of_cards(conn, bank_code, cards),
         recorded=await store.recorded_payment_ids(conn, bank_code, [c.payment_id for c in credits]),
         refuse_credits=refuse_credits or {},
+        recorded_debits=await store.recorded_debit_ids(
+            conn, bank_code, [d.debit_id for d in debits]
+        ),
+        balances=await store.balances_of(conn, bank_code, [d.card_number for d in debits]),
     )
     results: list[dict[str, Any]] = []
     log_rows: list[dict[str, Any]] = []
@@ -245,8 +298,9 @@ async def receive_batch(
     await store.update_accounts(conn, [batch.accounts[c] for c in batch.changed - batch.new_cards])
     await store.insert_reports(conn, vault, batch.reports)
     await store.insert_credits(conn, batch.credits)
+    await store.insert_debits(conn, batch.debits)
     await store.record_received(conn, log_rows)
-    return results, len(batch.reports) + len(batch.credits)
+    return results, len(batch.reports) + len(batch.credits) + len(batch.debits)
 
 
 def _log_row(
@@ -271,6 +325,8 @@ def _log_row(
 def _apply(batch: Batch, m: Message) -> tuple[DeliveryResult, str | None]:
     if m.instruction is not None:
         return _credit(batch, m.instruction)
+    if m.debit is not None:
+        return _debit(batch, m.debit)
     card = m.card
     if card is None:
         return DeliveryResult.REJECTED, "the message names no card"
@@ -327,6 +383,8 @@ def _credit_row(batch: Batch, instruction: Instruction, credit: Credit) -> dict[
         account["status"] if account is not None else None
     )
     outcome = CreditOutcome.REFUSED if reason else CreditOutcome.CREDITED
+    if outcome is CreditOutcome.CREDITED and credit.card_number in batch.balances:
+        batch.balances[credit.card_number] += credit.amount_fen  # a later debit may spend it
     return {
         "bank_code": batch.bank_code,
         "payment_id": credit.payment_id,
@@ -347,6 +405,44 @@ def _credit_row(batch: Batch, instruction: Instruction, credit: Credit) -> dict[
         "result_code": None,
         "sent_at": None,
     }
+
+
+def _debit(batch: Batch, debit: Debit) -> tuple[DeliveryResult, str | None]:
+    """SPEC PAY-1 collections: a debit not yet recorded is debited or refused, its answer
+    queued; one recorded already (sent again) changes nothing."""
+    if debit.debit_id in batch.recorded_debits:
+        return DeliveryResult.DUPLICATE, "the debit is already recorded"
+    batch.recorded_debits.add(debit.debit_id)
+    account = batch.accounts.get(debit.card_number)
+    balance = batch.balances.get(debit.card_number, 0)
+    reason = debit_refusal(
+        account["status"] if account is not None else None, balance, debit.amount_fen
+    )
+    outcome = DebitOutcome.REFUSED if reason else DebitOutcome.DEBITED
+    if outcome is DebitOutcome.DEBITED:
+        batch.balances[debit.card_number] = balance - debit.amount_fen
+    batch.debits.append(
+        {
+            "bank_code": batch.bank_code,
+            "debit_id": debit.debit_id,
+            "card_number": debit.card_number,
+            "amount_fen": debit.amount_fen,
+            "payee_code": debit.payee_code,
+            "kind": debit.kind,
+            "mandate_reference": debit.mandate_reference,
+            "period": debit.period,
+            "outcome": outcome.value,
+            "reason": reason.value if reason else None,
+            "recorded_at": batch.now,
+            "answer_status": store.PENDING,
+            "attempts": 0,
+            "next_attempt_at": batch.now,
+            "last_error": None,
+            "result_code": None,
+            "sent_at": None,
+        }
+    )
+    return DeliveryResult.APPLIED, None
 
 
 def _follow_registry(account: dict[str, Any], event: str | None) -> None:

@@ -1,5 +1,5 @@
 """The simulated bank's own rules, pure: account numbers, what a teller may do to an account, and
-which account takes a credit.
+which account takes a credit or pays a debit.
 
 The bank's side of a card is its account; its states are the statement's AccountStatus values,
 plus which kind of loss holds it (the bank's own financial loss, or a formal loss of both
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bank_simulator.errors import BankError
-from bank_simulator.wire import AccountStatus, CreditRefusal, ReportType
+from bank_simulator.wire import AccountStatus, CreditRefusal, DebitRefusal, ReportType
 
 ACCOUNT_LENGTH = 19  # UnionPay debit cards: 16 to 19 digits; this bank issues 19
 
@@ -184,4 +184,21 @@ def credit_refusal(status: str | None) -> CreditRefusal | None:
         return CreditRefusal.ACCOUNT_CLOSED
     if status == AccountStatus.ACCOUNT_OPENED:
         return CreditRefusal.ACCOUNT_NOT_ACTIVE
+    return None
+
+
+def debit_refusal(status: str | None, balance_fen: int, amount_fen: int) -> DebitRefusal | None:
+    """Why an account in this status (None: the bank holds none) with this balance cannot pay
+    the amount, or None when it pays: only an active account pays out (a lost one does not),
+    and no further than its balance (no overdraft)."""
+    if status is None:
+        return DebitRefusal.NO_ACCOUNT
+    if status == AccountStatus.CLOSED:
+        return DebitRefusal.ACCOUNT_CLOSED
+    if status == AccountStatus.ACCOUNT_OPENED:
+        return DebitRefusal.ACCOUNT_NOT_ACTIVE
+    if status == AccountStatus.LOST:
+        return DebitRefusal.ACCOUNT_LOST
+    if balance_fen < amount_fen:
+        return DebitRefusal.INSUFFICIENT_FUNDS
     return None

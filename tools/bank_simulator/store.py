@@ -1,5 +1,6 @@
 """The simulated bank's own database (SQLite by default): accounts, messages received, reports,
-and the credits of sscard's credit instructions with the answers owed for them.
+the credits of sscard's credit instructions and its debit instructions with the answers owed for
+them, and the deposits a test makes at the counter.
 
 Its tables live in their own MetaData, created on start: the bank's schema is its own business.
 Every query of the simulator is here. Personal data is stored sealed (sealing.py, SPEC ID-6):
@@ -35,6 +36,7 @@ from sqlalchemy import (
     insert,
     inspect,
     select,
+    union_all,
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -42,7 +44,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from bank_simulator.db import NAMING, Id, UTCDateTime, make_engine
 from bank_simulator.masking import mask_account, mask_name
 from bank_simulator.sealing import Vault, private_database, sqlite_path
-from bank_simulator.wire import CreditOutcome
+from bank_simulator.wire import CreditOutcome, DebitOutcome
 
 metadata = MetaData(naming_convention=NAMING)
 
@@ -122,8 +124,8 @@ Index(
 )
 
 # One row per payment of a credit instruction (SPEC PAY-1): credited to the card's account or
-# refused, and the answer owed to sscard for it. An account's balance is the sum of what it was
-# credited.
+# refused, and the answer owed to sscard for it. An account's balance is what it was credited
+# (and deposited) less what it was debited.
 credits = Table(
     "sim_credits",
     metadata,
@@ -148,6 +150,44 @@ credits = Table(
 )
 Index("ix_sim_credits_due", credits.c.answer_status, credits.c.next_attempt_at)
 Index("ix_sim_credits_bank_code_card_number", credits.c.bank_code, credits.c.card_number)
+
+# One row per debit instruction (SPEC PAY-1 collections by mandate): debited from the card's
+# account or refused, and the answer owed to sscard for it.
+debits = Table(
+    "sim_debits",
+    metadata,
+    Column("bank_code", String(16), primary_key=True),
+    Column("debit_id", BigInteger, primary_key=True, autoincrement=False, comment="sscard's"),
+    Column("card_number", String(32), nullable=False),
+    Column("amount_fen", BigInteger, nullable=False, comment="fen (1/100 yuan), > 0"),
+    Column("payee_code", String(32), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("mandate_reference", String(64), nullable=False),
+    Column("period", String(32), nullable=False),
+    Column("outcome", String(16), nullable=False, comment="debited | refused"),
+    Column("reason", String(64), nullable=True, comment="refused: a DebitRefusal or our code"),
+    Column("recorded_at", UTCDateTime, nullable=False),
+    Column("answer_status", String(16), nullable=False, comment="pending | sent | refused"),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", UTCDateTime, nullable=False),
+    Column("last_error", String(256), nullable=True),
+    Column("result_code", String(64), nullable=True, comment="sscard's answer or refusal code"),
+    Column("sent_at", UTCDateTime, nullable=True),
+)
+Index("ix_sim_debits_due", debits.c.answer_status, debits.c.next_attempt_at)
+Index("ix_sim_debits_bank_code_card_number", debits.c.bank_code, debits.c.card_number)
+
+# Money a test put on an account at the counter (/control/deposit): counts in the balance.
+deposits = Table(
+    "sim_deposits",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("bank_code", String(16), nullable=False),
+    Column("card_number", String(32), nullable=False),
+    Column("amount_fen", BigInteger, nullable=False, comment="fen (1/100 yuan), > 0"),
+    Column("deposited_at", UTCDateTime, nullable=False),
+)
+Index("ix_sim_deposits_bank_code_card_number", deposits.c.bank_code, deposits.c.card_number)
 
 PENDING, SENT, REFUSED = "pending", "sent", "refused"
 REPORT_STATUSES = (PENDING, SENT, REFUSED)
@@ -497,14 +537,49 @@ async def insert_credits(conn: AsyncConnection, rows: Sequence[dict[str, Any]]) 
         await conn.execute(insert(credits), list(rows))
 
 
-async def balance_of(conn: AsyncConnection, bank_code: str, card_number: str) -> int:
-    """The account's balance in fen: the sum of the payments credited to it."""
-    found = await conn.execute(
-        select(func.coalesce(func.sum(credits.c.amount_fen), 0)).where(
-            credits.c.bank_code == bank_code,
-            credits.c.card_number == card_number,
-            credits.c.outcome == CreditOutcome.CREDITED.value,
+async def balances_of(
+    conn: AsyncConnection, bank_code: str, card_numbers: Sequence[str]
+) -> dict[str, int]:
+    """Each card's balance in fen (0 for a card without money): what was credited to its
+    account and deposited on it, less what was debited from it. One query per IN_SLICE cards."""
+    found = dict.fromkeys(card_numbers, 0)
+    for cards in _slices(card_numbers):
+        moves = union_all(
+            select(credits.c.card_number.label("card"), credits.c.amount_fen.label("fen")).where(
+                credits.c.bank_code == bank_code,
+                credits.c.card_number.in_(cards),
+                credits.c.outcome == CreditOutcome.CREDITED.value,
+            ),
+            select(deposits.c.card_number, deposits.c.amount_fen).where(
+                deposits.c.bank_code == bank_code, deposits.c.card_number.in_(cards)
+            ),
+            select(debits.c.card_number, -debits.c.amount_fen).where(
+                debits.c.bank_code == bank_code,
+                debits.c.card_number.in_(cards),
+                debits.c.outcome == DebitOutcome.DEBITED.value,
+            ),
+        ).subquery()
+        rows = await conn.execute(
+            select(moves.c.card, func.sum(moves.c.fen)).group_by(moves.c.card)
         )
+        found.update((card, int(fen)) for card, fen in rows)
+    return found
+
+
+async def balance_of(conn: AsyncConnection, bank_code: str, card_number: str) -> int:
+    """The account's balance in fen: credited and deposited, less debited."""
+    return (await balances_of(conn, bank_code, [card_number]))[card_number]
+
+
+async def insert_deposit(
+    conn: AsyncConnection, bank_code: str, card_number: str, amount_fen: int, now: datetime
+) -> int:
+    found = await conn.execute(
+        insert(deposits)
+        .values(
+            bank_code=bank_code, card_number=card_number, amount_fen=amount_fen, deposited_at=now
+        )
+        .returning(deposits.c.id)
     )
     return int(found.scalar_one())
 
@@ -525,27 +600,27 @@ async def due_credit_answers(
 ANSWER_STATE = ("answer_status", "attempts", "next_attempt_at", "last_error", "result_code")
 
 
-async def settle_credit_answers(conn: AsyncConnection, outcomes: Sequence[dict[str, Any]]) -> None:
-    """Write each answer's attempt: keys bank_code, payment_id, answer_status, attempts,
-    next_attempt_at, last_error, result_code, sent_at."""
+async def settle_answers(
+    conn: AsyncConnection, table: Table, key: str, outcomes: Sequence[dict[str, Any]]
+) -> None:
+    """Write each answer's attempt: keys bank_code, the row's `key` (payment_id or debit_id),
+    answer_status, attempts, next_attempt_at, last_error, result_code, sent_at."""
     if not outcomes:
         return
     cols = (*ANSWER_STATE, "sent_at")
     stmt = (
-        update(credits)
-        .where(
-            and_(
-                credits.c.bank_code == bindparam("k_bank"),
-                credits.c.payment_id == bindparam("k_payment"),
-            )
-        )
+        update(table)
+        .where(and_(table.c.bank_code == bindparam("k_bank"), table.c[key] == bindparam("k_id")))
         .values({c: bindparam(c) for c in cols})
     )
     params = [
-        {"k_bank": o["bank_code"], "k_payment": o["payment_id"], **{c: o[c] for c in cols}}
-        for o in outcomes
+        {"k_bank": o["bank_code"], "k_id": o[key], **{c: o[c] for c in cols}} for o in outcomes
     ]
     await conn.execute(stmt, params)
+
+
+async def settle_credit_answers(conn: AsyncConnection, outcomes: Sequence[dict[str, Any]]) -> None:
+    await settle_answers(conn, credits, "payment_id", outcomes)
 
 
 async def list_credits(
@@ -563,4 +638,62 @@ async def list_credits(
     if answer_status is not None:
         q = q.where(credits.c.answer_status == answer_status)
     rows = await conn.execute(q.order_by(credits.c.payment_id).limit(limit))
+    return [dict(r._mapping) for r in rows]
+
+
+# ---- debits and the answers owed for them ----
+
+
+async def recorded_debit_ids(
+    conn: AsyncConnection, bank_code: str, debit_ids: Sequence[int]
+) -> set[int]:
+    """Those of the debits this bank has already recorded (debited or refused)."""
+    found: set[int] = set()
+    for ids in _slices(debit_ids):
+        rows = await conn.execute(
+            select(debits.c.debit_id).where(
+                debits.c.bank_code == bank_code, debits.c.debit_id.in_(ids)
+            )
+        )
+        found.update(rows.scalars())
+    return found
+
+
+async def insert_debits(conn: AsyncConnection, rows: Sequence[dict[str, Any]]) -> None:
+    if rows:
+        await conn.execute(insert(debits), list(rows))
+
+
+async def due_debit_answers(
+    conn: AsyncConnection, now: datetime, limit: int
+) -> list[dict[str, Any]]:
+    """Pending debit answers that are due, by bank and debit (to be sent grouped per bank)."""
+    rows = await conn.execute(
+        select(debits)
+        .where(debits.c.answer_status == PENDING, debits.c.next_attempt_at <= now)
+        .order_by(debits.c.bank_code, debits.c.debit_id)
+        .limit(limit)
+    )
+    return [dict(r._mapping) for r in rows]
+
+
+async def settle_debit_answers(conn: AsyncConnection, outcomes: Sequence[dict[str, Any]]) -> None:
+    await settle_answers(conn, debits, "debit_id", outcomes)
+
+
+async def list_debits(
+    conn: AsyncConnection,
+    bank_code: str,
+    card_number: str | None,
+    answer_status: str | None,
+    after: int,
+    limit: int,
+) -> list[dict[str, Any]]:
+    """The bank's debits by debit id, after `after`, narrowed to a card or answer status."""
+    q = select(debits).where(debits.c.bank_code == bank_code, debits.c.debit_id > after)
+    if card_number is not None:
+        q = q.where(debits.c.card_number == card_number)
+    if answer_status is not None:
+        q = q.where(debits.c.answer_status == answer_status)
+    rows = await conn.execute(q.order_by(debits.c.debit_id).limit(limit))
     return [dict(r._mapping) for r in rows]

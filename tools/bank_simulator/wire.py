@@ -19,6 +19,14 @@ answered once per payment, signed, in one or more POSTs to CREDIT_ANSWERS_PATH:
     {"instruction_id", "answers": [{"payment_id", "outcome", "reason"? (refused only)}]}
 An answer repeated with the same outcome is a duplicate (2xx); another outcome, or a payment not
 in the instruction, is refused whole (409 / 422).
+Debit instructions (sscard -> bank, SPEC PAY-1 collections by mandate): topic
+bank.debit_instruction, one message per debit, card_number set (the card whose account pays):
+    {"debit_id": int, "card_number", "amount_fen": int > 0, "payee_code", "kind",
+     "mandate_reference", "period"}
+(sscard checked the holder's mandate), answered once per debit, signed, in one or more POSTs
+to DEBIT_ANSWERS_PATH:
+    {"answers": [{"debit_id", "outcome", "reason"? (refused only)}]}
+with the credit answers' rules (duplicates counted; conflicts and strangers refused whole).
 """
 
 from __future__ import annotations
@@ -28,6 +36,7 @@ from enum import StrEnum
 REPORTS_PATH = "/api/v1/bank-reports"
 CREDIT_ANSWERS_PATH = "/api/v1/bank-credit-answers"
 CREDITS_PER_INSTRUCTION = 1000  # the most payments one instruction carries
+DEBIT_ANSWERS_PATH = "/api/v1/bank-debit-answers"
 STATEMENT_COLUMNS = ("card_number", "account_number", "financial_status")
 AS_OF_HEADER = "X-Sscard-As-Of"
 MESSAGE_ID_MAX = 64  # the longest message id sscard sends, and the longest a report may carry
@@ -41,6 +50,7 @@ class Topic(StrEnum):
     CARD_SUPERSEDED = "bank.card_superseded"  # exchange or replacement: the old card is dead
     ACCOUNT_CLOSURE_REQUESTED = "bank.account_closure_requested"  # CAN-3 closure notice
     CREDIT_INSTRUCTION = "bank.credit_instruction"  # PAY-1: credit these payments to the cards
+    DEBIT_INSTRUCTION = "bank.debit_instruction"  # PAY-1: debit the card's account by mandate
 
 
 class DeliveryResult(StrEnum):
@@ -64,6 +74,23 @@ class CreditRefusal(StrEnum):
     NO_ACCOUNT = "no_account"  # the bank holds no account for the card
     ACCOUNT_CLOSED = "account_closed"
     ACCOUNT_NOT_ACTIVE = "account_not_active"  # opened, never activated at the counter
+
+
+class DebitOutcome(StrEnum):
+    """The bank's answer to one debit instruction."""
+
+    DEBITED = "debited"
+    REFUSED = "refused"
+
+
+class DebitRefusal(StrEnum):
+    """Why the bank refuses a debit (a refusal may also carry a code of the bank's own)."""
+
+    NO_ACCOUNT = "no_account"  # the bank holds no account for the card
+    ACCOUNT_CLOSED = "account_closed"
+    ACCOUNT_NOT_ACTIVE = "account_not_active"  # opened, never activated at the counter
+    ACCOUNT_LOST = "account_lost"  # a lost card's account pays nothing out
+    INSUFFICIENT_FUNDS = "insufficient_funds"  # the balance is below the amount
 
 
 class ReportType(StrEnum):

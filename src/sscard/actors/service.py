@@ -114,6 +114,10 @@ REGISTERED_ELSEWHERE = {
         "待遇发放机构随机构登记（PUT /api/v1/payers/{code}）",
         "a payer's system is registered with its payer (PUT /api/v1/payers/{code})",
     ),
+    Role.PAYEE: (
+        "代扣收费单位随单位登记（PUT /api/v1/payees/{code}）",
+        "a payee's system is registered with its payee (PUT /api/v1/payees/{code})",
+    ),
 }
 
 

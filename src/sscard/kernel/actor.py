@@ -26,6 +26,7 @@ class Role(StrEnum):
     MEDICAL_FUND = "medical_fund"  # the medical-insurance fund's system (MED-2 credits)
     DELTA_NODE = "delta_node"  # another delta province's card node, signing its questions (YRD-3)
     PAYER = "payer"  # a benefit payer's system: pensions, unemployment, subsidies (PAY-1)
+    PAYEE = "payee"  # a payee's system collecting by mandate: contributions, utilities (PAY-1)
 
 
 class Channel(StrEnum):
@@ -69,6 +70,7 @@ ROLE_ZH: dict[Role, str] = {
     Role.MEDICAL_FUND: "医保基金系统",
     Role.DELTA_NODE: "长三角社保卡节点",
     Role.PAYER: "待遇发放机构系统",
+    Role.PAYEE: "代扣收费单位系统",
 }
 
 
@@ -144,6 +146,7 @@ ROLE_CHANNEL: dict[Role, Channel] = {
     Role.MEDICAL_FUND: Channel.SYSTEM,
     Role.DELTA_NODE: Channel.SYSTEM,
     Role.PAYER: Channel.SYSTEM,
+    Role.PAYEE: Channel.SYSTEM,
 }
 
 OPERATOR = Actor(

@@ -338,7 +338,10 @@ async def credits_of_instructions(
     )
     out: dict[str, list[Row]] = {}
     for r in await fetch_all(conn, stmt):
-        out.setdefault(r.pop("instruction_id"), []).append(r)
+        # plain str keys: column names come back as str subclasses, which no JSON encoder
+        # of the wire (orjson) takes as keys
+        instruction = str(r.pop("instruction_id"))
+        out.setdefault(instruction, []).append({str(k): v for k, v in r.items()})
     return out
 
 

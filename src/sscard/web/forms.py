@@ -7,12 +7,13 @@ names, in the page's language, with what was typed kept, and nothing is stored.
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
 from fastapi import Request
 from pydantic import BaseModel, ValidationError
 
-from sscard.kernel.errors import DomainError, InvalidInput
+from sscard.kernel.errors import DomainError, InvalidInput, invalid
 from sscard.platform.validation import InvalidFields, invalid_fields
 from sscard.web import i18n
 
@@ -50,3 +51,18 @@ def next_to_field(refusal: DomainError, english: bool) -> str:
     if isinstance(refusal, InvalidInput) and refusal.field and isinstance(reason, str):
         return reason
     return refusal.detail_en if english else refusal.detail_zh
+
+
+def fen_of_yuan(yuan: str, field: str, most_fen: int = 100_000_00) -> int:
+    """Yuan as typed, to fen exactly: at most two decimals (12.345 is refused, not rounded),
+    from 0.01 to `most_fen`; InvalidInput naming `field` otherwise."""
+    try:
+        exact = Decimal(yuan.strip()) * 100
+    except InvalidOperation:
+        raise invalid(field, "须为金额（元）", "must be an amount in yuan") from None
+    if not exact.is_finite() or exact != exact.to_integral_value():
+        raise invalid(field, "须为元，至多两位小数", "must be yuan with at most two decimals")
+    if not 0 < exact <= most_fen:
+        most = f"{most_fen / 100:.2f}"
+        raise invalid(field, f"须为0.01至{most}元", f"must be 0.01 to {most} yuan")
+    return int(exact)

@@ -87,7 +87,10 @@ async def instructions(api: Api) -> list[Outgoing]:
             Outgoing(r["message_id"], r["id"], r["topic"], None, r["created_at"], r["payload"])
             for r in rows
         ]
-        return await hooks.enrich_instructions(ctx.conn, api.rt.vault, batch)
+        enriched = await hooks.enrich_instructions(ctx.conn, api.rt.vault, batch)
+    for message in enriched:  # as the wire sends it: orjson takes plain str keys only
+        orjson.dumps(message.as_json())
+    return enriched
 
 
 async def answer(

@@ -37,6 +37,8 @@ def _values(enum: type[StrEnum]) -> set[str]:
         (wire.ServiceChannel, protocol.ServiceChannel),
         (wire.CreditOutcome, protocol.CreditOutcome),
         (wire.CreditRefusal, protocol.CreditRefusal),
+        (wire.DebitOutcome, protocol.DebitOutcome),
+        (wire.DebitRefusal, protocol.DebitRefusal),
     ],
 )
 def test_the_bank_knows_every_value_sscard_sends_or_takes(
@@ -61,6 +63,18 @@ def test_credit_instruction_names_match() -> None:
     assert wire.Topic.CREDIT_INSTRUCTION == protocol.Topic.CREDIT_INSTRUCTION
     assert wire.CREDIT_ANSWERS_PATH == protocol.CREDIT_ANSWERS_PATH
     assert wire.CREDITS_PER_INSTRUCTION == protocol.CREDITS_PER_INSTRUCTION
+
+
+def test_debit_instruction_names_match() -> None:
+    # SPEC PAY-1 collections: the topic, where the answers go, the outcomes and reasons by name
+    assert wire.Topic.DEBIT_INSTRUCTION == protocol.Topic.DEBIT_INSTRUCTION
+    assert wire.DEBIT_ANSWERS_PATH == protocol.DEBIT_ANSWERS_PATH
+    assert {m.name: m.value for m in wire.DebitOutcome} == {
+        m.name: m.value for m in protocol.DebitOutcome
+    }
+    assert {m.name: m.value for m in wire.DebitRefusal} == {
+        m.name: m.value for m in protocol.DebitRefusal
+    }
 
 
 def test_signatures_are_the_same_both_ways() -> None:

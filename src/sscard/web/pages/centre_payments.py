@@ -22,6 +22,10 @@ from sscard.kernel.db import MAX_ID
 from sscard.kernel.errors import DomainError, invalid
 from sscard.payments import files
 from sscard.payments import service as payments
+from sscard.payments.collections import service as collections
+from sscard.payments.collections.permissions import REGISTER_PAYEE
+from sscard.payments.collections.rules import DEBIT_LABELS
+from sscard.payments.collections.rules import KIND_LABELS as COLLECTION_LABELS
 from sscard.payments.endpoints import PaymentFileRoute
 from sscard.payments.permissions import REGISTER_PAYER
 from sscard.payments.report_file import report_lines_csv
@@ -52,6 +56,8 @@ def _labels(request: Request) -> dict[str, Any]:
     return {
         "kind_names": {k.value: KIND_LABELS[k][pick] for k in PaymentKind},
         "status_names": {s.value: STATUS_LABELS[s][pick] for s in STATUS_LABELS},
+        "collection_names": {k.value: COLLECTION_LABELS[k][pick] for k in COLLECTION_LABELS},
+        "debit_names": {s.value: DEBIT_LABELS[s][pick] for s in DEBIT_LABELS},
         "english": english,
     }
 
@@ -71,6 +77,7 @@ async def _page(
     errors: dict[str, str] | None = None,
     problems: list[dict[str, Any]] | None = None,
     registered: dict[str, Any] | None = None,
+    registered_payee: dict[str, Any] | None = None,
     status: int = 200,
 ) -> Response:
     async def overview(ctx: Any) -> dict[str, Any]:
@@ -79,6 +86,9 @@ async def _page(
             "payers": await payments.list_payers(ctx),
             "batches": await payments.list_batches(ctx, None, None, 50),
             "month": await payments.statistics(ctx, since, until),
+            "payees": await collections.list_payees(ctx),
+            "debit_totals": await collections.debit_totals(ctx),
+            "debits": await collections.payee_debits(ctx, 20),
         }
 
     found = await read(request, who.actor, overview)
@@ -87,11 +97,13 @@ async def _page(
         found=found,
         **_labels(request),
         may_register=who.actor.role in REGISTER_PAYER.roles,
+        may_register_payee=who.actor.role in REGISTER_PAYEE.roles,
         payer_options=[(p["code"], f"{p['code']} {p['name_zh']}") for p in found["payers"]],
         values=values or {},
         errors=errors or {},
         problems=problems or [],
         registered=registered,
+        registered_payee=registered_payee,
         max_mb=files.MAX_FILE_BYTES // (1024 * 1024),
     )
     return render(request, "centre/payments.html", context, status=status)
@@ -125,6 +137,29 @@ async def register_payer(request: Request, who: StaffSession = Depends(ADMIN)) -
         return await _page(request, who, values=values, errors=errors_of(request, refusal),
                            status=refusal.status)  # fmt: skip
     return await _page(request, who, registered=registered)
+
+
+@router.post("/payments/payees")
+async def register_payee(request: Request, who: StaffSession = Depends(ADMIN)) -> Response:
+    values = form_values(await form(request), "payee_code", "payee_name_zh", "payee_name_en",
+                         "payee_kind", "payee_renew")  # fmt: skip
+    try:
+        registered = await run(
+            request,
+            who.actor,
+            lambda ctx: collections.register_payee(
+                ctx,
+                values["payee_code"].strip().upper(),
+                values["payee_name_zh"],
+                values["payee_name_en"],
+                values["payee_kind"],
+                values["payee_renew"] == "yes",
+            ),
+        )
+    except DomainError as refusal:
+        errors = {f"payee_{k}" if k else k: v for k, v in errors_of(request, refusal).items()}
+        return await _page(request, who, values=values, errors=errors, status=refusal.status)
+    return await _page(request, who, registered_payee=registered)
 
 
 @uploads.post("/payments/upload", openapi_extra=MULTIPART)

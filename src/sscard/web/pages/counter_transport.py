@@ -9,7 +9,6 @@ The same use cases as the API (`/api/v1/transport/...`)."""
 from __future__ import annotations
 
 import secrets
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from fastapi import Depends, Query, Request
@@ -137,27 +136,13 @@ async def authorise(request: Request, who: StaffSession = Depends(hr_clerk)) -> 
     number = _card(data)
     values = form_values(data, "amount_yuan", "reference")
     try:
-        fen = _fen(values["amount_yuan"])
+        fen = forms.fen_of_yuan(values["amount_yuan"], "amount_yuan")
     except InvalidInput as bad:
         errors = forms.field_messages(request, bad)
         return await _page(request, who, number, values=values, errors=errors, status=422)
     top_up = transport.TopUp(number, fen, TopUpChannel.OUTLET, values["reference"].strip())
     return await _act(request, who, number, lambda ctx: transport.authorise_top_up(ctx, top_up),
                       "authorised", values)  # fmt: skip
-
-
-def _fen(yuan: str) -> int:
-    """Yuan as typed, to fen exactly: at most two decimals (12.345 is refused, not rounded)."""
-    try:
-        exact = Decimal(yuan.strip()) * 100
-    except InvalidOperation:
-        raise invalid("amount_yuan", "须为金额（元）", "must be an amount in yuan") from None
-    if not exact.is_finite() or exact != exact.to_integral_value():
-        zh, en = "须为元，至多两位小数", "must be yuan with at most two decimals"
-        raise invalid("amount_yuan", zh, en)
-    if not 0 < exact <= 100_000_00:
-        raise invalid("amount_yuan", "须为0.01至100000元", "must be 0.01 to 100,000 yuan")
-    return int(exact)
 
 
 @router.post("/top-ups/confirm")

@@ -1,0 +1,112 @@
+"""Collections by mandate, pure (SPEC PAY-1). Amounts in integer fen.
+
+A holder signs a mandate for one payee and one of the holder's accounts at that payee (the
+water meter's account, the insured person's number), with the most one debit may take. The
+payee then asks for debits under it; each goes to the holder's newest card account with an
+active financial function (as payments do, REP-3) and is debited or refused by the bank, once.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Final
+
+from sscard.kernel.errors import Conflict, DomainError
+
+MAX_DEBIT_FEN: Final = 100_000_00  # no mandate lets one debit take more than 100,000 yuan
+CUSTOMER_NUMBER: Final = re.compile(r"[A-Za-z0-9-]{4,32}")
+PAYEE_CODE: Final = re.compile(r"[A-Z0-9][A-Z0-9_-]{2,15}")
+REFERENCE: Final = re.compile(r"[A-Za-z0-9_-]{1,40}")
+PERIOD: Final = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
+
+
+class CollectionKind(StrEnum):
+    """What a payee collects from the card's account (PAY-1)."""
+
+    SOCIAL_INSURANCE = "social_insurance"
+    EXAM_FEE = "exam_fee"
+    WATER = "water"
+    ELECTRICITY = "electricity"
+    GAS = "gas"
+
+    @property
+    def label_zh(self) -> str:
+        return KIND_LABELS[self][0]
+
+
+KIND_LABELS: Final = {
+    CollectionKind.SOCIAL_INSURANCE: ("社会保险费", "social insurance contributions"),
+    CollectionKind.EXAM_FEE: ("人事考试费", "HR exam fees"),
+    CollectionKind.WATER: ("水费", "water"),
+    CollectionKind.ELECTRICITY: ("电费", "electricity"),
+    CollectionKind.GAS: ("燃气费", "gas"),
+}
+
+
+class MandateStatus(StrEnum):
+    ACTIVE = "active"
+    REVOKED = "revoked"
+
+
+class DebitStatus(StrEnum):
+    INSTRUCTED = "instructed"  # sent to the bank, awaiting its answer
+    DEBITED = "debited"
+    REFUSED = "refused"  # by sscard (no active account) or by the bank, with the reason
+
+
+DEBIT_LABELS: Final = {
+    DebitStatus.INSTRUCTED: ("已发银行待扣款", "sent to the bank"),
+    DebitStatus.DEBITED: ("已扣款", "debited"),
+    DebitStatus.REFUSED: ("未扣款", "not debited"),
+}
+
+# Why sscard refuses a debit before any bank sees it: the holder's newest card cannot pay.
+NOT_PAYABLE: Final = {
+    "no_card": ("持卡人没有可用的社会保障卡", "the holder has no card"),
+    "financial_not_active": ("社保卡金融功能未激活", "the card's financial function is not active"),
+    "account_lost": ("银行账户已挂失", "the bank account is reported lost"),
+    "account_closed": ("银行账户已销户", "the bank account is closed"),
+    "replacement_pending": ("正在补换卡", "a replacement or exchange is under way"),
+    "card_cancelled": ("社保卡已注销", "the card is cancelled"),
+}
+
+
+def mandate_problem(max_amount_fen: int, customer_number: str) -> tuple[str, str, str] | None:
+    """(field, zh, en) of what is wrong with a new mandate's terms, or None."""
+    if isinstance(max_amount_fen, bool) or not 0 < max_amount_fen <= MAX_DEBIT_FEN:
+        zh = f"单笔上限须为1至{MAX_DEBIT_FEN}分"
+        return "max_amount_fen", zh, f"the most per debit is 1 to {MAX_DEBIT_FEN} fen"
+    if not CUSTOMER_NUMBER.fullmatch(customer_number):
+        zh, en = "须为4至32位字母、数字或连字符", "4 to 32 letters, digits or '-'"
+        return "customer_number", zh, en
+    return None
+
+
+class MandateExists(Conflict):
+    code = "mandate_exists"
+    rule = "PAY-1"
+    message_zh = "已为该收费单位的户号{customer}签约代扣（{reference}）"
+    message_en = "A mandate for this payee's account {customer} exists already ({reference})"
+
+
+class MandateNotActive(Conflict):
+    code = "mandate_not_active"
+    rule = "PAY-1"
+    message_zh = "代扣协议{reference}已解约，不能扣款"
+    message_en = "Mandate {reference} is revoked: nothing may be debited under it"
+
+
+class OverMandateLimit(DomainError):
+    code = "over_mandate_limit"
+    status = 422
+    rule = "PAY-1"
+    message_zh = "扣款金额超过代扣协议约定的单笔上限{limit}元"
+    message_en = "The amount is over the mandate's limit of {limit} yuan per debit"
+
+
+class DebitReferenceReused(Conflict):
+    code = "debit_reference_reused"
+    rule = "PAY-1"
+    message_zh = "扣款编号“{reference}”已用于另一笔不同的扣款"
+    message_en = "Debit reference '{reference}' was used for a different debit"

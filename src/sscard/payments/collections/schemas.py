@@ -1,0 +1,88 @@
+"""Collections by mandate over HTTP (SPEC PAY-1). Amounts in fen."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from sscard.banks.protocol import DebitOutcome
+from sscard.payments.collections.rules import CollectionKind
+from sscard.platform.http.request import Body
+
+
+class PayeeIn(Body):
+    name_zh: str = Field(min_length=1, max_length=64, description="e.g. 常州通用自来水")
+    name_en: str = Field(min_length=1, max_length=64)
+    kind: CollectionKind = Field(description="what it collects")
+    renew: bool = Field(False, description="a new token; the old one stops working")
+
+
+class PayeeView(BaseModel):
+    code: str
+    name_zh: str
+    name_en: str
+    kind: str
+    kind_zh: str
+    registered_at: datetime
+    token: str | None = Field(None, description="shown once: when registered or renewed")
+
+
+class MandateIn(Body):
+    payee_code: str = Field(min_length=1, max_length=16)
+    customer_number: str = Field(
+        min_length=1, max_length=32, description="the holder's account at the payee"
+    )
+    max_amount_fen: int = Field(description="the most one debit may take, fen")
+
+
+class MandateView(BaseModel):
+    reference: str
+    payee_code: str
+    payee_name_zh: str
+    payee_name_en: str
+    kind: str
+    customer_number: str
+    max_amount_fen: int
+    status: str = Field(description="active | revoked")
+    signed_at: datetime
+    revoked_at: datetime | None
+
+
+class DebitIn(Body):
+    mandate_reference: str = Field(min_length=1, max_length=24)
+    amount_fen: int = Field(description="fen, within the mandate's limit")
+    period: str = Field(max_length=7, description="YYYY-MM: the bill's month")
+    payee_reference: str = Field(max_length=40, description="the payee's: one debit each")
+
+
+class DebitView(BaseModel):
+    debit_id: int
+    payee_code: str
+    payee_reference: str
+    mandate_reference: str
+    customer_number: str
+    amount_fen: int
+    period: str
+    status: str = Field(description="instructed | debited | refused")
+    reason: str | None
+    text_zh: str | None
+    text_en: str | None
+    bank_code: str | None
+    created_at: datetime
+    answered_at: datetime | None
+
+
+class DebitAnswerIn(Body):
+    debit_id: int = Field(ge=1)
+    outcome: DebitOutcome
+    reason: str | None = Field(None, min_length=1, max_length=64)
+
+
+class DebitAnswersIn(Body):
+    answers: list[DebitAnswerIn] = Field(min_length=1, max_length=1000)
+
+
+class DebitAnswersView(BaseModel):
+    recorded: int
+    duplicates: int
