@@ -47,6 +47,7 @@ from sscard.platform.outbox.protocol import (
     EndpointUnavailable,
     Outcome,
     Outgoing,
+    message_body,
 )
 
 log = logging.getLogger("sscard.outbox.nats")
@@ -190,7 +191,7 @@ class _Link:
         loop = asyncio.get_running_loop()
         # One message after the other on one connection: the stream stores them in this order.
         for message in batch:
-            body = orjson.dumps(message.as_json())
+            body = message_body(message)
             headers = {
                 MSG_ID_HEADER: message.message_id,
                 EXPECTED_STREAM_HEADER: stream,

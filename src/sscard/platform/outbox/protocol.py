@@ -91,7 +91,17 @@ class Sender(Protocol):
 
 
 def batch_body(batch: Sequence[Outgoing]) -> bytes:
-    return orjson.dumps({"messages": [m.as_json() for m in batch]})
+    """The webhook body of a batch. Keys may be str subclasses (column names read back from
+    the database, as an enricher adds them): taken as the text they are."""
+    return orjson.dumps({"messages": [m.as_json() for m in batch]}, option=WIRE)
+
+
+def message_body(message: Outgoing) -> bytes:
+    """One message as the broker carries it (the same keys rule as batch_body)."""
+    return orjson.dumps(message.as_json(), option=WIRE)
+
+
+WIRE = orjson.OPT_NON_STR_KEYS
 
 
 def card_number_of(payload: Mapping[str, Any], field: str = "card_number") -> str | None:
