@@ -57,6 +57,7 @@ from sscard.scenes import endpoints as scenes
 from sscard.scenes.lists import endpoints as application_lists
 from sscard.statistics import endpoints as statistics
 from sscard.transport import endpoints as transport
+from sscard.transport.offline import endpoints as offline_fares
 from sscard.units import endpoints as units
 from sscard.units.collection import endpoints as unit_collection
 from sscard.units.photos import endpoints as unit_photos
@@ -89,6 +90,8 @@ ROUTERS = (
     delta.router,
     transport.router,
     transport.readers,
+    offline_fares.router,
+    offline_fares.uploads,
     payments.router,
     payments.uploads,
     collections.router,

@@ -39,6 +39,7 @@ from sscard.scenes import models as scenes
 from sscard.scenes.lists import models as application_lists
 from sscard.statistics import models as statistics
 from sscard.transport import models as transport
+from sscard.transport.offline import models as offline_fares
 from sscard.units import models as units
 from sscard.units.collection import models as unit_collection
 
@@ -71,6 +72,7 @@ MODELS = (
     ecards,
     delta,
     transport,
+    offline_fares,
     payments,
     collections,
     ecard_password,

@@ -222,6 +222,8 @@ CASES: list[tuple[str, str, str, str, Any, str]] = [
     ("GET", "/api/v1/payment-batches/{batch_id}/report.csv",
      "/api/v1/payment-batches/999999/report.csv", "admin", None, "batch_id"),
     ("GET", "/api/v1/debits/{debit_id}", "/api/v1/debits/999999", "admin", None, "debit_id"),
+    ("GET", "/api/v1/transport/clearing-files/{file_id}",
+     "/api/v1/transport/clearing-files/999999", "admin", None, "file_id"),
     ("POST", "/api/v1/me/mandates/{reference}/revoke", "/api/v1/me/mandates/MDNOSUCH/revoke",
      "holder", None, "reference"),
 ]  # fmt: skip

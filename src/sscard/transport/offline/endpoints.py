@@ -1,0 +1,73 @@
+"""Offline clearing files over HTTP (SPEC TRN-1, TRN-3)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse, Response
+
+from sscard.kernel.actor import Actor
+from sscard.kernel.db import MAX_ID
+from sscard.platform.http.deps import current_actor, read, runtime
+from sscard.platform.http.guard import GuardedRoute
+from sscard.platform.outbox.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER
+from sscard.scenes import service as scenes
+from sscard.transport.offline import service as offline
+from sscard.transport.offline.rules import COLUMNS
+from sscard.units.uploads import FileRoute
+from sscard.units.workbook import CSV_MEDIA
+
+
+class ClearingFileRoute(FileRoute):
+    max_file_bytes = 160 * 1024 * 1024  # two million lines of about 80 bytes
+
+
+uploads = APIRouter(route_class=ClearingFileRoute, prefix="/api/v1/transport", tags=["transport"])
+router = APIRouter(route_class=GuardedRoute, prefix="/api/v1/transport", tags=["transport"])
+
+FILE_BODY: dict[str, Any] = {
+    "requestBody": {"content": {CSV_MEDIA: {"schema": {"type": "string", "format": "binary"}}}},
+    "parameters": [
+        {"name": h, "in": "header", "required": True, "schema": {"type": "string"}}
+        for h in (TIMESTAMP_HEADER, SIGNATURE_HEADER)
+    ],
+}
+
+
+@uploads.post(
+    "/clearing-files",
+    status_code=201,
+    summary="A transit operator uploads its readers' offline fares as a clearing file, signed "
+    "as one of its terminals (TRN-3)",
+    description=f"The body is a UTF-8 CSV with the header `{','.join(COLUMNS)}` (used_at an "
+    "ISO moment with its zone), signed like any terminal request. Taken whole or refused whole "
+    "(clearing_file_invalid lists each bad line). Each line is applied once, per purse in "
+    "counter order, never below a zero balance: duplicates, counters already written, cards "
+    "without a purse and lines the balance cannot pay are reported, not applied; counter gaps "
+    "are reported. The same file under the same reference answers as the first time.",
+    openapi_extra=FILE_BODY,
+)
+async def upload_clearing_file(
+    request: Request,
+    reference: str = Query(pattern=r"^[A-Za-z0-9_-]{1,40}$"),
+    actor: Actor = Depends(current_actor),
+) -> Response:
+    rt = runtime(request)
+    raw = await request.body()
+    tolerance = rt.settings.signature_tolerance_seconds
+    async with rt.unit(actor) as ctx:
+        terminal = await scenes.authenticate(ctx, request.headers, raw, tolerance)
+        report = await offline.upload_clearing_file(ctx, terminal, reference, raw)
+    status = 200 if report["sent_again"] else 201
+    return JSONResponse(jsonable_encoder(report), status_code=status)
+
+
+@router.get("/clearing-files/{file_id}", summary="A clearing file's report (TRN-3)")
+async def clearing_file(
+    request: Request,
+    file_id: int = Path(ge=1, le=MAX_ID),
+    actor: Actor = Depends(current_actor),
+) -> Response:
+    return await read(request, actor, lambda ctx: offline.file_report(ctx, file_id))

@@ -1,0 +1,99 @@
+"""Offline fares uploaded as clearing files (issue 15 item 3; SPEC TRN-1, TRN-3): each line
+applied once per purse in counter order at the reader city's rate, a duplicate upload or a
+reader sequence applied online recognised, a counter gap reported, never below zero; a bad file
+refused whole with each line named and nothing kept. Amounts in fen."""
+
+from __future__ import annotations
+
+import httpx
+
+from sscard.platform.outbox.signing import signed_headers
+from tests.integration.scenes.support import SceneTerminal, scene
+from tests.integration.transport.test_fares import ride, topped_up
+from tests.integration.transport.test_purse import purse
+from tests.support.api import Api
+
+HEADER = "terminal_code,terminal_seq,card_number,counter,mode,fare_fen,used_at\n"
+AT = "2026-11-23T08:00:00+08:00"
+
+
+async def upload(reader: SceneTerminal, lines: list[str], ref: str) -> httpx.Response:
+    raw = (HEADER + "".join(f"{x}\n" for x in lines)).encode()
+    headers = signed_headers(reader.secret, reader.api.rt.clock.now(), raw)
+    headers["Content-Type"] = "text/csv"
+    return await reader.api.call(
+        "POST", f"/api/v1/transport/clearing-files?reference={ref}", reader.key, content=raw,
+        headers=headers,
+    )  # fmt: skip
+
+
+async def test_offline_fares_are_applied_once_in_counter_order(api: Api) -> None:
+    """TRN-3: Changzhou's bus rate (60 %) for a local card; lines applied in counter order,
+    whatever their order in the file; a line applied online before and a line repeated in the
+    file are duplicates; a counter already written is reported; a jump is reported; the same
+    file again changes nothing."""
+    n = await topped_up(api, 1000)  # counter 1 written by the top-up
+    bus = await scene(api, "transit", "BUS3204000101", city="3204")
+    assert (await ride(bus, n, 200, 2, 1))["charged_fen"] == 120  # online: seq 1, counter 2
+    lines = [
+        f"T1,5,{n},6,bus,200,{AT}",  # after a gap (counters 4, 5 unseen)
+        f"T1,3,{n},3,bus,200,{AT}",
+        f"T1,1,{n},2,bus,200,{AT}",  # seq 1 was applied online
+        f"T1,3,{n},3,bus,200,{AT}",  # repeated in the file
+        f"T1,9,{n},3,bus,200,{AT}",  # another seq on counter 3
+    ]
+    r = await upload(bus, lines, "OFF-1")
+    assert r.status_code == 201, r.text
+    report = r.json()
+    assert (report["applied"], report["charged_fen"], report["counter_gaps"]) == (2, 240, 2)
+    assert report["outcomes"] == {"applied": 2, "duplicate": 2, "counter_seen": 1}
+    by_line = {x["line"]: x for x in report["lines"]}
+    assert by_line[1]["gap"] == 2
+    assert by_line[3]["outcome"] == "duplicate"
+    assert by_line[5]["outcome"] == "counter_seen"
+    assert n not in r.text
+    assert (await purse(api, n))["balance_fen"] == 1000 - 120 - 240
+    again = await upload(bus, lines, "OFF-1")
+    assert (again.status_code, again.json()["sent_again"]) == (200, True)
+    assert (await purse(api, n))["balance_fen"] == 640
+    r = await upload(bus, [f"T1,6,{n},7,bus,200,{AT}"], "OFF-1")
+    assert (r.status_code, r.json()["code"]) == (409, "clearing_reference_reused")
+    r = await upload(bus, [f"T1,5,{n},6,bus,200,{AT}"], "OFF-2")
+    assert r.json()["outcomes"] == {"duplicate": 1}
+
+
+async def test_the_balance_never_goes_below_zero(api: Api) -> None:
+    """TRN-3: lines are applied in counter order while the balance pays them; the rest are
+    reported not_enough and never applied; a card without a purse is reported."""
+    n = await topped_up(api, 300)
+    nobody = (await api.card())["card_number"]
+    bus = await scene(api, "transit", "BUS3204000102", city="3204")
+    lines = [f"T1,{i},{n},{i + 1},bus,200,{AT}" for i in range(1, 5)]  # 120 each
+    lines.append(f"T1,9,{nobody},2,bus,200,{AT}")
+    report = (await upload(bus, lines, "OFF-3")).json()
+    assert report["outcomes"] == {"applied": 2, "not_enough": 2, "not_loaded": 1}
+    assert (await purse(api, n))["balance_fen"] == 60
+
+
+async def test_a_bad_file_is_refused_whole(api: Api) -> None:
+    """TRN-3: a line that cannot be read, a reader not the operator's: refused with the lines
+    named, nothing applied; a file without the header is unreadable."""
+    n = await topped_up(api, 1000)
+    bus = await scene(api, "transit", "BUS3204000103", city="3204")
+    before = await api.count("transport_ledger")
+    lines = [f"T1,1,{n},2,bus,200,{AT}", f"T1,2,{n},x,bus,200,{AT}", f"T7,3,{n},4,bus,200,{AT}",
+             f"T1,4,{n},5,bus,200,2026-11-23T08:00:00"]  # fmt: skip
+    r = await upload(bus, lines, "OFF-4")
+    assert (r.status_code, r.json()["code"]) == (422, "clearing_file_invalid"), r.text
+    assert {(p["line"], p["field"]) for p in r.json()["problems"]} == {
+        (2, "counter"), (3, "terminal_code"), (4, "used_at"),
+    }  # fmt: skip
+    assert await api.count("transport_ledger") == before
+    raw = b"card,counter\n"
+    headers = signed_headers(bus.secret, api.rt.clock.now(), raw) | {"Content-Type": "text/csv"}
+    r = await api.call("POST", "/api/v1/transport/clearing-files?reference=OFF-5", bus.key,
+                       content=raw, headers=headers)  # fmt: skip
+    assert (r.status_code, r.json()["code"]) == (422, "clearing_file_unreadable")
+    hotel = await scene(api, "hotel", "HOT3204000103", city="3204")
+    r = await upload(hotel, [f"T1,1,{n},2,bus,200,{AT}"], "OFF-6")
+    assert r.status_code == 422
