@@ -31,6 +31,7 @@ from sscard.registry.calendar import service as calendar
 from sscard.registry.reference import service as reference
 from sscard.scenes import service as scenes
 from sscard.scenes.lists import service as lists
+from sscard.transport import service as transport
 from sscard.web import checks
 from sscard.web.i18n import N_
 from sscard.web.pages import centre_delivery, centre_production, centre_reference, centre_staff
@@ -120,6 +121,12 @@ AREAS = (
         N_("Benefit payments"),
         N_("Payers' batches routed to the newest active card accounts, held and returned ones."),
         lambda ctx: payments.list_batches(ctx, None, None, 1),
+    ),
+    Area(
+        "/centre/transport",
+        N_("Transport clearing"),
+        N_("Fares by operator and the cards' city, what cities owe each other, offline files."),
+        lambda ctx: transport.clearing(ctx, ctx.today),
     ),
     Area(
         "/centre/reference",

@@ -21,6 +21,7 @@ from sscard.platform.notify.permissions import VIEW_NOTIFICATIONS
 from sscard.platform.outbox.permissions import VIEW_OUTBOX
 from sscard.registry.reference import service as reference
 from sscard.scenes.permissions import VIEW_SCENES
+from sscard.transport.permissions import VIEW_TRANSPORT_CLEARING
 from sscard.web import forms, i18n
 from sscard.web.i18n import N_
 from sscard.web.session import current_staff, of_role, read
@@ -89,6 +90,7 @@ AREA_LINKS = (
     AreaLink("/centre/delta", N_("Yangtze River Delta exchange"), VIEW_DELTA),
     AreaLink("/centre/medical", N_("Medical personal accounts"), VIEW_MEDICAL_LEDGER),
     AreaLink("/centre/payments", N_("Benefit payments"), VIEW_PAYMENT_BATCH),
+    AreaLink("/centre/transport", N_("Transport clearing"), VIEW_TRANSPORT_CLEARING),
     AreaLink("/centre/reference", N_("Reference data")),
     AreaLink("/centre/calendar", N_("Holiday calendar")),
     AreaLink("/centre/staff", N_("Staff accounts")),
