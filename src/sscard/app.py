@@ -49,6 +49,7 @@ from sscard.platform.http.redoc import install_redoc
 from sscard.platform.http.schemas import document
 from sscard.platform.notify import endpoints as notify
 from sscard.platform.outbox import endpoints as outbox
+from sscard.promotions import endpoints as promotions
 from sscard.registry.calendar import endpoints as calendar
 from sscard.registry.corrections import endpoints as corrections
 from sscard.registry.credit import endpoints as credit
@@ -95,6 +96,7 @@ ROUTERS = (
     payments.router,
     payments.uploads,
     collections.router,
+    promotions.router,
     application_lists.router,
     medical.router,
     culture.router,

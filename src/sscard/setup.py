@@ -11,6 +11,7 @@ from sscard.kernel.actor import OPERATOR, Role
 from sscard.kernel.crypto import write_secret
 from sscard.kernel.runtime import Runtime
 from sscard.platform.migrate import upgrade_async
+from sscard.promotions.service import load_shipped_offers
 from sscard.registry.calendar.service import seed_calendar
 from sscard.registry.reference.loading import load_reference_data
 
@@ -33,6 +34,7 @@ async def set_up(
         counts = await load_reference_data(ctx.conn)
         counts["calendar_years"] = await seed_calendar(ctx.conn, ctx.now)
         await ecards.ensure_signing_key(ctx)  # the QR codes' SM2 key (ECARD-3)
+        counts["offers"] = await load_shipped_offers(ctx.conn, ctx.now)  # SPEC PRM-1
         if admin_token_file is not None and not await actors.has_admin(ctx.conn):
             _, token = await actors.create_actor(
                 ctx, actors.NewActor(Role.PROVINCE_ADMIN, "首个管理员 first administrator")

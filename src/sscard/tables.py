@@ -30,6 +30,7 @@ from sscard.platform.access import models as access
 from sscard.platform.notify import models as notify
 from sscard.platform.outbox import models as outbox
 from sscard.platform.throttle import models as throttle
+from sscard.promotions import models as promotions
 from sscard.registry import models as registry
 from sscard.registry.calendar import models as calendar
 from sscard.registry.corrections import models as corrections
@@ -75,6 +76,7 @@ MODELS = (
     offline_fares,
     payments,
     collections,
+    promotions,
     ecard_password,
     scenes,
     application_lists,

@@ -29,7 +29,13 @@ from sscard.banks.reconciliation import permissions as reconciliation
 from sscard.cards import permissions as cards
 from sscard.cards.cancellation import extensions as cancellation_extensions
 from sscard.cards.cancellation import permissions as cancellation
-from sscard.cards.events import CardProduced, CardSuperseded, ClosureNoticeIssued
+from sscard.cards.events import (
+    CardCollected,
+    CardProduced,
+    CardSuperseded,
+    ClosureNoticeIssued,
+    FinancialStatusChanged,
+)
 from sscard.cards.expiry import hooks as expiry_hooks
 from sscard.cards.expiry import permissions as expiry
 from sscard.cards.jurisdiction import hooks as jurisdiction_hooks
@@ -65,6 +71,8 @@ from sscard.platform.notify import templates
 from sscard.platform.notify.extensions import set_contact_book
 from sscard.platform.outbox import permissions as outbox
 from sscard.platform.outbox.extensions import HOOKS as OUTBOX_HOOKS
+from sscard.promotions import permissions as promotions
+from sscard.promotions import subscribers as promotion_subscribers
 from sscard.registry import permissions as registry
 from sscard.registry import repository as registry_repository
 from sscard.registry.calendar import permissions as calendar
@@ -124,6 +132,7 @@ OPERATIONS: tuple[Operation, ...] = (
     *transport.OPERATIONS,
     *payments.OPERATIONS,
     *collections.OPERATIONS,
+    *promotions.OPERATIONS,
     *hr_services.OPERATIONS,
 )
 
@@ -176,6 +185,8 @@ def wire() -> None:
     delta_extensions.register(medical_hooks.filing_for_delta)  # SPEC MED-1, YRD-1
     for followed in payment_subscribers.FOLLOWED:  # SPEC PAY-2
         BUS.subscribe(followed, payment_subscribers.on_card_changed)
+    BUS.subscribe(FinancialStatusChanged, promotion_subscribers.on_financial_status_changed)
+    BUS.subscribe(CardCollected, promotion_subscribers.on_card_collected)  # SPEC PRM-1
     renewal_extensions.clear()
     renewal_extensions.register(transport_service.refuse_exchange_with_balance)  # SPEC REP-4
     BUS.wired = True

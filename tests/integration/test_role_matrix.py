@@ -95,6 +95,12 @@ from sscard.platform.clock.permissions import MOVE_CLOCK
 from sscard.platform.notify.permissions import DELIVER_NOTIFICATIONS, VIEW_NOTIFICATIONS
 from sscard.platform.outbox.permissions import CONFIGURE_ENDPOINT, REPLAY_OUTBOX, VIEW_OUTBOX
 from sscard.platform.permissions import VIEW_HISTORY
+from sscard.promotions.permissions import (
+    MANAGE_OFFERS,
+    REDEEM_OFFER,
+    VIEW_MY_OFFERS,
+    VIEW_OFFERS,
+)
 from sscard.registry.calendar.permissions import LOAD_CALENDAR_YEAR
 from sscard.registry.corrections.permissions import CORRECT_BASE_DATA
 from sscard.registry.credit.permissions import RECORD_CREDIT_ENTRY, VIEW_CREDIT_RECORD
@@ -413,6 +419,25 @@ REQUESTS: dict[Operation, tuple[str, str, Any]] = {
         {"answers": [{"debit_id": 999999, "outcome": "debited"}]},
     ),
     VIEW_DEBITS: ("GET", "/api/v1/debits", None),
+    MANAGE_OFFERS: (
+        "PUT",
+        "/api/v1/offers/MX-OFFER",
+        {
+            "name_zh": "矩阵",
+            "name_en": "matrix",
+            "kind": "tourism_voucher",
+            "sponsor": "矩阵",
+            "trigger": "card_collected",
+            "value_fen": 1,
+            "redeem_at": "scene",
+            "terms_zh": "矩阵",
+            "terms_en": "matrix",
+            "effective_from": "2027-01-01",
+        },
+    ),
+    VIEW_OFFERS: ("GET", "/api/v1/offers", None),
+    VIEW_MY_OFFERS: ("GET", "/api/v1/me/offers", None),
+    REDEEM_OFFER: ("POST", "/api/v1/offer-redemptions", {"voucher_code": "ZZZZZZZZZZZZ"}),
     # Issue 14: the delta exchange (delta).
     ANSWER_DELTA_QUESTION: ("POST", "/api/v1/delta/card-status", {"card_number": NO_CARD}),
     LINK_DELTA_NODE: ("PUT", "/api/v1/delta/nodes/33", {"base_url": "http://127.0.0.1:9/33"}),

@@ -239,6 +239,7 @@ NOT_LOOKUPS = {
     ("PUT", "/api/v1/delta/nodes/{province_code}"),
     ("PUT", "/api/v1/payers/{code}"),
     ("PUT", "/api/v1/payees/{code}"),
+    ("PUT", "/api/v1/offers/{code}"),
 }
 
 

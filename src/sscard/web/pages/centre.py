@@ -27,6 +27,7 @@ from sscard.payments import service as payments
 from sscard.platform.notify import service as notifications
 from sscard.platform.notify.rules import NotificationFilter
 from sscard.platform.outbox import service as outbox
+from sscard.promotions import service as promotions
 from sscard.registry.calendar import service as calendar
 from sscard.registry.reference import service as reference
 from sscard.scenes import service as scenes
@@ -127,6 +128,12 @@ AREAS = (
         N_("Transport clearing"),
         N_("Fares by operator and the cards' city, what cities owe each other, offline files."),
         lambda ctx: transport.clearing(ctx, ctx.today),
+    ),
+    Area(
+        "/centre/offers",
+        N_("Offers for cardholders"),
+        N_("Gifts and vouchers granted by rule on card events, and how many were redeemed."),
+        promotions.list_offers,
     ),
     Area(
         "/centre/reference",

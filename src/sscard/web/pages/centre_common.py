@@ -19,6 +19,7 @@ from sscard.medical.permissions import VIEW_MEDICAL_LEDGER
 from sscard.payments.permissions import VIEW_PAYMENT_BATCH
 from sscard.platform.notify.permissions import VIEW_NOTIFICATIONS
 from sscard.platform.outbox.permissions import VIEW_OUTBOX
+from sscard.promotions.permissions import VIEW_OFFERS
 from sscard.registry.reference import service as reference
 from sscard.scenes.permissions import VIEW_SCENES
 from sscard.transport.permissions import VIEW_TRANSPORT_CLEARING
@@ -91,6 +92,7 @@ AREA_LINKS = (
     AreaLink("/centre/medical", N_("Medical personal accounts"), VIEW_MEDICAL_LEDGER),
     AreaLink("/centre/payments", N_("Benefit payments"), VIEW_PAYMENT_BATCH),
     AreaLink("/centre/transport", N_("Transport clearing"), VIEW_TRANSPORT_CLEARING),
+    AreaLink("/centre/offers", N_("Offers for cardholders"), VIEW_OFFERS),
     AreaLink("/centre/reference", N_("Reference data")),
     AreaLink("/centre/calendar", N_("Holiday calendar")),
     AreaLink("/centre/staff", N_("Staff accounts")),

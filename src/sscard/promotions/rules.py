@@ -1,0 +1,117 @@
+"""Promotions, pure (SPEC PRM-1). Amounts in fen, dates Beijing business dates.
+
+An offer is data: what it is, who sponsors it, the event that grants it (a person's financial
+activation, a card collected), the bank and city it is limited to, the days it is in force,
+how many may be granted, and where it is redeemed. A person gets an offer at most once; a
+grant is redeemed at most once, by its voucher code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Final
+
+from sscard.kernel.errors import Conflict, DomainError
+
+CODE: Final = re.compile(r"[A-Z0-9][A-Z0-9_-]{2,23}")
+VOUCHER: Final = re.compile(r"[A-Z0-9]{12}")
+
+
+class OfferKind(StrEnum):
+    ACTIVATION_GIFT = "activation_gift"
+    TRANSPORT_DISCOUNT = "transport_discount"
+    TOURISM_VOUCHER = "tourism_voucher"
+    SPEND_AND_SAVE = "spend_and_save"
+
+
+KIND_LABELS: Final = {
+    OfferKind.ACTIVATION_GIFT: ("激活礼", "activation gift"),
+    OfferKind.TRANSPORT_DISCOUNT: ("乘车优惠", "transport discount"),
+    OfferKind.TOURISM_VOUCHER: ("旅游消费券", "tourism voucher"),
+    OfferKind.SPEND_AND_SAVE: ("满减优惠", "spend and save"),
+}
+
+
+class Trigger(StrEnum):
+    """The card event that grants an offer."""
+
+    FIRST_FINANCIAL_ACTIVATION = "first_financial_activation"  # ISS-4 at the card's bank
+    CARD_COLLECTED = "card_collected"  # ISS-3
+
+
+class RedeemAt(StrEnum):
+    BANK_OUTLET = "bank_outlet"  # a counter of the offer's bank (an activation gift)
+    SCENE = "scene"  # a registered scene's terminal (a scenic spot, a merchant)
+
+
+class GrantStatus(StrEnum):
+    GRANTED = "granted"
+    REDEEMED = "redeemed"
+
+
+@dataclass(frozen=True)
+class Offer:
+    """One offer as stored (see the module docstring); `until` None: no end date."""
+
+    code: str
+    trigger: Trigger
+    bank_code: str | None
+    city_code: str | None
+    effective_from: date
+    effective_until: date | None
+    grant_limit: int | None
+
+
+def in_force(offer: Offer, day: date) -> bool:
+    return offer.effective_from <= day and (
+        offer.effective_until is None or day <= offer.effective_until
+    )
+
+
+def qualifies(offer: Offer, trigger: Trigger, bank_code: str, city_code: str, day: date) -> bool:
+    """PRM-1: does a card of `bank_code` managed in `city_code` get `offer` for `trigger`
+    on `day`."""
+    return (
+        offer.trigger is trigger
+        and in_force(offer, day)
+        and offer.bank_code in (None, bank_code)
+        and offer.city_code in (None, city_code)
+    )
+
+
+def terms_problem(
+    value_fen: int, effective_from: date, effective_until: date | None, grant_limit: int | None
+) -> tuple[str, str, str] | None:
+    """(field, zh, en) of what is wrong with an offer's terms, or None."""
+    if isinstance(value_fen, bool) or not 0 <= value_fen <= 1_000_000:
+        return "value_fen", "须为0至1000000分", "0 to 1,000,000 fen"
+    if effective_until is not None and effective_until < effective_from:
+        return "effective_until", "不能早于开始日期", "must not be before effective_from"
+    if grant_limit is not None and not 1 <= grant_limit <= 100_000_000:
+        return "grant_limit", "须为1至100000000", "1 to 100,000,000"
+    return None
+
+
+class AlreadyRedeemed(Conflict):
+    code = "already_redeemed"
+    rule = "PRM-1"
+    message_zh = "该优惠券已于{at}使用，每张只能使用一次"
+    message_en = "This voucher was redeemed at {at}; each is redeemed once"
+
+
+class NotRedeemedHere(DomainError):
+    code = "not_redeemed_here"
+    status = 403
+    rule = "PRM-1"
+    message_zh = "该优惠只能在{where_zh}使用"
+    message_en = "This offer is redeemed only at {where_en}"
+
+
+class OfferEnded(Conflict):
+    code = "offer_ended"
+    rule = "PRM-1"
+    message_zh = "该优惠活动已于{until}结束"
+    message_en = "The offer ended on {until}"
