@@ -29,6 +29,12 @@ scene_operators = Table(
     Column("name", String(64), nullable=False),
     Column("kind", String(24), nullable=False, comment="rules.SceneKind"),
     Column("city_code", String(4), ForeignKey("cities.code"), nullable=False),
+    Column(
+        "area_code",
+        String(6),
+        nullable=True,
+        comment="its county-level area (GB/T 2260) where a fare differs there (TRN-3)",
+    ),
     Column("active", Boolean, nullable=False),
     Column("registered_at", UTCDateTime, nullable=False),
     Column("registered_by", Id, ForeignKey("actors.id"), nullable=True),

@@ -75,6 +75,7 @@ async def terminal_of_actor(conn: AsyncConnection, actor_id: int) -> Row | None:
             o.c.name.label("operator_name"),
             o.c.kind,
             o.c.city_code,
+            o.c.area_code,
             o.c.active.label("operator_active"),
         )
         .select_from(t.join(o, o.c.id == t.c.operator_id))

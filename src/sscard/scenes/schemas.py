@@ -21,9 +21,14 @@ class SceneIn(Body):
     name: str = Field(min_length=1, max_length=64)
     kind: SceneKind = Field(description="what kind of place it is: decides the uses it may ask")
     city_code: str = Field(pattern=r"^\d{4}$", description="the city it is in (GOV-1)")
+    area_code: str | None = Field(
+        None,
+        pattern=r"^\d{6}$",
+        description="its county-level area (GB/T 2260), where a fare differs there (TRN-3)",
+    )
 
     def domain(self) -> NewScene:
-        return NewScene(self.code, self.name, self.kind.value, self.city_code)
+        return NewScene(self.code, self.name, self.kind.value, self.city_code, self.area_code)
 
 
 class TerminalIn(Body):
@@ -49,6 +54,7 @@ class SceneView(BaseModel):
     kind_zh: str
     uses: list[str] = Field(description="what its terminals may ask for (rules.KIND_USES)")
     city_code: str
+    area_code: str | None = Field(None, description="its county-level area, if registered")
     active: bool
     registered_at: datetime
     terminals: list[TerminalView] | int = Field(

@@ -70,12 +70,13 @@ class SceneOutOfService(Forbidden):
 @dataclass(frozen=True)
 class NewScene:
     """A scene to register: its code (e.g. a designated institution's national code), name,
-    kind (rules.SceneKind) and city."""
+    kind (rules.SceneKind), city and, where a fare differs there, its county-level area."""
 
     code: str
     name: str
     kind: str
     city_code: str
+    area_code: str | None = None
 
 
 async def register_scene(ctx: Ctx, new: NewScene) -> dict[str, Any]:
@@ -93,6 +94,11 @@ async def register_scene(ctx: Ctx, new: NewScene) -> dict[str, Any]:
         await reference.require_city(ctx, new.city_code)
     except NotFound:
         raise invalid("city_code", "未知城市", "unknown city") from None
+    if new.area_code is not None and not (
+        len(new.area_code) == 6 and new.area_code.isdigit() and new.area_code[:4] == new.city_code
+    ):
+        zh, en = "须为该城市下的6位区县代码", "must be a 6-digit area code of the city"
+        raise invalid("area_code", zh, en)
     if await repo.operator_by_code(ctx.conn, code) is not None:
         raise SceneAlreadyRegistered(field="code", code=code)
     row = {
@@ -100,6 +106,7 @@ async def register_scene(ctx: Ctx, new: NewScene) -> dict[str, Any]:
         "name": name,
         "kind": kind.value,
         "city_code": new.city_code,
+        "area_code": new.area_code,
         "active": True,
         "registered_at": ctx.now,
         "registered_by": ctx.actor.id,
@@ -150,6 +157,7 @@ def _scene_view(row: Mapping[str, Any]) -> dict[str, Any]:
         "kind_zh": rules.KIND_ZH[kind],
         "uses": sorted(u.value for u in rules.KIND_USES[kind]),
         "city_code": row["city_code"],
+        "area_code": row["area_code"],
         "active": row["active"],
         "registered_at": row["registered_at"],
     }
@@ -228,6 +236,7 @@ class Terminal:
     kind: SceneKind
     city_code: str
     language: Language
+    area_code: str | None = None  # where a fare differs in part of the city
 
 
 async def authenticate(
@@ -249,6 +258,7 @@ async def authenticate(
         SceneKind(row["kind"]),
         row["city_code"],
         Language(row["language"]),
+        row["area_code"],
     )
 
 

@@ -36,7 +36,14 @@ def shipped_fares() -> tuple[FareRule, ...]:
     """TRN-3's fare policies as shipped (transport/data/fares.json)."""
     text = files("sscard.transport").joinpath("data/fares.json").read_text("utf-8")
     return tuple(
-        FareRule(r["city_code"], Mode(r["mode"]), r["local"], r["other"], r["effective_from"])
+        FareRule(
+            r["city_code"],
+            Mode(r["mode"]),
+            r["local"],
+            r["other"],
+            r["effective_from"],
+            r.get("area_code"),
+        )
         for r in json.loads(text)["rules"]
     )
 
@@ -84,7 +91,8 @@ async def _debit(ctx: Ctx, terminal: Terminal, fare: Fare) -> dict[str, Any]:
     purse = await repo.lock_purse(ctx.conn, found["id"])  # one write to the purse at a time
     assert purse is not None
     percent = rules.fare_percent(shipped_fares(), terminal.city_code, fare.mode,
-                                 card.city_code, ctx.today.isoformat())  # fmt: skip
+                                 card.city_code, ctx.today.isoformat(),
+                                 terminal.area_code)  # fmt: skip
     charged = rules.fare_after_discount(fare.fare_fen, percent)
     reference = f"fare:{terminal.id}:{fare.terminal_seq}"
     earlier = await repo.entry(ctx.conn, "fare", reference)

@@ -181,27 +181,34 @@ def purse_closed_error() -> DomainError:
 
 @dataclass(frozen=True)
 class FareRule:
-    """TRN-3: in `city_code`, on `mode`, a local card pays `local` percent of the full fare and
-    any other card `other` percent, from `effective_from` (an ISO date) on."""
+    """TRN-3: in `city_code` (only its area `area_code`, when given: Jintan's and Liyang's
+    buses), on `mode`, a local card pays `local` percent of the full fare and any other card
+    `other` percent, from `effective_from` (an ISO date) on."""
 
     city_code: str
     mode: Mode
     local: int
     other: int
     effective_from: str
+    area_code: str | None = None
 
 
 def fare_percent(
-    rules: Sequence[FareRule], city_code: str, mode: Mode, card_city: str, day: str
+    rules: Sequence[FareRule],
+    city_code: str,
+    mode: Mode,
+    card_city: str,
+    day: str,
+    area_code: str | None = None,
 ) -> int:
-    """TRN-3: the percent a card managed in `card_city` pays on `mode` in `city_code` on `day`
-    (ISO date): the newest rule in force, else the full fare. The same card pays each city's
-    own fare."""
+    """TRN-3: the percent a card managed in `card_city` pays on `mode` in `city_code` (in its
+    area `area_code`, if the reader's scene has one) on `day` (ISO date): the area's newest rule
+    in force, else the city's, else the full fare. The same card pays each city's own fare."""
     in_force = [r for r in rules if r.city_code == city_code and r.mode is mode
-                and r.effective_from <= day]  # fmt: skip
+                and r.effective_from <= day and r.area_code in (None, area_code)]  # fmt: skip
     if not in_force:
         return 100
-    rule = max(in_force, key=lambda r: r.effective_from)
+    rule = max(in_force, key=lambda r: (r.area_code is not None, r.effective_from))
     return rule.local if card_city == city_code else rule.other
 
 

@@ -51,12 +51,14 @@ async def scene(
     language: str = "zh",
     terminal: str = "T1",
     as_: str = "admin",
+    area: str | None = None,
 ) -> SceneTerminal:
     """Register a scene of `kind` and one terminal; the terminal, ready to sign."""
     r = await api.post(
         "/api/v1/scenes",
         as_,
-        {"code": code, "name": f"测试{kind}", "kind": kind, "city_code": city},
+        {"code": code, "name": f"测试{kind}", "kind": kind, "city_code": city}
+        | ({"area_code": area} if area else {}),
     )
     if r.status_code != 409:
         assert r.status_code == 201, r.text

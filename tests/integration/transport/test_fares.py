@@ -123,3 +123,19 @@ async def test_a_reader_sequence_sent_again_with_another_fare_is_another_debit(a
                                   "terminal_seq": 10})  # fmt: skip
     assert (r.status_code, r.json()["field"]) == (422, "fare_fen")
     assert (await purse(api, n))["balance_fen"] == 940
+
+
+async def test_jintan_and_liyang_buses_charge_their_own_rate(api: Api) -> None:
+    """SPEC TRN-3, CITY-3: the buses of Changzhou's Jintan and Liyang areas charge 80 %, the
+    rest of Changzhou 60 %; an area outside the scene's city is refused by name."""
+    n = await topped_up(api, 10000)
+    jintan = await scene(api, "transit", "BUS3204130001", city="3204", area="320413")
+    liyang = await scene(api, "transit", "BUS3204810001", city="3204", area="320481")
+    wujin = await scene(api, "transit", "BUS3204120001", city="3204", area="320412")
+    assert (await ride(jintan, n, 200, 2, 1))["percent"] == 80
+    assert (await ride(liyang, n, 200, 3, 1))["charged_fen"] == 160
+    assert (await ride(wujin, n, 200, 4, 1))["percent"] == 60
+    body = {"code": "BUS3205990001", "name": "错区", "kind": "transit", "city_code": "3205",
+            "area_code": "320413"}  # fmt: skip
+    r = await api.post("/api/v1/scenes", "admin", body)
+    assert (r.status_code, r.json()["field"]) == (422, "area_code")

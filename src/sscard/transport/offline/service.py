@@ -71,7 +71,7 @@ async def upload_clearing_file(
         },
     )
     await repo.insert_lines(ctx.conn, _rows(file_id, fares, readers, terminal.city_code))
-    await _apply(ctx, file_id, terminal.operator_id)
+    await _apply(ctx, file_id, terminal)
     found = await repo.file_by_id(ctx.conn, file_id)
     assert found is not None
     return {**await _report(ctx, found), "sent_again": False}
@@ -128,29 +128,30 @@ def _rows(
         }
 
 
-async def _apply(ctx: Ctx, file_id: int, operator_id: int) -> None:
+async def _apply(ctx: Ctx, file_id: int, terminal: Terminal) -> None:
     conn = ctx.conn
     await repo.find_purses(conn, file_id)
     await repo.lock_purses(conn, file_id)
     day = ctx.today.isoformat()
     keys = await repo.fare_keys(conn, file_id)
-    percents = {_key(k): _percent(k, day) for k in keys}
+    percents = {_key(k): _percent(k, day, terminal.area_code) for k in keys}
     await repo.charge(conn, file_id, percents)
     await repo.judge(conn, file_id)
     await repo.apply_balances(conn, file_id)
-    await repo.write_ledger(conn, file_id, operator_id)
+    await repo.write_ledger(conn, file_id, terminal.operator_id)
 
 
 def _key(k: Row) -> str:
     return f"{k['city_code']}/{k['mode']}/{k['card_city_code']}"
 
 
-def _percent(k: Row, day: str) -> int:
+def _percent(k: Row, day: str, area_code: str | None) -> int:
     """TRN-3: the percent of the full fare the card's city pays on the mode in the reader's
-    city, by the policy in force on the upload's day."""
+    city and area, by the policy in force on the upload's day."""
     mode = transport_rules.Mode(k["mode"])
     fares = shipped_fares()
-    return transport_rules.fare_percent(fares, k["city_code"], mode, k["card_city_code"], day)
+    card_city = k["card_city_code"]
+    return transport_rules.fare_percent(fares, k["city_code"], mode, card_city, day, area_code)
 
 
 async def _report(ctx: Ctx, found: Row) -> dict[str, Any]:
