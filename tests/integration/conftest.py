@@ -45,6 +45,8 @@ ACTORS = {
     "clerk_other": (Role.OUTLET_CLERK, {"outlet_code": "3204-HR-003"}),
     "clerk_transport": (Role.OUTLET_CLERK, {"outlet_code": "3204-TRN-001"}),
     "clerk_nantong": (Role.OUTLET_CLERK, {"outlet_code": "3206-HR-001"}),
+    "clerk_nantong_transport": (Role.OUTLET_CLERK, {"outlet_code": "3206-TRN-001"}),
+    "clerk_nantong_ntrcb": (Role.OUTLET_CLERK, {"outlet_code": "3206-BANK-001"}),
     "clerk_suzhou": (Role.OUTLET_CLERK, {"outlet_code": "3205-HR-001"}),
     "clerk_nanjing_bank": (Role.OUTLET_CLERK, {"outlet_code": "3201-BANK-001"}),
     "clerk_nanjing_bank2": (Role.OUTLET_CLERK, {"outlet_code": "3201-BANK-002"}),

@@ -57,6 +57,8 @@ transport_top_ups = Table(
     Column("ended_at", UTCDateTime, nullable=True, comment="confirmed or reversed"),
     Column("counter", Integer, nullable=True, comment="the card's counter of the write"),
     Column("actor_id", Id, ForeignKey("actors.id"), nullable=True),
+    Column("paid_fen", BigInteger, nullable=True, comment="what the holder paid (an offer)"),
+    Column("paid_with_bank", String(16), nullable=True, comment="the paying account's bank"),
     CheckConstraint("amount_fen > 0", name="ck_transport_top_ups_positive"),
 )
 Index("ix_transport_top_ups_pending", transport_top_ups.c.state, transport_top_ups.c.authorised_at)

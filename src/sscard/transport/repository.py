@@ -173,7 +173,14 @@ async def entries(conn: AsyncConnection, purse_id: int, limit: int) -> list[Row]
 
 async def top_ups(conn: AsyncConnection, purse_id: int, states: Sequence[str]) -> list[Row]:
     stmt = (
-        select(T.c.reference, T.c.amount_fen, T.c.channel, T.c.state, T.c.authorised_at)
+        select(
+            T.c.reference,
+            T.c.amount_fen,
+            func.coalesce(T.c.paid_fen, T.c.amount_fen).label("paid_fen"),
+            T.c.channel,
+            T.c.state,
+            T.c.authorised_at,
+        )
         .where(T.c.purse_id == purse_id, T.c.state.in_(list(states)))
         .order_by(T.c.id)
     )

@@ -212,6 +212,35 @@ def fare_percent(
     return rule.local if card_city == city_code else rule.other
 
 
+@dataclass(frozen=True)
+class TopUpOffer:
+    """TRN-3, CITY-3: in `city_code`, a top-up paid with `bank_code` (a card account of that
+    bank, or at its outlet) costs `percent` of its value, from `effective_from` (ISO) on."""
+
+    city_code: str
+    bank_code: str
+    percent: int
+    effective_from: str
+    name_zh: str
+    name_en: str
+
+
+def top_up_price(
+    offers: Sequence[TopUpOffer], city_code: str, bank_code: str | None, day: str, amount_fen: int
+) -> tuple[int, TopUpOffer | None]:
+    """What the holder pays for a top-up of `amount_fen` to a purse of `city_code` paid with
+    `bank_code` (None: cash or another way) on `day`, rounded half up to the fen, and the offer
+    that made it so (the newest in force), if any."""
+    if bank_code is None:
+        return amount_fen, None
+    in_force = [o for o in offers if (o.city_code, o.bank_code) == (city_code, bank_code)
+                and o.effective_from <= day]  # fmt: skip
+    if not in_force:
+        return amount_fen, None
+    offer = max(in_force, key=lambda o: o.effective_from)
+    return fare_after_discount(amount_fen, offer.percent), offer
+
+
 class CounterTaken(Conflict):
     code = "counter_taken"
     rule = "TRN-3"

@@ -28,8 +28,16 @@ class TopUpIn(Body):
         description="the paying channel's own reference: one top-up each",
     )  # fmt: skip
 
+    paid_with_bank: str | None = Field(
+        None,
+        max_length=16,
+        description="the bank of the card account paying (a bank-and-city offer may apply)",
+    )
+
     def domain(self) -> TopUp:
-        return TopUp(self.card_number, self.amount_fen, self.channel, self.reference)
+        return TopUp(
+            self.card_number, self.amount_fen, self.channel, self.reference, self.paid_with_bank
+        )
 
 
 class ConfirmIn(Body):
@@ -40,7 +48,9 @@ class ConfirmIn(Body):
 
 class TopUpView(BaseModel):
     reference: str
-    amount_fen: int
+    amount_fen: int = Field(description="written to the purse")
+    paid_fen: int = Field(description="what the holder paid: less under a bank-and-city offer")
+    paid_with_bank: str | None
     channel: str
     state: str = Field(description="authorised | confirmed | reversed (TRN-2)")
     authorised_at: datetime
@@ -53,6 +63,7 @@ class TopUpView(BaseModel):
 class PendingTopUp(BaseModel):
     reference: str
     amount_fen: int
+    paid_fen: int = Field(description="what the holder pays: less under a bank-and-city offer")
     channel: str
     state: str
     authorised_at: datetime

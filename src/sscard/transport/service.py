@@ -8,8 +8,11 @@ outlet needs the card in hand, not the holder's document.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cache
+from importlib.resources import files
 from typing import Any
 
 from sscard.cards import service as cards
@@ -20,6 +23,7 @@ from sscard.kernel.clock import CHINA
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import Conflict, Forbidden, NotFound, invalid
 from sscard.kernel.masking import mask_number
+from sscard.registry.reference import repository as reference_repo
 from sscard.registry.reference import service as reference
 from sscard.transport import repository as repo
 from sscard.transport import rules
@@ -212,6 +216,7 @@ class TopUp:
     amount_fen: int
     channel: TopUpChannel
     reference: str
+    paid_with_bank: str | None = None  # a card account of this bank paid (an offer may apply)
 
 
 async def authorise_top_up(ctx: Ctx, top_up: TopUp) -> dict[str, Any]:
@@ -233,6 +238,9 @@ async def authorise_top_up(ctx: Ctx, top_up: TopUp) -> dict[str, Any]:
     rules.check_top_up(
         top_up.amount_fen, purse["balance_fen"], pending, policy.transport_balance_cap_fen
     )
+    bank = await _paying_bank(ctx, top_up.paid_with_bank)
+    paid, _ = rules.top_up_price(shipped_top_up_offers(), purse["city_code"], bank,
+                                 ctx.today.isoformat(), top_up.amount_fen)  # fmt: skip
     row = {
         "reference": top_up.reference,
         "purse_id": purse["id"],
@@ -241,6 +249,8 @@ async def authorise_top_up(ctx: Ctx, top_up: TopUp) -> dict[str, Any]:
         "state": TopUpState.AUTHORISED.value,
         "authorised_at": ctx.now,
         "actor_id": ctx.actor.id,
+        "paid_fen": paid,
+        "paid_with_bank": bank,
     }
     if not await repo.insert_top_up(ctx.conn, row):  # the same top-up sent twice at once
         earlier = await repo.top_up_by_reference(ctx.conn, top_up.reference)
@@ -261,10 +271,30 @@ def _again(earlier: dict[str, Any], purse: dict[str, Any], top_up: TopUp) -> dic
     return _top_up_view(earlier, purse["balance_fen"])
 
 
+async def _paying_bank(ctx: Ctx, given: str | None) -> str | None:
+    """The bank the top-up is paid with: the one named (a known bank, InvalidInput otherwise),
+    or at a bank's own outlet that bank (TRN-3: "or at its outlets")."""
+    if given is not None:
+        if not await reference_repo.existing_bank_codes(ctx.conn, [given]):
+            raise invalid("paid_with_bank", "未知银行", "unknown bank")
+        return given
+    outlet = await reference_repo.get_outlet(ctx.conn, ctx.actor.outlet_id or 0)
+    return outlet.bank_code if outlet is not None and outlet.kind == "bank" else None
+
+
+@cache
+def shipped_top_up_offers() -> tuple[rules.TopUpOffer, ...]:
+    """TRN-3's bank-and-city top-up offers as shipped (transport/data/top_up_offers.json)."""
+    text = files("sscard.transport").joinpath("data/top_up_offers.json").read_text("utf-8")
+    return tuple(rules.TopUpOffer(**o) for o in json.loads(text)["offers"])
+
+
 def _top_up_view(row: dict[str, Any], balance_fen: int) -> dict[str, Any]:
     return {
         "reference": row["reference"],
         "amount_fen": row["amount_fen"],
+        "paid_fen": row.get("paid_fen") if row.get("paid_fen") is not None else row["amount_fen"],
+        "paid_with_bank": row.get("paid_with_bank"),
         "channel": row["channel"],
         "state": row["state"],
         "authorised_at": row["authorised_at"],

@@ -201,3 +201,34 @@ async def test_only_the_purses_city_tops_up_and_refunds_it(api: Api) -> None:
     assert r.status_code == 403
     assert (await api.get("/api/v1/me/transport", "hotline")).status_code == 403
     assert (await purse(api, n))["pending_top_ups"][0]["reference"] == "XC-0001"
+
+
+async def test_nantong_top_ups_paid_with_its_rural_commercial_bank_cost_95_percent(
+    api: Api,
+) -> None:
+    """SPEC TRN-3, CITY-3: in Nantong, a top-up paid from a Nantong Rural Commercial Bank card
+    account, or at its outlet, costs 95 % of the value written; paid otherwise, or to a purse
+    of another city, the full value; an unknown bank is refused by name."""
+    n = (await api.card("clerk_nantong", city_code="3206"))["card_number"]
+    r = await api.post("/api/v1/transport/purses", "clerk_nantong_transport", {"card_number": n})
+    assert r.status_code == 201, r.text
+
+    async def top_up(who: str, ref: str, bank: str | None) -> httpx.Response:
+        body = {"card_number": n, "amount_fen": 10000, "channel": "outlet", "reference": ref}
+        if bank:
+            body["paid_with_bank"] = bank
+        return await api.post("/api/v1/transport/top-ups", who, body)
+
+    r = await top_up("clerk_nantong_transport", "NT-1", "NTRCB")
+    assert (r.status_code, r.json()["paid_fen"], r.json()["amount_fen"]) == (201, 9500, 10000)
+    r = await top_up("clerk_nantong_ntrcb", "NT-2", None)
+    assert (r.json()["paid_fen"], r.json()["paid_with_bank"]) == (9500, "NTRCB")
+    r = await top_up("clerk_nantong_transport", "NT-3", "ICBC")
+    assert r.json()["paid_fen"] == 10000
+    r = await top_up("clerk_nantong_transport", "NT-4", "NOBANK")
+    assert (r.status_code, r.json()["field"]) == (422, "paid_with_bank")
+    changzhou = await loaded(api)
+    body = {"card_number": changzhou, "amount_fen": 10000, "channel": "outlet",
+            "reference": "CZ-1", "paid_with_bank": "NTRCB"}  # fmt: skip
+    r = await api.post("/api/v1/transport/top-ups", CLERK, body)
+    assert r.json()["paid_fen"] == 10000

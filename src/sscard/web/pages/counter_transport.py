@@ -105,7 +105,7 @@ async def _act(
 
 
 ON_THE_PAGE = {"amount_fen": "amount_yuan", "amount_yuan": "amount_yuan", "counter": "counter",
-               "reference": "reference"}  # fmt: skip
+               "reference": "reference", "paid_with_bank": "paid_with_bank"}  # fmt: skip
 
 
 def _on_the_page(errors: dict[str, str]) -> dict[str, str]:
@@ -134,13 +134,14 @@ async def load(request: Request, who: StaffSession = Depends(hr_clerk)) -> Respo
 async def authorise(request: Request, who: StaffSession = Depends(hr_clerk)) -> Response:
     data = await form(request)
     number = _card(data)
-    values = form_values(data, "amount_yuan", "reference")
+    values = form_values(data, "amount_yuan", "reference", "paid_with_bank")
     try:
         fen = forms.fen_of_yuan(values["amount_yuan"], "amount_yuan")
     except InvalidInput as bad:
         errors = forms.field_messages(request, bad)
         return await _page(request, who, number, values=values, errors=errors, status=422)
-    top_up = transport.TopUp(number, fen, TopUpChannel.OUTLET, values["reference"].strip())
+    bank = values["paid_with_bank"].strip().upper() or None
+    top_up = transport.TopUp(number, fen, TopUpChannel.OUTLET, values["reference"].strip(), bank)
     return await _act(request, who, number, lambda ctx: transport.authorise_top_up(ctx, top_up),
                       "authorised", values)  # fmt: skip
 
