@@ -114,6 +114,7 @@ from sscard.transport.permissions import (
     DEBIT_FARE,
     LOAD_TRANSPORT,
     REFUND_TRANSPORT,
+    TOP_UP_AT_TERMINAL,
     TOP_UP_TRANSPORT,
     VIEW_TRANSPORT,
     VIEW_TRANSPORT_CLEARING,
@@ -356,6 +357,7 @@ REQUESTS: dict[Operation, tuple[str, str, Any]] = {
     REFUND_TRANSPORT: ("POST", f"/api/v1/transport/purses/{NO_CARD}/refund", None),
     VIEW_TRANSPORT: ("GET", f"/api/v1/transport/purses/{NO_CARD}", None),
     DEBIT_FARE: ("POST", "/api/v1/scene-uses/fares", {"card_number": NO_CARD}),
+    TOP_UP_AT_TERMINAL: ("POST", "/api/v1/scene-uses/top-ups", {"card_number": NO_CARD}),
     VIEW_TRANSPORT_CLEARING: ("GET", "/api/v1/transport/clearing?day=2026-11-23", None),
     # Issue 15: benefit payments (payments).
     REGISTER_PAYER: (

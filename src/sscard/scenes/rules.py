@@ -26,6 +26,8 @@ class SceneKind(StrEnum):
     GOVERNMENT_HALL = "government_hall"
     HOTEL = "hotel"
     TRANSIT = "transit"  # a bus, metro, tram or ferry operator: its readers debit fares (TRN-3)
+    TOP_UP_KIOSK = "top_up_kiosk"  # a self-service machine topping the transport purse up (TRN-2)
+    NFC_APP = "nfc_app"  # a phone app topping the purse up over NFC (TRN-2)
 
 
 KIND_ZH: Final = {
@@ -37,6 +39,8 @@ KIND_ZH: Final = {
     SceneKind.GOVERNMENT_HALL: "政务服务大厅",
     SceneKind.HOTEL: "酒店",
     SceneKind.TRANSIT: "公共交通运营单位",
+    SceneKind.TOP_UP_KIOSK: "自助充值终端",
+    SceneKind.NFC_APP: "手机NFC充值渠道",
 }
 
 
@@ -49,6 +53,7 @@ class SceneUse(StrEnum):
     TICKET = "ticket"  # a ticket sold to the card, checked at the gate (CUL-1)
     LIBRARY = "library"  # the card as a reader's card (CUL-1)
     FARE = "fare"  # a fare debited from the transport purse (TRN-3): the purse, not the card
+    TOP_UP = "top_up"  # a top-up of the transport purse written by the terminal (TRN-2)
 
 
 USE_ZH: Final = {
@@ -58,6 +63,7 @@ USE_ZH: Final = {
     SceneUse.TICKET: "购票",
     SceneUse.LIBRARY: "图书借阅",
     SceneUse.FARE: "乘车扣款",
+    SceneUse.TOP_UP: "交通钱包充值",
 }
 
 KIND_USES: Final[dict[SceneKind, frozenset[SceneUse]]] = {
@@ -69,6 +75,8 @@ KIND_USES: Final[dict[SceneKind, frozenset[SceneUse]]] = {
     SceneKind.GOVERNMENT_HALL: frozenset({SceneUse.IDENTITY}),
     SceneKind.HOTEL: frozenset({SceneUse.IDENTITY}),
     SceneKind.TRANSIT: frozenset({SceneUse.FARE}),
+    SceneKind.TOP_UP_KIOSK: frozenset({SceneUse.TOP_UP}),
+    SceneKind.NFC_APP: frozenset({SceneUse.TOP_UP}),
 }
 
 # The card's own answer is asked for this use (LOSS-5, ISS-7).
@@ -79,6 +87,7 @@ CARD_USE: Final = {
     SceneUse.TICKET: CardUse.SCENE_ENTRY,
     SceneUse.LIBRARY: CardUse.SCENE_ENTRY,
     SceneUse.FARE: CardUse.TRANSPORT,
+    SceneUse.TOP_UP: CardUse.TRANSPORT,
 }
 
 # An ecard's code is accepted for a use only when shown for one of these scopes (ECARD-3).
@@ -89,6 +98,7 @@ QR_SCOPES: Final = {
     SceneUse.TICKET: frozenset({Scope.ENTRY}),
     SceneUse.LIBRARY: frozenset({Scope.ENTRY}),
     SceneUse.FARE: frozenset(),  # the T-Union purse is on the chip: no ecard code pays a fare
+    SceneUse.TOP_UP: frozenset(),
 }
 
 # The uses whose record needs the holder's full name and number; the others get them masked.

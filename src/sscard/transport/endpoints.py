@@ -29,6 +29,8 @@ from sscard.transport.schemas import (
     MyPurseView,
     PurseView,
     RefundView,
+    TerminalTopUpIn,
+    TerminalWriteIn,
     TopUpIn,
     TopUpView,
 )
@@ -60,6 +62,36 @@ async def load(body: LoadIn, request: Request, actor: Actor = Depends(current_ac
     return await write(
         request, actor, lambda ctx: transport.load_purse(ctx, body.card_number), status=201
     )
+
+
+terminal_route(
+    readers,
+    "/scene-uses/top-ups",
+    summary="A self-service kiosk or a phone app over NFC authorises a top-up of the purse of "
+    "the card it holds, within the city's cap (TRN-2), signed",
+    body=TerminalTopUpIn,
+    answer=TopUpView,
+    use_case=lambda ctx, t, b: transport.authorise_at_terminal(ctx, t, b.domain()),
+    name="top_up_at_terminal",
+)
+
+
+async def _write(ctx: Ctx, terminal: Terminal, body: TerminalWriteIn) -> Any:
+    if body.counter is None:
+        return await transport.reverse_at_terminal(ctx, terminal, body.reference)
+    return await transport.confirm_at_terminal(ctx, terminal, body.reference, body.counter)
+
+
+terminal_route(
+    readers,
+    "/scene-uses/top-ups/writes",
+    summary="The kiosk or phone that authorised a top-up confirms its write to the card with the "
+    "card's counter, or reverses it when the write failed (no counter) (TRN-2), signed",
+    body=TerminalWriteIn,
+    answer=TopUpView,
+    use_case=_write,
+    name="top_up_write_at_terminal",
+)
 
 
 @router.get(

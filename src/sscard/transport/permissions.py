@@ -14,6 +14,8 @@ LOAD_TRANSPORT = Operation(
 TOP_UP_TRANSPORT = Operation(
     "top_up_transport", "交通钱包充值", {R.OUTLET_CLERK}, outlet_operation="transport_top_up"
 )
+# A self-service kiosk or a phone app over NFC tops the purse up, signing as a terminal (TRN-2).
+TOP_UP_AT_TERMINAL = Operation("top_up_at_terminal", "自助或手机NFC充值", {R.SCENE_TERMINAL})
 # The balance refunded (退值) and the purse closed at the operator's own outlet (TRN-4, REP-4).
 REFUND_TRANSPORT = Operation(
     "refund_transport", "交通钱包退值", {R.OUTLET_CLERK}, outlet_operation="transport_refund"
@@ -38,6 +40,7 @@ VIEW_TRANSPORT_CLEARING = Operation(
 OPERATIONS = (
     LOAD_TRANSPORT,
     TOP_UP_TRANSPORT,
+    TOP_UP_AT_TERMINAL,
     REFUND_TRANSPORT,
     VIEW_TRANSPORT,
     DEBIT_FARE,

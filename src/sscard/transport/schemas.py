@@ -158,3 +158,28 @@ class ClearingView(BaseModel):
     day: date
     rows: list[ClearingRow]
     between_cities: list[BetweenCities]
+
+
+class TerminalTopUpIn(TerminalBody):
+    """A top-up at a self-service kiosk or by a phone over NFC (TRN-2), signed: as TopUpIn,
+    the channel the terminal's own."""
+
+    card_number: str = Field(pattern=CARD_NUMBER)
+    amount_fen: int = Field(ge=1, le=MAX_TOP_UP_FEN, description="fen; within the city's cap")
+    reference: str = Field(
+        min_length=4, max_length=40, pattern=r"^[A-Za-z0-9_-]+$",
+        description="the paying channel's own reference: one top-up each",
+    )  # fmt: skip
+    paid_with_bank: str | None = Field(None, max_length=16)
+
+    def domain(self) -> TopUp:
+        return TopUp(self.card_number, self.amount_fen, TopUpChannel.KIOSK, self.reference,
+                     self.paid_with_bank)  # fmt: skip
+
+
+class TerminalWriteIn(TerminalBody):
+    """The terminal's write of a top-up to the card: confirmed with the card's counter after
+    it, or (counter omitted) reversed because the write failed (TRN-2)."""
+
+    reference: str = Field(min_length=4, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
+    counter: int | None = Field(None, ge=0, le=MAX_COUNTER)

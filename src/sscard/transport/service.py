@@ -9,7 +9,7 @@ outlet needs the card in hand, not the holder's document.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from functools import cache
 from importlib.resources import files
@@ -25,11 +25,14 @@ from sscard.kernel.errors import Conflict, Forbidden, NotFound, invalid
 from sscard.kernel.masking import mask_number
 from sscard.registry.reference import repository as reference_repo
 from sscard.registry.reference import service as reference
+from sscard.scenes.rules import SceneKind, SceneUse, use_not_offered
+from sscard.scenes.service import Terminal
 from sscard.transport import repository as repo
 from sscard.transport import rules
 from sscard.transport.permissions import (
     LOAD_TRANSPORT,
     REFUND_TRANSPORT,
+    TOP_UP_AT_TERMINAL,
     TOP_UP_TRANSPORT,
     VIEW_TRANSPORT,
     VIEW_TRANSPORT_CLEARING,
@@ -225,6 +228,10 @@ async def authorise_top_up(ctx: Ctx, top_up: TopUp) -> dict[str, Any]:
     top-up is answered as before; with another, ReferenceReused. TopUpNotAllowed over the cap or
     on a closed purse."""
     authorize(ctx.actor, TOP_UP_TRANSPORT)
+    return await _authorise_top_up(ctx, top_up)
+
+
+async def _authorise_top_up(ctx: Ctx, top_up: TopUp) -> dict[str, Any]:
     card = await cards.card_in_hand(ctx, top_up.card_number)
     purse = await _locked(ctx, await _purse(ctx, card))
     _in_its_city(ctx, purse)
@@ -311,6 +318,10 @@ async def confirm_top_up(ctx: Ctx, reference: str, counter: int) -> dict[str, An
     seen, or one older than its last write, is refused (CounterRefused); a reversed top-up
     cannot be confirmed (TopUpNotPending: the card is put right at an outlet)."""
     authorize(ctx.actor, TOP_UP_TRANSPORT)
+    return await _confirm_top_up(ctx, reference, counter)
+
+
+async def _confirm_top_up(ctx: Ctx, reference: str, counter: int) -> dict[str, Any]:
     found = await _top_up(ctx, reference)
     purse = await _locked(ctx, {"id": found["purse_id"]})
     _by_who_authorised(ctx, found)
@@ -365,6 +376,10 @@ async def reverse_top_up(ctx: Ctx, reference: str) -> dict[str, Any]:
     """SPEC TRN-2: the terminal could not write the top-up to the card: it is reversed (paid
     back through its channel), never in the balance. TopUpNotPending once confirmed."""
     authorize(ctx.actor, TOP_UP_TRANSPORT)
+    return await _reverse_top_up(ctx, reference)
+
+
+async def _reverse_top_up(ctx: Ctx, reference: str) -> dict[str, Any]:
     found = await _top_up(ctx, reference)
     await _locked(ctx, {"id": found["purse_id"]})
     _by_who_authorised(ctx, found)
@@ -459,3 +474,41 @@ async def clearing(ctx: Ctx, day: date) -> dict[str, Any]:
             pair["collected_fen"] += r["collected_fen"]
     between = [{"collected_in": k[0], "cards_of": k[1], **v} for k, v in sorted(owed.items())]
     return {"day": day, "rows": rows, "between_cities": between}
+
+
+# ---- kiosks and phones (TRN-2) ----
+
+TERMINAL_CHANNELS = {
+    SceneKind.TOP_UP_KIOSK: TopUpChannel.KIOSK,
+    SceneKind.NFC_APP: TopUpChannel.NFC,
+}
+
+
+def _top_up_terminal(ctx: Ctx, terminal: Terminal) -> TopUpChannel:
+    """A self-service kiosk's or a phone app's terminal, signing; its channel."""
+    authorize(ctx.actor, TOP_UP_AT_TERMINAL)
+    refused = use_not_offered(terminal.kind, SceneUse.TOP_UP)
+    if refused is not None:
+        raise invalid("terminal", refused.reason_zh, refused.reason_en)
+    return TERMINAL_CHANNELS[terminal.kind]
+
+
+async def authorise_at_terminal(ctx: Ctx, terminal: Terminal, top_up: TopUp) -> dict[str, Any]:
+    """SPEC TRN-2 at a kiosk or by phone NFC: as authorise_top_up, the channel the terminal's;
+    the purse's city's terminals only."""
+    channel = _top_up_terminal(ctx, terminal)
+    return await _authorise_top_up(ctx, replace(top_up, channel=channel))
+
+
+async def confirm_at_terminal(
+    ctx: Ctx, terminal: Terminal, reference: str, counter: int
+) -> dict[str, Any]:
+    """SPEC TRN-2: the kiosk or phone that authorised the top-up confirms its write."""
+    _top_up_terminal(ctx, terminal)
+    return await _confirm_top_up(ctx, reference, counter)
+
+
+async def reverse_at_terminal(ctx: Ctx, terminal: Terminal, reference: str) -> dict[str, Any]:
+    """SPEC TRN-2: the kiosk or phone whose write failed reverses the top-up."""
+    _top_up_terminal(ctx, terminal)
+    return await _reverse_top_up(ctx, reference)

@@ -14,6 +14,7 @@ import httpx
 from sscard.kernel.clock import ManualClock
 from sscard.transport.tasks import reverse_unconfirmed
 from tests.integration.applications.renewal.helpers import exchange
+from tests.integration.scenes.support import scene
 from tests.support.api import Api
 
 CLERK = "clerk_transport"  # Changzhou's citizen-card company's own outlet: cap 1,000 yuan
@@ -232,3 +233,33 @@ async def test_nantong_top_ups_paid_with_its_rural_commercial_bank_cost_95_perce
             "reference": "CZ-1", "paid_with_bank": "NTRCB"}  # fmt: skip
     r = await api.post("/api/v1/transport/top-ups", CLERK, body)
     assert r.json()["paid_fen"] == 10000
+
+
+async def test_kiosks_and_phones_top_up_as_signing_terminals(api: Api) -> None:
+    """SPEC TRN-2: a self-service kiosk and a phone app over NFC are terminals of their own
+    kinds: each authorises a top-up and confirms or reverses its own write; another kiosk,
+    another city's, or a bus reader cannot."""
+    n = await loaded(api)
+    kiosk = await scene(api, "top_up_kiosk", "KIOSK3204000001", city="3204")
+    phone = await scene(api, "nfc_app", "NFCAPP3204000001", city="3204")
+    other = await scene(api, "top_up_kiosk", "KIOSK3204000001", city="3204", terminal="T2")
+    suzhou = await scene(api, "top_up_kiosk", "KIOSK3205000001", city="3205")
+    bus = await scene(api, "transit", "BUS3204000401", city="3204")
+    body = {"card_number": n, "amount_fen": 5000, "reference": "KI-0001"}
+    r = await kiosk.post("/api/v1/scene-uses/top-ups", body)
+    assert (r.status_code, r.json()["channel"], r.json()["state"]) == (200, "kiosk", "authorised")
+    r = await other.post("/api/v1/scene-uses/top-ups/writes", {"reference": "KI-0001",
+                                                              "counter": 1})  # fmt: skip
+    assert r.status_code == 403, r.text
+    r = await kiosk.post("/api/v1/scene-uses/top-ups/writes", {"reference": "KI-0001",
+                                                              "counter": 1})  # fmt: skip
+    assert (r.status_code, r.json()["balance_fen"]) == (200, 5000), r.text
+    r = await phone.post("/api/v1/scene-uses/top-ups", body | {"reference": "NF-0001"})
+    assert r.json()["channel"] == "nfc"
+    r = await phone.post("/api/v1/scene-uses/top-ups/writes", {"reference": "NF-0001"})
+    assert (r.status_code, r.json()["state"]) == (200, "reversed")
+    r = await suzhou.post("/api/v1/scene-uses/top-ups", body | {"reference": "SZ-0001"})
+    assert r.status_code == 403, r.text
+    r = await bus.post("/api/v1/scene-uses/top-ups", body | {"reference": "BU-0001"})
+    assert (r.status_code, r.json()["field"]) == (422, "terminal")
+    assert (await purse(api, n))["balance_fen"] == 5000
