@@ -64,6 +64,14 @@ class Delivery(BaseModel):
     failed: int = Field(description="messages failed, waiting for a replay")
 
 
+class BenefitPayments(BaseModel):
+    kind: str
+    paid: int
+    paid_fen: int
+    held: int
+    held_fen: int
+
+
 class Dashboard(BaseModel):
     city_code: str | None = Field(description="the city shown; null for the whole province")
     since: date = Field(description="first Beijing day of the period")
@@ -76,6 +84,9 @@ class Dashboard(BaseModel):
     overdue: list[Overdue] = Field(description="by city")
     deliveries: list[Delivery] | None = Field(
         description="per bank; null for a city's administrator (the outbox is the province's)"
+    )
+    benefit_payments: list[BenefitPayments] | None = Field(
+        None, description="by kind, paid and held (PAY-3); null for a city's administrator"
     )
 
 

@@ -35,7 +35,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sscard.applications.events import ApplicationAccepted, ApplicationWithdrawn
@@ -49,8 +49,11 @@ from sscard.cards.events import (
     TemporaryLossReported,
 )
 from sscard.kernel.actor import Role, authorize, require_own_city
+from sscard.kernel.clock import CHINA
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import DomainError
+from sscard.payments import service as payments
+from sscard.payments.permissions import VIEW_PAYMENT_STATISTICS
 from sscard.platform import cache
 from sscard.platform.outbox import service as outbox
 from sscard.platform.outbox.permissions import VIEW_OUTBOX
@@ -170,7 +173,30 @@ async def dashboard(ctx: Ctx, f: DashboardFilter) -> dict[str, Any]:
         },
         "overdue": await _overdue(ctx, city),
         "deliveries": await _deliveries(ctx),
+        "benefit_payments": await _benefit_payments(ctx, since, until),
     }
+
+
+def city_scoped(ctx: Ctx) -> bool:
+    return ctx.actor.role is Role.CENTRE_ADMIN
+
+
+async def _benefit_payments(ctx: Ctx, since: date, until: date) -> list[dict[str, Any]] | None:
+    """SPEC PAY-3, GOV-6: the period's benefit payments by kind: paid and held, count and fen
+    (the province's: a payment is not a city's); None for a city or a role that may not."""
+    if city_scoped(ctx) or ctx.actor.role not in VIEW_PAYMENT_STATISTICS.roles:
+        return None
+    start = datetime.combine(since, time(0), CHINA)
+    end = datetime.combine(until + timedelta(days=1), time(0), CHINA)
+    found = await payments.statistics(ctx, start, end)
+    rows = []
+    for k in found["kinds"]:
+        paid = k["outcomes"].get("paid", {"count": 0, "total_fen": 0})
+        held = k["outcomes"].get("held", {"count": 0, "total_fen": 0})
+        counts = {"paid": paid["count"], "paid_fen": paid["total_fen"]}
+        counts |= {"held": held["count"], "held_fen": held["total_fen"]}
+        rows.append({"kind": k["kind"], **counts})
+    return rows
 
 
 def _buckets(since: date, until: date, by_month: bool) -> list[date]:

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from sscard.kernel.clock import ManualClock
+from tests.integration.payments.test_batches import active_card, line, payer, submit
 from tests.support.api import Api
 
 DASHBOARD = "/api/v1/statistics/dashboard"
@@ -183,3 +184,18 @@ async def test_today_counts_at_once_and_yesterday_stays_counted_after_midnight(
     assert counts(after["issued"]["by_bank"]) == {"BOC": 1, "ICBC": 1}
     assert after["issued"]["over_time"][-2] == {"start": "2026-11-23", "n": 2}
     assert counts(after["applications"]["accepted"]) == {"hr_outlet": 2}
+
+
+async def test_benefit_payments_are_counted_for_the_province(api: Api) -> None:
+    """SPEC PAY-3, GOV-6: benefit payments by kind, paid and held, for the province; a city's
+    administrator gets none (a payment is not a city's)."""
+    who = await payer(api)
+    paid = await active_card(api)
+    waiting = await api.card()
+    r = await submit(api, who, [line(paid["document"]["number"], 10_000),
+                                line(waiting["document"]["number"], 2_500)])  # fmt: skip
+    assert r.status_code == 201, r.text
+    figures = (await api.get(DASHBOARD, "admin")).json()
+    [pension] = figures["benefit_payments"]
+    assert (pension["kind"], pension["held"], pension["held_fen"]) == ("pension", 1, 2_500)
+    assert (await api.get(DASHBOARD, "admin_suzhou")).json()["benefit_payments"] is None

@@ -285,7 +285,41 @@ def charts(figures: dict[str, Any], names: Names) -> list[Chart]:
                 stacked=True,
             )
         )
+    found += _payments(figures, _)
     return found
+
+
+def _payments(figures: dict[str, Any], _: Callable[[str], str]) -> list[Chart]:
+    """SPEC PAY-3, GOV-6: benefit payments by kind, paid and held (the province's)."""
+    rows = figures.get("benefit_payments")
+    if rows is None:
+        return []
+    labels = [_(KIND_NAMES.get(r["kind"], r["kind"])) for r in rows]
+    totals = {
+        "p": sum(r["paid"] for r in rows),
+        "py": sum(r["paid_fen"] for r in rows) // 100,
+        "h": sum(r["held"] for r in rows),
+        "hy": sum(r["held_fen"] for r in rows) // 100,
+    }
+    series = [
+        (_("Paid"), [r["paid_fen"] // 100 for r in rows]),
+        (_("Held"), [r["held_fen"] // 100 for r in rows]),
+    ]
+    summary = _("Paid: %(p)s payments, %(py)s yuan; held: %(h)s payments, %(hy)s yuan") % totals
+    title = _("Benefit payments by kind (yuan)")
+    return [_bars("benefit-payments", title, labels, series, _("Kind"), summary, stacked=True)]
+
+
+KIND_NAMES = {
+    "pension": N_("Pension"),
+    "unemployment": N_("Unemployment benefit"),
+    "work_injury": N_("Work-injury benefit"),
+    "talent_subsidy": N_("Talent subsidy"),
+    "subsidy": N_("Subsidy"),
+    "housing_fund": N_("Housing-fund withdrawal"),
+    "wages": N_("Wages"),
+    "student_grant": N_("Student grant or scholarship"),
+}
 
 
 def _keyed(entries: Sequence[dict[str, Any]]) -> dict[Any, int]:
