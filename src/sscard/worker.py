@@ -16,6 +16,7 @@ from sscard.delta import tasks as delta
 from sscard.ecards import tasks as ecards
 from sscard.kernel.files import private_database, private_files
 from sscard.kernel.runtime import Runtime
+from sscard.payments import tasks as payments
 from sscard.platform.http import tasks as idempotency
 from sscard.platform.jobs import every
 from sscard.platform.notify import tasks as notify
@@ -35,6 +36,7 @@ JOBS = (
     scenes.FORGET_OLD_REQUESTS,
     delta.FORGET_OLD_REQUESTS,
     transport.REVERSE_UNCONFIRMED,
+    payments.RELEASE_PAYABLE_HELD,
 )
 
 

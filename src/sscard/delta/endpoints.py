@@ -21,7 +21,7 @@ from sscard.platform.outbox import signing
 from sscard.platform.outbox.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER
 
 router = APIRouter(route_class=GuardedRoute, prefix="/api/v1/delta", tags=["delta"])
-Province = Path(pattern=r"^\d{2}$", description="GB/T 2260: 31, 33 or 34")
+Province = Path(pattern=r"^[0-9]{2}$", description="GB/T 2260: 31, 33 or 34")
 
 
 @router.post(

@@ -20,7 +20,7 @@ PROVINCE_ZH: Final = {"31": "上海市", "32": "江苏省", "33": "浙江省", "
 PROVINCE_EN: Final = {"31": "Shanghai", "32": "Jiangsu", "33": "Zhejiang", "34": "Anhui"}
 PEERS: Final = frozenset({"31", "33", "34"})  # the delta's other provinces (YRD-1)
 
-REGION: Final = re.compile(r"^\d{6}$")
+REGION: Final = re.compile(r"^[0-9]{6}$")
 REQUEST_ID: Final = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
 # A Jiangsu card asked about by a province is followed there this long after the last question.

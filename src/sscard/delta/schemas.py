@@ -23,14 +23,14 @@ class QuestionIn(Body):
         pattern=r"^[A-Za-z0-9_-]+$",
         description="unique per question of this node (a UUID): one seen before is refused",
     )
-    asking_province: str = Field(pattern=r"^\d{2}$", description="GB/T 2260: 31, 33 or 34")
+    asking_province: str = Field(pattern=r"^[0-9]{2}$", description="GB/T 2260: 31, 33 or 34")
     card_number: str = Field(pattern=r"^[A-Za-z][0-9]{8}$", description="as the chip reads it")
     issuer_region: str = Field(
-        pattern=r"^32\d{4}$", description="the chip's issuing region: a Jiangsu one (32xxxx)"
+        pattern=r"^32[0-9]{4}$", description="the chip's issuing region: a Jiangsu one (32xxxx)"
     )
     use: DeltaUse = Field(description="what the scene wants to do with the card")
     place_code: str = Field(
-        pattern=r"^\d{4}$", description="the city of the scene, in the asking province (3101)"
+        pattern=r"^[0-9]{4}$", description="the city of the scene, in the asking province (3101)"
     )
 
     def domain(self) -> Question:

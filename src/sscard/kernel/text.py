@@ -35,6 +35,25 @@ def is_ascii_digits(value: str) -> bool:
     return value.isascii() and value.isdigit()
 
 
+FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A value for a CSV cell a person opens in Excel: text that a spreadsheet would run as a
+    formula (starting = + - @, a tab or return) gets a leading apostrophe; others as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def ascii_int(value: str, max_digits: int) -> int | None:
+    """The whole number `value` spells in 0-9 with at most `max_digits` digits, else None: the
+    length is checked before int() (which refuses, slowly, thousands of digits)."""
+    if not (0 < len(value) <= max_digits and is_ascii_digits(value)):
+        return None
+    return int(value)
+
+
 # Unicode's Default_Ignorable_Code_Point ranges outside the refused categories: shown as nothing
 # (Hangul fillers, the combining grapheme joiner, variation selectors), they hide in a name.
 DEFAULT_IGNORABLE: Final = (

@@ -16,7 +16,7 @@ Fen = Field(ge=0, le=MAX_AMOUNT_FEN, description="fen (0.01 yuan)")
 
 class FilingIn(Body):
     destination_code: str = Field(
-        pattern=r"^\d{2}(\d{2})?$",
+        pattern=r"^[0-9]{2}([0-9]{2})?$",
         description="where: a Jiangsu city (4 digits, e.g. 3205) or another province (2 digits, "
         "e.g. 31 Shanghai)",
     )

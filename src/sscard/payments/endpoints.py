@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -13,9 +15,10 @@ from sscard.kernel.actor import Actor
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.db import MAX_ID
 from sscard.kernel.errors import invalid
+from sscard.kernel.runtime import Runtime
 from sscard.payments import files
 from sscard.payments import service as payments
-from sscard.payments.report_file import report_lines_csv
+from sscard.payments.report_file import report_header, report_lines
 from sscard.payments.rules import PaymentStatus
 from sscard.payments.schemas import (
     AnswersIn,
@@ -132,8 +135,11 @@ async def submit_file(
     payer_code: str | None = Query(None, max_length=16),
     actor: Actor = Depends(current_actor),
 ) -> Response:
+    payments.authorize_submission(actor)  # before a byte of the file is read
+    data = await request.body()  # outside any transaction: a slow upload holds no lock
+    parsed = await asyncio.to_thread(files.read_batch_file, data)
+
     async def use_case(ctx: Ctx) -> dict[str, Any]:
-        parsed = files.read_batch_file(await request.body())
         return await payments.submit_batch(
             ctx, payer_code, reference, parsed.lines, "file", parsed.problems
         )
@@ -201,11 +207,33 @@ async def batch_report_file(
     language: Literal["zh", "en"] = Query("zh"),
     actor: Actor = Depends(current_actor),
 ) -> Response:
-    async with runtime(request).unit(actor, readonly=True) as ctx:
-        lines = await payments.batch_lines(ctx, batch_id, None, 0, None)
+    return await report_download(runtime(request), actor, batch_id, language)
+
+
+REPORT_PAGE = 5000  # payments read per transaction while the file streams
+
+
+async def report_download(rt: Runtime, actor: Actor, batch_id: int, language: str) -> Response:
+    """The batch's report as a streamed CSV file, read REPORT_PAGE payments at a time in line
+    order (bounded memory whatever the batch's size); NotFound before the first byte for a
+    batch that is not the caller's."""
+    async with rt.unit(actor, readonly=True) as ctx:
+        await payments.batch_report(ctx, batch_id)
+
+    async def pages() -> AsyncIterator[str]:
+        yield report_header(language)
+        after = 0
+        while True:
+            async with rt.unit(actor, readonly=True) as ctx:
+                lines = await payments.batch_lines(ctx, batch_id, None, after, REPORT_PAGE)
+            if not lines:
+                return
+            yield report_lines(lines, language)
+            after = lines[-1]["line"]
+
     name = f"payment-batch-{batch_id}.csv"
     return StreamingResponse(
-        report_lines_csv(lines, language),
+        pages(),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from datetime import date, datetime
 from typing import Any, Final
 
 from openpyxl import load_workbook
@@ -73,7 +74,10 @@ def read_batch_file(data: bytes) -> ParsedFile:
     if data[:4] == b"\xd0\xcf\x11\xe0":
         raise OldExcelFormat(field="file")
     rows = _xlsx_rows(data) if data[:2] == b"PK" else _csv_rows(data)
-    return _parse(rows)
+    try:
+        return _parse(rows)
+    except csv.Error as bad:
+        raise CsvUnreadable(field="file", reason_zh="CSV格式有误", reason_en=str(bad)) from None
 
 
 def _csv_rows(data: bytes) -> Iterator[Sequence[Any]]:
@@ -140,7 +144,17 @@ def _columns(header: Sequence[Any]) -> dict[str, int]:
 
 
 def _text(cell: Any) -> str:
-    return "" if cell is None else str(cell).strip()
+    """A cell as text: an .xlsx whole number without ".0", a date as its month (YYYY-MM, what
+    Excel makes of a typed period)."""
+    if cell is None:
+        return ""
+    if isinstance(cell, bool):
+        return str(cell)
+    if isinstance(cell, float) and cell.is_integer() and abs(cell) < 1e15:
+        return str(int(cell))
+    if isinstance(cell, (date, datetime)):
+        return f"{cell:%Y-%m}"
+    return str(cell).strip()
 
 
 def _line(
@@ -170,13 +184,19 @@ def _line(
     )
 
 
+FEN_TEXT: Final = re.compile(r"[0-9]{1,12}")
+YUAN_TEXT: Final = re.compile(r"[0-9]{1,10}(?:\.[0-9]{1,2})?")
+
+
 def _amount(cell: Any, columns: dict[str, int]) -> int | None:
+    """The amount in fen, read exactly: fen as 0-9 digits, yuan with at most two decimals (an
+    .xlsx number as Excel keeps it); anything else (exponents, separators, other digits) is
+    no amount, never a guess."""
     in_fen = "amount_fen" in columns
-    try:
-        value = Decimal(cell("amount_fen" if in_fen else "amount_yuan"))
-    except InvalidOperation:
+    text = cell("amount_fen" if in_fen else "amount_yuan")
+    if in_fen:
+        return int(text) if FEN_TEXT.fullmatch(text) else None
+    if not YUAN_TEXT.fullmatch(text):
         return None
-    fen = value if in_fen else value * 100
-    if not value.is_finite() or fen != fen.to_integral_value():
-        return None
-    return int(fen)
+    whole, _, cents = text.partition(".")
+    return int(whole) * 100 + int(cents.ljust(2, "0"))

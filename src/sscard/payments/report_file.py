@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from typing import Any
 
+from sscard.kernel.text import spreadsheet_safe
 from sscard.payments.rules import STATUS_LABELS, PaymentStatus
 
 REPORT_COLUMNS = (
@@ -25,23 +25,30 @@ REPORT_COLUMNS = (
 )
 
 
-def report_lines_csv(lines: list[dict[str, Any]], language: str) -> Iterator[str]:
-    """The batch's payments (service.batch_lines) as CSV text in pieces, with a BOM for Excel;
-    column names and statuses in Chinese (`language` zh) or English."""
-    out = io.StringIO()
-    writer = csv.writer(out)
+def report_header(language: str) -> str:
+    """The report's first line, with a BOM for Excel; names in Chinese (zh) or English."""
     zh = language == "zh"
-    writer.writerow([label if zh else key for key, label in REPORT_COLUMNS])
-    yield "\ufeff" + out.getvalue()
-    for start in range(0, len(lines), 5000):
-        out.seek(0)
-        out.truncate()
-        for line in lines[start : start + 5000]:
-            row = {**line, "status": _status_text(line["status"], zh)}
-            if not zh:
-                row["text_zh"] = line["text_en"]
-            writer.writerow(["" if row[k] is None else row[k] for k, _ in REPORT_COLUMNS])
-        yield out.getvalue()
+    return "\ufeff" + _line([label if zh else key for key, label in REPORT_COLUMNS])
+
+
+def report_lines(lines: list[dict[str, Any]], language: str) -> str:
+    """Payments (service.batch_lines) as CSV lines; statuses and reasons in the language; a
+    cell that a spreadsheet would run as a formula is neutralised."""
+    zh = language == "zh"
+    out = []
+    for line in lines:
+        row = {**line, "status": _status_text(line["status"], zh)}
+        if not zh:
+            row["text_zh"] = line["text_en"]
+        out.append(_line(["" if row[k] is None else spreadsheet_safe(row[k])
+                          for k, _ in REPORT_COLUMNS]))  # fmt: skip
+    return "".join(out)
+
+
+def _line(cells: list[Any]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow(cells)
+    return buffer.getvalue()
 
 
 def _status_text(status: str, zh: bool) -> str:

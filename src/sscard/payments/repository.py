@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
+from asyncpg.exceptions import UniqueViolationError
 from sqlalchemy import (
     ARRAY,
     Integer,
@@ -23,6 +24,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sscard.banks.protocol import CREDITS_PER_INSTRUCTION
@@ -76,8 +78,15 @@ async def batch_by_id(conn: AsyncConnection, batch_id: int) -> Row | None:
     return await fetch_one(conn, select(B).where(B.c.id == batch_id))
 
 
-async def insert_batch(conn: AsyncConnection, row: Row) -> int:
-    return int((await conn.execute(insert(B).values(**row).returning(B.c.id))).scalar_one())
+async def insert_batch(conn: AsyncConnection, row: Row) -> int | None:
+    """The new batch's id, or None when the payer's reference was just taken (the same batch
+    sent twice at once: the caller answers as the other did)."""
+    try:
+        async with conn.begin_nested():
+            result = await conn.execute(insert(B).values(**row).returning(B.c.id))
+            return int(result.scalar_one())
+    except IntegrityError:
+        return None
 
 
 async def list_batches(
@@ -112,9 +121,15 @@ async def references_used(
     return used
 
 
-async def insert_payments(conn: AsyncConnection, rows: Iterable[Row]) -> None:
-    """The batch's lines, by COPY on PostgreSQL (kernel.db.copy_in)."""
-    await copy_in(conn, P, rows)
+async def insert_payments(conn: AsyncConnection, rows: Iterable[Row]) -> bool:
+    """The batch's lines, by COPY on PostgreSQL (kernel.db.copy_in); False when a payer
+    reference was taken meanwhile by another batch committed first (the transaction is then
+    to be rolled back)."""
+    try:
+        await copy_in(conn, P, rows)
+    except (IntegrityError, UniqueViolationError):
+        return False
+    return True
 
 
 # ---- routing (SPEC PAY-1/2, REP-3) ----
@@ -250,6 +265,19 @@ async def reroute_held(conn: AsyncConnection, payment_ids: Sequence[int], now: d
         .values(card_id=newest.c.card_id)
     )
     await _apply_routing(conn, chosen, now)
+
+
+async def persons_with_payable_held(conn: AsyncConnection, limit: int) -> list[int]:
+    """Persons with a held payment whose newest card's financial function is active now: a
+    batch routed while the activation committed (PAY-2's sweep)."""
+    newest = newest_cards(select(P.c.person_id).where(P.c.status == HELD)).subquery()
+    stmt = (
+        select(newest.c.person_id)
+        .join(cards, cards.c.id == newest.c.card_id)
+        .where(cards.c.financial_status == "active", cards.c.hr_status != "superseded")
+        .limit(limit)
+    )
+    return [int(v) for v in (await conn.execute(stmt)).scalars()]
 
 
 async def payments_status(conn: AsyncConnection, payment_ids: Sequence[int]) -> list[Row]:

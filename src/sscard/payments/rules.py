@@ -22,11 +22,11 @@ from sscard.cards.lifecycle import FinancialStatus, HrStatus
 from sscard.kernel.errors import Conflict, DomainError
 
 MAX_AMOUNT_FEN: Final = 1_000_000_00  # one payment is at most 1,000,000 yuan (a lump sum)
-MAX_LINES_JSON: Final = 10_000  # a batch sent as JSON; larger ones come as a file
+MAX_LINES_JSON: Final = 2_000  # a JSON batch within the API's body limit; larger: a file
 MAX_LINES_FILE: Final = 1_000_000
 MAX_PROBLEMS_SHOWN: Final = 100
 REFERENCE: Final = re.compile(r"[A-Za-z0-9_-]{1,40}")
-PERIOD: Final = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
+PERIOD: Final = re.compile(r"(20[0-9]{2})-(0[1-9]|1[0-2])")  # 0-9 only: \d takes ٢ and ２
 PAYER_CODE: Final = re.compile(r"[A-Z][A-Z0-9_-]{2,15}")
 
 
@@ -252,10 +252,14 @@ class LineProblem:
 
 
 def line_problems(
-    number: int, line: Line, kinds: frozenset[str], ssn_reason: tuple[str, str] | None
+    number: int,
+    line: Line,
+    kinds: frozenset[str],
+    ssn_reason: tuple[str, str] | None,
+    today: date,
 ) -> list[LineProblem]:
     """What is wrong with one line (empty: nothing); `kinds` are the payer's, `ssn_reason`
-    the registry's verdict on the number."""
+    the registry's verdict on the number; a period more than a year ahead is a typing error."""
     found: list[LineProblem] = []
 
     def bad(field: str, zh: str, en: str) -> None:
@@ -277,7 +281,9 @@ def line_problems(
         listed = ", ".join(sorted(kinds))
         bad("kind", f"本发放机构只发放：{listed}", f"this payer pays only: {listed}")
     if not PERIOD.fullmatch(line.period):
-        bad("period", "所属期须为YYYY-MM", "the period must be YYYY-MM")
+        bad("period", "所属期须为YYYY-MM（2000年起）", "the period must be YYYY-MM, from 2000")
+    elif period_after(line.period, today):
+        bad("period", "所属期不能晚于一年之后", "the period is more than a year ahead")
     if not REFERENCE.fullmatch(line.payer_reference):
         bad(
             "payer_reference",

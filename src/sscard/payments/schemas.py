@@ -7,6 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from sscard.banks.protocol import CreditOutcome
+from sscard.kernel.db import MAX_ID
 from sscard.payments.rules import MAX_LINES_JSON, Line, PaymentKind
 from sscard.platform.http.request import Body
 
@@ -32,7 +33,7 @@ class PayerView(BaseModel):
 
 class LineIn(Body):
     ssn: str = Field(min_length=1, max_length=32, description="the person's social security number")
-    amount_fen: int = Field(description="fen, 1 to 100,000,000")
+    amount_fen: int = Field(ge=-MAX_ID, le=MAX_ID, description="fen, 1 to 100,000,000")
     kind: str = Field(max_length=16, description="a PaymentKind the payer is registered for")
     period: str = Field(max_length=7, description="YYYY-MM: the month it is paid for")
     payer_reference: str = Field(max_length=40, description="the payer's: each paid once")
@@ -131,13 +132,12 @@ class MyPayment(BaseModel):
 
 
 class AnswerIn(Body):
-    payment_id: int = Field(ge=1)
+    payment_id: int = Field(ge=1, le=MAX_ID)
     outcome: CreditOutcome
     reason: str | None = Field(
         None,
-        min_length=1,
-        max_length=64,
-        description="refused only: why (CreditRefusal or the bank's)",
+        pattern=r"^[a-z0-9_]{1,64}$",
+        description="refused only: a CreditRefusal value or the bank's own code (a-z, 0-9, _)",
     )
 
 

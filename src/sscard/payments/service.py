@@ -14,16 +14,16 @@ import hashlib
 import secrets
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sscard.actors import service as actors
 from sscard.banks.protocol import Topic
 from sscard.banks.service import BankNotConnected
-from sscard.kernel.actor import Role, authorize
+from sscard.kernel.actor import Actor, Role, authorize
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.db import Row
-from sscard.kernel.errors import Forbidden, NotFound, invalid
+from sscard.kernel.errors import Conflict, Forbidden, NotFound, invalid
 from sscard.kernel.masking import mask_ssn
 from sscard.kernel.text import normalise_number
 from sscard.payments import repository as repo
@@ -77,7 +77,11 @@ async def register_payer(
         listed = ", ".join(k.value for k in PaymentKind)
         raise invalid("kinds", f"须从以下选择：{listed}", f"choose from: {listed}")
     existing = await repo.payer(ctx.conn, code)
-    values: Row = {"name_zh": name_zh.strip(), "name_en": name_en.strip(), "kinds": sorted(kinds)}
+    values: Row = {
+        "name_zh": name_zh.strip(),
+        "name_en": name_en.strip(),
+        "kinds": sorted(set(kinds)),
+    }
     token = None
     if existing is None or renew:
         actor_id, token = await actors.system_actor(
@@ -135,6 +139,11 @@ class NotYourPayer(Forbidden):
 # ---- batches ----
 
 
+def authorize_submission(actor: Actor) -> None:
+    """Refuse (Forbidden) an actor who may not submit a batch, before its file is read."""
+    authorize(actor, SUBMIT_PAYMENT_BATCH)
+
+
 async def submit_batch(
     ctx: Ctx,
     payer_code: str | None,
@@ -152,12 +161,15 @@ async def submit_batch(
     if not rules.REFERENCE.fullmatch(reference):
         raise invalid("reference", "须为1至40位字母、数字、_或-", "1 to 40 of A-Z, 0-9, _ or -")
     content = _content_hash(lines)
-    earlier = await repo.batch_by_reference(ctx.conn, payer["code"], reference)
-    if earlier is not None:
-        if earlier["content_hash"] != content:
-            raise BatchReferenceReused(field="reference", reference=reference)
-        return {**await _report(ctx, earlier), "duplicate": True}
-    await _check_lines(ctx, payer, lines, read_problems)
+    if await repo.batch_by_reference(ctx.conn, payer["code"], reference) is not None:
+        return await _sent_again(ctx, payer["code"], reference, content)
+    try:
+        await _check_lines(ctx, payer, lines, read_problems)
+    except BatchInvalid:
+        # its references may be "used" by this very batch, committed by a request sent at once
+        if await repo.batch_by_reference(ctx.conn, payer["code"], reference) is not None:
+            return await _sent_again(ctx, payer["code"], reference, content)
+        raise
     indexes = await _indexes(ctx, lines)
     batch_id = await repo.insert_batch(
         ctx.conn,
@@ -172,7 +184,11 @@ async def submit_batch(
             "actor_id": ctx.actor.id,
         },
     )
-    await repo.insert_payments(ctx.conn, _rows(ctx, batch_id, payer["code"], lines, indexes))
+    if batch_id is None:  # the same reference committed by another request meanwhile
+        return await _sent_again(ctx, payer["code"], reference, content)
+    rows = _rows(ctx, batch_id, payer["code"], lines, indexes)
+    if not await repo.insert_payments(ctx.conn, rows):
+        raise ReferencesTakenMeanwhile(field="lines")
     await repo.route_batch(ctx.conn, batch_id, ctx.now)
     await _instruct(ctx, repo.P.c.batch_id == batch_id, f"CB-{batch_id}", batch_id)
     change = Change("payment_batch", batch_id, "submitted", None, payer["code"], reference)
@@ -180,6 +196,26 @@ async def submit_batch(
     batch = await repo.batch_by_id(ctx.conn, batch_id)
     assert batch is not None
     return {**await _report(ctx, batch), "duplicate": False}
+
+
+async def _sent_again(ctx: Ctx, payer_code: str, reference: str, content: str) -> Row:
+    """The answer to a batch whose reference is taken: the first answer if it is the same
+    batch, BatchReferenceReused otherwise."""
+    earlier = await repo.batch_by_reference(ctx.conn, payer_code, reference)
+    assert earlier is not None
+    if earlier["content_hash"] != content:
+        raise BatchReferenceReused(field="reference", reference=reference)
+    return {**await _report(ctx, earlier), "duplicate": True}
+
+
+class ReferencesTakenMeanwhile(Conflict):
+    code = "payer_references_taken"
+    rule = "PAY-1"
+    message_zh = "批次中的发放编号刚被同时提交的另一批次使用，整批未受理；请核对后重新提交"
+    message_en = (
+        "Payer references of this batch were just taken by another batch sent at the same time;"
+        " nothing was taken: check and send it again"
+    )
 
 
 def _content_hash(lines: Sequence[Line]) -> str:
@@ -196,24 +232,11 @@ async def _check_lines(
     if not lines:
         raise invalid("lines", "批次中没有款项", "the batch holds no payment")
     kinds = frozenset(payer["kinds"])
-    today = ctx.today
-    problems: list[LineProblem] = list(read_problems)
-    unread = {p.line for p in read_problems}
-    seen: dict[str, int] = {}
-    for number, line in enumerate(lines, start=1):
-        reason = social_security_number_reason(line.ssn, today)
-        found = rules.line_problems(number, line, kinds, reason)
-        problems += [p for p in found if not (p.field == "amount_fen" and number in unread)]
-        first = seen.setdefault(line.payer_reference, number)
-        if first != number:
-            problems.append(
-                LineProblem(
-                    number,
-                    "payer_reference",
-                    f"与第{first}行重复：每笔款项一个编号",
-                    f"the same as line {first}: one reference per payment",
-                )
-            )
+    args = (lines, kinds, ctx.today, read_problems)
+    if len(lines) >= SEAL_IN_THREAD_FROM:  # a million lines take seconds: off the loop
+        problems, seen = await asyncio.to_thread(_judge_lines, *args)
+    else:
+        problems, seen = _judge_lines(*args)
     used = await repo.references_used(ctx.conn, payer["code"], list(seen))
     for reference in sorted(used, key=seen.__getitem__):
         problems.append(
@@ -227,6 +250,34 @@ async def _check_lines(
     if problems:
         problems.sort(key=lambda p: p.line)
         raise BatchInvalid(problems[: rules.MAX_PROBLEMS_SHOWN], len(problems))
+
+
+def _judge_lines(
+    lines: Sequence[Line],
+    kinds: frozenset[str],
+    today: date,
+    read_problems: Sequence[LineProblem],
+) -> tuple[list[LineProblem], dict[str, int]]:
+    """Each line's own problems (rules.line_problems, the registry's number check) and the
+    references within the batch: (problems, reference -> first line)."""
+    problems: list[LineProblem] = list(read_problems)
+    unread = {p.line for p in read_problems}
+    seen: dict[str, int] = {}
+    for number, line in enumerate(lines, start=1):
+        reason = social_security_number_reason(line.ssn, today)
+        found = rules.line_problems(number, line, kinds, reason, today)
+        problems += [p for p in found if not (p.field == "amount_fen" and number in unread)]
+        first = seen.setdefault(line.payer_reference, number)
+        if first != number:
+            problems.append(
+                LineProblem(
+                    number,
+                    "payer_reference",
+                    f"与第{first}行重复：每笔款项一个编号",
+                    f"the same as line {first}: one reference per payment",
+                )
+            )
+    return problems, seen
 
 
 async def _indexes(ctx: Ctx, lines: Sequence[Line]) -> list[str]:
@@ -487,6 +538,13 @@ async def record_answers(
     if conflicts:
         raise AnswerConflicts(field="answers", count=len(conflicts), example=conflicts[0])
     ended = await repo.record_answers(ctx.conn, instruction_id, credited, dict(refused), ctx.now)
+    if ended < len(ids):  # another answer may have ended some meanwhile: it must be this one
+        now = {
+            r["id"]: r for r in await repo.payments_of_instruction(ctx.conn, instruction_id, ids)
+        }
+        late = _conflicts(now, credited, refused)
+        if late:
+            raise AnswerConflicts(field="answers", count=len(late), example=late[0])
     return {"instruction_id": instruction_id, "recorded": ended, "duplicates": len(ids) - ended}
 
 
@@ -524,10 +582,20 @@ async def release_or_return(ctx: Ctx, person_ids: Sequence[int]) -> Counter[str]
     return Counter(r["status"] for r in rows if r["status"] != PaymentStatus.HELD.value)
 
 
+async def release_payable_held(ctx: Ctx, limit: int = 1000) -> int:
+    """PAY-2's sweep: held payments of persons whose newest card is active now (routed by a
+    batch while the activation committed) routed again; how many left held."""
+    persons = await repo.persons_with_payable_held(ctx.conn, limit)
+    moved = await release_or_return(ctx, persons)
+    return sum(moved.values())
+
+
 def moment(value: str, field: str) -> datetime:
     """An ISO date or moment from a query, as UTC; InvalidInput naming `field` otherwise."""
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         raise invalid(field, "须为ISO日期或时间", "must be an ISO date or time") from None
+    if not 2000 <= parsed.year <= 2100:
+        raise invalid(field, "须在2000年至2100年之间", "must be between 2000 and 2100")
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC) - timedelta(hours=8)

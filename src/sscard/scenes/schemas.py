@@ -20,10 +20,10 @@ class SceneIn(Body):
     )  # fmt: skip
     name: str = Field(min_length=1, max_length=64)
     kind: SceneKind = Field(description="what kind of place it is: decides the uses it may ask")
-    city_code: str = Field(pattern=r"^\d{4}$", description="the city it is in (GOV-1)")
+    city_code: str = Field(pattern=r"^[0-9]{4}$", description="the city it is in (GOV-1)")
     area_code: str | None = Field(
         None,
-        pattern=r"^\d{6}$",
+        pattern=r"^[0-9]{6}$",
         description="its county-level area (GB/T 2260), where a fare differs there (TRN-3)",
     )
 
@@ -91,7 +91,7 @@ class PresentedIn(TerminalBody):
     )
     issuer_region: str | None = Field(
         None,
-        pattern=r"^[1-8]\d{5}$",
+        pattern=r"^[1-8][0-9]{5}$",
         description="the card's issuing region as the chip reads it (GB/T 2260, 6 digits); "
         "absent or 32xxxx for a Jiangsu card, another delta province's is asked of its node "
         "(YRD-1)",

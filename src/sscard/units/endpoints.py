@@ -182,14 +182,13 @@ async def upload_batch(
     delivery: Delivery = Query(Delivery.UNIT_AGENT, description="unit_agent or logistics"),
     file_name: str = Query("", max_length=128, description="the file's name, as shown later"),
 ) -> Response:
-    async def use_case(ctx: Any) -> dict[str, Any]:
-        service.authorize_upload(ctx)
-        data = await request.body()
-        upload = service.BatchUpload(file_name or "upload", data, bank_code, delivery)
-        return await service.upload_batch(ctx, upload)
-
-    async with runtime(request).unit(actor) as ctx:
-        batch = await use_case(ctx)
+    rt = runtime(request)
+    async with rt.unit(actor, readonly=True) as ctx:
+        service.authorize_upload(ctx)  # before a byte of the file is read
+    data = await request.body()  # outside any transaction: a slow upload holds no lock
+    upload = service.BatchUpload(file_name or "upload", data, bank_code, delivery)
+    async with rt.unit(actor) as ctx:
+        batch = await service.upload_batch(ctx, upload)
     status = 201 if batch["status"] != "received" else 202
     location = f"/api/v1/unit-batches/{batch['reference']}"
     return JSONResponse(jsonable_encoder(batch), status_code=status, headers={"Location": location})

@@ -7,7 +7,7 @@ names, in the page's language, with what was typed kept, and nothing is stored.
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+import re
 from typing import Any, TypeVar
 
 from fastapi import Request
@@ -53,16 +53,21 @@ def next_to_field(refusal: DomainError, english: bool) -> str:
     return refusal.detail_en if english else refusal.detail_zh
 
 
+YUAN_TEXT = re.compile(r"[0-9]{1,10}(?:\.[0-9]{1,2})?")
+
+
 def fen_of_yuan(yuan: str, field: str, most_fen: int = 100_000_00) -> int:
-    """Yuan as typed, to fen exactly: at most two decimals (12.345 is refused, not rounded),
-    from 0.01 to `most_fen`; InvalidInput naming `field` otherwise."""
-    try:
-        exact = Decimal(yuan.strip()) * 100
-    except InvalidOperation:
-        raise invalid(field, "须为金额（元）", "must be an amount in yuan") from None
-    if not exact.is_finite() or exact != exact.to_integral_value():
-        raise invalid(field, "须为元，至多两位小数", "must be yuan with at most two decimals")
-    if not 0 < exact <= most_fen:
+    """Yuan as typed, to fen exactly: 0-9 digits with at most two decimals (12.345, 1e3 and
+    thousands separators are refused, not rounded or guessed), from 0.01 to `most_fen`;
+    InvalidInput naming `field` otherwise."""
+    text = yuan.strip()
+    if not YUAN_TEXT.fullmatch(text):
+        if re.fullmatch(r"[0-9]+\.[0-9]{3,}", text):
+            raise invalid(field, "须为元，至多两位小数", "must be yuan with at most two decimals")
+        raise invalid(field, "须为金额（元）", "must be an amount in yuan")
+    whole, _, cents = text.partition(".")
+    fen = int(whole) * 100 + int(cents.ljust(2, "0"))
+    if not 0 < fen <= most_fen:
         most = f"{most_fen / 100:.2f}"
         raise invalid(field, f"须为0.01至{most}元", f"must be 0.01 to {most} yuan")
-    return int(exact)
+    return fen

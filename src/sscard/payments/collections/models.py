@@ -46,6 +46,15 @@ mandates = Table(
 )
 Index("ix_mandates_person_id_status", mandates.c.person_id, mandates.c.status)
 Index(
+    "ux_mandates_active",
+    mandates.c.person_id,
+    mandates.c.payee_code,
+    mandates.c.customer_number,
+    unique=True,
+    postgresql_where=mandates.c.status == "active",
+    sqlite_where=mandates.c.status == "active",
+)
+Index(
     "ix_mandates_payee_customer",
     mandates.c.payee_code,
     mandates.c.customer_number,

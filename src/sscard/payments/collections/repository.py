@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sscard.cards.cancellation.models import cancellations
@@ -49,12 +50,24 @@ async def active_mandate_for(
     return await fetch_one(conn, stmt)
 
 
-async def insert_mandate(conn: AsyncConnection, row: Row) -> int:
-    return int((await conn.execute(insert(M).values(**row).returning(M.c.id))).scalar_one())
+async def insert_mandate(conn: AsyncConnection, row: Row) -> int | None:
+    """The new mandate's id, or None when an active one for that payee account was signed at
+    the same moment (the partial unique index ux_mandates_active)."""
+    try:
+        async with conn.begin_nested():
+            result = await conn.execute(insert(M).values(**row).returning(M.c.id))
+            return int(result.scalar_one())
+    except IntegrityError:
+        return None
 
 
-async def mandate_by_reference(conn: AsyncConnection, reference: str) -> Row | None:
-    return await fetch_one(conn, select(M).where(M.c.reference == reference))
+async def mandate_by_reference(
+    conn: AsyncConnection, reference: str, *, lock: bool = False
+) -> Row | None:
+    """The mandate; `lock`: its row locked to the end of the transaction, so that a revocation
+    and a debit under it happen one after the other (PostgreSQL)."""
+    stmt = select(M).where(M.c.reference == reference)
+    return await fetch_one(conn, stmt.with_for_update() if lock else stmt)
 
 
 async def revoke_mandate(conn: AsyncConnection, mandate_id: int, now: datetime) -> bool:
@@ -105,8 +118,14 @@ async def debit(conn: AsyncConnection, debit_id: int) -> Row | None:
     return await fetch_one(conn, select(D).where(D.c.id == debit_id))
 
 
-async def insert_debit(conn: AsyncConnection, row: Row) -> int:
-    return int((await conn.execute(insert(D).values(**row).returning(D.c.id))).scalar_one())
+async def insert_debit(conn: AsyncConnection, row: Row) -> int | None:
+    """The new debit's id, or None when the payee's reference was taken at the same moment."""
+    try:
+        async with conn.begin_nested():
+            result = await conn.execute(insert(D).values(**row).returning(D.c.id))
+            return int(result.scalar_one())
+    except IntegrityError:
+        return None
 
 
 async def debit_with_mandate(conn: AsyncConnection, debit_id: int) -> Row | None:

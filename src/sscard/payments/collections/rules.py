@@ -13,12 +13,13 @@ from enum import StrEnum
 from typing import Final
 
 from sscard.kernel.errors import Conflict, DomainError
+from sscard.kernel.masking import personal_number_kind
 
 MAX_DEBIT_FEN: Final = 100_000_00  # no mandate lets one debit take more than 100,000 yuan
 CUSTOMER_NUMBER: Final = re.compile(r"[A-Za-z0-9-]{4,32}")
 PAYEE_CODE: Final = re.compile(r"[A-Z0-9][A-Z0-9_-]{2,15}")
 REFERENCE: Final = re.compile(r"[A-Za-z0-9_-]{1,40}")
-PERIOD: Final = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
+PERIOD: Final = re.compile(r"(20[0-9]{2})-(0[1-9]|1[0-2])")  # 0-9 only: \d takes ٢ and ２
 
 
 class CollectionKind(StrEnum):
@@ -79,6 +80,10 @@ def mandate_problem(max_amount_fen: int, customer_number: str) -> tuple[str, str
         return "max_amount_fen", zh, f"the most per debit is 1 to {MAX_DEBIT_FEN} fen"
     if not CUSTOMER_NUMBER.fullmatch(customer_number):
         zh, en = "须为4至32位字母、数字或连字符", "4 to 32 letters, digits or '-'"
+        return "customer_number", zh, en
+    if personal_number_kind(customer_number) is not None:
+        zh = "不得填写身份证号码或手机号码：请填写账单上的缴费户号"
+        en = "not an ID or phone number: the account number on the bill"
         return "customer_number", zh, en
     return None
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from sscard.banks.protocol import DebitOutcome
+from sscard.kernel.db import MAX_ID
 from sscard.payments.collections.rules import CollectionKind
 from sscard.platform.http.request import Body
 
@@ -33,7 +34,9 @@ class MandateIn(Body):
     customer_number: str = Field(
         min_length=1, max_length=32, description="the holder's account at the payee"
     )
-    max_amount_fen: int = Field(description="the most one debit may take, fen")
+    max_amount_fen: int = Field(
+        ge=-MAX_ID, le=MAX_ID, description="the most one debit may take, fen"
+    )
 
 
 class MandateView(BaseModel):
@@ -51,7 +54,7 @@ class MandateView(BaseModel):
 
 class DebitIn(Body):
     mandate_reference: str = Field(min_length=1, max_length=24)
-    amount_fen: int = Field(description="fen, within the mandate's limit")
+    amount_fen: int = Field(ge=-MAX_ID, le=MAX_ID, description="fen, within the mandate's limit")
     period: str = Field(max_length=7, description="YYYY-MM: the bill's month")
     payee_reference: str = Field(max_length=40, description="the payee's: one debit each")
 
@@ -74,9 +77,13 @@ class DebitView(BaseModel):
 
 
 class DebitAnswerIn(Body):
-    debit_id: int = Field(ge=1)
+    debit_id: int = Field(ge=1, le=MAX_ID)
     outcome: DebitOutcome
-    reason: str | None = Field(None, min_length=1, max_length=64)
+    reason: str | None = Field(
+        None,
+        pattern=r"^[a-z0-9_]{1,64}$",
+        description="refused only: a DebitRefusal value or the bank's own code (a-z, 0-9, _)",
+    )
 
 
 class DebitAnswersIn(Body):

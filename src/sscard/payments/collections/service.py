@@ -146,6 +146,10 @@ async def sign_mandate(ctx: Ctx, payee_code: str, customer_number: str, max_amou
             "channel": ctx.actor.channel.value,
         },
     )
+    if mandate_id is None:  # the same mandate signed at the same moment
+        taken = await repo.active_mandate_for(ctx.conn, person_id, payee_code, customer)
+        ref = taken["reference"] if taken else "-"
+        raise MandateExists(field="customer_number", customer=customer, reference=ref)
     change = Change("mandate", mandate_id, "signed", None, MandateStatus.ACTIVE.value, payee_code)
     await record(ctx.conn, ctx.actor, ctx.now, change)
     return await _my_mandate(ctx, reference)
@@ -223,7 +227,7 @@ async def request_debit(
     if payee is None or not payee["active"]:
         raise NotFound(field="payee", what_zh="收费单位", what_en="Payee")
     _check_terms(amount_fen, period, payee_reference)
-    mandate = await repo.mandate_by_reference(ctx.conn, mandate_reference)
+    mandate = await repo.mandate_by_reference(ctx.conn, mandate_reference, lock=True)
     if mandate is None or mandate["payee_code"] != payee["code"]:
         raise NotFound(field="mandate_reference", what_zh="代扣协议", what_en="Mandate")
     earlier = await repo.debit_by_reference(ctx.conn, payee["code"], payee_reference)
@@ -254,6 +258,8 @@ async def request_debit(
         "answered_at": ctx.now if not_payable else None,
     }
     debit_id = await repo.insert_debit(ctx.conn, row)
+    if debit_id is None:  # the same reference taken at the same moment: answer as it did
+        return await request_debit(ctx, mandate_reference, amount_fen, period, payee_reference)
     if card is not None and not not_payable:
         await outbox.enqueue(
             ctx.conn,
@@ -386,19 +392,32 @@ async def record_debit_answers(ctx: Ctx, debited: Sequence[int], refused: Mappin
     if strangers:
         first = strangers[0]
         raise NotFound(field="answers", what_zh=f"扣款{first}", what_en=f"Debit {first}")
-    conflicts = [i for i in debited if rows[i]["status"] == DebitStatus.REFUSED.value] + [
-        i
-        for i, why in refused.items()
-        if rows[i]["status"] == DebitStatus.DEBITED.value
-        or (rows[i]["status"] == DebitStatus.REFUSED.value and rows[i]["reason"] != why)
-    ]
+    conflicts = _debit_conflicts(rows, debited, refused)
     if conflicts:
         raise AnswerConflicts(field="answers", count=len(conflicts), example=conflicts[0])
     ended = await repo.end_debits(ctx.conn, list(debited), DebitStatus.DEBITED, None, ctx.now)
     for why in set(refused.values()):
         chosen = [i for i, w in refused.items() if w == why]
         ended += await repo.end_debits(ctx.conn, chosen, DebitStatus.REFUSED, why, ctx.now)
+    if ended < len(ids):  # another answer may have ended some meanwhile: it must be this one
+        now = {r["id"]: r for r in await repo.debits_by_ids(ctx.conn, ids)}
+        late = _debit_conflicts(now, debited, refused)
+        if late:
+            raise AnswerConflicts(field="answers", count=len(late), example=late[0])
     return {"recorded": ended, "duplicates": len(ids) - ended}
+
+
+def _debit_conflicts(
+    rows: Mapping[int, Row], debited: Sequence[int], refused: Mapping[int, str]
+) -> list[int]:
+    late = [i for i in debited if rows[i]["status"] == DebitStatus.REFUSED.value]
+    for i, why in refused.items():
+        status = rows[i]["status"]
+        if status == DebitStatus.DEBITED.value or (
+            status == DebitStatus.REFUSED.value and rows[i]["reason"] != why
+        ):
+            late.append(i)
+    return late
 
 
 def split_answers(answers: Sequence[Any]) -> tuple[list[int], dict[int, str]]:

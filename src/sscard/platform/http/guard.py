@@ -22,7 +22,7 @@ from starlette.types import Message, Receive
 
 from sscard.kernel.config import Settings
 from sscard.kernel.errors import DomainError, invalid
-from sscard.kernel.text import unsafe_characters
+from sscard.kernel.text import ascii_int, unsafe_characters
 
 JSON = "application/json"
 MULTIPART = "multipart/form-data"
@@ -79,9 +79,10 @@ def declared_length(request: Request) -> int | None:
     value = request.headers.get("content-length")
     if value is None:
         return None
-    if not (value.isascii() and value.isdigit()):
+    length = ascii_int(value, 18)
+    if length is None:
         raise MalformedHeader(field="Content-Length", name="Content-Length")
-    return int(value)
+    return length
 
 
 def bounded_receive(receive: Receive, limit: int) -> Receive:

@@ -19,7 +19,7 @@ from sscard.scenes.lists.rules import ListScope
 from sscard.scenes.lists.schemas import ApplicationListIn, InForceView, PublishedView
 
 router = APIRouter(route_class=GuardedRoute, prefix="/api/v1", tags=["application lists"])
-City = Query(pattern=r"^\d{4}$", description="the city whose scenes ask, e.g. 3201")
+City = Query(pattern=r"^[0-9]{4}$", description="the city whose scenes ask, e.g. 3201")
 
 
 @router.get(
@@ -41,7 +41,7 @@ async def in_force(request: Request, city_code: str = City) -> Response:
 async def versions(
     request: Request,
     scope: Literal["delta", "province", "city"] = Query(),
-    city_code: str | None = Query(None, pattern=r"^\d{4}$"),
+    city_code: str | None = Query(None, pattern=r"^[0-9]{4}$"),
 ) -> Response:
     async with runtime(request).unit(PUBLIC, readonly=True) as ctx:
         found = await lists.history(ctx, ListScope(scope), city_code)

@@ -19,7 +19,7 @@ class ListEntryIn(Body):
 
 class ApplicationListIn(Body):
     scope: Literal["delta", "province", "city"]
-    city_code: str | None = Field(None, pattern=r"^\d{4}$", description="for a city's list")
+    city_code: str | None = Field(None, pattern=r"^[0-9]{4}$", description="for a city's list")
     effective_from: date = Field(description="the first day in force (today or later)")
     entries: list[ListEntryIn] = Field(max_length=20, description="what the list includes")
     note: str = Field(min_length=1, max_length=200, description="what changed and why")

@@ -55,7 +55,8 @@ async def upload_clearing_file(
     actor: Actor = Depends(current_actor),
 ) -> Response:
     rt = runtime(request)
-    raw = await request.body()
+    offline.authorize_upload(actor)  # before a byte of the file is read
+    raw = await request.body()  # outside any transaction: a slow upload holds no lock
     tolerance = rt.settings.signature_tolerance_seconds
     async with rt.unit(actor) as ctx:
         terminal = await scenes.authenticate(ctx, request.headers, raw, tolerance)

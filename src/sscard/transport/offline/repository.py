@@ -21,6 +21,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sscard.cards.models import cards
@@ -44,8 +45,14 @@ async def file_by_id(conn: AsyncConnection, file_id: int) -> Row | None:
     return await fetch_one(conn, select(F).where(F.c.id == file_id))
 
 
-async def insert_file(conn: AsyncConnection, row: Row) -> int:
-    return int((await conn.execute(insert(F).values(**row).returning(F.c.id))).scalar_one())
+async def insert_file(conn: AsyncConnection, row: Row) -> int | None:
+    """The new file's id, or None when the operator's reference was taken at the same moment."""
+    try:
+        async with conn.begin_nested():
+            result = await conn.execute(insert(F).values(**row).returning(F.c.id))
+            return int(result.scalar_one())
+    except IntegrityError:
+        return None
 
 
 async def readers_of(conn: AsyncConnection, operator_id: int) -> dict[str, int]:

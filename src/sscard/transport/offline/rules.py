@@ -25,6 +25,7 @@ from enum import StrEnum
 from typing import Final
 
 from sscard.kernel.errors import Conflict, DomainError
+from sscard.kernel.text import ascii_int
 from sscard.transport.rules import MAX_COUNTER, MAX_FARE_FEN, Mode
 
 COLUMNS: Final = (
@@ -94,20 +95,26 @@ def read_file(data: bytes) -> tuple[list[OfflineFare], list[LineProblem]]:
         raise ClearingFileUnreadable(
             reason_zh="须为UTF-8编码", reason_en="it must be UTF-8"
         ) from None
-    rows = csv.reader(io.StringIO(text, newline=""))
+    try:
+        return _read_rows(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as bad:
+        raise ClearingFileUnreadable(
+            reason_zh="CSV格式有误", reason_en=f"not CSV ({bad})"
+        ) from None
+
+
+def _read_rows(rows: Iterator[list[str]]) -> tuple[list[OfflineFare], list[LineProblem]]:
     header = next(rows, None)
     if header is None or tuple(h.strip() for h in header) != COLUMNS:
         listed = ",".join(COLUMNS)
-        raise ClearingFileUnreadable(
-            reason_zh=f"第一行须为：{listed}", reason_en=f"line 1 must be: {listed}"
-        )
+        zh, en = f"第一行须为：{listed}", f"line 1 must be: {listed}"
+        raise ClearingFileUnreadable(reason_zh=zh, reason_en=en)
     fares: list[OfflineFare] = []
     problems: list[LineProblem] = []
     for number, row in enumerate(_lines(rows), start=1):
         if number > MAX_LINES:
-            raise ClearingFileUnreadable(
-                reason_zh=f"最多{MAX_LINES}行", reason_en=f"at most {MAX_LINES} lines"
-            )
+            zh, en = f"最多{MAX_LINES}行", f"at most {MAX_LINES} lines"
+            raise ClearingFileUnreadable(reason_zh=zh, reason_en=en)
         fare = _fare(number, row, problems)
         if fare is not None:
             fares.append(fare)
@@ -157,10 +164,8 @@ def _fare(number: int, row: list[str], problems: list[LineProblem]) -> OfflineFa
 
 
 def _int(text: str, low: int, high: int) -> int | None:
-    if not (text.isascii() and text.isdigit()):
-        return None
-    value = int(text)
-    return value if low <= value <= high else None
+    value = ascii_int(text, len(str(high)))
+    return value if value is not None and low <= value <= high else None
 
 
 def _moment(text: str) -> datetime | None:

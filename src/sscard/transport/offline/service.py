@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from datetime import timedelta
 from typing import Any
 
-from sscard.kernel.actor import authorize
+from sscard.kernel.actor import Actor, authorize
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.db import Row
 from sscard.kernel.errors import NotFound, invalid
@@ -34,6 +34,11 @@ from sscard.transport.offline.rules import (
 from sscard.transport.permissions import DEBIT_FARE, VIEW_TRANSPORT_CLEARING
 
 PARSE_IN_THREAD_FROM = 256 * 1024  # bytes; smaller files are read on the loop
+
+
+def authorize_upload(actor: Actor) -> None:
+    """Refuse (Forbidden) an actor who is no terminal before its file is read."""
+    authorize(actor, DEBIT_FARE)
 
 
 async def upload_clearing_file(
@@ -70,6 +75,8 @@ async def upload_clearing_file(
             "uploaded_at": ctx.now,
         },
     )
+    if file_id is None:  # the same reference taken at the same moment: answer as it did
+        return await upload_clearing_file(ctx, terminal, reference, data)
     await repo.insert_lines(ctx.conn, _rows(file_id, fares, readers, terminal.city_code))
     await _apply(ctx, file_id, terminal)
     found = await repo.file_by_id(ctx.conn, file_id)

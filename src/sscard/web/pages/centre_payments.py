@@ -9,11 +9,12 @@ The same use cases as the API (`/api/v1/payers`, `/api/v1/payment-batches...`,
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.responses import Response, StreamingResponse
+from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
 from sscard.actors.staff.service import StaffSession
@@ -26,10 +27,10 @@ from sscard.payments.collections import service as collections
 from sscard.payments.collections.permissions import REGISTER_PAYEE
 from sscard.payments.collections.rules import DEBIT_LABELS
 from sscard.payments.collections.rules import KIND_LABELS as COLLECTION_LABELS
-from sscard.payments.endpoints import PaymentFileRoute
+from sscard.payments.endpoints import PaymentFileRoute, report_download
 from sscard.payments.permissions import REGISTER_PAYER
-from sscard.payments.report_file import report_lines_csv
 from sscard.payments.rules import KIND_LABELS, STATUS_LABELS, BatchInvalid, PaymentKind
+from sscard.platform.http.deps import runtime
 from sscard.web import i18n
 from sscard.web.pages.centre_common import ADMIN, errors_of, page_context
 from sscard.web.render import render
@@ -173,7 +174,7 @@ async def upload(request: Request, who: StaffSession = Depends(ADMIN)) -> Respon
         if not isinstance(upload_file, UploadFile) or not upload_file.filename:
             raise invalid("file", "请选择要上传的文件", "choose a file to upload")
         content = await upload_file.read(files.MAX_FILE_BYTES + 1)
-        parsed = files.read_batch_file(content)
+        parsed = await asyncio.to_thread(files.read_batch_file, content)
         report = await run(
             request,
             who.actor,
@@ -237,11 +238,4 @@ async def batch_page(
 async def batch_file(
     request: Request, batch_id: int = BatchId, who: StaffSession = Depends(ADMIN)
 ) -> Response:
-    lines = await read(
-        request, who.actor, lambda ctx: payments.batch_lines(ctx, batch_id, None, 0, None)
-    )
-    return StreamingResponse(
-        report_lines_csv(lines, i18n.language(request)),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="payment-batch-{batch_id}.csv"'},
-    )
+    return await report_download(runtime(request), who.actor, batch_id, i18n.language(request))

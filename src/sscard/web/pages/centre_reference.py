@@ -19,6 +19,7 @@ from starlette.datastructures import UploadFile
 from sscard.actors.staff.service import StaffSession
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import DomainError, invalid
+from sscard.kernel.text import ascii_int
 from sscard.platform.validation import InvalidFields
 from sscard.registry.calendar import service as calendar
 from sscard.registry.calendar.schemas import CalendarYearIn
@@ -299,9 +300,10 @@ def _whole(request: Request, refusal: DomainError) -> str:
 
 
 def _year(text: str) -> int:
-    if not text.isascii() or not text.isdigit():
+    year = ascii_int(text, 4)
+    if year is None:
         raise invalid("year", "须为四位年份", "must be a year of four digits")
-    return int(text)
+    return year
 
 
 async def _calendar_file(request: Request, upload: object) -> dict[str, Any]:

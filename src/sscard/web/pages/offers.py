@@ -17,6 +17,7 @@ from fastapi.responses import Response
 from sscard.actors.staff.service import StaffSession
 from sscard.kernel.actor import Actor
 from sscard.kernel.errors import DomainError, invalid
+from sscard.kernel.text import ascii_int
 from sscard.promotions import service as promotions
 from sscard.promotions.permissions import MANAGE_OFFERS
 from sscard.promotions.rules import KIND_LABELS, OfferKind, RedeemAt, Trigger
@@ -135,9 +136,10 @@ def _count(v: dict[str, str], name: str) -> int | None:
     text = v[name].strip()
     if not text:
         return None
-    if not (text.isascii() and text.isdigit()):
-        raise invalid(name, "须为正整数", "a whole number")
-    return int(text)
+    count = ascii_int(text, 9)
+    if count is None:
+        raise invalid(name, "须为不超过9位的正整数", "a whole number of at most 9 digits")
+    return count
 
 
 # ---- the bank counter ----
