@@ -22,6 +22,7 @@ from sqlalchemy import (
     insert,
     literal,
     select,
+    text,
     update,
 )
 from sqlalchemy.exc import IntegrityError
@@ -135,10 +136,16 @@ async def insert_payments(conn: AsyncConnection, rows: Iterable[Row]) -> bool:
 # ---- routing (SPEC PAY-1/2, REP-3) ----
 
 
-async def route_batch(conn: AsyncConnection, batch_id: int, now: datetime) -> None:
+async def route_batch(
+    conn: AsyncConnection, batch_id: int, now: datetime, *, large: bool = False
+) -> None:
     """Every line of the batch routed by rules.route, in four statements: the person by the
     number's index; an unknown person returned; the person's newest card; its states mapped
-    to instructed, held or returned by the routing table."""
+    to instructed, held or returned by the routing table. A `large` batch on PostgreSQL has
+    the table's statistics refreshed first (inside the transaction, its own rows counted): the
+    planner otherwise takes the batch for one row and joins a million by nested loops."""
+    if large and conn.dialect.name == "postgresql":
+        await conn.execute(text("ANALYZE payments"))
     in_batch = P.c.batch_id == batch_id
     await conn.execute(
         update(P)

@@ -54,6 +54,7 @@ from sscard.platform.outbox.service import endpoint_secret
 from sscard.registry.documents import social_security_number_reason
 
 SEAL_IN_THREAD_FROM = 2_000  # lines; below this the numbers are indexed on the loop
+ANALYZE_FROM = 10_000  # lines; from here the planner is told the batch's size (route_batch)
 
 
 # ---- payers ----
@@ -189,7 +190,7 @@ async def submit_batch(
     rows = _rows(ctx, batch_id, payer["code"], lines, indexes)
     if not await repo.insert_payments(ctx.conn, rows):
         raise ReferencesTakenMeanwhile(field="lines")
-    await repo.route_batch(ctx.conn, batch_id, ctx.now)
+    await repo.route_batch(ctx.conn, batch_id, ctx.now, large=len(lines) >= ANALYZE_FROM)
     await _instruct(ctx, repo.P.c.batch_id == batch_id, f"CB-{batch_id}", batch_id)
     change = Change("payment_batch", batch_id, "submitted", None, payer["code"], reference)
     await record(ctx.conn, ctx.actor, ctx.now, change)
