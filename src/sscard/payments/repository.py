@@ -7,11 +7,14 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from asyncpg.exceptions import UniqueViolationError
 from sqlalchemy import (
     ARRAY,
+    BigInteger,
+    Column,
     Integer,
+    MetaData,
     String,
+    Table,
     and_,
     any_,
     bindparam,
@@ -122,48 +125,116 @@ async def references_used(
     return used
 
 
-async def insert_payments(conn: AsyncConnection, rows: Iterable[Row]) -> bool:
-    """The batch's lines, by COPY on PostgreSQL (kernel.db.copy_in); False when a payer
-    reference was taken meanwhile by another batch committed first (the transaction is then
-    to be rolled back)."""
+# The batch's lines, staged: COPYed into a temporary table, then stored routed in one
+# INSERT ... SELECT, so that each payment row is written once (four UPDATEs of a million rows,
+# each rewriting every row and its indexes, took minutes).
+LINES = Table(
+    "payment_lines",
+    MetaData(),
+    Column("line_no", Integer),
+    Column("payer_reference", String(40)),
+    Column("ssn_index", String(64)),
+    Column("ssn_masked", String(32)),
+    Column("amount_fen", BigInteger),
+    Column("kind", String(16)),
+    Column("period", String(7)),
+)
+STAGE_COLUMNS = (
+    "line_no integer, payer_reference varchar(40), ssn_index varchar(64),"
+    " ssn_masked varchar(32), amount_fen bigint, kind varchar(16), period varchar(7)"
+)
+
+
+async def store_routed(
+    conn: AsyncConnection,
+    batch_id: int,
+    payer_code: str,
+    rows: Iterable[Row],
+    now: datetime,
+    prefix: str,
+) -> bool:
+    """SPEC PAY-1/2, REP-3: the batch's lines (LINES' columns) stored, each routed by the
+    routing table to the person's newest card and the instructed ones numbered per bank,
+    CREDITS_PER_INSTRUCTION to an instruction `<prefix>-<bank>-<n>`, in one statement after
+    the staging COPY. False when a payer reference was taken meanwhile by another batch
+    committed first (the transaction is then to be rolled back)."""
+    postgres = conn.dialect.name == "postgresql"
+    if postgres:
+        await conn.execute(text(f"CREATE TEMPORARY TABLE payment_lines ({STAGE_COLUMNS})"
+                                " ON COMMIT DROP"))  # fmt: skip
+    else:
+        await conn.execute(text("DROP TABLE IF EXISTS temp.payment_lines"))
+        await conn.execute(text(f"CREATE TEMPORARY TABLE payment_lines ({STAGE_COLUMNS})"))
+    await copy_in(conn, LINES, rows)
+    if postgres:
+        await conn.execute(text("ANALYZE payment_lines"))
+        await conn.execute(text("SET LOCAL work_mem = '256MB'"))  # the numbering's sort
     try:
-        await copy_in(conn, P, rows)
-    except (IntegrityError, UniqueViolationError):
+        async with conn.begin_nested():
+            await conn.execute(insert(P).from_select(PAYMENT_COLUMNS, _routed(batch_id,
+                                                     payer_code, now, prefix)))  # fmt: skip
+    except IntegrityError:
         return False
+    finally:
+        if not postgres:
+            await conn.execute(text("DROP TABLE IF EXISTS temp.payment_lines"))
     return True
 
 
-# ---- routing (SPEC PAY-1/2, REP-3) ----
+PAYMENT_COLUMNS = [
+    "batch_id", "line_no", "payer_code", "payer_reference", "ssn_index", "ssn_masked",
+    "person_id", "amount_fen", "kind", "period", "status", "reason", "card_id", "bank_code",
+    "instruction_id", "created_at", "updated_at",
+]  # fmt: skip
 
 
-async def route_batch(
-    conn: AsyncConnection, batch_id: int, now: datetime, *, large: bool = False
-) -> None:
-    """Every line of the batch routed by rules.route, in four statements: the person by the
-    number's index; an unknown person returned; the person's newest card; its states mapped
-    to instructed, held or returned by the routing table. A `large` batch on PostgreSQL has
-    the table's statistics refreshed first (inside the transaction, its own rows counted): the
-    planner otherwise takes the batch for one row and joins a million by nested loops."""
-    if large and conn.dialect.name == "postgresql":
-        await conn.execute(text("ANALYZE payments"))
-    in_batch = P.c.batch_id == batch_id
-    await conn.execute(
-        update(P)
-        .where(in_batch, P.c.ssn_index == persons.c.ssn_index)
-        .values(person_id=persons.c.id)
+def _routed(batch_id: int, payer_code: str, now: datetime, prefix: str) -> Any:
+    """The staged lines joined to their persons and newest cards, routed and numbered."""
+    newer = cards.alias("newer")
+    newest = (
+        select(func.max(newer.c.id))
+        .where(newer.c.person_id == persons.c.id)
+        .correlate(persons)
+        .scalar_subquery()
     )
-    await conn.execute(
-        update(P)
-        .where(in_batch, P.c.person_id.is_(None))
-        .values(status=PaymentStatus.RETURNED.value, reason=Reason.UNKNOWN_PERSON.value)
+    by_card_status, by_card_reason = _routing_cases(_routing_key())
+    status = case(
+        (persons.c.id.is_(None), PaymentStatus.RETURNED.value),
+        (cards.c.id.is_(None), HELD),
+        else_=by_card_status,
     )
-    newest = newest_cards(select(P.c.person_id).where(in_batch)).subquery()
-    await conn.execute(
-        update(P)
-        .where(in_batch, P.c.person_id == newest.c.person_id)
-        .values(card_id=newest.c.card_id)
+    reason = case(
+        (persons.c.id.is_(None), Reason.UNKNOWN_PERSON.value),
+        (cards.c.id.is_(None), Reason.NO_CARD.value),
+        else_=by_card_reason,
     )
-    await _apply_routing(conn, in_batch, now)
+    joined = LINES.outerjoin(persons, persons.c.ssn_index == LINES.c.ssn_index).outerjoin(
+        cards, cards.c.id == newest
+    )
+    routed = (
+        select(
+            LINES,
+            persons.c.id.label("person_id"),
+            cards.c.id.label("card_id"),
+            cards.c.bank_code,
+            status.label("status"),
+            reason.label("reason"),
+        )
+        .select_from(joined)
+        .subquery()
+    )
+    r = routed.c
+    rank = func.row_number(type_=Integer).over(
+        partition_by=(r.status, r.bank_code), order_by=r.line_no
+    )
+    label = (literal(f"{prefix}-") + r.bank_code + literal("-")
+             + cast((rank - 1) // CREDITS_PER_INSTRUCTION, String))  # fmt: skip
+    return select(
+        literal(batch_id), r.line_no, literal(payer_code), r.payer_reference, r.ssn_index,
+        r.ssn_masked, r.person_id, r.amount_fen, r.kind, r.period, r.status, r.reason,
+        r.card_id, r.bank_code, case((r.status == INSTRUCTED, label), else_=None),
+        literal(now), literal(now),
+    )  # fmt: skip
 
 
 def newest_cards(person_ids: Any) -> Any:

@@ -13,7 +13,7 @@ import asyncio
 import hashlib
 import secrets
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -54,7 +54,6 @@ from sscard.platform.outbox.service import endpoint_secret
 from sscard.registry.documents import social_security_number_reason
 
 SEAL_IN_THREAD_FROM = 2_000  # lines; below this the numbers are indexed on the loop
-ANALYZE_FROM = 10_000  # lines; from here the planner is told the batch's size (route_batch)
 
 
 # ---- payers ----
@@ -187,11 +186,11 @@ async def submit_batch(
     )
     if batch_id is None:  # the same reference committed by another request meanwhile
         return await _sent_again(ctx, payer["code"], reference, content)
-    rows = _rows(ctx, batch_id, payer["code"], lines, indexes)
-    if not await repo.insert_payments(ctx.conn, rows):
+    prefix = f"CB-{batch_id}"
+    rows = _staged(lines, indexes)
+    if not await repo.store_routed(ctx.conn, batch_id, payer["code"], rows, ctx.now, prefix):
         raise ReferencesTakenMeanwhile(field="lines")
-    await repo.route_batch(ctx.conn, batch_id, ctx.now, large=len(lines) >= ANALYZE_FROM)
-    await _instruct(ctx, repo.P.c.batch_id == batch_id, f"CB-{batch_id}", batch_id)
+    await _instruct(ctx, repo.P.c.batch_id == batch_id, prefix, batch_id)
     change = Change("payment_batch", batch_id, "submitted", None, payer["code"], reference)
     await record(ctx.conn, ctx.actor, ctx.now, change)
     batch = await repo.batch_by_id(ctx.conn, batch_id)
@@ -293,23 +292,17 @@ async def _indexes(ctx: Ctx, lines: Sequence[Line]) -> list[str]:
     return await asyncio.to_thread(work)
 
 
-def _rows(ctx: Ctx, batch_id: int, payer_code: str, lines: Sequence[Line], indexes: list[str]):  # type: ignore[no-untyped-def]
-    now = ctx.now
+def _staged(lines: Sequence[Line], indexes: list[str]) -> Iterator[Row]:
+    """The lines as the staging table takes them (repository.LINES), numbers sealed."""
     for number, (line, index) in enumerate(zip(lines, indexes, strict=True), start=1):
         yield {
-            "batch_id": batch_id,
             "line_no": number,
-            "payer_code": payer_code,
             "payer_reference": line.payer_reference,
             "ssn_index": index,
             "ssn_masked": mask_ssn(normalise_number(line.ssn)),
             "amount_fen": line.amount_fen,
             "kind": line.kind,
             "period": line.period,
-            "status": PaymentStatus.HELD.value,
-            "reason": Reason.NO_CARD.value,
-            "created_at": now,
-            "updated_at": now,
         }
 
 
