@@ -26,6 +26,7 @@ from sqlalchemy import (
     literal,
     select,
     text,
+    true,
     update,
 )
 from sqlalchemy.exc import IntegrityError
@@ -171,8 +172,8 @@ async def store_routed(
         await conn.execute(text("SET LOCAL work_mem = '256MB'"))  # the numbering's sort
     try:
         async with conn.begin_nested():
-            await conn.execute(insert(P).from_select(PAYMENT_COLUMNS, _routed(batch_id,
-                                                     payer_code, now, prefix)))  # fmt: skip
+            routed = _routed(batch_id, payer_code, now, prefix, lateral=postgres)
+            await conn.execute(insert(P).from_select(PAYMENT_COLUMNS, routed))
     except IntegrityError:
         return False
     finally:
@@ -188,35 +189,45 @@ PAYMENT_COLUMNS = [
 ]  # fmt: skip
 
 
-def _routed(batch_id: int, payer_code: str, now: datetime, prefix: str) -> Any:
-    """The staged lines joined to their persons and newest cards, routed and numbered."""
-    newer = cards.alias("newer")
-    newest = (
-        select(func.max(newer.c.id))
-        .where(newer.c.person_id == persons.c.id)
-        .correlate(persons)
-        .scalar_subquery()
-    )
-    by_card_status, by_card_reason = _routing_cases(_routing_key())
+def _routed(batch_id: int, payer_code: str, now: datetime, prefix: str, lateral: bool) -> Any:
+    """The staged lines joined to their persons and newest cards, routed and numbered. On
+    PostgreSQL (`lateral`) each person's newest card is read by its index, newest first, one
+    row (a max(id) subquery as the join key ran twice per line)."""
+    if lateral:
+        card: Any = (
+            select(cards.c.id, cards.c.bank_code, cards.c.hr_status, cards.c.financial_status)
+            .where(cards.c.person_id == persons.c.id)
+            .order_by(cards.c.id.desc())
+            .limit(1)
+            .lateral("newest")
+        )
+        on: Any = true()
+    else:
+        card, newer = cards, cards.alias("newer")
+        on = cards.c.id == (
+            select(func.max(newer.c.id))
+            .where(newer.c.person_id == persons.c.id)
+            .correlate(persons)
+            .scalar_subquery()
+        )
+    by_card_status, by_card_reason = _routing_cases(_routing_key(card))
     status = case(
         (persons.c.id.is_(None), PaymentStatus.RETURNED.value),
-        (cards.c.id.is_(None), HELD),
+        (card.c.id.is_(None), HELD),
         else_=by_card_status,
     )
     reason = case(
         (persons.c.id.is_(None), Reason.UNKNOWN_PERSON.value),
-        (cards.c.id.is_(None), Reason.NO_CARD.value),
+        (card.c.id.is_(None), Reason.NO_CARD.value),
         else_=by_card_reason,
     )
-    joined = LINES.outerjoin(persons, persons.c.ssn_index == LINES.c.ssn_index).outerjoin(
-        cards, cards.c.id == newest
-    )
+    joined = LINES.outerjoin(persons, persons.c.ssn_index == LINES.c.ssn_index).outerjoin(card, on)
     routed = (
         select(
             LINES,
             persons.c.id.label("person_id"),
-            cards.c.id.label("card_id"),
-            cards.c.bank_code,
+            card.c.id.label("card_id"),
+            card.c.bank_code,
             status.label("status"),
             reason.label("reason"),
         )
@@ -247,14 +258,15 @@ def newest_cards(person_ids: Any) -> Any:
     )
 
 
-def _routing_key() -> Any:
-    """hr/financial/deceased of the joined card: the routing table's key."""
+def _routing_key(card: Any = cards) -> Any:
+    """hr/financial/deceased of the joined card (`card`: the cards table or a selection of its
+    id, hr_status, financial_status): the routing table's key."""
     died = exists().where(
-        cancellations.c.card_id == cards.c.id,
+        cancellations.c.card_id == card.c.id,
         cancellations.c.reason == CancellationReason.DEATH.value,
     )
-    dead = case((and_(cards.c.hr_status == HrStatus.CANCELLED.value, died), "1"), else_="0")
-    return cards.c.hr_status + literal("/") + cards.c.financial_status + literal("/") + dead
+    dead = case((and_(card.c.hr_status == HrStatus.CANCELLED.value, died), "1"), else_="0")
+    return card.c.hr_status + literal("/") + card.c.financial_status + literal("/") + dead
 
 
 def _routing_cases(key: Any) -> tuple[Any, Any]:
