@@ -113,6 +113,14 @@ async def authenticate(
 ) -> None:
     """Refuse unless the body is signed with the reporting bank's key, recently (ISS-2)."""
     authorize(ctx.actor, SUBMIT_BANK_REPORT)
+    await verify_bank_signature(ctx, headers, body, tolerance_seconds)
+
+
+async def verify_bank_signature(
+    ctx: Ctx, headers: Mapping[str, str], body: bytes, tolerance_seconds: int
+) -> None:
+    """The body signed with the calling bank system's key, recently: BankNotConnected for a
+    bank with no key, SignatureRefused otherwise. The caller authorizes its own operation."""
     bank = ctx.actor.bank_code or ""
     secret = await endpoint_secret(ctx, bank)
     if secret is None:

@@ -10,16 +10,14 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
-from sscard.banks.protocol import CreditOutcome
 from sscard.kernel.actor import Actor
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.db import MAX_ID
-from sscard.kernel.errors import invalid
 from sscard.kernel.runtime import Runtime
 from sscard.payments import files
 from sscard.payments import service as payments
 from sscard.payments.report_file import report_header, report_lines
-from sscard.payments.rules import PaymentStatus
+from sscard.payments.rules import PaymentStatus, split_answers
 from sscard.payments.schemas import (
     AnswersIn,
     AnswersView,
@@ -259,31 +257,9 @@ async def answer_credits(request: Request, actor: Actor = Depends(current_actor)
     async with rt.unit(actor) as ctx:
         await payments.authenticate_bank(ctx, request.headers, raw, tolerance)
         body = parse_strict(AnswersIn, raw)
-        credited, refused = _split(body)
+        credited, refused = split_answers([a.domain() for a in body.answers], "payment_id")
         result = await payments.record_answers(ctx, body.instruction_id, credited, refused)
     return JSONResponse(jsonable_encoder(result))
-
-
-def _split(body: AnswersIn) -> tuple[list[int], dict[int, str]]:
-    credited: list[int] = []
-    refused: dict[int, str] = {}
-    seen: set[int] = set()
-    for i, a in enumerate(body.answers):
-        where = f"answers[{i}]"
-        if a.payment_id in seen:
-            raise invalid(
-                f"{where}.payment_id", "同一笔款项答复了两次", "answered twice in one body"
-            )
-        seen.add(a.payment_id)
-        if a.outcome is CreditOutcome.CREDITED:
-            if a.reason is not None:
-                raise invalid(f"{where}.reason", "入账成功无需原因", "a credit takes no reason")
-            credited.append(a.payment_id)
-        elif a.reason is None:
-            raise invalid(f"{where}.reason", "拒绝入账须说明原因", "a refusal needs its reason")
-        else:
-            refused[a.payment_id] = a.reason
-    return credited, refused
 
 
 @router.get(

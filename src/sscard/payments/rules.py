@@ -13,13 +13,14 @@ refused.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import Final
 
 from sscard.cards.lifecycle import FinancialStatus, HrStatus
-from sscard.kernel.errors import Conflict, DomainError
+from sscard.kernel.errors import Conflict, DomainError, invalid
 
 MAX_AMOUNT_FEN: Final = 1_000_000_00  # one payment is at most 1,000,000 yuan (a lump sum)
 MAX_LINES_JSON: Final = 2_000  # a JSON batch within the API's body limit; larger: a file
@@ -297,6 +298,42 @@ def period_after(period: str, today: date) -> bool:
     """Whether a YYYY-MM period lies more than a year ahead (a typing error, not a payment)."""
     year, month = int(period[:4]), int(period[5:7])
     return (year - today.year) * 12 + (month - today.month) > 12
+
+
+# ---- the banks' answers (PAY-1) ----
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One answer as a bank sends it: the payment's or debit's id, whether it went through,
+    and the reason when it did not."""
+
+    item_id: int
+    done: bool
+    reason: str | None
+
+
+def split_answers(answers: Sequence[Answer], id_field: str) -> tuple[list[int], dict[int, str]]:
+    """(ids done, refused id -> reason); InvalidInput naming the answer (`answers[i].<id_field>`
+    or `.reason`) for an id answered twice in one body, a success with a reason, or a refusal
+    without one."""
+    done: list[int] = []
+    refused: dict[int, str] = {}
+    seen: set[int] = set()
+    for i, a in enumerate(answers):
+        where = f"answers[{i}]"
+        if a.item_id in seen:
+            raise invalid(f"{where}.{id_field}", "同一笔答复了两次", "answered twice in one body")
+        seen.add(a.item_id)
+        if a.done:
+            if a.reason is not None:
+                raise invalid(f"{where}.reason", "成功无需原因", "a success takes no reason")
+            done.append(a.item_id)
+        elif a.reason is None:
+            raise invalid(f"{where}.reason", "拒绝须说明原因", "a refusal needs its reason")
+        else:
+            refused[a.item_id] = a.reason
+    return done, refused
 
 
 # ---- refusals ----

@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 
 from sscard.banks.protocol import CreditOutcome
 from sscard.kernel.db import MAX_ID
-from sscard.payments.rules import MAX_LINES_JSON, Line, PaymentKind
+from sscard.payments.rules import MAX_LINES_JSON, Answer, Line, PaymentKind
 from sscard.platform.http.request import Body
 
 REFERENCE = r"^[A-Za-z0-9_-]{1,40}$"
@@ -139,6 +139,9 @@ class AnswerIn(Body):
         pattern=r"^[a-z0-9_]{1,64}$",
         description="refused only: a CreditRefusal value or the bank's own code (a-z, 0-9, _)",
     )
+
+    def domain(self) -> Answer:
+        return Answer(self.payment_id, self.outcome is CreditOutcome.CREDITED, self.reason)
 
 
 class AnswersIn(Body):

@@ -19,7 +19,7 @@ from typing import Any
 
 from sscard.actors import service as actors
 from sscard.banks.protocol import Topic
-from sscard.banks.service import BankNotConnected
+from sscard.banks.service import verify_bank_signature
 from sscard.kernel.actor import Actor, Role, authorize
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.db import Row
@@ -49,8 +49,6 @@ from sscard.payments.rules import (
 )
 from sscard.platform.history import Change, record
 from sscard.platform.outbox import service as outbox
-from sscard.platform.outbox import signing
-from sscard.platform.outbox.service import endpoint_secret
 from sscard.registry.documents import social_security_number_reason
 
 SEAL_IN_THREAD_FROM = 2_000  # lines; below this the numbers are indexed on the loop
@@ -501,11 +499,7 @@ async def authenticate_bank(
 ) -> None:
     """Refuse unless the body is signed with the answering bank's key, recently."""
     authorize(ctx.actor, ANSWER_CREDITS)
-    bank = ctx.actor.bank_code or ""
-    secret = await endpoint_secret(ctx, bank)
-    if secret is None:
-        raise BankNotConnected(bank_code=bank)
-    signing.verify(secret, headers, body, ctx.now, tolerance_seconds)
+    await verify_bank_signature(ctx, headers, body, tolerance_seconds)
 
 
 async def record_answers(

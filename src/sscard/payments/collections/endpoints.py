@@ -19,6 +19,7 @@ from sscard.payments.collections.schemas import (
     PayeeIn,
     PayeeView,
 )
+from sscard.payments.rules import split_answers
 from sscard.platform.http.deps import current_actor, read, runtime, write
 from sscard.platform.http.guard import GuardedRoute
 from sscard.platform.http.request import parse_strict, signed_body_openapi
@@ -162,6 +163,6 @@ async def answer_debits(request: Request, actor: Actor = Depends(current_actor))
     async with rt.unit(actor) as ctx:
         await collections.authenticate_bank(ctx, request.headers, raw, tolerance)
         body = parse_strict(DebitAnswersIn, raw)
-        debited, refused = collections.split_answers(body.answers)
+        debited, refused = split_answers([a.domain() for a in body.answers], "debit_id")
         result = await collections.record_debit_answers(ctx, debited, refused)
     return JSONResponse(jsonable_encoder(result))

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 from sscard.banks.protocol import DebitOutcome
 from sscard.kernel.db import MAX_ID
 from sscard.payments.collections.rules import CollectionKind
+from sscard.payments.rules import Answer
 from sscard.platform.http.request import Body
 
 
@@ -84,6 +85,9 @@ class DebitAnswerIn(Body):
         pattern=r"^[a-z0-9_]{1,64}$",
         description="refused only: a DebitRefusal value or the bank's own code (a-z, 0-9, _)",
     )
+
+    def domain(self) -> Answer:
+        return Answer(self.debit_id, self.outcome is DebitOutcome.DEBITED, self.reason)
 
 
 class DebitAnswersIn(Body):

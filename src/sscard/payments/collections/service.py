@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 from sscard.actors import service as actors
-from sscard.banks.protocol import DebitOutcome, Topic
-from sscard.banks.service import BankNotConnected
+from sscard.banks.protocol import Topic
+from sscard.banks.service import verify_bank_signature
 from sscard.cards.events import card_key
 from sscard.cards.lifecycle import FinancialStatus, HrStatus
 from sscard.kernel.actor import Role, authorize
@@ -41,8 +40,6 @@ from sscard.payments.collections.rules import (
 from sscard.payments.rules import AnswerConflicts
 from sscard.platform.history import Change, record
 from sscard.platform.outbox import service as outbox
-from sscard.platform.outbox import signing
-from sscard.platform.outbox.service import endpoint_secret
 
 # ---- payees ----
 
@@ -374,11 +371,7 @@ async def authenticate_bank(
 ) -> None:
     """Refuse unless the body is signed with the answering bank's key, recently."""
     authorize(ctx.actor, ANSWER_DEBITS)
-    bank = ctx.actor.bank_code or ""
-    secret = await endpoint_secret(ctx, bank)
-    if secret is None:
-        raise BankNotConnected(bank_code=bank)
-    signing.verify(secret, headers, body, ctx.now, tolerance_seconds)
+    await verify_bank_signature(ctx, headers, body, tolerance_seconds)
 
 
 async def record_debit_answers(ctx: Ctx, debited: Sequence[int], refused: Mapping[int, str]) -> Row:
@@ -418,25 +411,3 @@ def _debit_conflicts(
         ):
             late.append(i)
     return late
-
-
-def split_answers(answers: Sequence[Any]) -> tuple[list[int], dict[int, str]]:
-    """(debited ids, refused id -> reason) of parsed answers; InvalidInput naming the answer
-    for a debit answered twice in one body, a debit with a reason or a refusal without."""
-    debited: list[int] = []
-    refused: dict[int, str] = {}
-    seen: set[int] = set()
-    for i, a in enumerate(answers):
-        where = f"answers[{i}]"
-        if a.debit_id in seen:
-            raise invalid(f"{where}.debit_id", "同一笔扣款答复了两次", "answered twice in one body")
-        seen.add(a.debit_id)
-        if a.outcome is DebitOutcome.DEBITED:
-            if a.reason is not None:
-                raise invalid(f"{where}.reason", "扣款成功无需原因", "a debit takes no reason")
-            debited.append(a.debit_id)
-        elif a.reason is None:
-            raise invalid(f"{where}.reason", "拒绝扣款须说明原因", "a refusal needs its reason")
-        else:
-            refused[a.debit_id] = a.reason
-    return debited, refused
