@@ -267,8 +267,15 @@ async def answer_credits(request: Request, actor: Actor = Depends(current_actor)
     summary="The benefit payments made to me, newest first, with where each stands (PAY-1/2)",
     responses=answers(list[MyPayment]),  # type: ignore[arg-type]
 )
-async def my_payments(request: Request, actor: Actor = Depends(current_actor)) -> Response:
-    return await read(request, actor, payments.my_payments)
+async def my_payments(
+    request: Request,
+    before_id: int | None = Query(
+        None, ge=1, le=MAX_ID, description="the next page: payments older than this payment_id"
+    ),
+    limit: int = Query(100, ge=1, le=500),
+    actor: Actor = Depends(current_actor),
+) -> Response:
+    return await read(request, actor, lambda ctx: payments.my_payments(ctx, limit, before_id))
 
 
 @router.get(

@@ -31,6 +31,7 @@ from sscard.units.workbook import (
 )
 
 MAX_FILE_BYTES: Final = 128 * 1024 * 1024  # a million lines of CSV is about 70 MB
+MAX_COLUMNS: Final = 64  # of a workbook's sheet read: the payer's own columns may come first
 HEADERS: Final = {
     "ssn": ("ssn", "社会保障号码", "社会保障号", "身份证号码"),
     "amount_fen": ("amount_fen", "金额（分）", "金额(分)"),
@@ -48,6 +49,17 @@ class PaymentFileColumns(DomainError):
     rule = "PAY-1"
     message_zh = "发放文件第一行须为表头，缺少：{missing}（可用中文或英文列名）"
     message_en = "The file's first line must be its header; missing: {missing} (English or Chinese)"
+
+
+class PaymentFileColumnsAmbiguous(DomainError):
+    code = "payment_file_columns_ambiguous"
+    status = 422
+    rule = "PAY-1"
+    message_zh = "发放文件的表头有歧义：{columns}；每项只能有一列，金额只能用分或元之一"
+    message_en = (
+        "The file's header is ambiguous: {columns}; one column each, and the amount either in"
+        " fen or in yuan"
+    )
 
 
 class PaymentFileTooLong(DomainError):
@@ -68,7 +80,8 @@ class ParsedFile:
 
 def read_batch_file(data: bytes) -> ParsedFile:
     """The payments of an uploaded file, its kind told by its content. Raises FileTooLarge,
-    OldExcelFormat, NotAWorkbook, CsvUnreadable, PaymentFileColumns or PaymentFileTooLong."""
+    OldExcelFormat, NotAWorkbook, CsvUnreadable, PaymentFileColumns,
+    PaymentFileColumnsAmbiguous or PaymentFileTooLong."""
     if len(data) > MAX_FILE_BYTES:
         raise FileTooLarge(field="file", limit_mb=MAX_FILE_BYTES // (1024 * 1024))
     if data[:4] == b"\xd0\xcf\x11\xe0":
@@ -104,7 +117,7 @@ def _xlsx_rows(data: bytes) -> Iterator[Sequence[Any]]:
         ) from None
     try:
         sheet = book.worksheets[0] if book.worksheets else None
-        rows = [] if sheet is None else list(sheet.iter_rows(max_col=12, values_only=True))
+        rows = [] if sheet is None else list(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True))
     finally:
         book.close()
     return iter(rows)
@@ -128,13 +141,22 @@ def _non_empty(rows: Iterable[Sequence[Any]]) -> Iterator[Sequence[Any]]:
 
 
 def _columns(header: Sequence[Any]) -> dict[str, int]:
+    """Each known column's position; PaymentFileColumns when one is missing,
+    PaymentFileColumnsAmbiguous when one is named twice or the amount is in fen and in yuan
+    (a file read by the wrong one would pay 100 times too much or too little)."""
     names = [_text(h) for h in header]
     found: dict[str, int] = {}
+    repeated: list[str] = []
     for key, aliases in HEADERS.items():
-        for i, name in enumerate(names):
-            if name in aliases:
-                found[key] = i
-                break
+        at = [i for i, name in enumerate(names) if name in aliases]
+        if at:
+            found[key] = at[0]
+        if len(at) > 1:
+            repeated.append(key)
+    if "amount_fen" in found and "amount_yuan" in found:
+        repeated.append("amount_fen + amount_yuan")
+    if repeated:
+        raise PaymentFileColumnsAmbiguous(field="file", columns=", ".join(repeated))
     missing = [k for k in ("ssn", "kind", "period", "payer_reference") if k not in found]
     if "amount_fen" not in found and "amount_yuan" not in found:
         missing.append("amount_fen | amount_yuan")
@@ -170,7 +192,7 @@ def _line(
         problems.append(
             LineProblem(
                 number,
-                "amount_fen",
+                "amount_fen" if "amount_fen" in columns else "amount_yuan",
                 "金额无法读取：分须为整数，元最多两位小数",
                 "the amount cannot be read: fen are whole, yuan have at most two decimals",
             )

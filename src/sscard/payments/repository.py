@@ -3,7 +3,8 @@ set-based statements whatever its size, credit instructions and the banks' answe
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import asyncio
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -27,6 +28,7 @@ from sqlalchemy import (
     select,
     text,
     true,
+    union_all,
     update,
 )
 from sqlalchemy.exc import IntegrityError
@@ -105,23 +107,24 @@ async def list_batches(
     return await fetch_all(conn, stmt)
 
 
+async def set_batch_totals(conn: AsyncConnection, batch_id: int, lines: int, fen: int) -> None:
+    await conn.execute(update(B).where(B.c.id == batch_id).values(line_count=lines, total_fen=fen))
+
+
 async def references_used(
-    conn: AsyncConnection, payer_code: str, references: Sequence[str]
+    conn: AsyncConnection, payer_code: str, references: Sequence[str], other_than: int
 ) -> set[str]:
-    """Which of these payer references the payer used before, in one statement on PostgreSQL
-    (an array) and in IN lists of ANY_CHUNK elsewhere."""
+    """Which of these payer references the payer used in a batch other than `other_than`,
+    in one statement on PostgreSQL (an array) and in IN lists of ANY_CHUNK elsewhere."""
     used: set[str] = set()
+    mine = and_(P.c.payer_code == payer_code, P.c.batch_id != other_than)
     if conn.dialect.name == "postgresql":
         wanted = bindparam("refs", list(references), type_=ARRAY(String))
-        stmt = select(P.c.payer_reference).where(
-            P.c.payer_code == payer_code, P.c.payer_reference == any_(wanted)
-        )
+        stmt = select(P.c.payer_reference).where(mine, P.c.payer_reference == any_(wanted))
         return set((await conn.execute(stmt)).scalars())
     for start in range(0, len(references), ANY_CHUNK):
         part = references[start : start + ANY_CHUNK]
-        stmt = select(P.c.payer_reference).where(
-            P.c.payer_code == payer_code, P.c.payer_reference.in_(part)
-        )
+        stmt = select(P.c.payer_reference).where(mine, P.c.payer_reference.in_(part))
         used |= set((await conn.execute(stmt)).scalars())
     return used
 
@@ -153,13 +156,34 @@ async def store_routed(
     rows: Iterable[Row],
     now: datetime,
     prefix: str,
+    on_staged: Callable[[], None] = lambda: None,
 ) -> bool:
     """SPEC PAY-1/2, REP-3: the batch's lines (LINES' columns) stored, each routed by the
     routing table to the person's newest card and the instructed ones numbered per bank,
     CREDITS_PER_INSTRUCTION to an instruction `<prefix>-<bank>-<n>`, in one statement after
-    the staging COPY. False when a payer reference was taken meanwhile by another batch
-    committed first (the transaction is then to be rolled back)."""
+    the staging COPY; `on_staged()` is called as that statement starts (the caller's own work
+    goes on meanwhile). All in a savepoint: False when a payer reference was taken (by this
+    batch's own lines or by another's); a database error (a value too long or too large for
+    its column) leaves nothing and is raised."""
     postgres = conn.dialect.name == "postgresql"
+    try:
+        async with conn.begin_nested():
+            await _stage(conn, rows, postgres)
+            routed = _routed(batch_id, payer_code, now, prefix, lateral=postgres)
+            storing = asyncio.ensure_future(
+                conn.execute(insert(P).from_select(PAYMENT_COLUMNS, routed))
+            )
+            on_staged()
+            await storing
+    except IntegrityError:
+        return False
+    finally:
+        if not postgres:
+            await conn.execute(text("DROP TABLE IF EXISTS temp.payment_lines"))
+    return True
+
+
+async def _stage(conn: AsyncConnection, rows: Iterable[Row], postgres: bool) -> None:
     if postgres:
         await conn.execute(text(f"CREATE TEMPORARY TABLE payment_lines ({STAGE_COLUMNS})"
                                 " ON COMMIT DROP"))  # fmt: skip
@@ -170,16 +194,6 @@ async def store_routed(
     if postgres:
         await conn.execute(text("ANALYZE payment_lines"))
         await conn.execute(text("SET LOCAL work_mem = '256MB'"))  # the numbering's sort
-    try:
-        async with conn.begin_nested():
-            routed = _routed(batch_id, payer_code, now, prefix, lateral=postgres)
-            await conn.execute(insert(P).from_select(PAYMENT_COLUMNS, routed))
-    except IntegrityError:
-        return False
-    finally:
-        if not postgres:
-            await conn.execute(text("DROP TABLE IF EXISTS temp.payment_lines"))
-    return True
 
 
 PAYMENT_COLUMNS = [
@@ -210,18 +224,27 @@ def _routed(batch_id: int, payer_code: str, now: datetime, prefix: str, lateral:
             .correlate(persons)
             .scalar_subquery()
         )
-    by_card_status, by_card_reason = _routing_cases(_routing_key(card))
+    routes = _routes()
     status = case(
         (persons.c.id.is_(None), PaymentStatus.RETURNED.value),
         (card.c.id.is_(None), HELD),
-        else_=by_card_status,
+        else_=func.coalesce(routes.c.status, HELD),
     )
     reason = case(
         (persons.c.id.is_(None), Reason.UNKNOWN_PERSON.value),
         (card.c.id.is_(None), Reason.NO_CARD.value),
-        else_=by_card_reason,
+        else_=routes.c.reason,
     )
-    joined = LINES.outerjoin(persons, persons.c.ssn_index == LINES.c.ssn_index).outerjoin(card, on)
+    by_route = and_(
+        routes.c.hr == card.c.hr_status,
+        routes.c.fin == card.c.financial_status,
+        routes.c.dead == _deceased(card),
+    )
+    joined = (
+        LINES.outerjoin(persons, persons.c.ssn_index == LINES.c.ssn_index)
+        .outerjoin(card, on)
+        .outerjoin(routes, by_route)
+    )
     routed = (
         select(
             LINES,
@@ -256,6 +279,32 @@ def newest_cards(person_ids: Any) -> Any:
         .where(cards.c.person_id.in_(person_ids))
         .group_by(cards.c.person_id)
     )
+
+
+def _routes() -> Any:
+    """rules.routing_table() as a table (hr, fin, dead 0|1, status, reason) for the batch to
+    be joined to by its cards' states: one hash lookup per line, where a CASE over every
+    combination compared strings sixty times."""
+    rows = [
+        select(
+            literal(hr.value, String).label("hr"),
+            literal(fin.value, String).label("fin"),
+            literal(int(dead), Integer).label("dead"),
+            literal(r.status.value, String).label("status"),
+            literal(r.reason.value if r.reason else None, String).label("reason"),
+        )
+        for hr, fin, dead, r in rules.routing_table()
+    ]
+    return union_all(*rows).subquery("routes")
+
+
+def _deceased(card: Any) -> Any:
+    """1 when the card was cancelled on its holder's death (SPEC PAY-2: returned), else 0."""
+    died = exists().where(
+        cancellations.c.card_id == card.c.id,
+        cancellations.c.reason == CancellationReason.DEATH.value,
+    )
+    return case((and_(card.c.hr_status == HrStatus.CANCELLED.value, died), 1), else_=0)
 
 
 def _routing_key(card: Any = cards) -> Any:
@@ -502,14 +551,25 @@ async def batch_payments(
     return await fetch_all(conn, stmt)
 
 
-async def person_payments(conn: AsyncConnection, person_id: int, limit: int) -> list[Row]:
+async def person_payments(
+    conn: AsyncConnection, person_id: int, limit: int, before_id: int | None = None
+) -> list[Row]:
+    """The person's payments, newest first, with their payers' names and the card number."""
     stmt = (
-        select(P, payers.c.name_zh.label("payer_name_zh"), payers.c.name_en.label("payer_name_en"))
+        select(
+            P,
+            payers.c.name_zh.label("payer_name_zh"),
+            payers.c.name_en.label("payer_name_en"),
+            cards.c.card_number,
+        )
         .join(payers, payers.c.code == P.c.payer_code)
+        .outerjoin(cards, cards.c.id == P.c.card_id)
         .where(P.c.person_id == person_id)
         .order_by(P.c.id.desc())
         .limit(limit)
     )
+    if before_id is not None:
+        stmt = stmt.where(P.c.id < before_id)
     return await fetch_all(conn, stmt)
 
 

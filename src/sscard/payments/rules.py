@@ -133,6 +133,24 @@ class Reason(StrEnum):
         return REASON_TEXTS[self][1]
 
 
+# The banks' refusal codes (banks.protocol CreditRefusal, DebitRefusal, and the generic one
+# a bank sends without a reason) as people read them; a bank's own code is shown as it came.
+BANK_REFUSALS: Final = {
+    "no_account": ("银行没有此卡的账户", "the bank holds no account for the card"),
+    "account_closed": ("银行账户已销户", "the bank account is closed"),
+    "account_not_active": ("银行账户未激活", "the bank account is not activated"),
+    "account_lost": ("银行账户已挂失", "the bank account is reported lost"),
+    "insufficient_funds": ("账户余额不足", "not enough money in the account"),
+    "refused_by_bank": ("银行未说明原因", "the bank gave no reason"),
+}
+
+
+def bank_refusal_texts(code: str) -> tuple[str, str]:
+    """(zh, en) of a bank's refusal: its standard codes in words, another code as sent."""
+    zh, en = BANK_REFUSALS.get(code, (code, code))
+    return f"银行拒绝：{zh}", f"refused by the bank: {en}"
+
+
 REASON_TEXTS: Final = {
     Reason.NO_CARD: (
         "本人尚未领取社会保障卡：请申领社会保障卡并到银行网点激活金融功能",
@@ -140,9 +158,9 @@ REASON_TEXTS: Final = {
         " at the bank",
     ),
     Reason.FINANCIAL_NOT_ACTIVE: (
-        "社会保障卡金融功能未激活：请持卡和身份证到发卡银行网点激活金融功能（ISS-6）",
+        "社会保障卡金融功能未激活：请持卡和身份证到发卡银行网点激活金融功能",
         "the card's financial function is not active: activate it at the card's bank with the"
-        " card and ID (ISS-6)",
+        " card and ID",
     ),
     Reason.ACCOUNT_LOST: (
         "银行账户已挂失：解除挂失或补领新卡并激活后自动发放",

@@ -15,6 +15,7 @@ import secrets
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from sscard.actors import service as actors
@@ -158,42 +159,108 @@ async def submit_batch(
     payer = await _acting_payer(ctx, payer_code)
     if not rules.REFERENCE.fullmatch(reference):
         raise invalid("reference", "须为1至40位字母、数字、_或-", "1 to 40 of A-Z, 0-9, _ or -")
-    content = _content_hash(lines)
+    if not lines:
+        raise invalid("lines", "批次中没有款项", "the batch holds no payment")
+    ssns = await _off_loop(len(lines), lambda: [normalise_number(line.ssn) for line in lines])
+    content = _content_hash(lines, ssns)
     if await repo.batch_by_reference(ctx.conn, payer["code"], reference) is not None:
         return await _sent_again(ctx, payer["code"], reference, content)
-    try:
-        await _check_lines(ctx, payer, lines, read_problems)
-    except BatchInvalid:
-        # its references may be "used" by this very batch, committed by a request sent at once
-        if await repo.batch_by_reference(ctx.conn, payer["code"], reference) is not None:
-            return await _sent_again(ctx, payer["code"], reference, content)
-        raise
-    indexes = await _indexes(ctx, lines)
-    batch_id = await repo.insert_batch(
-        ctx.conn,
-        {
-            "payer_code": payer["code"],
-            "reference": reference,
-            "content_hash": content,
-            "source": source,
-            "line_count": len(lines),
-            "total_fen": sum(line.amount_fen for line in lines),
-            "submitted_at": ctx.now,
-            "actor_id": ctx.actor.id,
-        },
-    )
+    batch_id = await repo.insert_batch(ctx.conn, _batch_row(ctx, payer, reference, content, source))
     if batch_id is None:  # the same reference committed by another request meanwhile
         return await _sent_again(ctx, payer["code"], reference, content)
     prefix = f"CB-{batch_id}"
-    rows = _staged(lines, indexes)
-    if not await repo.store_routed(ctx.conn, batch_id, payer["code"], rows, ctx.now, prefix):
-        raise ReferencesTakenMeanwhile(field="lines")
-    await _instruct(ctx, repo.P.c.batch_id == batch_id, prefix, batch_id)
+    await _store_checked(ctx, payer, batch_id, lines, ssns, read_problems)
+    await repo.set_batch_totals(ctx.conn, batch_id, len(lines), sum(x.amount_fen for x in lines))
+    await _instruct(ctx, repo.P.c.batch_id == batch_id, prefix, batch_id, numbered=True)
     change = Change("payment_batch", batch_id, "submitted", None, payer["code"], reference)
     await record(ctx.conn, ctx.actor, ctx.now, change)
     batch = await repo.batch_by_id(ctx.conn, batch_id)
     assert batch is not None
     return {**await _report(ctx, batch), "duplicate": False}
+
+
+def _batch_row(ctx: Ctx, payer: Row, reference: str, content: str, source: str) -> Row:
+    """The batch's row before its lines are stored; its totals are set once they are
+    checked (a line's amount may be too large for any column)."""
+    return {
+        "payer_code": payer["code"],
+        "reference": reference,
+        "content_hash": content,
+        "source": source,
+        "line_count": 0,
+        "total_fen": 0,
+        "submitted_at": ctx.now,
+        "actor_id": ctx.actor.id,
+    }
+
+
+async def _store_checked(
+    ctx: Ctx,
+    payer: Row,
+    batch_id: int,
+    lines: Sequence[Line],
+    ssns: Sequence[str],
+    read_problems: Sequence[LineProblem],
+) -> None:
+    """The lines stored routed (repository.store_routed) while they are checked in a thread:
+    the database routes a million lines on its own core while Python checks them on the
+    other. BatchInvalid (the savepoint of the lines rolled back, the unit to be rolled back)
+    lists every problem: the lines' own, references used before, those read from the file."""
+    kinds = frozenset(payer["kinds"])
+    judging: list[asyncio.Future[tuple[list[LineProblem], dict[str, int]]]] = []
+
+    def judge() -> None:
+        work = partial(_judge_lines, lines, kinds, ctx.today, read_problems)
+        judging.append(asyncio.ensure_future(_off_loop(len(lines), work)))
+
+    indexes = await _indexes(ctx, ssns)
+    rows = _staged(lines, ssns, indexes)
+    prefix = f"CB-{batch_id}"
+    try:
+        stored = await repo.store_routed(
+            ctx.conn, batch_id, payer["code"], rows, ctx.now, prefix, on_staged=judge
+        )
+    except Exception:  # a value the checks refuse (too long, too large) broke the statement
+        problems, _seen = await (judging[0] if judging else _judged_now(judge, judging))
+        if problems:
+            raise _batch_invalid(problems) from None
+        raise
+    problems, seen = await (judging[0] if judging else _judged_now(judge, judging))
+    if problems or not stored:
+        used = await repo.references_used(ctx.conn, payer["code"], list(seen), batch_id)
+        problems += [_used_before(seen[r]) for r in sorted(used, key=seen.__getitem__)]
+        if problems:
+            raise _batch_invalid(problems)
+        raise ReferencesTakenMeanwhile(field="lines")
+
+
+def _judged_now(
+    judge: Any, judging: list[asyncio.Future[tuple[list[LineProblem], dict[str, int]]]]
+) -> asyncio.Future[tuple[list[LineProblem], dict[str, int]]]:
+    judge()
+    return judging[0]
+
+
+def _used_before(line: int) -> LineProblem:
+    return LineProblem(
+        line,
+        "payer_reference",
+        "该编号的款项已在此前批次中发放，不会重复发放",
+        "a payment with this reference was in an earlier batch: never paid twice",
+    )
+
+
+def _batch_invalid(problems: list[LineProblem]) -> BatchInvalid:
+    problems.sort(key=lambda p: p.line)
+    return BatchInvalid(problems[: rules.MAX_PROBLEMS_SHOWN], len(problems))
+
+
+async def _off_loop(size: int, work: Any) -> Any:
+    """work() on the loop for a small batch, in a thread for a large one (a million lines
+    take seconds)."""
+    if size < SEAL_IN_THREAD_FROM:
+        return work()
+    return await asyncio.to_thread(work)
 
 
 async def _sent_again(ctx: Ctx, payer_code: str, reference: str, content: str) -> Row:
@@ -216,38 +283,14 @@ class ReferencesTakenMeanwhile(Conflict):
     )
 
 
-def _content_hash(lines: Sequence[Line]) -> str:
+def _content_hash(lines: Sequence[Line], ssns: Sequence[str]) -> str:
+    """SHA-256 of the lines as they are paid: a number written in lower case or full-width
+    digits is the same number (the same batch sent again)."""
     digest = hashlib.sha256()
-    for line in lines:
-        fields = (line.ssn, str(line.amount_fen), line.kind, line.period, line.payer_reference)
+    for line, ssn in zip(lines, ssns, strict=True):
+        fields = (ssn, str(line.amount_fen), line.kind, line.period, line.payer_reference)
         digest.update("\x1f".join(fields).encode() + b"\x1e")
     return digest.hexdigest()
-
-
-async def _check_lines(
-    ctx: Ctx, payer: Row, lines: Sequence[Line], read_problems: Sequence[LineProblem]
-) -> None:
-    if not lines:
-        raise invalid("lines", "批次中没有款项", "the batch holds no payment")
-    kinds = frozenset(payer["kinds"])
-    args = (lines, kinds, ctx.today, read_problems)
-    if len(lines) >= SEAL_IN_THREAD_FROM:  # a million lines take seconds: off the loop
-        problems, seen = await asyncio.to_thread(_judge_lines, *args)
-    else:
-        problems, seen = _judge_lines(*args)
-    used = await repo.references_used(ctx.conn, payer["code"], list(seen))
-    for reference in sorted(used, key=seen.__getitem__):
-        problems.append(
-            LineProblem(
-                seen[reference],
-                "payer_reference",
-                "该编号的款项已在此前批次中发放，不会重复发放",
-                "a payment with this reference was in an earlier batch: never paid twice",
-            )
-        )
-    if problems:
-        problems.sort(key=lambda p: p.line)
-        raise BatchInvalid(problems[: rules.MAX_PROBLEMS_SHOWN], len(problems))
 
 
 def _judge_lines(
@@ -278,36 +321,34 @@ def _judge_lines(
     return problems, seen
 
 
-async def _indexes(ctx: Ctx, lines: Sequence[Line]) -> list[str]:
-    """The keyed digest of each line's number (the registry's index), off the loop if many."""
+async def _indexes(ctx: Ctx, ssns: Sequence[str]) -> list[str]:
+    """The keyed digest of each (normalised) number: the registry's index."""
     vault = ctx.vault
-
-    def work() -> list[str]:
-        return [vault.index(normalise_number(line.ssn)) for line in lines]
-
-    if len(lines) < SEAL_IN_THREAD_FROM:
-        return work()
-    return await asyncio.to_thread(work)
+    return list(await _off_loop(len(ssns), lambda: [vault.index(n) for n in ssns]))
 
 
-def _staged(lines: Sequence[Line], indexes: list[str]) -> Iterator[Row]:
+def _staged(lines: Sequence[Line], ssns: Sequence[str], indexes: list[str]) -> Iterator[Row]:
     """The lines as the staging table takes them (repository.LINES), numbers sealed."""
-    for number, (line, index) in enumerate(zip(lines, indexes, strict=True), start=1):
+    for number, (line, ssn, index) in enumerate(zip(lines, ssns, indexes, strict=True), start=1):
         yield {
             "line_no": number,
             "payer_reference": line.payer_reference,
             "ssn_index": index,
-            "ssn_masked": mask_ssn(normalise_number(line.ssn)),
+            "ssn_masked": mask_ssn(ssn),
             "amount_fen": line.amount_fen,
             "kind": line.kind,
             "period": line.period,
         }
 
 
-async def _instruct(ctx: Ctx, where: Any, prefix: str, batch_id: int | None) -> int:
+async def _instruct(
+    ctx: Ctx, where: Any, prefix: str, batch_id: int | None, *, numbered: bool = False
+) -> int:
     """The instructed payments selected by `where` into credit instructions, each an outbox
-    message to its bank (the credits are read at delivery: enrich_instructions)."""
-    await repo.number_instructions(ctx.conn, where, prefix)
+    message to its bank (the credits are read at delivery: enrich_instructions); `numbered`
+    when they already carry their instruction (a batch stored by store_routed)."""
+    if not numbered:
+        await repo.number_instructions(ctx.conn, where, prefix)
     made = await repo.insert_instructions(ctx.conn, where, batch_id, ctx.now)
     await outbox.enqueue_many(
         ctx.conn,
@@ -377,12 +418,9 @@ async def _report(ctx: Ctx, batch: Row) -> Row:
 def _reason_texts(code: str) -> Row:
     try:
         reason = Reason(code)
-    except ValueError:  # the bank's own code
-        return {
-            "reason": code,
-            "text_zh": f"银行拒绝：{code}",
-            "text_en": f"refused by the bank: {code}",
-        }
+    except ValueError:  # a bank's refusal
+        zh, en = rules.bank_refusal_texts(code)
+        return {"reason": code, "text_zh": zh, "text_en": en}
     return {"reason": code, "text_zh": reason.text_zh, "text_en": reason.text_en}
 
 
@@ -443,12 +481,13 @@ def _mask_card(number: str | None) -> str | None:
     return None if number is None else number[:3] + "****" + number[-2:]
 
 
-async def my_payments(ctx: Ctx, limit: int = 100) -> list[Row]:
-    """SPEC PAY-1: the payments made to the holder, newest first, with where each stands."""
+async def my_payments(ctx: Ctx, limit: int = 100, before_id: int | None = None) -> list[Row]:
+    """SPEC PAY-1: the payments made to the holder, newest first, `limit` of them older than
+    payment `before_id` (the next page), each with where it stands and the card it went to."""
     authorize(ctx.actor, VIEW_MY_PAYMENTS)
     if ctx.actor.role is not Role.CARDHOLDER or ctx.actor.person_id is None:
         raise OnlyTheHolder(field="person")
-    rows = await repo.person_payments(ctx.conn, ctx.actor.person_id, limit)
+    rows = await repo.person_payments(ctx.conn, ctx.actor.person_id, limit, before_id)
     return [
         {
             **{k: v for k, v in _line_view(r).items() if k not in ("ssn_masked", "line")},

@@ -317,6 +317,25 @@ async def test_a_payer_sees_and_sends_only_its_own(api: Api) -> None:
     assert (await api.get("/api/v1/me/payments", "admin")).status_code == 403
 
 
+async def test_the_holder_pages_through_payments_with_the_card_they_went_to(api: Api) -> None:
+    """SPEC PAY-1: the hall shows each payment with the (masked) card it was paid to, and a
+    holder with many payments reads them page by page, newest first."""
+    who = await payer(api)
+    card = await active_card(api)
+    lines = [line(ssn(api, card), 1000 + i, period=f"2026-{i + 1:02d}") for i in range(5)]
+    assert (await submit(api, who, lines)).status_code == 201
+    holder = await api.cardholder(card["person_id"])
+    first = (await api.get("/api/v1/me/payments?limit=3", holder)).json()
+    assert [p["amount_fen"] for p in first] == [1004, 1003, 1002]
+    number = card["card_number"]
+    assert {p["card_number_masked"] for p in first} == {number[:3] + "****" + number[-2:]}
+    after = first[-1]["payment_id"]
+    rest = (await api.get(f"/api/v1/me/payments?limit=3&before_id={after}", holder)).json()
+    assert [p["amount_fen"] for p in rest] == [1001, 1000]
+    r = await api.get("/api/v1/me/payments?limit=0", holder)
+    assert (r.status_code, r.json()["field"]) == (422, "limit"), r.text
+
+
 async def test_a_file_with_chinese_columns_and_yuan(api: Api) -> None:
     """PAY-1: a CSV in GB18030 or an .xlsx with Chinese headers and amounts in yuan is read; a
     cell that cannot be read is that line's problem; the report comes back as a file."""
@@ -335,7 +354,7 @@ async def test_a_file_with_chinese_columns_and_yuan(api: Api) -> None:
     data = io.BytesIO()
     book.save(data)
     r = await upload(api, who, data.getvalue(), "F-XLSX")
-    assert (r.status_code, r.json()["problems"][0]["field"]) == (422, "amount_fen"), r.text
+    assert (r.status_code, r.json()["problems"][0]["field"]) == (422, "amount_yuan"), r.text
     batch = (await api.get("/api/v1/payment-batches", who)).json()[0]["id"]
     r = await api.get(f"/api/v1/payment-batches/{batch}/report.csv", who)
     assert r.status_code == 200

@@ -7,6 +7,7 @@ routed while the card's activation committed."""
 from __future__ import annotations
 
 import asyncio
+import io
 import time
 from datetime import date
 
@@ -31,6 +32,8 @@ from tests.integration.scenes.support import scene
 from tests.integration.transport.test_clearing_files import HEADER as FARES_HEADER
 from tests.support.api import Api
 from tests.support.numbers import citizen_number
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 async def upload(api: Api, who: str, text: str, ref: str) -> httpx.Response:
@@ -58,7 +61,7 @@ async def test_amounts_are_read_exactly_and_cheaply(api: Api) -> None:
         started = time.monotonic()
         r = await upload(api, who, text, f"AMT-{i}")
         assert time.monotonic() - started < 5
-        assert (r.status_code, r.json()["problems"][0]["field"]) == (422, "amount_fen"), r.text
+        assert (r.status_code, r.json()["problems"][0]["field"]) == (422, column), r.text
     r = await submit(api, who, [line(number, 10**30)])
     assert (r.status_code, r.json()["field"]) == (422, "lines.0.amount_fen"), r.text
 
@@ -152,3 +155,115 @@ async def test_a_payment_held_while_the_activation_committed_is_caught_up(api: A
     [p] = await payments_of(api, batch)
     assert p["status"] == "instructed"
     assert await release_payable_held(api.rt) == 0
+
+
+# ---- the second adversarial review ----
+
+
+async def test_a_citys_centre_neither_pays_for_a_payer_nor_reads_its_batches(api: Api) -> None:
+    """SPEC PAY-1: payers are provincial systems paying persons of every city; a city's
+    centre admin (Suzhou) was able to send payments in JS-PENSION's name for anyone. Only the
+    payer itself and the provincial centre submit; the city's admin is refused and nothing is
+    kept; it reads no batch either."""
+    who = await payer(api)
+    card = await active_card(api)
+    before = await api.counts()
+    body = {"reference": "CITY-1", "payer_code": "JS-PENSION", "lines": [line(ssn(api, card))]}
+    r = await api.post("/api/v1/payment-batches", "admin_suzhou", body)
+    assert (r.status_code, r.json()["code"]) == (403, "forbidden"), r.text
+    assert await api.counts() == before
+    r = await submit(api, who, [line(ssn(api, card))])
+    assert r.status_code == 201, r.text
+    batch = r.json()["batch_id"]
+    for path in (f"/{batch}", f"/{batch}/payments", f"/{batch}/report.csv", ""):
+        r = await api.get(f"/api/v1/payment-batches{path}", "admin_suzhou")
+        assert r.status_code == 403, (path, r.text)
+    r = await api.get(f"/api/v1/payment-batches/{batch}", "admin")
+    assert r.status_code == 200, r.text
+
+
+async def test_a_file_naming_a_column_twice_or_both_amounts_is_refused(api: Api) -> None:
+    """SPEC PAY-1: a file with amount_fen and amount_yuan (read by the wrong one, a payment is
+    100 times off) or a column named twice is refused whole, naming the columns."""
+    who = await payer(api)
+    number = citizen_number(date(1960, 1, 1))
+    for i, header in enumerate(
+        [
+            "ssn,amount_fen,amount_yuan,kind,period,payer_reference",
+            "ssn,社会保障号码,amount_fen,kind,period,payer_reference",
+            "ssn,金额（分）,amount_fen,kind,period,payer_reference",
+        ]
+    ):
+        cells = {"ssn": number, "社会保障号码": number, "amount_fen": "100", "金额（分）": "100"}
+        row = ",".join(cells.get(h, {"amount_yuan": "1.00", "kind": "pension",
+                                     "period": "2026-11"}.get(h, f"R{i}"))
+                       for h in header.split(","))  # fmt: skip
+        before = await api.counts()
+        r = await upload(api, who, f"{header}\n{row}\n", f"AMBIG-{i}")
+        assert (r.status_code, r.json()["code"]) == (422, "payment_file_columns_ambiguous"), r.text
+        assert r.json()["field"] == "file"
+        assert r.json()["detail_zh"]
+        assert r.json()["detail_en"]
+        assert await api.counts() == before
+
+
+async def test_a_workbook_whose_columns_start_far_right_is_read(api: Api) -> None:
+    """SPEC PAY-1: the payer's own columns may come first; the header past the twelfth
+    column was reported missing."""
+    from openpyxl import Workbook
+
+    who = await payer(api)
+    card = await active_card(api)
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    pad = [f"own{i}" for i in range(15)]
+    sheet.append([*pad, "ssn", "amount_fen", "kind", "period", "payer_reference"])
+    sheet.append([*["x"] * 15, ssn(api, card), 1000, "pension", "2026-11", "WIDE-1"])
+    buf = io.BytesIO()
+    book.save(buf)
+    r = await api.call(
+        "POST", "/api/v1/payment-batches/file?reference=WIDE", who, content=buf.getvalue(),
+        headers={"Content-Type": XLSX},
+    )  # fmt: skip
+    assert r.status_code == 201, r.text
+    assert r.json()["outcomes"]["instructed"]["count"] == 1
+
+
+async def test_the_same_batch_with_the_number_written_otherwise_is_the_same_batch(
+    api: Api,
+) -> None:
+    """SPEC PAY-1: sending a batch again with the check letter in lower case (or full-width
+    digits) is the same batch, answered as the first time, not a reused reference."""
+    who = await payer(api)
+    number = next(n for n in iter(lambda: citizen_number(date(1960, 1, 1)), "") if n[-1] == "X")
+    first = [line(number, 1000, payer_reference="NORM-1")]
+    r = await submit(api, who, first, ref="NORM")
+    assert r.status_code == 201, r.text
+    again = [{**first[0], "ssn": number.lower()}]
+    r = await submit(api, who, again, ref="NORM")
+    assert (r.status_code, r.json()["duplicate"]) == (200, True), r.text
+    wide = number[:-1].translate(str.maketrans("0123456789", "０１２３４５６７８９")) + "X"
+    r = await submit(api, who, [{**first[0], "ssn": wide}], ref="NORM")
+    assert (r.status_code, r.json()["duplicate"]) == (200, True), r.text
+
+
+async def test_values_too_long_for_their_columns_are_problems_of_their_lines(api: Api) -> None:
+    """SPEC PAY-1: the lines are stored while they are checked; a cell too long for its column
+    breaks the store, yet the payer gets each line's problem, and nothing is kept."""
+    who = await payer(api)
+    card = await active_card(api)
+    number = ssn(api, card)
+    text = (
+        "ssn,amount_fen,kind,period,payer_reference\n"
+        f"{number},100,pension,2026-11,OK-1\n"
+        f"{number},100,pension,2026-11-01,OK-2\n"
+        f"{number},100,pension,2026-11,{'R' * 41}\n"
+        f"{number},100,{'k' * 17},2026-11,OK-3\n"
+    )
+    before = await api.counts()
+    r = await upload(api, who, text, "TOO-LONG")
+    assert (r.status_code, r.json()["code"]) == (422, "batch_invalid"), r.text
+    fields = [(p["line"], p["field"]) for p in r.json()["problems"]]
+    assert fields == [(2, "period"), (3, "payer_reference"), (4, "kind")], fields
+    assert await api.counts() == before
