@@ -132,7 +132,7 @@ async def test_a_batch_is_routed_held_and_returned_by_the_cards(api: Api) -> Non
     held = {x["reason"]: x for x in out["held"]["reasons"]}
     assert set(held) == {"financial_not_active", "no_card"}
     assert "激活金融功能" in held["financial_not_active"]["text_zh"]
-    assert "ISS-6" in held["financial_not_active"]["text_en"]
+    assert "activate it at the card's bank" in held["financial_not_active"]["text_en"]
     assert out["returned"]["reasons"][0]["reason"] == "unknown_person"
     by_line = {p["line"]: p for p in await payments_of(api, report["batch_id"])}
     assert by_line[1]["status"] == "instructed"
