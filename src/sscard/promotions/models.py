@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Column,
     Date,
@@ -29,6 +30,12 @@ offers = Table(
     Column("city_code", String(4), ForeignKey("cities.code"), nullable=True),
     Column("value_fen", BigInteger, nullable=False, comment="the gift's or voucher's value"),
     Column("redeem_at", String(16), nullable=False, comment="rules.RedeemAt"),
+    Column(
+        "scene_kinds",
+        JSON,
+        nullable=False,
+        comment="the scenes.rules.SceneKind values whose terminals redeem it; [] at a counter",
+    ),
     Column("terms_zh", String(200), nullable=False),
     Column("terms_en", String(200), nullable=False),
     Column("effective_from", Date, nullable=False),

@@ -65,6 +65,8 @@ async def grants_of_person(conn: AsyncConnection, person_id: int) -> list[Row]:
             O.c.terms_en,
             O.c.effective_until,
             O.c.redeem_at,
+            O.c.scene_kinds,
+            O.c.city_code,
         )
         .join(O, O.c.code == G.c.offer_code)
         .where(G.c.person_id == person_id)
@@ -78,7 +80,9 @@ async def grant_by_voucher(conn: AsyncConnection, voucher: str) -> Row | None:
         select(
             G,
             O.c.bank_code,
+            O.c.city_code,
             O.c.redeem_at,
+            O.c.scene_kinds,
             O.c.effective_until,
             O.c.name_zh,
             O.c.name_en,

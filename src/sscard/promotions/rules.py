@@ -2,8 +2,10 @@
 
 An offer is data: what it is, who sponsors it, the event that grants it (a person's financial
 activation, a card collected), the bank and city it is limited to, the days it is in force,
-how many may be granted, and where it is redeemed. A person gets an offer at most once; a
-grant is redeemed at most once, by its voucher code.
+how many may be granted, and where it is redeemed: at a counter of its bank, or at the
+terminals of the scene kinds it names (a scenic spot, not a bus reader) — in either case
+within its city when it has one. A person gets an offer at most once; a grant is redeemed at
+most once, by its voucher code.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from enum import StrEnum
 from typing import Final
 
 from sscard.kernel.errors import Conflict, DomainError
+from sscard.scenes.rules import KIND_ZH, SceneKind
 
 CODE: Final = re.compile(r"[A-Z0-9][A-Z0-9_-]{2,23}")
 VOUCHER: Final = re.compile(r"[A-Z0-9]{12}")
@@ -45,6 +48,87 @@ class Trigger(StrEnum):
 class RedeemAt(StrEnum):
     BANK_OUTLET = "bank_outlet"  # a counter of the offer's bank (an activation gift)
     SCENE = "scene"  # a registered scene's terminal (a scenic spot, a merchant)
+
+
+# Where a scene offer is redeemed when the province names no scene kind: a tourism voucher is
+# for 4A+ scenic spots (PRM-1, CUL-1). Other scene offers must name their kinds.
+DEFAULT_SCENE_KINDS: Final[dict[OfferKind, frozenset[SceneKind]]] = {
+    OfferKind.TOURISM_VOUCHER: frozenset({SceneKind.SCENIC_SPOT}),
+}
+
+
+def scene_kinds_of(
+    kind: OfferKind, redeem_at: RedeemAt, named: frozenset[SceneKind]
+) -> frozenset[SceneKind]:
+    """The scene kinds whose terminals redeem an offer: those named, else the kind's default;
+    none for an offer redeemed at a bank's counter."""
+    if redeem_at is not RedeemAt.SCENE:
+        return frozenset()
+    return named or DEFAULT_SCENE_KINDS.get(kind, frozenset())
+
+
+def place_problem(
+    redeem_at: RedeemAt, bank_code: str | None, scene_kinds: frozenset[SceneKind]
+) -> tuple[str, str, str] | None:
+    """(field, zh, en) of what is wrong with where an offer is redeemed, or None: a counter
+    offer needs its bank; a scene offer needs the scene kinds that redeem it."""
+    if redeem_at is RedeemAt.BANK_OUTLET and bank_code is None:
+        return "bank_code", "在银行网点核销的优惠须指定银行", "a bank counter offer names its bank"
+    if redeem_at is RedeemAt.SCENE and not scene_kinds:
+        zh, en = "在用卡场景核销的优惠须指定场景类别", "a scene offer names the scene kinds"
+        return "scene_kinds", zh, en
+    return None
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where an offer is redeemed (see the module docstring)."""
+
+    redeem_at: RedeemAt
+    bank_code: str | None
+    city_code: str | None
+    scene_kinds: frozenset[SceneKind]
+
+
+def redeemed_at_counter(
+    place: Place, outlet_kind: str, outlet_bank: str | None, outlet_city: str
+) -> bool:
+    """PRM-1: a counter offer, at an outlet of its bank, within its city when it has one."""
+    return (
+        place.redeem_at is RedeemAt.BANK_OUTLET
+        and outlet_kind == "bank"
+        and place.bank_code is not None
+        and outlet_bank == place.bank_code
+        and place.city_code in (None, outlet_city)
+    )
+
+
+def redeemed_at_scene(place: Place, scene_kind: SceneKind, scene_city: str) -> bool:
+    """PRM-1: a scene offer, at a terminal of a kind it names, within its city when it has
+    one (a scenic spot's voucher is not taken by a bus reader or a top-up kiosk)."""
+    return (
+        place.redeem_at is RedeemAt.SCENE
+        and scene_kind in place.scene_kinds
+        and place.city_code in (None, scene_city)
+    )
+
+
+def where_zh(place: Place, city_zh: str | None) -> str:
+    """Where the offer is redeemed, in Chinese: 南京市的工商银行网点, 景区."""
+    city = f"{city_zh}的" if city_zh else ""
+    if place.redeem_at is RedeemAt.BANK_OUTLET:
+        return f"{city}{place.bank_code}银行网点"
+    kinds = "、".join(KIND_ZH[k] for k in sorted(place.scene_kinds)) or "指定用卡场景"
+    return f"{city}{kinds}"
+
+
+def where_en(place: Place, city_en: str | None) -> str:
+    """Where the offer is redeemed, in English: an outlet of ICBC in Nanjing."""
+    city = f" in {city_en}" if city_en else ""
+    if place.redeem_at is RedeemAt.BANK_OUTLET:
+        return f"an outlet of {place.bank_code}{city}"
+    kinds = ", ".join(k.value.replace("_", " ") for k in sorted(place.scene_kinds))
+    return f"a terminal of a {kinds or 'named scene'}{city}"
 
 
 class GrantStatus(StrEnum):
@@ -103,11 +187,13 @@ class AlreadyRedeemed(Conflict):
 
 
 class NotRedeemedHere(DomainError):
+    """The voucher shown at a counter or a terminal its offer does not name (PRM-1)."""
+
     code = "not_redeemed_here"
     status = 403
     rule = "PRM-1"
-    message_zh = "该优惠只能在{where_zh}使用"
-    message_en = "This offer is redeemed only at {where_en}"
+    message_zh = "该优惠只能在{where_zh}使用，此处不能核销"
+    message_en = "This offer is redeemed only at {where_en}; it is not redeemed here"
 
 
 class OfferEnded(Conflict):

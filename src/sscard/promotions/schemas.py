@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from sscard.platform.http.request import Body
 from sscard.promotions.rules import OfferKind, RedeemAt, Trigger
+from sscard.scenes.rules import SceneKind
 from sscard.scenes.schemas import TerminalBody
 
 
@@ -17,10 +18,26 @@ class OfferIn(Body):
     kind: OfferKind
     sponsor: str = Field(min_length=1, max_length=64, description="who pays for it")
     trigger: Trigger = Field(description="the card event that grants it")
-    bank_code: str | None = Field(None, max_length=16, description="only cards of this bank")
-    city_code: str | None = Field(None, max_length=4, description="only cards of this city")
+    bank_code: str | None = Field(
+        None,
+        max_length=16,
+        description="only cards of this bank; a bank_outlet offer is redeemed at its counters",
+    )
+    city_code: str | None = Field(
+        None,
+        max_length=4,
+        description="only cards of this city, and redeemed only at counters or scenes there",
+    )
     value_fen: int = Field(description="the gift's or voucher's value, fen")
-    redeem_at: RedeemAt
+    redeem_at: RedeemAt = Field(
+        description="bank_outlet: at a counter of bank_code; scene: at a terminal of scene_kinds"
+    )
+    scene_kinds: list[SceneKind] = Field(
+        default_factory=list,
+        max_length=len(SceneKind),
+        description="redeem_at scene: the scene kinds whose terminals redeem it (a tourism "
+        "voucher left empty: scenic_spot); empty for bank_outlet",
+    )
     terms_zh: str = Field(min_length=1, max_length=200)
     terms_en: str = Field(min_length=1, max_length=200)
     effective_from: date
@@ -39,6 +56,7 @@ class OfferView(BaseModel):
     city_code: str | None
     value_fen: int
     redeem_at: str
+    scene_kinds: list[str] = Field(description="the scene kinds whose terminals redeem it")
     terms_zh: str
     terms_en: str
     effective_from: date
@@ -61,7 +79,9 @@ class GrantView(BaseModel):
     status: str = Field(description="granted | redeemed")
     granted_at: datetime
     redeemed_at: datetime | None
-    redeem_at: str
+    redeem_at: str = Field(description="bank_outlet | scene")
+    scene_kinds: list[str] = Field(description="scene: the kinds of scene that redeem it")
+    city_code: str | None = Field(description="redeemed only in this city")
     effective_until: date | None
 
 

@@ -36,10 +36,12 @@ from sscard.promotions.rules import (
     Offer,
     OfferEnded,
     OfferKind,
+    Place,
     RedeemAt,
     Trigger,
 )
 from sscard.registry.reference import repository as reference
+from sscard.scenes.rules import SceneKind
 from sscard.scenes.service import Terminal
 
 VOUCHER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud at counters
@@ -49,13 +51,22 @@ VOUCHER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud
 
 
 async def save_offer(ctx: Ctx, code: str, terms: Row) -> Row:
-    """PRM-1: put in (or change) an offer; `terms` as OfferIn gives them. InvalidInput for an
-    unknown bank or city, an end before the start, a bad value or limit."""
+    """PRM-1: put in (or change) an offer; `terms` as OfferIn gives them (`scene_kinds` may be
+    left out: a tourism voucher is then a scenic spot's). InvalidInput for an unknown bank or
+    city, an end before the start, a bad value or limit, a counter offer without its bank, a
+    scene offer without the scene kinds that redeem it."""
     authorize(ctx.actor, MANAGE_OFFERS)
     if not rules.CODE.fullmatch(code):
         raise invalid("code", "须为3至24位大写字母、数字、_或-", "3 to 24 of A-Z, 0-9, _ or -")
     problem = rules.terms_problem(terms["value_fen"], terms["effective_from"],
                                   terms["effective_until"], terms["grant_limit"])  # fmt: skip
+    if problem is not None:
+        raise invalid(*problem)
+    redeem_at = RedeemAt(terms["redeem_at"])
+    kinds = rules.scene_kinds_of(
+        OfferKind(terms["kind"]), redeem_at, _scene_kinds(terms.get("scene_kinds") or [])
+    )
+    problem = rules.place_problem(redeem_at, terms["bank_code"], kinds)
     if problem is not None:
         raise invalid(*problem)
     bank = terms["bank_code"]
@@ -64,8 +75,19 @@ async def save_offer(ctx: Ctx, code: str, terms: Row) -> Row:
     city = terms["city_code"]
     if city is not None and await reference.get_city(ctx.conn, city) is None:
         raise invalid("city_code", "未知城市", "unknown city")
-    await repo.save_offer(ctx.conn, {"code": code, **terms, "updated_at": ctx.now})
+    kept = sorted(k.value for k in kinds)
+    await repo.save_offer(
+        ctx.conn, {"code": code, **terms, "scene_kinds": kept, "updated_at": ctx.now}
+    )
     return (await _views(ctx, [code]))[0]
+
+
+def _scene_kinds(values: Sequence[str]) -> frozenset[SceneKind]:
+    try:
+        return frozenset(SceneKind(v) for v in values)
+    except ValueError:
+        listed = ", ".join(k.value for k in SceneKind)
+        raise invalid("scene_kinds", f"须从以下选择：{listed}", f"choose from: {listed}") from None
 
 
 async def load_shipped_offers(conn: AsyncConnection, now: datetime) -> int:
@@ -109,7 +131,7 @@ async def _views(ctx: Ctx, codes: Sequence[str]) -> list[Row]:
 
 def _public(o: Row) -> Row:
     keys = ("code", "name_zh", "name_en", "kind", "sponsor", "trigger", "bank_code", "city_code",
-            "value_fen", "redeem_at", "terms_zh", "terms_en", "effective_from",
+            "value_fen", "redeem_at", "scene_kinds", "terms_zh", "terms_en", "effective_from",
             "effective_until", "grant_limit")  # fmt: skip
     return {k: o[k] for k in keys}
 
@@ -190,6 +212,8 @@ def _grant_view(g: Row) -> Row:
         "granted_at": g["granted_at"],
         "redeemed_at": g["redeemed_at"],
         "redeem_at": g["redeem_at"],
+        "scene_kinds": g["scene_kinds"],
+        "city_code": g["city_code"],
         "effective_until": g["effective_until"],
     }
 
@@ -204,26 +228,29 @@ class OnlyTheHolder(Forbidden):
 
 
 async def redeem_at_outlet(ctx: Ctx, voucher: str) -> Row:
-    """PRM-1: a clerk of the offer's bank redeems a voucher at the counter. NotFound for an
-    unknown voucher; NotRedeemedHere elsewhere; AlreadyRedeemed; OfferEnded."""
+    """PRM-1: a clerk of the offer's bank redeems a voucher at the counter, within the offer's
+    city when it has one. NotFound for an unknown voucher; NotRedeemedHere at another bank's
+    counter, in another city, or for a scene offer; AlreadyRedeemed; OfferEnded."""
     authorize(ctx.actor, REDEEM_OFFER)
     grant = await _grant_by_voucher(ctx, voucher)
     outlet = await reference.get_outlet(ctx.conn, ctx.actor.outlet_id or 0)
-    at_bank = (
-        outlet is not None and outlet.kind == "bank" and outlet.bank_code == grant["bank_code"]
-    )
-    if grant["redeem_at"] != RedeemAt.BANK_OUTLET.value or not at_bank:
-        raise _elsewhere(grant)
-    assert outlet is not None
+    place = _place(grant)
+    if outlet is None or not rules.redeemed_at_counter(
+        place, outlet.kind, outlet.bank_code, outlet.city_code
+    ):
+        raise await _elsewhere(ctx, place)
     return await _redeem(ctx, grant, outlet.code)
 
 
 async def redeem_at_scene(ctx: Ctx, terminal: Terminal, voucher: str) -> Row:
-    """PRM-1: a scene's terminal redeems a voucher (a scenic spot's ticket office)."""
+    """PRM-1: a terminal of a scene kind the offer names redeems a voucher (a scenic spot's
+    ticket office), within the offer's city when it has one. NotRedeemedHere at any other
+    terminal (a bus reader, a top-up kiosk) or for a counter offer; nothing is changed."""
     authorize(ctx.actor, REDEEM_OFFER)
     grant = await _grant_by_voucher(ctx, voucher)
-    if grant["redeem_at"] != RedeemAt.SCENE.value:
-        raise _elsewhere(grant)
+    place = _place(grant)
+    if not rules.redeemed_at_scene(place, terminal.kind, terminal.city_code):
+        raise await _elsewhere(ctx, place)
     return await _redeem(ctx, grant, terminal.operator_code)
 
 
@@ -235,22 +262,29 @@ async def _grant_by_voucher(ctx: Ctx, voucher: str) -> Row:
     return grant
 
 
-def _elsewhere(grant: Row) -> NotRedeemedHere:
-    if grant["redeem_at"] == RedeemAt.BANK_OUTLET.value:
-        bank = grant["bank_code"]
-        return NotRedeemedHere(field="voucher_code", where_zh=f"{bank}银行网点",
-                               where_en=f"an outlet of {bank}")  # fmt: skip
-    return NotRedeemedHere(field="voucher_code", where_zh="签约用卡场景",
-                           where_en="a registered scene")  # fmt: skip
+def _place(grant: Row) -> Place:
+    kinds = frozenset(SceneKind(k) for k in grant["scene_kinds"] or [])
+    return Place(RedeemAt(grant["redeem_at"]), grant["bank_code"], grant["city_code"], kinds)
+
+
+async def _elsewhere(ctx: Ctx, place: Place) -> NotRedeemedHere:
+    city = await reference.get_city(ctx.conn, place.city_code) if place.city_code else None
+    return NotRedeemedHere(
+        field="voucher_code",
+        where_zh=rules.where_zh(place, city.name_zh if city else None),
+        where_en=rules.where_en(place, city.name_en if city else None),
+    )
 
 
 async def _redeem(ctx: Ctx, grant: Row, where: str) -> Row:
     until = grant["effective_until"]
     if until is not None and ctx.today > until:
         raise OfferEnded(field="voucher_code", until=until.isoformat())
-    if grant["status"] == GrantStatus.REDEEMED.value or not await repo.redeem(
+    if grant["status"] != GrantStatus.REDEEMED.value and not await repo.redeem(
         ctx.conn, grant["id"], ctx.now, where
-    ):
+    ):  # redeemed meanwhile, at another counter or gate: say when
+        grant = await _grant_by_voucher(ctx, grant["voucher_code"])
+    if grant["status"] == GrantStatus.REDEEMED.value:
         at = grant["redeemed_at"].isoformat() if grant["redeemed_at"] else "-"
         raise AlreadyRedeemed(field="voucher_code", at=at)
     shown = ("voucher_code", "offer_code", "name_zh", "name_en", "value_fen")

@@ -1,10 +1,12 @@
 """Collections by mandate (issue 15 item 10; SPEC PAY-1): a holder signs a mandate for a payee
 in the hall; the payee's debits under it go to the holder's newest active card account as
 debit instructions and the bank's signed answer ends each once; a debit the card cannot pay,
-over the limit, under a revoked or another payee's mandate is refused. Amounts in fen."""
+over the mandate's limit for its period, under a revoked or another payee's mandate is
+refused. Amounts in fen."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import httpx
@@ -12,6 +14,7 @@ import orjson
 from sqlalchemy import select
 
 from sscard.kernel.actor import OPERATOR
+from sscard.kernel.clock import business_date
 from sscard.platform.outbox.models import outbox
 from sscard.platform.outbox.signing import signed_headers
 from tests.integration.payments.test_batches import active_card
@@ -38,8 +41,10 @@ async def mandate(api: Api, holder: str, limit: int = 50_000, customer: str = "W
     return str(r.json()["reference"])
 
 
-async def debit(api: Api, who: str, ref: str, fen: int, payee_ref: str) -> httpx.Response:
-    body = {"mandate_reference": ref, "amount_fen": fen, "period": "2026-11",
+async def debit(
+    api: Api, who: str, ref: str, fen: int, payee_ref: str, period: str = "2026-11"
+) -> httpx.Response:
+    body = {"mandate_reference": ref, "amount_fen": fen, "period": period,
             "payee_reference": payee_ref}  # fmt: skip
     return await api.post("/api/v1/debits", who, body)
 
@@ -70,7 +75,7 @@ async def test_a_mandated_debit_goes_to_the_bank_and_is_answered_once(api: Api) 
     holder = await api.cardholder(card["person_id"])
     ref = await mandate(api, holder)
     r = await debit(api, water, ref, 12_345, "BILL-2026-11-1")
-    assert r.status_code == 201, r.text
+    assert (r.status_code, r.json()["duplicate"]) == (201, False), r.text
     d = r.json()
     assert (d["status"], d["bank_code"], d["customer_number"]) == ("instructed", "ICBC", "W-0001")
     [message] = await debit_messages(api)
@@ -78,6 +83,7 @@ async def test_a_mandated_debit_goes_to_the_bank_and_is_answered_once(api: Api) 
     assert message["payload"]["card_number"] == card["card_number"]
     assert (message["payload"]["amount_fen"], message["payload"]["kind"]) == (12_345, "water")
     again = await debit(api, water, ref, 12_345, "BILL-2026-11-1")
+    assert (again.status_code, again.json()["duplicate"]) == (200, True)
     assert again.json()["debit_id"] == d["debit_id"]
     assert len(await debit_messages(api)) == 1
     r = await debit(api, water, ref, 999, "BILL-2026-11-1")
@@ -150,3 +156,109 @@ async def test_mandates_are_the_holders_own(api: Api) -> None:
     assert (r.status_code, r.json()["field"]) == (422, "max_amount_fen")
     [m] = (await api.get("/api/v1/me/mandates", holder)).json()
     assert (m["reference"], m["payee_name_zh"]) == (ref, "常州自来水")
+
+
+def over_limit(r: httpx.Response, left_fen: int) -> dict[str, Any]:
+    """A debit refused by the mandate's limit for its period, saying what is left (PAY-1)."""
+    assert r.status_code == 422, r.text
+    body: dict[str, Any] = r.json()
+    assert (body["code"], body["field"], body["rule"]) == (
+        "over_mandate_limit",
+        "amount_fen",
+        "PAY-1",
+    )
+    assert body["left_fen"] == left_fen
+    left = f"{left_fen // 100}.{left_fen % 100:02d}"
+    assert f"本期还可扣{left}元" in body["detail_zh"]
+    assert f"{left} yuan is left" in body["detail_en"]
+    return body
+
+
+async def test_a_mandate_s_limit_is_per_period(api: Api) -> None:
+    """PAY-1 (adversarial review B): under a mandate of 50 yuan, five debits of 50 yuan for
+    2026-11 with new references: the first is sent, the other four refused by name with what
+    is left (nothing) and nothing sent; the next period has its own 50 yuan."""
+    water = await payee(api)
+    card = await active_card(api)
+    ref = await mandate(api, await api.cardholder(card["person_id"]), limit=5_000)
+    answers = [await debit(api, water, ref, 5_000, f"NOV-{i}") for i in range(5)]
+    assert (answers[0].status_code, answers[0].json()["status"]) == (201, "instructed")
+    for r in answers[1:]:
+        assert over_limit(r, 0)["period"] == "2026-11"
+    assert len(await debit_messages(api)) == 1
+    r = await debit(api, water, ref, 5_000, "DEC-1", period="2026-12")
+    assert (r.status_code, r.json()["status"]) == (201, "instructed"), r.text
+
+
+async def test_the_debits_of_a_period_count_together_unless_refused(api: Api) -> None:
+    """PAY-1: 30 yuan of a 50-yuan mandate taken, 25 more is refused with 20 left and 20 fits;
+    once the bank refuses the 30, they no longer count."""
+    water = await payee(api)
+    card = await active_card(api)
+    ref = await mandate(api, await api.cardholder(card["person_id"]), limit=5_000)
+    first = await debit(api, water, ref, 3_000, "B1")
+    assert first.status_code == 201, first.text
+    over_limit(await debit(api, water, ref, 2_500, "B2"), 2_000)
+    assert (await debit(api, water, ref, 2_000, "B3")).status_code == 201
+    over_limit(await debit(api, water, ref, 1, "B4"), 0)
+    refused = [
+        {"debit_id": first.json()["debit_id"], "outcome": "refused", "reason": "insufficient_funds"}
+    ]
+    assert (await answer(api, refused)).status_code == 200
+    r = await debit(api, water, ref, 3_000, "B5")
+    assert (r.status_code, r.json()["status"]) == (201, "instructed"), r.text
+
+
+async def test_debits_asked_at_once_do_not_pass_the_limit_together(api: Api) -> None:
+    """PAY-1: four debits of the whole limit asked at the same moment under one mandate: one
+    is sent, three are refused (the mandate's row is locked while the period is counted)."""
+    water = await payee(api)
+    card = await active_card(api)
+    ref = await mandate(api, await api.cardholder(card["person_id"]), limit=5_000)
+    rs = await asyncio.gather(*(debit(api, water, ref, 5_000, f"AT-ONCE-{i}") for i in range(4)))
+    assert sorted(r.status_code for r in rs) == [201, 422, 422, 422], [r.text for r in rs]
+    assert len(await debit_messages(api)) == 1
+
+
+async def test_a_debit_sent_again_answers_as_a_duplicate(api: Api) -> None:
+    """PAY-1 (adversarial review C): as a payment batch does, the same debit sent again is 200
+    with duplicate true and the first debit; the first time 201 with duplicate false; the
+    OpenAPI document says so."""
+    water = await payee(api)
+    card = await active_card(api)
+    ref = await mandate(api, await api.cardholder(card["person_id"]))
+    first = await debit(api, water, ref, 1_000, "BILL-DUP")
+    assert (first.status_code, first.json()["duplicate"]) == (201, False), first.text
+    assert first.headers["Location"] == f"/api/v1/debits/{first.json()['debit_id']}"
+    again = await debit(api, water, ref, 1_000, "BILL-DUP")
+    assert (again.status_code, again.json()["duplicate"]) == (200, True), again.text
+    assert {**again.json(), "duplicate": False} == first.json()
+    assert len(await debit_messages(api)) == 1
+    doc = (await api.client.get("/openapi.json")).json()
+    operation = doc["paths"]["/api/v1/debits"]["post"]
+    for status in ("200", "201"):
+        schema = operation["responses"][status]["content"]["application/json"]["schema"]
+        assert schema["$ref"].endswith("/DebitRequested")
+    assert "duplicate" in doc["components"]["schemas"]["DebitRequested"]["required"]
+    assert "200, duplicate true" in operation["description"]
+
+
+async def test_revoking_a_revoked_mandate_says_it_is_revoked_already(api: Api) -> None:
+    """PAY-1 (adversarial review D): a second revocation is refused saying the mandate was
+    revoked already and when, not that nothing may be debited."""
+    await payee(api)
+    card = await active_card(api)
+    holder = await api.cardholder(card["person_id"])
+    ref = await mandate(api, holder)
+    assert (await api.post(f"/api/v1/me/mandates/{ref}/revoke", holder)).status_code == 200
+    r = await api.post(f"/api/v1/me/mandates/{ref}/revoke", holder)
+    assert (r.status_code, r.json()["code"], r.json()["field"]) == (
+        409,
+        "mandate_already_revoked",
+        "reference",
+    )
+    today = business_date(api.rt.clock.now()).isoformat()
+    assert r.json()["detail_zh"] == f"代扣协议{ref}已于{today}解约，无需再次解约"
+    assert "already revoked" in r.json()["detail_en"]
+    assert "扣款" not in r.json()["detail_zh"]
+    assert "debit" not in r.json()["detail_en"]

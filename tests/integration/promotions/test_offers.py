@@ -1,6 +1,7 @@
 """Promotions (issue 15 item 11; SPEC PRM-1): offers as data with effective dates, granted by
 rule on card events — a first financial activation at ICBC in Nanjing grants the gift once —
-visible to the holder, and redeemed once at the offer's bank or at a scene."""
+visible to the holder, and redeemed once where the offer says: at a counter of its bank, or at
+a terminal of the scene kinds it names, within its city when it has one."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from typing import Any
 
 import httpx
 
+from sscard.kernel.actor import OPERATOR
+from sscard.promotions.service import load_shipped_offers
 from tests.integration.scenes.support import scene
 from tests.support.api import Api
 from tests.support.bank_reports import bank_report
@@ -74,12 +77,13 @@ async def test_a_voucher_is_redeemed_once_where_the_offer_says(api: Api) -> None
     await activate(api, card["card_number"])
     holder = await api.cardholder(card["person_id"])
     voucher = (await api.get("/api/v1/me/offers", holder)).json()["granted"][0]["voucher_code"]
-    r = await api.post(
-        "/api/v1/offer-redemptions", "clerk_changzhou_icbc", {"voucher_code": voucher}
-    )
-    assert r.status_code == 200, r.text  # an ICBC counter in another city still is ICBC's
     r = await api.post("/api/v1/offer-redemptions", NANJING_ICBC_CLERK, {"voucher_code": voucher})
+    assert r.status_code == 200, r.text
+    r = await api.post(
+        "/api/v1/offer-redemptions", "clerk_nanjing_bank2", {"voucher_code": voucher}
+    )
     assert (r.status_code, r.json()["code"]) == (409, "already_redeemed")
+    assert r.json()["detail_en"].startswith("This voucher was redeemed at 2026-")
     r = await api.post(
         "/api/v1/offer-redemptions", "clerk_suzhou_szb", {"voucher_code": "ZZZZZZZZZZZZ"}
     )
@@ -93,6 +97,7 @@ async def test_a_voucher_is_redeemed_once_where_the_offer_says(api: Api) -> None
     other = await api.card()
     holder2 = await api.cardholder(other["person_id"])
     [ticket] = (await api.get("/api/v1/me/offers", holder2)).json()["granted"]
+    assert (ticket["redeem_at"], ticket["scene_kinds"]) == ("scene", ["scenic_spot"])
     r = await api.post("/api/v1/offer-redemptions", "clerk_changzhou_icbc",
                        {"voucher_code": ticket["voucher_code"]})  # fmt: skip
     assert (r.status_code, r.json()["code"]) == (403, "not_redeemed_here")
@@ -121,3 +126,117 @@ async def test_an_offer_is_data_with_dates_and_a_limit(api: Api) -> None:
     r = await api.call("PUT", "/api/v1/offers/BAD-T", "auditor", offer())
     assert r.status_code == 403
     assert "BAD-T" not in {o["code"] for o in (await api.get("/api/v1/offers", "admin")).json()}
+
+
+async def refused_here(r: httpx.Response) -> dict[str, Any]:
+    """A refusal of the voucher at this counter or terminal, as problem+json (PRM-1)."""
+    assert r.status_code == 403, r.text
+    assert r.headers["content-type"].startswith("application/problem+json")
+    body: dict[str, Any] = r.json()
+    assert (body["code"], body["field"], body["rule"]) == (
+        "not_redeemed_here",
+        "voucher_code",
+        "PRM-1",
+    )
+    return body
+
+
+async def test_a_scene_voucher_is_redeemed_only_by_the_scene_kinds_it_names(api: Api) -> None:
+    """PRM-1 (adversarial review A): the shipped 4A+ scenic spot voucher JS-TOUR-2026 is not
+    taken by a bus reader nor a top-up kiosk, nor by a museum it does not name: refused by name
+    and the voucher stays unused; a scenic spot takes it."""
+    async with api.rt.unit(OPERATOR) as ctx:
+        await load_shipped_offers(ctx.conn, ctx.now)
+    card = await api.card()
+    holder = await api.cardholder(card["person_id"])
+    mine = (await api.get("/api/v1/me/offers", holder)).json()["granted"]
+    [ticket] = [g for g in mine if g["offer_code"] == "JS-TOUR-2026"]
+    body = {"voucher_code": ticket["voucher_code"]}
+    for kind, code in (
+        ("transit", "BUS3204000091"),
+        ("top_up_kiosk", "TOP3204000091"),
+        ("museum", "MUS3204000091"),
+    ):
+        gate = await scene(api, kind, code, city="3204")
+        refused = await refused_here(await gate.post("/api/v1/scene-uses/offer-redemptions", body))
+        assert "景区" in refused["detail_zh"]
+        assert "scenic spot" in refused["detail_en"]
+    [still] = [
+        g
+        for g in (await api.get("/api/v1/me/offers", holder)).json()["granted"]
+        if g["offer_code"] == "JS-TOUR-2026"
+    ]
+    assert (still["status"], still["redeemed_at"]) == ("granted", None)
+    listed = {o["code"]: o for o in (await api.get("/api/v1/offers", "auditor")).json()}
+    assert listed["JS-TOUR-2026"]["redeemed"] == 0
+    spot = await scene(api, "scenic_spot", "SPT3204000091", city="3204")
+    r = await spot.post("/api/v1/scene-uses/offer-redemptions", body)
+    assert (r.status_code, r.json()["status"]) == (200, "redeemed"), r.text
+
+
+async def test_a_city_offer_is_redeemed_only_in_its_city(api: Api) -> None:
+    """PRM-1 (adversarial review A): an offer of one city is redeemed only there — a Nanjing
+    voucher not at a Suzhou scenic spot; the ICBC Nanjing gift not at ICBC's Changzhou or
+    Suzhou counters, nor at another bank's — and nothing is changed by a refusal."""
+    nanjing_tour = {
+        "kind": "tourism_voucher",
+        "trigger": "card_collected",
+        "bank_code": None,
+        "city_code": "3201",
+        "redeem_at": "scene",
+        "scene_kinds": ["scenic_spot"],
+        "value_fen": 2000,
+    }
+    assert (await put_offer(api, "NJ-TOUR-T", **nanjing_tour)).status_code == 200
+    assert (await put_offer(api, GIFT)).status_code == 200
+    card = await nanjing_card(api)
+    await activate(api, card["card_number"])
+    holder = await api.cardholder(card["person_id"])
+    vouchers = {
+        g["offer_code"]: g["voucher_code"]
+        for g in (await api.get("/api/v1/me/offers", holder)).json()["granted"]
+    }
+    tour = {"voucher_code": vouchers["NJ-TOUR-T"]}
+    suzhou = await scene(api, "scenic_spot", "SPT3205000092", city="3205")
+    refused = await refused_here(await suzhou.post("/api/v1/scene-uses/offer-redemptions", tour))
+    assert "南京" in refused["detail_zh"]
+    assert "Nanjing" in refused["detail_en"]
+    gift = {"voucher_code": vouchers[GIFT]}
+    for clerk in ("clerk_changzhou_icbc", "clerk_suzhou_icbc", "clerk_suzhou_szb"):
+        refused = await refused_here(await api.post("/api/v1/offer-redemptions", clerk, gift))
+        assert "ICBC" in refused["detail_zh"]
+        assert "Nanjing" in refused["detail_en"]
+    assert await api.count("offer_grants") == 2
+    listed = {o["code"]: o for o in (await api.get("/api/v1/offers", "auditor")).json()}
+    assert (listed["NJ-TOUR-T"]["redeemed"], listed[GIFT]["redeemed"]) == (0, 0)
+    nanjing = await scene(api, "scenic_spot", "SPT3201000092", city="3201")
+    r = await nanjing.post("/api/v1/scene-uses/offer-redemptions", tour)
+    assert (r.status_code, r.json()["status"]) == (200, "redeemed"), r.text
+    r = await api.post("/api/v1/offer-redemptions", NANJING_ICBC_CLERK, gift)
+    assert (r.status_code, r.json()["status"]) == (200, "redeemed"), r.text
+
+
+async def test_an_offer_names_where_it_is_redeemed(api: Api) -> None:
+    """PRM-1 (adversarial review A): a scene offer names the scene kinds that redeem it (a
+    tourism voucher left without: the scenic spots); a counter offer names its bank; an
+    unknown kind is refused by name."""
+    spend = {
+        "kind": "spend_and_save",
+        "trigger": "card_collected",
+        "bank_code": None,
+        "city_code": None,
+        "redeem_at": "scene",
+    }
+    r = await put_offer(api, "SPEND-T", **spend)
+    assert (r.status_code, r.json()["field"]) == (422, "scene_kinds")
+    r = await put_offer(api, "SPEND-T", **spend, scene_kinds=["museum", "library"])
+    assert (r.status_code, r.json()["scene_kinds"]) == (200, ["library", "museum"]), r.text
+    r = await put_offer(api, "SPEND-T", **spend, scene_kinds=["casino"])
+    assert (r.status_code, r.json()["field"]) == (422, "scene_kinds.0")
+    tour = {**spend, "kind": "tourism_voucher"}
+    r = await put_offer(api, "TOUR-T", **tour)
+    assert (r.status_code, r.json()["scene_kinds"]) == (200, ["scenic_spot"]), r.text
+    r = await put_offer(api, "NOBANK-T", bank_code=None)
+    assert (r.status_code, r.json()["field"]) == (422, "bank_code")
+    r = await put_offer(api, "GIFT-T", scene_kinds=["scenic_spot"])
+    assert (r.status_code, r.json()["scene_kinds"]) == (200, [])  # a counter's: no scene

@@ -13,6 +13,7 @@ from sscard.payments.collections.schemas import (
     DebitAnswersIn,
     DebitAnswersView,
     DebitIn,
+    DebitRequested,
     DebitView,
     MandateIn,
     MandateView,
@@ -88,7 +89,8 @@ async def my_mandates(request: Request, actor: Actor = Depends(current_actor)) -
 
 @router.post(
     "/me/mandates/{reference}/revoke",
-    summary="Revoke my mandate: no debit may be asked under it any more",
+    summary="Revoke my mandate: no debit may be asked under it any more; 409 "
+    "mandate_already_revoked for one revoked before",
     responses=answers(MandateView),
 )
 async def revoke_mandate(
@@ -111,20 +113,25 @@ async def my_debits(request: Request, actor: Actor = Depends(current_actor)) -> 
     status_code=201,
     summary="A payee asks to debit a holder's card account under a mandate (PAY-1)",
     description="Sent to the bank of the holder's newest card with an active financial "
-    "function; refused at once, with the reason kept, when there is none. The same "
-    "payee_reference with the same debit answers as the first time.",
-    responses=answers(DebitView, 201),
+    "function; refused at once, with the reason kept, when there is none (201, duplicate "
+    "false). The payee_reference is the request's idempotency key: the same reference with "
+    "the same debit answers as the first time (200, duplicate true); with another debit, 409 "
+    "debit_reference_reused. The debits of one period under a mandate that are not refused "
+    "must not exceed its max_amount_fen: 422 over_mandate_limit (field amount_fen) otherwise, "
+    "with what is left in that period (left_fen).",
+    responses={**answers(DebitRequested, 201), 200: {"model": DebitRequested}},
 )
 async def request_debit(
     body: DebitIn, request: Request, actor: Actor = Depends(current_actor)
 ) -> Response:
-    return await write(
-        request,
-        actor,
-        lambda ctx: collections.request_debit(
+    async with runtime(request).unit(actor) as ctx:
+        asked = await collections.request_debit(
             ctx, body.mandate_reference, body.amount_fen, body.period, body.payee_reference
-        ),
-        status=201,
+        )
+    return JSONResponse(
+        jsonable_encoder(asked),
+        status_code=200 if asked["duplicate"] else 201,
+        headers={"Location": f"/api/v1/debits/{asked['debit_id']}"},
     )
 
 

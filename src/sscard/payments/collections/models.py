@@ -37,7 +37,13 @@ mandates = Table(
     Column("person_id", Id, ForeignKey("persons.id"), nullable=False),
     Column("payee_code", String(16), ForeignKey("payees.code"), nullable=False),
     Column("customer_number", String(32), nullable=False, comment="the holder's at the payee"),
-    Column("max_amount_fen", BigInteger, nullable=False, comment="the most one debit takes"),
+    Column(
+        "max_amount_fen",
+        BigInteger,
+        nullable=False,
+        comment="the most debited under it in one period (YYYY-MM), "
+        "refused and returned debits aside",
+    ),
     Column("status", String(8), nullable=False, comment="rules.MandateStatus"),
     Column("signed_at", UTCDateTime, nullable=False),
     Column("channel", String(16), nullable=False),
@@ -81,5 +87,6 @@ debits = Table(
     CheckConstraint("amount_fen > 0", name="ck_debits_positive"),
 )
 Index("ix_debits_person_id", debits.c.person_id)
-Index("ix_debits_mandate_id", debits.c.mandate_id)
+# The debits of a mandate in one period, summed against its limit (PAY-1).
+Index("ix_debits_mandate_id_period", debits.c.mandate_id, debits.c.period)
 Index("ix_debits_status_created_at", debits.c.status, debits.c.created_at)

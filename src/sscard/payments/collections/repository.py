@@ -13,7 +13,7 @@ from sscard.cards.cancellation.models import cancellations
 from sscard.cards.models import cards
 from sscard.kernel.db import Row, fetch_all, fetch_one
 from sscard.payments.collections.models import debits, mandates, payees
-from sscard.payments.collections.rules import DebitStatus, MandateStatus
+from sscard.payments.collections.rules import COUNTED, DebitStatus, MandateStatus
 
 D, M = debits, mandates
 
@@ -65,7 +65,8 @@ async def mandate_by_reference(
     conn: AsyncConnection, reference: str, *, lock: bool = False
 ) -> Row | None:
     """The mandate; `lock`: its row locked to the end of the transaction, so that a revocation
-    and a debit under it happen one after the other (PostgreSQL)."""
+    and a debit under it, or two debits counted against its limit for a period, happen one
+    after the other (PostgreSQL)."""
     stmt = select(M).where(M.c.reference == reference)
     return await fetch_one(conn, stmt.with_for_update() if lock else stmt)
 
@@ -112,6 +113,16 @@ async def newest_card(conn: AsyncConnection, person_id: int) -> Row | None:
 async def debit_by_reference(conn: AsyncConnection, payee_code: str, reference: str) -> Row | None:
     stmt = select(D).where(D.c.payee_code == payee_code, D.c.payee_reference == reference)
     return await fetch_one(conn, stmt)
+
+
+async def counted_in_period(conn: AsyncConnection, mandate_id: int, period: str) -> int:
+    """The total of a mandate's debits of `period` that count against its limit (PAY-1)."""
+    stmt = select(func.coalesce(func.sum(D.c.amount_fen), 0)).where(
+        D.c.mandate_id == mandate_id,
+        D.c.period == period,
+        D.c.status.in_([s.value for s in COUNTED]),
+    )
+    return int((await conn.execute(stmt)).scalar_one())
 
 
 async def debit(conn: AsyncConnection, debit_id: int) -> Row | None:

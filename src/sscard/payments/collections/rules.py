@@ -1,21 +1,23 @@
 """Collections by mandate, pure (SPEC PAY-1). Amounts in integer fen.
 
 A holder signs a mandate for one payee and one of the holder's accounts at that payee (the
-water meter's account, the insured person's number), with the most one debit may take. The
-payee then asks for debits under it; each goes to the holder's newest card account with an
-active financial function (as payments do, REP-3) and is debited or refused by the bank, once.
+water meter's account, the insured person's number), with the most that may be debited under
+it in one period (the bill's month, YYYY-MM): the debits of a period that are not refused count
+against it, however many there are. The payee then asks for debits under it; each goes to the
+holder's newest card account with an active financial function (as payments do, REP-3) and is
+debited or refused by the bank, once.
 """
 
 from __future__ import annotations
 
 import re
 from enum import StrEnum
-from typing import Final
+from typing import Any, Final
 
 from sscard.kernel.errors import Conflict, DomainError
 from sscard.kernel.masking import personal_number_kind
 
-MAX_DEBIT_FEN: Final = 100_000_00  # no mandate lets one debit take more than 100,000 yuan
+MAX_DEBIT_FEN: Final = 100_000_00  # no mandate lets a period take more than 100,000 yuan
 CUSTOMER_NUMBER: Final = re.compile(r"[A-Za-z0-9-]{4,32}")
 PAYEE_CODE: Final = re.compile(r"[A-Z0-9][A-Z0-9_-]{2,15}")
 REFERENCE: Final = re.compile(r"[A-Za-z0-9_-]{1,40}")
@@ -56,6 +58,16 @@ class DebitStatus(StrEnum):
     REFUSED = "refused"  # by sscard (no active account) or by the bank, with the reason
 
 
+# The debits that count against a mandate's limit for their period: taken, or on their way.
+COUNTED: Final = frozenset({DebitStatus.INSTRUCTED, DebitStatus.DEBITED})
+
+
+def left_in_period(max_amount_fen: int, counted_fen: int) -> int:
+    """PAY-1: what a mandate may still take in a period whose counted debits total
+    `counted_fen`."""
+    return max(max_amount_fen - counted_fen, 0)
+
+
 DEBIT_LABELS: Final = {
     DebitStatus.INSTRUCTED: ("已发银行待扣款", "sent to the bank"),
     DebitStatus.DEBITED: ("已扣款", "debited"),
@@ -76,8 +88,8 @@ NOT_PAYABLE: Final = {
 def mandate_problem(max_amount_fen: int, customer_number: str) -> tuple[str, str, str] | None:
     """(field, zh, en) of what is wrong with a new mandate's terms, or None."""
     if isinstance(max_amount_fen, bool) or not 0 < max_amount_fen <= MAX_DEBIT_FEN:
-        zh = f"单笔上限须为1至{MAX_DEBIT_FEN}分"
-        return "max_amount_fen", zh, f"the most per debit is 1 to {MAX_DEBIT_FEN} fen"
+        zh = f"每期扣款上限须为1至{MAX_DEBIT_FEN}分"
+        return "max_amount_fen", zh, f"the most per period is 1 to {MAX_DEBIT_FEN} fen"
     if not CUSTOMER_NUMBER.fullmatch(customer_number):
         zh, en = "须为4至32位字母、数字或连字符", "4 to 32 letters, digits or '-'"
         return "customer_number", zh, en
@@ -102,12 +114,29 @@ class MandateNotActive(Conflict):
     message_en = "Mandate {reference} is revoked: nothing may be debited under it"
 
 
+class MandateAlreadyRevoked(Conflict):
+    code = "mandate_already_revoked"
+    rule = "PAY-1"
+    message_zh = "代扣协议{reference}已于{at}解约，无需再次解约"
+    message_en = "Mandate {reference} was already revoked on {at}; it is not revoked twice"
+
+
 class OverMandateLimit(DomainError):
     code = "over_mandate_limit"
     status = 422
     rule = "PAY-1"
-    message_zh = "扣款金额超过代扣协议约定的单笔上限{limit}元"
-    message_en = "The amount is over the mandate's limit of {limit} yuan per debit"
+    message_zh = (
+        "扣款金额{amount}元超过代扣协议约定的每期上限{limit}元：所属期{period}已扣或待扣{taken}元，"
+        "本期还可扣{left}元"
+    )
+    message_en = (
+        "The amount of {amount} yuan is over the mandate's limit of {limit} yuan per period: "
+        "{taken} yuan is debited or on its way for period {period}, {left} yuan is left in it"
+    )
+
+    def extra(self) -> dict[str, Any]:
+        """What is left in the period, in fen, for the payee's system to read."""
+        return {"period": self.params["period"], "left_fen": self.params["left_fen"]}
 
 
 class DebitReferenceReused(Conflict):

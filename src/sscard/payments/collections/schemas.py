@@ -36,7 +36,10 @@ class MandateIn(Body):
         min_length=1, max_length=32, description="the holder's account at the payee"
     )
     max_amount_fen: int = Field(
-        ge=-MAX_ID, le=MAX_ID, description="the most one debit may take, fen"
+        ge=-MAX_ID,
+        le=MAX_ID,
+        description="the most the payee may debit under it in one period (the bill's month), "
+        "fen: the debits of a period not refused count together",
     )
 
 
@@ -47,7 +50,10 @@ class MandateView(BaseModel):
     payee_name_en: str
     kind: str
     customer_number: str
-    max_amount_fen: int
+    max_amount_fen: int = Field(
+        description="the most debited under it in one period (YYYY-MM), fen, all debits of the "
+        "period not refused together"
+    )
     status: str = Field(description="active | revoked")
     signed_at: datetime
     revoked_at: datetime | None
@@ -55,9 +61,20 @@ class MandateView(BaseModel):
 
 class DebitIn(Body):
     mandate_reference: str = Field(min_length=1, max_length=24)
-    amount_fen: int = Field(ge=-MAX_ID, le=MAX_ID, description="fen, within the mandate's limit")
-    period: str = Field(max_length=7, description="YYYY-MM: the bill's month")
-    payee_reference: str = Field(max_length=40, description="the payee's: one debit each")
+    amount_fen: int = Field(
+        ge=-MAX_ID,
+        le=MAX_ID,
+        description="fen; with the period's other debits under the mandate not refused, within "
+        "the mandate's limit per period (422 over_mandate_limit says what is left)",
+    )
+    period: str = Field(
+        max_length=7, description="YYYY-MM: the bill's month, the period the limit counts"
+    )
+    payee_reference: str = Field(
+        max_length=40,
+        description="the payee's: one debit each; sent again with the same debit, answered as "
+        "the first time (200, duplicate true)",
+    )
 
 
 class DebitView(BaseModel):
@@ -75,6 +92,12 @@ class DebitView(BaseModel):
     bank_code: str | None
     created_at: datetime
     answered_at: datetime | None
+
+
+class DebitRequested(DebitView):
+    duplicate: bool = Field(
+        description="true: this payee_reference was asked before; the first debit, unchanged"
+    )
 
 
 class DebitAnswerIn(Body):

@@ -14,6 +14,7 @@ from sscard.banks.service import verify_bank_signature
 from sscard.cards.events import card_key
 from sscard.cards.lifecycle import FinancialStatus, HrStatus
 from sscard.kernel.actor import Role, authorize
+from sscard.kernel.clock import business_date
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.db import Row
 from sscard.kernel.errors import Forbidden, NotFound, invalid
@@ -32,6 +33,7 @@ from sscard.payments.collections.rules import (
     CollectionKind,
     DebitReferenceReused,
     DebitStatus,
+    MandateAlreadyRevoked,
     MandateExists,
     MandateNotActive,
     MandateStatus,
@@ -113,7 +115,7 @@ class OnlyTheHolder(Forbidden):
 
 async def sign_mandate(ctx: Ctx, payee_code: str, customer_number: str, max_amount_fen: int) -> Row:
     """SPEC PAY-1: the holder lets `payee_code` debit their card account for their account
-    `customer_number` there, at most `max_amount_fen` a debit. MandateExists for the same
+    `customer_number` there, at most `max_amount_fen` in one period. MandateExists for the same
     payee account twice; InvalidInput for the terms or an unknown payee."""
     authorize(ctx.actor, SIGN_MANDATE)
     person_id = _holder(ctx)
@@ -154,16 +156,26 @@ async def sign_mandate(ctx: Ctx, payee_code: str, customer_number: str, max_amou
 
 async def revoke_mandate(ctx: Ctx, reference: str) -> Row:
     """The holder ends a mandate: no debit may be asked under it from now on; debits already
-    sent to the bank are answered as they are. NotFound for another person's mandate."""
+    sent to the bank are answered as they are. NotFound for another person's mandate;
+    MandateAlreadyRevoked for one revoked before (also by a revocation at the same moment)."""
     authorize(ctx.actor, SIGN_MANDATE)
     mandate = await _own_mandate(ctx, reference)
-    if not await repo.revoke_mandate(ctx.conn, mandate["id"], ctx.now):
-        raise MandateNotActive(field="reference", reference=reference)
+    if mandate["status"] != MandateStatus.ACTIVE.value or not await repo.revoke_mandate(
+        ctx.conn, mandate["id"], ctx.now
+    ):
+        raise await _revoked_before(ctx, reference)
     change = Change(
         "mandate", mandate["id"], "revoked", MandateStatus.ACTIVE.value, "revoked", None
     )
     await record(ctx.conn, ctx.actor, ctx.now, change)
     return await _my_mandate(ctx, reference)
+
+
+async def _revoked_before(ctx: Ctx, reference: str) -> MandateAlreadyRevoked:
+    found = await repo.mandate_by_reference(ctx.conn, reference)
+    at = found["revoked_at"] if found else None
+    day = business_date(at).isoformat() if at else "-"
+    return MandateAlreadyRevoked(field="reference", reference=reference, at=day)
 
 
 async def _own_mandate(ctx: Ctx, reference: str) -> Row:
@@ -215,10 +227,12 @@ async def my_debits(ctx: Ctx) -> list[Row]:
 async def request_debit(
     ctx: Ctx, mandate_reference: str, amount_fen: int, period: str, payee_reference: str
 ) -> Row:
-    """SPEC PAY-1: a payee asks to debit `amount_fen` under a holder's mandate. Sent to the
-    bank of the holder's newest card with an active financial function; refused at once (and
-    kept, with the reason) when there is none. The same reference with the same debit answers
-    as the first time; DebitReferenceReused otherwise; MandateNotActive, OverMandateLimit."""
+    """SPEC PAY-1: a payee asks to debit `amount_fen` under a holder's mandate for `period`.
+    Sent to the bank of the holder's newest card with an active financial function; refused at
+    once (and kept, with the reason) when there is none. The same reference with the same debit
+    answers as the first time, `duplicate` true; DebitReferenceReused otherwise;
+    MandateNotActive; OverMandateLimit when the period's debits not refused would exceed the
+    mandate's limit (counted under the mandate's row lock, so two at once cannot both fit)."""
     authorize(ctx.actor, REQUEST_DEBIT)
     payee = await repo.payee_of_actor(ctx.conn, ctx.actor.id or 0)
     if payee is None or not payee["active"]:
@@ -232,12 +246,22 @@ async def request_debit(
         same = (earlier["mandate_id"], earlier["amount_fen"], earlier["period"])
         if same != (mandate["id"], amount_fen, period):
             raise DebitReferenceReused(field="payee_reference", reference=payee_reference)
-        return await _debit(ctx, earlier["id"])
+        return {**await _debit(ctx, earlier["id"]), "duplicate": True}
     if mandate["status"] != MandateStatus.ACTIVE.value:
         raise MandateNotActive(field="mandate_reference", reference=mandate_reference)
-    if amount_fen > mandate["max_amount_fen"]:
-        limit = f"{mandate['max_amount_fen'] / 100:.2f}"
-        raise OverMandateLimit(field="amount_fen", limit=limit)
+    limit = mandate["max_amount_fen"]
+    taken = await repo.counted_in_period(ctx.conn, mandate["id"], period)
+    left = rules.left_in_period(limit, taken)
+    if amount_fen > left:
+        raise OverMandateLimit(
+            field="amount_fen",
+            amount=_yuan(amount_fen),
+            limit=_yuan(limit),
+            period=period,
+            taken=_yuan(taken),
+            left=_yuan(left),
+            left_fen=left,
+        )
     card = await repo.newest_card(ctx.conn, mandate["person_id"])
     not_payable = _not_payable(card)
     row = {
@@ -274,7 +298,11 @@ async def request_debit(
             },
             at=ctx.now,
         )
-    return await _debit(ctx, debit_id)
+    return {**await _debit(ctx, debit_id), "duplicate": False}
+
+
+def _yuan(fen: int) -> str:
+    return f"{fen // 100}.{fen % 100:02d}"
 
 
 def _check_terms(amount_fen: int, period: str, payee_reference: str) -> None:

@@ -1,6 +1,7 @@
 """Collections by mandate in the online hall (issue 15 item 10; SPEC PAY-1): the holder's
 mandates with a way to revoke each, a form to sign one with a registered payee (the account
-there and the most one debit may take), and what payees took or asked to take.
+there and the most that may be debited for one bill month, all its debits together), and what
+payees took or asked to take.
 
 The same use cases as the API (`/api/v1/me/mandates`, `/api/v1/me/debits`, `/api/v1/payees`)."""
 
