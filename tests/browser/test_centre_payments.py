@@ -7,6 +7,7 @@ a number of nobody — and the holder sees the held payment and what to do."""
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import date
 from pathlib import Path
 
@@ -88,7 +89,11 @@ async def test_the_province_registers_a_payer_and_routes_its_file(
     await _sign_in(holder, base, api, theirs)
     await holder.goto(f"{base}/hall/me")
     await holder.get_by_role("link", name="我的待遇到账").click()
-    await expect(holder.get_by_role("status")).to_contain_text("激活金融功能")
+    held = holder.get_by_role("status")
+    await expect(held).to_contain_text("激活金融功能")
+    await expect(held).to_have_class(re.compile(r"\bwarning\b"))  # not a green success
+    assert await held.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(255, 246, 221)"
+    await expect(held).not_to_contain_text("ISS-")  # a rule's id is for staff, not citizens
     table = holder.get_by_role("table", name="款项（最新在前）")
     await expect(table).to_contain_text("1500.50")
     await expect(table).to_contain_text("暂挂待发")

@@ -33,9 +33,18 @@ async def test_the_province_reads_the_days_clearing_and_a_file(
     await page.get_by_role("link", name="交通联合清算").first.click()
     await expect(page.get_by_role("heading", level=1)).to_have_text("交通联合清算")
     between = page.get_by_role("table", name="城市间结算")
-    await expect(between.get_by_role("row").nth(1)).to_contain_text("3205")
-    await expect(between.get_by_role("row").nth(1)).to_contain_text("2.00")
+    await expect(between.get_by_role("row").nth(1)).to_contain_text("苏州市")
+    await expect(between.get_by_role("row").nth(1)).to_contain_text("2.00 元")
+    await expect(between).not_to_contain_text("3205")
     await assert_accessible(page)
+    async with page.expect_download() as downloading:
+        await page.get_by_role("link", name="下载当日清算文件（CSV）").click()
+    download = await downloading.value
+    saved = await download.path()
+    assert saved is not None
+    text = saved.read_text(encoding="utf-8")
+    assert text.startswith("operator_code,city_code,card_city_code,mode")
+    assert ",3205,3204,bus,1,200," in text
     await page.get_by_label("日期").fill("2026-13-01")
     await page.get_by_role("button", name="显示").click()
     await expect(page.locator("#e-day")).to_be_visible()

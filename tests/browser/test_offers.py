@@ -33,6 +33,7 @@ async def test_an_activation_gift_from_the_centre_to_the_counter(
     await page.locator("#f-kind").select_option("activation_gift")
     await page.locator("#f-trigger").select_option("first_financial_activation")
     await page.locator("#f-redeem_at").select_option("bank_outlet")
+    await expect(page.locator("label[for=f-redeem_at]")).to_have_text("使用地点 *")  # not 已使用
     await expect(page.get_by_label("面值（元）")).to_have_value("30")
     await page.get_by_role("button", name="保存优惠活动").click()
     await expect(page.get_by_role("status")).to_contain_text("ICBC-NJ-ACT-B")

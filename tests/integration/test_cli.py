@@ -118,3 +118,28 @@ def test_a_missing_or_broken_file_and_a_bad_option_are_one_line(tmp_path: Path) 
         None,
         "No such option: --bogus",
     )
+
+
+def test_a_refused_batch_lists_each_problem_under_its_line(tmp_path: Path) -> None:
+    """SPEC PAY-1: the batch is refused whole, and the operator reads every line at fault (the
+    summary alone said only "see problems", which a command line has no way to see)."""
+    assert sscard(tmp_path, "db", "migrate").returncode == 0
+    payer = ("payments", "register-payer", "JS-PENSION", "--name-zh", "养老", "--name-en", "P")
+    assert sscard(tmp_path, *payer, "--kind", "pension").returncode == 0
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "ssn,amount_yuan,kind,period,payer_reference\n123,abc,pension,2026-11,P1\n",
+        encoding="utf-8",
+    )
+    submit = ("payments", "submit", str(bad), "--payer", "JS-PENSION", "--reference", "X")
+    done = sscard(tmp_path, *submit)
+    assert (done.returncode, done.stdout) == (2, b"")
+    first, *problems = done.stderr.decode().splitlines()
+    assert first.startswith("sscard: batch_invalid (lines): ")
+    assert problems == [
+        "  line 1, amount_yuan: the amount cannot be read: fen are whole, yuan have at most two"
+        " decimals",
+        "  line 1, ssn: not a social security number: must be 18 characters",
+    ]
+    chinese = sscard(tmp_path, *submit, SSCARD_LANG="zh").stderr.decode().splitlines()
+    assert chinese[2] == "  第1行，ssn：社会保障号码无效：长度应为18位"

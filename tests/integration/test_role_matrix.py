@@ -81,6 +81,7 @@ from sscard.payments.collections.permissions import (
     SIGN_MANDATE,
     VIEW_DEBITS,
     VIEW_MY_MANDATES,
+    VIEW_PAYEE_MANDATES,
 )
 from sscard.payments.permissions import (
     ANSWER_CREDITS,
@@ -421,6 +422,7 @@ REQUESTS: dict[Operation, tuple[str, str, Any]] = {
         {"answers": [{"debit_id": 999999, "outcome": "debited"}]},
     ),
     VIEW_DEBITS: ("GET", "/api/v1/debits", None),
+    VIEW_PAYEE_MANDATES: ("GET", "/api/v1/mandates", None),
     MANAGE_OFFERS: (
         "PUT",
         "/api/v1/offers/MX-OFFER",

@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
@@ -16,7 +16,7 @@ from sscard.kernel.db import MAX_ID
 from sscard.kernel.runtime import Runtime
 from sscard.payments import files
 from sscard.payments import service as payments
-from sscard.payments.report_file import report_header, report_lines
+from sscard.payments.report_file import report_header, report_language, report_lines
 from sscard.payments.rules import PaymentStatus, split_answers
 from sscard.payments.schemas import (
     AnswersIn,
@@ -202,10 +202,14 @@ async def batch_payments(
 async def batch_report_file(
     request: Request,
     batch_id: int = BatchId,
-    language: Literal["zh", "en"] = Query("zh"),
+    language: Literal["zh", "en"] | None = Query(
+        None, description="zh or en; else the Accept-Language header's first; else zh"
+    ),
+    accept_language: str | None = Header(None, max_length=256),
     actor: Actor = Depends(current_actor),
 ) -> Response:
-    return await report_download(runtime(request), actor, batch_id, language)
+    chosen = report_language(language, accept_language)
+    return await report_download(runtime(request), actor, batch_id, chosen)
 
 
 REPORT_PAGE = 5000  # payments read per transaction while the file streams

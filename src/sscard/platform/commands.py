@@ -3,7 +3,9 @@
 A command that cannot do what it was asked says why on one line on stderr — the problem's code,
 the field (or setting, or file) at fault and the reason in the operator's language (SSCARD_LANG,
 else LANG: English if it starts with en, Chinese otherwise) — and exits with status 2; an error
-the operator can cause never prints a traceback.
+the operator can cause never prints a traceback. A refusal that lists several problems (a
+batch's or a file's lines, a body's fields) adds one indented line for each after that line:
+the line and field at fault and the reason, as the API's problem document lists them.
 """
 
 from __future__ import annotations
@@ -31,6 +33,9 @@ T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
 
 
+# At most this many problems are listed one by one; the rest are counted.
+SHOWN_PROBLEMS = 100
+
 # The exit status of every command that fails: a refusal, a setting or file it cannot use, a
 # database it cannot reach (the same as click's own usage errors).
 FAILED = 2
@@ -44,11 +49,49 @@ class Failure:
     field: str | None
     zh: str
     en: str
+    problems: tuple[dict[str, Any], ...] = ()  # each with line and/or field, reason_zh, reason_en
 
     def line(self, english: bool) -> str:
+        """The failure's line, then an indented line for each problem it lists."""
         where = f" ({self.field})" if self.field else ""
         message = " ".join((self.en if english else self.zh).split())  # one line, always
-        return f"sscard: {self.code}{where}: {message}"
+        lines = [f"sscard: {self.code}{where}: {message}"]
+        lines += [_problem_line(p, english) for p in self.problems[:SHOWN_PROBLEMS]]
+        if len(self.problems) > SHOWN_PROBLEMS:
+            more = len(self.problems) - SHOWN_PROBLEMS
+            lines.append(f"  … and {more} more" if english else f"  ……另有{more}处")
+        return "\n".join(lines)
+
+
+def _problem_line(problem: dict[str, Any], english: bool) -> str:
+    line, field = problem.get("line"), problem.get("field") or problem.get("code")
+    reason = " ".join(str(problem.get("reason_en" if english else "reason_zh") or "").split())
+    if english:
+        where = ", ".join(x for x in (f"line {line}" if line is not None else "", field or "") if x)
+    else:
+        where = "，".join(x for x in (f"第{line}行" if line is not None else "", field or "") if x)
+    if not where:
+        return f"  {reason}"
+    return f"  {where}: {reason}" if english else f"  {where}：{reason}"
+
+
+def problems_of(error: DomainError) -> tuple[dict[str, Any], ...]:
+    """The problems a refusal lists in its problem document (`problems`, `errors`, `defects`):
+    every listed item that gives a reason in Chinese and English."""
+    try:
+        extra = error.extra() or {}
+    except (KeyError, AttributeError):
+        return ()
+    found: list[dict[str, Any]] = []
+    for value in extra.values():
+        if not isinstance(value, list | tuple):
+            continue
+        for item in value:
+            if isinstance(item, dict) and "reason_zh" in item and "reason_en" in item:
+                found.append(item)
+    if len(found) == 1 and found[0].get("line") is None and found[0].get("field") == error.field:
+        return ()  # the failure's own line says it already
+    return tuple(found)
 
 
 def operator_english(env: Mapping[str, str] | None = None) -> bool:
@@ -66,7 +109,9 @@ def _first_line(error: BaseException) -> str:
 def failure_of(error: BaseException) -> Failure | None:
     """What an operator can cause, said plainly; None for anything else (a bug, shown whole)."""
     if isinstance(error, DomainError):
-        return Failure(error.code, error.field, error.detail_zh, error.detail_en)
+        return Failure(
+            error.code, error.field, error.detail_zh, error.detail_en, problems_of(error)
+        )
     if isinstance(error, ConfigError):
         name = str(error).split("=", 1)[0]
         return Failure("invalid_setting", name, f"环境变量无法读取：{error}", str(error))
@@ -176,7 +221,7 @@ def read_body(path: Path, model: type[M]) -> M:
         refused = invalid("file", "须为UTF-8编码的文本", "must be UTF-8 text")
     except OSError as bad:
         refused = invalid("file", f"无法读取（{bad.strerror}）", f"cannot be read ({bad.strerror})")
-    fail(Failure(refused.code, refused.field, refused.detail_zh, refused.detail_en))
+    fail(failure_of(refused) or Failure(refused.code, refused.field, "", ""))
 
 
 def echo_json(value: Any) -> None:

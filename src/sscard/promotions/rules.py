@@ -113,20 +113,20 @@ def redeemed_at_scene(place: Place, scene_kind: SceneKind, scene_city: str) -> b
     )
 
 
-def where_zh(place: Place, city_zh: str | None) -> str:
-    """Where the offer is redeemed, in Chinese: 南京市的工商银行网点, 景区."""
+def where_zh(place: Place, city_zh: str | None, bank_zh: str | None = None) -> str:
+    """Where the offer is redeemed, in Chinese: 南京市的中国工商银行网点, 景区."""
     city = f"{city_zh}的" if city_zh else ""
     if place.redeem_at is RedeemAt.BANK_OUTLET:
-        return f"{city}{place.bank_code}银行网点"
+        return f"{city}{bank_zh or place.bank_code}网点"
     kinds = "、".join(KIND_ZH[k] for k in sorted(place.scene_kinds)) or "指定用卡场景"
     return f"{city}{kinds}"
 
 
-def where_en(place: Place, city_en: str | None) -> str:
+def where_en(place: Place, city_en: str | None, bank_en: str | None = None) -> str:
     """Where the offer is redeemed, in English: an outlet of ICBC in Nanjing."""
     city = f" in {city_en}" if city_en else ""
     if place.redeem_at is RedeemAt.BANK_OUTLET:
-        return f"an outlet of {place.bank_code}{city}"
+        return f"an outlet of {bank_en or place.bank_code}{city}"
     kinds = ", ".join(k.value.replace("_", " ") for k in sorted(place.scene_kinds))
     return f"a terminal of a {kinds or 'named scene'}{city}"
 
@@ -182,8 +182,8 @@ def terms_problem(
 class AlreadyRedeemed(Conflict):
     code = "already_redeemed"
     rule = "PRM-1"
-    message_zh = "该优惠券已于{at}使用，每张只能使用一次"
-    message_en = "This voucher was redeemed at {at}; each is redeemed once"
+    message_zh = "该优惠券已于北京时间{at}使用，每张只能使用一次"
+    message_en = "This voucher was redeemed at {at} Beijing time; each is redeemed once"
 
 
 class NotRedeemedHere(DomainError):

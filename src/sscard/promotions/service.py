@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sscard.cards import service as cards
 from sscard.cards.entities import CardRef
 from sscard.kernel.actor import Role, authorize
-from sscard.kernel.clock import business_date
+from sscard.kernel.clock import CHINA, business_date
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.db import Row
 from sscard.kernel.errors import Forbidden, NotFound, invalid
@@ -269,10 +269,16 @@ def _place(grant: Row) -> Place:
 
 async def _elsewhere(ctx: Ctx, place: Place) -> NotRedeemedHere:
     city = await reference.get_city(ctx.conn, place.city_code) if place.city_code else None
+    banks = {b.code: b for b in await reference.list_banks(ctx.conn)} if place.bank_code else {}
+    bank = banks.get(place.bank_code or "")
     return NotRedeemedHere(
         field="voucher_code",
-        where_zh=rules.where_zh(place, city.name_zh if city else None),
-        where_en=rules.where_en(place, city.name_en if city else None),
+        where_zh=rules.where_zh(
+            place, city.name_zh if city else None, bank.name_zh if bank else None
+        ),
+        where_en=rules.where_en(
+            place, city.name_en if city else None, bank.name_en if bank else None
+        ),
     )
 
 
@@ -285,7 +291,7 @@ async def _redeem(ctx: Ctx, grant: Row, where: str) -> Row:
     ):  # redeemed meanwhile, at another counter or gate: say when
         grant = await _grant_by_voucher(ctx, grant["voucher_code"])
     if grant["status"] == GrantStatus.REDEEMED.value:
-        at = grant["redeemed_at"].isoformat() if grant["redeemed_at"] else "-"
+        at = f"{grant['redeemed_at'].astimezone(CHINA):%Y-%m-%d %H:%M}"
         raise AlreadyRedeemed(field="voucher_code", at=at)
     shown = ("voucher_code", "offer_code", "name_zh", "name_en", "value_fen")
     return {**{k: grant[k] for k in shown}, "redeemed_at": ctx.now, "status": "redeemed"}

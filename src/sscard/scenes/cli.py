@@ -11,21 +11,35 @@ from sscard.kernel.runtime import Runtime
 from sscard.platform.commands import echo_json, run_with_runtime
 from sscard.scenes import service as scenes
 
-app = typer.Typer(help="Scenes: hospitals, scenic spots, libraries, halls", no_args_is_help=True)
+app = typer.Typer(
+    help="Scenes: hospitals, scenic spots, libraries, halls, transit operators, top-up kiosks, "
+    "NFC apps",
+    no_args_is_help=True,
+)
 
 
 @app.command("register")
 def register(
     code: str = typer.Argument(help="the scene's code, 6-20 capitals or digits"),
     name: str = typer.Option(..., help="its name"),
-    kind: str = typer.Option(..., help="hospital, pharmacy, scenic_spot, museum, library, ..."),
+    kind: str = typer.Option(
+        ...,
+        help="hospital, pharmacy, scenic_spot, museum, library, government_hall, hotel, "
+        "transit, top_up_kiosk, nfc_app",
+    ),
     city: str = typer.Option(..., help="its city's code, e.g. 3201"),
+    area: str | None = typer.Option(
+        None,
+        "--area-code",
+        help="its county-level area within the city (a fare zone), e.g. 320413 Jintan",
+    ),
 ) -> None:
-    """Register a scene of a city."""
+    """Register a scene of a city: a hospital, a transit operator, a top-up kiosk, an NFC app..."""
+    new = scenes.NewScene(code, name, kind, city, area or None)
 
     async def work(rt: Runtime) -> dict[str, Any]:
         async with rt.unit(OPERATOR) as ctx:
-            return await scenes.register_scene(ctx, scenes.NewScene(code, name, kind, city))
+            return await scenes.register_scene(ctx, new)
 
     echo_json(run_with_runtime(work))
 

@@ -361,6 +361,14 @@ async def test_a_file_with_chinese_columns_and_yuan(api: Api) -> None:
     assert "发放编号" in r.text
     assert "F0001" in r.text
     assert number not in r.text
+    english = {"Accept-Language": "en-GB,en;q=0.9"}
+    r = await api.get(f"/api/v1/payment-batches/{batch}/report.csv", who, headers=english)
+    assert r.status_code == 200
+    assert "发放编号" not in r.text.splitlines()[0], r.text[:200]
+    r = await api.get(
+        f"/api/v1/payment-batches/{batch}/report.csv?language=zh", who, headers=english
+    )
+    assert "发放编号" in r.text.splitlines()[0]
 
 
 async def upload(api: Api, who: str, data: bytes, ref: str) -> httpx.Response:

@@ -262,3 +262,30 @@ async def test_revoking_a_revoked_mandate_says_it_is_revoked_already(api: Api) -
     assert "already revoked" in r.json()["detail_en"]
     assert "扣款" not in r.json()["detail_zh"]
     assert "debit" not in r.json()["detail_en"]
+
+
+async def test_a_payee_finds_the_mandate_of_its_customer(api: Api) -> None:
+    """SPEC PAY-1: the payee's system learns the mandate reference to debit under from the
+    mandates signed with it, by its customer's number; it sees its own payee's only, pages
+    through them, and a city's centre sees none (payees collect province-wide)."""
+    water = await payee(api)
+    gas = await payee(api, "3204-GAS", "gas")
+    first = await api.cardholder((await active_card(api))["person_id"])
+    second = await api.cardholder((await active_card(api))["person_id"])
+    one = await mandate(api, first, customer="W-0001")
+    two = await mandate(api, second, customer="W-0002")
+    r = await api.get("/api/v1/mandates?customer_number=w-0002", water)
+    assert r.status_code == 200, r.text
+    [found] = r.json()
+    assert (found["reference"], found["status"]) == (two, "active")
+    assert await debit(api, water, found["reference"], 100, "FOUND-1") is not None
+    page = (await api.get("/api/v1/mandates?limit=1", water)).json()
+    assert [m["reference"] for m in page] == [two]
+    after = page[0]["mandate_id"]
+    rest = (await api.get(f"/api/v1/mandates?limit=1&after_id={after}", water)).json()
+    assert [m["reference"] for m in rest] == [one]
+    assert (await api.get("/api/v1/mandates", gas)).json() == []
+    assert (await api.get("/api/v1/mandates", "admin_suzhou")).status_code == 403
+    assert (await api.get("/api/v1/debits", "admin_suzhou")).status_code == 403
+    r = await api.get("/api/v1/mandates?limit=501", water)
+    assert (r.status_code, r.json()["field"]) == (422, "limit"), r.text

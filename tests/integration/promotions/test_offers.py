@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 
 from sscard.kernel.actor import OPERATOR
+from sscard.kernel.clock import CHINA
 from sscard.promotions.service import load_shipped_offers
 from tests.integration.scenes.support import scene
 from tests.support.api import Api
@@ -84,6 +85,8 @@ async def test_a_voucher_is_redeemed_once_where_the_offer_says(api: Api) -> None
     )
     assert (r.status_code, r.json()["code"]) == (409, "already_redeemed")
     assert r.json()["detail_en"].startswith("This voucher was redeemed at 2026-")
+    when = api.rt.clock.now().astimezone(CHINA)
+    assert f"已于北京时间{when:%Y-%m-%d %H:%M}使用" in r.json()["detail_zh"], r.text
     r = await api.post(
         "/api/v1/offer-redemptions", "clerk_suzhou_szb", {"voucher_code": "ZZZZZZZZZZZZ"}
     )

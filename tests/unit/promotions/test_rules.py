@@ -65,5 +65,6 @@ def test_an_offer_names_where_it_is_redeemed() -> None:
 def test_where_is_said_in_both_languages() -> None:
     assert where_zh(NANJING_TOUR, "南京市") == "南京市的景区"
     assert where_en(NANJING_TOUR, "Nanjing") == "a terminal of a scenic spot in Nanjing"
-    assert where_zh(GIFT, None) == "ICBC银行网点"
+    assert where_zh(GIFT, None) == "ICBC网点"
+    assert where_zh(GIFT, None, "中国工商银行") == "中国工商银行网点"
     assert where_en(GIFT, "Nanjing") == "an outlet of ICBC in Nanjing"

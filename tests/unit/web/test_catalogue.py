@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
@@ -59,3 +60,32 @@ def test_a_message_has_one_chinese_whichever_desk_translates_it() -> None:
                 if earlier[0] != message.string:
                     differing.append(f"{message.id!r}: {earlier} vs {message.string!r} ({po.name})")
     assert differing == []
+
+
+class _Any(dict[str, str]):
+    """Any placeholder a message names, filled in."""
+
+    def __missing__(self, key: str) -> str:
+        return key
+
+
+PLACEHOLDER = re.compile(r"%\((\w+)\)")
+
+
+def test_every_message_formats_in_both_languages() -> None:
+    """The templates' `_()` (newstyle gettext) and the page modules' `_(...) % {...}` format every
+    message with `%`, so a literal percent is written `%%` (a "95 %" hint was a 500 in English):
+    each message and its Chinese format, and name the same placeholders."""
+    chinese = i18n.catalogue("zh")
+    broken: list[str] = []
+    for message_id in extracted():
+        zh = chinese.get(message_id)
+        text = zh.string if zh is not None and isinstance(zh.string, str) else message_id
+        for shown in (message_id, text):
+            try:
+                shown % _Any()
+            except (ValueError, TypeError) as error:
+                broken.append(f"{shown!r}: {error}")
+        if set(PLACEHOLDER.findall(message_id)) != set(PLACEHOLDER.findall(text)):
+            broken.append(f"{message_id!r} and {text!r} name different placeholders")
+    assert broken == []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, Response
 
@@ -18,6 +18,7 @@ from sscard.payments.collections.schemas import (
     MandateIn,
     MandateView,
     PayeeIn,
+    PayeeMandateView,
     PayeeView,
 )
 from sscard.payments.rules import split_answers
@@ -97,6 +98,28 @@ async def revoke_mandate(
     request: Request, reference: str = MandateReference, actor: Actor = Depends(current_actor)
 ) -> Response:
     return await write(request, actor, lambda ctx: collections.revoke_mandate(ctx, reference))
+
+
+@router.get(
+    "/mandates",
+    summary="The mandates holders signed with me (a payee), newest first (PAY-1)",
+    description="A payee's system finds here the mandate_reference of a customer to debit "
+    "under (customer_number: the holder's number at the payee); the provincial centre and the "
+    "auditor read every payee's. Paged by after_id (a mandate_id).",
+    responses=answers(list[PayeeMandateView]),  # type: ignore[arg-type]
+)
+async def payee_mandates(
+    request: Request,
+    customer_number: str | None = Query(None, min_length=1, max_length=32),
+    after_id: int | None = Query(None, ge=1, le=MAX_ID),
+    limit: int = Query(100, ge=1, le=500),
+    actor: Actor = Depends(current_actor),
+) -> Response:
+    return await read(
+        request,
+        actor,
+        lambda ctx: collections.payee_mandates(ctx, customer_number, after_id, limit),
+    )
 
 
 @router.get(

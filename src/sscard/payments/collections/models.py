@@ -51,6 +51,8 @@ mandates = Table(
     CheckConstraint("max_amount_fen > 0", name="ck_mandates_positive"),
 )
 Index("ix_mandates_person_id_status", mandates.c.person_id, mandates.c.status)
+# A payee's system finds the mandate of its customer (GET /api/v1/mandates).
+Index("ix_mandates_payee_code_customer_number", mandates.c.payee_code, mandates.c.customer_number)
 Index(
     "ux_mandates_active",
     mandates.c.person_id,

@@ -15,8 +15,13 @@ VIEW_MY_MANDATES = Operation("view_my_mandates", "查看本人代扣协议和扣
 REQUEST_DEBIT = Operation("request_debit", "发起代扣", {R.PAYEE})
 # A bank system answers the debit instructions sent to it, signed.
 ANSWER_DEBITS = Operation("answer_debits", "银行答复扣款结果", {R.BANK_SYSTEM})
-# The debits and payees: a payee its own, the centre and the auditor all.
-VIEW_DEBITS = Operation("view_debits", "查看代扣记录", {R.PAYEE, R.CENTRE_ADMIN, R.AUDITOR})
+# The debits and payees: a payee its own, the provincial centre and the auditor all (payees
+# collect from holders of every city: a city's centre reads none).
+VIEW_DEBITS = Operation("view_debits", "查看代扣记录", {R.PAYEE, R.PROVINCE_ADMIN, R.AUDITOR})
+# The mandates signed with a payee: its system finds the mandate reference of a customer.
+VIEW_PAYEE_MANDATES = Operation(
+    "view_payee_mandates", "查看签约的代扣协议", {R.PAYEE, R.PROVINCE_ADMIN, R.AUDITOR}
+)
 
 OPERATIONS = (
     REGISTER_PAYEE,
@@ -25,4 +30,5 @@ OPERATIONS = (
     REQUEST_DEBIT,
     ANSWER_DEBITS,
     VIEW_DEBITS,
+    VIEW_PAYEE_MANDATES,
 )

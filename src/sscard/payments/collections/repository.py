@@ -91,6 +91,30 @@ async def mandates_of_person(conn: AsyncConnection, person_id: int) -> list[Row]
     return await fetch_all(conn, stmt)
 
 
+async def mandates_of_payee(
+    conn: AsyncConnection,
+    payee_code: str | None,
+    customer_number: str | None,
+    after_id: int | None,
+    limit: int,
+) -> list[Row]:
+    """Mandates signed with the payee (every payee's when None), newest first, `limit` of
+    them older than `after_id`, of one customer number if given."""
+    stmt = (
+        select(M, payees.c.name_zh, payees.c.name_en, payees.c.kind)
+        .join(payees, payees.c.code == M.c.payee_code)
+        .order_by(M.c.id.desc())
+        .limit(limit)
+    )
+    if payee_code is not None:
+        stmt = stmt.where(M.c.payee_code == payee_code)
+    if customer_number is not None:
+        stmt = stmt.where(M.c.customer_number == customer_number)
+    if after_id is not None:
+        stmt = stmt.where(M.c.id < after_id)
+    return await fetch_all(conn, stmt)
+
+
 async def newest_card(conn: AsyncConnection, person_id: int) -> Row | None:
     """The person's newest card with its states and whether it was cancelled on a death."""
     stmt = (

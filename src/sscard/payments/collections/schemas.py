@@ -59,6 +59,10 @@ class MandateView(BaseModel):
     revoked_at: datetime | None
 
 
+class PayeeMandateView(MandateView):
+    mandate_id: int = Field(description="for paging (after_id)")
+
+
 class DebitIn(Body):
     mandate_reference: str = Field(min_length=1, max_length=24)
     amount_fen: int = Field(

@@ -18,6 +18,7 @@ from sscard.kernel.clock import business_date
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.db import Row
 from sscard.kernel.errors import Forbidden, NotFound, invalid
+from sscard.kernel.text import normalise_number
 from sscard.payments import rules as payment_rules
 from sscard.payments.collections import repository as repo
 from sscard.payments.collections import rules
@@ -28,6 +29,7 @@ from sscard.payments.collections.permissions import (
     SIGN_MANDATE,
     VIEW_DEBITS,
     VIEW_MY_MANDATES,
+    VIEW_PAYEE_MANDATES,
 )
 from sscard.payments.collections.rules import (
     CollectionKind,
@@ -39,7 +41,7 @@ from sscard.payments.collections.rules import (
     MandateStatus,
     OverMandateLimit,
 )
-from sscard.payments.rules import AnswerConflicts
+from sscard.payments.rules import AnswerConflicts, bank_refusal_texts
 from sscard.platform.history import Change, record
 from sscard.platform.outbox import service as outbox
 
@@ -197,21 +199,39 @@ async def my_mandates(ctx: Ctx) -> list[Row]:
     """The holder's mandates, newest first, each with its payee."""
     authorize(ctx.actor, VIEW_MY_MANDATES)
     rows = await repo.mandates_of_person(ctx.conn, _holder(ctx))
-    return [
-        {
-            "reference": r["reference"],
-            "payee_code": r["payee_code"],
-            "payee_name_zh": r["name_zh"],
-            "payee_name_en": r["name_en"],
-            "kind": r["kind"],
-            "customer_number": r["customer_number"],
-            "max_amount_fen": r["max_amount_fen"],
-            "status": r["status"],
-            "signed_at": r["signed_at"],
-            "revoked_at": r["revoked_at"],
-        }
-        for r in rows
-    ]
+    return [_mandate_view(r) for r in rows]
+
+
+async def payee_mandates(
+    ctx: Ctx, customer_number: str | None, after_id: int | None, limit: int
+) -> list[Row]:
+    """SPEC PAY-1: the mandates signed with the calling payee (the provincial centre and the
+    auditor: every payee's), newest first, of one customer number if given: how a payee's
+    system learns the mandate reference to debit under."""
+    authorize(ctx.actor, VIEW_PAYEE_MANDATES)
+    code = None
+    if ctx.actor.role is Role.PAYEE:
+        own = await repo.payee_of_actor(ctx.conn, ctx.actor.id or 0)
+        code = own["code"] if own else "-"
+    if customer_number is not None:
+        customer_number = normalise_number(customer_number)
+    rows = await repo.mandates_of_payee(ctx.conn, code, customer_number, after_id, limit)
+    return [{**_mandate_view(r), "mandate_id": r["id"]} for r in rows]
+
+
+def _mandate_view(r: Row) -> Row:
+    return {
+        "reference": r["reference"],
+        "payee_code": r["payee_code"],
+        "payee_name_zh": r["name_zh"],
+        "payee_name_en": r["name_en"],
+        "kind": r["kind"],
+        "customer_number": r["customer_number"],
+        "max_amount_fen": r["max_amount_fen"],
+        "status": r["status"],
+        "signed_at": r["signed_at"],
+        "revoked_at": r["revoked_at"],
+    }
 
 
 async def my_debits(ctx: Ctx) -> list[Row]:
@@ -338,8 +358,7 @@ async def _debit(ctx: Ctx, debit_id: int) -> Row:
 
 def _debit_view(r: Row) -> Row:
     reason = r["reason"]
-    by_bank = (f"银行拒绝：{reason}", f"refused by the bank: {reason}")
-    texts = rules.NOT_PAYABLE.get(reason or "", by_bank)
+    texts = rules.NOT_PAYABLE.get(reason or "") or bank_refusal_texts(reason or "")
     return {
         "debit_id": r["id"],
         "payee_code": r["payee_code"],

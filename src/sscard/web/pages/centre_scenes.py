@@ -26,7 +26,7 @@ from sscard.web.route import page_router
 from sscard.web.session import form, form_values, run
 
 router = page_router("/centre")
-FIELDS = ("code", "name", "kind", "city_code")
+FIELDS = ("code", "name", "kind", "city_code", "area_code")
 DAYS = 7
 SceneCode = Path(min_length=6, max_length=20, pattern=r"^[A-Za-z0-9]+$")
 
@@ -52,10 +52,12 @@ async def _list_page(
     found = await run(request, who.actor, scenes.list_scenes)
     cities = await run(request, who.actor, reference.cities)
     own = who.actor.city_code if who.actor.city_code else None
+    english = i18n.language(request) == "en"
     context = page_context(
         request,
         scenes=found,
         cities=[c for c in cities if own is None or c.code == own],
+        city_name={c.code: c.name_en if english else c.name_zh for c in cities},
         kinds=_kinds(request),
         kind_label=dict(_kinds(request)),
         values=values or {"kind": SceneKind.HOSPITAL.value, "city_code": own or ""},
@@ -72,7 +74,8 @@ async def scene_list(request: Request, who: StaffSession = Depends(ADMIN)) -> Re
 @router.post("/scenes")
 async def register_scene(request: Request, who: StaffSession = Depends(ADMIN)) -> Response:
     values = form_values(await form(request), *FIELDS)
-    new = scenes.NewScene(values["code"], values["name"], values["kind"], values["city_code"])
+    area = values["area_code"].strip() or None  # a fare zone: a county-level area of the city
+    new = scenes.NewScene(values["code"], values["name"], values["kind"], values["city_code"], area)
     try:
         made = await run(request, who.actor, lambda ctx: scenes.register_scene(ctx, new))
     except DomainError as refusal:

@@ -18,9 +18,12 @@ from sscard.actors.staff.service import StaffSession
 from sscard.kernel.db import MAX_ID
 from sscard.kernel.errors import DomainError, invalid
 from sscard.transport import service as transport
+from sscard.transport.endpoints import clearing_csv
 from sscard.transport.offline import service as offline
+from sscard.web import i18n
 from sscard.web.i18n import N_
 from sscard.web.pages.centre_common import ADMIN, errors_of, page_context
+from sscard.web.pages.names import place_names
 from sscard.web.render import render
 from sscard.web.route import page_router
 from sscard.web.session import read
@@ -52,7 +55,8 @@ async def transport_page(
     async def both(ctx: Any) -> dict[str, Any]:
         chosen = _day(day, ctx.today)
         return {"clearing": await transport.clearing(ctx, chosen),
-                "files": await offline.recent_files(ctx)}  # fmt: skip
+                "files": await offline.recent_files(ctx),
+                "names": await place_names(ctx, i18n.language(request))}  # fmt: skip
 
     try:
         found = await read(request, who.actor, both)
@@ -64,8 +68,26 @@ async def transport_page(
     return render(request, "centre/transport.html", context, status=status)
 
 
+@router.get("/transport/clearing.csv")
+async def clearing_file(
+    request: Request,
+    day: str = Query("", max_length=10),
+    who: StaffSession = Depends(ADMIN),
+) -> Response:
+    """The day's clearing file, as the API's `format=csv` gives it, for the signed-in console
+    (the API link answered 401 in the browser: a session carries no bearer token)."""
+    found = await read(
+        request, who.actor, lambda ctx: transport.clearing(ctx, _day(day, ctx.today))
+    )
+    return Response(
+        clearing_csv(found["rows"]),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="clearing-{found["day"]}.csv"'},
+    )
+
+
 async def _files_only(ctx: Any) -> dict[str, Any]:
-    return {"clearing": None, "files": await offline.recent_files(ctx)}
+    return {"clearing": None, "files": await offline.recent_files(ctx), "names": None}
 
 
 @router.get("/transport/files/{file_id}")

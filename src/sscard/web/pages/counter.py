@@ -98,6 +98,8 @@ def _refuse_unsafe_field(request: Request) -> None:
 
 @router.get("/counter")
 async def find_page(request: Request, who: StaffSession = Depends(hr_clerk)) -> Response:
+    if who.actor.outlet_kind == "transport":  # a transport outlet offers the wallet, no HR desk
+        return redirect(request, "/counter/transport")
     return render(request, "counter/find.html", {"values": {}, "errors": {}, "not_found": False})
 
 

@@ -8,6 +8,7 @@ The same use cases as the API (`/api/v1/transport/...`)."""
 
 from __future__ import annotations
 
+import re
 import secrets
 from typing import Any
 
@@ -23,7 +24,8 @@ from sscard.web.i18n import N_
 from sscard.web.pages.centre_common import beijing
 from sscard.web.pages.counter import hr_clerk
 from sscard.web.pages.hall_transport import KINDS as ENTRY_KINDS
-from sscard.web.render import render
+from sscard.web.pages.names import place_names
+from sscard.web.render import render, yuan
 from sscard.web.route import page_router, redirect
 from sscard.web.session import form, form_values, run
 
@@ -35,8 +37,11 @@ DONE = {
     "reversed": N_("Top-up reversed: it is paid back and never was in the balance."),
     "refunded": N_("The balance is refunded and the purse closed."),
 }
-CARD = r"^([A-Za-z][0-9]{8})?$"
+REFUNDED = N_("%(yuan)s yuan paid out to the holder; the purse is closed.")
+CARD = re.compile(r"[A-Za-z][0-9]{8}")
 NOT_A_COUNTER = N_("must be the card's counter, 0-65535")
+NOT_A_CARD = N_("must be a card number: a letter and 8 digits, e.g. C12345678")
+MODES = {"bus": N_("Bus"), "metro": N_("Metro"), "tram": N_("Tram"), "ferry": N_("Ferry")}
 
 
 async def _page(
@@ -47,11 +52,17 @@ async def _page(
     values: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
     done: str = "",
+    refunded_fen: int | None = None,
+    confirm_refund: bool = False,
     status: int = 200,
 ) -> Response:
     _ = i18n.translator(request)
     found: dict[str, Any] | None = None
     missing = False
+    errors = dict(errors or {})
+    if card_number and not CARD.fullmatch(card_number):
+        errors["card"] = _(NOT_A_CARD)  # the page's own words, not the validator's
+        card_number, status = "", 422 if status == 200 else status
     if card_number:
         try:
             found = await run(request, who.actor, lambda ctx: transport.purse(ctx, card_number))
@@ -59,13 +70,22 @@ async def _page(
             if no.status != 404:
                 raise
             missing = True
+    if done == "refunded" and refunded_fen is not None:
+        shown = _(REFUNDED) % {"yuan": yuan(refunded_fen)}
+    else:
+        shown = _(DONE[done]) if done in DONE else ""
+    names = await run(request, who.actor, lambda ctx: place_names(ctx, i18n.language(request)))
     context = {
         "card_number": card_number,
+        "typed_card": values.get("card", card_number) if values else card_number,
         "purse": found,
         "missing": missing,
         "values": values or {},
-        "errors": errors or {},
-        "done": _(DONE[done]) if done in DONE else "",
+        "errors": errors,
+        "done": shown,
+        "confirm_refund": confirm_refund and found is not None,
+        "names": names,
+        "modes": MODES,
         "reference": "CTR" + secrets.token_hex(6).upper(),
         "bj": beijing,
         "kinds": ENTRY_KINDS,
@@ -76,15 +96,20 @@ async def _page(
 @router.get("")
 async def transport_page(
     request: Request,
-    card: str = Query("", pattern=CARD),
-    done: str = "",
+    card: str = Query("", max_length=40),
+    done: str = Query("", max_length=20),
+    paid: int | None = Query(None, ge=0, le=10**9),
     who: StaffSession = Depends(hr_clerk),
 ) -> Response:
-    return await _page(request, who, card.upper(), done=done)
+    typed = card.strip()
+    return await _page(request, who, typed.upper(), values={"card": typed}, done=done,
+                       refunded_fen=paid)  # fmt: skip
 
 
-def _where(card_number: str, done: str) -> str:
-    return f"/counter/transport?card={card_number}&done={done}"
+def _where(card_number: str, done: str, paid: int | None = None) -> str:
+    return f"/counter/transport?card={card_number}&done={done}" + (
+        f"&paid={paid}" if paid is not None else ""
+    )
 
 
 async def _act(
@@ -96,12 +121,13 @@ async def _act(
     values: dict[str, str] | None = None,
 ) -> Response:
     try:
-        await run(request, who.actor, action)
+        outcome = await run(request, who.actor, action)
     except DomainError as refusal:
         errors = _on_the_page(forms.field_messages(request, refusal))
         return await _page(request, who, card_number, values=values, errors=errors,
                            status=refusal.status)  # fmt: skip
-    return redirect(request, _where(card_number, done))
+    paid = outcome.get("refunded_fen") if isinstance(outcome, dict) else None
+    return redirect(request, _where(card_number, done, paid))
 
 
 ON_THE_PAGE = {"amount_fen": "amount_yuan", "amount_yuan": "amount_yuan", "counter": "counter",
@@ -172,6 +198,11 @@ async def reverse(request: Request, who: StaffSession = Depends(hr_clerk)) -> Re
 
 @router.post("/refund")
 async def refund(request: Request, who: StaffSession = Depends(hr_clerk)) -> Response:
-    number = _card(await form(request))
+    """The refund pays the whole balance out and cannot be undone: the first press asks the
+    clerk to confirm, with the amount; the confirmation refunds."""
+    data = await form(request)
+    number = _card(data)
+    if str(data.get("confirmed") or "") != "yes":
+        return await _page(request, who, number, confirm_refund=True)
     return await _act(request, who, number, lambda ctx: transport.refund_purse(ctx, number),
                       "refunded")  # fmt: skip

@@ -31,6 +31,7 @@ from sscard.web import forms, i18n
 from sscard.web.i18n import N_
 from sscard.web.pages import counter_labels as labels
 from sscard.web.pages.audit import audit_labels
+from sscard.web.pages.names import place_names
 from sscard.web.render import render
 from sscard.web.route import page_router, redirect
 from sscard.web.session import (
@@ -136,6 +137,7 @@ async def give_code(request: Request) -> Response:
 @router.get("/me")
 async def my_page(request: Request, done: str = "", actor: Actor = Depends(cardholder)) -> Response:
     mine = await run(request, actor, online.my_record)
+    names = await run(request, actor, lambda ctx: place_names(ctx, i18n.language(request)))
     _ = i18n.translator(request)
     english = i18n.language(request) == "en"
     messages = [
@@ -144,6 +146,7 @@ async def my_page(request: Request, done: str = "", actor: Actor = Depends(cardh
     ]
     context: dict[str, Any] = {
         "mine": mine,
+        "names": names,
         "offered": {c["card_number"]: _offered(c["hr_status"]) for c in mine["cards"]},
         "messages": messages,
         "done": _(DONE[done]) if done in DONE else "",

@@ -15,6 +15,7 @@ from sscard.payments import service as payments
 from sscard.payments.rules import KIND_LABELS, STATUS_LABELS, PaymentKind
 from sscard.web import i18n
 from sscard.web.pages.centre_common import beijing
+from sscard.web.pages.citizen import plain
 from sscard.web.pages.hall import cardholder
 from sscard.web.render import render
 from sscard.web.route import page_router
@@ -25,7 +26,7 @@ router = page_router("/hall/payments")
 
 @router.get("")
 async def payments_page(request: Request, actor: Actor = Depends(cardholder)) -> Response:
-    mine = await run(request, actor, payments.my_payments)
+    mine = [plain(p, "text_zh", "text_en") for p in await run(request, actor, payments.my_payments)]
     english = i18n.language(request) == "en"
     pick = 1 if english else 0
     context = {
