@@ -55,7 +55,10 @@ async def test_the_holder_signs_sees_and_revokes_a_mandate(
     r = await debit(api, "water", m["reference"], 8_850, "BILL-11")
     assert r.status_code == 201, r.text
     await holder.reload()
-    await expect(holder.get_by_role("table", name="扣款记录")).to_contain_text("88.50")
+    await expect(mandates).to_contain_text(m["reference"])  # the payee debits under it
+    taken = holder.get_by_role("table", name="扣款记录")
+    await expect(taken).to_contain_text("88.50 元")
+    await expect(taken).to_contain_text("常州自来水")
     await holder.get_by_role("button", name="解约户号W-0001").click()
     await expect(holder.get_by_role("status")).to_contain_text("已解约")
     r = await debit(api, "water", m["reference"], 100, "BILL-12")

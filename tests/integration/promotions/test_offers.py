@@ -207,7 +207,7 @@ async def test_a_city_offer_is_redeemed_only_in_its_city(api: Api) -> None:
     gift = {"voucher_code": vouchers[GIFT]}
     for clerk in ("clerk_changzhou_icbc", "clerk_suzhou_icbc", "clerk_suzhou_szb"):
         refused = await refused_here(await api.post("/api/v1/offer-redemptions", clerk, gift))
-        assert "ICBC" in refused["detail_zh"]
+        assert "中国工商银行" in refused["detail_zh"]
         assert "Nanjing" in refused["detail_en"]
     assert await api.count("offer_grants") == 2
     listed = {o["code"]: o for o in (await api.get("/api/v1/offers", "auditor")).json()}

@@ -53,6 +53,9 @@ async def _page(
         "payee_options": [
             (p["code"], p["name_en"] if english else p["name_zh"]) for p in found["payees"]
         ],
+        "payee_names": {
+            p["code"]: p["name_en"] if english else p["name_zh"] for p in found["payees"]
+        },
         "values": values or {},
         "errors": errors or {},
         "done": request.query_params.get("done", "")[:16],
