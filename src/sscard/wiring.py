@@ -159,6 +159,7 @@ def wire() -> None:
     templates.register(
         *renewal_hooks.TEMPLATES,
         *expiry_hooks.TEMPLATES,
+        *payment_hooks.TEMPLATES,
         *loss_hooks.TEMPLATES,
         *online_hooks.TEMPLATES,
         *online_application_hooks.TEMPLATES,

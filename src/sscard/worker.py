@@ -37,6 +37,7 @@ JOBS = (
     delta.FORGET_OLD_REQUESTS,
     transport.REVERSE_UNCONFIRMED,
     payments.RELEASE_PAYABLE_HELD,
+    payments.TELL_HOLDERS_OF_HELD,
 )
 
 

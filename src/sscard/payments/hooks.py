@@ -1,5 +1,6 @@
-"""What benefit payments plug into the delivery engine: a credit instruction's credits added
-at the moment of delivery (SPEC PAY-1, ID-6), so the outbox stores no card or amount list."""
+"""What benefit payments plug into the platform: a credit instruction's credits added at the
+moment of delivery (SPEC PAY-1, ID-6), so the outbox stores no card or amount list; the message
+that tells a holder a payment is held and why (PAY-2, ISS-6)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sscard.banks.protocol import Topic
 from sscard.kernel.crypto import Vault
 from sscard.payments import repository as repo
+from sscard.platform.notify.templates import Template
 from sscard.platform.outbox.protocol import Outgoing
 
 TOPIC = Topic.CREDIT_INSTRUCTION.value
@@ -31,3 +33,14 @@ async def enrich_instructions(
         else m
         for m in batch
     ]
+
+
+PAYMENT_HELD = Template(
+    code="payment_held",
+    rule="PAY-2",
+    zh="您有{count}笔{payer_zh}发放的款项（共{amount}元）暂未到账：{reason_zh}。"
+    "办理后将自动补发，无需再次申请。",
+    en="{count} payment(s) from {payer_en} ({amount} yuan in all) could not be credited yet:"
+    " {reason_en}. They are paid automatically once that is done; nothing to apply for.",
+)
+TEMPLATES = (PAYMENT_HELD,)

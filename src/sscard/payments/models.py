@@ -73,6 +73,12 @@ payments = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("answered_at", UTCDateTime, nullable=True),
+    Column(
+        "holder_told_at",
+        UTCDateTime,
+        nullable=True,
+        comment="when the holder was told it is held (PAY-2)",
+    ),
     UniqueConstraint("payer_code", "payer_reference", name="uq_payments_payer_reference"),
     CheckConstraint("amount_fen > 0", name="ck_payments_positive"),
 )
@@ -80,6 +86,9 @@ Index("ix_payments_batch_id_status", payments.c.batch_id, payments.c.status)
 Index("ix_payments_person_id_status", payments.c.person_id, payments.c.status)
 Index("ix_payments_instruction_id", payments.c.instruction_id)
 HELD_ONLY = text("status = 'held'")
+UNTOLD = text("status = 'held' AND holder_told_at IS NULL")
+# The held payments whose holders are not told yet (tell_holders_of_held's sweep).
+Index("ix_payments_untold_held", payments.c.id, postgresql_where=UNTOLD, sqlite_where=UNTOLD)
 Index(
     "ix_payments_held_person_id",
     payments.c.person_id,

@@ -419,6 +419,23 @@ async def persons_with_payable_held(conn: AsyncConnection, limit: int) -> list[i
     return [int(v) for v in (await conn.execute(stmt)).scalars()]
 
 
+async def untold_held(conn: AsyncConnection, limit: int) -> list[Row]:
+    """Up to `limit` held payments of known persons whose holders are not told yet, oldest
+    first; on PostgreSQL locked, skipping those another sweep holds."""
+    stmt = (
+        select(P.c.id, P.c.person_id, P.c.payer_code, P.c.reason, P.c.amount_fen)
+        .where(P.c.status == HELD, P.c.holder_told_at.is_(None), P.c.person_id.is_not(None))
+        .order_by(P.c.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return await fetch_all(conn, stmt)
+
+
+async def mark_told(conn: AsyncConnection, payment_ids: Sequence[int], now: datetime) -> None:
+    await conn.execute(update(P).where(P.c.id.in_(payment_ids)).values(holder_told_at=now))
+
+
 async def payments_status(conn: AsyncConnection, payment_ids: Sequence[int]) -> list[Row]:
     return await fetch_all(conn, select(P.c.id, P.c.status).where(P.c.id.in_(payment_ids)))
 

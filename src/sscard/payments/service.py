@@ -29,6 +29,7 @@ from sscard.kernel.masking import mask_ssn
 from sscard.kernel.text import normalise_number
 from sscard.payments import repository as repo
 from sscard.payments import rules
+from sscard.payments.hooks import PAYMENT_HELD
 from sscard.payments.permissions import (
     ANSWER_CREDITS,
     REGISTER_PAYER,
@@ -49,6 +50,7 @@ from sscard.payments.rules import (
     Reason,
 )
 from sscard.platform.history import Change, record
+from sscard.platform.notify import service as notifications
 from sscard.platform.outbox import service as outbox
 from sscard.registry.documents import social_security_number_reason
 
@@ -615,6 +617,43 @@ async def release_payable_held(ctx: Ctx, limit: int = 1000) -> int:
     persons = await repo.persons_with_payable_held(ctx.conn, limit)
     moved = await release_or_return(ctx, persons)
     return sum(moved.values())
+
+
+async def tell_holders_of_held(ctx: Ctx, limit: int = 5000) -> int:
+    """SPEC PAY-2, ISS-6: the holders of held payments not told yet get one message per payer
+    and reason (how many, how much, why and what to do), queued in this transaction; the
+    payments are marked told. How many messages."""
+    rows = await repo.untold_held(ctx.conn, limit)
+    if not rows:
+        return 0
+    names = {p["code"]: p for p in await repo.all_payers(ctx.conn)}
+    groups: dict[tuple[int, str, str], list[Row]] = {}
+    for r in rows:
+        groups.setdefault((r["person_id"], r["payer_code"], r["reason"]), []).append(r)
+    messages = [
+        {
+            "person_id": person_id,
+            "template": PAYMENT_HELD.code,
+            "params": _held_params(names[payer], reason, found),
+        }
+        for (person_id, payer, reason), found in groups.items()
+    ]
+    await notifications.enqueue_many(ctx.conn, messages, at=ctx.now)
+    await repo.mark_told(ctx.conn, [r["id"] for r in rows], ctx.now)
+    return len(messages)
+
+
+def _held_params(payer: Row, reason: str, found: list[Row]) -> Row:
+    why = Reason(reason)
+    fen = sum(r["amount_fen"] for r in found)
+    return {
+        "count": len(found),
+        "amount": f"{fen // 100}.{fen % 100:02d}",
+        "payer_zh": payer["name_zh"],
+        "payer_en": payer["name_en"],
+        "reason_zh": why.text_zh,
+        "reason_en": why.text_en,
+    }
 
 
 def moment(value: str, field: str) -> datetime:

@@ -393,3 +393,31 @@ async def test_statistics_count_and_sum_by_kind_and_outcome(api: Api) -> None:
     assert r.json()["unanswered"][0]["payments"] == 2
     r = await api.get("/api/v1/payments/statistics?since=2026-12-01&until=2026-11-01", "admin")
     assert (r.status_code, r.json()["field"]) == (422, "until")
+
+
+async def test_the_holder_of_a_held_payment_is_told_why_once(api: Api) -> None:
+    """SPEC PAY-2, ISS-6: the worker's sweep tells the holder of a held payment, once, how much
+    is held, from whom, why and what to do; a person with no card yet too; nobody is told of a
+    paid or returned payment."""
+    from sscard.payments.tasks import tell_holders_of_held
+
+    who = await payer(api)
+    paid = await active_card(api)
+    inactive = await api.card()
+    no_card = await api.person()
+    lines = [line(ssn(api, paid), 1000), line(ssn(api, inactive), 2000),
+             line(ssn(api, inactive), 50), line(api.numbers[no_card["person_id"]], 700)]  # fmt: skip
+    assert (await submit(api, who, lines)).status_code == 201
+    assert await tell_holders_of_held(api.rt) == 2
+    assert await tell_holders_of_held(api.rt) == 0
+    told: dict[int, list[dict[str, Any]]] = {}
+    for person in (paid["person_id"], inactive["person_id"], no_card["person_id"]):
+        r = await api.get(f"/api/v1/notifications?person_id={person}", "admin")
+        told[person] = [n for n in r.json()["items"] if n["template"] == "payment_held"]
+    assert told[paid["person_id"]] == []
+    [notice] = told[inactive["person_id"]]
+    assert (notice["params"]["count"], notice["params"]["amount"]) == (2, "20.50")
+    assert "激活金融功能" in notice["params"]["reason_zh"]
+    assert notice["params"]["payer_zh"] == "江苏省养老保险"
+    [notice] = told[no_card["person_id"]]
+    assert notice["params"]["amount"] == "7.00"
