@@ -670,19 +670,13 @@ async def verify(url: str, file_id: int, ledger_mark: int, want: dict[str, Any])
 PHASES = [
     # (module, function, label), in the order upload_clearing_file calls them
     (offline_repo, "file_by_reference", "reference looked up"),
-    ("rules", "read_file", "file read and checked (CSV, Python, in a thread)"),
-    (offline_repo, "readers_of", "the operator's readers"),
-    (offline, "_unknown_readers", "readers checked (Python)"),
+    (offline, "_plain_body", "UTF-8 and header checked, the lines fit a raw COPY (Python)"),
+    (offline_repo, "stage_raw", "lines COPYed raw, split, checked and staged typed (SQL)"),
+    (offline_repo, "analyze_stage", "staged lines analyzed"),
     (offline_repo, "insert_file", "file row"),
-    (offline, "_rows", "rows built (Python, overlapping COPY)"),
-    (offline_repo, "insert_lines", "lines stored by COPY"),
-    (offline_repo, "find_purses", "each line's purse (UPDATE ... FROM cards, purses)"),
-    (offline_repo, "lock_purses", "purses locked (SELECT ... FOR UPDATE)"),
-    (offline_repo, "fare_keys", "fare keys (DISTINCT)"),
-    (offline_repo, "charge", "charged at the city's rate (UPDATE)"),
-    (offline_repo, "judge", "closed, duplicates, counters seen (4-5 UPDATEs)"),
-    (offline_repo, "apply_balances", "running sums against balances (UPDATE, window)"),
-    (offline_repo, "write_ledger", "ledger rows and purse balances (INSERT, UPDATE)"),
+    (offline_repo, "lock_purses", "each card's purse found, the purses locked"),
+    (offline_repo, "write_lines", "lines judged and written (one INSERT ... SELECT, windows)"),
+    (offline_repo, "write_ledger", "ledger rows and purse balances (INSERT ... SELECT, UPDATE)"),
     (offline, "_report", "report"),
 ]
 
@@ -772,7 +766,7 @@ async def copy_reference(url: str, raw: bytes, reader0: int) -> dict[str, Any]:
     scratch table shaped and indexed like transport_clearing_lines, in one transaction."""
     from sscard.transport.offline.rules import read_file
 
-    fares, _ = read_file(raw)
+    fares, _ = read_file(raw, datetime.now(UTC))
     records = [
         (1, n, reader0 + int(f.terminal_code[1:]), f.terminal_seq, f.card_number, f.counter,
          f.mode.value, f.fare_fen, f.used_at, CITY, "pending", 0)
@@ -1158,9 +1152,11 @@ def _file_section(f: dict[str, Any]) -> list[str]:
         f"applied, {want['gaps']:,} counters reported as gaps. "
         "`offline.service.upload_clearing_file` is called as the endpoint calls it (after "
         "the terminal's signature check, timed apart) and timed from the call to the commit: "
-        "the CSV read and checked, the lines stored by COPY, then the set-based statements that "
-        "find each line's purse, lock the purses, charge, judge, apply against the balances and "
-        "write the ledger. Each run starts from the filled state (the previous file, its lines "
+        "the lines COPYed as they are into a temporary table of text columns and checked there "
+        "set-based by rules.py's shapes and bounds, each card's purse found and the purses "
+        "locked, every line judged (window functions over the staged lines) and written once by "
+        "one INSERT ... SELECT, the ledger by another, each purse updated once. Each run starts "
+        "from the filled state (the previous file, its lines "
         "and ledger rows deleted, purses put back, vacuumed and analyzed, a checkpoint) in a "
         f"fresh process; a run still going after {f['limit']:.0f} s is stopped. Every finished "
         "run is checked in SQL against the model: outcomes, fen, gaps, one ledger row per "

@@ -103,7 +103,9 @@ async def _debit(ctx: Ctx, terminal: Terminal, fare: Fare) -> dict[str, Any]:
     last = purse["last_counter"]
     seen = await repo.entry_at_counter(ctx.conn, purse["id"], fare.counter) is not None
     finding = rules.judge_counter(last, fare.counter, seen)
-    if finding in (CounterFinding.SEEN, CounterFinding.BEHIND):
+    if finding is CounterFinding.SEEN:
+        raise FareRefused(rules.COUNTER_USED)
+    if finding is CounterFinding.BEHIND:
         raise FareRefused(rules.COUNTER_BEHIND)
     after = await repo.debit(ctx.conn, purse["id"], charged, fare.counter)
     if after is None:

@@ -72,7 +72,7 @@ class TopUpNotPending(Conflict):
     code = "top_up_not_pending"
     rule = "TRN-2"
     message_zh = "该充值已{state_zh}，不能再{event_zh}"
-    message_en = "The top-up is already {state}: it cannot be {event}ed"
+    message_en = "The top-up is already {state}: it cannot be {event_done}"
 
 
 STATE_ZH: Final = {
@@ -81,6 +81,7 @@ STATE_ZH: Final = {
     TopUpState.REVERSED: "冲正",
 }
 EVENT_ZH: Final = {TopUpEvent.CONFIRM: "确认", TopUpEvent.REVERSE: "冲正"}
+EVENT_DONE: Final = {TopUpEvent.CONFIRM: "confirmed", TopUpEvent.REVERSE: "reversed"}
 
 
 def next_top_up_state(state: TopUpState, event: TopUpEvent) -> TopUpState:
@@ -88,10 +89,14 @@ def next_top_up_state(state: TopUpState, event: TopUpEvent) -> TopUpState:
     reversed one cannot be confirmed: the terminal's write then needs the outlet)."""
     found = TOP_UP_TABLE.get((state, event))
     if found is None:
-        raise TopUpNotPending(
-            state=state.value, state_zh=STATE_ZH[state], event=event.value, event_zh=EVENT_ZH[event]
-        )
+        raise top_up_not_pending(state.value, STATE_ZH[state], event)
     return found
+
+
+def top_up_not_pending(state: str, state_zh: str, event: TopUpEvent) -> TopUpNotPending:
+    """TopUpNotPending for `event` on a top-up already `state`."""
+    return TopUpNotPending(state=state, state_zh=state_zh, event=event.value,
+                           event_zh=EVENT_ZH[event], event_done=EVENT_DONE[event])  # fmt: skip
 
 
 def check_top_up(amount_fen: int, balance_fen: int, pending_fen: int, cap_fen: int) -> None:
@@ -119,13 +124,13 @@ def fare_after_discount(fare_fen: int, percent: int) -> int:
 class CounterFinding(StrEnum):
     NEXT = "next"  # the write after the last one sscard saw
     GAP = "gap"  # writes sscard has not seen came between (reported, not refused)
-    SEEN = "seen"  # this write was recorded before: the same one sent again
+    SEEN = "seen"  # a write with this counter is recorded (the last one, or sent again)
     BEHIND = "behind"  # older than the last, never recorded: refused
 
 
 def judge_counter(last: int | None, given: int, seen_before: bool) -> CounterFinding:
     """TRN-3: what the card's transaction counter on a write says of it."""
-    if seen_before:
+    if seen_before or given == last:
         return CounterFinding.SEEN
     if last is None or given == last + 1:
         return CounterFinding.NEXT
@@ -150,6 +155,12 @@ COUNTER_BEHIND: Final = Refusal(
     "counter_behind",
     "卡片交易计数器早于已记录的交易，拒绝扣款",
     "the card's counter is older than a write already recorded",
+    "TRN-3",
+)
+COUNTER_USED: Final = Refusal(  # the same code: the debit is refused for the same reason
+    "counter_behind",
+    "卡片交易计数器已被已记录的交易使用，拒绝扣款",
+    "the card's counter was already used by a write recorded",
     "TRN-3",
 )
 

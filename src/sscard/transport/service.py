@@ -189,10 +189,11 @@ class NotThisOutlet(Forbidden):
     message_en = "{what_en} is done at {where_en}"
 
 
-def _in_its_city(ctx: Ctx, purse: dict[str, Any]) -> None:
-    """TRN-2, TRN-4: a purse is topped up and refunded by its own city's operator's outlets."""
+def _in_its_city(ctx: Ctx, purse: dict[str, Any], rule: str) -> None:
+    """TRN-2, TRN-4: a purse is topped up (`rule` TRN-2) and refunded (TRN-4) by its own city's
+    operator's outlets."""
     if ctx.actor.city_code != purse["city_code"]:
-        raise NotThisOutlet(field="card_number", what_zh="该交通钱包的充值和退值",
+        raise NotThisOutlet(field="card_number", rule=rule, what_zh="该交通钱包的充值和退值",
                             what_en="this purse's top-up and refund",
                             where_zh=f"开通地（{purse['city_code']}）运营机构的网点",
                             where_en=f"the operator's outlets of {purse['city_code']}")  # fmt: skip
@@ -201,7 +202,7 @@ def _in_its_city(ctx: Ctx, purse: dict[str, Any]) -> None:
 def _by_who_authorised(ctx: Ctx, top_up: dict[str, Any]) -> None:
     """TRN-2: a top-up's write is confirmed or reversed where it was authorised."""
     if top_up["actor_id"] is not None and top_up["actor_id"] != ctx.actor.id:
-        raise NotThisOutlet(field="reference", what_zh="该充值的写卡确认或冲正",
+        raise NotThisOutlet(field="reference", rule="TRN-2", what_zh="该充值的写卡确认或冲正",
                             what_en="confirming or reversing this top-up",
                             where_zh="授权该充值的柜员处",
                             where_en="the clerk who authorised it")  # fmt: skip
@@ -234,7 +235,7 @@ async def authorise_top_up(ctx: Ctx, top_up: TopUp) -> dict[str, Any]:
 async def _authorise_top_up(ctx: Ctx, top_up: TopUp) -> dict[str, Any]:
     card = await cards.card_in_hand(ctx, top_up.card_number)
     purse = await _locked(ctx, await _purse(ctx, card))
-    _in_its_city(ctx, purse)
+    _in_its_city(ctx, purse, "TRN-2")
     earlier = await repo.top_up_by_reference(ctx.conn, top_up.reference)
     if earlier is not None:
         return _again(earlier, purse, top_up)
@@ -328,9 +329,7 @@ async def _confirm_top_up(ctx: Ctx, reference: str, counter: int) -> dict[str, A
     rules.next_top_up_state(TopUpState(found["state"]), TopUpEvent.CONFIRM)
     _check_counter(purse["last_counter"], counter)
     if not await repo.end_top_up(ctx.conn, found["id"], TopUpState.CONFIRMED, ctx.now, counter):
-        raise rules.TopUpNotPending(
-            state="ended", state_zh="结束", event="confirm", event_zh="确认"
-        )
+        raise rules.top_up_not_pending("ended", "结束", TopUpEvent.CONFIRM)
     after = await repo.credit(ctx.conn, purse["id"], found["amount_fen"], counter)
     if after is None:
         raise rules.purse_closed_error()
@@ -356,7 +355,11 @@ async def _confirm_top_up(ctx: Ctx, reference: str, counter: int) -> dict[str, A
 def _check_counter(last: int | None, given: int) -> None:
     if not 0 <= given <= rules.MAX_COUNTER:
         raise invalid("counter", f"须为0至{rules.MAX_COUNTER}", f"must be 0 to {rules.MAX_COUNTER}")
-    if rules.judge_counter(last, given, False) is CounterFinding.BEHIND:
+    finding = rules.judge_counter(last, given, False)
+    if finding is CounterFinding.SEEN:
+        raise CounterRefused(field="counter", given=given, reason_zh="已被上一笔写卡使用",
+                             reason_en="it was used by the last write recorded")  # fmt: skip
+    if finding is CounterFinding.BEHIND:
         raise CounterRefused(
             field="counter",
             given=given,
@@ -385,9 +388,7 @@ async def _reverse_top_up(ctx: Ctx, reference: str) -> dict[str, Any]:
     _by_who_authorised(ctx, found)
     rules.next_top_up_state(TopUpState(found["state"]), TopUpEvent.REVERSE)
     if not await repo.end_top_up(ctx.conn, found["id"], TopUpState.REVERSED, ctx.now, None):
-        raise rules.TopUpNotPending(
-            state="ended", state_zh="结束", event="reverse", event_zh="冲正"
-        )
+        raise rules.top_up_not_pending("ended", "结束", TopUpEvent.REVERSE)
     purse = await repo.purse_by_id(ctx.conn, found["purse_id"])
     assert purse is not None
     return _top_up_view({**found, "state": TopUpState.REVERSED.value}, purse["balance_fen"])
@@ -410,7 +411,7 @@ async def refund_purse(ctx: Ctx, card_number: str) -> dict[str, Any]:
     authorize(ctx.actor, REFUND_TRANSPORT)
     card = await cards.card_in_hand(ctx, card_number)
     purse = await _locked(ctx, await _purse(ctx, card))
-    _in_its_city(ctx, purse)
+    _in_its_city(ctx, purse, "TRN-4")
     if purse["status"] != PurseStatus.OPEN.value:
         raise rules.purse_closed_error()
     if await repo.pending_fen(ctx.conn, purse["id"]):

@@ -405,8 +405,9 @@ async def test_the_holder_of_a_held_payment_is_told_why_once(api: Api) -> None:
     paid = await active_card(api)
     inactive = await api.card()
     no_card = await api.person()
+    nobody_yet = api.numbers[no_card["person_id"]]
     lines = [line(ssn(api, paid), 1000), line(ssn(api, inactive), 2000),
-             line(ssn(api, inactive), 50), line(api.numbers[no_card["person_id"]], 700)]  # fmt: skip
+             line(ssn(api, inactive), 50), line(nobody_yet, 700)]  # fmt: skip
     assert (await submit(api, who, lines)).status_code == 201
     assert await tell_holders_of_held(api.rt) == 2
     assert await tell_holders_of_held(api.rt) == 0

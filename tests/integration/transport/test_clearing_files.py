@@ -97,3 +97,82 @@ async def test_a_bad_file_is_refused_whole(api: Api) -> None:
     hotel = await scene(api, "hotel", "HOT3204000103", city="3204")
     r = await upload(hotel, [f"T1,1,{n},2,bus,200,{AT}"], "OFF-6")
     assert r.status_code == 422
+
+
+async def test_a_moment_out_of_bounds_is_a_line_problem(api: Api) -> None:
+    """TRN-3 (issue 15 review): used_at at the ends of the calendar (0001-01-01 east of UTC,
+    9999-12-31 west of it) is a problem of its line, never a server error; a moment in the
+    future beyond the readers' clock skew, or older than the upload window, would charge a day
+    not yet cleared or one cleared already: refused, nothing applied. Within the bounds (the
+    test clock is 2026-11-23 10:00 in Beijing) the line is taken."""
+    n = await topped_up(api, 1000)
+    bus = await scene(api, "transit", "BUS3204000104", city="3204")
+    before = await api.count("transport_ledger")
+    moments = ["0001-01-01T00:00:00+08:00", "9999-12-31T23:59:59-08:00",
+               "2030-01-01T00:00:00+08:00", "2026-10-01T08:00:00+08:00",
+               "2026-11-23T10:20:00+08:00", "2026-02-30T08:00:00+08:00",
+               "2026-11-23T08:00:00+24:00"]  # fmt: skip
+    lines = [f"T1,{i},{n},{i + 1},bus,200,{at}" for i, at in enumerate(moments, start=1)]
+    r = await upload(bus, lines, "OFF-7")
+    assert (r.status_code, r.json()["code"]) == (422, "clearing_file_invalid"), r.text
+    problems = r.json()["problems"]
+    assert [(p["line"], p["field"]) for p in problems] == [(i, "used_at") for i in range(1, 8)]
+    assert "30" in problems[0]["reason_en"]
+    assert "future" in problems[2]["reason_en"]
+    assert "ISO" in problems[5]["reason_en"]
+    assert "ISO" in problems[6]["reason_en"]
+    assert await api.count("transport_ledger") == before
+    inside = ["2026-11-23T10:09:00+08:00", "2026-10-25T00:00:00Z", "2026-11-23 01:00+00:00"]
+    lines = [f"T1,{i},{n},{i + 1},bus,200,{at}" for i, at in enumerate(inside, start=1)]
+    r = await upload(bus, lines, "OFF-8")
+    assert (r.status_code, r.json()["applied"]) == (201, 3), r.text
+
+
+async def test_a_city_centre_sees_its_own_operators_files(api: Api) -> None:
+    """TRN-3 as the daily clearing (TRN-1): a city's centre admin reads the reports of its own
+    city's operators' files; another city's file is not found (404), as it is not in its
+    clearing; the province's admin reads every file."""
+    n = await topped_up(api, 1000)
+    changzhou = await scene(api, "transit", "BUS3204000105", city="3204")
+    suzhou = await scene(api, "transit", "BUS3205000105", city="3205")
+    mine = (await upload(suzhou, [f"T1,1,{n},2,bus,200,{AT}"], "OFF-9")).json()["file_id"]
+    other = (await upload(changzhou, [f"T1,1,{n},3,bus,200,{AT}"], "OFF-9")).json()["file_id"]
+    path = "/api/v1/transport/clearing-files/{}"
+    assert (await api.get(path.format(mine), "admin_suzhou")).status_code == 200
+    r = await api.get(path.format(other), "admin_suzhou")
+    assert (r.status_code, r.json()["code"]) == (404, "not_found")
+    assert n[-4:] not in r.text
+    assert (await api.get(path.format(other), "admin")).status_code == 200
+
+
+async def test_refusals_of_a_file_say_what_is_wanted(api: Api) -> None:
+    """TRN-3 (issue 15 review): an unreadable file names the field `file`; a bad mode lists
+    the modes; the refusal of a bad file says only the first 100 problems are listed; a file
+    read in Python (a quoted field) and one checked in SQL (PostgreSQL, plain lines) find the
+    same problems."""
+    n = await topped_up(api, 1000)
+    bus = await scene(api, "transit", "BUS3204000106", city="3204")
+    raw = b"\xff\xfe not utf-8"
+    headers = signed_headers(bus.secret, api.rt.clock.now(), raw) | {"Content-Type": "text/csv"}
+    r = await api.call("POST", "/api/v1/transport/clearing-files?reference=OFF-10", bus.key,
+                       content=raw, headers=headers)  # fmt: skip
+    assert (r.status_code, r.json()["code"], r.json()["field"]) == (
+        422, "clearing_file_unreadable", "file",
+    )  # fmt: skip
+    lines = [f"T1,{i},{n},{i + 1},plane,200,{AT}" for i in range(1, 106)]
+    lines += ["", " , ,", f"T1,1,{n},2,bus,200", f"T1, 2 ,{n}, 3 ,bus,0,{AT}"]
+    plain = await upload(bus, lines, "OFF-11")
+    assert (plain.status_code, plain.json()["code"]) == (422, "clearing_file_invalid")
+    body = plain.json()
+    assert "first 100" in body["detail_en"]
+    assert "107" in body["detail_en"]
+    mode = body["problems"][0]
+    assert (mode["line"], mode["field"]) == (1, "mode")
+    assert all(m in mode["reason_en"] for m in ("bus", "metro", "tram", "ferry"))
+    quoted = await upload(bus, [f'"T1",1,{n},2,plane,200,{AT}', *lines[1:]], "OFF-12")
+    assert quoted.json()["problems"] == body["problems"]
+    assert quoted.json()["detail_en"] == body["detail_en"]
+    tail = await upload(bus, lines[-2:], "OFF-13")
+    assert [(p["line"], p["field"]) for p in tail.json()["problems"]] == [
+        (1, "line"), (2, "fare_fen"),
+    ]  # fmt: skip

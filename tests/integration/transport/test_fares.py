@@ -59,12 +59,15 @@ async def test_a_debit_counts_once_and_a_gap_is_reported(api: Api) -> None:
     assert (again["sent_again"], again["balance_after_fen"]) == (True, first["balance_after_fen"])
     reused = await ride(reader, n, 100, 3, 7)
     assert (reused["allowed"], reused["code"]) == (False, "terminal_seq_reused")
-    taken = await ride(other, n, 100, 2, 1)
+    taken = await ride(other, n, 100, 2, 1)  # the counter of the last write: used, not older
     assert (taken["allowed"], taken["code"]) == (False, "counter_behind")
+    assert "already used" in taken["reason_en"]
+    assert "older" not in taken["reason_en"]
     jump = await ride(other, n, 100, 6, 2)
     assert (jump["allowed"], jump["counter_gap"]) == (True, 3)
     older = await ride(other, n, 100, 5, 3)
     assert (older["allowed"], older["code"]) == (False, "counter_behind")
+    assert "older" in older["reason_en"]
     assert (await purse(api, n))["balance_fen"] == 1000 - 60 - 60
 
 

@@ -263,3 +263,30 @@ async def test_kiosks_and_phones_top_up_as_signing_terminals(api: Api) -> None:
     r = await bus.post("/api/v1/scene-uses/top-ups", body | {"reference": "BU-0001"})
     assert (r.status_code, r.json()["field"]) == (422, "terminal")
     assert (await purse(api, n))["balance_fen"] == 5000
+
+
+async def test_refusals_of_a_top_up_name_their_rule_in_plain_words(api: Api) -> None:
+    """SPEC TRN-2 (issue 15 review): a confirmed top-up "cannot be reversed" (no made-up word);
+    another clerk's confirmation of a top-up is refused under TRN-2 (top-up), a refund by
+    another city's outlet under TRN-4 (refund); the counter of the last write, used again, is
+    said to be used, not older."""
+    r = await api.post("/api/v1/actors", "admin", {"role": "outlet_clerk", "display_name": "苏州",
+                                                   "outlet_code": "3205-TRN-001"})  # fmt: skip
+    api.tokens["suzhou_transport"] = r.json()["token"]
+    n = await loaded(api)
+    assert (await authorise(api, n, 1000, "TX-0001")).status_code == 201
+    r = await api.post("/api/v1/transport/top-ups/TX-0001/confirm", "suzhou_transport",
+                       {"counter": 1})  # fmt: skip
+    assert (r.status_code, r.json()["code"], r.json()["rule"]) == (403, "not_this_outlet",
+                                                                   "TRN-2")  # fmt: skip
+    r = await api.post(f"/api/v1/transport/purses/{n}/refund", "suzhou_transport")
+    assert (r.status_code, r.json()["rule"]) == (403, "TRN-4")
+    assert (await confirm(api, "TX-0001", 1)).status_code == 200
+    r = await api.post("/api/v1/transport/top-ups/TX-0001/reverse", CLERK)
+    assert (r.status_code, r.json()["code"]) == (409, "top_up_not_pending")
+    assert r.json()["detail_en"].endswith("it cannot be reversed")
+    assert (await authorise(api, n, 1000, "TX-0002")).status_code == 201
+    r = await confirm(api, "TX-0002", 1)
+    assert (r.status_code, r.json()["code"]) == (409, "counter_refused")
+    assert "used by the last write" in r.json()["detail_en"]
+    assert "older" not in r.json()["detail_en"]

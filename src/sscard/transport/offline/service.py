@@ -8,12 +8,13 @@ outcome."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 from collections.abc import Iterator, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from sscard.kernel.actor import Actor, authorize
+from sscard.kernel.actor import Actor, Role, authorize
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.db import Row
 from sscard.kernel.errors import NotFound, invalid
@@ -54,40 +55,94 @@ async def upload_clearing_file(
     if not rules.REFERENCE.fullmatch(reference):
         raise invalid("reference", "须为1至40位字母、数字、_或-", "1 to 40 of A-Z, 0-9, _ or -")
     digest = hashlib.sha256(data).hexdigest()
-    earlier = await repo.file_by_reference(ctx.conn, terminal.operator_id, reference)
+    earlier = await _sent_before(ctx, terminal.operator_id, reference, digest)
     if earlier is not None:
-        if earlier["content_hash"] != digest:
-            raise ClearingReferenceReused(field="reference", reference=reference)
-        return {**await _report(ctx, earlier), "sent_again": True}
-    fares, problems = await _read(data)
-    readers = await repo.readers_of(ctx.conn, terminal.operator_id)
-    problems += _unknown_readers(fares, problems, readers)
-    if problems or not fares:
-        _refuse(problems)
-    file_id = await repo.insert_file(
-        ctx.conn,
-        {
-            "operator_id": terminal.operator_id,
-            "reference": reference,
-            "content_hash": digest,
-            "terminal_id": terminal.id,
-            "line_count": len(fares),
-            "uploaded_at": ctx.now,
-        },
-    )
-    if file_id is None:  # the same reference taken at the same moment: answer as it did
-        return await upload_clearing_file(ctx, terminal, reference, data)
-    await repo.insert_lines(ctx.conn, _rows(file_id, fares, readers, terminal.city_code))
-    await _apply(ctx, file_id, terminal)
+        return earlier
+    try:
+        lines = await _stage(ctx, terminal, data)
+        file_id = await repo.insert_file(
+            ctx.conn,
+            {
+                "operator_id": terminal.operator_id,
+                "reference": reference,
+                "content_hash": digest,
+                "terminal_id": terminal.id,
+                "line_count": lines,
+                "uploaded_at": ctx.now,
+            },
+        )
+        if file_id is None:  # the same reference taken at the same moment: answer as it did
+            again = await _sent_before(ctx, terminal.operator_id, reference, digest)
+            assert again is not None
+            return again
+        await _apply(ctx, file_id, terminal)
+    finally:
+        if ctx.conn.dialect.name != "postgresql":  # there they go with the transaction
+            await repo.drop_stage(ctx.conn)
     found = await repo.file_by_id(ctx.conn, file_id)
     assert found is not None
     return {**await _report(ctx, found), "sent_again": False}
 
 
-async def _read(data: bytes) -> tuple[list[OfflineFare], list[LineProblem]]:
+async def _sent_before(
+    ctx: Ctx, operator_id: int, reference: str, digest: str
+) -> dict[str, Any] | None:
+    """The report of the file sent before under `reference` (ClearingReferenceReused if its
+    content differs), None when there is none."""
+    earlier = await repo.file_by_reference(ctx.conn, operator_id, reference)
+    if earlier is None:
+        return None
+    if earlier["content_hash"] != digest:
+        raise ClearingReferenceReused(field="reference", reference=reference)
+    return {**await _report(ctx, earlier), "sent_again": True}
+
+
+async def _stage(ctx: Ctx, terminal: Terminal, data: bytes) -> int:
+    """The file's lines staged (repository.S), or ClearingFileUnreadable / ClearingFileInvalid
+    (each bad line named, nothing kept). The number of lines. On PostgreSQL a file of plain
+    lines is COPYed as it is and checked in SQL by the same rules; otherwise it is read in
+    Python (rules.read_file)."""
+    body = _plain_body(data) if ctx.conn.dialect.name == "postgresql" else None
+    staged = None
+    if body is not None:
+        with contextlib.suppress(repo.NotPlain):  # read in Python below
+            staged = await repo.stage_raw(ctx.conn, body, terminal.operator_id, ctx.now)
+    if staged is not None:
+        lines, count, first = staged
+        if lines > rules.MAX_LINES:
+            raise rules.too_many_lines()
+        if count or not lines:
+            _refuse([rules.problem(r["line"], r["key"]) for r in first], count)
+        await repo.analyze_stage(ctx.conn)
+        return lines
+    fares, problems = await _read(data, ctx.now)
+    readers = await repo.readers_of(ctx.conn, terminal.operator_id)
+    problems += _unknown_readers(fares, problems, readers)
+    if problems or not fares:
+        problems.sort(key=lambda p: p.line)
+        _refuse(problems[: rules.MAX_PROBLEMS_SHOWN], len(problems))
+    await repo.stage_lines(ctx.conn, _rows(fares, readers))
+    await repo.analyze_stage(ctx.conn)
+    return len(fares)
+
+
+def _plain_body(data: bytes) -> bytes | None:
+    """The lines after the header, when the file is UTF-8 with the COLUMNS header and its
+    lines suit a plain COPY (repository.raw_copy_suits); None to read it in Python."""
+    text = rules.decoded(data)  # ClearingFileUnreadable unless UTF-8
+    head = text.partition("\n")[0]
+    if '"' in head or "\r" in head:
+        return None
+    rules.check_header(head.split(","))
+    start = data.index(b"\n") + 1 if b"\n" in data else len(data)
+    body = data[start:]
+    return body if repo.raw_copy_suits(body) else None
+
+
+async def _read(data: bytes, now: datetime) -> tuple[list[OfflineFare], list[LineProblem]]:
     if len(data) < PARSE_IN_THREAD_FROM:
-        return rules.read_file(data)
-    return await asyncio.to_thread(rules.read_file, data)
+        return rules.read_file(data, now)
+    return await asyncio.to_thread(rules.read_file, data, now)
 
 
 def _unknown_readers(
@@ -103,24 +158,21 @@ def _unknown_readers(
         while line in unreadable:
             line += 1
         if fare.terminal_code not in readers:
-            found.append(LineProblem(line, "terminal_code", "不是本运营单位登记的读卡器",
-                                     "not a reader registered to this operator"))  # fmt: skip
+            found.append(rules.problem(line, "reader"))
     return found
 
 
-def _refuse(problems: list[LineProblem]) -> None:
-    if not problems:
+def _refuse(problems: list[LineProblem], count: int) -> None:
+    """ClearingFileInvalid with the first problems (in line order) of `count`; an empty file
+    is invalid too."""
+    if not count:
         raise invalid("file", "文件中没有扣款记录", "the file holds no fare")
-    problems.sort(key=lambda p: p.line)
-    raise ClearingFileInvalid(problems[: rules.MAX_PROBLEMS_SHOWN], len(problems))
+    raise ClearingFileInvalid(problems, count)
 
 
-def _rows(
-    file_id: int, fares: Sequence[OfflineFare], readers: dict[str, int], city_code: str
-) -> Iterator[Row]:
+def _rows(fares: Sequence[OfflineFare], readers: dict[str, int]) -> Iterator[Row]:
     for number, fare in enumerate(fares, start=1):
         yield {
-            "file_id": file_id,
             "line_no": number,
             "terminal_id": readers[fare.terminal_code],
             "terminal_seq": fare.terminal_seq,
@@ -129,36 +181,30 @@ def _rows(
             "mode": fare.mode.value,
             "fare_fen": fare.fare_fen,
             "used_at": fare.used_at,
-            "city_code": city_code,
-            "outcome": LineOutcome.PENDING.value,
-            "gap": 0,
         }
 
 
 async def _apply(ctx: Ctx, file_id: int, terminal: Terminal) -> None:
+    """The staged lines judged, written and applied (repository.write_lines, write_ledger)."""
     conn = ctx.conn
-    await repo.find_purses(conn, file_id)
-    await repo.lock_purses(conn, file_id)
+    await repo.lock_purses(conn)
     day = ctx.today.isoformat()
-    keys = await repo.fare_keys(conn, file_id)
-    percents = {_key(k): _percent(k, day, terminal.area_code) for k in keys}
-    await repo.charge(conn, file_id, percents)
-    await repo.judge(conn, file_id)
-    await repo.apply_balances(conn, file_id)
+    percents = {
+        (mode.value, local): _percent(terminal, mode, local, day)
+        for mode in transport_rules.Mode
+        for local in (True, False)
+    }
+    await repo.write_lines(conn, file_id, terminal.city_code, percents)
     await repo.write_ledger(conn, file_id, terminal.operator_id)
 
 
-def _key(k: Row) -> str:
-    return f"{k['city_code']}/{k['mode']}/{k['card_city_code']}"
-
-
-def _percent(k: Row, day: str, area_code: str | None) -> int:
-    """TRN-3: the percent of the full fare the card's city pays on the mode in the reader's
-    city and area, by the policy in force on the upload's day."""
-    mode = transport_rules.Mode(k["mode"])
-    fares = shipped_fares()
-    card_city = k["card_city_code"]
-    return transport_rules.fare_percent(fares, k["city_code"], mode, card_city, day, area_code)
+def _percent(terminal: Terminal, mode: transport_rules.Mode, local: bool, day: str) -> int:
+    """TRN-3: the percent of the full fare a card of the reader's city (`local`) or of another
+    city pays on `mode` in the reader's city and area, by the policy in force on the upload's
+    day (fare_percent tells cards apart only by being of the reader's city)."""
+    card_city = terminal.city_code if local else ""
+    return transport_rules.fare_percent(shipped_fares(), terminal.city_code, mode, card_city,
+                                        day, terminal.area_code)  # fmt: skip
 
 
 async def _report(ctx: Ctx, found: Row) -> dict[str, Any]:
@@ -197,10 +243,11 @@ def _notable(r: Row) -> dict[str, Any]:
 
 
 async def file_report(ctx: Ctx, file_id: int) -> dict[str, Any]:
-    """A clearing file's report, for the centre."""
+    """A clearing file's report, for the centre; a city's centre admin sees its own city's
+    operators' files only, as in the daily clearing (transport.service.clearing)."""
     authorize(ctx.actor, VIEW_TRANSPORT_CLEARING)
-    found = await repo.file_by_id(ctx.conn, file_id)
-    if found is None:
+    found = await repo.file_by_id(ctx.conn, file_id, _scope(ctx))
+    if found is None:  # another city's file is not found either
         raise NotFound(field="file_id", what_zh="清算文件", what_en="Clearing file")
     return await _report(ctx, found)
 
@@ -209,4 +256,9 @@ async def recent_files(ctx: Ctx, days: int = 7) -> list[Row]:
     """The files uploaded over the last `days` days, newest first."""
     authorize(ctx.actor, VIEW_TRANSPORT_CLEARING)
     since = ctx.now - timedelta(days=days)
-    return await repo.recent_files(ctx.conn, since, 100)
+    return await repo.recent_files(ctx.conn, since, 100, _scope(ctx))
+
+
+def _scope(ctx: Ctx) -> str | None:
+    """The city whose operators' files the actor sees: a centre admin's own; None for all."""
+    return ctx.actor.city_code if ctx.actor.role is Role.CENTRE_ADMIN else None
