@@ -127,13 +127,19 @@ async def stage_lines(conn: AsyncConnection, rows: Iterable[Row]) -> None:
 
 
 RAW_UNFIT: Final = (b'"', b"\r", b"\x00", b"\x02", b"\\.", b"\n\n")
+# A fare's line is under 200 bytes; a longer one goes to the Python reader, which refuses a
+# cell past its limit as an unreadable file, as it does on SQLite (the same answer on both).
+MAX_PLAIN_LINE: Final = 1024
 
 
 def raw_copy_suits(body: bytes) -> bool:
     """Whether the lines after the header can be COPYed as they are, split by COPY's own CSV
     reader, and checked in SQL: no quoting, carriage return, NUL, COPY's quote (0x02) or
-    end-of-data mark, no empty line; else they are read in Python (the csv module)."""
-    return not (body.startswith(b"\n") or any(c in body for c in RAW_UNFIT))
+    end-of-data mark, no empty line, none past MAX_PLAIN_LINE bytes; else they are read in
+    Python (the csv module)."""
+    if body.startswith(b"\n") or any(c in body for c in RAW_UNFIT):
+        return False
+    return max(map(len, body.split(b"\n")), default=0) <= MAX_PLAIN_LINE
 
 
 class NotPlain(Exception):
