@@ -53,13 +53,13 @@ test-sqlite: $(STAMP)
 
 # The SQLite suite in two halves, run side by side by `make test` (tests/conftest.py).
 test-sqlite-1 test-sqlite-2: $(STAMP)
-	SSCARD_TEST_SHARD=$(subst test-sqlite-,,$@)/2 $(BIN)/pytest -q tests --ignore=tests/blackbox --ignore=tests/browser
+	SSCARD_TEST_SHARD=$(subst test-sqlite-,,$@)/2 $(BIN)/pytest -q --durations=10 tests --ignore=tests/blackbox --ignore=tests/browser
 
 test-end-to-end: $(STAMP) browsers
-	SSCARD_DEVSTACK_TEST_URL=$(PG_TEST_URL)_devstack $(BIN)/pytest -q tests/browser tests/blackbox
+	SSCARD_DEVSTACK_TEST_URL=$(PG_TEST_URL)_devstack $(BIN)/pytest -q --durations=15 tests/browser tests/blackbox
 
 test-postgres: $(STAMP)
-	SSCARD_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q tests/integration -m "not any_database"
+	SSCARD_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q --durations=10 tests/integration -m "not any_database"
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run --postgres-url $(PG_BENCH_URL)

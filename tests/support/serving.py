@@ -86,11 +86,13 @@ async def sscard_cli(
 
 
 def failure(code: int | None, out: bytes, err: bytes) -> dict[str, str | None]:
-    """A failed command's one line on stderr, read back (exit status 2, nothing on stdout)."""
+    """A failed command's line on stderr, read back (exit status 2, nothing on stdout); a
+    refusal that lists problems has one indented line more for each, each naming its field."""
     told = err.decode()
     assert code == 2, (code, out, told)
     assert out == b"", out
-    assert told.count("\n") == 1, told
-    match = FAILURE_LINE.match(told)
+    first, *problems = told.splitlines()
+    assert all(p.startswith("  ") for p in problems), told
+    match = FAILURE_LINE.match(first + "\n")
     assert match is not None, told
-    return match.groupdict()
+    return {**match.groupdict(), "problems": "\n".join(p.strip() for p in problems) or None}

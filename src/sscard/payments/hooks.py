@@ -38,9 +38,10 @@ async def enrich_instructions(
 PAYMENT_HELD = Template(
     code="payment_held",
     rule="PAY-2",
-    zh="您有{count}笔{payer_zh}发放的款项（共{amount}元）暂未到账：{reason_zh}。"
-    "办理后将自动补发，无需再次申请。",
-    en="{count} payment(s) from {payer_en} ({amount} yuan in all) could not be credited yet:"
-    " {reason_en}. They are paid automatically once that is done; nothing to apply for.",
+    zh="您有{count}笔待遇款项（共{amount}元）暂未到账，原因和办理方法请见网上服务大厅“我的待遇到账”"
+    "（如：到发卡银行网点激活社会保障卡金融功能）。办理后将自动补发，无需再次申请。",
+    en="{count} benefit payment(s) ({amount} yuan in all) could not be credited yet; the online"
+    " hall's \"My benefit payments\" says why and what to do (e.g. activate the card's financial"
+    " function at its bank). They are paid automatically once that is done.",
 )
 TEMPLATES = (PAYMENT_HELD,)

@@ -621,12 +621,11 @@ async def release_payable_held(ctx: Ctx, limit: int = 1000) -> int:
 
 async def tell_holders_of_held(ctx: Ctx, limit: int = 5000) -> int:
     """SPEC PAY-2, ISS-6: the holders of held payments not told yet get one message per payer
-    and reason (how many, how much, why and what to do), queued in this transaction; the
-    payments are marked told. How many messages."""
+    and reason (how many, how much, and where the hall says why and what to do), queued in
+    this transaction; the payments are marked told. How many messages."""
     rows = await repo.untold_held(ctx.conn, limit)
     if not rows:
         return 0
-    names = {p["code"]: p for p in await repo.all_payers(ctx.conn)}
     groups: dict[tuple[int, str, str], list[Row]] = {}
     for r in rows:
         groups.setdefault((r["person_id"], r["payer_code"], r["reason"]), []).append(r)
@@ -634,26 +633,18 @@ async def tell_holders_of_held(ctx: Ctx, limit: int = 5000) -> int:
         {
             "person_id": person_id,
             "template": PAYMENT_HELD.code,
-            "params": _held_params(names[payer], reason, found),
+            "params": _held_params(found),
         }
-        for (person_id, payer, reason), found in groups.items()
+        for (person_id, _payer, _reason), found in groups.items()
     ]
     await notifications.enqueue_many(ctx.conn, messages, at=ctx.now)
     await repo.mark_told(ctx.conn, [r["id"] for r in rows], ctx.now)
     return len(messages)
 
 
-def _held_params(payer: Row, reason: str, found: list[Row]) -> Row:
-    why = Reason(reason)
+def _held_params(found: list[Row]) -> Row:
     fen = sum(r["amount_fen"] for r in found)
-    return {
-        "count": len(found),
-        "amount": f"{fen // 100}.{fen % 100:02d}",
-        "payer_zh": payer["name_zh"],
-        "payer_en": payer["name_en"],
-        "reason_zh": why.text_zh,
-        "reason_en": why.text_en,
-    }
+    return {"count": len(found), "amount": f"{fen // 100}.{fen % 100:02d}"}
 
 
 def moment(value: str, field: str) -> datetime:

@@ -58,6 +58,7 @@ def test_every_template_has_both_languages_and_the_same_placeholders() -> None:
         "online_loss_bank_reminder",
         "online_sign_in_code",
         "online_card_mailed",
+        "payment_held",
         "online_card_returned",
     }
     for code, spec in TEMPLATES.items():
