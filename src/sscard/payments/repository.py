@@ -156,7 +156,7 @@ async def store_routed(
     rows: Iterable[Row],
     now: datetime,
     prefix: str,
-    on_staged: Callable[[], None] = lambda: None,
+    on_staged: Callable[[], object] = lambda: None,
 ) -> bool:
     """SPEC PAY-1/2, REP-3: the batch's lines (LINES' columns) stored, each routed by the
     routing table to the person's newest card and the instructed ones numbered per bank,
@@ -307,36 +307,31 @@ def _deceased(card: Any) -> Any:
     return case((and_(card.c.hr_status == HrStatus.CANCELLED.value, died), 1), else_=0)
 
 
-def _routing_key(card: Any = cards) -> Any:
-    """hr/financial/deceased of the joined card (`card`: the cards table or a selection of its
-    id, hr_status, financial_status): the routing table's key."""
-    died = exists().where(
-        cancellations.c.card_id == card.c.id,
-        cancellations.c.reason == CancellationReason.DEATH.value,
-    )
-    dead = case((and_(card.c.hr_status == HrStatus.CANCELLED.value, died), "1"), else_="0")
-    return card.c.hr_status + literal("/") + card.c.financial_status + literal("/") + dead
-
-
-def _routing_cases(key: Any) -> tuple[Any, Any]:
-    table = rules.routing_table()
-    status = case(
-        {f"{h}/{f}/{int(d)}": r.status.value for h, f, d, r in table}, value=key, else_=HELD
-    )
-    reason = case(
-        {f"{h}/{f}/{int(d)}": r.reason.value for h, f, d, r in table if r.reason},
-        value=key,
-        else_=None,
-    )
-    return status, reason
-
-
 async def _apply_routing(conn: AsyncConnection, where: Any, now: datetime) -> None:
-    status, reason = _routing_cases(_routing_key())
+    """The payments selected by `where` routed by the routing table (the same _routes() a
+    batch joins) to the state of the card each now names."""
+    routes = _routes()
+
+    def routed(column: Any) -> Any:
+        return (
+            select(column)
+            .where(
+                routes.c.hr == cards.c.hr_status,
+                routes.c.fin == cards.c.financial_status,
+                routes.c.dead == _deceased(cards),
+            )
+            .scalar_subquery()
+        )
+
     await conn.execute(
         update(P)
         .where(where, P.c.card_id == cards.c.id)
-        .values(status=status, reason=reason, bank_code=cards.c.bank_code, updated_at=now)
+        .values(
+            status=func.coalesce(routed(routes.c.status), HELD),
+            reason=routed(routes.c.reason),
+            bank_code=cards.c.bank_code,
+            updated_at=now,
+        )
     )
 
 

@@ -211,9 +211,12 @@ async def _store_checked(
     kinds = frozenset(payer["kinds"])
     judging: list[asyncio.Future[tuple[list[LineProblem], dict[str, int]]]] = []
 
-    def judge() -> None:
-        work = partial(_judge_lines, lines, kinds, ctx.today, read_problems)
-        judging.append(asyncio.ensure_future(_off_loop(len(lines), work)))
+    def judge() -> asyncio.Future[tuple[list[LineProblem], dict[str, int]]]:
+        """The checks, started once: as the store's statement starts, or now if it failed."""
+        if not judging:
+            work = partial(_judge_lines, lines, kinds, ctx.today, read_problems)
+            judging.append(asyncio.ensure_future(_off_loop(len(lines), work)))
+        return judging[0]
 
     indexes = await _indexes(ctx, ssns)
     rows = _staged(lines, ssns, indexes)
@@ -223,24 +226,17 @@ async def _store_checked(
             ctx.conn, batch_id, payer["code"], rows, ctx.now, prefix, on_staged=judge
         )
     except Exception:  # a value the checks refuse (too long, too large) broke the statement
-        problems, _seen = await (judging[0] if judging else _judged_now(judge, judging))
+        problems, _seen = await judge()
         if problems:
             raise _batch_invalid(problems) from None
         raise
-    problems, seen = await (judging[0] if judging else _judged_now(judge, judging))
+    problems, seen = await judge()
     if problems or not stored:
         used = await repo.references_used(ctx.conn, payer["code"], list(seen), batch_id)
         problems += [_used_before(seen[r]) for r in sorted(used, key=seen.__getitem__)]
         if problems:
             raise _batch_invalid(problems)
         raise ReferencesTakenMeanwhile(field="lines")
-
-
-def _judged_now(
-    judge: Any, judging: list[asyncio.Future[tuple[list[LineProblem], dict[str, int]]]]
-) -> asyncio.Future[tuple[list[LineProblem], dict[str, int]]]:
-    judge()
-    return judging[0]
 
 
 def _used_before(line: int) -> LineProblem:
