@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -241,3 +242,48 @@ def in_chunks(data: bytes, size: int = 64 * 1024) -> Iterator[bytes]:
     """A body sent piece by piece (chunked), as a payer's system streams a large file."""
     for start in range(0, len(data), size):
         yield data[start : start + size]
+
+
+@dataclass
+class KilledUpload:
+    """What an upload killed mid-way got: its answer if the service was faster than the kill,
+    and whether the upload was still going when the service was killed."""
+
+    response: httpx.Response | None
+    in_flight: bool
+
+
+def upload_and_kill(
+    stack: Stack, url: str, body: bytes, headers: dict[str, str], *, wait: float, timeout: float
+) -> KilledUpload:
+    """POST `body` in chunks from a thread and kill -9 the service once its write transaction
+    has stayed open a while (storing the upload: the worker's own writes last milliseconds),
+    or after `wait` seconds; then start it again."""
+    sent, answer = threading.Event(), dict[str, Any]()
+
+    def chunks() -> Iterator[bytes]:
+        yield from in_chunks(body)
+        sent.set()
+
+    def upload() -> None:
+        try:
+            with httpx.Client(base_url=stack.base, timeout=timeout) as client:
+                answer["response"] = client.post(url, content=chunks(), headers=headers)
+        except httpx.TransportError as exc:
+            answer["error"] = exc
+
+    uploading = threading.Thread(target=upload)
+    uploading.start()
+    assert sent.wait(30), "the upload did not go out"
+    deadline = time.monotonic() + wait
+    while uploading.is_alive() and time.monotonic() < deadline:
+        if writing(stack.var):
+            time.sleep(0.1)
+            if writing(stack.var):
+                break
+        time.sleep(0.02)
+    in_flight = uploading.is_alive()
+    stack.kill_service()
+    uploading.join(30)
+    stack.start_service()
+    return KilledUpload(answer.get("response"), in_flight)

@@ -10,8 +10,6 @@ in the middle of a 20,000-line upload, each end with every payment in exactly on
 from __future__ import annotations
 
 import asyncio
-import threading
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -28,11 +26,10 @@ from tests.blackbox.payments_support import (
     Card,
     Payments,
     delete_stream,
-    in_chunks,
     outcome_counts,
     payments_in_db,
     reasons,
-    writing,
+    upload_and_kill,
 )
 from tests.support.numbers import citizen_number
 
@@ -262,38 +259,11 @@ def test_kill_9_during_a_large_upload_leaves_the_batch_whole_or_absent(world: Wo
     url = f"/api/v1/payment-batches/file?reference={reference}"
     headers = {**pay.payer, "Content-Type": "text/csv"}
 
-    sent, answer = threading.Event(), dict[str, Any]()
+    killed = upload_and_kill(stack, url, body, headers, wait=20, timeout=60)
+    in_flight = killed.in_flight
 
-    def chunks() -> Iterator[bytes]:
-        yield from in_chunks(body)
-        sent.set()
-
-    def upload() -> None:
-        try:
-            with httpx.Client(base_url=stack.base, timeout=60) as client:
-                answer["response"] = client.post(url, content=chunks(), headers=headers)
-        except httpx.TransportError as exc:
-            answer["error"] = exc
-
-    uploading = threading.Thread(target=upload)
-    uploading.start()
-    assert sent.wait(30), "the upload did not go out"
-    # Killed once the service's write transaction has stayed open a while: it is storing and
-    # routing the 20,000 lines (the worker's own writes last milliseconds).
-    deadline = time.monotonic() + 20
-    while uploading.is_alive() and time.monotonic() < deadline:
-        if writing(stack.var):
-            time.sleep(0.1)
-            if writing(stack.var):
-                break
-        time.sleep(0.02)
-    in_flight = uploading.is_alive()
-    stack.kill_service()
-    uploading.join(30)
-    stack.start_service()
-
-    if "response" in answer:  # the service was faster than the kill: it took it whole
-        assert answer["response"].status_code == 201, answer["response"].text
+    if killed.response is not None:  # the service was faster than the kill: it took it whole
+        assert killed.response.status_code == 201, killed.response.text
     stored = payments_in_db(stack.var, prefix)
     when = "during" if in_flight else "after"
     assert stored in (0, LARGE), f"half a batch: {stored} payments (killed {when} the upload)"

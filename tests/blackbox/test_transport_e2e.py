@@ -15,18 +15,15 @@ as the file it is (200), after which every line is applied exactly once.
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 import httpx
 import pytest
 
 from tests.blackbox.bank_stack import Stack, bank_stack
-from tests.blackbox.payments_support import in_chunks, writing
+from tests.blackbox.payments_support import upload_and_kill
 from tests.blackbox.transport_support import (
     CHARGED,
     ClearingFile,
@@ -150,38 +147,11 @@ def test_kill_9_during_a_large_clearing_upload_leaves_it_whole_or_absent(world: 
     assert all(p.balance >= per_card * CHARGED for p in world.purses)  # within the balances
     url, headers = transport.url(file.reference), transport.headers(file.body)
 
-    sent, answer = threading.Event(), dict[str, Any]()
+    killed = upload_and_kill(stack, url, file.body, headers, wait=30, timeout=120)
+    in_flight = killed.in_flight
 
-    def chunks() -> Iterator[bytes]:
-        yield from in_chunks(file.body)
-        sent.set()
-
-    def upload() -> None:
-        try:
-            with httpx.Client(base_url=stack.base, timeout=120) as client:
-                answer["response"] = client.post(url, content=chunks(), headers=headers)
-        except httpx.TransportError as exc:
-            answer["error"] = exc
-
-    uploading = threading.Thread(target=upload)
-    uploading.start()
-    assert sent.wait(30), "the upload did not go out"
-    # Killed once the service's write transaction has stayed open a while: it is staging and
-    # applying the 20,000 lines (the worker's own writes last milliseconds).
-    deadline = time.monotonic() + 30
-    while uploading.is_alive() and time.monotonic() < deadline:
-        if writing(stack.var):
-            time.sleep(0.1)
-            if writing(stack.var):
-                break
-        time.sleep(0.02)
-    in_flight = uploading.is_alive()
-    stack.kill_service()
-    uploading.join(30)
-    stack.start_service()
-
-    if "response" in answer:  # the service was faster than the kill: it took the file whole
-        assert answer["response"].status_code == 201, answer["response"].text
+    if killed.response is not None:  # the service was faster than the kill: it took the file whole
+        assert killed.response.status_code == 201, killed.response.text
     when = "during" if in_flight else "after"
     files, lines = clearing_in_db(stack.var, file.reference)
     assert (files, lines) in ((0, 0), (1, LARGE)), (
