@@ -173,8 +173,7 @@ REASON_TEXTS: Final = {
     ),
     Reason.REPLACEMENT_PENDING: (
         "正在补换卡：新卡金融功能激活后自动发放到新卡账户",
-        "a replacement or exchange is under way: paid to the new card's account once it is"
-        " active",
+        "a replacement or exchange is under way: paid to the new card's account once it is active",
     ),
     Reason.UNKNOWN_PERSON: (
         "社会保障号码未登记，款项退回发放机构",
