@@ -5,6 +5,11 @@
 # until Ctrl-C; `make test` runs every test on SQLite and on PostgreSQL. Both set up the virtual
 # environment first.
 
+# Some machines set PYTHONDONTWRITEBYTECODE: every process (each test run, server, worker and
+# command the end-to-end tests start) then compiled sscard's 500 modules again, and pytest
+# rewrote every test module's asserts again.
+unexport PYTHONDONTWRITEBYTECODE
+
 PY ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
@@ -14,7 +19,7 @@ PG_BENCH_URL ?= postgresql://postgres@127.0.0.1:5432/sscard_bench
 # Options of `python -m devstack`, e.g. make run RUN_ARGS="--transport nats"
 RUN_ARGS ?=
 
-.PHONY: run setup test test-sqlite test-sqlite-1 test-sqlite-2 test-postgres test-end-to-end lint bench clean browsers messages screenshots
+.PHONY: run setup test test-sqlite test-postgres test-end-to-end lint bench clean browsers messages screenshots
 
 $(STAMP):
 	$(PY) -m venv $(VENV)
@@ -35,31 +40,30 @@ lint: $(STAMP)
 	$(BIN)/mypy src/sscard tools/bank_simulator tools/delta_simulator tools/devstack
 	$(BIN)/lint-imports
 
-# The checks and four runs side by side, each one's output kept together: the unit and
-# integration tests on SQLite in two halves (tests/conftest.py deals the modules out), the
-# integration tests again on PostgreSQL (each its own database and ports; the modules marked
-# any_database, which nothing about the database changes, run on SQLite only), and the
-# end-to-end tests (the browser journeys and the black-box tests, which start whole processes
-# and spend much of their time waiting on them).
+# The checks and three runs side by side, each one's output kept together, each run spread
+# over two pytest-xdist workers that take the next test module as they finish one (a module
+# stays whole on one worker: its module fixtures run once): the unit and integration tests on
+# SQLite, the integration tests again on PostgreSQL (each worker its own database and ports;
+# the modules marked any_database, which nothing about the database changes, run on SQLite
+# only), and the end-to-end tests (the browser journeys and the black-box tests, which start
+# whole processes and spend much of their time waiting on them).
+XDIST := -n 2 --dist loadfile
+
 test: $(STAMP)
-	$(MAKE) -j5 --output-sync=target lint test-sqlite-1 test-sqlite-2 test-postgres test-end-to-end
+	$(MAKE) -j4 --output-sync=target lint test-sqlite test-postgres test-end-to-end
 
 # Debian's Chromium, a Chinese font and poppler for the browser and document tests (once per machine).
 browsers:
 	tools/browser/install.sh
 
 test-sqlite: $(STAMP)
-	$(BIN)/pytest -q tests --ignore=tests/blackbox --ignore=tests/browser
-
-# The SQLite suite in two halves, run side by side by `make test` (tests/conftest.py).
-test-sqlite-1 test-sqlite-2: $(STAMP)
-	SSCARD_TEST_SHARD=$(subst test-sqlite-,,$@)/2 $(BIN)/pytest -q --durations=10 tests --ignore=tests/blackbox --ignore=tests/browser
+	$(BIN)/pytest -q $(XDIST) --durations=10 tests --ignore=tests/blackbox --ignore=tests/browser
 
 test-end-to-end: $(STAMP) browsers
-	SSCARD_DEVSTACK_TEST_URL=$(PG_TEST_URL)_devstack $(BIN)/pytest -q --durations=15 tests/browser tests/blackbox
+	SSCARD_DEVSTACK_TEST_URL=$(PG_TEST_URL)_devstack $(BIN)/pytest -q $(XDIST) --durations=15 tests/browser tests/blackbox
 
 test-postgres: $(STAMP)
-	SSCARD_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q --durations=10 tests/integration -m "not any_database"
+	SSCARD_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q $(XDIST) --durations=10 tests/integration -m "not any_database"
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run --postgres-url $(PG_BENCH_URL)

@@ -14,8 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.mark.parametrize(
     ("target", "expected"),
     [
-        ("test-sqlite-1", "SSCARD_TEST_SHARD=1/2"),
-        ("test-sqlite-2", "SSCARD_TEST_SHARD=2/2"),
+        ("test-sqlite", "--ignore=tests/blackbox --ignore=tests/browser"),
         ("test-postgres", '-m "not any_database"'),
         ("test-end-to-end", "tests/browser tests/blackbox"),
     ],
@@ -28,10 +27,11 @@ def test_each_suite_of_make_test_runs_pytest(target: str, expected: str) -> None
     commands = [line for line in dry.stdout.splitlines() if "pytest" in line]
     assert commands, dry.stdout
     assert expected in commands[-1]
+    assert "-n 2 --dist loadfile" in commands[-1]  # spread over two workers, modules whole
 
 
-def test_make_test_runs_the_checks_and_the_four_suites() -> None:
+def test_make_test_runs_the_checks_and_the_three_suites() -> None:
     text = (ROOT / "Makefile").read_text()
     recipe = text.split("\ntest: ", 1)[1].split("\n\n", 1)[0]
-    for target in ("lint", "test-sqlite-1", "test-sqlite-2", "test-postgres", "test-end-to-end"):
+    for target in ("lint", "test-sqlite", "test-postgres", "test-end-to-end"):
         assert f" {target}" in recipe, target
