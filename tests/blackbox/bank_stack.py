@@ -123,7 +123,7 @@ def _healthy(base: str) -> None:
         except httpx.TransportError:
             return False
 
-    wait_for(up, timeout=30, what=f"{base} to start")
+    wait_for(up, timeout=120, what=f"{base} to start")
 
 
 @contextmanager
