@@ -24,7 +24,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sscard.actors import service as actors
 from sscard.actors.models import actors as actor_table
-from sscard.app import create_app
 from sscard.kernel.actor import OPERATOR, Role
 from sscard.kernel.clock import ManualClock
 from sscard.kernel.config import Settings, async_database_url
@@ -35,6 +34,7 @@ from sscard.registry.reference.loading import load_reference_data
 from sscard.tables import metadata
 from sscard.wiring import wire
 from tests.support.api import Api
+from tests.support.pages import application
 
 START = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 10:00 in Beijing
 TEST_KEY = "ab" * 32
@@ -200,11 +200,8 @@ async def tokens(rt: Runtime, clock: ManualClock) -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def app(rt: Runtime) -> FastAPI:
-    """One application for the whole run: FastAPI builds each included route's handler on the
-    first request an application serves (some 800 routes), which a fresh application per test
-    paid again every time. Nothing in it belongs to a test: the clock and the data live in the
-    runtime, and `reset` clears the token cache."""
-    return create_app(runtime=rt)
+    """One application for the whole run (tests.support.pages.application)."""
+    return application(rt)
 
 
 @pytest.fixture

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 import httpx
 import pyotp
+from fastapi import FastAPI
 
 from sscard.app import create_app
 from sscard.kernel.runtime import Runtime
@@ -21,9 +23,18 @@ def form_token(html: str) -> str:
     return found.group(1)
 
 
+@cache
+def application(rt: Runtime) -> FastAPI:
+    """The one application of a runtime for the whole run (the `app` fixture's too): FastAPI
+    builds a route's handler state the first time a request is matched against it, some 800
+    routes, which a fresh application per client paid again (a fifth of the page tests' time).
+    Nothing in it belongs to a test: the clock and the data live in the runtime."""
+    return create_app(runtime=rt)
+
+
 def client(rt: Runtime, lang: str = "zh") -> httpx.AsyncClient:
     """A client of the application (pages in Chinese, or English by the switch's cookie)."""
-    transport = httpx.ASGITransport(app=create_app(runtime=rt), raise_app_exceptions=False)
+    transport = httpx.ASGITransport(app=application(rt), raise_app_exceptions=False)
     return httpx.AsyncClient(
         transport=transport, base_url="https://sscard.test", cookies={"sscard_lang": lang}
     )

@@ -13,10 +13,10 @@ from typing import Any
 import httpx
 
 from sscard.actors.online.rules import STEP_ONE_SECONDS
-from sscard.app import create_app
 from sscard.kernel.clock import ManualClock
 from sscard.platform.throttle.rules import LIMITS, Door
 from tests.support.api import Api
+from tests.support.pages import application
 
 CODE = "/api/v1/online/sign-in/code"
 SIGN_IN = "/api/v1/online/sign-in"
@@ -155,7 +155,7 @@ async def test_one_client_cannot_use_up_the_codes_of_many_people(
     assert (problem["code"], problem["field"]) == ("too_many_requests", "client")
     assert "分钟后再试" in problem["detail_zh"]
     assert await _codes(api) == []  # the refused request sent nothing
-    other = httpx.ASGITransport(app=create_app(runtime=api.rt), client=("10.0.0.9", 4000))
+    other = httpx.ASGITransport(app=application(api.rt), client=("10.0.0.9", 4000))
     async with httpx.AsyncClient(transport=other, base_url="http://sscard.test") as elsewhere:
         asked = await elsewhere.post(
             CODE, json={"social_security_number": card["document"]["number"], "name": "测试人"}

@@ -13,7 +13,6 @@ import httpx
 import pyotp
 from openpyxl import load_workbook
 
-from sscard.app import create_app
 from sscard.kernel.runtime import Runtime
 from sscard.units import service
 from tests.integration.units.conftest import (
@@ -27,6 +26,7 @@ from tests.integration.units.conftest import (
 )
 from tests.support.api import Api
 from tests.support.numbers import citizen_number
+from tests.support.pages import application
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -197,7 +197,7 @@ async def test_an_agent_signs_in_to_the_portal_of_their_own_unit_only(
     theirs = await upload(
         api, xlsx([member(number=api.numbers[person["person_id"]])]), "other_unit"
     )
-    transport = httpx.ASGITransport(app=create_app(runtime=rt), raise_app_exceptions=False)
+    transport = httpx.ASGITransport(app=application(rt), raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="https://sscard.test") as client:
         assert await _signed_in(client, agent, rt) == "/unit"
         home = await client.get("/unit")

@@ -11,13 +11,13 @@ from typing import Any
 import httpx
 import pyotp
 
-from sscard.app import create_app
 from sscard.kernel.actor import Role
 from sscard.kernel.runtime import Runtime
 from tests.integration.units.conftest import credit_code, named_agent, register_unit
 from tests.support.api import Api
 from tests.support.console import make_staff
 from tests.support.numbers import citizen_number
+from tests.support.pages import application
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -41,7 +41,7 @@ async def _sign_in(
 
 
 def _client(rt: Runtime) -> httpx.AsyncClient:
-    transport = httpx.ASGITransport(app=create_app(runtime=rt), raise_app_exceptions=False)
+    transport = httpx.ASGITransport(app=application(rt), raise_app_exceptions=False)
     return httpx.AsyncClient(transport=transport, base_url="https://sscard.test")
 
 

@@ -8,14 +8,14 @@ import re
 import httpx
 import pytest
 
-from sscard.app import create_app
 from sscard.kernel.runtime import Runtime
+from tests.support.pages import application
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 async def _client(rt: Runtime) -> httpx.AsyncClient:
-    transport = httpx.ASGITransport(app=create_app(runtime=rt), raise_app_exceptions=False)
+    transport = httpx.ASGITransport(app=application(rt), raise_app_exceptions=False)
     return httpx.AsyncClient(transport=transport, base_url="https://sscard.test")
 
 
