@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sscard.kernel.db import Row
-from sscard.kernel.upsert import insert_once
 from sscard.scenes.models import (
     offline_scans,
     scene_operators,
@@ -65,23 +65,27 @@ async def terminals_of(conn: AsyncConnection, operator_id: int) -> list[Row]:
     return [dict(r._mapping) for r in await conn.execute(stmt)]
 
 
+# Every signed request of a terminal reads it: built once (not per request).
+TERMINAL_OF_ACTOR = (
+    select(
+        scene_terminals,
+        scene_operators.c.code.label("operator_code"),
+        scene_operators.c.name.label("operator_name"),
+        scene_operators.c.kind,
+        scene_operators.c.city_code,
+        scene_operators.c.area_code,
+        scene_operators.c.active.label("operator_active"),
+    )
+    .select_from(
+        scene_terminals.join(scene_operators, scene_operators.c.id == scene_terminals.c.operator_id)
+    )
+    .where(scene_terminals.c.actor_id == bindparam("actor_id"))
+)
+
+
 async def terminal_of_actor(conn: AsyncConnection, actor_id: int) -> Row | None:
     """The terminal holding this token, with its operator's code, name, kind, city, state."""
-    t, o = scene_terminals, scene_operators
-    stmt = (
-        select(
-            t,
-            o.c.code.label("operator_code"),
-            o.c.name.label("operator_name"),
-            o.c.kind,
-            o.c.city_code,
-            o.c.area_code,
-            o.c.active.label("operator_active"),
-        )
-        .select_from(t.join(o, o.c.id == t.c.operator_id))
-        .where(t.c.actor_id == actor_id)
-    )
-    row = (await conn.execute(stmt)).first()
+    row = (await conn.execute(TERMINAL_OF_ACTOR, {"actor_id": actor_id})).first()
     return dict(row._mapping) if row is not None else None
 
 
@@ -130,9 +134,21 @@ async def insert_offline_scans(conn: AsyncConnection, rows: list[Row]) -> None:
         await conn.execute(insert(offline_scans), rows)
 
 
+# One statement per signed request, built once per dialect: INSERT ... ON CONFLICT DO NOTHING
+# RETURNING (kernel.upsert.insert_once's, without building it again for each request).
+REMEMBER_REQUEST = {
+    d.dialect.name: d.insert(scene_requests)
+    .on_conflict_do_nothing(index_elements=["terminal_id", "request_id"])
+    .returning(scene_requests.c.terminal_id)
+    for d in (postgresql, sqlite)
+}
+
+
 async def remember_request(conn: AsyncConnection, row: Row) -> bool:
-    """Record a terminal's request id; False if the terminal sent it before."""
-    return await insert_once(conn, scene_requests, row, keys=("terminal_id", "request_id"))
+    """Record a terminal's request id (`row`: terminal_id, request_id, seen_at); False if the
+    terminal sent it before."""
+    found = await conn.execute(REMEMBER_REQUEST[conn.dialect.name], row)
+    return found.first() is not None
 
 
 async def forget_requests_before(conn: AsyncConnection, at: datetime) -> int:

@@ -21,7 +21,6 @@ from typing import Any
 from sscard.cards import service as cards
 from sscard.kernel.actor import authorize
 from sscard.kernel.ctx import Ctx
-from sscard.kernel.errors import NotFound
 from sscard.kernel.masking import mask_number
 from sscard.scenes.rules import Refusal, SceneUse, use_not_offered
 from sscard.scenes.service import Terminal
@@ -78,44 +77,42 @@ async def debit_fare(ctx: Ctx, terminal: Terminal, fare: Fare) -> dict[str, Any]
 
 
 async def _debit(ctx: Ctx, terminal: Terminal, fare: Fare) -> dict[str, Any]:
+    """The debit in four statements: the card and its purse, locked (one write to the purse
+    at a time); the ledger by the reader's sequence and by the card's counter; the conditional
+    debit with its ledger row (one statement on PostgreSQL)."""
     offered = use_not_offered(terminal.kind, SceneUse.FARE)
     if offered is not None:
         raise FareRefused(offered)
-    try:
-        card = await cards.card_in_hand(ctx, fare.card_number)
-    except NotFound:
-        raise FareRefused(rules.NOT_LOADED) from None
-    found = await repo.purse_of_card(ctx.conn, card.id)
-    if found is None:
+    found = await repo.card_and_purse_locked(ctx.conn, fare.card_number.strip().upper())
+    if found is None or not cards.may_see(ctx.actor, found[0]):  # as cards.card_in_hand
         raise FareRefused(rules.NOT_LOADED)
-    purse = await repo.lock_purse(ctx.conn, found["id"])  # one write to the purse at a time
-    assert purse is not None
+    card, purse = found
     percent = rules.fare_percent(shipped_fares(), terminal.city_code, fare.mode,
                                  card.city_code, ctx.today.isoformat(),
                                  terminal.area_code)  # fmt: skip
     charged = rules.fare_after_discount(fare.fare_fen, percent)
     reference = f"fare:{terminal.id}:{fare.terminal_seq}"
-    earlier = await repo.entry(ctx.conn, "fare", reference)
+    earlier, seen = await repo.fare_entries(ctx.conn, reference, purse["id"], fare.counter)
     if earlier is not None:
         return _again(earlier, purse, fare, card.card_number, percent, charged)
     if purse["status"] != PurseStatus.OPEN.value:
         raise FareRefused(rules.CLOSED)
     last = purse["last_counter"]
-    seen = await repo.entry_at_counter(ctx.conn, purse["id"], fare.counter) is not None
     finding = rules.judge_counter(last, fare.counter, seen)
     if finding is CounterFinding.SEEN:
         raise FareRefused(rules.COUNTER_USED)
     if finding is CounterFinding.BEHIND:
         raise FareRefused(rules.COUNTER_BEHIND)
-    after = await repo.debit(ctx.conn, purse["id"], charged, fare.counter)
+    row = {"purse_id": purse["id"], "at": ctx.now, "charged": charged, "counter": fare.counter,
+           "reference": reference, "operator_id": terminal.operator_id,
+           "city_code": terminal.city_code, "card_city_code": card.city_code,
+           "mode": fare.mode.value}  # fmt: skip
+    try:
+        after = await repo.debit_fare(ctx.conn, row)
+    except repo.EntryTaken:
+        raise rules.counter_taken(fare.counter) from None  # another reader, this very moment
     if after is None:
         raise FareRefused(rules.NOT_ENOUGH)
-    row = {"purse_id": purse["id"], "at": ctx.now, "kind": "fare", "amount_fen": -charged,
-           "balance_after_fen": after, "counter": fare.counter, "reference": reference,
-           "operator_id": terminal.operator_id, "city_code": terminal.city_code,
-           "card_city_code": card.city_code, "mode": fare.mode.value}  # fmt: skip
-    if not await repo.insert_entry(ctx.conn, row):
-        raise rules.counter_taken(fare.counter)  # another reader wrote it this very moment
     gap = fare.counter - last - 1 if finding is CounterFinding.GAP and last is not None else 0
     return _allowed(card.card_number, fare, percent, charged, after, gap, again=False)
 

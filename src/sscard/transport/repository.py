@@ -6,10 +6,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import and_, bindparam, func, insert, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from sscard.cards.entities import Card
+from sscard.cards.models import cards
 from sscard.kernel.db import Row
 from sscard.scenes.models import scene_operators
 from sscard.transport.models import transport_ledger, transport_purses, transport_top_ups
@@ -135,6 +137,122 @@ async def entry_at_counter(conn: AsyncConnection, purse_id: int, counter: int) -
     stmt = select(L).where(L.c.purse_id == purse_id, L.c.counter == counter)
     found = (await conn.execute(stmt)).mappings().first()
     return dict(found) if found else None
+
+
+# ---- a fare online (fares.py): a fixed handful of statements, built once ----
+
+FARE_PURSE = (
+    select(
+        cards,
+        P.c.id.label("purse_id"),
+        P.c.status.label("purse_status"),
+        P.c.balance_fen,
+        P.c.last_counter,
+    )
+    .select_from(cards.join(P, P.c.card_id == cards.c.id))
+    .where(cards.c.card_number == bindparam("card_number"))
+    .with_for_update(of=P)
+)
+
+
+async def card_and_purse_locked(conn: AsyncConnection, card_number: str) -> tuple[Card, Row] | None:
+    """The card with this number and its purse (`id`, `status`, `balance_fen`,
+    `last_counter`), the purse's row locked to the end of the transaction (PostgreSQL; SQLite
+    serialises writes already), in one statement; None when there is no such card or it has
+    no purse."""
+    found = (await conn.execute(FARE_PURSE, {"card_number": card_number})).first()
+    if found is None:
+        return None
+    row = found._mapping
+    purse = {"id": row["purse_id"], "status": row["purse_status"],
+             "balance_fen": row["balance_fen"], "last_counter": row["last_counter"]}  # fmt: skip
+    return Card.from_row(row), purse
+
+
+FARE_ENTRIES = select(
+    L.c.kind, L.c.reference, L.c.purse_id, L.c.counter, L.c.amount_fen, L.c.balance_after_fen
+).where(
+    or_(
+        and_(L.c.kind == "fare", L.c.reference == bindparam("reference")),
+        and_(L.c.purse_id == bindparam("purse_id"), L.c.counter == bindparam("counter")),
+    )
+)
+
+
+async def fare_entries(
+    conn: AsyncConnection, reference: str, purse_id: int, counter: int
+) -> tuple[Row | None, bool]:
+    """In one statement: the fare written under `reference` (a reader's sequence), or None,
+    and whether the purse's ledger holds a write at `counter`."""
+    params = {"reference": reference, "purse_id": purse_id, "counter": counter}
+    rows = [dict(r._mapping) for r in await conn.execute(FARE_ENTRIES, params)]
+    earlier = next((r for r in rows if (r["kind"], r["reference"]) == ("fare", reference)), None)
+    seen = any((r["purse_id"], r["counter"]) == (purse_id, counter) for r in rows)
+    return earlier, seen
+
+
+FARE_COLUMNS = ("purse_id", "at", "kind", "amount_fen", "balance_after_fen", "counter",
+                "reference", "operator_id", "city_code", "card_city_code", "mode")  # fmt: skip
+DEBITED = (
+    update(P)
+    .where(
+        P.c.id == bindparam("p_purse_id"),
+        P.c.status == PurseStatus.OPEN.value,
+        P.c.balance_fen >= bindparam("p_charged"),
+    )
+    .values(
+        balance_fen=P.c.balance_fen - bindparam("p_charged"),
+        last_counter=func.greatest(func.coalesce(P.c.last_counter, -1), bindparam("p_counter")),
+    )
+    .returning(P.c.balance_fen)
+    .cte("debited")
+)
+FARE_DEBIT = (  # PostgreSQL: the conditional debit and its ledger row, one statement; its
+    # parameters are `row`'s keys prefixed p_ (an UPDATE would set a column a plain name matches)
+    insert(L)
+    .from_select(
+        FARE_COLUMNS,
+        select(
+            bindparam("p_purse_id", type_=L.c.purse_id.type),
+            bindparam("p_at", type_=L.c.at.type),
+            literal("fare"),
+            -bindparam("p_charged", type_=L.c.amount_fen.type),
+            DEBITED.c.balance_fen,
+            bindparam("p_counter", type_=L.c.counter.type),
+            bindparam("p_reference", type_=L.c.reference.type),
+            bindparam("p_operator_id", type_=L.c.operator_id.type),
+            bindparam("p_city_code", type_=L.c.city_code.type),
+            bindparam("p_card_city_code", type_=L.c.card_city_code.type),
+            bindparam("p_mode", type_=L.c.mode.type),
+        ).select_from(DEBITED),
+    )
+    .returning(L.c.balance_after_fen)
+)
+
+
+class EntryTaken(Exception):
+    """The ledger holds the fare's counter or reference already: written by another debit
+    this very moment (the transaction is to be rolled back)."""
+
+
+async def debit_fare(conn: AsyncConnection, row: Row) -> int | None:
+    """Take `row["charged"]` fen from an open purse holding at least that much and write the
+    fare's ledger row (`row`: FARE_COLUMNS but kind, amount_fen and balance_after_fen, plus
+    `charged`), never below zero whatever runs at once; the new balance, or None (nothing
+    written). EntryTaken if the ledger's (purse, counter) or (kind, reference) is taken: the
+    debit stands until the caller's transaction is rolled back."""
+    try:
+        if conn.dialect.name == "postgresql":
+            params = {f"p_{k}": v for k, v in row.items()}
+            return (await conn.execute(FARE_DEBIT, params)).scalar_one_or_none()
+        after = await debit(conn, row["purse_id"], row["charged"], row["counter"])
+        if after is not None:
+            entry = {k: row[k] for k in FARE_COLUMNS if k in row}
+            entry |= {"kind": "fare", "amount_fen": -row["charged"], "balance_after_fen": after}
+            await conn.execute(insert(L), entry)
+        return after
+    except IntegrityError:
+        raise EntryTaken() from None
 
 
 async def close(conn: AsyncConnection, purse_id: int, at: datetime) -> int | None:

@@ -114,6 +114,25 @@ async def test_thirty_two_readers_at_once_never_take_the_purse_below_zero(api: A
     assert await api.count("transport_ledger") == 1 + len(allowed)
 
 
+async def test_one_reader_sequence_sent_at_once_for_several_cards_is_one_debit(api: Api) -> None:
+    """SPEC TRN-3: a reader's sequence goes with one debit. Sent at once for eight cards, one
+    card pays; each other is refused (terminal_seq_reused, or 409 counter_taken when it wrote
+    at the very moment the winner did) and pays nothing."""
+    cards = [await topped_up(api, 1000) for _ in range(8)]
+    reader = await scene(api, "transit", "BUS3204000006", city="3204")
+    body = {"mode": "bus", "fare_fen": 100, "counter": 2, "terminal_seq": 77}
+    answers = await asyncio.gather(*(reader.post(FARES, {**body, "card_number": n})
+                                     for n in cards))  # fmt: skip
+    outcomes = [
+        "allowed" if r.status_code == 200 and r.json()["allowed"] else r.json()["code"]
+        for r in answers
+    ]
+    assert outcomes.count("allowed") == 1, outcomes
+    assert set(outcomes) - {"allowed"} <= {"terminal_seq_reused", "counter_taken"}, outcomes
+    assert [(await purse(api, n))["balance_fen"] for n in cards].count(940) == 1
+    assert await api.count("transport_ledger") == 8 + 1
+
+
 async def test_a_reader_sequence_sent_again_with_another_fare_is_another_debit(api: Api) -> None:
     """SPEC TRN-3: the same reader sequence and counter with another fare is not the same
     debit: refused, nothing charged; a fare of nothing is no debit at all (422)."""

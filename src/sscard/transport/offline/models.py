@@ -7,7 +7,6 @@ from sqlalchemy import (
     BigInteger,
     Column,
     ForeignKey,
-    Index,
     Integer,
     PrimaryKeyConstraint,
     String,
@@ -30,10 +29,13 @@ clearing_files = Table(
     UniqueConstraint("operator_id", "reference", name="uq_transport_clearing_files_reference"),
 )
 
+# Written once, by one INSERT ... SELECT right after its file's row in the same transaction;
+# files are never deleted: no foreign key, which PostgreSQL checks row by row (migration
+# b8c9d0e1f2a5).
 clearing_lines = Table(
     "transport_clearing_lines",
     metadata,
-    Column("file_id", Id, ForeignKey("transport_clearing_files.id"), nullable=False),
+    Column("file_id", Id, nullable=False),  # transport_clearing_files.id
     Column("line_no", Integer, nullable=False),
     Column("terminal_id", Id, nullable=False, comment="the reader that debited the card"),
     Column("terminal_seq", BigInteger, nullable=False),
@@ -49,10 +51,7 @@ clearing_lines = Table(
     Column("balance_after_fen", BigInteger, nullable=True),
     Column("outcome", String(16), nullable=False, comment="rules.LineOutcome"),
     Column("gap", Integer, nullable=False, comment="counters unseen just before this one"),
+    # A file's lines are read by this key's range of the file (no other index: each would be
+    # written a million times per file; migration b8c9d0e1f2a5).
     PrimaryKeyConstraint("file_id", "line_no", name="pk_transport_clearing_lines"),
-)
-Index(
-    "ix_transport_clearing_lines_file_outcome",
-    clearing_lines.c.file_id,
-    clearing_lines.c.outcome,
 )

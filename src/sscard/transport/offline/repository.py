@@ -423,13 +423,14 @@ def _judged(file_id: int, city_code: str, percents: dict[tuple[str, bool], int])
         literal(file_id), m.line_no, m.terminal_id, m.terminal_seq, m.card_number, m.counter,
         m.mode, m.fare_fen, m.used_at, literal(city_code), m.purse_id, m.card_city_code,
         m.charged, case((fits, m.balance_fen - m.spent), else_=None), outcome, gap,
-    )  # fmt: skip
+    ).order_by(m.line_no)  # fmt: skip
 
 
 async def write_lines(
     conn: AsyncConnection, file_id: int, city_code: str, percents: dict[tuple[str, bool], int]
 ) -> None:
-    """Every staged line judged (_judged) and written once, by one INSERT ... SELECT."""
+    """Every staged line judged (_judged) and written once, by one INSERT ... SELECT, in line
+    order: the primary key's entries are appended, not scattered over the file's range."""
     await conn.execute(insert(L).from_select(LINE_COLUMNS, _judged(file_id, city_code, percents)))
 
 
