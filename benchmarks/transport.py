@@ -1185,7 +1185,7 @@ def _file_section(f: dict[str, Any]) -> list[str]:
         "",
         "COPY is asyncpg's `copy_records_to_table` of the rows as upload_clearing_file stores "
         "them (pre-built tuples) into `CREATE TABLE … (LIKE transport_clearing_lines INCLUDING "
-        "ALL)`: the same primary key and index, one transaction.",
+        "ALL)`: the same primary key (the lines have no other index), one transaction.",
         "",
         f"Where the time goes: the same upload once more, the functions it calls wrapped in "
         f"timers ({_took(phased)} s in all; each UPDATE explained just before it runs, not "
