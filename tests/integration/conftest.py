@@ -28,6 +28,7 @@ from sscard.kernel.actor import OPERATOR, Role
 from sscard.kernel.clock import ManualClock
 from sscard.kernel.config import Settings, async_database_url
 from sscard.kernel.runtime import Runtime
+from sscard.platform import cache
 from sscard.platform.migrate import upgrade_async
 from sscard.registry.calendar.service import seed_calendar
 from sscard.registry.reference.loading import load_reference_data
@@ -114,6 +115,7 @@ async def reset(runtime: Runtime) -> None:
     else:
         await _reload(runtime)
     actors.TokenCache.shared.clear()
+    cache.clear()  # reference data and keys read by an earlier test
 
 
 async def _reload(runtime: Runtime) -> None:
