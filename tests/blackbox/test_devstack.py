@@ -1,5 +1,6 @@
-"""`make run` (python -m devstack) from outside: started and stopped again and again in one
-checkout, on SQLite and on PostgreSQL; a taken port; devstack killed; a child dying on its own.
+"""`make run` (python -m devstack) from outside: production data through the stack; a taken
+port; devstack killed; a child dying on its own (started and stopped again and again: in
+tests/blackbox/test_devstack_restarts.py).
 After every stop no process of the stack may be left: checked by the PIDs devstack reports and
 by every process on the machine whose command line or environment names the test's var dir."""
 
@@ -15,21 +16,16 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-import asyncpg
 import httpx
 import nats
 import nats.js.errors
 import pytest
-from sqlalchemy.engine import make_url
 
 from tests.blackbox.bank_stack import Stack, produced_card, wait_for
 from tests.blackbox.devstack_support import (
-    SIGNALS,
-    Running,
     alive,
     stack_env,
     stack_processes,
@@ -37,50 +33,7 @@ from tests.blackbox.devstack_support import (
     wait_until_gone,
 )
 
-STARTS = 5
 NATS_URL = "nats://127.0.0.1:4222"
-# Its own database, beside the suite's (make test: the PostgreSQL test URL + "_devstack"), so
-# two checkouts testing at once on one server do not drop each other's.
-PG_URL = make_url(
-    os.environ.get(
-        "SSCARD_DEVSTACK_TEST_URL", "postgresql://postgres@127.0.0.1:5432/sscard_devstack_test"
-    )
-)
-PG_SERVER = {"host": PG_URL.host, "port": PG_URL.port or 5432, "user": PG_URL.username}
-PG_DATABASE = PG_URL.database
-
-
-def _both_answer(running: Running) -> None:
-    with httpx.Client(timeout=5) as http:
-        assert http.get(f"{running.sscard}/health").status_code == 200
-        sim = http.get(f"{running.sim}/health").json()
-        assert "ICBC" in sim["banks"]
-        # sscard's delivery endpoint for the bank points at this very simulator
-        token = (running.var / "admin.token").read_text().strip()
-        admin = {"Authorization": f"Bearer {token}"}
-        endpoints = http.get(f"{running.sscard}/api/v1/delivery-endpoints", headers=admin)
-        icbc = next(e for e in endpoints.json() if e["recipient"] == "ICBC")
-        assert icbc["url"] == f"{running.sim}/banks/ICBC/webhook"
-
-
-def _start_and_stop_again_and_again(tmp_path: Path, env: dict[str, str]) -> None:
-    var = Path(env["SSCARD_VAR_DIR"])
-    for n in range(STARTS):
-        signum = SIGNALS[n % 2]
-        running = start(env, tmp_path / f"devstack-{n}.log")
-        _both_answer(running)
-
-        code = running.stop(signum)
-
-        assert code == 0, running.output()
-        assert [p for p in running.children.values() if alive(p)] == []
-        assert stack_processes(var) == []
-        assert running.said()[-1] == f"devstack: stopped on {signal.Signals(signum).name}"
-
-
-def test_the_stack_starts_and_stops_five_times_in_one_checkout_on_sqlite(tmp_path: Path) -> None:
-    env = stack_env(tmp_path / "var")
-    _start_and_stop_again_and_again(tmp_path, env)
 
 
 @pytest.mark.parametrize("transport", ["http", "nats"])
@@ -128,33 +81,6 @@ async def _delete_stream(name: str) -> None:
             await nc.jetstream().delete_stream(name)
     finally:
         await nc.close()
-
-
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    async def recreate(drop_only: bool = False) -> None:
-        conn = await asyncpg.connect(database="postgres", timeout=3, **PG_SERVER)  # type: ignore[arg-type]
-        try:
-            await conn.execute(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)')
-            if not drop_only:
-                await conn.execute(f'CREATE DATABASE "{PG_DATABASE}"')
-        finally:
-            await conn.close()
-
-    try:
-        asyncio.run(recreate())
-    except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
-        pytest.skip(f"PostgreSQL is not reachable at {PG_URL.host} ({type(exc).__name__})")
-    yield PG_URL.render_as_string(hide_password=False)
-    asyncio.run(recreate(drop_only=True))
-
-
-def test_the_stack_starts_and_stops_five_times_on_postgresql_with_two_workers(
-    tmp_path: Path, postgres_url: str
-) -> None:
-    # Two uvicorn workers: the stop must reach the processes sscard serve starts, too.
-    env = stack_env(tmp_path / "var", SSCARD_DATABASE_URL=postgres_url, SSCARD_WORKERS="2")
-    _start_and_stop_again_and_again(tmp_path, env)
 
 
 @pytest.mark.parametrize("variable", ["SSCARD_SIM_PORT", "SSCARD_DELTA_SIM_PORT", "SSCARD_PORT"])
