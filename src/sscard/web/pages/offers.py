@@ -21,6 +21,7 @@ from sscard.kernel.text import ascii_int
 from sscard.promotions import service as promotions
 from sscard.promotions.permissions import MANAGE_OFFERS
 from sscard.promotions.rules import KIND_LABELS, OfferKind, RedeemAt, Trigger
+from sscard.scenes.rules import KIND_ZH, SceneKind
 from sscard.web import forms, i18n
 from sscard.web.i18n import N_
 from sscard.web.pages.bank import bank_clerk
@@ -28,9 +29,10 @@ from sscard.web.pages.centre_common import ADMIN, beijing, errors_of, page_conte
 from sscard.web.pages.hall import cardholder
 from sscard.web.render import render
 from sscard.web.route import page_router
-from sscard.web.session import form, form_values, read, run
+from sscard.web.session import form, form_values, read, run, takes_lists
 
 router = page_router()
+takes_lists("scene_kinds")
 FIELDS = ("code", "name_zh", "name_en", "kind", "sponsor", "trigger", "bank_code", "city_code",
           "value_yuan", "redeem_at", "terms_zh", "terms_en", "effective_from", "effective_until",
           "grant_limit")  # fmt: skip
@@ -43,6 +45,13 @@ PLACES = {"bank_outlet": N_("At a counter of the offer's bank"),
 def _kinds(request: Request) -> dict[str, str]:
     pick = 1 if i18n.language(request) == "en" else 0
     return {k.value: KIND_LABELS[k][pick] for k in OfferKind}
+
+
+def _scene_kinds(request: Request) -> dict[str, str]:
+    """The scene kinds whose terminals may redeem a scene offer, by value, in the reader's
+    language (as the scenes' own page names them)."""
+    english = i18n.language(request) == "en"
+    return {k.value: k.value.replace("_", " ") if english else KIND_ZH[k] for k in SceneKind}
 
 
 # ---- the centre ----
@@ -66,6 +75,7 @@ async def _centre(
         kind_options=list(_kinds(request).items()),
         trigger_options=[(k, _(v)) for k, v in TRIGGERS.items()],
         place_options=[(k, _(v)) for k, v in PLACES.items()],
+        scene_kind_names=_scene_kinds(request),
         may_manage=who.actor.role in MANAGE_OFFERS.roles,
         values=values or {"effective_from": date.today().isoformat()},
         errors=errors or {},
@@ -81,7 +91,9 @@ async def offers_page(request: Request, who: StaffSession = Depends(ADMIN)) -> R
 
 @router.post("/centre/offers")
 async def save_offer(request: Request, who: StaffSession = Depends(ADMIN)) -> Response:
-    values = form_values(await form(request), *FIELDS)
+    data = await form(request)
+    values = form_values(data, *FIELDS)
+    values["scene_kinds"] = [str(k) for k in data.getlist("scene_kinds")]
     try:
         terms = _terms(values)
         code = values["code"].strip().upper()
@@ -94,7 +106,7 @@ async def save_offer(request: Request, who: StaffSession = Depends(ADMIN)) -> Re
     return await _centre(request, who, saved=saved)
 
 
-def _terms(v: dict[str, str]) -> dict[str, Any]:
+def _terms(v: dict[str, Any]) -> dict[str, Any]:
     """The form's text as the API's terms; InvalidInput naming the field at fault."""
     for name, kind in (("kind", OfferKind), ("trigger", Trigger), ("redeem_at", RedeemAt)):
         if v[name] not in {k.value for k in kind}:
@@ -110,6 +122,7 @@ def _terms(v: dict[str, str]) -> dict[str, Any]:
         "city_code": v["city_code"].strip() or None,
         "value_fen": forms.fen_of_yuan(value, "value_yuan", 1_000_000) if value else 0,
         "redeem_at": v["redeem_at"],
+        "scene_kinds": v["scene_kinds"],  # checked by the use case (scene_kinds, PRM-1)
         "terms_zh": _text(v, "terms_zh", 200),
         "terms_en": _text(v, "terms_en", 200),
         "effective_from": _date(v, "effective_from"),
