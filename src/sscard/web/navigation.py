@@ -29,11 +29,16 @@ DESKS = (
     Desk("/audit", N_("Audit"), frozenset({R.AUDITOR})),
     Desk("/unit", N_("Unit portal"), frozenset({R.UNIT_AGENT})),
 )
+# A transport outlet's clerk has the counter's pages of the transport wallet (TRN-1, TRN-2,
+# TRN-4): the same path, which leads there, under its own name.
+TRANSPORT_COUNTER = Desk(
+    "/counter", N_("Transport card outlet counter"), frozenset({R.OUTLET_CLERK})
+)
 
 
 def for_staff(staff: StaffSession | None) -> tuple[Desk, ...]:
     """The desks open to a signed-in staff member; a clerk sees the counter of their outlet's
-    kind (an HR outlet's or a bank's)."""
+    kind (an HR outlet's, a bank's or a transport outlet's)."""
     if staff is None or staff.stage != "signed_in":
         return ()
     return desks_of(staff)
@@ -43,6 +48,8 @@ def desks_of(staff: StaffSession) -> tuple[Desk, ...]:
     """The desks a staff member's role and outlet open (also what pages let them use)."""
     role = staff.actor.role
     desks = [d for d in DESKS if role in d.roles]
+    if role is R.OUTLET_CLERK and staff.actor.outlet_kind == "transport":
+        return (TRANSPORT_COUNTER,)
     if role is R.OUTLET_CLERK:
         wanted = "/bank" if staff.actor.outlet_kind == "bank" else "/counter"
         desks = [d for d in desks if d.path == wanted]

@@ -24,6 +24,9 @@ async def test_the_counter_shows_a_loaded_purse_in_either_language(
         page = await client.get(f"/counter/transport?card={n}")
     assert page.status_code == 200, page.text
     assert ("95 %" if lang == "en" else "95折") in page.text
+    # the desk is named for what a transport outlet does, not the HR counter's name
+    assert ("Transport card outlet counter" if lang == "en" else "交通卡网点柜台") in page.text
+    assert ("HR outlet counter" if lang == "en" else "人社网点柜台") not in page.text
 
 
 async def test_a_bad_query_value_is_told_in_the_pages_own_words_in_english(
