@@ -4,7 +4,14 @@ fixtures run once; tests/integration/conftest.py gives each worker its own datab
 
 from __future__ import annotations
 
+import os
+
 import pytest
+
+# Staff passwords hashed by argon2-cffi's cheapest profile in this process and every process it
+# starts (sscard.actors.staff.service.password_hasher): RFC 9106's parameters cost some 0.4 s of
+# CPU a hash or check, minutes over the suite's sign-ins. tests/unit/actors checks both.
+os.environ.setdefault("SSCARD_STAFF_PASSWORD_HASHING", "test")
 
 # Modules handed out first, longest first: the workers take the next module as they finish
 # one, so a long module handed out last would leave one worker idle while the other ends it.
