@@ -133,12 +133,6 @@ async def entry(conn: AsyncConnection, kind: str, reference: str) -> Row | None:
     return dict(found) if found else None
 
 
-async def entry_at_counter(conn: AsyncConnection, purse_id: int, counter: int) -> Row | None:
-    stmt = select(L).where(L.c.purse_id == purse_id, L.c.counter == counter)
-    found = (await conn.execute(stmt)).mappings().first()
-    return dict(found) if found else None
-
-
 # ---- a fare online (fares.py): a fixed handful of statements, built once ----
 
 FARE_PURSE = (
