@@ -6,16 +6,22 @@ var directory (every child gets SSCARD_VAR_DIR or a path under it).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import asyncpg
 import httpx
+import pytest
+from sqlalchemy.engine import URL
 
 from tests.support.serving import free_port
 
@@ -147,3 +153,26 @@ def wait_until_gone(var: Path, seconds: float) -> list[str]:
 
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+@contextmanager
+def fresh_postgres_database(server: URL, name: str) -> Iterator[str]:
+    """The URL of database `name` on `server`, created afresh and dropped on leaving; the test
+    is skipped when PostgreSQL cannot be reached."""
+    where = {"host": server.host, "port": server.port or 5432, "user": server.username}
+
+    async def recreate(drop_only: bool = False) -> None:
+        conn = await asyncpg.connect(database="postgres", timeout=3, **where)  # type: ignore[arg-type]
+        try:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            if not drop_only:
+                await conn.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await conn.close()
+
+    try:
+        asyncio.run(recreate())
+    except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
+        pytest.skip(f"PostgreSQL is not reachable at {server.host} ({type(exc).__name__})")
+    yield server.set(database=name).render_as_string(hide_password=False)
+    asyncio.run(recreate(drop_only=True))

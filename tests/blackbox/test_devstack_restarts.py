@@ -6,13 +6,11 @@ so that `make test`'s workers can run the two at once: these are the longest of 
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
 from collections.abc import Iterator
 from pathlib import Path
 
-import asyncpg
 import httpx
 import pytest
 from sqlalchemy.engine import make_url
@@ -21,6 +19,7 @@ from tests.blackbox.devstack_support import (
     SIGNALS,
     Running,
     alive,
+    fresh_postgres_database,
     stack_env,
     stack_processes,
     start,
@@ -36,7 +35,6 @@ PG_URL = make_url(
         "SSCARD_DEVSTACK_TEST_URL", "postgresql://postgres@127.0.0.1:5432/sscard_devstack_test"
     )
 )
-PG_SERVER = {"host": PG_URL.host, "port": PG_URL.port or 5432, "user": PG_URL.username}
 PG_DATABASE = PG_URL.database
 
 
@@ -77,21 +75,8 @@ def test_the_stack_starts_and_stops_again_and_again_in_one_checkout_on_sqlite(
 
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
-    async def recreate(drop_only: bool = False) -> None:
-        conn = await asyncpg.connect(database="postgres", timeout=3, **PG_SERVER)  # type: ignore[arg-type]
-        try:
-            await conn.execute(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)')
-            if not drop_only:
-                await conn.execute(f'CREATE DATABASE "{PG_DATABASE}"')
-        finally:
-            await conn.close()
-
-    try:
-        asyncio.run(recreate())
-    except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
-        pytest.skip(f"PostgreSQL is not reachable at {PG_URL.host} ({type(exc).__name__})")
-    yield PG_URL.render_as_string(hide_password=False)
-    asyncio.run(recreate(drop_only=True))
+    with fresh_postgres_database(PG_URL, PG_DATABASE) as url:
+        yield url
 
 
 def test_the_stack_starts_and_stops_again_and_again_on_postgresql_with_two_workers(

@@ -42,7 +42,12 @@ from sqlalchemy.engine import make_url
 from sscard.platform.outbox.signing import signed_headers
 from sscard.registry.photo import make_standard_photo
 from tests.blackbox.bank_stack import FAST, Stack, bank_stack, wait_for
-from tests.blackbox.devstack_support import stack_env, stack_processes, start
+from tests.blackbox.devstack_support import (
+    fresh_postgres_database,
+    stack_env,
+    stack_processes,
+    start,
+)
 from tests.support.numbers import citizen_number
 
 INSTANT_OUTLET = "3204-HR-001"  # Changzhou: the card is made at once (SPEC APP-2)
@@ -288,23 +293,8 @@ def _umask(mask: int) -> Iterator[None]:
 
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
-    server = {"host": PG_URL.host, "port": PG_URL.port or 5432, "user": PG_URL.username}
-
-    async def recreate(drop_only: bool = False) -> None:
-        conn = await asyncpg.connect(database="postgres", timeout=3, **server)
-        try:
-            await conn.execute(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)')
-            if not drop_only:
-                await conn.execute(f'CREATE DATABASE "{PG_DATABASE}"')
-        finally:
-            await conn.close()
-
-    try:
-        asyncio.run(recreate())
-    except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
-        pytest.skip(f"PostgreSQL is not reachable at {PG_URL.host} ({type(exc).__name__})")
-    yield PG_URL.set(database=PG_DATABASE).render_as_string(hide_password=False)
-    asyncio.run(recreate(drop_only=True))
+    with fresh_postgres_database(PG_URL, PG_DATABASE) as url:
+        yield url
 
 
 def _through_devstack(tmp_path: Path, postgres: str | None) -> None:
