@@ -8,9 +8,7 @@ from collections.abc import Awaitable, Callable
 from datetime import date, datetime, time
 from typing import Any, TypeVar
 
-import orjson
 from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from pydantic import BaseModel
@@ -22,7 +20,7 @@ from sscard.kernel.clock import CHINA
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import DomainError
 from sscard.kernel.runtime import Runtime
-from sscard.platform.http.deps import current_actor, read, runtime, write
+from sscard.platform.http.deps import current_actor, json_response, read, runtime, write
 from sscard.platform.http.guard import GuardedRoute
 from sscard.platform.http.request import parse_strict, signed_body_openapi
 from sscard.platform.http.schemas import answers
@@ -150,14 +148,7 @@ async def signed_use(
         await scenes.remember_request(ctx, terminal, body.request_id)
         with scenes.asked_ahead(ahead):
             result = await use_case(ctx, terminal, body)
-    return _json(result)
-
-
-def _json(result: Any) -> Response:
-    """The answer as JSON by orjson, in one pass (every reader request ends here); what it
-    does not know (a Decimal, a model) goes through FastAPI's encoder."""
-    body = orjson.dumps(result, default=jsonable_encoder, option=orjson.OPT_NON_STR_KEYS)
-    return Response(body, media_type="application/json")
+    return json_response(result)
 
 
 async def _ask_ahead(

@@ -83,10 +83,12 @@ async def read(request: Request, actor: Actor, use_case: UseCase) -> Response:
     """Run a read-only use case in its own transaction."""
     async with runtime(request).unit(actor, readonly=True) as ctx:
         result = await use_case(ctx)
-    return _json(result)
+    return json_response(result)
 
 
-def _json(result: Any) -> Response:
+def json_response(result: Any) -> Response:
+    """`result` as a JSON answer by orjson, in one pass; what orjson does not know (a Decimal,
+    a model) goes through FastAPI's encoder."""
     # Column names come back as str subclasses, which orjson takes only with this option.
     body = orjson.dumps(result, default=jsonable_encoder, option=orjson.OPT_NON_STR_KEYS)
     return Response(body, media_type="application/json")
@@ -97,7 +99,7 @@ async def read_recorded(request: Request, actor: Actor, use_case: UseCase) -> Re
     same transaction as it is made (platform.access; issue 11, SPEC ID-6)."""
     async with runtime(request).unit(actor) as ctx:
         result = await use_case(ctx)
-    return _json(result)
+    return json_response(result)
 
 
 async def write(
