@@ -668,7 +668,9 @@ async def verify(url: str, file_id: int, ledger_mark: int, want: dict[str, Any])
 PHASES = [
     # (module, function, label), in the order upload_clearing_file calls them
     (offline_repo, "file_by_reference", "reference looked up"),
-    (offline, "_plain_body", "UTF-8 and header checked, the lines fit a raw COPY (Python)"),
+    (offline, "_body", "UTF-8 and header checked (Python)"),
+    ("rules", "clean_lines", "each line's shape checked, as readers write them (Python)"),
+    (offline_repo, "stage_clean", "lines COPYed typed, bounds and readers checked (SQL)"),
     (offline_repo, "stage_raw", "lines COPYed raw, split, checked and staged typed (SQL)"),
     (offline_repo, "analyze_stage", "staged lines analyzed"),
     (offline_repo, "insert_file", "file row"),

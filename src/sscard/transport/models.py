@@ -88,5 +88,6 @@ transport_ledger = Table(
     UniqueConstraint("kind", "reference", name="uq_transport_ledger_kind_reference"),
     UniqueConstraint("purse_id", "counter", name="uq_transport_ledger_purse_counter"),
 )
-Index("ix_transport_ledger_purse", transport_ledger.c.purse_id, transport_ledger.c.id)
-Index("ix_transport_ledger_kind_at", transport_ledger.c.kind, transport_ledger.c.at)  # clearing
+# A purse's trips are read through uq_transport_ledger_purse_counter, in the card's counter
+# order; the day's clearing by `at`, BRIN on PostgreSQL (migration c9d0e1f2a3b6).
+Index("ix_transport_ledger_at", transport_ledger.c.at, postgresql_using="brin")

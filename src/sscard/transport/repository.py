@@ -274,10 +274,13 @@ async def insert_entry(conn: AsyncConnection, row: Row) -> bool:
 
 
 async def entries(conn: AsyncConnection, purse_id: int, limit: int) -> list[Row]:
+    """The purse's newest `limit` writes, in the card's order (TRN-3: each write takes the
+    card's next counter; the refund, the only one without, closes the purse and is the last),
+    read backwards through the unique (purse, counter) index."""
     stmt = (
         select(L.c.at, L.c.kind, L.c.amount_fen, L.c.balance_after_fen, L.c.counter)
         .where(L.c.purse_id == purse_id)
-        .order_by(L.c.id.desc())
+        .order_by(L.c.counter.desc().nulls_first())
         .limit(limit)
     )
     return [dict(r) for r in (await conn.execute(stmt)).mappings()]

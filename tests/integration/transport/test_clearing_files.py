@@ -6,8 +6,14 @@ refused whole with each line named and nothing kept. Amounts in fen."""
 from __future__ import annotations
 
 import httpx
+import pytest
+from sqlalchemy import select
 
+from sscard.kernel.actor import OPERATOR
 from sscard.platform.outbox.signing import signed_headers
+from sscard.scenes.models import scene_operators
+from sscard.transport.offline import repository as repo
+from sscard.transport.offline import rules
 from tests.integration.scenes.support import SceneTerminal, scene
 from tests.integration.transport.test_fares import ride, topped_up
 from tests.integration.transport.test_purse import purse
@@ -176,3 +182,62 @@ async def test_refusals_of_a_file_say_what_is_wanted(api: Api) -> None:
     assert [(p["line"], p["field"]) for p in tail.json()["problems"]] == [
         (1, "line"), (2, "fare_fen"),
     ]  # fmt: skip
+
+
+FEB_30 = "2026-02-30T08:00:00+08:00"
+PAST_BOUNDS = {  # a line shaped as readers write them, past a bound: the field named
+    "counter": "T1,2,{n},99999,bus,200,{at}",
+    "fare_fen": "T1,2,{n},3,bus,999999,{at}",
+    "terminal_seq": "T1,9999999999999999999,{n},3,bus,200,{at}",
+    "used_at": "T1,2,{n},3,bus,200," + FEB_30,
+    "terminal_code": "T7,2,{n},3,bus,200,{at}",
+}
+
+
+async def test_a_clean_line_past_a_bound_is_named_as_any_other(api: Api) -> None:
+    """TRN-3: a line as readers write it (rules.clean_lines) but past a bound (a counter over
+    65535, a fare over 1,000 yuan, a sequence past 2**62, 30 February, a reader not the
+    operator's) is refused with its field named, whether alone in a file of good lines or
+    among others; nothing is kept. On PostgreSQL such a file is first COPYed typed
+    (repository.stage_clean), which finds it out of bounds (or COPY refuses the value) and
+    stages nothing; the file is then checked the exact way."""
+    n = await topped_up(api, 1000)
+    bus = await scene(api, "transit", "BUS3204000107", city="3204")
+    before = await api.count("transport_ledger")
+    good = f"T1,1,{n},2,bus,200,{AT}"
+    for i, (field, line) in enumerate(PAST_BOUNDS.items()):
+        r = await upload(bus, [good, line.format(n=n, at=AT)], f"OFF-B{i}")
+        assert (r.status_code, r.json()["code"]) == (422, "clearing_file_invalid"), r.text
+        assert [(p["line"], p["field"]) for p in r.json()["problems"]] == [(2, field)]
+    every = [line.format(n=n, at=AT) for line in PAST_BOUNDS.values()]
+    r = await upload(bus, [good, *every], "OFF-B9")
+    assert [(p["line"], p["field"]) for p in r.json()["problems"]] == [
+        (i, field) for i, field in enumerate(PAST_BOUNDS, start=2)
+    ]  # fmt: skip
+    assert await api.count("transport_ledger") == before
+    r = await upload(bus, [good], "OFF-B10")
+    assert (r.status_code, r.json()["applied"]) == (201, 1), r.text
+
+
+async def test_postgresql_copies_a_clean_file_typed(api: Api) -> None:
+    """TRN-3 on PostgreSQL (issue 15, "Scale and faults"): a file of clean lines is staged by
+    one typed COPY (repository.stage_clean: its line count); one past a bound or with a value
+    COPY refuses is not staged (None) and goes the exact way, above."""
+    async with api.rt.unit(OPERATOR) as ctx:
+        if ctx.conn.dialect.name != "postgresql":
+            pytest.skip("SQLite reads every file in Python")
+    n = await topped_up(api, 1000)
+    await scene(api, "transit", "BUS3204000108", city="3204")
+    good = f"T1,1,{n},2,bus,200,{AT}"
+    async with api.rt.unit(OPERATOR) as ctx:
+        found = await ctx.conn.execute(
+            select(scene_operators.c.id).where(scene_operators.c.code == "BUS3204000108")
+        )
+        operator_id = found.scalar_one()
+        body = f"{good}\nT1,2,{n},3,bus,200,{AT}".encode()
+        assert await repo.stage_clean(ctx.conn, body, operator_id, ctx.now) == 2
+        for line in PAST_BOUNDS.values():
+            body = f"{good}\n{line.format(n=n, at=AT)}\n".encode()
+            assert rules.clean_lines(body)
+            assert await repo.stage_clean(ctx.conn, body, operator_id, ctx.now) is None
+        await ctx.conn.rollback()

@@ -69,3 +69,55 @@ def test_an_unreadable_file_names_the_file() -> None:
     with pytest.raises(ClearingFileUnreadable) as refused:
         read_file(b"card,counter\n", NOW)
     assert refused.value.field == "file"
+
+
+CLEAN = "R01,10000001,A00000001,11,bus,200,2026-11-23T08:00:00+08:00"
+
+
+@pytest.mark.parametrize(
+    ("line", "clean"),
+    [
+        (CLEAN, True),
+        ("BUS-3204/7.a:1_x,0,Z99999999,65535,ferry,100000,2026-11-23 08:00Z", True),
+        ("R01,1,A00000001,1,metro,1,2026-11-23T08:00:00.123456-05:30", True),
+        ("R01,1,A00000001,99999,metro,999999,2026-02-30T08:00:00+08:00", True),  # bounds
+        (" R01,1,A00000001,1,bus,200,2026-11-23T08:00Z", False),  # blanks: the exact way
+        ("R 01,1,A00000001,1,bus,200,2026-11-23T08:00Z", False),
+        ("R01,+1,A00000001,1,bus,200,2026-11-23T08:00Z", False),
+        ("R01,1,a00000001,1,bus,200,2026-11-23T08:00Z", False),
+        ("R01,1,A00000001,123456,bus,200,2026-11-23T08:00Z", False),
+        ("R01,1,A00000001,1,plane,200,2026-11-23T08:00Z", False),
+        ("R01,1,A00000001,1,bus,200,2026-11-23T24:00Z", False),
+        ("R01,1,A00000001,1,bus,200,2026-11-23T08:60Z", False),
+        ("R01,1,A00000001,1,bus,200,2026-11-23T08:00:60Z", False),
+        ("R01,1,A00000001,1,bus,200,2026-11-23T08:00+24:00", False),
+        ("R01,1,A00000001,1,bus,200,0001-01-01T00:00+08:00", False),
+        ("R01,1,A00000001,1,bus,200,2026-11-23T08:00:00.1234567Z", False),
+        ("R01,1,A00000001,1,bus,200,2026-11-23T08:00", False),  # no zone
+        ("R01,1,A00000001,1,bus,200,２０２６-11-23T08:00Z", False),
+        ("R01,1,A00000001,1,bus,200", False),
+        ("R01,1,A00000001,1,bus,200,2026-11-23T08:00Z,", False),
+        ("R01,1,A00000001,1,bus,200,2026-11-23T08:00Z\r", False),
+        (f"{'R' * 33},1,A00000001,1,bus,200,2026-11-23T08:00Z", False),
+    ],
+)
+def test_a_line_as_readers_write_it_is_told_apart(line: str, clean: bool) -> None:
+    """TRN-3: rules.clean_lines tells the lines a file can be COPYed typed for (PostgreSQL's
+    fast way, repository.stage_clean) from those read the exact way; whatever it takes, the
+    exact reader takes too, or refuses only for a bound (a number's highest, a day the month
+    lacks, used_at's window), which stage_clean checks or COPY refuses."""
+    body = (line + "\n").encode()
+    assert rules.clean_lines(body) is clean
+    if clean:
+        _fares, problems = read_file(HEADER.encode() + body, NOW)
+        assert {p.field for p in problems} <= {"counter", "fare_fen", "terminal_seq", "used_at"}
+
+
+def test_a_file_is_clean_only_when_every_line_is() -> None:
+    """TRN-3: one line of another shape, a blank line or no line at all sends the whole file
+    the exact way; the last line may end without a newline."""
+    assert rules.clean_lines(f"{CLEAN}\n{CLEAN}".encode())
+    assert not rules.clean_lines(f"{CLEAN}\n\n{CLEAN}\n".encode())
+    assert not rules.clean_lines(f"{CLEAN}\n{CLEAN.replace('bus', 'BUS')}\n".encode())
+    assert not rules.clean_lines(b"")
+    assert not rules.clean_lines(b"\n")

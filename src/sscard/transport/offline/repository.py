@@ -88,7 +88,7 @@ S = Table(
     STAGE,
     MetaData(),
     Column("line_no", Integer),
-    Column("terminal_id", Id),
+    Column("terminal_code", String(32)),
     Column("terminal_seq", BigInteger),
     Column("card_number", String(9)),
     Column("counter", Integer),
@@ -97,8 +97,8 @@ S = Table(
     Column("used_at", UTCDateTime),
 )
 STAGE_DDL: Final = (
-    "line_no INTEGER, terminal_id BIGINT, terminal_seq BIGINT, card_number VARCHAR(9), "
-    "counter INTEGER, mode VARCHAR(8), fare_fen BIGINT, used_at TIMESTAMP WITH TIME ZONE"
+    "terminal_code VARCHAR(32), terminal_seq BIGINT, card_number VARCHAR(9), counter INTEGER, "
+    "mode VARCHAR(8), fare_fen BIGINT, used_at TIMESTAMP WITH TIME ZONE"
 )
 CP = Table(  # each staged card's purse (lock_purses)
     "clearing_purses",
@@ -122,8 +122,56 @@ async def drop_stage(conn: AsyncConnection) -> None:
 async def stage_lines(conn: AsyncConnection, rows: Iterable[Row]) -> None:
     """Lines read in Python (rules.read_file) staged: `rows` with S's columns."""
     await drop_stage(conn)
-    await conn.execute(text(f"CREATE TEMPORARY TABLE {STAGE} ({STAGE_DDL}){_on_commit(conn)}"))
+    ddl = f"line_no INTEGER, {STAGE_DDL}"
+    await conn.execute(text(f"CREATE TEMPORARY TABLE {STAGE} ({ddl}){_on_commit(conn)}"))
     await copy_in(conn, S, rows)
+
+
+async def stage_clean(
+    conn: AsyncConnection, body: bytes, operator_id: int, now: datetime
+) -> int | None:
+    """PostgreSQL, the lines after the header all of rules.CLEAN_LINE's shape: COPYed typed
+    straight into the stage (line numbers counted by an identity), then checked for what the
+    shape leaves open (CLEAN_CHECK_SQL: the numbers' bounds, used_at's window, the reader).
+    The number of lines; None, nothing staged, when COPY refuses a value (2026-02-30) or a
+    line breaks a bound: the caller stages the file by stage_raw, which names each problem."""
+    raw = (await conn.get_raw_connection()).driver_connection
+    assert raw is not None
+    await drop_stage(conn)  # also begins the transaction before the COPY
+    try:
+        async with conn.begin_nested():
+            await conn.execute(text(
+                f"CREATE TEMPORARY TABLE {STAGE} (line_no INTEGER GENERATED ALWAYS AS "
+                f"IDENTITY, {STAGE_DDL}) ON COMMIT DROP"))  # fmt: skip
+            await raw.copy_to_table(
+                STAGE, source=io.BytesIO(body), columns=list(rules.COLUMNS), format="csv",
+                quote="\x02",
+            )  # fmt: skip
+    except asyncpg.PostgresError:  # a value PostgreSQL's types refuse
+        return None
+    earliest, latest = rules.used_at_bounds(now)
+    params = {"operator_id": operator_id, "earliest": earliest, "latest": latest}
+    counted = (await conn.execute(text(CLEAN_CHECK_SQL), params)).mappings().one()
+    if counted["outside"]:
+        await drop_stage(conn)
+        return None
+    return int(counted["lines"])
+
+
+def _clean_check_sql() -> str:
+    """The staged typed lines counted, and those outside rules.WHOLE_NUMBERS' bounds or
+    used_at's window (:earliest, :latest) or naming no reader of :operator_id."""
+    inside = [f"{name} BETWEEN {low} AND {high}" for name, (low, high) in
+              rules.WHOLE_NUMBERS.items()]  # fmt: skip
+    inside += ["used_at BETWEEN :earliest AND :latest", "r.id IS NOT NULL"]
+    return (
+        f"SELECT count(*) AS lines, count(*) FILTER (WHERE NOT ({' AND '.join(inside)})) "
+        f"AS outside FROM {STAGE} s LEFT JOIN scene_terminals r "
+        "ON r.operator_id = :operator_id AND r.terminal_code = s.terminal_code"
+    )
+
+
+CLEAN_CHECK_SQL: Final = _clean_check_sql()
 
 
 RAW_UNFIT: Final = (b'"', b"\r", b"\x00", b"\x02", b"\\.", b"\n\n")
@@ -284,7 +332,7 @@ WITH split AS (
     CASE WHEN {blank} THEN ARRAY['blank'] ELSE array_remove(ARRAY[{found}], NULL) END AS found
   FROM timed OFFSET 0
 )
-SELECT line_no, r.id AS terminal_id, terminal_seq_n::bigint AS terminal_seq, card_number,
+SELECT line_no, judged.terminal_code, terminal_seq_n::bigint AS terminal_seq, card_number,
   counter_n::int AS counter, mode, fare_fen_n::bigint AS fare_fen, moment AS used_at,
   CASE WHEN cardinality(found) = 0 AND r.id IS NULL THEN ARRAY['reader'] ELSE found END
     AS problems
@@ -335,8 +383,11 @@ LINE_COLUMNS: Final = [
 ]  # fmt: skip
 
 
-def _judged(file_id: int, city_code: str, percents: dict[tuple[str, bool], int]) -> Any:
-    """The staged lines with their outcomes (rules.LineOutcome), in LINE_COLUMNS' order: no
+def _judged(
+    file_id: int, operator_id: int, city_code: str, percents: dict[tuple[str, bool], int]
+) -> Any:
+    """The staged lines with their outcomes (rules.LineOutcome), in LINE_COLUMNS' order, each
+    line's reader found among `operator_id`'s by its code (every one is, once staged): no
     purse, closed, the reader's sequence applied before or earlier in the file (duplicate), the
     card's counter written before or earlier in the file (counter_seen), each judged among the
     lines the earlier tests left; the rest per purse in counter order, applied while the
@@ -356,12 +407,14 @@ def _judged(file_id: int, city_code: str, percents: dict[tuple[str, bool], int])
         (sent.c.id.is_not(None), LineOutcome.DUPLICATE.value),
         else_=None,
     )
+    reader = scene_terminals
     sent_on = and_(sent.c.kind == "fare",
-                   sent.c.reference == _reference(S.c.terminal_id, S.c.terminal_seq))  # fmt: skip
+                   sent.c.reference == _reference(reader.c.id, S.c.terminal_seq))  # fmt: skip
     written_on = and_(written.c.purse_id == P.c.id, written.c.counter == S.c.counter)
     joined = (
         select(
             S,
+            reader.c.id.label("terminal_id"),
             P.c.id.label("purse_id"),
             case((with_purse, CP.c.city_code), else_=None).label("card_city_code"),
             case((with_purse, charged), else_=None).label("charged"),
@@ -371,7 +424,13 @@ def _judged(file_id: int, city_code: str, percents: dict[tuple[str, bool], int])
             first.label("o1"),
         )
         .select_from(
-            S.outerjoin(CP, CP.c.card_number == S.c.card_number)
+            S.join(
+                reader,
+                and_(
+                    reader.c.operator_id == operator_id, reader.c.terminal_code == S.c.terminal_code
+                ),
+            )
+            .outerjoin(CP, CP.c.card_number == S.c.card_number)
             .outerjoin(P, P.c.id == CP.c.purse_id)
             .outerjoin(sent, sent_on)
             .outerjoin(written, written_on)
@@ -427,11 +486,13 @@ def _judged(file_id: int, city_code: str, percents: dict[tuple[str, bool], int])
 
 
 async def write_lines(
-    conn: AsyncConnection, file_id: int, city_code: str, percents: dict[tuple[str, bool], int]
-) -> None:
+    conn: AsyncConnection, file_id: int, operator_id: int, city_code: str,
+    percents: dict[tuple[str, bool], int],
+) -> None:  # fmt: skip
     """Every staged line judged (_judged) and written once, by one INSERT ... SELECT, in line
     order: the primary key's entries are appended, not scattered over the file's range."""
-    await conn.execute(insert(L).from_select(LINE_COLUMNS, _judged(file_id, city_code, percents)))
+    judged = _judged(file_id, operator_id, city_code, percents)
+    await conn.execute(insert(L).from_select(LINE_COLUMNS, judged))
 
 
 async def write_ledger(conn: AsyncConnection, file_id: int, operator_id: int) -> None:

@@ -71,6 +71,44 @@ USED_AT_SHAPES: Final = frozenset(
     for seconds in ("", ":99", *(":99." + "9" * n for n in range(1, 7)))
     for zone in ("Z", "+99:99", "-99:99")
 )
+
+
+def _clean_line() -> re.Pattern[bytes]:
+    """A line as readers write it, narrower than the rules above (no blanks, a code of
+    letters, digits and _.:/-, a year from 1900, a zone hour to 23): each field's text is
+    one the rules take as it is, so the typed value PostgreSQL's COPY reads from it is the
+    rules' value, or COPY refuses it (2026-02-30) and the file is read the exact way.
+    Numbers' bounds beyond their number of digits and used_at's window stay to be checked."""
+    low, high = TERMINAL_CODE_CHARS
+
+    def digits(field: str) -> str:
+        return f"[0-9]{{1,{len(str(WHOLE_NUMBERS[field][1]))}}}"
+
+    two = {"month": "(?:0[1-9]|1[0-2])", "day": "(?:0[1-9]|[12][0-9]|3[01])",
+           "hour": "(?:[01][0-9]|2[0-3])", "minute": "[0-5][0-9]"}  # fmt: skip
+    moment = (
+        f"(?:19|2[0-9])[0-9]{{2}}-{two['month']}-{two['day']}[T ]{two['hour']}:{two['minute']}"
+        f"(?::{two['minute']}(?:\\.[0-9]{{1,6}})?)?(?:Z|[+-]{two['hour']}:{two['minute']})"
+    )
+    fields = [
+        f"[A-Za-z0-9_.:/-]{{{low},{high}}}", digits("terminal_seq"), "[A-Z][0-9]{8}",
+        digits("counter"), "(?:" + "|".join(MODES) + ")", digits("fare_fen"), moment,
+    ]  # fmt: skip
+    return re.compile(",".join(fields).encode("ascii"))
+
+
+CLEAN_LINE: Final = _clean_line()
+
+
+def clean_lines(body: bytes) -> bool:
+    """Whether every line of `body` (the file after its header; the last may end with a
+    newline) has CLEAN_LINE's shape, at least one line."""
+    lines = body.split(b"\n")
+    if lines[-1] == b"":
+        lines.pop()
+    return bool(lines) and all(map(CLEAN_LINE.fullmatch, lines))
+
+
 # A reader's clock may run a little ahead of the centre's: a moment up to this far ahead is taken.
 MAX_CLOCK_AHEAD: Final = timedelta(minutes=10)
 # Offline readers must upload what they debited within 30 days (the operators' settlement

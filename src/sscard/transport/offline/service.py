@@ -8,7 +8,6 @@ outcome."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
@@ -99,20 +98,16 @@ async def _sent_before(
 
 async def _stage(ctx: Ctx, terminal: Terminal, data: bytes) -> int:
     """The file's lines staged (repository.S), or ClearingFileUnreadable / ClearingFileInvalid
-    (each bad line named, nothing kept). The number of lines. On PostgreSQL a file of plain
-    lines is COPYed as it is and checked in SQL by the same rules; otherwise it is read in
-    Python (rules.read_file)."""
-    body = _plain_body(data) if ctx.conn.dialect.name == "postgresql" else None
-    staged = None
-    if body is not None:
-        with contextlib.suppress(repo.NotPlain):  # read in Python below
-            staged = await repo.stage_raw(ctx.conn, body, terminal.operator_id, ctx.now)
-    if staged is not None:
-        lines, count, first = staged
+    (each bad line named, nothing kept). The number of lines. On PostgreSQL a file of lines as
+    readers write them (rules.clean_lines) is COPYed typed and its bounds checked
+    (repository.stage_clean); one of plain lines is COPYed as text and checked in SQL by the
+    same rules (stage_raw); otherwise, and on SQLite, it is read in Python (rules.read_file).
+    The three answer alike."""
+    body = _body(data) if ctx.conn.dialect.name == "postgresql" else None
+    lines = await _copied(ctx, terminal, body) if body is not None else None
+    if lines is not None:
         if lines > rules.MAX_LINES:
             raise rules.too_many_lines()
-        if count or not lines:
-            _refuse([rules.problem(r["line"], r["key"]) for r in first], count)
         await repo.analyze_stage(ctx.conn)
         return lines
     fares, problems = await _read(data, ctx.now)
@@ -121,22 +116,41 @@ async def _stage(ctx: Ctx, terminal: Terminal, data: bytes) -> int:
     if problems or not fares:
         problems.sort(key=lambda p: p.line)
         _refuse(problems[: rules.MAX_PROBLEMS_SHOWN], len(problems))
-    await repo.stage_lines(ctx.conn, _rows(fares, readers))
+    await repo.stage_lines(ctx.conn, _rows(fares))
     await repo.analyze_stage(ctx.conn)
     return len(fares)
 
 
-def _plain_body(data: bytes) -> bytes | None:
-    """The lines after the header, when the file is UTF-8 with the COLUMNS header and its
-    lines suit a plain COPY (repository.raw_copy_suits); None to read it in Python."""
+async def _copied(ctx: Ctx, terminal: Terminal, body: bytes) -> int | None:
+    """PostgreSQL: the lines staged by COPY (stage_clean, else stage_raw), or the refusal of
+    the problems stage_raw found; None when neither suits the file (it is read in Python)."""
+    if rules.clean_lines(body):
+        lines = await repo.stage_clean(ctx.conn, body, terminal.operator_id, ctx.now)
+        if lines is not None:
+            return lines
+    if not repo.raw_copy_suits(body):
+        return None
+    try:
+        lines, count, first = await repo.stage_raw(ctx.conn, body, terminal.operator_id, ctx.now)
+    except repo.NotPlain:
+        return None
+    if count or not lines:
+        if lines > rules.MAX_LINES:
+            raise rules.too_many_lines()
+        _refuse([rules.problem(r["line"], r["key"]) for r in first], count)
+    return lines
+
+
+def _body(data: bytes) -> bytes | None:
+    """The lines after the header, when the file is UTF-8 with the COLUMNS header, unquoted;
+    None to read it in Python."""
     text = rules.decoded(data)  # ClearingFileUnreadable unless UTF-8
     head = text.partition("\n")[0]
     if '"' in head or "\r" in head:
         return None
     rules.check_header(head.split(","))
     start = data.index(b"\n") + 1 if b"\n" in data else len(data)
-    body = data[start:]
-    return body if repo.raw_copy_suits(body) else None
+    return data[start:]
 
 
 async def _read(data: bytes, now: datetime) -> tuple[list[OfflineFare], list[LineProblem]]:
@@ -170,11 +184,11 @@ def _refuse(problems: list[LineProblem], count: int) -> None:
     raise ClearingFileInvalid(problems, count)
 
 
-def _rows(fares: Sequence[OfflineFare], readers: dict[str, int]) -> Iterator[Row]:
+def _rows(fares: Sequence[OfflineFare]) -> Iterator[Row]:
     for number, fare in enumerate(fares, start=1):
         yield {
             "line_no": number,
-            "terminal_id": readers[fare.terminal_code],
+            "terminal_code": fare.terminal_code,
             "terminal_seq": fare.terminal_seq,
             "card_number": fare.card_number,
             "counter": fare.counter,
@@ -194,7 +208,7 @@ async def _apply(ctx: Ctx, file_id: int, terminal: Terminal) -> None:
         for mode in transport_rules.Mode
         for local in (True, False)
     }
-    await repo.write_lines(conn, file_id, terminal.city_code, percents)
+    await repo.write_lines(conn, file_id, terminal.operator_id, terminal.city_code, percents)
     await repo.write_ledger(conn, file_id, terminal.operator_id)
 
 
