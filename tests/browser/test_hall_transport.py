@@ -33,10 +33,11 @@ async def test_the_holder_sees_the_purse_and_the_trips(
     await page.reload()
     await expect(page.locator("#purse-balance")).to_contain_text("28.80")
     await expect(page.get_by_role("main")).to_contain_text("充值HT-02待写卡：5.00元")
-    trips = page.get_by_role("table", name="乘车和充值记录（按记账先后，最新在前）")
+    trips = page.get_by_role("table", name="乘车和充值记录（按卡片交易顺序，最新在前）")
     rows = trips.get_by_role("row")
-    await expect(rows.nth(1)).to_contain_text("乘车")  # the fare, recorded last, comes first
+    await expect(rows.nth(1)).to_contain_text("乘车")  # the fare, counter 2, comes first
     await expect(rows.nth(1)).to_contain_text("-1.20 元")
+    await expect(rows.nth(1)).to_contain_text("测试transit · 常州市 · 公交")  # where, how
     await expect(rows.nth(2)).to_contain_text("充值")
     await expect(page.get_by_role("main")).to_contain_text("常州市规定")  # the cap's city, named
     await expect(page.get_by_role("main")).to_contain_text("不能挂失")

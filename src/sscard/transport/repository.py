@@ -276,9 +276,21 @@ async def insert_entry(conn: AsyncConnection, row: Row) -> bool:
 async def entries(conn: AsyncConnection, purse_id: int, limit: int) -> list[Row]:
     """The purse's newest `limit` writes, in the card's order (TRN-3: each write takes the
     card's next counter; the refund, the only one without, closes the purse and is the last),
-    read backwards through the unique (purse, counter) index."""
+    read backwards through the unique (purse, counter) index. A fare's entry names its
+    operator, the city it was taken in and the mode (None for a top-up or a refund)."""
+    o = scene_operators
     stmt = (
-        select(L.c.at, L.c.kind, L.c.amount_fen, L.c.balance_after_fen, L.c.counter)
+        select(
+            L.c.at,
+            L.c.kind,
+            L.c.amount_fen,
+            L.c.balance_after_fen,
+            L.c.counter,
+            o.c.name.label("operator_name"),
+            L.c.city_code,
+            L.c.mode,
+        )
+        .outerjoin(o, o.c.id == L.c.operator_id)
         .where(L.c.purse_id == purse_id)
         .order_by(L.c.counter.desc().nulls_first())
         .limit(limit)

@@ -75,6 +75,9 @@ class Entry(BaseModel):
     amount_fen: int = Field(description="signed: + in, - out")
     balance_after_fen: int
     counter: int | None
+    operator_name: str | None = Field(None, description="a fare: the transit operator")
+    city_code: str | None = Field(None, description="a fare: the city it was taken in")
+    mode: str | None = Field(None, description="a fare: bus | metro | tram | ferry")
 
 
 class PurseView(BaseModel):

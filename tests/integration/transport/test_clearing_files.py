@@ -241,3 +241,21 @@ async def test_postgresql_copies_a_clean_file_typed(api: Api) -> None:
             assert rules.clean_lines(body)
             assert await repo.stage_clean(ctx.conn, body, operator_id, ctx.now) is None
         await ctx.conn.rollback()
+
+
+async def test_a_purse_lists_its_writes_in_the_cards_order(api: Api) -> None:
+    """TRN-3: each write takes the card's next counter, so a purse's writes are listed by it,
+    latest first: an offline fare uploaded after an online one but made before it (a lower
+    counter) comes after it. A fare names its operator, the city it was taken in and the mode;
+    a top-up names none."""
+    n = await topped_up(api, 1000)  # counter 1
+    bus = await scene(api, "transit", "BUS3204000109", city="3204")
+    assert (await ride(bus, n, 200, 5, 1, mode="metro"))["charged_fen"] == 190
+    r = await upload(bus, [f"T1,2,{n},3,bus,200,{AT}"], "OFF-C1")
+    assert r.json()["applied"] == 1, r.text
+    entries = (await purse(api, n))["entries"]
+    assert [(e["counter"], e["kind"], e["mode"]) for e in entries] == [
+        (5, "fare", "metro"), (3, "fare", "bus"), (1, "top_up", None),
+    ]  # fmt: skip
+    assert {e["operator_name"] for e in entries[:2]} == {"测试transit"}
+    assert [e["city_code"] for e in entries] == ["3204", "3204", None]
