@@ -14,8 +14,9 @@ primary key, measured on the bench database). Two go:
   fares by `at`. The ledger is written in time order but for offline fares, which name a
   moment up to 30 days back (offline.rules.UPLOAD_WINDOW): on PostgreSQL a BRIN index of `at`
   (a few pages, summarising each range of blocks by its earliest and latest moment) finds the
-  day's blocks, where a B-tree took an entry per row. SQLite has no BRIN: there it is a
-  B-tree of `at`.
+  day's blocks, where a B-tree took an entry per row. Each range of blocks is summarised as
+  it fills (autosummarize; a range not yet summarised is read whole, never missed). SQLite
+  has no BRIN: there it is a B-tree of `at`.
 
 Revision ID: c9d0e1f2a3b6
 Revises: b8c9d0e1f2a5
@@ -37,7 +38,10 @@ TABLE = "transport_ledger"
 def upgrade() -> None:
     op.drop_index("ix_transport_ledger_purse", table_name=TABLE)
     op.drop_index("ix_transport_ledger_kind_at", table_name=TABLE)
-    op.create_index("ix_transport_ledger_at", TABLE, ["at"], postgresql_using="brin")
+    op.create_index(
+        "ix_transport_ledger_at", TABLE, ["at"], postgresql_using="brin",
+        postgresql_with={"autosummarize": "on"},
+    )  # fmt: skip
 
 
 def downgrade() -> None:

@@ -90,4 +90,9 @@ transport_ledger = Table(
 )
 # A purse's trips are read through uq_transport_ledger_purse_counter, in the card's counter
 # order; the day's clearing by `at`, BRIN on PostgreSQL (migration c9d0e1f2a3b6).
-Index("ix_transport_ledger_at", transport_ledger.c.at, postgresql_using="brin")
+Index(
+    "ix_transport_ledger_at",
+    transport_ledger.c.at,
+    postgresql_using="brin",
+    postgresql_with={"autosummarize": "on"},
+)
