@@ -360,8 +360,11 @@ class BatchInvalid(DomainError):
     code = "batch_invalid"
     status = 422
     rule = "PAY-1"
-    message_zh = "批次有{count}处错误，整批未受理（见problems，最多列出前100处）"
-    message_en = "The batch has {count} problems and was not taken (see problems, first 100)"
+    message_zh = "批次有{count}处错误，整批未受理（逐行错误见 problems 字段，列出前100处）"
+    message_en = (
+        "The batch was not taken: problems found: {count} (the first 100 are listed in "
+        "problems, each with its line and field)"
+    )
 
     def __init__(self, problems: list[LineProblem], count: int) -> None:
         super().__init__(field="lines", count=count)

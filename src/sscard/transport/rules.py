@@ -167,7 +167,7 @@ COUNTER_USED: Final = Refusal(  # the same code: the debit is refused for the sa
 # LOSS-6: what the holder is told when their card is lost: the purse is anonymous.
 LOSS_NOTICE_ZH: Final = "交通钱包不记名、无密码，不能挂失；卡片丢失后其中余额无法找回"
 LOSS_NOTICE_EN: Final = (
-    "the transport purse is anonymous and has no password: it cannot be reported lost, and its "
+    "The transport purse is anonymous and has no password: it cannot be reported lost, and its "
     "balance is gone with a lost card"
 )
 

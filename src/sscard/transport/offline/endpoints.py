@@ -43,10 +43,12 @@ FILE_BODY: dict[str, Any] = {
     "as one of its terminals (TRN-3)",
     description=f"The body is a UTF-8 CSV with the header `{','.join(COLUMNS)}` (used_at an "
     "ISO moment with its zone), signed like any terminal request. Taken whole or refused whole "
-    "(clearing_file_invalid lists each bad line). Each line is applied once, per purse in "
-    "counter order, never below a zero balance: duplicates, counters already written, cards "
-    "without a purse and lines the balance cannot pay are reported, not applied; counter gaps "
-    "are reported. The same file under the same reference answers as the first time.",
+    "(clearing_file_invalid lists each bad line by its number among the fares, 1 being the "
+    "line after the header, and its field; blanks around a field are ignored). Each line is "
+    "applied once, per purse in counter order, never below a zero balance: duplicates, "
+    "counters already written, cards without a purse and lines the balance cannot pay are "
+    "reported, not applied; counter gaps are reported. The same file under the same "
+    "reference answers as the first time.",
     openapi_extra=FILE_BODY,
 )
 async def upload_clearing_file(

@@ -128,8 +128,8 @@ PROBLEM_TEXTS: Final = {
     "fare_fen": ("fare_fen", f"须为1至{MAX_FARE_FEN}分", f"1 to {MAX_FARE_FEN} fen"),
     "used_at": (
         "used_at",
-        "须为带时区的ISO时间，如2026-11-23T08:00:00+08:00",
-        "an ISO moment with its zone, such as 2026-11-23T08:00:00+08:00",
+        "须为实际存在的带时区ISO时间，如2026-11-23T08:00:00+08:00",
+        "a moment that exists, in ISO form with its zone, such as 2026-11-23T08:00:00+08:00",
     ),
     "used_at_range": (
         "used_at",
@@ -354,9 +354,10 @@ class ClearingFileInvalid(DomainError):
     code = "clearing_file_invalid"
     status = 422
     rule = "TRN-3"
-    message_zh = "清算文件有{count}处错误，整个文件未受理（见problems，最多列出前100处）"
+    message_zh = "清算文件有{count}处错误，整个文件未受理（逐行错误见 problems 字段，列出前100处）"
     message_en = (
-        "The clearing file has {count} problems and was not taken (see problems, first 100)"
+        "The clearing file was not taken: problems found: {count} (the first 100 are listed "
+        "in problems, each with its line and field)"
     )
 
     def __init__(self, problems: list[LineProblem], count: int) -> None:
