@@ -12,9 +12,10 @@ from sscard.actors.staff.service import StaffSession
 from sscard.kernel.actor import ROLE_ZH
 from sscard.kernel.errors import DomainError
 from sscard.web import forms, i18n, navigation
+from sscard.web.pages.names import place_names
 from sscard.web.render import render
 from sscard.web.route import page_router, redirect
-from sscard.web.session import SESSION_COOKIE, SIGN_IN, form, run, set_cookie, signed_in
+from sscard.web.session import SESSION_COOKIE, SIGN_IN, form, read, run, set_cookie, signed_in
 
 router = page_router()
 
@@ -39,7 +40,8 @@ async def switch_language(request: Request, to: str = "zh", next: str = "/") -> 
 async def account(request: Request, who: StaffSession = Depends(signed_in)) -> Response:
     role = who.actor.role
     label = ROLE_ZH[role] if i18n.language(request) == "zh" else role.value.replace("_", " ")
-    return render(request, "account/home.html", {"role_label": label})
+    names = await read(request, who.actor, lambda ctx: place_names(ctx, i18n.language(request)))
+    return render(request, "account/home.html", {"role_label": label, "names": names})
 
 
 @router.get("/account/password")

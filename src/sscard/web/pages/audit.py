@@ -20,6 +20,7 @@ from sscard.actors.staff.service import StaffSession
 from sscard.applications import service as applications
 from sscard.cards import service as cards
 from sscard.kernel.actor import Role
+from sscard.kernel.ctx import Ctx
 from sscard.kernel.db import MAX_ID
 from sscard.kernel.errors import DomainError
 from sscard.platform.access import service as access
@@ -28,6 +29,7 @@ from sscard.platform.paging import page
 from sscard.web import forms, i18n
 from sscard.web.i18n import N_
 from sscard.web.pages.hotline import APPLICATION_STATUS, BEIJING, HR_STATUS, labels
+from sscard.web.pages.names import PlaceNames, place_names
 from sscard.web.render import render
 from sscard.web.route import page_router
 from sscard.web.session import of_role, run, unit
@@ -127,16 +129,21 @@ async def access_log(request: Request, who: StaffSession = Depends(AUDITOR)) -> 
     values = {k: request.query_params.get(k, "") for k in FILTERS}
     context: dict[str, Any] = {**audit_labels(request), "values": values, "errors": {}}
     context.update(rows=[], next_page=None)
+    lang = i18n.language(request)
+
+    async def load(ctx: Ctx, f: access.LogFilter) -> tuple[dict[str, Any], PlaceNames]:
+        return await page(access.entries(ctx, f)), await place_names(ctx, lang)
+
     try:
         f = forms.parse(LogQuery, values).log_filter()
-        found = await run(request, who.actor, lambda ctx: page(access.entries(ctx, f)))
+        found, names = await run(request, who.actor, lambda ctx: load(ctx, f))
     except DomainError as refusal:
         context["errors"] = forms.field_messages(request, refusal)
         return render(request, "audit/log.html", context, status=refusal.status)
     if found["next_after"] is not None:
         kept = {k: v for k, v in values.items() if v and k != "after"}
         context["next_page"] = "/audit?" + urlencode({**kept, "after": found["next_after"]})
-    context["rows"] = found["items"]
+    context.update(rows=found["items"], names=names)
     return render(request, "audit/log.html", context)
 
 

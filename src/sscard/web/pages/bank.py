@@ -32,6 +32,7 @@ from sscard.web.pages.hotline import (
     take,
     unmet_of,
 )
+from sscard.web.pages.names import place_names
 from sscard.web.render import render
 from sscard.web.route import page_router
 from sscard.web.session import NotYourDesk, Redirect, of_role, unit
@@ -64,7 +65,9 @@ async def _outlet(ctx: Ctx) -> dict[str, Any]:
 
 async def _desk_context(request: Request, who: StaffSession) -> dict[str, Any]:
     async with unit(request, who.actor) as ctx:
-        return {**labels(request), "outlet": await _outlet(ctx)}
+        outlet = await _outlet(ctx)
+        names = await place_names(ctx, i18n.language(request))
+    return {**labels(request), "outlet": outlet, "names": names}
 
 
 @router.get("/bank")
@@ -86,7 +89,9 @@ async def person(
     """The holder (masked) and their cards; a card opens its procedures."""
     async with unit(request, who.actor) as ctx:
         found = await counter.person_overview(ctx, person_id)
-    return render(request, "bank/person.html", {**labels(request), "person": found})
+        names = await place_names(ctx, i18n.language(request))
+    context = {**labels(request), "person": found, "names": names}
+    return render(request, "bank/person.html", context)
 
 
 @router.get("/bank/cards/{card_number}")
@@ -116,6 +121,7 @@ async def _card(
         if card.loss_outlet_id is not None:
             taken_at = await reference.outlet_by_id(ctx, card.loss_outlet_id)
         outlet = await _outlet(ctx)
+        names = await place_names(ctx, i18n.language(request))
     number = card.card_number
     refusals = await checks.preconditions(
         request,
@@ -134,6 +140,7 @@ async def _card(
         "card": view,
         "person_id": card.person_id,
         "outlet": outlet,
+        "names": names,
         "city_name": city["name_en"] if english else city["name_zh"],
         "policy_from": policy["effective_from"],
         "unlock_scope": _(UNLOCK_SCOPE[scope]) if scope in UNLOCK_SCOPE else scope,

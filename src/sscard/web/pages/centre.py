@@ -33,12 +33,14 @@ from sscard.registry.reference import service as reference
 from sscard.scenes import service as scenes
 from sscard.scenes.lists import service as lists
 from sscard.transport import service as transport
-from sscard.web import checks
+from sscard.web import checks, i18n
 from sscard.web.i18n import N_
 from sscard.web.pages import centre_delivery, centre_production, centre_reference, centre_staff
 from sscard.web.pages.centre_common import ADMIN, area_links, page_context
+from sscard.web.pages.names import place_names
 from sscard.web.render import render
 from sscard.web.route import page_router
+from sscard.web.session import read
 
 router = page_router()
 for area in (centre_production, centre_staff, centre_delivery, centre_reference):
@@ -169,5 +171,6 @@ async def overview(request: Request, who: StaffSession = Depends(ADMIN)) -> Resp
     closed = {}
     for area in areas:
         closed[area.path] = await checks.dry_run(request, who.actor, area.probe)
-    context = page_context(request, areas=areas, closed=closed)
+    names = await read(request, who.actor, lambda ctx: place_names(ctx, i18n.language(request)))
+    context = page_context(request, areas=areas, closed=closed, names=names)
     return render(request, "centre/overview.html", context)

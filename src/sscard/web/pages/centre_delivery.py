@@ -34,6 +34,7 @@ from sscard.platform.outbox.schemas import EndpointIn
 from sscard.registry.reference import service as reference
 from sscard.web import forms, i18n
 from sscard.web.pages.centre_common import ADMIN, errors_of, in_language, page_context
+from sscard.web.pages.names import place_names
 from sscard.web.render import render
 from sscard.web.route import page_router, redirect
 from sscard.web.session import form, run, runtime, unit
@@ -197,6 +198,7 @@ async def bank_inbox(
     async with unit(request, who.actor) as ctx:
         reports, cursor = await inbox.list_inbox(ctx, f)
         banks = await reference.banks(ctx)
+        names = await place_names(ctx, i18n.language(request))
     context = page_context(
         request,
         reports=reports,
@@ -204,6 +206,7 @@ async def bank_inbox(
         bank=bank,
         status=status,
         banks=banks,
+        names=names,
         statuses=[s.value for s in InboxStatus],
         refusal_text=lambda r: in_language(request, r.get("detail_zh"), r.get("detail_en", "")),
     )
@@ -234,10 +237,12 @@ async def _runs(
         banks = await reference.banks(ctx)
         bank = bank or banks[0].code
         runs = await reconciliation.list_runs(ctx, bank, 0, 50)
+        names = await place_names(ctx, i18n.language(request))
     context = page_context(
         request,
         banks=banks,
         bank=bank,
+        names=names,
         runs=runs["items"],
         errors=errors,
         problems=problems or [],
@@ -300,14 +305,13 @@ async def reconciliation_run(
     who: StaffSession = Depends(ADMIN),
 ) -> Response:
     chosen = _enum(Kind, kind)
-    body = await run(
-        request,
-        who.actor,
-        lambda ctx: reconciliation.report(ctx, run_id, chosen, None, after, PAGE),
-    )
+    async with unit(request, who.actor) as ctx:
+        body = await reconciliation.report(ctx, run_id, chosen, None, after, PAGE)
+        names = await place_names(ctx, i18n.language(request))
     context = page_context(
         request,
         report=body,
+        names=names,
         kind=kind,
         kinds=[k.value for k in Kind],
         text=lambda zh, en: in_language(request, zh, en),

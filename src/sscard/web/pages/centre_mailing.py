@@ -13,9 +13,12 @@ from sscard.actors.staff.service import StaffSession
 from sscard.applications import service as applications
 from sscard.applications.lifecycle import ApplicationStatus, DeliveryMode
 from sscard.applications.online import service as online
+from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import DomainError
+from sscard.web import i18n
 from sscard.web.i18n import N_
 from sscard.web.pages.centre_common import ADMIN, city_choices, page_context
+from sscard.web.pages.names import PlaceNames, place_names
 from sscard.web.render import render
 from sscard.web.route import page_router
 from sscard.web.session import form, form_values, run
@@ -52,9 +55,12 @@ async def _desk(
         delivery_mode=DeliveryMode.EMS,
         limit=PAGE,
     )
-    items, cursor = await run(
-        request, who.actor, lambda ctx: applications.list_applications(ctx, f)
-    )
+
+    async def load(ctx: Ctx) -> tuple[list[dict[str, Any]], int | None, PlaceNames]:
+        items, cursor = await applications.list_applications(ctx, f)
+        return items, cursor, await place_names(ctx, i18n.language(request))
+
+    items, cursor, names = await run(request, who.actor, load)
     context = page_context(
         request,
         tabs=TABS,
@@ -63,6 +69,7 @@ async def _desk(
         cities=await city_choices(request, who),
         items=items,
         cursor=cursor,
+        names=names,
         outcome=outcome,
         done_labels=DONE,
     )

@@ -33,6 +33,7 @@ from sscard.payments.rules import KIND_LABELS, STATUS_LABELS, BatchInvalid, Paym
 from sscard.platform.http.deps import runtime
 from sscard.web import i18n
 from sscard.web.pages.centre_common import ADMIN, errors_of, page_context
+from sscard.web.pages.names import place_names
 from sscard.web.render import render
 from sscard.web.route import WebRoute, page_router, redirect
 from sscard.web.session import form, form_values, read, run, takes_lists
@@ -63,6 +64,14 @@ def _labels(request: Request) -> dict[str, Any]:
     }
 
 
+def _named(parties: list[dict[str, Any]], english: bool) -> dict[str, str]:
+    """A payer's or payee's code → "name (code)" in the page language; the code is kept beside
+    the name, as the upload form and the payer's file name it."""
+    return {
+        p["code"]: f"{p['name_en'] if english else p['name_zh']} ({p['code']})" for p in parties
+    }
+
+
 def _this_month(now: datetime) -> tuple[datetime, datetime]:
     local = now.astimezone(CHINA)
     start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
@@ -90,16 +99,25 @@ async def _page(
             "payees": await collections.list_payees(ctx),
             "debit_totals": await collections.debit_totals(ctx),
             "debits": await collections.payee_debits(ctx, 20),
+            "names": await place_names(ctx, i18n.language(request)),
         }
 
     found = await read(request, who.actor, overview)
+    labels = _labels(request)
+    english = labels["english"]
     context = page_context(
         request,
         found=found,
-        **_labels(request),
+        **labels,
+        names=found["names"],
+        payer_names=_named(found["payers"], english),
+        payee_names=_named(found["payees"], english),
         may_register=who.actor.role in REGISTER_PAYER.roles,
         may_register_payee=who.actor.role in REGISTER_PAYEE.roles,
-        payer_options=[(p["code"], f"{p['code']} {p['name_zh']}") for p in found["payers"]],
+        payer_options=[
+            (p["code"], f"{p['code']} {p['name_en'] if english else p['name_zh']}")
+            for p in found["payers"]
+        ],
         values=values or {},
         errors=errors or {},
         problems=problems or [],
@@ -218,14 +236,19 @@ async def batch_page(
     async def both(ctx: Any) -> dict[str, Any]:
         report = await payments.batch_report(ctx, batch_id)
         lines = await payments.batch_lines(ctx, batch_id, wanted, after, PAGE_LINES + 1)
-        return {"report": report, "lines": lines}
+        payers = await payments.list_payers(ctx)
+        names = await place_names(ctx, i18n.language(request))
+        return {"report": report, "lines": lines, "payers": payers, "names": names}
 
     found = await read(request, who.actor, both)
     more = len(found["lines"]) > PAGE_LINES
     lines = found["lines"][:PAGE_LINES]
+    english = i18n.language(request) == "en"
     context = page_context(
         request,
         report=found["report"],
+        payer_names=_named(found["payers"], english),
+        names=found["names"],
         lines=lines,
         next_after=lines[-1]["line"] if more else None,
         status_filter=wanted or "",

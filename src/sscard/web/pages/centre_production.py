@@ -23,6 +23,7 @@ from sscard.kernel.errors import DomainError
 from sscard.web import i18n
 from sscard.web.i18n import N_
 from sscard.web.pages.centre_common import ADMIN, city_choices, in_language, page_context
+from sscard.web.pages.names import PlaceNames, place_names
 from sscard.web.render import render
 from sscard.web.route import page_router
 from sscard.web.session import form, run, takes_lists
@@ -80,9 +81,12 @@ async def _queue(
     f = applications.ListFilter(
         city_code=city or None, status=stage.status, after_id=after, limit=PAGE
     )
-    items, cursor = await run(
-        request, who.actor, lambda ctx: applications.list_applications(ctx, f)
-    )
+
+    async def load(ctx: Ctx) -> tuple[list[dict[str, Any]], int | None, PlaceNames]:
+        items, cursor = await applications.list_applications(ctx, f)
+        return items, cursor, await place_names(ctx, i18n.language(request))
+
+    items, cursor, names = await run(request, who.actor, load)
     context = page_context(
         request,
         stages=STAGES,
@@ -91,6 +95,7 @@ async def _queue(
         cities=await city_choices(request, who),
         items=items,
         cursor=cursor,
+        names=names,
         outcome=outcome,
         status_label=lambda s: status_label(request, s),
     )

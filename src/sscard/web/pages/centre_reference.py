@@ -30,9 +30,10 @@ from sscard.web import checks, forms, i18n
 from sscard.web.i18n import N_
 from sscard.web.pages import centre_policy as policy_form
 from sscard.web.pages.centre_common import ADMIN, errors_of, page_context
+from sscard.web.pages.names import place_names
 from sscard.web.render import render
 from sscard.web.route import page_router, redirect
-from sscard.web.session import form, form_values, run, takes_lists, unit
+from sscard.web.session import form, form_values, read, run, takes_lists, unit
 
 router = page_router("/centre")
 takes_lists("bank_codes", "operations")
@@ -87,6 +88,7 @@ async def _city_page(
         policies = await reference.policies_of(ctx, city)
         outlets = await reference.outlets(ctx, city)
         banks = await reference.banks(ctx)
+        names = await place_names(ctx, i18n.language(request))
     in_force = detail["policy_in_force"]
     banks_now = list(detail["bank_codes"])
     may_edit = await checks.dry_run(
@@ -104,6 +106,7 @@ async def _city_page(
         policies=policies,
         outlets=outlets,
         banks=banks,
+        names=names,
         rule_labels=RULE_LABELS,
         rule_shapes=policy_form.SHAPES,
         value_labels=policy_form.VALUE_LABELS,
@@ -199,9 +202,11 @@ async def _outlet_form(
     may_edit = await checks.dry_run(
         request, who.actor, lambda ctx: reference.update_outlet(ctx, outlet.code, {})
     )
+    names = await read(request, who.actor, lambda ctx: place_names(ctx, i18n.language(request)))
     context = page_context(
         request,
         outlet=outlet,
+        names=names,
         values=values,
         errors=errors,
         may_edit=may_edit,

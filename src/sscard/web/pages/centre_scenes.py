@@ -21,9 +21,10 @@ from sscard.scenes import service as scenes
 from sscard.scenes.rules import KIND_ZH, USE_ZH, SceneKind, SceneUse
 from sscard.web import i18n
 from sscard.web.pages.centre_common import ADMIN, errors_of, page_context
+from sscard.web.pages.names import place_names
 from sscard.web.render import render
 from sscard.web.route import page_router
-from sscard.web.session import form, form_values, run
+from sscard.web.session import form, form_values, run, unit
 
 router = page_router("/centre")
 FIELDS = ("code", "name", "kind", "city_code", "area_code")
@@ -95,12 +96,15 @@ async def _scene_page(
     values: dict[str, str] | None = None,
     status: int = 200,
 ) -> Response:
-    found = await run(request, who.actor, lambda ctx: scenes.scene(ctx, code))
-    since = await run(request, who.actor, _since)
-    uses = await run(request, who.actor, lambda ctx: scenes.scene_uses(ctx, code, since, DAYS))
+    async with unit(request, who.actor) as ctx:
+        found = await scenes.scene(ctx, code)
+        since = await _since(ctx)
+        uses = await scenes.scene_uses(ctx, code, since, DAYS)
+        names = await place_names(ctx, i18n.language(request))
     context = page_context(
         request,
         scene=found,
+        names=names,
         kind_label=dict(_kinds(request)),
         use_label=_use_label(request),
         counts=uses["counts"],

@@ -18,11 +18,12 @@ from sscard.kernel.actor import Role
 from sscard.kernel.errors import DomainError, NotFound, invalid
 from sscard.platform.http.request import PathId
 from sscard.registry.reference import service as reference
-from sscard.web import checks
+from sscard.web import checks, i18n
 from sscard.web.pages.centre_common import ADMIN, errors_of, page_context, role_label
+from sscard.web.pages.names import place_names
 from sscard.web.render import render
 from sscard.web.route import page_router
-from sscard.web.session import form, form_values, run
+from sscard.web.session import form, form_values, run, unit
 
 router = page_router("/centre")
 FIELDS = ("username", "display_name", "role", "outlet_code", "city_code")
@@ -53,13 +54,16 @@ async def _page(
     deactivated: str = "",
     status: int = 200,
 ) -> Response:
-    accounts = await run(request, who.actor, staff.list_staff)
-    cities = await run(request, who.actor, reference.cities)
+    async with unit(request, who.actor) as ctx:
+        accounts = await staff.list_staff(ctx)
+        cities = await reference.cities(ctx)
+        names = await place_names(ctx, i18n.language(request))
     defaults = {"role": Role.OUTLET_CLERK.value}
     context = page_context(
         request,
         accounts=accounts,
         cities=cities,
+        names=names,
         roles=[(r.value, role_label(request, r)) for r in staff.STAFF_ROLES],
         role_label=lambda r: role_label(request, r),
         values=values or defaults,

@@ -33,6 +33,7 @@ from sscard.registry.schemas import LookupIn, PersonIn
 from sscard.web import checks, forms, i18n
 from sscard.web.i18n import N_
 from sscard.web.pages import counter_labels as labels
+from sscard.web.pages.names import PlaceNames, place_names
 from sscard.web.render import render
 from sscard.web.route import page_router, redirect
 from sscard.web.session import UNSAFE, NotYourDesk, form, form_values, of_role, run, unit
@@ -139,6 +140,7 @@ async def person_page(
         outlet = await reference.outlet(ctx, who.outlet_code or "")
         banks = await reference.city(ctx, outlet.city_code)
         cities = {c.code: c for c in await reference.cities(ctx)}
+        names = await place_names(ctx, i18n.language(request))
         first_bank = banks["bank_codes"][0] if banks["bank_codes"] else ""
         found = await checks.preconditions_within(
             ctx, _person_procedures(person_id, person["open_application"], first_bank)
@@ -158,6 +160,7 @@ async def person_page(
         "needs_representative": _names(found["apply"], "representative"),
         "done": _(DONE[done]) if done in DONE else "",
         "city": cities.get(person["city_code"]),
+        "names": names,
         "labels": labels,
     }
     return render(request, "counter/person.html", context)
@@ -453,18 +456,19 @@ async def check_application(
 
 async def _procedure_context(
     request: Request, who: StaffSession, person_id: int
-) -> tuple[dict[str, Any], dict[str, Any] | None]:
+) -> tuple[dict[str, Any], dict[str, Any] | None, PlaceNames]:
     async with unit(request, who.actor) as ctx:
         person = await counter.person_overview(ctx, person_id)
         application = await _open_application(ctx, person)
-    return person, application
+        names = await place_names(ctx, i18n.language(request))
+    return person, application, names
 
 
 @router.get("/counter/persons/{person_id}/collect")
 async def collect_page(
     request: Request, person_id: PathId, who: StaffSession = Depends(hr_clerk)
 ) -> Response:
-    person, application = await _procedure_context(request, who, person_id)
+    person, application, names = await _procedure_context(request, who, person_id)
     context = {
         "person": person,
         "application": application,
@@ -472,6 +476,7 @@ async def collect_page(
         "values": {"type": "resident_id"},
         "errors": {},
         "documents": labels.document_choices(i18n.language(request)),
+        "names": names,
         "labels": labels,
     }
     return render(request, "counter/collect.html", context)
@@ -482,7 +487,7 @@ async def collect(
     request: Request, person_id: PathId, who: StaffSession = Depends(hr_clerk)
 ) -> Response:
     values = form_values(await form(request), "type", "number")
-    person, application = await _procedure_context(request, who, person_id)
+    person, application, names = await _procedure_context(request, who, person_id)
     try:
         _refuse_unsafe_field(request)
         if application is None:
@@ -498,6 +503,7 @@ async def collect(
             "values": values,
             "errors": forms.field_messages(request, refusal),
             "documents": labels.document_choices(i18n.language(request)),
+            "names": names,
             "labels": labels,
         }
         return render(request, "counter/collect.html", context, status=refusal.status)
@@ -520,9 +526,9 @@ async def _withdraw_unmet(
 async def withdraw_page(
     request: Request, person_id: PathId, who: StaffSession = Depends(hr_clerk)
 ) -> Response:
-    person, application = await _procedure_context(request, who, person_id)
+    person, application, names = await _procedure_context(request, who, person_id)
     unmet = await _withdraw_unmet(request, who, application)
-    context = _withdraw_context(request, person, application, unmet, {}, {})
+    context = _withdraw_context(request, person, application, names, unmet, {}, {})
     return render(request, "counter/withdraw.html", context)
 
 
@@ -530,6 +536,7 @@ def _withdraw_context(
     request: Request,
     person: dict[str, Any],
     application: dict[str, Any] | None,
+    names: PlaceNames,
     unmet: DomainError | None,
     values: dict[str, str],
     errors: dict[str, str],
@@ -538,6 +545,7 @@ def _withdraw_context(
     return {
         "person": person,
         "application": application,
+        "names": names,
         "unmet": unmet,
         "values": values,
         "errors": errors,
@@ -553,7 +561,7 @@ async def withdraw(
     request: Request, person_id: PathId, who: StaffSession = Depends(hr_clerk)
 ) -> Response:
     values = form_values(await form(request), "reason", "note")
-    person, application = await _procedure_context(request, who, person_id)
+    person, application, names = await _procedure_context(request, who, person_id)
     try:
         _refuse_unsafe_field(request)
         if application is None:
@@ -565,6 +573,6 @@ async def withdraw(
         )
     except DomainError as refusal:
         errors = forms.field_messages(request, refusal)
-        context = _withdraw_context(request, person, application, None, values, errors)
+        context = _withdraw_context(request, person, application, names, None, values, errors)
         return render(request, "counter/withdraw.html", context, status=refusal.status)
     return redirect(request, f"/counter/persons/{person_id}?done=withdrawn")

@@ -44,6 +44,7 @@ from sscard.web import forms, i18n
 from sscard.web.checks import dry_run, preconditions
 from sscard.web.i18n import N_
 from sscard.web.pages import counter_representative as representative
+from sscard.web.pages.names import place_names
 from sscard.web.render import render
 from sscard.web.route import page_router
 from sscard.web.session import at_desk, form, run, unit
@@ -174,11 +175,13 @@ async def _values(request: Request, *names: str) -> Values:
 
 
 async def _card(request: Request, who: StaffSession, card_number: str) -> dict[str, Any]:
-    """The card as it reads now (logged), its holder masked, its hr password state."""
+    """The card as it reads now (logged), its holder masked, its hr password state, and the
+    names of the cities and banks."""
     async with unit(request, who.actor) as ctx:
         card = await cards.read_card(ctx, card_number)
         holder = await counter.person_overview(ctx, card.person_id)
         password = await passwords.state_of(ctx, card.card_number)
+        names = await place_names(ctx, i18n.language(request))
     return {
         "card": card,
         "view": cards.card_state_view(card),
@@ -186,6 +189,7 @@ async def _card(request: Request, who: StaffSession, card_number: str) -> dict[s
         "password": password,
         "hr_states": HR_STATES,
         "financial_states": FINANCIAL_STATES,
+        "names": names,
     }
 
 
@@ -298,9 +302,11 @@ async def _accepted(
     kind: str,
     person_id: int | None = None,
 ) -> Response:
-    context: dict[str, Any] = {"card": None}
     if card_number:
         context = await _card(request, who, card_number)
+    else:
+        names = await run(request, who.actor, lambda ctx: place_names(ctx, i18n.language(request)))
+        context = {"card": None, "names": names}
     if person_id is None:
         person_id = context["card"].person_id
     context.update(app=app, title=DONE[kind], app_states=APPLICATION_STATES, person_id=person_id)

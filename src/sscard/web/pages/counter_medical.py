@@ -18,7 +18,7 @@ from sscard.platform.http.request import PathId
 from sscard.web import forms, i18n
 from sscard.web.i18n import N_
 from sscard.web.pages.counter import hr_clerk
-from sscard.web.pages.medical_forms import FIELDS, KINDS, filing_of
+from sscard.web.pages.medical_forms import FIELDS, KINDS, filing_of, record_and_names
 from sscard.web.render import render
 from sscard.web.route import page_router, redirect
 from sscard.web.session import form, form_values, run
@@ -38,12 +38,16 @@ async def _page(
     status: int = 200,
 ) -> Response:
     _ = i18n.translator(request)
-    english = i18n.language(request) == "en"
-    record = await run(request, who.actor, lambda ctx: medical.medical_record(ctx, person_id))
+    lang = i18n.language(request)
+    english = lang == "en"
+    record, names = await run(
+        request, who.actor, lambda ctx: record_and_names(ctx, person_id, lang)
+    )
     reasons = [(r.value, r.value if english else REASON_ZH[r]) for r in FilingReason]
     context = {
         "person_id": person_id,
         "record": record,
+        "names": names,
         "kinds": KINDS,
         "reasons": reasons,
         "reason_label": dict(reasons),

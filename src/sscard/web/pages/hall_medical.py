@@ -19,7 +19,7 @@ from sscard.platform.http.request import PathId
 from sscard.web import forms, i18n
 from sscard.web.i18n import N_
 from sscard.web.pages.hall import cardholder
-from sscard.web.pages.medical_forms import FIELDS, KINDS, filing_of
+from sscard.web.pages.medical_forms import FIELDS, KINDS, filing_of, record_and_names
 from sscard.web.render import render
 from sscard.web.route import page_router, redirect
 from sscard.web.session import form, form_values, run
@@ -43,9 +43,11 @@ async def _page(
     status: int = 200,
 ) -> Response:
     _ = i18n.translator(request)
-    record = await run(request, actor, lambda ctx: medical.medical_record(ctx, None))
+    lang = i18n.language(request)
+    record, names = await run(request, actor, lambda ctx: record_and_names(ctx, None, lang))
     context = {
         "record": record,
+        "names": names,
         "acting": request.state.acting,
         "kinds": KINDS,
         "reasons": _reasons(request),

@@ -33,6 +33,7 @@ from sscard.registry.reference import service as reference
 from sscard.registry.schemas import LookupIn
 from sscard.web import checks, forms, i18n
 from sscard.web.i18n import N_
+from sscard.web.pages.names import place_names
 from sscard.web.render import render
 from sscard.web.route import page_router
 from sscard.web.session import Redirect, form, form_values, of_role, run, unit
@@ -204,7 +205,8 @@ async def person(
         found = await counter.person_overview(ctx, person_id)
         reference = found["open_application"]
         application = await applications.view(ctx, reference) if reference else None
-    context = {**labels(request), "person": found, "application": application}
+        names = await place_names(ctx, i18n.language(request))
+    context = {**labels(request), "person": found, "application": application, "names": names}
     return render(request, "hotline/person.html", context)
 
 
@@ -231,6 +233,7 @@ async def _card(
     async with unit(request, who.actor) as ctx:
         card, view = await card_on_record(ctx, card_number)
         bank = next((b for b in await reference.banks(ctx) if b.code == card.bank_code), None)
+        names = await place_names(ctx, i18n.language(request))
     number = card.card_number
     refusals = await checks.preconditions(
         request,
@@ -246,6 +249,7 @@ async def _card(
         "card": view,
         "person_id": card.person_id,
         "bank_hotline": bank.hotline if bank else None,
+        "names": names,
         "blocked": unmet_of(refusals),
         "done": _(DONE[done]) if done in DONE else "",
         "acted": acted,

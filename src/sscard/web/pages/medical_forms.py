@@ -1,15 +1,18 @@
 """What the hall's and the counter's medical pages share (SPEC MED-1, MED-2): the ledger's
-entry kinds as the pages name them, and a filing read from a form."""
+entry kinds as the pages name them, the record with the names of the cities its filings name,
+and a filing read from a form."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
+from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import invalid
 from sscard.medical import service as medical
 from sscard.medical.rules import FilingReason
 from sscard.web.i18n import N_
+from sscard.web.pages.names import PlaceNames, place_names
 
 KINDS = {
     "credit": N_("Credited by the fund"),
@@ -19,6 +22,14 @@ KINDS = {
     "moved_in": N_("Moved from the older card"),
 }
 FIELDS = ("destination_code", "reason", "valid_from", "valid_until")
+
+
+async def record_and_names(
+    ctx: Ctx, person_id: int | None, lang: str
+) -> tuple[dict[str, Any], PlaceNames]:
+    """The medical record (the holder's own when `person_id` is None) and the places' names:
+    a filing to a Jiangsu city is shown by the city's name (a province's code stays as it is)."""
+    return await medical.medical_record(ctx, person_id), await place_names(ctx, lang)
 
 
 def filing_of(values: dict[str, Any]) -> medical.Filing:

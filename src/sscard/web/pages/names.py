@@ -22,6 +22,19 @@ class PlaceNames:
     def bank(self, code: str | None) -> str:
         return self.banks.get(code or "", code or "")
 
+    def city_and_code(self, code: str | None) -> str:
+        """The name with the code beside it, "苏州市 (3205)", for staff who type or match it."""
+        return _and_code(self.cities, code)
+
+    def bank_and_code(self, code: str | None) -> str:
+        """The name with the code beside it, "中国工商银行 (ICBC)"."""
+        return _and_code(self.banks, code)
+
+
+def _and_code(names: dict[str, str], code: str | None) -> str:
+    name = names.get(code or "")
+    return f"{name} ({code})" if name else code or ""
+
 
 async def place_names(ctx: Ctx, lang: str) -> PlaceNames:
     """The cities' and banks' names in `lang` (the reference data is cached)."""

@@ -16,6 +16,7 @@ from fastapi.responses import Response
 
 from sscard.actors.staff.service import StaffSession
 from sscard.kernel.actor import Actor
+from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import DomainError, invalid
 from sscard.kernel.text import ascii_int
 from sscard.promotions import service as promotions
@@ -27,6 +28,7 @@ from sscard.web.i18n import N_
 from sscard.web.pages.bank import bank_clerk
 from sscard.web.pages.centre_common import ADMIN, beijing, errors_of, page_context
 from sscard.web.pages.hall import cardholder
+from sscard.web.pages.names import PlaceNames, place_names
 from sscard.web.render import render
 from sscard.web.route import page_router
 from sscard.web.session import form, form_values, read, run, takes_lists
@@ -67,10 +69,15 @@ async def _centre(
     status: int = 200,
 ) -> Response:
     _ = i18n.translator(request)
-    found = await read(request, who.actor, promotions.list_offers)
+
+    async def load(ctx: Ctx) -> tuple[list[dict[str, Any]], PlaceNames]:
+        return await promotions.list_offers(ctx), await place_names(ctx, i18n.language(request))
+
+    found, names = await read(request, who.actor, load)
     context = page_context(
         request,
         offers=found,
+        names=names,
         kinds=_kinds(request),
         kind_options=list(_kinds(request).items()),
         trigger_options=[(k, _(v)) for k, v in TRIGGERS.items()],

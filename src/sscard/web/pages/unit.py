@@ -27,6 +27,7 @@ from sscard.units.uploads import FileRoute
 from sscard.units.workbook import MAX_FILE_BYTES, XLSX_MEDIA
 from sscard.web import forms, i18n
 from sscard.web.i18n import N_
+from sscard.web.pages.names import place_names
 from sscard.web.render import render
 from sscard.web.route import WebRoute, page_router, redirect
 from sscard.web.session import form, of_role, read, run
@@ -158,7 +159,8 @@ async def _result(
     async def both(ctx: Any) -> dict[str, Any]:
         batch = await units.view_batch(ctx, reference)
         rows, cursor = await units.batch_rows(ctx, reference, after, PAGE_ROWS, refused)
-        return {"batch": batch, "rows": rows, "cursor": cursor}
+        names = await place_names(ctx, i18n.language(request))
+        return {"batch": batch, "rows": rows, "cursor": cursor, "names": names}
 
     found = await read(request, who.actor, both)
     return {

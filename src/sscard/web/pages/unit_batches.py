@@ -26,6 +26,7 @@ from sscard.web import i18n
 from sscard.web.i18n import N_
 from sscard.web.pages import counter_labels as labels
 from sscard.web.pages.centre_common import beijing, in_language
+from sscard.web.pages.names import place_names
 from sscard.web.render import render
 from sscard.web.route import page_router, redirect
 from sscard.web.session import form, of_role, read, run
@@ -69,9 +70,10 @@ async def batch_progress(
         batch = await production.batch_progress(ctx, reference)
         members, cursor = await production.batch_members(ctx, reference, after, PAGE)
         handovers = await collection.handovers_of_batch(ctx, reference)
-        return batch, members, cursor, handovers
+        names = await place_names(ctx, i18n.language(request))
+        return batch, members, cursor, handovers, names
 
-    batch, members, cursor, handovers = await read(request, who.actor, load)
+    batch, members, cursor, handovers, names = await read(request, who.actor, load)
     _ = i18n.translator(request)
     context = {
         "batch": batch,
@@ -79,6 +81,7 @@ async def batch_progress(
         "cursor": cursor,
         "after": after,
         "handovers": handovers,
+        "names": names,
         "columns": STATUS_COLUMNS,
         "status_label": lambda zh, code: in_language(request, zh, (code or "").replace("_", " ")),
         "bj": beijing,
