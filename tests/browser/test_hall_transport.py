@@ -36,6 +36,7 @@ async def test_the_holder_sees_the_purse_and_the_trips(
     trips = page.get_by_role("table", name="乘车和充值记录（按卡片交易顺序，最新在前）")
     rows = trips.get_by_role("row")
     await expect(rows.nth(1)).to_contain_text("乘车")  # the fare, counter 2, comes first
+    await expect(rows.nth(1).get_by_role("cell").first).to_have_text("2")
     await expect(rows.nth(1)).to_contain_text("-1.20 元")
     await expect(rows.nth(1)).to_contain_text("测试transit · 常州市 · 公交")  # where, how
     await expect(rows.nth(2)).to_contain_text("充值")

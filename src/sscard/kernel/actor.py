@@ -73,6 +73,22 @@ ROLE_ZH: dict[Role, str] = {
     Role.PAYEE: "代扣收费单位系统",
 }
 
+ROLE_EN: dict[Role, str] = {
+    Role.OUTLET_CLERK: "Outlet clerk",
+    Role.HOTLINE_AGENT: "12333 hotline agent",
+    Role.BANK_SYSTEM: "Bank system",
+    Role.CENTRE_ADMIN: "Card centre administrator",
+    Role.PROVINCE_ADMIN: "Provincial card centre administrator",
+    Role.AUDITOR: "Auditor",
+    Role.CARDHOLDER: "Cardholder",
+    Role.UNIT_AGENT: "Unit agent",
+    Role.SCENE_TERMINAL: "Card-use scene terminal",
+    Role.MEDICAL_FUND: "Medical insurance fund system",
+    Role.DELTA_NODE: "Yangtze River Delta card node",
+    Role.PAYER: "Benefit payer system",
+    Role.PAYEE: "Collecting payee system",
+}
+
 
 @dataclass(frozen=True, init=False)
 class Operation:

@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import Final
 
 from sscard.kernel.errors import Conflict, DomainError
-from sscard.scenes.rules import KIND_ZH, SceneKind
+from sscard.scenes.rules import KIND_EN, KIND_ZH, SceneKind
 
 CODE: Final = re.compile(r"[A-Z0-9][A-Z0-9_-]{2,23}")
 VOUCHER: Final = re.compile(r"[A-Z0-9]{12}")
@@ -127,7 +127,7 @@ def where_en(place: Place, city_en: str | None, bank_en: str | None = None) -> s
     city = f" in {city_en}" if city_en else ""
     if place.redeem_at is RedeemAt.BANK_OUTLET:
         return f"an outlet of {bank_en or place.bank_code}{city}"
-    kinds = ", ".join(k.value.replace("_", " ") for k in sorted(place.scene_kinds))
+    kinds = ", ".join(KIND_EN[k].lower() for k in sorted(place.scene_kinds))
     return f"a terminal of a {kinds or 'named scene'}{city}"
 
 

@@ -42,6 +42,18 @@ KIND_ZH: Final = {
     SceneKind.TOP_UP_KIOSK: "自助充值终端",
     SceneKind.NFC_APP: "手机NFC充值渠道",
 }
+KIND_EN: Final = {
+    SceneKind.HOSPITAL: "Designated medical institution",
+    SceneKind.PHARMACY: "Designated retail pharmacy",
+    SceneKind.SCENIC_SPOT: "Scenic spot",
+    SceneKind.MUSEUM: "Museum",
+    SceneKind.LIBRARY: "Library",
+    SceneKind.GOVERNMENT_HALL: "Government service hall",
+    SceneKind.HOTEL: "Hotel",
+    SceneKind.TRANSIT: "Public transport operator",
+    SceneKind.TOP_UP_KIOSK: "Self-service top-up kiosk",
+    SceneKind.NFC_APP: "Phone NFC top-up app",
+}
 
 
 class SceneUse(StrEnum):
@@ -64,6 +76,15 @@ USE_ZH: Final = {
     SceneUse.LIBRARY: "图书借阅",
     SceneUse.FARE: "乘车扣款",
     SceneUse.TOP_UP: "交通钱包充值",
+}
+USE_EN: Final = {
+    SceneUse.IDENTITY: "Identity check",
+    SceneUse.MEDICAL: "Medical insurance settlement",
+    SceneUse.ENTRY: "Entry",
+    SceneUse.TICKET: "Ticket",
+    SceneUse.LIBRARY: "Library loan",
+    SceneUse.FARE: "Fare",
+    SceneUse.TOP_UP: "Transport purse top-up",
 }
 
 KIND_USES: Final[dict[SceneKind, frozenset[SceneUse]]] = {

@@ -9,7 +9,7 @@ from fastapi.responses import Response
 
 from sscard.actors.staff import service as staff
 from sscard.actors.staff.service import StaffSession
-from sscard.kernel.actor import ROLE_ZH
+from sscard.kernel.actor import ROLE_EN, ROLE_ZH
 from sscard.kernel.errors import DomainError
 from sscard.web import forms, i18n, navigation
 from sscard.web.pages.names import place_names
@@ -39,7 +39,7 @@ async def switch_language(request: Request, to: str = "zh", next: str = "/") -> 
 @router.get("/account")
 async def account(request: Request, who: StaffSession = Depends(signed_in)) -> Response:
     role = who.actor.role
-    label = ROLE_ZH[role] if i18n.language(request) == "zh" else role.value.replace("_", " ")
+    label = ROLE_ZH[role] if i18n.language(request) == "zh" else ROLE_EN[role]
     names = await read(request, who.actor, lambda ctx: place_names(ctx, i18n.language(request)))
     return render(request, "account/home.html", {"role_label": label, "names": names})
 

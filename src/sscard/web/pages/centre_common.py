@@ -13,7 +13,7 @@ from sscard.applications.online.permissions import MAIL_CARD
 from sscard.banks.permissions import VIEW_BANK_INBOX
 from sscard.banks.reconciliation.permissions import VIEW_RECONCILIATION
 from sscard.delta.permissions import VIEW_DELTA
-from sscard.kernel.actor import ROLE_ZH, Operation, Role
+from sscard.kernel.actor import ROLE_EN, ROLE_ZH, Operation, Role
 from sscard.kernel.errors import DomainError
 from sscard.medical.permissions import VIEW_MEDICAL_LEDGER
 from sscard.payments.permissions import VIEW_PAYMENT_BATCH
@@ -53,7 +53,7 @@ def beijing(moment: datetime | date | str | None) -> str:
 def role_label(request: Request, role: Role | str) -> str:
     """A role in the page language (the role names are the kernel's own Chinese)."""
     role = Role(role)
-    return ROLE_ZH[role] if i18n.language(request) == "zh" else role.value.replace("_", " ")
+    return ROLE_ZH[role] if i18n.language(request) == "zh" else ROLE_EN[role]
 
 
 def in_language(request: Request, zh: str | None, en: str) -> str:

@@ -17,7 +17,7 @@ from sscard.kernel.actor import Role
 from sscard.kernel.errors import DomainError, invalid
 from sscard.scenes.lists import service as lists
 from sscard.scenes.lists.rules import ListScope
-from sscard.scenes.rules import KIND_USES, KIND_ZH, USE_ZH, SceneKind, SceneUse
+from sscard.scenes.rules import KIND_EN, KIND_USES, KIND_ZH, USE_EN, USE_ZH, SceneKind, SceneUse
 from sscard.web import i18n
 from sscard.web.pages.centre_common import ADMIN, city_choices, errors_of, page_context
 from sscard.web.render import render
@@ -35,9 +35,9 @@ def _grid(request: Request) -> list[dict[str, Any]]:
     return [
         {
             "use": use.value,
-            "label": use.value if english else USE_ZH[use],
+            "label": (USE_EN if english else USE_ZH)[use],
             "kinds": [
-                (kind.value, kind.value.replace("_", " ") if english else KIND_ZH[kind])
+                (kind.value, (KIND_EN if english else KIND_ZH)[kind])
                 for kind in SceneKind
                 if use in KIND_USES[kind]
             ],

@@ -18,7 +18,7 @@ from sscard.kernel.clock import CHINA
 from sscard.kernel.errors import DomainError
 from sscard.registry.reference import service as reference
 from sscard.scenes import service as scenes
-from sscard.scenes.rules import KIND_ZH, USE_ZH, SceneKind, SceneUse
+from sscard.scenes.rules import KIND_EN, KIND_ZH, USE_EN, USE_ZH, SceneKind, SceneUse
 from sscard.web import i18n
 from sscard.web.pages.centre_common import ADMIN, errors_of, page_context
 from sscard.web.pages.names import place_names
@@ -34,12 +34,12 @@ SceneCode = Path(min_length=6, max_length=20, pattern=r"^[A-Za-z0-9]+$")
 
 def _kinds(request: Request) -> list[tuple[str, str]]:
     english = i18n.language(request) == "en"
-    return [(k.value, k.value.replace("_", " ") if english else KIND_ZH[k]) for k in SceneKind]
+    return [(k.value, (KIND_EN if english else KIND_ZH)[k]) for k in SceneKind]
 
 
 def _use_label(request: Request) -> Any:
     english = i18n.language(request) == "en"
-    return lambda use: use if english else USE_ZH.get(SceneUse(use), use)
+    return lambda use: (USE_EN if english else USE_ZH).get(SceneUse(use), use)
 
 
 async def _list_page(

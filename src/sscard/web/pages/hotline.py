@@ -25,7 +25,7 @@ from sscard.applications.counter import service as counter
 from sscard.cards import service as cards
 from sscard.cards.entities import Card
 from sscard.cards.loss import service as loss
-from sscard.kernel.actor import ROLE_ZH, Role
+from sscard.kernel.actor import ROLE_EN, ROLE_ZH, Role
 from sscard.kernel.ctx import Ctx
 from sscard.kernel.errors import DomainError
 from sscard.platform.http.request import PathId, TransitionIn
@@ -117,7 +117,7 @@ def labels(request: Request) -> dict[str, Any]:
             known = Role(value)
         except ValueError:
             return value
-        return value.replace("_", " ") if english else ROLE_ZH[known]
+        return ROLE_EN[known] if english else ROLE_ZH[known]
 
     def tone(hr_status: str) -> str:
         return "ok" if hr_status in OK_STATES else "bad" if hr_status in LOST_STATES else ""

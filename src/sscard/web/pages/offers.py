@@ -22,7 +22,7 @@ from sscard.kernel.text import ascii_int
 from sscard.promotions import service as promotions
 from sscard.promotions.permissions import MANAGE_OFFERS
 from sscard.promotions.rules import KIND_LABELS, OfferKind, RedeemAt, Trigger
-from sscard.scenes.rules import KIND_ZH, SceneKind
+from sscard.scenes.rules import KIND_EN, KIND_ZH, SceneKind
 from sscard.web import forms, i18n
 from sscard.web.i18n import N_
 from sscard.web.pages.bank import bank_clerk
@@ -53,7 +53,7 @@ def _scene_kinds(request: Request) -> dict[str, str]:
     """The scene kinds whose terminals may redeem a scene offer, by value, in the reader's
     language (as the scenes' own page names them)."""
     english = i18n.language(request) == "en"
-    return {k.value: k.value.replace("_", " ") if english else KIND_ZH[k] for k in SceneKind}
+    return {k.value: (KIND_EN if english else KIND_ZH)[k] for k in SceneKind}
 
 
 # ---- the centre ----
@@ -70,10 +70,11 @@ async def _centre(
 ) -> Response:
     _ = i18n.translator(request)
 
-    async def load(ctx: Ctx) -> tuple[list[dict[str, Any]], PlaceNames]:
-        return await promotions.list_offers(ctx), await place_names(ctx, i18n.language(request))
+    async def load(ctx: Ctx) -> tuple[list[dict[str, Any]], PlaceNames, date]:
+        names = await place_names(ctx, i18n.language(request))
+        return await promotions.list_offers(ctx), names, ctx.today
 
-    found, names = await read(request, who.actor, load)
+    found, names, today = await read(request, who.actor, load)
     context = page_context(
         request,
         offers=found,
@@ -84,7 +85,7 @@ async def _centre(
         place_options=[(k, _(v)) for k, v in PLACES.items()],
         scene_kind_names=_scene_kinds(request),
         may_manage=who.actor.role in MANAGE_OFFERS.roles,
-        values=values or {"effective_from": date.today().isoformat()},
+        values=values or {"effective_from": today.isoformat()},  # the business date
         errors=errors or {},
         saved=saved,
     )
