@@ -32,7 +32,7 @@ async def test_the_holder_sees_the_purse_and_the_trips(
     assert (await ride(bus, n, 200, 2, 1))["charged_fen"] == 120
     await page.reload()
     await expect(page.locator("#purse-balance")).to_contain_text("28.80")
-    await expect(page.get_by_role("main")).to_contain_text("充值HT-02待写卡：5.00元")
+    await expect(page.get_by_role("main")).to_contain_text("充值 HT-02 待写卡：5.00 元")
     trips = page.get_by_role("table", name="乘车和充值记录（按卡片交易顺序，最新在前）")
     rows = trips.get_by_role("row")
     await expect(rows.nth(1)).to_contain_text("乘车")  # the fare, counter 2, comes first

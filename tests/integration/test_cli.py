@@ -118,6 +118,12 @@ def test_a_missing_or_broken_file_and_a_bad_option_are_one_line(tmp_path: Path) 
         None,
         "No such option: --bogus",
     )
+    # a staff account is offered the staff roles only (the tryout: --help listed cardholder)
+    create = ("staff", "create", "--username", "zhou.cli", "--name", "周", "--role", "cardholder")
+    code, field, message = told(sscard(tmp_path, *create))
+    assert (code, field) == ("usage", "--role")
+    assert message is not None
+    assert "'outlet_clerk'" in message
 
 
 def test_a_refused_batch_lists_each_problem_under_its_line(tmp_path: Path) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 import typer
 
 from sscard.actors.staff import service as staff
@@ -15,12 +17,16 @@ app = typer.Typer(
 )
 
 
+# The roles a staff account may have (staff.STAFF_ROLES): the only choices `create` offers.
+StaffRole = StrEnum("StaffRole", {r.name: r.value for r in staff.STAFF_ROLES})  # type: ignore[misc]
+
+
 @app.command("create")
 def create(
     username: str = typer.Option(..., help="sign-in name: 3-32 of a-z 0-9 . _ -"),
     name: str = typer.Option(..., help="the name shown on the console"),
-    role: Role = typer.Option(
-        ..., help="outlet_clerk, hotline_agent, centre_admin, province_admin or auditor"
+    role: StaffRole = typer.Option(
+        ..., help="the desk (cardholders, banks and other systems have API tokens instead)"
     ),
     outlet: str | None = typer.Option(None, help="outlet code, for an outlet clerk"),
     city: str | None = typer.Option(None, help="city code, for a hotline agent or a city admin"),
@@ -30,7 +36,7 @@ def create(
 
     async def work(rt: Runtime) -> tuple[int, str]:
         async with rt.unit(OPERATOR) as ctx:
-            new = staff.NewStaff(username, name, role, outlet_code=outlet, city_code=city)
+            new = staff.NewStaff(username, name, Role(role), outlet_code=outlet, city_code=city)
             return await staff.create_staff(ctx, new)
 
     account_id, password = run_with_runtime(work)
