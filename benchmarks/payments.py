@@ -1021,6 +1021,13 @@ FINDINGS = [
     "table of their own); the persons joined by index probes rather than hashing every "
     "person, which a province of 85 million needs anyway.",
     "",
+    "**Measured 2026-12-03** (psql on the bench database, 1,000,000 rows of a batch inserted "
+    "into a copy of `payments`): with its seven indexes 7.1 s, with the primary key and the "
+    "two partial indexes only 1.7 s; of the difference `(payer_code, payer_reference)` 2.1 s, "
+    "`instruction_id` 1.35 s, `(person_id, status)` 1.05 s, `(batch_id, status)` 0.95 s. The "
+    'routing SELECT alone 5.3 s. JIT off: no gain (17.7 s against 17.5 s). `COLLATE "C"` '
+    "on the three text keys: about 12 % of their cost.",
+    "",
 ]
 
 
