@@ -135,22 +135,10 @@ async def stage_clean(
     shape leaves open (CLEAN_CHECK_SQL: the numbers' bounds, used_at's window, the reader).
     The number of lines; None, nothing staged, when COPY refuses a value (2026-02-30) or a
     line breaks a bound: the caller stages the file by stage_raw, which names each problem."""
-    raw = (await conn.get_raw_connection()).driver_connection
-    assert raw is not None
-    await drop_stage(conn)  # also begins the transaction before the COPY
-    try:
-        async with conn.begin_nested():
-            await conn.execute(text(
-                f"CREATE TEMPORARY TABLE {STAGE} (line_no INTEGER GENERATED ALWAYS AS "
-                f"IDENTITY, {STAGE_DDL}) ON COMMIT DROP"))  # fmt: skip
-            await raw.copy_to_table(
-                STAGE, source=io.BytesIO(body), columns=list(rules.COLUMNS), format="csv",
-                quote="\x02",
-            )  # fmt: skip
-    except asyncpg.PostgresError:  # a value PostgreSQL's types refuse
+    typed = f"line_no INTEGER GENERATED ALWAYS AS IDENTITY, {STAGE_DDL}"
+    if not await _copied(conn, STAGE, typed, body):  # a value PostgreSQL's types refuse
         return None
-    earliest, latest = rules.used_at_bounds(now)
-    params = {"operator_id": operator_id, "earliest": earliest, "latest": latest}
+    params = _check_params(operator_id, now)
     counted = (await conn.execute(text(CLEAN_CHECK_SQL), params)).mappings().one()
     if counted["outside"]:
         await drop_stage(conn)
@@ -172,6 +160,31 @@ def _clean_check_sql() -> str:
 
 
 CLEAN_CHECK_SQL: Final = _clean_check_sql()
+
+
+async def _copied(conn: AsyncConnection, table: str, columns: str, body: bytes) -> bool:
+    """PostgreSQL: the staging tables dropped, then `body` (the lines after the header)
+    COPYed by COPY's own CSV reader into a new temporary `table` (`columns`: its DDL,
+    rules.COLUMNS among them). False, nothing kept, when COPY refuses a line."""
+    raw = (await conn.get_raw_connection()).driver_connection
+    assert raw is not None
+    await drop_stage(conn)  # also begins the transaction before the COPY
+    try:
+        async with conn.begin_nested():
+            await conn.execute(text(f"CREATE TEMPORARY TABLE {table} ({columns}) ON COMMIT DROP"))
+            await raw.copy_to_table(
+                table, source=io.BytesIO(body), columns=list(rules.COLUMNS), format="csv",
+                quote="\x02",
+            )  # fmt: skip
+    except asyncpg.PostgresError:
+        return False
+    return True
+
+
+def _check_params(operator_id: int, now: datetime) -> dict[str, Any]:
+    """The checks' parameters: the operator whose readers a line may name, used_at's bounds."""
+    earliest, latest = rules.used_at_bounds(now)
+    return {"operator_id": operator_id, "earliest": earliest, "latest": latest}
 
 
 RAW_UNFIT: Final = (b'"', b"\r", b"\x00", b"\x02", b"\\.", b"\n\n")
@@ -204,24 +217,11 @@ async def stage_raw(
     problems, the first MAX_PROBLEMS_SHOWN problems as `line` and `key` of
     rules.PROBLEM_TEXTS, in line order). NotPlain, nothing staged, when a line has another
     number of fields or none but blanks."""
-    raw = (await conn.get_raw_connection()).driver_connection
-    assert raw is not None
-    await drop_stage(conn)  # also begins the transaction before the COPY
-    try:
-        async with conn.begin_nested():
-            columns = ", ".join(f"{c} TEXT" for c in rules.COLUMNS)
-            await conn.execute(text(
-                "CREATE TEMPORARY TABLE clearing_raw "
-                f"(n INTEGER GENERATED ALWAYS AS IDENTITY, {columns}) ON COMMIT DROP"))  # fmt: skip
-            await raw.copy_to_table(
-                "clearing_raw", source=io.BytesIO(body), columns=list(rules.COLUMNS),
-                format="csv", quote="\x02",
-            )  # fmt: skip
-    except asyncpg.PostgresError:  # another number of fields on a line
-        raise NotPlain() from None
-    earliest, latest = rules.used_at_bounds(now)
-    params = {"operator_id": operator_id, "earliest": earliest, "latest": latest}
-    await conn.execute(text(CHECKED_SQL), params)
+    columns = ", ".join(f"{c} TEXT" for c in rules.COLUMNS)
+    texts = f"n INTEGER GENERATED ALWAYS AS IDENTITY, {columns}"
+    if not await _copied(conn, "clearing_raw", texts, body):  # another number of fields
+        raise NotPlain()
+    await conn.execute(text(CHECKED_SQL), _check_params(operator_id, now))
     await conn.execute(text("DROP TABLE clearing_raw"))
     counted = await fetch_one(conn, text(
         "SELECT count(*) AS lines, coalesce(sum(cardinality(problems)), 0) AS problems, "
