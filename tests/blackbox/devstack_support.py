@@ -23,6 +23,7 @@ import httpx
 import pytest
 from sqlalchemy.engine import URL
 
+from tests.support.postgres import recreate_database
 from tests.support.serving import free_port
 
 # Bounds that only end a stuck test, not measures: with `make test`'s runs side by side on two
@@ -159,20 +160,10 @@ SIGNALS = (signal.SIGINT, signal.SIGTERM)
 def fresh_postgres_database(server: URL, name: str) -> Iterator[str]:
     """The URL of database `name` on `server`, created afresh and dropped on leaving; the test
     is skipped when PostgreSQL cannot be reached."""
-    where = {"host": server.host, "port": server.port or 5432, "user": server.username}
-
-    async def recreate(drop_only: bool = False) -> None:
-        conn = await asyncpg.connect(database="postgres", timeout=3, **where)  # type: ignore[arg-type]
-        try:
-            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            if not drop_only:
-                await conn.execute(f'CREATE DATABASE "{name}"')
-        finally:
-            await conn.close()
-
+    url = server.set(database=name).render_as_string(hide_password=False)
     try:
-        asyncio.run(recreate())
+        asyncio.run(recreate_database(url, connect_seconds=3))
     except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
         pytest.skip(f"PostgreSQL is not reachable at {server.host} ({type(exc).__name__})")
-    yield server.set(database=name).render_as_string(hide_password=False)
-    asyncio.run(recreate(drop_only=True))
+    yield url
+    asyncio.run(recreate_database(url, drop_only=True, connect_seconds=3))

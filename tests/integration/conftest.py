@@ -14,7 +14,6 @@ from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
-import asyncpg
 import httpx
 import pytest
 from fastapi import FastAPI
@@ -36,6 +35,7 @@ from sscard.tables import metadata
 from sscard.wiring import wire
 from tests.support.api import Api
 from tests.support.pages import application
+from tests.support.postgres import recreate_database
 
 START = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 10:00 in Beijing
 TEST_KEY = "ab" * 32
@@ -73,26 +73,12 @@ def _database_url(tmp: Path) -> str:
     return async_database_url(f"{url}_{worker}" if worker else url)
 
 
-async def _recreate_postgres(url: str, *, drop_only: bool = False) -> None:
-    """A fresh, empty test database (or, with drop_only, none at all)."""
-    u = make_url(url)
-    conn = await asyncpg.connect(
-        host=u.host, port=u.port or 5432, user=u.username, password=u.password, database="postgres"
-    )
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{u.database}" WITH (FORCE)')
-        if not drop_only:
-            await conn.execute(f'CREATE DATABASE "{u.database}"')
-    finally:
-        await conn.close()
-
-
 @pytest.fixture(scope="session")
 async def rt(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Runtime]:
     tmp = tmp_path_factory.mktemp("db")
     url = _database_url(tmp)
     if url.startswith("postgresql"):
-        await _recreate_postgres(url)
+        await recreate_database(url)
     settings = Settings.from_env(
         {"SSCARD_DATABASE_URL": url, "SSCARD_DATA_KEY": TEST_KEY, "SSCARD_VAR_DIR": str(tmp)}
     )
@@ -102,7 +88,7 @@ async def rt(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Runtime]
     yield runtime
     await runtime.dispose()
     if url.startswith("postgresql"):
-        await _recreate_postgres(url, drop_only=True)
+        await recreate_database(url, drop_only=True)
 
 
 async def reset(runtime: Runtime) -> None:
