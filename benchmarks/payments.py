@@ -575,10 +575,9 @@ class Phases:
 
 PHASES = [
     # (module, function, label), in the order submit_batch calls them
-    (payments, "_content_hash", "content hash (SHA-256 of the lines)"),
+    (payments, "_content_hash", "content hash (SHA-256 of the lines, in the checks' thread)"),
     (repo, "insert_batch", "batch row"),
-    (payments, "_indexes", "numbers indexed (HMAC-SM3, in a thread)"),
-    (payments, "_staged", "lines staged (Python, overlapping COPY)"),
+    (payments, "_staged", "lines staged and their numbers indexed (Python, overlapping COPY)"),
     (repo, "store_routed", "staged by COPY, stored routed and numbered (one INSERT ... SELECT)"),
     (payments, "_judge_lines", "line checks (Python, a thread beside the INSERT ... SELECT)"),
     (repo, "insert_instructions", "instructions grouped and inserted"),

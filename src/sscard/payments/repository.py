@@ -107,8 +107,12 @@ async def list_batches(
     return await fetch_all(conn, stmt)
 
 
-async def set_batch_totals(conn: AsyncConnection, batch_id: int, lines: int, fen: int) -> None:
-    await conn.execute(update(B).where(B.c.id == batch_id).values(line_count=lines, total_fen=fen))
+async def set_batch_totals(
+    conn: AsyncConnection, batch_id: int, lines: int, fen: int, content_hash: str
+) -> None:
+    """The stored batch's line count, total (fen) and content hash (SHA-256, hex)."""
+    values = {"line_count": lines, "total_fen": fen, "content_hash": content_hash}
+    await conn.execute(update(B).where(B.c.id == batch_id).values(**values))
 
 
 async def references_used(
