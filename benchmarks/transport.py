@@ -672,7 +672,11 @@ PHASES = [
     # (module, function, label), in the order upload_clearing_file calls them
     (offline_repo, "file_by_reference", "reference looked up"),
     (offline, "_body", "UTF-8 and header checked (Python)"),
-    ("rules", "clean_lines", "each line's shape checked, as readers write them (Python)"),
+    (
+        "rules",
+        "clean_lines",
+        "each line's shape checked, as readers write them (Python, a thread beside the COPY)",
+    ),
     (offline_repo, "stage_clean", "lines COPYed typed, bounds and readers checked (SQL)"),
     (offline_repo, "stage_raw", "lines COPYed raw, split, checked and staged typed (SQL)"),
     (offline_repo, "analyze_stage", "staged lines analyzed"),

@@ -13,7 +13,7 @@ from sscard.kernel.actor import OPERATOR
 from sscard.platform.outbox.signing import signed_headers
 from sscard.scenes.models import scene_operators
 from sscard.transport.offline import repository as repo
-from sscard.transport.offline import rules
+from sscard.transport.offline import rules, service
 from tests.integration.scenes.support import SceneTerminal, scene
 from tests.integration.transport.test_fares import ride, topped_up
 from tests.integration.transport.test_purse import purse
@@ -259,3 +259,21 @@ async def test_a_purse_lists_its_writes_in_the_cards_order(api: Api) -> None:
     ]  # fmt: skip
     assert {e["operator_name"] for e in entries[:2]} == {"测试transit"}
     assert [e["city_code"] for e in entries] == ["3204", "3204", None]
+
+
+async def test_a_large_file_with_one_line_not_as_readers_write_it(api: Api) -> None:
+    """TRN-3 (issue 15, "Scale and faults"): a file past service.PARSE_IN_THREAD_FROM bytes has
+    its lines' shapes checked in a thread while it is COPYed typed; one line with blanks
+    around its mode (taken: the rules trim them) is not of the readers' shape, so what the
+    typed COPY staged (" bus " as it is, which no rate names) is dropped and the file goes
+    the exact way: every line applied, that one at the bus rate too (60 % of 200 fen)."""
+    n = await topped_up(api, 100_000)
+    bus = await scene(api, "transit", "BUS3204000109", city="3204")
+    count = 6_000
+    lines = [f"T1,{seq},{n},{seq + 1},bus,1,{AT}" for seq in range(1, count)]
+    lines.append(f"T1,{count},{n},{count + 1}, bus ,200,{AT}")
+    assert len("".join(f"{x}\n" for x in lines)) > service.PARSE_IN_THREAD_FROM
+    r = await upload(bus, lines, "OFF-LARGE")
+    assert r.status_code == 201, r.text
+    assert (r.json()["applied"], r.json()["charged_fen"]) == (count, (count - 1) + 120)
+    assert (await purse(api, n))["balance_fen"] == 100_000 - (count - 1) - 120

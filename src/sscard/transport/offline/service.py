@@ -123,11 +123,16 @@ async def _stage(ctx: Ctx, terminal: Terminal, data: bytes) -> int:
 
 async def _copied(ctx: Ctx, terminal: Terminal, body: bytes) -> int | None:
     """PostgreSQL: the lines staged by COPY (stage_clean, else stage_raw), or the refusal of
-    the problems stage_raw found; None when neither suits the file (it is read in Python)."""
-    if rules.clean_lines(body):
+    the problems stage_raw found; None when neither suits the file (it is read in Python).
+    A large file's shapes are checked in a thread while stage_clean COPYs it, and what it
+    staged is dropped unless every line has the shape (rules.clean_lines)."""
+    shaped, lines = _clean_lines(body), None
+    if not shaped.done() or shaped.result():  # a small file's answer is known already
         lines = await repo.stage_clean(ctx.conn, body, terminal.operator_id, ctx.now)
-        if lines is not None:
-            return lines
+    if await shaped and lines is not None:
+        return lines
+    if lines is not None:
+        await repo.drop_stage(ctx.conn)
     if not repo.raw_copy_suits(body):
         return None
     try:
@@ -139,6 +144,15 @@ async def _copied(ctx: Ctx, terminal: Terminal, body: bytes) -> int | None:
             raise rules.too_many_lines()
         _refuse([rules.problem(r["line"], r["key"]) for r in first], count)
     return lines
+
+
+def _clean_lines(body: bytes) -> asyncio.Future[bool]:
+    """rules.clean_lines(body), in a thread from PARSE_IN_THREAD_FROM bytes on."""
+    if len(body) < PARSE_IN_THREAD_FROM:
+        done: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        done.set_result(rules.clean_lines(body))
+        return done
+    return asyncio.ensure_future(asyncio.to_thread(rules.clean_lines, body))
 
 
 def _body(data: bytes) -> bytes | None:
