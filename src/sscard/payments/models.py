@@ -19,6 +19,7 @@ from sqlalchemy import (
 )
 
 from sscard.kernel.db import Id, UTCDateTime, metadata
+from sscard.payments.rules import RELEASED_PREFIX
 
 payers = Table(
     "payers",
@@ -84,7 +85,17 @@ payments = Table(
 )
 Index("ix_payments_batch_id_status", payments.c.batch_id, payments.c.status)
 Index("ix_payments_person_id_status", payments.c.person_id, payments.c.status)
-Index("ix_payments_instruction_id", payments.c.instruction_id)
+# A batch's instruction is read by its range of payment ids (credit_instructions'
+# first_payment_id .. last_payment_id: a batch numbers its payments bank by bank in line
+# order); a released payment's (RELEASED_PREFIX, scattered over the table) by this index,
+# which no batch payment enters (migration d0e1f2a3b4c7).
+RELEASED = text(f"instruction_id LIKE '{RELEASED_PREFIX}%'")
+Index(
+    "ix_payments_released_instruction",
+    payments.c.instruction_id,
+    postgresql_where=RELEASED,
+    sqlite_where=RELEASED,
+)
 HELD_ONLY = text("status = 'held'")
 UNTOLD = text("status = 'held' AND holder_told_at IS NULL")
 # The held payments whose holders are not told yet (tell_holders_of_held's sweep).
@@ -96,6 +107,8 @@ Index(
     sqlite_where=HELD_ONLY,
 )
 
+# rules.BATCH_PREFIX, RELEASED_PREFIX (CR-<payment>-<random>); the range's ends included
+RANGE_COMMENT = "its payments' ids lie within first..last"
 credit_instructions = Table(
     "credit_instructions",
     metadata,
@@ -105,6 +118,8 @@ credit_instructions = Table(
     Column("payment_count", Integer, nullable=False),
     Column("total_fen", BigInteger, nullable=False),
     Column("answered_count", Integer, nullable=False),
+    Column("first_payment_id", Id, nullable=False, comment=RANGE_COMMENT),
+    Column("last_payment_id", Id, nullable=False, comment=RANGE_COMMENT),
     Column("created_at", UTCDateTime, nullable=False),
     Column("completed_at", UTCDateTime, nullable=True, comment="every payment answered"),
 )

@@ -41,8 +41,8 @@ from sscard.cards.lifecycle import HrStatus
 from sscard.cards.models import cards
 from sscard.kernel.db import Row, copy_in, fetch_all, fetch_one
 from sscard.payments import rules
-from sscard.payments.models import credit_instructions, payers, payment_batches, payments
-from sscard.payments.rules import PaymentStatus, Reason
+from sscard.payments.models import RELEASED, credit_instructions, payers, payment_batches, payments
+from sscard.payments.rules import RELEASED_PREFIX, PaymentStatus, Reason
 from sscard.registry.models import persons
 
 P, B, I = payments, payment_batches, credit_instructions  # noqa: E741
@@ -267,12 +267,14 @@ def _routed(batch_id: int, payer_code: str, now: datetime, prefix: str, lateral:
     )
     label = (literal(f"{prefix}-") + r.bank_code + literal("-")
              + cast((rank - 1) // CREDITS_PER_INSTRUCTION, String))  # fmt: skip
+    # In the numbering's order (no sort of its own): the ids are drawn bank by bank in line
+    # order, each instruction's payments a range of ids (insert_instructions)
     return select(
         literal(batch_id), r.line_no, literal(payer_code), r.payer_reference, r.ssn_index,
         r.ssn_masked, r.person_id, r.amount_fen, r.kind, r.period, r.status, r.reason,
         r.card_id, r.bank_code, case((r.status == INSTRUCTED, label), else_=None),
         literal(now), literal(now),
-    )  # fmt: skip
+    ).order_by(r.status, r.bank_code, r.line_no)  # fmt: skip
 
 
 def newest_cards(person_ids: Any) -> Any:
@@ -355,13 +357,16 @@ async def number_instructions(conn: AsyncConnection, where: Any, prefix: str) ->
 async def insert_instructions(
     conn: AsyncConnection, where: Any, batch_id: int | None, now: datetime
 ) -> list[Row]:
-    """The credit instructions of the numbered payments selected by `where`, one row each."""
+    """The credit instructions of the numbered payments selected by `where`, one row each,
+    with the range of its payments' ids."""
     grouped = (
         select(
             P.c.instruction_id,
             P.c.bank_code,
             func.count().label("payment_count"),
             func.sum(P.c.amount_fen).label("total_fen"),
+            func.min(P.c.id).label("first_payment_id"),
+            func.max(P.c.id).label("last_payment_id"),
         )
         .where(where, P.c.status == INSTRUCTED, P.c.instruction_id.is_not(None))
         .group_by(P.c.instruction_id, P.c.bank_code)
@@ -375,6 +380,8 @@ async def insert_instructions(
             "payment_count": int(r["payment_count"]),
             "total_fen": int(r["total_fen"]),
             "answered_count": 0,
+            "first_payment_id": int(r["first_payment_id"]),
+            "last_payment_id": int(r["last_payment_id"]),
             "created_at": now,
             "completed_at": None,
         }
@@ -505,22 +512,34 @@ def _by_reason(refused: dict[int, str]) -> dict[str, list[int]]:
 async def credits_of_instructions(
     conn: AsyncConnection, instruction_ids: Sequence[str]
 ) -> dict[str, list[Row]]:
-    """Each instruction's credits as the bank gets them (protocol.py), in payment order."""
-    stmt = (
-        select(
-            P.c.instruction_id,
-            P.c.id.label("payment_id"),
-            cards.c.card_number,
-            P.c.amount_fen,
-            P.c.kind,
-            P.c.period,
+    """Each instruction's credits as the bank gets them (protocol.py), in payment order: a
+    batch's found within its range of payment ids, a release's by the partial index of
+    released instructions (the LIKE written out: the planner matches it to the index's)."""
+    released = [i for i in instruction_ids if i.startswith(RELEASED_PREFIX)]
+    of_batches = [i for i in instruction_ids if not i.startswith(RELEASED_PREFIX)]
+    columns = (P.c.instruction_id, P.c.id.label("payment_id"), cards.c.card_number,
+               P.c.amount_fen, P.c.kind, P.c.period)  # fmt: skip
+    found: list[Row] = []
+    if of_batches:
+        in_range = and_(
+            P.c.id.between(I.c.first_payment_id, I.c.last_payment_id),
+            P.c.instruction_id == I.c.id,
         )
-        .join(cards, cards.c.id == P.c.card_id)
-        .where(P.c.instruction_id.in_(instruction_ids))
-        .order_by(P.c.id)
-    )
+        stmt = (
+            select(*columns)
+            .select_from(I.join(P, in_range).join(cards, cards.c.id == P.c.card_id))
+            .where(I.c.id.in_(of_batches))
+        )
+        found += await fetch_all(conn, stmt)
+    if released:
+        stmt = (
+            select(*columns)
+            .join(cards, cards.c.id == P.c.card_id)
+            .where(P.c.instruction_id.in_(released), RELEASED)
+        )
+        found += await fetch_all(conn, stmt)
     out: dict[str, list[Row]] = {}
-    for r in await fetch_all(conn, stmt):
+    for r in sorted(found, key=lambda r: r["payment_id"]):
         # plain str keys: column names come back as str subclasses, which no JSON encoder
         # of the wire (orjson) takes as keys
         instruction = str(r.pop("instruction_id"))

@@ -26,6 +26,10 @@ MAX_AMOUNT_FEN: Final = 1_000_000_00  # one payment is at most 1,000,000 yuan (a
 MAX_LINES_JSON: Final = 2_000  # a JSON batch within the API's body limit; larger: a file
 MAX_LINES_FILE: Final = 1_000_000
 MAX_PROBLEMS_SHOWN: Final = 100
+# A credit instruction's id: a batch's CB-<batch>-<bank>-<n>, those of payments released from
+# held (PAY-2) CR-<first payment>-<random>.
+BATCH_PREFIX: Final = "CB-"
+RELEASED_PREFIX: Final = "CR-"
 REFERENCE: Final = re.compile(r"[A-Za-z0-9_-]{1,40}")
 PERIOD: Final = re.compile(r"(20[0-9]{2})-(0[1-9]|1[0-2])")  # 0-9 only: \d takes ٢ and ２
 PAYER_CODE: Final = re.compile(r"[A-Z][A-Z0-9_-]{2,15}")

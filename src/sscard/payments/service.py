@@ -169,7 +169,7 @@ async def submit_batch(
     batch_id = await repo.insert_batch(ctx.conn, _batch_row(ctx, payer, reference, source))
     if batch_id is None:  # the same reference committed by another request meanwhile
         return await _sent_again(ctx, payer["code"], reference, lines, ssns)
-    prefix = f"CB-{batch_id}"
+    prefix = f"{rules.BATCH_PREFIX}{batch_id}"
     content = await _store_checked(ctx, payer, batch_id, lines, ssns, read_problems)
     fen = sum(x.amount_fen for x in lines)
     await repo.set_batch_totals(ctx.conn, batch_id, len(lines), fen, content)
@@ -224,7 +224,7 @@ async def _store_checked(
         return judging[0]
 
     rows = _staged(lines, ssns, ctx.vault.index)
-    prefix = f"CB-{batch_id}"
+    prefix = f"{rules.BATCH_PREFIX}{batch_id}"
     try:
         stored = await repo.store_routed(
             ctx.conn, batch_id, payer["code"], rows, ctx.now, prefix, on_staged=judge
@@ -608,7 +608,7 @@ async def release_or_return(ctx: Ctx, person_ids: Sequence[int]) -> Counter[str]
     ids = [h["id"] for h in held]
     await repo.reroute_held(ctx.conn, ids, ctx.now)
     chosen = repo.P.c.id.in_(ids)
-    await _instruct(ctx, chosen, f"CR-{min(ids)}-{secrets.token_hex(3)}", None)
+    await _instruct(ctx, chosen, f"{rules.RELEASED_PREFIX}{min(ids)}-{secrets.token_hex(3)}", None)
     rows = await repo.payments_status(ctx.conn, ids)
     return Counter(r["status"] for r in rows if r["status"] != PaymentStatus.HELD.value)
 

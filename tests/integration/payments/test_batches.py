@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from sscard.kernel.actor import OPERATOR
 from sscard.payments import hooks
+from sscard.payments.models import credit_instructions
 from sscard.platform.outbox.models import outbox
 from sscard.platform.outbox.protocol import Outgoing
 from sscard.platform.outbox.signing import signed_headers
@@ -54,11 +55,11 @@ async def submit(api: Api, who: str, lines: list[dict[str, Any]], ref: str = "")
     return await api.post("/api/v1/payment-batches", who, body)
 
 
-async def active_card(api: Api, bank: str = "ICBC") -> dict[str, Any]:
+async def active_card(api: Api, bank: str = "ICBC", as_: str = "bank_icbc") -> dict[str, Any]:
     card = await api.card(bank=bank)
     n = card["card_number"]
-    assert (await bank_report(api, n, "bank_icbc", opened(n))).status_code == 200
-    r = await bank_report(api, n, "bank_icbc", {"event": "activated"})
+    assert (await bank_report(api, n, as_, opened(n))).status_code == 200
+    r = await bank_report(api, n, as_, {"event": "activated"})
     assert r.status_code == 200, r.text
     return card
 
@@ -420,3 +421,37 @@ async def test_the_holder_of_a_held_payment_is_told_why_once(api: Api) -> None:
     assert (notice["params"]["count"], notice["params"]["amount"]) == (2, "20.50")
     [notice] = told[no_card["person_id"]]
     assert notice["params"]["amount"] == "7.00"
+
+
+async def test_each_instruction_is_a_range_of_ids_bank_by_bank(api: Api) -> None:
+    """SPEC PAY-1 (issue 15, "Scale and faults"): a batch draws its payments' ids bank by bank
+    in line order, so each bank's instruction is one range of ids (credit_instructions'
+    first_payment_id .. last_payment_id), read through it; lines of two banks alternating in
+    the file go to their own banks' instructions, each credit once, in line order; a held
+    payment between them takes no instruction."""
+    who = await payer(api)
+    icbc = [await active_card(api) for _ in range(3)]
+    szb = [await active_card(api, "SZB", as_="bank_szb") for _ in range(2)]
+    held = await api.card()
+    cards_in_file = [icbc[0], szb[0], held, icbc[1], szb[1], icbc[2]]
+    lines = [line(ssn(api, c), 1_000 + i) for i, c in enumerate(cards_in_file, start=1)]
+    r = await submit(api, who, lines)
+    assert r.status_code == 201, r.text
+    batch = r.json()["batch_id"]
+    async with api.rt.unit(OPERATOR, readonly=True) as ctx:
+        found = await ctx.conn.execute(
+            select(credit_instructions).where(credit_instructions.c.batch_id == batch)
+        )
+        ranges = {i.bank_code: (i.first_payment_id, i.last_payment_id) for i in found}
+    by_line = {p["line"]: p for p in await payments_of(api, batch)}
+    for bank, lines_of_bank in (("ICBC", (1, 4, 6)), ("SZB", (2, 5))):
+        ids = [by_line[n]["payment_id"] for n in lines_of_bank]
+        assert ids == list(range(ids[0], ids[0] + len(ids)))  # drawn in line order
+        assert ranges[bank] == (ids[0], ids[-1])
+    assert by_line[3]["status"] == "held"
+    sent = {m.payload["instruction_id"]: m.payload["credits"] for m in await instructions(api)}
+    mine = {k: v for k, v in sent.items() if k.startswith(f"CB-{batch}-")}
+    assert {k: [c["amount_fen"] for c in v] for k, v in mine.items()} == {
+        f"CB-{batch}-ICBC-0": [1_001, 1_004, 1_006],
+        f"CB-{batch}-SZB-0": [1_002, 1_005],
+    }
