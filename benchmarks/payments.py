@@ -355,8 +355,9 @@ async def load_last_month(url: str, period: str) -> None:
             )
             await conn.execute(
                 "INSERT INTO credit_instructions (id, bank_code, batch_id, payment_count, "
-                "total_fen, answered_count, created_at, completed_at) SELECT instruction_id, "
-                "bank_code, $1, count(*), sum(amount_fen), count(*), $2, $2 FROM payments "
+                "total_fen, answered_count, first_payment_id, last_payment_id, created_at, "
+                "completed_at) SELECT instruction_id, bank_code, $1, count(*), sum(amount_fen), "
+                "count(*), min(id), max(id), $2, $2 FROM payments "
                 "WHERE batch_id = $1 AND instruction_id IS NOT NULL GROUP BY 1, 2",
                 batch_id,
                 at,
@@ -435,8 +436,9 @@ async def verify(url: str, batch_id: int, want: dict[str, Any]) -> list[str]:
                 wrong.append(f"{n:,} {what}")
         made = await conn.fetchrow(
             "SELECT count(*) AS n, coalesce(sum(payment_count), 0) AS payments, "
-            "coalesce(sum(total_fen), 0) AS fen, coalesce(max(payment_count), 0) AS largest "
-            "FROM credit_instructions WHERE batch_id = $1",
+            "coalesce(sum(total_fen), 0) AS fen, coalesce(max(payment_count), 0) AS largest, "
+            "count(*) FILTER (WHERE last_payment_id - first_payment_id + 1 <> payment_count) "
+            "AS gapped FROM credit_instructions WHERE batch_id = $1",
             batch_id,
         )
         due = await conn.fetchval(
@@ -450,6 +452,8 @@ async def verify(url: str, batch_id: int, want: dict[str, Any]) -> list[str]:
             wrong.append(f"instructions hold {made['payments']:,} payments, {made['fen']} fen")
         if made["n"] != due or made["largest"] > CREDITS_PER_INSTRUCTION:
             wrong.append(f"{made['n']} instructions (largest {made['largest']}), {due} due")
+        if made["gapped"]:  # one batch alone: each instruction's ids are one unbroken range
+            wrong.append(f"{made['gapped']} instructions' payment ids are not one range")
         messages = await conn.fetchval(
             "SELECT count(*) FROM outbox WHERE topic = 'bank.credit_instruction' "
             "AND ordering_key LIKE $1",
