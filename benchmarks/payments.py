@@ -1031,6 +1031,15 @@ FINDINGS = [
     'routing SELECT alone 5.3 s. JIT off: no gain (17.7 s against 17.5 s). `COLLATE "C"` '
     "on the three text keys: about 12 % of their cost.",
     "",
+    "**2026-12-03, a slower machine** (COPY of the same rows 8.4-16 s): since 2cc66e6 each "
+    "number's keyed digest is taken as the staging COPY draws its row and the content hash "
+    "in the checks' thread, neither before the database starts (1.8 s and 0.8 s of the "
+    "critical path here); since 1aa0686 `ix_payments_instruction_id` is gone: a batch draws "
+    "its payments' ids bank by bank in line order, so an instruction's payments are one range "
+    "of ids kept on the instruction, and released payments' instructions have a partial "
+    "index (migration d0e1f2a3b4c7). Same code before these, same machine: 31.2 s against "
+    "COPY 10.9 s (2.9×).",
+    "",
 ]
 
 

@@ -1266,6 +1266,19 @@ FINDINGS = [
     "text (kind, reference) key about 1.7 s: an integer (reader, sequence) key measured 0.8 s "
     "less) run on one core; PostgreSQL 15 runs no INSERT's SELECT in parallel.",
     "",
+    "**2026-12-03, a slower machine** (COPY of the same rows 2.3-3.8 s, pgbench about half "
+    "the rate of c0774db's): since 78bef86 the lines' shapes are checked in a thread while "
+    "the file is COPYed typed (0.6 s off the critical path). Measured in psql on the bench "
+    "database, 908,000 ledger rows in the file's line order: with the ledger's indexes "
+    "9.1-9.5 s; the text (kind, reference) key replaced by an integer (reader, sequence) key "
+    "9.4 s (no gain: a key entered in the readers' order costs the same whatever its type); "
+    "without the fare key 6.1 s; the rows, the primary key and the BRIN alone 2.9 s. Each "
+    "unique key the ledger keeps (a reader's sequence once, a card's counter once) costs about "
+    "3 s of a million rows here. The windows' second and third sorts made one (`fresh` a "
+    "column of its own, so the running sums read the lines in the order the counter's window "
+    "left them; EXPLAIN showed the sort gone): the same time within the noise, 9.4-11.1 s "
+    "against 9.3-11.0 s for the judging SELECT alone, three rounds each, so not kept.",
+    "",
 ]
 
 
