@@ -117,6 +117,7 @@ from sscard.transport.permissions import (
     REFUND_TRANSPORT,
     TOP_UP_AT_TERMINAL,
     TOP_UP_TRANSPORT,
+    VIEW_CLEARING_FILE,
     VIEW_TRANSPORT,
     VIEW_TRANSPORT_CLEARING,
 )
@@ -360,6 +361,7 @@ REQUESTS: dict[Operation, tuple[str, str, Any]] = {
     DEBIT_FARE: ("POST", "/api/v1/scene-uses/fares", {"card_number": NO_CARD}),
     TOP_UP_AT_TERMINAL: ("POST", "/api/v1/scene-uses/top-ups", {"card_number": NO_CARD}),
     VIEW_TRANSPORT_CLEARING: ("GET", "/api/v1/transport/clearing?day=2026-11-23", None),
+    VIEW_CLEARING_FILE: ("GET", "/api/v1/transport/clearing-files/999999", None),
     # Issue 15: benefit payments (payments).
     REGISTER_PAYER: (
         "PUT",

@@ -262,6 +262,16 @@ async def authenticate(
     )
 
 
+async def operator_of_terminal(ctx: Ctx) -> int | None:
+    """The operator (scene_operators.id) of the terminal behind the caller's token, for what
+    a terminal may read without signing (a GET has no body to sign); None when the caller is
+    no terminal or it is out of service."""
+    row = await repo.terminal_of_actor(ctx.conn, ctx.actor.id or 0)
+    if row is None or not (row["active"] and row["operator_active"]):
+        return None
+    return int(row["operator_id"])
+
+
 class RequestReplayed(DomainError):
     code = "request_replayed"
     status = 409

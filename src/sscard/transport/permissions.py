@@ -37,6 +37,14 @@ VIEW_TRANSPORT_CLEARING = Operation(
     {R.PROVINCE_ADMIN, R.CENTRE_ADMIN, R.AUDITOR},
 )
 
+# A clearing file's report, page by page: the centre, and the uploading operator's own
+# terminals (which of their lines were not applied, and why: TRN-3).
+VIEW_CLEARING_FILE = Operation(
+    "view_clearing_file",
+    "查看清算文件结果",
+    {R.PROVINCE_ADMIN, R.CENTRE_ADMIN, R.AUDITOR, R.SCENE_TERMINAL},
+)
+
 OPERATIONS = (
     LOAD_TRANSPORT,
     TOP_UP_TRANSPORT,
@@ -45,4 +53,5 @@ OPERATIONS = (
     VIEW_TRANSPORT,
     DEBIT_FARE,
     VIEW_TRANSPORT_CLEARING,
+    VIEW_CLEARING_FILE,
 )

@@ -277,3 +277,29 @@ async def test_a_large_file_with_one_line_not_as_readers_write_it(api: Api) -> N
     assert r.status_code == 201, r.text
     assert (r.json()["applied"], r.json()["charged_fen"]) == (count, (count - 1) + 120)
     assert (await purse(api, n))["balance_fen"] == 100_000 - (count - 1) - 120
+
+
+async def test_the_operator_reads_every_line_not_applied_page_by_page(api: Api) -> None:
+    """TRN-3: a file's lines not applied are listed MAX_PROBLEMS_SHOWN at a time in line
+    order, the next page after `next_after_line`, through to the last (null); the uploading
+    operator's own terminals read their file's report with their token (the upload answer
+    held the first page only); another operator's terminal finds no such file."""
+    n = await topped_up(api, 1000)
+    bus = await scene(api, "transit", "BUS3204000110", city="3204")
+    other = await scene(api, "transit", "BUS3204000111", city="3204")
+    unloaded = [f"T1,{seq},B{seq:08d},1,bus,100,{AT}" for seq in range(2, 252)]
+    r = await upload(bus, [f"T1,1,{n},2,bus,100,{AT}", *unloaded], "OFF-PAGES")
+    assert r.status_code == 201, r.text
+    first = r.json()
+    assert (first["applied"], first["outcomes"]["not_loaded"]) == (1, 250)
+    assert [x["line"] for x in first["lines"]] == list(range(2, 102))
+    path = f"/api/v1/transport/clearing-files/{first['file_id']}"
+    seen, after = [], 0
+    while after is not None:
+        page = await bus.api.get(f"{path}?after_line={after}", bus.key)
+        assert page.status_code == 200, page.text
+        seen += [x["line"] for x in page.json()["lines"]]
+        after = page.json()["next_after_line"]
+    assert seen == list(range(2, 252))
+    assert (await other.api.get(path, other.key)).status_code == 404
+    assert (await bus.api.get(f"{path}?after_line=-1", bus.key)).status_code == 422

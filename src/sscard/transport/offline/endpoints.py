@@ -15,7 +15,7 @@ from sscard.platform.http.guard import GuardedRoute
 from sscard.platform.outbox.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER
 from sscard.scenes import service as scenes
 from sscard.transport.offline import service as offline
-from sscard.transport.offline.rules import COLUMNS
+from sscard.transport.offline.rules import COLUMNS, MAX_LINES, MAX_PROBLEMS_SHOWN
 from sscard.units.uploads import FileRoute
 from sscard.units.workbook import CSV_MEDIA
 
@@ -67,10 +67,18 @@ async def upload_clearing_file(
     return JSONResponse(jsonable_encoder(report), status_code=status)
 
 
-@router.get("/clearing-files/{file_id}", summary="A clearing file's report (TRN-3)")
+@router.get(
+    "/clearing-files/{file_id}",
+    summary="A clearing file's report, its lines not applied page by page (TRN-3)",
+    description="The counts by outcome, and the lines not applied or applied after a counter "
+    f"gap, {MAX_PROBLEMS_SHOWN} at a time in line order: the next page starts after "
+    "`next_after_line` (null on the last). For the centre, and for the uploading operator's "
+    "own terminals (their token; a read is not signed).",
+)
 async def clearing_file(
     request: Request,
     file_id: int = Path(ge=1, le=MAX_ID),
+    after_line: int = Query(0, ge=0, le=MAX_LINES, description="the page starts after it"),
     actor: Actor = Depends(current_actor),
 ) -> Response:
-    return await read(request, actor, lambda ctx: offline.file_report(ctx, file_id))
+    return await read(request, actor, lambda ctx: offline.file_report(ctx, file_id, after_line))

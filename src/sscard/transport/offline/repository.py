@@ -558,11 +558,14 @@ async def outcomes(conn: AsyncConnection, file_id: int) -> list[Row]:
     return await fetch_all(conn, stmt)
 
 
-async def notable_lines(conn: AsyncConnection, file_id: int, limit: int) -> list[Row]:
-    """The first lines not applied or applied after a gap, in line order."""
+async def notable_lines(
+    conn: AsyncConnection, file_id: int, limit: int, after_line: int = 0
+) -> list[Row]:
+    """The first `limit` lines after `after_line` not applied or applied after a gap, in
+    line order (read through the primary key's range of the file)."""
     stmt = (
         select(L.c.line_no, L.c.card_number, L.c.counter, L.c.outcome, L.c.gap)
-        .where(L.c.file_id == file_id)
+        .where(L.c.file_id == file_id, L.c.line_no > after_line)
         .where((L.c.outcome != LineOutcome.APPLIED.value) | (L.c.gap > 0))
         .order_by(L.c.line_no)
         .limit(limit)

@@ -18,6 +18,7 @@ from sscard.kernel.ctx import Ctx
 from sscard.kernel.db import Row
 from sscard.kernel.errors import NotFound, invalid
 from sscard.kernel.masking import mask_number
+from sscard.scenes import service as scenes
 from sscard.scenes.rules import SceneUse, use_not_offered
 from sscard.scenes.service import Terminal
 from sscard.transport import rules as transport_rules
@@ -31,7 +32,11 @@ from sscard.transport.offline.rules import (
     LineProblem,
     OfflineFare,
 )
-from sscard.transport.permissions import DEBIT_FARE, VIEW_TRANSPORT_CLEARING
+from sscard.transport.permissions import (
+    DEBIT_FARE,
+    VIEW_CLEARING_FILE,
+    VIEW_TRANSPORT_CLEARING,
+)
 
 PARSE_IN_THREAD_FROM = 256 * 1024  # bytes; smaller files are read on the loop
 
@@ -235,14 +240,19 @@ def _percent(terminal: Terminal, mode: transport_rules.Mode, local: bool, day: s
                                         day, terminal.area_code)  # fmt: skip
 
 
-async def _report(ctx: Ctx, found: Row) -> dict[str, Any]:
+async def _report(ctx: Ctx, found: Row, after_line: int = 0) -> dict[str, Any]:
+    """The file's counts by outcome and its notable lines after `after_line`, a page of
+    rules.MAX_PROBLEMS_SHOWN; `next_after_line` names the next page's start (None: no more)."""
     by_outcome: dict[str, dict[str, int]] = {}
     gaps = 0
     for r in await repo.outcomes(ctx.conn, found["id"]):
         by_outcome[r["outcome"]] = {"count": int(r["count"]), "charged_fen": int(r["charged_fen"])}
         gaps += int(r["gaps"] or 0)
     applied = by_outcome.get(LineOutcome.APPLIED.value, {"count": 0, "charged_fen": 0})
-    notable = await repo.notable_lines(ctx.conn, found["id"], rules.MAX_PROBLEMS_SHOWN)
+    page = rules.MAX_PROBLEMS_SHOWN
+    notable = await repo.notable_lines(ctx.conn, found["id"], page + 1, after_line)
+    more = len(notable) > page
+    notable = notable[:page]
     return {
         "file_id": found["id"],
         "reference": found["reference"],
@@ -253,6 +263,7 @@ async def _report(ctx: Ctx, found: Row) -> dict[str, Any]:
         "outcomes": {k: v["count"] for k, v in by_outcome.items()},
         "counter_gaps": gaps,
         "lines": [_notable(r) for r in notable],
+        "next_after_line": notable[-1]["line_no"] if more else None,
     }
 
 
@@ -270,14 +281,23 @@ def _notable(r: Row) -> dict[str, Any]:
     }
 
 
-async def file_report(ctx: Ctx, file_id: int) -> dict[str, Any]:
-    """A clearing file's report, for the centre; a city's centre admin sees its own city's
-    operators' files only, as in the daily clearing (transport.service.clearing)."""
-    authorize(ctx.actor, VIEW_TRANSPORT_CLEARING)
+async def file_report(ctx: Ctx, file_id: int, after_line: int = 0) -> dict[str, Any]:
+    """SPEC TRN-3: a clearing file's report (_report), its notable lines after `after_line`.
+    For the centre (a city's centre admin sees its own city's operators' files only, as in
+    the daily clearing: transport.service.clearing) and for the uploading operator's own
+    terminals. NotFound for any other file."""
+    authorize(ctx.actor, VIEW_CLEARING_FILE)
     found = await repo.file_by_id(ctx.conn, file_id, _scope(ctx))
-    if found is None:  # another city's file is not found either
+    if found is None or not await _may_read(ctx, found):  # another city's or operator's
         raise NotFound(field="file_id", what_zh="清算文件", what_en="Clearing file")
-    return await _report(ctx, found)
+    return await _report(ctx, found, after_line)
+
+
+async def _may_read(ctx: Ctx, found: Row) -> bool:
+    """A terminal reads its own operator's files only; the centre, its scope's (_scope)."""
+    if ctx.actor.role is not Role.SCENE_TERMINAL:
+        return True
+    return await scenes.operator_of_terminal(ctx) == found["operator_id"]
 
 
 async def recent_files(ctx: Ctx, days: int = 7) -> list[Row]:

@@ -20,6 +20,7 @@ from sscard.kernel.errors import DomainError, invalid
 from sscard.transport import service as transport
 from sscard.transport.endpoints import clearing_csv
 from sscard.transport.offline import service as offline
+from sscard.transport.offline.rules import MAX_LINES
 from sscard.web import i18n
 from sscard.web.i18n import N_
 from sscard.web.pages.centre_common import ADMIN, errors_of, page_context
@@ -94,7 +95,9 @@ async def _files_only(ctx: Any) -> dict[str, Any]:
 async def clearing_file_page(
     request: Request,
     file_id: int = Path(ge=1, le=MAX_ID),
+    after: int = Query(0, ge=0, le=MAX_LINES),
     who: StaffSession = Depends(ADMIN),
 ) -> Response:
-    report = await read(request, who.actor, lambda ctx: offline.file_report(ctx, file_id))
-    return render(request, "centre/transport_file.html", page_context(request, report=report))
+    report = await read(request, who.actor, lambda ctx: offline.file_report(ctx, file_id, after))
+    context = page_context(request, report=report, after=after)
+    return render(request, "centre/transport_file.html", context)
