@@ -123,7 +123,9 @@ FILE_BODY: dict[str, Any] = {
     summary="A payer's batch as a CSV or .xlsx file of up to 1,000,000 payments (PAY-1/2)",
     description="The body is the file (header: ssn, amount_fen or amount_yuan, kind, period, "
     "payer_reference; the Chinese column names are taken too). Answers as POST "
-    "/payment-batches.",
+    "/payment-batches. A line is numbered among the payments: 1 is the first non-empty row "
+    "after the header, and empty rows are neither read nor counted (in a spreadsheet with "
+    "empty rows, line n may sit lower than row n + 1).",
     responses={**answers(BatchReport, 201), 200: {"model": BatchReport}},
     openapi_extra=FILE_BODY,
 )

@@ -393,8 +393,8 @@ class AnswerConflicts(Conflict):
     rule = "PAY-1"
     message_zh = "{count}笔款项已有不同的入账答复（如{example}），整份答复未受理"
     message_en = (
-        "{count} payments already have a different answer (e.g. {example}); the answer was"
-        " not taken"
+        "Payments that already have a different answer: {count} (e.g. {example}); the answer"
+        " was not taken"
     )
 
 
@@ -404,6 +404,6 @@ class NotInInstruction(DomainError):
     rule = "PAY-1"
     message_zh = "{count}笔款项不属于入账指令{instruction_id}（如{example}），整份答复未受理"
     message_en = (
-        "{count} payments are not in instruction {instruction_id} (e.g. {example}); the answer"
+        "Payments not in instruction {instruction_id}: {count} (e.g. {example}); the answer"
         " was not taken"
     )

@@ -47,8 +47,11 @@ FILE_BODY: dict[str, Any] = {
     "line after the header, and its field; blanks around a field are ignored). Each line is "
     "applied once, per purse in counter order, never below a zero balance: duplicates, "
     "counters already written, cards without a purse and lines the balance cannot pay are "
-    "reported, not applied; counter gaps are reported. The same file under the same "
-    "reference answers as the first time.",
+    "reported, not applied; counter gaps are reported. The same file (the same bytes: a "
+    "line end rewritten or a newline added makes another file) under the same reference "
+    "answers as the first time; another file under a used reference is refused "
+    "(clearing_reference_reused), and its lines sent under a new reference are each "
+    "recognised as duplicates, never applied twice.",
     openapi_extra=FILE_BODY,
 )
 async def upload_clearing_file(
