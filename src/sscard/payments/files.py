@@ -188,7 +188,17 @@ def _line(
 
     kind = cell("kind")
     amount = _amount(cell, columns)
-    if amount is None:
+    wanted = max(columns.values()) + 1
+    if len(row) < wanted:  # a short CSV row: its missing cells are not each a problem
+        problems.append(
+            LineProblem(
+                number,
+                "line",
+                f"只有{len(row)}列，须有{wanted}列（与表头相同）",
+                f"has {len(row)} columns, {wanted} wanted (as the header)",
+            )
+        )
+    elif amount is None:
         problems.append(
             LineProblem(
                 number,

@@ -306,11 +306,15 @@ def _judge_lines(
     read_problems: Sequence[LineProblem],
 ) -> tuple[list[LineProblem], dict[str, int]]:
     """Each line's own problems (rules.line_problems, the registry's number check) and the
-    references within the batch: (problems, reference -> first line)."""
+    references within the batch: (problems, reference -> first line). A line the file held
+    too few cells of (a read problem of field `line`) has that one problem only."""
     problems: list[LineProblem] = list(read_problems)
     unread = {p.line for p in read_problems}
+    short = {p.line for p in read_problems if p.field == "line"}  # each such line once
     seen: dict[str, int] = {}
     for number, line in enumerate(lines, start=1):
+        if number in short:
+            continue
         reason = social_security_number_reason(line.ssn, today)
         found = rules.line_problems(number, line, kinds, reason, today)
         problems += [p for p in found if not (p.field == "amount_fen" and number in unread)]

@@ -455,3 +455,22 @@ async def test_each_instruction_is_a_range_of_ids_bank_by_bank(api: Api) -> None
         f"CB-{batch}-ICBC-0": [1_001, 1_004, 1_006],
         f"CB-{batch}-SZB-0": [1_002, 1_005],
     }
+
+
+async def test_a_short_row_is_named_once_for_its_missing_columns(api: Api) -> None:
+    """PAY-1 (helper-49's tryout): a CSV row of fewer cells than the header is refused as
+    that, once, not as the problems of each missing cell (a kind not paid, a period, a
+    reference); the other lines keep their own problems; nothing is kept."""
+    who = await payer(api)
+    number = ssn(api, await active_card(api))
+    text = (
+        "ssn,amount_yuan,kind,period,payer_reference\n"
+        f"{number},1.00\n"
+        f"{number},1.00,pension,2026-13,S0002\n"
+    )
+    r = await upload(api, who, text.encode(), "F-SHORT")
+    assert r.status_code == 422, r.text
+    found = [(p["line"], p["field"]) for p in r.json()["problems"]]
+    assert found == [(1, "line"), (2, "period")]
+    assert "只有2列，须有5列" in r.json()["problems"][0]["reason_zh"]
+    assert (await api.get("/api/v1/payment-batches", who)).json() == []
