@@ -245,8 +245,8 @@ async def authenticate(
     """The terminal behind the token, once its signature over the exact body checks out
     (SignatureRefused otherwise); SceneOutOfService for a terminal or scene switched off."""
     authorize(ctx.actor, USE_CARD_AT_SCENE)
-    row = await repo.terminal_of_actor(ctx.conn, ctx.actor.id or 0)
-    if row is None or not (row["active"] and row["operator_active"]):
+    row = await _terminal_in_service(ctx)
+    if row is None:
         raise SceneOutOfService()
     signing.verify(ctx.vault.decrypt_bytes(row["secret_enc"]), headers, body, ctx.now,
                    tolerance_seconds)  # fmt: skip
@@ -266,10 +266,17 @@ async def operator_of_terminal(ctx: Ctx) -> int | None:
     """The operator (scene_operators.id) of the terminal behind the caller's token, for what
     a terminal may read without signing (a GET has no body to sign); None when the caller is
     no terminal or it is out of service."""
+    row = await _terminal_in_service(ctx)
+    return int(row["operator_id"]) if row is not None else None
+
+
+async def _terminal_in_service(ctx: Ctx) -> dict[str, Any] | None:
+    """The caller's terminal with its operator (repo.terminal_of_actor), if both are in
+    service."""
     row = await repo.terminal_of_actor(ctx.conn, ctx.actor.id or 0)
     if row is None or not (row["active"] and row["operator_active"]):
         return None
-    return int(row["operator_id"])
+    return row
 
 
 class RequestReplayed(DomainError):
